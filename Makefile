@@ -1,0 +1,42 @@
+# Two commands for a fresh clone: `make run` (embedded defaults, no services needed) and
+# `make test` (PostgreSQL + Redis on localhost). See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/yuantou
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test lint bench install migrate seed
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
+	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
+	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python -m pytest -q -p no:randomly tests/bench -s --override-ini addopts=

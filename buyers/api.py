@@ -1,0 +1,139 @@
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from factories.api.base import get_visible_or_404, require_owner
+from marketplace.api.permissions import IsBuyerUser
+
+from . import selectors, services
+from .models import BuyerProfile, Channel, Platform
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    platform = serializers.ChoiceField(choices=Platform.values)
+    handle = serializers.CharField(max_length=80)
+    followers = serializers.IntegerField(min_value=0, max_value=2_000_000_000, default=0)
+
+    class Meta:
+        model = Channel
+        fields = ["platform", "handle", "followers"]
+        validators: list = []  # uniqueness is checked by the service, with a clearer message
+
+
+class AudienceSerializer(serializers.Serializer):
+    age_min = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
+    age_max = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
+    female_share = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("1"),
+        required=False,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text=_("Share of the audience that is female, from 0 to 1."),
+    )
+
+
+class BuyerInputSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=80)
+    channels = ChannelSerializer(many=True, required=False)
+    categories = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
+    price_min = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+    price_max = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    monthly_gmv = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+    units_per_session = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False)
+    province = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    needs_customization = serializers.BooleanField(required=False)
+    audience = AudienceSerializer(required=False)
+
+
+class BuyerOutputSerializer(serializers.ModelSerializer):
+    channels = ChannelSerializer(many=True, read_only=True)
+    categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    audience = serializers.SerializerMethodField()
+    record = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BuyerProfile
+        fields = [
+            "id",
+            "display_name",
+            "channels",
+            "categories",
+            "price_min",
+            "price_max",
+            "monthly_gmv",
+            "units_per_session",
+            "province",
+            "city",
+            "needs_customization",
+            "audience",
+            "record",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_audience(self, profile: BuyerProfile) -> dict:
+        share = profile.audience_female_share
+        return {
+            "age_min": profile.audience_age_min,
+            "age_max": profile.audience_age_max,
+            "female_share": float(share) if share is not None else None,
+        }
+
+    def get_record(self, profile: BuyerProfile) -> dict:
+        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in profile.record.items()}
+
+
+class BuyerListCreateApi(generics.GenericAPIView):
+    serializer_class = BuyerOutputSerializer
+
+    def get_queryset(self):
+        return selectors.buyer_visible_to(self.request.user)
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated(), IsBuyerUser()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(responses=BuyerOutputSerializer(many=True), tags=["buyers"])
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(BuyerOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=BuyerInputSerializer, responses={201: BuyerOutputSerializer}, tags=["buyers"])
+    def post(self, request):
+        data = BuyerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = services.buyer_create(user=request.user, data=data.validated_data)
+        profile = selectors.buyer_visible_to(request.user).get(pk=profile.pk)
+        return Response(BuyerOutputSerializer(profile).data, status=status.HTTP_201_CREATED)
+
+
+class BuyerDetailApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=BuyerOutputSerializer, tags=["buyers"])
+    def get(self, request, pk):
+        return Response(
+            BuyerOutputSerializer(get_visible_or_404(selectors.buyer_visible_to(request.user), pk)).data
+        )
+
+    @extend_schema(
+        request=BuyerInputSerializer(partial=True), responses=BuyerOutputSerializer, tags=["buyers"]
+    )
+    def patch(self, request, pk):
+        profile = get_visible_or_404(selectors.buyer_visible_to(request.user), pk)
+        require_owner(request, profile.user_id)
+        data = BuyerInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.buyer_update(profile=profile, actor=request.user, data=data.validated_data)
+        return Response(BuyerOutputSerializer(selectors.buyer_visible_to(request.user).get(pk=pk)).data)

@@ -1,0 +1,125 @@
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from factories.services.common import categories_from_slugs
+from marketplace.accounts.models import Role, User
+from marketplace.core.errors import NotAllowed, ValidationError
+from marketplace.core.events import event_record
+from marketplace.core.updates import model_update
+
+from .models import BuyerProfile, Channel
+
+PROFILE_FIELDS = [
+    "display_name",
+    "categories",
+    "price_min",
+    "price_max",
+    "monthly_gmv",
+    "units_per_session",
+    "province",
+    "city",
+    "needs_customization",
+    "audience_age_min",
+    "audience_age_max",
+    "audience_female_share",
+]
+
+
+def _flatten(data: dict[str, Any]) -> dict[str, Any]:
+    """API shape → model fields: `audience: {age_min, …}` becomes `audience_age_min`, slugs become rows."""
+    data = dict(data)
+    audience = data.pop("audience", None)
+    if audience is not None:
+        for key in ("age_min", "age_max", "female_share"):
+            if key in audience:
+                data[f"audience_{key}"] = audience[key]
+    if "categories" in data:
+        if not data["categories"]:
+            raise ValidationError({"categories": _("Choose at least one category you sell.")})
+        data["categories"] = categories_from_slugs(data["categories"], field="categories")
+    return data
+
+
+def _check_ranges(profile: BuyerProfile, data: dict[str, Any]) -> None:
+    """Check the bands as they will be after applying `data` (a PATCH may change only one end)."""
+
+    def value(name):
+        return data[name] if name in data else getattr(profile, name)
+
+    low, high = value("price_min"), value("price_max")
+    if low is not None and high is not None and low > high:
+        raise ValidationError({"price_max": _("The top of your price band must not be below its bottom.")})
+    age_low, age_high = value("audience_age_min"), value("audience_age_max")
+    if age_low is not None and age_high is not None and age_low > age_high:
+        raise ValidationError({"audience": _("The audience's top age must not be below its lowest age.")})
+
+
+def _set_channels(profile: BuyerProfile, channels: list[dict[str, Any]]) -> None:
+    seen = set()
+    for channel in channels:
+        key = (channel["platform"], channel["handle"].strip().lower())
+        if key in seen:
+            raise ValidationError(
+                {"channels": _("The same account is listed twice: %(h)s.") % {"h": channel["handle"]}}
+            )
+        seen.add(key)
+    taken = Channel.objects.exclude(buyer=profile).filter(
+        platform__in=[c["platform"] for c in channels], handle__in=[c["handle"].strip() for c in channels]
+    )
+    for other in taken:
+        raise ValidationError(
+            {
+                "channels": _("%(platform)s account @%(handle)s is already registered by another streamer.")
+                % {"platform": other.get_platform_display(), "handle": other.handle}
+            }
+        )
+    profile.channels.all().delete()
+    Channel.objects.bulk_create(
+        [
+            Channel(
+                buyer=profile,
+                platform=c["platform"],
+                handle=c["handle"].strip(),
+                followers=c.get("followers", 0),
+            )
+            for c in channels
+        ]
+    )
+
+
+@transaction.atomic
+def buyer_create(*, user: User, data: dict[str, Any]) -> BuyerProfile:
+    if user.role != Role.BUYER:
+        raise NotAllowed(_("Only streamer accounts can create a streamer profile."))
+    User.objects.select_for_update().get(pk=user.pk)
+    if BuyerProfile.objects.filter(user=user).exists():
+        raise ValidationError({"detail": _("You already have a streamer profile; edit it instead.")})
+    data = _flatten(data)
+    channels = data.pop("channels", [])
+    categories = data.pop("categories")
+    profile = BuyerProfile(user=user, **{k: v for k, v in data.items() if k in PROFILE_FIELDS})
+    _check_ranges(profile, {})
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    profile.categories.set(categories)
+    _set_channels(profile, channels)
+    event_record(actor=user, verb="buyer.created", target=profile)
+    return profile
+
+
+@transaction.atomic
+def buyer_update(*, profile: BuyerProfile, actor: User, data: dict[str, Any]) -> BuyerProfile:
+    profile = BuyerProfile.objects.select_for_update().get(pk=profile.pk)
+    data = _flatten(data)
+    channels = data.pop("channels", None)
+    _check_ranges(profile, data)
+    changed = model_update(instance=profile, fields=PROFILE_FIELDS, data=data)
+    if channels is not None:
+        _set_channels(profile, channels)
+        changed.append("channels")
+    if changed:
+        BuyerProfile.objects.filter(pk=profile.pk).update(search_index_dirty=True)
+        event_record(actor=actor, verb="buyer.updated", target=profile, fields=changed)
+    return profile

@@ -1,0 +1,142 @@
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.api.permissions import IsFactoryUser, IsStaffUser
+
+from .. import selectors, services
+from ..models import CustomizationLevel, Factory, FactoryTier
+from .base import ReasonSerializer, get_visible_or_404, require_owner
+from .serializers import FactoryOutputSerializer
+
+
+class FactoryInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    province = serializers.CharField(max_length=32)
+    city = serializers.CharField(max_length=32)
+    industrial_belt = serializers.SlugField(required=False, allow_blank=True, allow_null=True)
+    categories = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    established_year = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1900, max_value=2100
+    )
+    staff_count = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    monthly_capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    customization = serializers.ChoiceField(choices=CustomizationLevel.values, required=False)
+    accepts_trials = serializers.BooleanField(required=False)
+    max_trial_quantity = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
+    trial_days = serializers.IntegerField(required=False, min_value=7, max_value=180)
+    credit_code = serializers.CharField(
+        max_length=18,
+        min_length=18,
+        error_messages={
+            "min_length": _("A unified social credit code has 18 characters."),
+            "max_length": _("A unified social credit code has 18 characters."),
+        },
+    )
+
+
+class FactoryFilter(filters.FilterSet):
+    province = filters.CharFilter()
+    industrial_belt = filters.CharFilter(field_name="industrial_belt__slug")
+    category = filters.CharFilter(field_name="categories__slug", distinct=True)
+    verification_status = filters.CharFilter()
+    tier = filters.CharFilter()
+    customization = filters.CharFilter()
+
+    class Meta:
+        model = Factory
+        fields = ["province", "industrial_belt", "category", "verification_status", "tier", "customization"]
+
+
+class FactoryListCreateApi(generics.GenericAPIView):
+    serializer_class = FactoryOutputSerializer
+    filterset_class = FactoryFilter
+
+    def get_queryset(self):
+        return selectors.factory_visible_to(self.request.user)
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated(), IsFactoryUser()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(responses=FactoryOutputSerializer(many=True), tags=["factories"])
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(FactoryOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=FactoryInputSerializer, responses={201: FactoryOutputSerializer}, tags=["factories"]
+    )
+    def post(self, request):
+        data = FactoryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        factory = services.factory_create(owner=request.user, data=data.validated_data)
+        factory = selectors.factory_visible_to(request.user).get(pk=factory.pk)
+        return Response(FactoryOutputSerializer(factory).data, status=status.HTTP_201_CREATED)
+
+
+class FactoryDetailApi(APIView):
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(responses=FactoryOutputSerializer, tags=["factories"])
+    def get(self, request, pk):
+        factory = get_visible_or_404(selectors.factory_visible_to(request.user), pk)
+        return Response(FactoryOutputSerializer(factory).data)
+
+    @extend_schema(
+        request=FactoryInputSerializer(partial=True), responses=FactoryOutputSerializer, tags=["factories"]
+    )
+    def patch(self, request, pk):
+        factory = get_visible_or_404(selectors.factory_visible_to(request.user), pk)
+        require_owner(request, factory.owner_id)
+        data = FactoryInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.factory_update(factory=factory, actor=request.user, data=data.validated_data)
+        factory = selectors.factory_visible_to(request.user).get(pk=pk)
+        return Response(FactoryOutputSerializer(factory).data)
+
+
+class FactoryVerifyApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsStaffUser]
+
+    class InputSerializer(serializers.Serializer):
+        tier = serializers.ChoiceField(choices=FactoryTier.values, required=False)
+
+    @extend_schema(request=InputSerializer, responses=FactoryOutputSerializer, tags=["moderation"])
+    def post(self, request, pk):
+        factory = get_visible_or_404(selectors.factory_visible_to(request.user), pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        factory = services.factory_verify(
+            factory=factory, actor=request.user, tier=data.validated_data.get("tier")
+        )
+        return Response(FactoryOutputSerializer(selectors.factory_visible_to(request.user).get(pk=pk)).data)
+
+
+class _FactoryReasonApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsStaffUser]
+    service = None
+
+    @extend_schema(request=ReasonSerializer, responses=FactoryOutputSerializer, tags=["moderation"])
+    def post(self, request, pk):
+        factory = get_visible_or_404(selectors.factory_visible_to(request.user), pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        type(self).service(factory=factory, actor=request.user, reason=data.validated_data["reason"])
+        return Response(FactoryOutputSerializer(selectors.factory_visible_to(request.user).get(pk=pk)).data)
+
+
+class FactoryRejectApi(_FactoryReasonApi):
+    service = staticmethod(services.factory_reject)
+
+
+class FactorySuspendApi(_FactoryReasonApi):
+    service = staticmethod(services.factory_suspend)

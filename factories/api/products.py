@@ -1,0 +1,202 @@
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, parsers, permissions, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.api.permissions import IsFactoryUser, IsStaffUser
+
+from .. import selectors, services
+from ..models import Product, ReportReason
+from .base import ReasonSerializer, get_visible_or_404, require_owner
+from .serializers import ProductImageSerializer, ProductOutputSerializer
+
+
+class ProductInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    category = serializers.SlugField()
+    factory_price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("9999999.99")
+    )
+    moq = serializers.IntegerField(min_value=1, max_value=10_000_000)
+    lead_time_days = serializers.IntegerField(min_value=1, max_value=365)
+    customizable = serializers.BooleanField(required=False, default=False)
+    trial_eligible = serializers.BooleanField(required=False, default=True)
+    attributes = serializers.JSONField(required=False, default=dict)
+    # "draft" keeps it private; anything else sends it to review.
+    status = serializers.ChoiceField(
+        choices=["draft", "pending_review"], required=False, default="pending_review"
+    )
+
+
+class ProductFilter(filters.FilterSet):
+    category = filters.CharFilter(method="filter_category")
+    factory = filters.NumberFilter(field_name="factory_id")
+    status = filters.CharFilter()
+    customizable = filters.BooleanFilter()
+    trial_eligible = filters.BooleanFilter()
+    price_min = filters.NumberFilter(field_name="factory_price", lookup_expr="gte")
+    price_max = filters.NumberFilter(field_name="factory_price", lookup_expr="lte")
+    moq_max = filters.NumberFilter(field_name="moq", lookup_expr="lte")
+
+    class Meta:
+        model = Product
+        fields = ["category", "factory", "status", "customizable", "trial_eligible"]
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category_id__in=selectors.category_with_descendants(value))
+
+
+class ProductListCreateApi(generics.GenericAPIView):
+    serializer_class = ProductOutputSerializer
+    filterset_class = ProductFilter
+
+    def get_queryset(self):
+        return selectors.product_visible_to(self.request.user)
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated(), IsFactoryUser()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(responses=ProductOutputSerializer(many=True), tags=["products"])
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(
+            ProductOutputSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        request=ProductInputSerializer, responses={201: ProductOutputSerializer}, tags=["products"]
+    )
+    def post(self, request):
+        factory = getattr(request.user, "factory", None)
+        if factory is None:
+            raise ValidationError({"detail": _("Register your factory first (POST /api/v1/factories/).")})
+        data = ProductInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        submit = values.pop("status") != "draft"
+        product = services.product_create(factory=factory, actor=request.user, data=values, submit=submit)
+        product = selectors.product_visible_to(request.user).get(pk=product.pk)
+        return Response(
+            ProductOutputSerializer(product, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ProductDetailApi(APIView):
+    def get_permissions(self):
+        if self.request.method in ("PATCH", "DELETE"):
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    def _output(self, request, pk):
+        product = selectors.product_visible_to(request.user).get(pk=pk)
+        return Response(ProductOutputSerializer(product, context={"request": request}).data)
+
+    @extend_schema(responses=ProductOutputSerializer, tags=["products"])
+    def get(self, request, pk):
+        get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        return self._output(request, pk)
+
+    @extend_schema(
+        request=ProductInputSerializer(partial=True), responses=ProductOutputSerializer, tags=["products"]
+    )
+    def patch(self, request, pk):
+        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        require_owner(request, product.factory.owner_id)
+        data = ProductInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = {k: v for k, v in data.validated_data.items() if k != "status"}
+        services.product_update(product=product, actor=request.user, data=values)
+        if data.validated_data.get("status") == "pending_review" and "status" in request.data:
+            services.product_submit(product=product, actor=request.user)
+        return self._output(request, pk)
+
+    @extend_schema(responses={204: None}, tags=["products"])
+    def delete(self, request, pk):
+        """Delisting, not deletion: trials and orders keep pointing at the product."""
+        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        require_owner(request, product.factory.owner_id)
+        services.product_delist(product=product, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProductImageUploadApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        # A plain FileField: Pillow validation happens in the service, with our own messages.
+        image = serializers.FileField(
+            error_messages={"required": _("Attach an image file in the field 'image'.")}
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={201: ProductImageSerializer},
+        tags=["products"],
+    )
+    def post(self, request, pk):
+        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        require_owner(request, product.factory.owner_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        image = services.product_image_add(
+            product=product, actor=request.user, upload=data.validated_data["image"]
+        )
+        return Response(
+            ProductImageSerializer(image, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ProductApproveApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsStaffUser]
+
+    @extend_schema(request=None, responses=ProductOutputSerializer, tags=["moderation"])
+    def post(self, request, pk):
+        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        services.product_approve(product=product, actor=request.user)
+        return Response(ProductOutputSerializer(selectors.product_visible_to(request.user).get(pk=pk)).data)
+
+
+class ProductRejectApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsStaffUser]
+
+    @extend_schema(request=ReasonSerializer, responses=ProductOutputSerializer, tags=["moderation"])
+    def post(self, request, pk):
+        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.product_reject(product=product, actor=request.user, reason=data.validated_data["reason"])
+        return Response(ProductOutputSerializer(selectors.product_visible_to(request.user).get(pk=pk)).data)
+
+
+class ProductReportApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.ChoiceField(choices=ReportReason.values)
+        detail = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        product = serializers.IntegerField(source="product_id")
+        reason = serializers.CharField()
+        detail = serializers.CharField()
+        status = serializers.CharField()
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, tags=["moderation"])
+    def post(self, request, pk):
+        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.product_report_create(product=product, reporter=request.user, **data.validated_data)
+        return Response(self.OutputSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,121 @@
+"""Output serializers shared by the factory and product endpoints (inputs live next to each view)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from marketplace.money import half_price
+
+from ..models import Category, Factory, Product, ProductImage
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "name_en", "parent"]
+
+
+class FactoryMetricsSerializer(serializers.Serializer):
+    response_rate = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True)
+    median_response_hours = serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True)
+    trial_conversion_rate = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True)
+    return_rate = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True)
+    average_rating = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    trials_completed = serializers.IntegerField()
+
+
+class FactoryOutputSerializer(serializers.ModelSerializer):
+    industrial_belt = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    industrial_belt_name = serializers.SerializerMethodField()
+    categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    metrics = FactoryMetricsSerializer(read_only=True)
+
+    class Meta:
+        model = Factory
+        fields = [
+            "id",
+            "name",
+            "province",
+            "city",
+            "industrial_belt",
+            "industrial_belt_name",
+            "categories",
+            "description",
+            "established_year",
+            "staff_count",
+            "monthly_capacity",
+            "customization",
+            "accepts_trials",
+            "max_trial_quantity",
+            "trial_days",
+            "credit_code",
+            "verification_status",
+            "tier",
+            "status_reason",
+            "verified_at",
+            "metrics",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_industrial_belt_name(self, factory: Factory) -> str | None:
+        return factory.industrial_belt.display_name if factory.industrial_belt else None
+
+
+class ProductImageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductImage
+        fields = ["id", "url", "thumbnail_url", "width", "height"]
+
+    def _absolute(self, file) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(file.url) if request else file.url
+
+    def get_url(self, image: ProductImage) -> str:
+        return self._absolute(image.image)
+
+    def get_thumbnail_url(self, image: ProductImage) -> str:
+        return self._absolute(image.thumbnail)
+
+
+class ProductOutputSerializer(serializers.ModelSerializer):
+    factory = serializers.PrimaryKeyRelatedField(read_only=True)
+    factory_name = serializers.CharField(source="factory.name", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category_name = serializers.CharField(source="category.display_name", read_only=True)
+    trial_unit_price = serializers.SerializerMethodField()
+    images = ProductImageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "factory",
+            "factory_name",
+            "title",
+            "description",
+            "category",
+            "category_name",
+            "factory_price",
+            "trial_unit_price",
+            "moq",
+            "lead_time_days",
+            "customizable",
+            "trial_eligible",
+            "attributes",
+            "status",
+            "status_reason",
+            "images",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
+    def get_trial_unit_price(self, product: Product) -> str | None:
+        """五折 price a buyer would pay for a trial, shown so nobody has to compute it."""
+        return f"{half_price(product.factory_price)}" if product.trial_eligible else None

@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from factories.validators import validate_credit_code
+
+from .catalog import Category, IndustrialBelt
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("pending verification")
+    VERIFIED = "verified", _("verified")
+    REJECTED = "rejected", _("rejected")
+    SUSPENDED = "suspended", _("suspended")
+
+
+class FactoryTier(models.TextChoices):
+    STANDARD = "standard", _("standard")
+    SUPER = "super", _("super factory")
+
+
+class CustomizationLevel(models.TextChoices):
+    NONE = "none", _("no customization")
+    OEM = "oem", _("OEM (your brand, our design)")
+    ODM = "odm", _("ODM (we design for you)")
+
+
+class Factory(models.Model):
+    """A source factory (源头工厂). Public only once staff have verified it."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="factory")
+    name = models.CharField(_("factory name"), max_length=120)
+    province = models.CharField(_("province"), max_length=32)
+    city = models.CharField(_("city"), max_length=32)
+    industrial_belt = models.ForeignKey(
+        IndustrialBelt,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="factories",
+        verbose_name=_("industrial belt"),
+    )
+    categories = models.ManyToManyField(Category, related_name="factories", verbose_name=_("categories"))
+    description = models.TextField(_("description"), blank=True)
+    established_year = models.PositiveSmallIntegerField(
+        _("year established"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True)
+    monthly_capacity = models.PositiveIntegerField(_("monthly capacity (units)"), null=True, blank=True)
+    customization = models.CharField(
+        _("customization"), max_length=8, choices=CustomizationLevel.choices, default=CustomizationLevel.NONE
+    )
+    accepts_trials = models.BooleanField(_("accepts 50%-off trials"), default=True)
+    max_trial_quantity = models.PositiveIntegerField(
+        _("max trial quantity"), default=100, validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+    )
+    trial_days = models.PositiveSmallIntegerField(
+        _("trial days"), default=30, validators=[MinValueValidator(7), MaxValueValidator(180)]
+    )
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+
+    verification_status = models.CharField(
+        _("verification"),
+        max_length=16,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+        db_index=True,
+    )
+    tier = models.CharField(
+        _("tier"), max_length=16, choices=FactoryTier.choices, default=FactoryTier.STANDARD
+    )
+    status_reason = models.TextField(_("reason (rejection / suspension)"), blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    # The factory's record, recomputed by the trials app from real trials and requests; they
+    # feed matching and are shown on the profile. Null means "not enough history yet".
+    response_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    median_response_hours = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    trial_conversion_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    return_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    average_rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    trials_completed = models.PositiveIntegerField(default=0)
+
+    search_index_dirty = models.BooleanField(default=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("factory")
+        verbose_name_plural = _("factories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.verification_status == VerificationStatus.VERIFIED
+
+    @property
+    def metrics(self) -> dict:
+        return {
+            "response_rate": self.response_rate,
+            "median_response_hours": self.median_response_hours,
+            "trial_conversion_rate": self.trial_conversion_rate,
+            "return_rate": self.return_rate,
+            "average_rating": self.average_rating,
+            "trials_completed": self.trials_completed,
+        }

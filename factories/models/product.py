@@ -1,0 +1,87 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .catalog import Category
+from .factory import Factory
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PENDING_REVIEW = "pending_review", _("pending review")
+    ACTIVE = "active", _("active")
+    REJECTED = "rejected", _("rejected")
+    DELISTED = "delisted", _("delisted")
+
+
+class Product(models.Model):
+    """A listing. Prices are the factory (ex-works) price per unit in CNY."""
+
+    factory = models.ForeignKey(
+        Factory, on_delete=models.PROTECT, related_name="products", verbose_name=_("factory")
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    factory_price = models.DecimalField(
+        _("factory price (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("9999999.99"))],
+    )
+    moq = models.PositiveIntegerField(_("MOQ"), validators=[MinValueValidator(1)])
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    customizable = models.BooleanField(_("customizable"), default=False)
+    trial_eligible = models.BooleanField(_("50%-off trial available"), default=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ProductStatus.choices,
+        default=ProductStatus.PENDING_REVIEW,
+        db_index=True,
+    )
+    status_reason = models.TextField(_("rejection reason"), blank=True)
+
+    search_index_dirty = models.BooleanField(default=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [models.Index(fields=["factory", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def product_image_path(instance: "ProductImage", filename: str) -> str:
+    return f"products/{instance.product_id}/{filename}"
+
+
+class ProductImage(models.Model):
+    """Stored re-encoded by Pillow (EXIF stripped), with a thumbnail of at most 400 px."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=product_image_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(upload_to=product_image_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+
+    def __str__(self) -> str:
+        return f"{self.product_id}/{self.pk}"

@@ -1,0 +1,29 @@
+from .factories import factory_create, factory_reject, factory_suspend, factory_update, factory_verify
+from .images import product_image_add, product_image_delete
+from .moderation import product_report_create, product_report_resolve
+from .products import (
+    product_approve,
+    product_create,
+    product_delist,
+    product_reject,
+    product_submit,
+    product_update,
+)
+
+__all__ = [
+    "factory_create",
+    "factory_reject",
+    "factory_suspend",
+    "factory_update",
+    "factory_verify",
+    "product_approve",
+    "product_create",
+    "product_delist",
+    "product_image_add",
+    "product_image_delete",
+    "product_reject",
+    "product_report_create",
+    "product_report_resolve",
+    "product_submit",
+    "product_update",
+]

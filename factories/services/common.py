@@ -1,0 +1,30 @@
+from django.utils.translation import gettext as _
+
+from marketplace.core.errors import ValidationError
+
+from ..models import Category
+
+
+def categories_from_slugs(slugs: list[str], *, field: str, leaf_only: bool = False) -> list[Category]:
+    """Resolve slugs, naming every unknown one so the person can fix them all at once."""
+    found = {c.slug: c for c in Category.objects.filter(slug__in=slugs)}
+    unknown = [s for s in slugs if s not in found]
+    if unknown:
+        raise ValidationError({field: _("Unknown category: %(slugs)s.") % {"slugs": ", ".join(unknown)}})
+    if leaf_only:
+        top = [s for s in slugs if found[s].parent_id is None]
+        if top:
+            raise ValidationError(
+                {
+                    field: _("Choose a sub-category, not the top-level category %(slugs)s.")
+                    % {"slugs": ", ".join(top)}
+                }
+            )
+    return [found[s] for s in dict.fromkeys(slugs)]
+
+
+def require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason; the factory will read it.")})
+    return reason

@@ -1,0 +1,142 @@
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.models import Role, User
+from marketplace.core.errors import NotAllowed, ValidationError
+from marketplace.core.events import event_record
+from marketplace.core.updates import model_update
+
+from ..flows import FACTORY_VERIFICATION
+from ..models import Factory, FactoryTier, IndustrialBelt, VerificationStatus
+from .common import categories_from_slugs, require_reason
+
+PROFILE_FIELDS = [
+    "name",
+    "province",
+    "city",
+    "industrial_belt",
+    "categories",
+    "description",
+    "established_year",
+    "staff_count",
+    "monthly_capacity",
+    "customization",
+    "accepts_trials",
+    "max_trial_quantity",
+    "trial_days",
+    "credit_code",
+]
+
+
+def _resolve_references(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if "categories" in data:
+        if not data["categories"]:
+            raise ValidationError({"categories": _("Choose at least one category.")})
+        data["categories"] = categories_from_slugs(data["categories"], field="categories")
+    if data.get("industrial_belt"):
+        belt = IndustrialBelt.objects.filter(slug=data["industrial_belt"]).first()
+        if belt is None:
+            raise ValidationError(
+                {
+                    "industrial_belt": _("Unknown industrial belt: %(slug)s.")
+                    % {"slug": data["industrial_belt"]}
+                }
+            )
+        data["industrial_belt"] = belt
+    elif "industrial_belt" in data:
+        data["industrial_belt"] = None
+    if "credit_code" in data:
+        data["credit_code"] = data["credit_code"].strip().upper()
+    return data
+
+
+def _check_credit_code_free(code: str, *, exclude_pk: int | None = None) -> None:
+    qs = Factory.objects.filter(credit_code=code)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise ValidationError(
+            {"credit_code": _("A factory with this unified social credit code is already registered.")}
+        )
+
+
+@transaction.atomic
+def factory_create(*, owner: User, data: dict[str, Any]) -> Factory:
+    """A factory user registers their one factory; it waits for staff verification."""
+    if owner.role != Role.FACTORY:
+        raise NotAllowed(_("Only factory accounts can register a factory."))
+    # Lock the user row so two simultaneous submissions can't both pass the "one factory" check.
+    User.objects.select_for_update().get(pk=owner.pk)
+    if Factory.objects.filter(owner=owner).exists():
+        raise ValidationError({"detail": _("You have already registered a factory; edit it instead.")})
+    data = _resolve_references(data)
+    _check_credit_code_free(data["credit_code"])
+    categories = data.pop("categories")
+    factory = Factory(owner=owner, **{k: v for k, v in data.items() if k in PROFILE_FIELDS})
+    factory.full_clean(exclude=["owner"])
+    factory.save()
+    factory.categories.set(categories)
+    event_record(actor=owner, verb="factory.created", target=factory)
+    return factory
+
+
+@transaction.atomic
+def factory_update(*, factory: Factory, actor: User, data: dict[str, Any]) -> Factory:
+    factory = Factory.objects.select_for_update().get(pk=factory.pk)
+    data = _resolve_references(data)
+    if "credit_code" in data:
+        _check_credit_code_free(data["credit_code"], exclude_pk=factory.pk)
+    changed = model_update(instance=factory, fields=PROFILE_FIELDS, data=data)
+    if changed:
+        Factory.objects.filter(pk=factory.pk).update(search_index_dirty=True)
+        event_record(actor=actor, verb="factory.updated", target=factory, fields=changed)
+        # A rejected factory that fixes its profile goes back to the review queue.
+        if factory.verification_status == VerificationStatus.REJECTED and actor.acting_role == Role.FACTORY:
+            _apply(factory, "resubmit", actor, reason="")
+    return factory
+
+
+def _apply(factory: Factory, name: str, actor: User, *, reason: str, **extra) -> Factory:
+    t = FACTORY_VERIFICATION.check(
+        name=name, status=factory.verification_status, actor_role=actor.acting_role
+    )
+    old = factory.verification_status
+    factory.verification_status = t.target
+    factory.status_reason = reason
+    factory.search_index_dirty = True
+    fields = ["verification_status", "status_reason", "search_index_dirty", "updated_at"]
+    for key, value in extra.items():
+        setattr(factory, key, value)
+        fields.append(key)
+    factory.save(update_fields=fields)
+    # Products of a factory that goes in or out of public view change visibility in search too.
+    factory.products.update(search_index_dirty=True)
+    event_record(actor=actor, verb=f"factory.{name}", target=factory, old=old, new=t.target, reason=reason)
+    return factory
+
+
+@transaction.atomic
+def factory_verify(*, factory: Factory, actor: User, tier: str | None = None) -> Factory:
+    factory = Factory.objects.select_for_update().get(pk=factory.pk)
+    tier = tier or factory.tier
+    if tier not in FactoryTier.values:
+        raise ValidationError({"tier": _("Choose standard or super.")})
+    return _apply(factory, "verify", actor, reason="", tier=tier, verified_at=timezone.now())
+
+
+@transaction.atomic
+def factory_reject(*, factory: Factory, actor: User, reason: str) -> Factory:
+    reason = require_reason(reason)
+    factory = Factory.objects.select_for_update().get(pk=factory.pk)
+    return _apply(factory, "reject", actor, reason=reason)
+
+
+@transaction.atomic
+def factory_suspend(*, factory: Factory, actor: User, reason: str) -> Factory:
+    reason = require_reason(reason)
+    factory = Factory.objects.select_for_update().get(pk=factory.pk)
+    return _apply(factory, "suspend", actor, reason=reason)

@@ -1,0 +1,128 @@
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.models import User
+from marketplace.core.errors import NotAllowed, ValidationError
+from marketplace.core.events import event_record
+from marketplace.core.updates import model_update
+
+from ..flows import PRODUCT_REVIEW
+from ..models import Factory, Product, ProductStatus, VerificationStatus
+from .common import categories_from_slugs, require_reason
+
+EDITABLE_FIELDS = [
+    "title",
+    "description",
+    "category",
+    "factory_price",
+    "moq",
+    "lead_time_days",
+    "customizable",
+    "trial_eligible",
+    "attributes",
+]
+# Changing what is sold or its price sends an active listing back to review: buyers and staff
+# approved *that* listing, and fakes are typically slipped in by editing an approved one.
+REVIEWED_FIELDS = {"title", "description", "category", "factory_price"}
+MAX_ATTRIBUTES = 30
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if "category" in data:
+        data["category"] = categories_from_slugs([data["category"]], field="category", leaf_only=True)[0]
+    if "attributes" in data:
+        attributes = data["attributes"] or {}
+        if not isinstance(attributes, dict):
+            raise ValidationError({"attributes": _("Attributes must be an object of name: value pairs.")})
+        if len(attributes) > MAX_ATTRIBUTES:
+            raise ValidationError({"attributes": _("At most %(n)d attributes.") % {"n": MAX_ATTRIBUTES}})
+        for key, value in attributes.items():
+            if not isinstance(value, str | int | float | bool | list) or (
+                isinstance(value, list) and not all(isinstance(v, str | int | float) for v in value)
+            ):
+                raise ValidationError(
+                    {
+                        "attributes": _("Attribute %(key)s must be text, a number or a list of them.")
+                        % {"key": key}
+                    }
+                )
+        data["attributes"] = attributes
+    return data
+
+
+@transaction.atomic
+def product_create(*, factory: Factory, actor: User, data: dict[str, Any], submit: bool = True) -> Product:
+    """New listings go to staff review (or stay a draft). Trial eligibility needs a factory that accepts trials."""
+    if factory.owner_id != actor.pk:
+        raise NotAllowed(_("You can only list products for your own factory."))
+    if factory.verification_status == VerificationStatus.SUSPENDED:
+        raise NotAllowed(_("Your factory is suspended; you cannot list products."))
+    data = _clean(data)
+    product = Product(
+        factory=factory,
+        status=ProductStatus.PENDING_REVIEW if submit else ProductStatus.DRAFT,
+        **{k: v for k, v in data.items() if k in EDITABLE_FIELDS},
+    )
+    product.full_clean()
+    product.save()
+    event_record(actor=actor, verb="product.created", target=product, status=product.status)
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, actor: User, data: dict[str, Any]) -> Product:
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if product.status == ProductStatus.DELISTED:
+        raise ValidationError({"detail": _("This product is delisted; submit it again before editing.")})
+    changed = model_update(instance=product, fields=EDITABLE_FIELDS, data=_clean(data))
+    if not changed:
+        return product
+    Product.objects.filter(pk=product.pk).update(search_index_dirty=True)
+    event_record(actor=actor, verb="product.updated", target=product, fields=changed)
+    resubmit = product.status == ProductStatus.REJECTED or (
+        product.status == ProductStatus.ACTIVE and REVIEWED_FIELDS.intersection(changed)
+    )
+    if resubmit and not actor.is_staff_member:
+        _move(product, actor, to=ProductStatus.PENDING_REVIEW, verb="product.resubmitted", reason="")
+    return product
+
+
+def _move(product: Product, actor: User, *, to: str, verb: str, reason: str) -> Product:
+    old = product.status
+    product.status = to
+    product.status_reason = reason
+    product.search_index_dirty = True
+    product.save(update_fields=["status", "status_reason", "search_index_dirty", "updated_at"])
+    event_record(actor=actor, verb=verb, target=product, old=old, new=to, reason=reason)
+    return product
+
+
+def _transition(product: Product, actor: User, name: str, *, reason: str = "") -> Product:
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if actor.acting_role != "staff" and product.factory.owner_id != actor.pk:
+        raise NotAllowed(_("This is not your product."))
+    t = PRODUCT_REVIEW.check(name=name, status=product.status, actor_role=actor.acting_role)
+    return _move(product, actor, to=t.target, verb=f"product.{name}", reason=reason)
+
+
+@transaction.atomic
+def product_submit(*, product: Product, actor: User) -> Product:
+    return _transition(product, actor, "submit")
+
+
+@transaction.atomic
+def product_approve(*, product: Product, actor: User) -> Product:
+    return _transition(product, actor, "approve")
+
+
+@transaction.atomic
+def product_reject(*, product: Product, actor: User, reason: str) -> Product:
+    return _transition(product, actor, "reject", reason=require_reason(reason))
+
+
+@transaction.atomic
+def product_delist(*, product: Product, actor: User, reason: str = "") -> Product:
+    return _transition(product, actor, "delist", reason=reason)

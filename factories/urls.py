@@ -1,0 +1,19 @@
+from django.urls import path
+
+from .api import catalog, factories, products
+
+urlpatterns = [
+    path("categories/", catalog.CategoryListApi.as_view(), name="categories"),
+    path("industrial-belts/", catalog.IndustrialBeltListApi.as_view(), name="industrial-belts"),
+    path("factories/", factories.FactoryListCreateApi.as_view(), name="factory-list"),
+    path("factories/<int:pk>/", factories.FactoryDetailApi.as_view(), name="factory-detail"),
+    path("factories/<int:pk>/verify/", factories.FactoryVerifyApi.as_view(), name="factory-verify"),
+    path("factories/<int:pk>/reject/", factories.FactoryRejectApi.as_view(), name="factory-reject"),
+    path("factories/<int:pk>/suspend/", factories.FactorySuspendApi.as_view(), name="factory-suspend"),
+    path("products/", products.ProductListCreateApi.as_view(), name="product-list"),
+    path("products/<int:pk>/", products.ProductDetailApi.as_view(), name="product-detail"),
+    path("products/<int:pk>/images/", products.ProductImageUploadApi.as_view(), name="product-images"),
+    path("products/<int:pk>/approve/", products.ProductApproveApi.as_view(), name="product-approve"),
+    path("products/<int:pk>/reject/", products.ProductRejectApi.as_view(), name="product-reject"),
+    path("products/<int:pk>/report/", products.ProductReportApi.as_view(), name="product-report"),
+]

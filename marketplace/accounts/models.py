@@ -1,0 +1,78 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FACTORY = "factory", _("Factory")
+    BUYER = "buyer", _("Streamer")
+    STAFF = "staff", _("Staff")
+
+
+class AccountManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.STAFF)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Every person signs in as exactly one role; the role decides which side of a deal they act on."""
+
+    objects = AccountManager()
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.BUYER)
+
+    @property
+    def is_factory(self) -> bool:
+        return self.role == Role.FACTORY
+
+    @property
+    def is_buyer(self) -> bool:
+        return self.role == Role.BUYER
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role == Role.STAFF or self.is_staff
+
+    @property
+    def acting_role(self) -> str:
+        """The role used by the transition tables: Django staff act as staff whatever their role field."""
+        return Role.STAFF if self.is_staff_member else self.role
+
+
+class ApiKey(models.Model):
+    """A partner tool's key (服务商 / MCN software). It acts as its owner; only a hash is stored.
+
+    `read_only` keys may only use safe methods, so a reporting tool can't place orders.
+    """
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    read_only = models.BooleanField(_("read only"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw_key: str) -> str:
+        return hashlib.sha256(raw_key.encode()).hexdigest()
+
+    @classmethod
+    def generate(cls) -> tuple[str, str]:
+        """Return (prefix, raw key). The raw key is shown once and never stored."""
+        prefix = secrets.token_hex(cls.PREFIX_LENGTH // 2)
+        return prefix, f"{prefix}.{secrets.token_urlsafe(32)}"

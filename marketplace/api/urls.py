@@ -1,0 +1,16 @@
+"""All of /api/v1/. Each app contributes its own `urls.py`; the paths are fixed by API.md."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from marketplace.accounts import api as accounts_api
+
+urlpatterns = [
+    path("auth/register/", accounts_api.RegisterApi.as_view(), name="auth-register"),
+    path("auth/token/", accounts_api.TokenApi.as_view(), name="auth-token"),
+    path("me/", accounts_api.MeApi.as_view(), name="me"),
+    path("", include("factories.urls")),
+    path("", include("buyers.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]

@@ -1,0 +1,22 @@
+"""Errors that services raise. The API maps them to status codes in one place
+(marketplace/api/exceptions.py), the web forms show their messages."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+__all__ = ["NotAllowed", "PermissionDenied", "TransitionNotAllowed", "ValidationError"]
+
+
+class TransitionNotAllowed(Exception):
+    """A state change that is not allowed from the current state (HTTP 409)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(PermissionDenied):
+    """The actor may not do this (HTTP 403). Carries a message for the person."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message

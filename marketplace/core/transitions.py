@@ -1,0 +1,48 @@
+"""State machines as data.
+
+Each flow declares a table of `Transition`s; `transition_check` is the one function that decides
+whether one may fire. Services call it under `select_for_update`, so two racing requests are
+serialized and the loser sees the new state and gets a clear 409.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .errors import NotAllowed, TransitionNotAllowed
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    actors: frozenset[str]
+    description: str = field(default="", compare=False)
+
+
+def transition(name: str, sources: Iterable[str], target: str, actors: Iterable[str], description: str = ""):
+    return Transition(name, frozenset(sources), target, frozenset(actors), description)
+
+
+class Flow:
+    def __init__(self, name: str, transitions: Iterable[Transition], labels: dict[str, str]):
+        self.name = name
+        self.transitions = {t.name: t for t in transitions}
+        self.labels = labels  # status -> human label, for messages
+
+    def allowed_from(self, status: str) -> list[str]:
+        return [t.name for t in self.transitions.values() if status in t.sources]
+
+    def check(self, *, name: str, status: str, actor_role: str) -> Transition:
+        """Return the transition or raise: wrong actor → NotAllowed (403), wrong state → 409."""
+        t = self.transitions[name]
+        if actor_role not in t.actors:
+            raise NotAllowed(_("You are not allowed to %(action)s this.") % {"action": name})
+        if status not in t.sources:
+            raise TransitionNotAllowed(
+                _("Cannot %(action)s: it is %(status)s.")
+                % {"action": name, "status": str(self.labels.get(status, status))}
+            )
+        return t

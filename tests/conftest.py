@@ -1,0 +1,90 @@
+import os
+import shutil
+import tempfile
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests import makers
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings):
+    """Every test writes uploads into its own temporary folder."""
+    path = tempfile.mkdtemp(prefix="yuantou-media-")
+    settings.MEDIA_ROOT = path
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+class Client(APIClient):
+    """An API client that speaks English by default (tests assert exact messages)."""
+
+    def __init__(self, *args, language="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    def as_user(self, user):
+        if user is None:
+            self.credentials()
+        else:
+            self.credentials(HTTP_AUTHORIZATION=f"Token {makers.token_for(user)}")
+        return self
+
+
+@pytest.fixture
+def api():
+    return Client()
+
+
+@pytest.fixture
+def api_zh():
+    return Client(language="zh-hans")
+
+
+@pytest.fixture
+def staff(db):
+    return makers.StaffUserMaker()
+
+
+@pytest.fixture
+def factory_user(db):
+    return makers.FactoryUserMaker()
+
+
+@pytest.fixture
+def buyer_user(db):
+    return makers.UserMaker()
+
+
+@pytest.fixture
+def live_celery_worker(transactional_db, settings):
+    """A real Celery worker (threads) consuming from Redis, for the async paths.
+
+    Tests using it must be `transaction=True` (the worker reads committed rows on its own
+    connections). The broker queue is purged first so leftovers of another run never leak in.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from marketplace.celery import app
+
+    keys = ("broker_url", "task_always_eager", "result_backend", "task_default_queue")
+    previous = {k: app.conf[k] for k in keys}
+    app.conf.update(
+        broker_url=REDIS_URL,
+        task_always_eager=False,
+        result_backend=None,
+        task_default_queue="yuantou-tests",
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.control.purge()
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
+        yield app
+    app.conf.update(previous)

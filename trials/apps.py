@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TrialsConfig(AppConfig):
+    name = "trials"
+    verbose_name = "试销 Trials, samples & custom products"
