@@ -1,5 +1,7 @@
 """The two review flows of the catalog, as transition tables (see marketplace/core/transitions.py)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from marketplace.accounts.models import Role
 from marketplace.core.transitions import Flow, transition
 
@@ -11,11 +13,11 @@ STAFF, FACTORY = Role.STAFF, Role.FACTORY
 FACTORY_VERIFICATION = Flow(
     "factory_verification",
     [
-        transition("verify", [S.PENDING, S.REJECTED, S.SUSPENDED], S.VERIFIED, [STAFF]),
-        transition("reject", [S.PENDING], S.REJECTED, [STAFF]),
-        transition("suspend", [S.VERIFIED], S.SUSPENDED, [STAFF]),
+        transition("verify", [S.PENDING, S.REJECTED, S.SUSPENDED], S.VERIFIED, [STAFF], label=_("verify")),
+        transition("reject", [S.PENDING], S.REJECTED, [STAFF], label=_("reject")),
+        transition("suspend", [S.VERIFIED], S.SUSPENDED, [STAFF], label=_("suspend")),
         # A rejected factory that fixes its profile asks for review again.
-        transition("resubmit", [S.REJECTED], S.PENDING, [FACTORY]),
+        transition("resubmit", [S.REJECTED], S.PENDING, [FACTORY], label=_("resubmit")),
     ],
     labels=dict(S.choices),
 )
@@ -23,10 +25,22 @@ FACTORY_VERIFICATION = Flow(
 PRODUCT_REVIEW = Flow(
     "product_review",
     [
-        transition("submit", [P.DRAFT, P.REJECTED, P.DELISTED], P.PENDING_REVIEW, [FACTORY]),
-        transition("approve", [P.PENDING_REVIEW], P.ACTIVE, [STAFF]),
-        transition("reject", [P.PENDING_REVIEW, P.ACTIVE], P.REJECTED, [STAFF]),
-        transition("delist", [P.DRAFT, P.PENDING_REVIEW, P.ACTIVE, P.REJECTED], P.DELISTED, [FACTORY, STAFF]),
+        transition(
+            "submit",
+            [P.DRAFT, P.REJECTED, P.DELISTED],
+            P.PENDING_REVIEW,
+            [FACTORY],
+            label=_("submit for review"),
+        ),
+        transition("approve", [P.PENDING_REVIEW], P.ACTIVE, [STAFF], label=_("approve")),
+        transition("reject", [P.PENDING_REVIEW, P.ACTIVE], P.REJECTED, [STAFF], label=_("reject")),
+        transition(
+            "delist",
+            [P.DRAFT, P.PENDING_REVIEW, P.ACTIVE, P.REJECTED],
+            P.DELISTED,
+            [FACTORY, STAFF],
+            label=_("delist"),
+        ),
     ],
     labels=dict(P.choices),
 )

@@ -20,10 +20,23 @@ class Transition:
     target: str
     actors: frozenset[str]
     description: str = field(default="", compare=False)
+    # A translatable verb for messages ("approve" / "审核通过"); falls back to `name`.
+    label: object = field(default=None, compare=False)
+
+    @property
+    def verb(self) -> str:
+        return str(self.label) if self.label is not None else self.name
 
 
-def transition(name: str, sources: Iterable[str], target: str, actors: Iterable[str], description: str = ""):
-    return Transition(name, frozenset(sources), target, frozenset(actors), description)
+def transition(
+    name: str,
+    sources: Iterable[str],
+    target: str,
+    actors: Iterable[str],
+    description: str = "",
+    label=None,
+):
+    return Transition(name, frozenset(sources), target, frozenset(actors), description, label)
 
 
 class Flow:
@@ -39,10 +52,10 @@ class Flow:
         """Return the transition or raise: wrong actor → NotAllowed (403), wrong state → 409."""
         t = self.transitions[name]
         if actor_role not in t.actors:
-            raise NotAllowed(_("You are not allowed to %(action)s this.") % {"action": name})
+            raise NotAllowed(_("You are not allowed to %(action)s this.") % {"action": t.verb})
         if status not in t.sources:
             raise TransitionNotAllowed(
                 _("Cannot %(action)s: it is %(status)s.")
-                % {"action": name, "status": str(self.labels.get(status, status))}
+                % {"action": t.verb, "status": str(self.labels.get(status, status))}
             )
         return t
