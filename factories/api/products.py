@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from marketplace.api.permissions import IsFactoryUser, IsStaffUser
 
 from .. import selectors, services
+from ..images import ImageSizeLimitUploadHandler, too_large_message
 from ..models import Product, ReportReason
 from .base import ReasonSerializer, get_visible_or_404, require_owner
 from .serializers import ProductImageSerializer, ProductOutputSerializer
@@ -130,7 +131,7 @@ class ProductDetailApi(APIView):
 
 class ProductImageUploadApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+    parser_classes = [parsers.MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
         # A plain FileField: Pillow validation happens in the service, with our own messages.
@@ -144,9 +145,14 @@ class ProductImageUploadApi(APIView):
         tags=["products"],
     )
     def post(self, request, pk):
+        # Visibility and ownership first: nobody else's upload is even parsed.
         product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
         require_owner(request, product.factory.owner_id)
+        size_limit = ImageSizeLimitUploadHandler(request._request)
+        request._request.upload_handlers.insert(0, size_limit)
         data = self.InputSerializer(data=request.data)
+        if size_limit.too_large:
+            raise ValidationError({"image": [too_large_message()]})
         data.is_valid(raise_exception=True)
         image = services.product_image_add(
             product=product, actor=request.user, upload=data.validated_data["image"]
@@ -154,6 +160,18 @@ class ProductImageUploadApi(APIView):
         return Response(
             ProductImageSerializer(image, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
+
+
+class ProductImageDetailApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={204: None}, tags=["products"])
+    def delete(self, request, pk, image_id):
+        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        require_owner(request, product.factory.owner_id)
+        image = get_visible_or_404(product.images.all(), image_id)
+        services.product_image_delete(image=image, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ProductApproveApi(APIView):
