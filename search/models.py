@@ -1,0 +1,120 @@
+"""The database backend's own index: one denormalized row per public product / factory / streamer.
+
+These rows are written only by the indexing task (search/indexing.py), exactly as the
+Elasticsearch index is, so both backends see the same documents and "indexing" means the same
+work. `terms` holds space-separated index terms (search/text.py); on PostgreSQL `search_vector`
+is built from them (weights: A title/name, B category/factory/belt names, C description).
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class BaseDocument(models.Model):
+    title = models.CharField(max_length=200)
+    terms = models.TextField(default="")  # " term term … " (leading/trailing space for LIKE on SQLite)
+    terms_a = models.TextField(default="")
+    terms_b = models.TextField(default="")
+    terms_c = models.TextField(default="")
+    search_vector = SearchVectorField(null=True)
+    province = models.CharField(max_length=32, blank=True)
+    quality = models.FloatField(default=0)  # doc-only part of the fit score (search/fit.py)
+    created_at = models.DateTimeField()
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FactoryFields(models.Model):
+    """The factory's record, copied so ranking and reasons need no join."""
+
+    factory_name = models.CharField(max_length=120, default="")
+    industrial_belt = models.CharField(max_length=64, blank=True)
+    tier = models.CharField(max_length=16, default="standard")
+    verified = models.BooleanField(default=True)
+    response_rate = models.FloatField(null=True)
+    trial_conversion_rate = models.FloatField(null=True)
+    return_rate = models.FloatField(null=True)
+    average_rating = models.FloatField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class ProductDocument(BaseDocument, FactoryFields):
+    product = models.OneToOneField(
+        "factories.Product", primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    factory_pk = models.BigIntegerField(db_index=True)
+    category_slug = models.CharField(max_length=64)
+    parent_category_slug = models.CharField(max_length=64, blank=True)
+    category_name = models.CharField(max_length=64, default="")
+    category_name_en = models.CharField(max_length=64, default="")
+    factory_price = models.DecimalField(max_digits=12, decimal_places=2)
+    moq = models.PositiveIntegerField()
+    customizable = models.BooleanField()
+    trial_eligible = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["category_slug", "factory_price"], name="search_pd_cat_price"),
+            models.Index(fields=["parent_category_slug"], name="search_pd_parent"),
+            models.Index(fields=["-quality", "product"], name="search_pd_quality"),
+            models.Index(fields=["-created_at", "product"], name="search_pd_newest"),
+            models.Index(fields=["factory_price", "product"], name="search_pd_price"),
+        ]
+
+
+class FactoryDocument(BaseDocument, FactoryFields):
+    factory = models.OneToOneField(
+        "factories.Factory", primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    customization = models.CharField(max_length=8, default="none")
+    customizable = models.BooleanField(default=False)
+    accepts_trials = models.BooleanField(default=True)
+    # Over the factory's public products; null when it has none yet.
+    price_min = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    price_max = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    moq_min = models.PositiveIntegerField(null=True)
+    product_count = models.PositiveIntegerField(default=0)
+
+
+class FactoryDocumentCategory(models.Model):
+    document = models.ForeignKey(FactoryDocument, on_delete=models.CASCADE, related_name="category_rows")
+    slug = models.CharField(max_length=64)
+    own = models.BooleanField(default=True)  # chosen by the factory (facets count these), not implied
+
+    class Meta:
+        indexes = [models.Index(fields=["slug", "document"], name="search_fdc_slug")]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class BuyerDocument(BaseDocument):
+    buyer = models.OneToOneField(
+        "buyers.BuyerProfile", primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    price_min = models.DecimalField(max_digits=12, decimal_places=2)
+    price_max = models.DecimalField(max_digits=12, decimal_places=2)
+    units_per_session = models.PositiveIntegerField(default=0)
+    needs_customization = models.BooleanField(default=False)
+    followers = models.BigIntegerField(default=0)
+    feedback_on_time_rate = models.FloatField(null=True)
+    sample_followthrough_rate = models.FloatField(null=True)
+
+
+class BuyerDocumentCategory(models.Model):
+    document = models.ForeignKey(BuyerDocument, on_delete=models.CASCADE, related_name="category_rows")
+    slug = models.CharField(max_length=64)
+    own = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["slug", "document"], name="search_bdc_slug")]
+
+    def __str__(self) -> str:
+        return self.slug

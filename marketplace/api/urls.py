@@ -11,6 +11,9 @@ urlpatterns = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
     path("", include("factories.urls")),
     path("", include("buyers.urls")),
+    path("", include("trials.urls")),
+    path("", include("marketplace.notifications.urls")),
+    path("", include("search.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -1,0 +1,205 @@
+"""GET search/products/, search/factories/, matches/{products,factories,buyers}/ (API.md)."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from buyers.api import BuyerOutputSerializer
+from factories.api.serializers import FactoryOutputSerializer, ProductOutputSerializer
+from factories.models import VerificationStatus
+from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
+
+from . import selectors
+from .backends import SearchParams, SearchUnavailable
+from .backends.base import SORTS
+
+
+class SearchUnavailableError(APIException):
+    status_code = 503
+    default_detail = _("Search is temporarily unavailable; try again in a minute.")
+    default_code = "search_unavailable"
+
+
+class SearchInputSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    category = serializers.SlugField(required=False, allow_blank=True, default="")
+    province = serializers.CharField(required=False, allow_blank=True, max_length=32, default="")
+    industrial_belt = serializers.SlugField(required=False, allow_blank=True, default="")
+    price_min = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
+    )
+    price_max = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
+    )
+    moq_max = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    customizable = serializers.BooleanField(required=False, allow_null=True, default=None)
+    trial_eligible = serializers.BooleanField(required=False, allow_null=True, default=None)
+    verified_only = serializers.BooleanField(required=False, allow_null=True, default=None)
+    sort = serializers.ChoiceField(choices=SORTS, required=False, default="relevance")
+    page = serializers.IntegerField(min_value=1, required=False, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
+
+    def to_params(self) -> SearchParams:
+        data = dict(self.validated_data)
+        page, size = data.pop("page"), data.pop("page_size")
+        data["q"] = data["q"].strip()
+        return SearchParams(offset=(page - 1) * size, limit=size, **data)
+
+
+class FacetSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+def _search_response(request, output, params: SearchParams, page, rows, context) -> Response:
+    size, number = params.limit, params.offset // params.limit + 1
+    url = request.build_absolute_uri()
+    next_url = replace_query_param(url, "page", number + 1) if params.offset + size < page.count else None
+    previous = None
+    if number > 1:
+        previous = (
+            replace_query_param(url, "page", number - 1) if number > 2 else remove_query_param(url, "page")
+        )
+    return Response(
+        {
+            "count": page.count,
+            "next": next_url,
+            "previous": previous,
+            "results": output(rows, many=True, context=context).data,
+            "facets": page.facets,
+        }
+    )
+
+
+def _search_schema(output, tag):
+    return extend_schema(
+        parameters=[SearchInputSerializer],
+        responses=inline_serializer(
+            f"{tag.title()}SearchPage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": output(many=True),
+                "facets": serializers.DictField(child=FacetSerializer(many=True)),
+            },
+        ),
+        tags=["search"],
+    )
+
+
+class ProductSearchApi(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @_search_schema(ProductOutputSerializer, "product")
+    def get(self, request):
+        data = SearchInputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        params = data.to_params()
+        try:
+            page, rows = selectors.product_search(params=params)
+        except SearchUnavailable:
+            raise SearchUnavailableError() from None
+        return _search_response(request, ProductOutputSerializer, params, page, rows, {"request": request})
+
+
+class FactorySearchApi(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @_search_schema(FactoryOutputSerializer, "factory")
+    def get(self, request):
+        data = SearchInputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        params = data.to_params()
+        try:
+            page, rows = selectors.factory_search(params=params)
+        except SearchUnavailable:
+            raise SearchUnavailableError() from None
+        return _search_response(request, FactoryOutputSerializer, params, page, rows, {"request": request})
+
+
+class MatchInputSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=50, required=False, default=20)
+
+
+def _match_schema(name, output):
+    return extend_schema(
+        parameters=[MatchInputSerializer],
+        responses=inline_serializer(
+            f"{name}Match",
+            {
+                name.lower(): output(),
+                "score": serializers.FloatField(),
+                "reasons": serializers.ListField(child=serializers.CharField()),
+            },
+            many=True,
+        ),
+        tags=["search"],
+    )
+
+
+def _limit(request) -> int:
+    data = MatchInputSerializer(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return data.validated_data["limit"]
+
+
+def _buyer_of(request):
+    buyer = getattr(request.user, "buyer_profile", None)
+    if buyer is None:
+        raise ValidationError({"detail": _("Create your streamer profile first (POST /api/v1/buyers/).")})
+    return buyer
+
+
+def _matches_response(key, output, pairs, context) -> Response:
+    return Response(
+        [{key: output(row, context=context).data, "score": m.score, "reasons": m.reasons} for row, m in pairs]
+    )
+
+
+class _MatchApi(APIView):
+    def handle_exception(self, exc):
+        if isinstance(exc, SearchUnavailable):
+            exc = SearchUnavailableError()
+        return super().handle_exception(exc)
+
+
+class ProductMatchApi(_MatchApi):
+    permission_classes = [permissions.IsAuthenticated, IsBuyerUser]
+
+    @_match_schema("Product", ProductOutputSerializer)
+    def get(self, request):
+        limit = _limit(request)
+        pairs = selectors.product_matches(buyer=_buyer_of(request), limit=limit)
+        return _matches_response("product", ProductOutputSerializer, pairs, {"request": request})
+
+
+class FactoryMatchApi(_MatchApi):
+    permission_classes = [permissions.IsAuthenticated, IsBuyerUser]
+
+    @_match_schema("Factory", FactoryOutputSerializer)
+    def get(self, request):
+        limit = _limit(request)
+        pairs = selectors.factory_matches(buyer=_buyer_of(request), limit=limit)
+        return _matches_response("factory", FactoryOutputSerializer, pairs, {"request": request})
+
+
+class BuyerMatchApi(_MatchApi):
+    permission_classes = [permissions.IsAuthenticated, IsFactoryUser]
+
+    @_match_schema("Buyer", BuyerOutputSerializer)
+    def get(self, request):
+        limit = _limit(request)
+        factory = getattr(request.user, "factory", None)
+        if factory is None:
+            raise ValidationError({"detail": _("Register your factory first (POST /api/v1/factories/).")})
+        if factory.verification_status != VerificationStatus.VERIFIED:
+            raise PermissionDenied(_("Your factory must be verified before you can see matching streamers."))
+        pairs = selectors.buyer_matches(factory=factory, user=request.user, limit=limit)
+        return _matches_response("buyer", BuyerOutputSerializer, pairs, {"request": request})

@@ -1,0 +1,31 @@
+"""Backend choice: settings.SEARCH_BACKEND = database | elasticsearch | a dotted path (tests)."""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .base import Backend, Match, SearchPage, SearchParams, SearchUnavailable
+
+__all__ = ["Backend", "Match", "SearchPage", "SearchParams", "SearchUnavailable", "get_backend"]
+
+_cache: dict[str, Backend] = {}
+
+
+def get_backend() -> Backend:
+    name = settings.SEARCH_BACKEND
+    if name not in _cache:
+        if name == "database":
+            from .database import DatabaseBackend
+
+            _cache[name] = DatabaseBackend()
+        elif name == "elasticsearch":
+            from .elastic import ElasticsearchBackend
+
+            _cache[name] = ElasticsearchBackend()
+        else:
+            _cache[name] = import_string(name)()
+    return _cache[name]
+
+
+def reset_backends() -> None:
+    """Forget cached backends (tests that change settings)."""
+    _cache.clear()

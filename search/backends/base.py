@@ -1,0 +1,67 @@
+"""The one search interface. Both backends return ids (+ counts, facets, fits); the API loads rows."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+FACETS = ("category", "province", "industrial_belt")
+SORTS = ("relevance", "price", "-price", "newest")
+
+
+class SearchUnavailable(Exception):
+    """The search backend cannot answer (cluster down). Writes go on; rows stay dirty."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    category: str = ""
+    province: str = ""
+    industrial_belt: str = ""
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    moq_max: int | None = None
+    customizable: bool | None = None
+    trial_eligible: bool | None = None
+    verified_only: bool | None = None
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+
+
+@dataclass
+class SearchPage:
+    ids: list[int]
+    count: int
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+
+
+@dataclass
+class Match:
+    id: int
+    score: float
+    reasons: list[str]
+
+
+class Backend:
+    name = "base"
+
+    def search_products(self, params: SearchParams) -> SearchPage:
+        raise NotImplementedError
+
+    def search_factories(self, params: SearchParams) -> SearchPage:
+        raise NotImplementedError
+
+    def match(self, kind: str, rules, ctx, limit: int) -> list[Match]:
+        raise NotImplementedError
+
+    def index(self, kind: str, docs: list[dict], delete_ids: list[int]) -> None:
+        raise NotImplementedError
+
+    def update_factory_stats(self, stats: dict[int, dict]) -> None:
+        raise NotImplementedError
+
+    def rebuild(self, kind: str, docs_iter, total: int) -> dict:
+        raise NotImplementedError
+
+    def status(self) -> dict:
+        raise NotImplementedError

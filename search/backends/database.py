@@ -1,0 +1,286 @@
+"""The database backend: search/models.py tables, full-text search on PostgreSQL, LIKE on SQLite.
+
+Ranking semantics shared with Elasticsearch: relevance = text rank × (1 + quality); without a
+query, quality then newest. Ties always end on the id, so pages are stable. Facets count with
+every filter applied except their own (choosing 面膜 still shows the other categories' counts).
+"""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Case, Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Value, When
+
+from .. import fit
+from ..documents import category_expansion
+from ..models import (
+    BuyerDocument,
+    BuyerDocumentCategory,
+    FactoryDocument,
+    FactoryDocumentCategory,
+    ProductDocument,
+)
+from ..text import is_latin, query_terms, tsquery
+from .base import Backend, Match, SearchPage, SearchParams
+
+DOC_MODELS = {"product": ProductDocument, "factory": FactoryDocument, "buyer": BuyerDocument}
+CATEGORY_MODELS = {"factory": FactoryDocumentCategory, "buyer": BuyerDocumentCategory}
+PK_NAME = {"product": "product", "factory": "factory", "buyer": "buyer"}
+FACET_LIMIT = 50
+TEXT_COLUMNS = {"terms", "terms_a", "terms_b", "terms_c", "search_vector", "indexed_at"}
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _value_fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in TEXT_COLUMNS]
+
+
+def _as_doc(kind: str, row: dict) -> dict:
+    row["id"] = row.pop(f"{PK_NAME[kind]}_id")
+    return row
+
+
+class DatabaseBackend(Backend):
+    name = "database"
+
+    # ---- indexing -------------------------------------------------------------------------
+    def index(self, kind: str, docs: list[dict], delete_ids: list[int]) -> None:
+        model = DOC_MODELS[kind]
+        if delete_ids:
+            model.objects.filter(pk__in=delete_ids).delete()
+        if not docs:
+            return
+        names = {f.name for f in model._meta.concrete_fields}
+        rows = []
+        for doc in docs:
+            values = {k: v for k, v in doc.items() if k in names and k != "id"}
+            terms = " ".join(t for t in (doc["terms_a"], doc["terms_b"], doc["terms_c"]) if t)
+            rows.append(model(pk=doc["id"], terms=f" {terms} ", **values))
+        update = [
+            f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "search_vector"
+        ]
+        model.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=[PK_NAME[kind]], update_fields=update
+        )
+        ids = [d["id"] for d in docs]
+        if kind in CATEGORY_MODELS:
+            cat_model = CATEGORY_MODELS[kind]
+            cat_model.objects.filter(document_id__in=ids).delete()
+            cat_model.objects.bulk_create(
+                [
+                    cat_model(document_id=d["id"], slug=slug, own=slug in d["categories"])
+                    for d in docs
+                    for slug in d["category_slugs"]
+                ]
+            )
+        if _postgres():
+            model.objects.filter(pk__in=ids).update(
+                search_vector=SearchVector("terms_a", weight="A", config="simple")
+                + SearchVector("terms_b", weight="B", config="simple")
+                + SearchVector("terms_c", weight="C", config="simple")
+            )
+
+    def update_factory_stats(self, stats: dict[int, dict]) -> None:
+        fields = ["price_min", "price_max", "moq_min", "product_count"]
+        rows = [FactoryDocument(pk=fid, **{f: s.get(f) for f in fields}) for fid, s in stats.items()]
+        if rows:
+            FactoryDocument.objects.bulk_update(rows, fields)
+
+    def rebuild(self, kind: str, docs_iter, total: int) -> dict:
+        # The table is updated in place (upserts); rows no longer public are removed at the end,
+        # so search never sees an empty index during a rebuild.
+        seen: list[int] = []
+        for docs in docs_iter:
+            self.index(kind, docs, [])
+            seen.extend(d["id"] for d in docs)
+        stale = DOC_MODELS[kind].objects.exclude(pk__in=seen)
+        removed = stale.count()
+        stale.delete()
+        return {"indexed": len(seen), "removed": removed}
+
+    def status(self) -> dict:
+        return {kind: {"documents": model.objects.count()} for kind, model in DOC_MODELS.items()}
+
+    # ---- keyword search --------------------------------------------------------------------
+    def _text(self, qs, q: str, *, with_rank: bool):
+        """Filter by the query; returns (queryset, rank expression or None)."""
+        if not query_terms(q):
+            return qs, None
+        if not _postgres():
+            for term in query_terms(q):
+                qs = qs.filter(terms__contains=f" {term} ")
+            return qs, None
+        query = SearchQuery(tsquery(q), search_type="raw", config="simple")
+        return qs.filter(search_vector=query), SearchRank(F("search_vector"), query) if with_rank else None
+
+    def _typo(self, qs, q: str):
+        """No exact hit for a latin word: try trigram similarity on the title (bluetoth → bluetooth)."""
+        if not (_postgres() and is_latin(q)):
+            return qs.none(), None
+        return qs.filter(title__trigram_word_similar=q), TrigramWordSimilarity(q, "title")
+
+    def _run(self, model, params: SearchParams, plain: Q, facet_filters: dict[str, Q], order_for, facet_fn):
+        base = model.objects.filter(plain)
+        matched, rank = self._text(base, params.q, with_rank=params.sort == "relevance")
+        everything = Q()
+        for cond in facet_filters.values():
+            everything &= cond
+        count = matched.filter(everything).count()
+        if count == 0 and params.q:
+            typo, typo_rank = self._typo(base, params.q)
+            if typo.filter(everything).exists():
+                matched, rank = typo, typo_rank if params.sort == "relevance" else None
+                count = matched.filter(everything).count()
+        page = matched.filter(everything)
+        if rank is not None:
+            page = page.annotate(relevance=rank * (Value(1.0) + F("quality")))
+        ids = list(
+            page.order_by(*order_for(params.sort, rank is not None)).values_list("pk", flat=True)[
+                params.offset : params.offset + params.limit
+            ]
+        )
+        facets = {}
+        for name in facet_filters:
+            others = Q()
+            for other, cond in facet_filters.items():
+                if other != name:
+                    others &= cond
+            facets[name] = facet_fn(name, matched.filter(others))
+        return SearchPage(ids=ids, count=count, facets=facets)
+
+    @staticmethod
+    def _facet(qs, field: str) -> list[dict]:
+        rows = (
+            qs.exclude(**{field: ""})
+            .values(field)
+            .annotate(count=Count("pk"))
+            .order_by("-count", field)[:FACET_LIMIT]
+        )
+        return [{"key": r[field], "count": r["count"]} for r in rows]
+
+    def search_products(self, params: SearchParams) -> SearchPage:
+        plain = Q()
+        if params.price_min is not None:
+            plain &= Q(factory_price__gte=params.price_min)
+        if params.price_max is not None:
+            plain &= Q(factory_price__lte=params.price_max)
+        if params.moq_max is not None:
+            plain &= Q(moq__lte=params.moq_max)
+        if params.customizable is not None:
+            plain &= Q(customizable=params.customizable)
+        if params.trial_eligible is not None:
+            plain &= Q(trial_eligible=params.trial_eligible)
+        if params.verified_only:
+            plain &= Q(verified=True)
+        facet_filters = {}
+        if params.category:
+            facet_filters["category"] = Q(category_slug=params.category) | Q(
+                parent_category_slug=params.category
+            )
+        if params.province:
+            facet_filters["province"] = Q(province=params.province)
+        if params.industrial_belt:
+            facet_filters["industrial_belt"] = Q(industrial_belt=params.industrial_belt)
+        for name in ("category", "province", "industrial_belt"):
+            facet_filters.setdefault(name, Q())
+
+        def order_for(sort, has_rank):
+            if sort == "price":
+                return ["factory_price", "pk"]
+            if sort == "-price":
+                return ["-factory_price", "pk"]
+            if sort == "newest":
+                return ["-created_at", "-pk"]
+            return ["-relevance", "-quality", "pk"] if has_rank else ["-quality", "-created_at", "pk"]
+
+        def facet_fn(name, qs):
+            field = {"category": "category_slug"}.get(name, name)
+            return self._facet(qs, field)
+
+        return self._run(ProductDocument, params, plain, facet_filters, order_for, facet_fn)
+
+    def search_factories(self, params: SearchParams) -> SearchPage:
+        plain = Q()
+        if params.price_min is not None:
+            plain &= Q(price_max__gte=params.price_min)
+        if params.price_max is not None:
+            plain &= Q(price_min__lte=params.price_max)
+        if params.moq_max is not None:
+            plain &= Q(moq_min__lte=params.moq_max)
+        if params.customizable is not None:
+            plain &= Q(customizable=params.customizable)
+        if params.trial_eligible is not None:
+            plain &= Q(accepts_trials=params.trial_eligible)
+        if params.verified_only:
+            plain &= Q(verified=True)
+        facet_filters = {"category": Q(), "province": Q(), "industrial_belt": Q()}
+        if params.category:
+            slugs = category_expansion().get(params.category, [params.category])
+            facet_filters["category"] = Q(
+                Exists(FactoryDocumentCategory.objects.filter(document=OuterRef("pk"), slug__in=slugs))
+            )
+        if params.province:
+            facet_filters["province"] = Q(province=params.province)
+        if params.industrial_belt:
+            facet_filters["industrial_belt"] = Q(industrial_belt=params.industrial_belt)
+
+        def order_for(sort, has_rank):
+            if sort == "price":
+                return [F("price_min").asc(nulls_last=True), "pk"]
+            if sort == "-price":
+                return [F("price_max").desc(nulls_last=True), "pk"]
+            if sort == "newest":
+                return ["-created_at", "-pk"]
+            return ["-relevance", "-quality", "pk"] if has_rank else ["-quality", "-created_at", "pk"]
+
+        def facet_fn(name, qs):
+            if name != "category":
+                return self._facet(qs, name)
+            rows = (
+                FactoryDocumentCategory.objects.filter(own=True, document__in=qs.values("pk"))
+                .values("slug")
+                .annotate(count=Count("pk"))
+                .order_by("-count", "slug")[:FACET_LIMIT]
+            )
+            return [{"key": r["slug"], "count": r["count"]} for r in rows]
+
+        return self._run(FactoryDocument, params, plain, facet_filters, order_for, facet_fn)
+
+    # ---- matching ----------------------------------------------------------------------------
+    def match(self, kind: str, rules, ctx, limit: int) -> list[Match]:
+        model = DOC_MODELS[kind]
+        active = [r for r in rules if r.applies(ctx)]
+        region = (
+            Case(When(province=ctx.province, then=Value(fit.REGION_BONUS)), default=Value(0.0))
+            if ctx.province
+            else Value(0.0)
+        )
+        base = model.objects.annotate(
+            rank=ExpressionWrapper(F("quality") + region, output_field=FloatField())
+        )
+        fields = _value_fields(model)
+        fitting = Q()
+        for rule in active:
+            fitting &= rule.q(ctx)
+        # Most requests are answered by the first query (enough items fit every hard point);
+        # the second, which scores every row, runs only to fill up the list.
+        rows = list(base.filter(fitting).order_by("-rank", "pk").values(*fields, "rank")[:limit])
+        if len(rows) < limit and active:
+            misses = sum(Case(When(rule.q(ctx), then=Value(0)), default=Value(1)) for rule in active)
+            rows += list(
+                base.annotate(misses=misses)
+                .filter(misses__gt=0)
+                .order_by("misses", "-rank", "pk")
+                .values(*fields, "rank")[: limit - len(rows)]
+            )
+        docs = [_as_doc(kind, r) for r in rows]
+        if kind in CATEGORY_MODELS:
+            slugs: dict[int, list[str]] = {d["id"]: [] for d in docs}
+            for doc_id, slug in (
+                CATEGORY_MODELS[kind].objects.filter(document_id__in=slugs).values_list("document_id", "slug")
+            ):
+                slugs[doc_id].append(slug)
+            for d in docs:
+                d["category_slugs"] = slugs[d["id"]]
+        return [Match(id=f.doc["id"], score=f.score, reasons=f.reasons) for f in fit.rank(rules, ctx, docs)]

@@ -1,0 +1,182 @@
+"""What a search document contains, built once from the models and used by both backends.
+
+A document is a plain dict (JSON-able apart from Decimal / datetime): the database backend
+stores it in search/models.py tables, the Elasticsearch backend sends it as `_source`.
+Only public rows get a document; anything else is removed from the index.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min
+
+from buyers.models import BuyerProfile
+from factories.models import Category, Factory, Product, ProductStatus, VerificationStatus
+
+from . import fit
+from .text import document_terms
+
+
+def _f(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _terms(*texts: str) -> str:
+    return " ".join(document_terms(*texts))
+
+
+def category_expansion() -> dict[str, list[str]]:
+    """slug → [slug] for leaves, [slug, children…] for top-level ones: choosing 家居日用 means all of it."""
+    rows = list(Category.objects.values_list("slug", "parent__slug"))
+    children = defaultdict(list)
+    for slug, parent in rows:
+        if parent:
+            children[parent].append(slug)
+    return {slug: [slug] if parent else [slug, *children[slug]] for slug, parent in rows}
+
+
+def _factory_fields(factory: Factory) -> dict:
+    return {
+        "factory_name": factory.name,
+        "industrial_belt": factory.industrial_belt.slug if factory.industrial_belt else "",
+        "tier": factory.tier,
+        "verified": factory.verification_status == VerificationStatus.VERIFIED,
+        "response_rate": _f(factory.response_rate),
+        "trial_conversion_rate": _f(factory.trial_conversion_rate),
+        "return_rate": _f(factory.return_rate),
+        "average_rating": _f(factory.average_rating),
+    }
+
+
+def product_queryset():
+    return Product.objects.select_related("factory__industrial_belt", "category__parent")
+
+
+def product_is_public(product: Product) -> bool:
+    return (
+        product.status == ProductStatus.ACTIVE
+        and product.factory.verification_status == VerificationStatus.VERIFIED
+    )
+
+
+def product_document(product: Product) -> dict:
+    factory, category = product.factory, product.category
+    belt = factory.industrial_belt
+    parent = category.parent
+    attribute_text = " ".join(
+        f"{k} {' '.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in (product.attributes or {}).items()
+    )
+    names = [category.name, category.name_en, factory.name]
+    if parent:
+        names += [parent.name, parent.name_en]
+    if belt:
+        names += [belt.name, belt.name_en]
+    doc = {
+        "id": product.pk,
+        "title": product.title,
+        "terms_a": _terms(product.title),
+        "terms_b": _terms(*names),
+        "terms_c": _terms(product.description, attribute_text),
+        "province": factory.province,
+        "created_at": product.created_at,
+        "factory_pk": factory.pk,
+        "category_slug": category.slug,
+        "parent_category_slug": parent.slug if parent else "",
+        "category_name": category.name,
+        "category_name_en": category.name_en,
+        "factory_price": product.factory_price,
+        "moq": product.moq,
+        "customizable": product.customizable,
+        "trial_eligible": product.trial_eligible,
+        **_factory_fields(factory),
+    }
+    doc["quality"] = fit.factory_quality(doc)
+    return doc
+
+
+def factory_queryset():
+    return Factory.objects.select_related("industrial_belt").prefetch_related("categories")
+
+
+def factory_is_public(factory: Factory) -> bool:
+    return factory.verification_status == VerificationStatus.VERIFIED
+
+
+def factory_product_stats(factory_ids: list[int]) -> dict[int, dict]:
+    """Price range and smallest MOQ over each factory's public products (they feed matching)."""
+    rows = (
+        Product.objects.filter(factory_id__in=factory_ids, status=ProductStatus.ACTIVE)
+        .values("factory_id")
+        .annotate(
+            price_min=Min("factory_price"),
+            price_max=Max("factory_price"),
+            moq_min=Min("moq"),
+            product_count=Count("id"),
+        )
+    )
+    return {r.pop("factory_id"): r for r in rows}
+
+
+def factory_document(factory: Factory, stats: dict | None, expansion: dict[str, list[str]]) -> dict:
+    stats = stats or {}
+    own = [c.slug for c in factory.categories.all()]
+    implied = [s for slug in own for s in expansion.get(slug, [slug]) if s not in own]
+    belt = factory.industrial_belt
+    names = [c.name for c in factory.categories.all()] + [c.name_en for c in factory.categories.all()]
+    if belt:
+        names += [belt.name, belt.name_en]
+    doc = {
+        "id": factory.pk,
+        "title": factory.name,
+        "terms_a": _terms(factory.name),
+        "terms_b": _terms(*names, factory.city, factory.province),
+        "terms_c": _terms(factory.description),
+        "province": factory.province,
+        "created_at": factory.created_at,
+        "customization": factory.customization,
+        "customizable": factory.customization != "none",
+        "accepts_trials": factory.accepts_trials,
+        "price_min": stats.get("price_min"),
+        "price_max": stats.get("price_max"),
+        "moq_min": stats.get("moq_min"),
+        "product_count": stats.get("product_count", 0),
+        "categories": own,
+        "category_slugs": list(dict.fromkeys(own + implied)),
+        **_factory_fields(factory),
+    }
+    doc["quality"] = fit.factory_quality(doc)
+    return doc
+
+
+def buyer_queryset():
+    return BuyerProfile.objects.prefetch_related("categories", "channels")
+
+
+def buyer_document(buyer: BuyerProfile, expansion: dict[str, list[str]]) -> dict:
+    own = [c.slug for c in buyer.categories.all()]
+    implied = [s for slug in own for s in expansion.get(slug, [slug]) if s not in own]
+    doc = {
+        "id": buyer.pk,
+        "title": buyer.display_name,
+        "terms_a": _terms(buyer.display_name),
+        "terms_b": _terms(*[c.name for c in buyer.categories.all()]),
+        "terms_c": "",
+        "province": buyer.province,
+        "created_at": buyer.created_at,
+        "price_min": buyer.price_min,
+        "price_max": buyer.price_max,
+        "units_per_session": buyer.units_per_session,
+        "needs_customization": buyer.needs_customization,
+        "followers": sum(c.followers for c in buyer.channels.all()),
+        "feedback_on_time_rate": _f(buyer.feedback_on_time_rate),
+        "sample_followthrough_rate": _f(buyer.sample_followthrough_rate),
+        "categories": own,
+        "category_slugs": list(dict.fromkeys(own + implied)),
+    }
+    doc["quality"] = fit.buyer_quality(doc)
+    return doc
+
+
+def as_decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))

@@ -1,0 +1,141 @@
+"""Keeping the index fresh: services mark rows dirty; these functions index dirty rows in bulk.
+
+One transaction per batch: lock the dirty rows (skipping rows another indexer holds), build their
+documents, send them to the backend, clear the flags. If the backend fails, the transaction rolls
+back and the rows stay dirty for the retry or the periodic sweep; a write made while we index
+waits for our lock, then marks the row dirty again, so no edit is ever lost or overwritten.
+"""
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+
+from buyers.models import BuyerProfile
+from factories.models import Factory, Product, ProductStatus
+
+from . import documents
+from .backends import get_backend
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+MODELS = {"product": Product, "factory": Factory, "buyer": BuyerProfile}
+
+
+def _product_docs(pks: list[int]) -> tuple[list[dict], list[int], set[int]]:
+    products = list(documents.product_queryset().filter(pk__in=pks))
+    public = [p for p in products if documents.product_is_public(p)]
+    found = {p.pk for p in products}
+    gone = [pk for pk in pks if pk not in found] + [p.pk for p in products if p not in public]
+    return [documents.product_document(p) for p in public], gone, {p.factory_id for p in products}
+
+
+def _factory_docs(pks: list[int]) -> tuple[list[dict], list[int]]:
+    factories = list(documents.factory_queryset().filter(pk__in=pks))
+    public = [f for f in factories if documents.factory_is_public(f)]
+    stats = documents.factory_product_stats([f.pk for f in public])
+    expansion = documents.category_expansion()
+    gone = [pk for pk in pks if pk not in {f.pk for f in public}]
+    return [documents.factory_document(f, stats.get(f.pk), expansion) for f in public], gone
+
+
+def _buyer_docs(pks: list[int]) -> tuple[list[dict], list[int]]:
+    buyers = list(documents.buyer_queryset().filter(pk__in=pks))
+    expansion = documents.category_expansion()
+    found = {b.pk for b in buyers}
+    return [documents.buyer_document(b, expansion) for b in buyers], [pk for pk in pks if pk not in found]
+
+
+def _refresh_factory_stats(backend, factory_ids: set[int]) -> None:
+    """A product change moves its factory's price range / smallest MOQ (used by matching)."""
+    if not factory_ids:
+        return
+    stats = documents.factory_product_stats(sorted(factory_ids))
+    empty = {"price_min": None, "price_max": None, "moq_min": None, "product_count": 0}
+    public = Factory.objects.filter(pk__in=factory_ids, verification_status="verified").values_list(
+        "pk", flat=True
+    )
+    backend.update_factory_stats({fid: stats.get(fid, empty) for fid in public})
+
+
+def index_rows(kind: str, pks: list[int], backend=None) -> int:
+    """Build and send the documents of these rows (caller holds the locks / clears the flags)."""
+    backend = backend or get_backend()
+    if kind == "product":
+        docs, gone, factory_ids = _product_docs(pks)
+        backend.index("product", docs, gone)
+        _refresh_factory_stats(backend, factory_ids)
+    elif kind == "factory":
+        docs, gone = _factory_docs(pks)
+        backend.index("factory", docs, gone)
+        # Product documents carry the factory's name, region and record: refresh them too.
+        product_pks = list(
+            Product.objects.filter(factory_id__in=pks).select_for_update().values_list("pk", flat=True)
+        )
+        for start in range(0, len(product_pks), BATCH):
+            chunk = product_pks[start : start + BATCH]
+            product_docs, product_gone, _ = _product_docs(chunk)
+            backend.index("product", product_docs, product_gone)
+    else:
+        docs, gone = _buyer_docs(pks)
+        backend.index("buyer", docs, gone)
+    return len(pks)
+
+
+def index_dirty(kind: str, pks: Iterable[int] | None = None, *, batch: int = BATCH) -> int:
+    """Index the dirty rows of `kind` (all of them, or only among `pks`). Returns rows indexed."""
+    model = MODELS[kind]
+    backend = get_backend()
+    wanted = sorted(set(pks)) if pks is not None else None
+    done, last = 0, 0
+    while True:
+        with transaction.atomic():
+            qs = model.objects.filter(search_index_dirty=True, pk__gt=last)
+            if wanted is not None:
+                qs = qs.filter(pk__in=wanted)
+            chunk = list(
+                qs.select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not chunk:
+                return done
+            index_rows(kind, chunk, backend)
+            model.objects.filter(pk__in=chunk).update(search_index_dirty=False)
+        done += len(chunk)
+        last = chunk[-1]
+
+
+def dirty_counts() -> dict[str, int]:
+    return {kind: model.objects.filter(search_index_dirty=True).count() for kind, model in MODELS.items()}
+
+
+def iter_documents(kind: str, *, batch: int = BATCH) -> Iterator[list[dict]]:
+    """All public documents of a kind, in batches (for a full rebuild)."""
+    model = MODELS[kind]
+    qs = model.objects.order_by("pk")
+    if kind == "product":
+        qs = qs.filter(status=ProductStatus.ACTIVE, factory__verification_status="verified")
+    elif kind == "factory":
+        qs = qs.filter(verification_status="verified")
+    pks = list(qs.values_list("pk", flat=True))
+    for start in range(0, len(pks), batch):
+        chunk = pks[start : start + batch]
+        if kind == "product":
+            yield _product_docs(chunk)[0]
+        elif kind == "factory":
+            yield _factory_docs(chunk)[0]
+        else:
+            yield _buyer_docs(chunk)[0]
+
+
+def rebuild(kind: str) -> dict:
+    """Reindex everything of a kind. Rows that change meanwhile stay dirty and are swept after."""
+    started = time.monotonic()
+    model = MODELS[kind]
+    total = model.objects.count()
+    result = get_backend().rebuild(kind, iter_documents(kind), total)
+    result["seconds"] = round(time.monotonic() - started, 2)
+    return result

@@ -1,0 +1,42 @@
+"""Indexing tasks: idempotent (they index whatever is dirty), safe to retry, bounded in time."""
+
+import logging
+
+from celery import shared_task
+
+from .backends import SearchUnavailable
+from .indexing import MODELS, index_dirty
+
+logger = logging.getLogger(__name__)
+
+# Rows listed in one task message; more than this and the sweep takes them (keeps messages small).
+MAX_IDS_PER_TASK = 5000
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(SearchUnavailable,),
+    retry_backoff=1,
+    retry_backoff_max=60,
+    max_retries=8,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def index_dirty_task(self, kind: str, pks: list[int] | None = None) -> int:
+    if pks is not None and len(pks) > MAX_IDS_PER_TASK:
+        pks = None
+    return index_dirty(kind, pks)
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=280)
+def sweep_dirty() -> dict[str, int]:
+    """Periodic: index anything still dirty (a lost task, a backend outage that has ended)."""
+    done = {}
+    for kind in MODELS:
+        try:
+            done[kind] = index_dirty(kind)
+        except SearchUnavailable:
+            logger.warning("search backend unavailable; %s rows stay dirty until the next sweep", kind)
+            done[kind] = 0
+    return done

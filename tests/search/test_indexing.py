@@ -1,0 +1,130 @@
+"""Index freshness: services mark rows dirty, the on-commit task indexes them, the sweep catches the rest."""
+
+import pytest
+from django.core.management import call_command
+
+from factories.models import Product
+from search.models import ProductDocument
+from search.tasks import sweep_dirty
+from tests import makers
+from tests.search.conftest import index_all, product
+from tests.search.flaky import FlakyBackend
+
+URL = "/api/v1/search/products/"
+
+
+def found(api, **params):
+    return [row["title"] for row in api.get(URL, params).json()["results"]]
+
+
+@pytest.fixture
+def listed(db):
+    factory = makers.FactoryMaker(name="义乌收纳工厂")
+    item = product("折叠收纳箱", factory=factory, moq=500)
+    index_all()
+    return item
+
+
+def test_an_api_edit_is_indexed_on_commit(api, listed, django_capture_on_commit_callbacks):
+    # given
+    api.as_user(listed.factory.owner)
+    assert found(api, q="收纳箱", moq_max=100) == []
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api.patch(f"/api/v1/products/{listed.pk}/", {"moq": 60}, format="json")
+    # then
+    assert response.status_code == 200
+    assert len(callbacks) == 1
+    assert found(api, q="收纳箱", moq_max=100) == ["折叠收纳箱"]
+    assert Product.objects.get(pk=listed.pk).search_index_dirty is False
+
+
+def test_a_failed_write_queues_nothing(api, listed, django_capture_on_commit_callbacks):
+    # given
+    api.as_user(listed.factory.owner)
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = api.patch(f"/api/v1/products/{listed.pk}/", {"category": "nope"}, format="json")
+    # then
+    assert response.status_code == 400
+    assert callbacks == []
+    assert Product.objects.get(pk=listed.pk).search_index_dirty is False
+
+
+def test_rejecting_a_listing_removes_it_from_search(api, listed, staff, django_capture_on_commit_callbacks):
+    # given
+    api.as_user(staff)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/v1/products/{listed.pk}/reject/", {"reason": "图片不符"}, format="json")
+    # then
+    assert response.status_code == 200
+    assert found(api, q="收纳箱") == []
+    assert not ProductDocument.objects.filter(pk=listed.pk).exists()
+
+
+def test_suspending_a_factory_hides_its_products(api, listed, staff, django_capture_on_commit_callbacks):
+    # given
+    api.as_user(staff)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/v1/factories/{listed.factory_id}/suspend/", {"reason": "假货"}, format="json")
+    # then
+    assert response.status_code == 200
+    assert found(api, q="收纳箱") == []
+    assert not ProductDocument.objects.filter(pk=listed.pk).exists()
+
+
+def test_renaming_a_factory_refreshes_its_products(api, listed, django_capture_on_commit_callbacks):
+    # given
+    api.as_user(listed.factory.owner)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.patch(f"/api/v1/factories/{listed.factory_id}/", {"name": "金华整理家居"}, format="json")
+    # then
+    assert response.status_code == 200
+    assert found(api, q="整理家居") == ["折叠收纳箱"]
+    assert found(api, q="义乌收纳工厂") == []
+
+
+def test_backend_down_keeps_the_edit_and_the_sweep_indexes_it_later(
+    api, listed, settings, django_capture_on_commit_callbacks
+):
+    # given: the search backend is down
+    settings.SEARCH_BACKEND = "tests.search.flaky.FlakyBackend"
+    FlakyBackend.down = True
+    api.as_user(listed.factory.owner)
+    try:
+        # when
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = api.patch(f"/api/v1/products/{listed.pk}/", {"moq": 60}, format="json")
+        for callback in callbacks:
+            with pytest.raises(Exception, match="connection refused"):
+                callback()  # eager task: the retry re-raises; a worker would back off and retry
+        # then: the write is kept, the row stays dirty, search still shows the old data
+        assert response.status_code == 200
+        assert Product.objects.get(pk=listed.pk).moq == 60
+        assert Product.objects.get(pk=listed.pk).search_index_dirty is True
+        assert found(api, q="收纳箱", moq_max=100) == []
+        # when: it recovers and the periodic sweep runs
+        FlakyBackend.down = False
+        result = sweep_dirty()
+        # then
+        assert result["product"] == 1
+        assert found(api, q="收纳箱", moq_max=100) == ["折叠收纳箱"]
+        assert Product.objects.get(pk=listed.pk).search_index_dirty is False
+    finally:
+        FlakyBackend.down = False
+
+
+def test_search_index_command_status_and_rebuild(listed, capsys):
+    # given: a document that should not be there any more
+    Product.objects.filter(pk=listed.pk).update(status="delisted")
+    # when
+    call_command("search_index", "rebuild", "--kind", "product")
+    call_command("search_index", "status")
+    # then
+    out = capsys.readouterr().out
+    assert 'product: {"indexed": 0, "removed": 1' in out
+    assert '"backend": "database"' in out
+    assert not ProductDocument.objects.exists()
