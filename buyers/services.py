@@ -8,6 +8,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
+from search.dirty import mark_dirty
 
 from .models import BuyerProfile, Channel
 
@@ -120,6 +121,6 @@ def buyer_update(*, profile: BuyerProfile, actor: User, data: dict[str, Any]) ->
         _set_channels(profile, channels)
         changed.append("channels")
     if changed:
-        BuyerProfile.objects.filter(pk=profile.pk).update(search_index_dirty=True)
+        mark_dirty(profile)
         event_record(actor=actor, verb="buyer.updated", target=profile, fields=changed)
     return profile

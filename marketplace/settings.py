@@ -164,6 +164,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# Search: anything a lost task or an outage left dirty is indexed by this sweep (search/tasks.py).
+CELERY_BEAT_SCHEDULE["search-sweep-dirty"] = {"task": "search.tasks.sweep_dirty", "schedule": 60.0}
+
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "yuantou")

@@ -8,6 +8,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
+from search.dirty import mark_dirty
 
 from ..flows import FACTORY_VERIFICATION
 from ..models import Factory, FactoryTier, IndustrialBelt, VerificationStatus
@@ -92,7 +93,7 @@ def factory_update(*, factory: Factory, actor: User, data: dict[str, Any]) -> Fa
         _check_credit_code_free(data["credit_code"], exclude_pk=factory.pk)
     changed = model_update(instance=factory, fields=PROFILE_FIELDS, data=data)
     if changed:
-        Factory.objects.filter(pk=factory.pk).update(search_index_dirty=True)
+        mark_dirty(factory)
         event_record(actor=actor, verb="factory.updated", target=factory, fields=changed)
         # A rejected factory that fixes its profile goes back to the review queue.
         if factory.verification_status == VerificationStatus.REJECTED and actor.acting_role == Role.FACTORY:
@@ -114,7 +115,7 @@ def _apply(factory: Factory, name: str, actor: User, *, reason: str, **extra) ->
         fields.append(key)
     factory.save(update_fields=fields)
     # Products of a factory that goes in or out of public view change visibility in search too.
-    factory.products.update(search_index_dirty=True)
+    mark_dirty(factory, products=True)
     event_record(actor=actor, verb=f"factory.{name}", target=factory, old=old, new=t.target, reason=reason)
     return factory
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
+from search.dirty import mark_dirty
 
 from ..images import image_process
 from ..models import Product, ProductImage
@@ -58,7 +59,7 @@ def product_image_add(*, product: Product, actor: User, upload) -> ProductImage:
             image.image.save(original.name, original, save=False)
             image.thumbnail.save(thumbnail.name, thumbnail, save=False)
             image.save()
-            Product.objects.filter(pk=product.pk).update(search_index_dirty=True)
+            mark_dirty(product)
             event_record(actor=actor, verb="product.image_added", target=product, image_id=image.pk)
         except BaseException:
             # Storage writes are not transactional: a failed insert must not leave orphan files.
@@ -77,7 +78,7 @@ def product_image_delete(*, image: ProductImage, actor: User) -> None:
         return
     files = [image.image, image.thumbnail]
     image.delete()
-    Product.objects.filter(pk=product.pk).update(search_index_dirty=True)
+    mark_dirty(product)
     event_record(actor=actor, verb="product.image_deleted", target=product, image_id=image_id)
     # Remove files only once the row is really gone: a rollback must leave a working image.
     transaction.on_commit(lambda: _delete_files(files))

@@ -7,6 +7,7 @@ from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
+from search.dirty import mark_dirty
 
 from ..flows import PRODUCT_REVIEW
 from ..models import Factory, Product, ProductStatus, VerificationStatus
@@ -80,7 +81,7 @@ def product_update(*, product: Product, actor: User, data: dict[str, Any]) -> Pr
     changed = model_update(instance=product, fields=EDITABLE_FIELDS, data=_clean(data))
     if not changed:
         return product
-    Product.objects.filter(pk=product.pk).update(search_index_dirty=True)
+    mark_dirty(product)
     event_record(actor=actor, verb="product.updated", target=product, fields=changed)
     resubmit = product.status == ProductStatus.REJECTED or (
         product.status == ProductStatus.ACTIVE and REVIEWED_FIELDS.intersection(changed)
@@ -96,6 +97,7 @@ def _move(product: Product, actor: User, *, to: str, verb: str, reason: str) -> 
     product.status_reason = reason
     product.search_index_dirty = True
     product.save(update_fields=["status", "status_reason", "search_index_dirty", "updated_at"])
+    mark_dirty(product)
     event_record(actor=actor, verb=verb, target=product, old=old, new=to, reason=reason)
     return product
 
