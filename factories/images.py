@@ -124,7 +124,8 @@ def _open(upload) -> Image.Image:
         if image.width * image.height > settings.IMAGE_MAX_PIXELS:
             raise _too_many_pixels(image.width, image.height)
         image.load()
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # The warning only arrives here when warnings are turned into errors (python -W error).
         raise _too_many_pixels() from None
     except UnidentifiedImageError:
         raise _error(_("The file is not a JPEG, PNG or WebP image.")) from None

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from factories.images import image_process
 from factories.models import ProductImage, ProductStatus, VerificationStatus
@@ -30,6 +30,7 @@ NOT_AN_IMAGE = "The file is not a JPEG, PNG or WebP image."
 DAMAGED = "The image file is damaged or incomplete; export it again and upload the new file."
 TOO_LARGE = "The file is larger than 10 MB; upload an image of at most 10 MB."
 RED, BLUE = (255, 0, 0), (0, 0, 255)
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -164,11 +165,18 @@ def assert_close(pixel, expected, tolerance=12):
 
 
 def test_png_with_alpha_keeps_alpha_and_thumbnail_keeps_aspect(api, product, owner, _isolated_media):
-    # given a 900×600 RGBA image, left half opaque red, right half 30% opaque blue
+    # given a 900×600 RGBA image, left half opaque red, right half 30% opaque blue, with an sRGB
+    # profile, a text chunk and EXIF
     source = Image.new("RGBA", (900, 600), (0, 0, 255, 77))
     source.paste((255, 0, 0, 255), (0, 0, 450, 600))
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "workshop at 29.17N 117.2E")
+    exif = Image.Exif()
+    exif[ExifTags.Base.Model] = "SN-4242"
+    data = encode(source, "PNG", pnginfo=text, exif=exif, icc_profile=SRGB)
+    assert b"workshop" in data and b"eXIf" in data
     # when
-    response = post_image(api.as_user(owner), product, upload(encode(source, "PNG"), "p.png", "image/png"))
+    response = post_image(api.as_user(owner), product, upload(data, "p.png", "image/png"))
     # then
     assert response.status_code == 201
     assert (response.json()["width"], response.json()["height"]) == (900, 600)
@@ -178,14 +186,24 @@ def test_png_with_alpha_keeps_alpha_and_thumbnail_keeps_aspect(api, product, own
     assert (original.format, original.mode, original.size) == ("PNG", "RGBA", (900, 600))
     assert original.getpixel((10, 10)) == (255, 0, 0, 255)
     assert original.getpixel((890, 590)) == (0, 0, 255, 77)
+    assert original.info["icc_profile"] == SRGB  # colours stay as the factory exported them
+    raw = Path(image.image.path).read_bytes()
+    assert b"workshop" not in raw and b"SN-4242" not in raw and b"eXIf" not in raw
     thumb = Image.open(image.thumbnail.path)
     assert (thumb.format, thumb.mode, thumb.size) == ("PNG", "RGBA", (400, 267))
     assert thumb.getpixel((395, 260)) == (0, 0, 255, 77)
 
 
 def test_webp_is_accepted_and_stays_webp(api, product, owner):
-    # given
-    data = encode(two_colour((1000, 250)), "WEBP", quality=90)
+    # given a WebP carrying GPS EXIF
+    exif = Image.Exif()
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (29.0, 17.0, 30.0),
+    }
+    exif[ExifTags.Base.Model] = "SN-4242"
+    data = encode(two_colour((1000, 250)), "WEBP", quality=90, exif=exif)
+    assert b"SN-4242" in data
     # when
     response = post_image(api.as_user(owner), product, upload(data, "p.webp", "image/webp"))
     # then
@@ -193,7 +211,10 @@ def test_webp_is_accepted_and_stays_webp(api, product, owner):
     assert (response.json()["width"], response.json()["height"]) == (1000, 250)
     image = ProductImage.objects.get()
     assert image.image.name.endswith(".webp")
-    assert Image.open(image.image.path).format == "WEBP"
+    stored = Image.open(image.image.path)
+    assert stored.format == "WEBP"
+    assert dict(stored.getexif()) == {}
+    assert b"SN-4242" not in Path(image.image.path).read_bytes()
     assert Image.open(image.thumbnail.path).size == (400, 100)
 
 
@@ -303,6 +324,23 @@ def test_exactly_40_megapixels_is_accepted():
     # then
     assert (processed.width, processed.height) == (8000, 5000)
     assert Image.open(io.BytesIO(processed.thumbnail)).size == (400, 250)
+
+
+def test_header_claiming_100_megapixels_is_refused_with_its_size(api, product, owner, _isolated_media):
+    # given 10000×10000: above Pillow's warning threshold, below its own refusal
+    data = png_header_only(10000, 10000)
+    # when
+    with pytest.warns(Image.DecompressionBombWarning):
+        response = post_image(api.as_user(owner), product, upload(data, "bomb.png", "image/png"))
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "image": [
+            "The image is 10000×10000 pixels (100.0 megapixels); the limit is 40 megapixels. "
+            "Resize it and upload again."
+        ]
+    }
+    assert_nothing_stored(_isolated_media)
 
 
 def test_header_claiming_200_megapixels_is_refused_by_pillows_bomb_guard(
