@@ -1,0 +1,127 @@
+"""Factories in the admin: staff verify (choosing the tier), reject or suspend them with a reason.
+
+Status, tier and the metrics are read-only here: they change only through the services, which
+check the verification flow and record an event. Profile edits go through `factory_update`.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.admin import EventHistoryMixin, ReasonForm, StaffAction, StaffActionsMixin
+
+from ..flows import FACTORY_VERIFICATION
+from ..models import Factory, FactoryTier
+from ..services import factory_reject, factory_suspend, factory_update, factory_verify
+from ..services.factories import PROFILE_FIELDS
+
+
+class VerifyForm(forms.Form):
+    tier = forms.ChoiceField(label=_("Tier"), choices=FactoryTier.choices, initial=FactoryTier.STANDARD)
+
+
+def _can(name):
+    return lambda factory: name in FACTORY_VERIFICATION.allowed_from(factory.verification_status)
+
+
+STATUS_FIELDS = ("verification_status", "tier", "status_reason", "verified_at")
+METRIC_FIELDS = (
+    "response_rate",
+    "median_response_hours",
+    "trial_conversion_rate",
+    "return_rate",
+    "average_rating",
+    "trials_completed",
+)
+
+
+@admin.register(Factory)
+class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "owner",
+        "province",
+        "city",
+        "industrial_belt",
+        "verification_status",
+        "tier",
+        "customization",
+        "created_at",
+    )
+    list_filter = ("verification_status", "tier", "customization", "accepts_trials", "industrial_belt")
+    search_fields = ("name", "credit_code", "owner__username", "owner__email", "city")
+    list_select_related = ("owner", "industrial_belt")
+    autocomplete_fields = ("industrial_belt",)
+    filter_horizontal = ("categories",)
+    readonly_fields = ("owner", *STATUS_FIELDS, *METRIC_FIELDS, "created_at", "updated_at", "event_history")
+    fieldsets = (
+        (None, {"fields": ("owner", "name", "credit_code", "province", "city", "industrial_belt")}),
+        (_("Status"), {"fields": STATUS_FIELDS}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "categories",
+                    "description",
+                    "established_year",
+                    "staff_count",
+                    "monthly_capacity",
+                    "customization",
+                    "accepts_trials",
+                    "max_trial_quantity",
+                    "trial_days",
+                )
+            },
+        ),
+        (_("Record"), {"fields": METRIC_FIELDS}),
+        (_("History"), {"fields": ("created_at", "updated_at", "event_history")}),
+    )
+    staff_actions = (
+        StaffAction(
+            name="verify",
+            label=_("Verify"),
+            done=_("Verified: %(objects)s."),
+            apply=lambda f, actor, data: factory_verify(factory=f, actor=actor, tier=data["tier"]),
+            form=VerifyForm,
+            available=_can("verify"),
+        ),
+        StaffAction(
+            name="reject",
+            label=_("Reject"),
+            done=_("Rejected: %(objects)s."),
+            apply=lambda f, actor, data: factory_reject(factory=f, actor=actor, reason=data["reason"]),
+            form=ReasonForm,
+            available=_can("reject"),
+        ),
+        StaffAction(
+            name="suspend",
+            label=_("Suspend"),
+            done=_("Suspended: %(objects)s."),
+            apply=lambda f, actor, data: factory_suspend(factory=f, actor=actor, reason=data["reason"]),
+            form=ReasonForm,
+            available=_can("suspend"),
+        ),
+    )
+
+    def has_add_permission(self, request):
+        # Factories register themselves (one per factory account); staff only review them.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {}
+        for name in form.changed_data:
+            if name not in PROFILE_FIELDS:
+                continue
+            value = form.cleaned_data[name]
+            if name == "industrial_belt":
+                value = value.slug if value else None
+            elif name == "categories":
+                value = [c.slug for c in value]
+            data[name] = value
+        if data:
+            factory_update(factory=obj, actor=request.user, data=data)
+
+    def save_related(self, request, form, formsets, change):
+        # Categories were set by factory_update (with its event); nothing else is related.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

@@ -1,0 +1,236 @@
+"""The audit log in the admin, and the two pieces every other ModelAdmin shares:
+
+- `EventHistoryMixin` shows an object's events on its change page;
+- `StaffActionsMixin` runs staff decisions (verify, reject, …) through the services, so each one
+  is checked against its transition table and recorded as an event. Decisions that need a reason
+  or a tier go through an intermediate form page, both from the changelist (an admin action) and
+  from a button on the change page.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import models
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .errors import NotAllowed, TransitionNotAllowed, ValidationError
+from .events import events_for
+from .models import Event
+
+HISTORY_LIMIT = 50
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by services and is evidence, so nobody edits or deletes it."""
+
+    list_display = ("created_at", "verb", "actor", "target_type", "target_id", "data_summary")
+    list_filter = ("target_type", "verb")
+    search_fields = ("verb", "actor__username", "=target_id")
+    list_select_related = ("actor", "target_type")
+    readonly_fields = ("created_at", "verb", "actor", "target_type", "target_id", "data")
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("data"))
+    def data_summary(self, obj: Event) -> str:
+        return json.dumps(obj.data, ensure_ascii=False)[:120]
+
+
+class EventHistoryMixin:
+    """Adds a read-only `event_history` field: who did what to this object, newest first."""
+
+    @admin.display(description=_("event history"))
+    def event_history(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = [
+            (
+                date_format(localtime(e.created_at), "DATETIME_FORMAT"),
+                e.verb,
+                e.actor.username if e.actor else "—",
+                json.dumps(e.data, ensure_ascii=False),
+            )
+            for e in events_for(self.history_target(obj))[:HISTORY_LIMIT]
+        ]
+        if not rows:
+            return gettext("No events yet.")
+        return format_html(
+            '<table class="event-history"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
+            "</tr></thead><tbody>{}</tbody></table>",
+            gettext("When"),
+            gettext("Event"),
+            gettext("By"),
+            gettext("Details"),
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
+
+    def history_target(self, obj) -> models.Model:
+        """The object whose events are shown; a report shows its product's history."""
+        return obj
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("The factory reads this."),
+    )
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 60})
+    )
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    """One staff decision. `apply(obj, actor, cleaned_data)` calls the service; `form` asks first."""
+
+    name: str
+    label: Any
+    done: Any  # "Verified: %(objects)s."
+    apply: Callable[[Any, Any, dict], Any]
+    form: type[forms.Form] | None = None
+    available: Callable[[Any], bool] = lambda obj: True  # which buttons to show
+
+
+class StaffActionsMixin:
+    staff_actions: tuple[StaffAction, ...] = ()
+    change_form_template = "admin/core/change_form.html"
+
+    # --- changelist: each staff action is an admin action ---
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.has_change_permission(request):
+            for action in self.staff_actions:
+                actions[action.name] = (self._as_admin_action(action), action.name, action.label)
+        return actions
+
+    def _as_admin_action(self, action: StaffAction):
+        def run(modeladmin, request, queryset):
+            return modeladmin.staff_action_run(request, queryset, action, from_changelist=True)
+
+        return run
+
+    # --- change page: one button per action that applies in the object's state ---
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/staff-action/<str:name>/",
+                self.admin_site.admin_view(self.staff_action_view),
+                name="{}_{}_staff_action".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_change_permission(request, obj):
+            url_name = f"admin:{self.opts.app_label}_{self.opts.model_name}_staff_action"
+            extra_context["staff_actions"] = [
+                {"label": a.label, "url": reverse(url_name, args=[obj.pk, a.name])}
+                for a in self.staff_actions
+                if a.available(obj)
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def staff_action_view(self, request: HttpRequest, object_id: str, name: str):
+        action = next((a for a in self.staff_actions if a.name == name), None)
+        obj = self.get_object(request, object_id)
+        if action is None or obj is None:
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            )
+        if not self.has_change_permission(request, obj):
+            raise NotAllowed(gettext("You are not allowed to change this."))
+        queryset = self.get_queryset(request).filter(pk=obj.pk)
+        response = self.staff_action_run(request, queryset, action, from_changelist=False)
+        if response is None:
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            )
+        return response
+
+    # --- the one place that runs a decision ---
+    def staff_action_run(self, request, queryset, action: StaffAction, *, from_changelist: bool):
+        """Show the form, or apply the action to each object; None means "done, go back"."""
+        posted = request.method == "POST" and request.POST.get("apply") == "yes"
+        form = None
+        if action.form is not None or not from_changelist:
+            form = (action.form or forms.Form)(request.POST if posted else None)
+            if not posted or not form.is_valid():
+                return self._action_page(request, queryset, action, form, from_changelist)
+        data = form.cleaned_data if form is not None else {}
+        done, failed = [], []
+        for obj in queryset:
+            try:
+                action.apply(obj, request.user, data)
+            except (TransitionNotAllowed, NotAllowed) as error:
+                failed.append(f"{obj}: {error.message}")
+            except ValidationError as error:
+                failed.append(f"{obj}: {' '.join(error.messages)}")
+            else:
+                done.append(str(obj))
+        if done:
+            self.message_user(request, action.done % {"objects": ", ".join(done)}, messages.SUCCESS)
+        for message in failed:
+            self.message_user(request, message, messages.ERROR)
+        return None
+
+    def _action_page(self, request, queryset, action, form, from_changelist: bool):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": action.label,
+            "opts": self.opts,
+            "queryset": queryset,
+            "form": form,
+            "media": self.media + form.media,
+            "submit_label": action.label,
+            "action_name": action.name if from_changelist else "",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/core/action_form.html", context)
+
+
+def object_link(obj, label: str | None = None) -> str:
+    """A link to an object's admin change page (used in list displays)."""
+    if obj is None:
+        return "—"
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label or str(obj))
+
+
+__all__ = [
+    "EventAdmin",
+    "EventHistoryMixin",
+    "OptionalReasonForm",
+    "ReasonForm",
+    "StaffAction",
+    "StaffActionsMixin",
+    "object_link",
+]

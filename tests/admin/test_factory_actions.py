@@ -1,0 +1,180 @@
+"""Staff verify / reject / suspend factories through the admin; each goes through the service."""
+
+import pytest
+
+from factories.models import Factory, FactoryTier, VerificationStatus
+from marketplace.core.models import Event
+from tests.makers import FactoryMaker
+
+from .helpers import change_url, run_action, shown_messages, staff_action_url, verbs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_verify_asks_for_the_tier_first(staff_client):
+    # given
+    factory = FactoryMaker(verification_status=VerificationStatus.PENDING)
+
+    # when
+    response = run_action(staff_client, Factory, "verify", [factory], confirm=False)
+
+    # then: the intermediate page, nothing changed yet
+    assert response.status_code == 200
+    assert response.templates[0].name == "admin/core/action_form.html"
+    assert 'name="tier"' in response.content.decode()
+    factory.refresh_from_db()
+    assert factory.verification_status == VerificationStatus.PENDING
+    assert verbs(factory) == []
+
+
+def test_verify_with_tier(staff_client, staff):
+    # given
+    factory = FactoryMaker(verification_status=VerificationStatus.PENDING)
+
+    # when
+    response = run_action(staff_client, Factory, "verify", [factory], tier=FactoryTier.SUPER)
+
+    # then
+    assert response.status_code == 200
+    assert shown_messages(response) == [f"Verified: {factory.name}."]
+    factory.refresh_from_db()
+    assert factory.verification_status == VerificationStatus.VERIFIED
+    assert factory.tier == FactoryTier.SUPER
+    assert factory.verified_at is not None
+    event = Event.objects.get(verb="factory.verified")
+    assert (event.actor, event.target, event.data) == (
+        staff,
+        factory,
+        {"old": "pending", "new": "verified", "reason": ""},
+    )
+
+
+def test_reject_with_reason(staff_client):
+    # given
+    factory = FactoryMaker(verification_status=VerificationStatus.PENDING)
+
+    # when
+    response = run_action(staff_client, Factory, "reject", [factory], reason="营业执照照片模糊")
+
+    # then
+    assert shown_messages(response) == [f"Rejected: {factory.name}."]
+    factory.refresh_from_db()
+    assert (factory.verification_status, factory.status_reason) == ("rejected", "营业执照照片模糊")
+    assert verbs(factory) == ["factory.rejected"]
+    assert Event.objects.get(verb="factory.rejected").data["reason"] == "营业执照照片模糊"
+
+
+def test_reject_without_reason_shows_the_form_again(staff_client):
+    # given
+    factory = FactoryMaker(verification_status=VerificationStatus.PENDING)
+
+    # when
+    response = run_action(staff_client, Factory, "reject", [factory], reason="  ")
+
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"reason": ["This field is required."]}
+    factory.refresh_from_db()
+    assert (factory.verification_status, factory.status_reason) == ("pending", "")
+    assert verbs(factory) == []
+
+
+def test_suspend_with_reason(staff_client):
+    # given
+    factory = FactoryMaker(verification_status=VerificationStatus.VERIFIED)
+
+    # when
+    response = run_action(staff_client, Factory, "suspend", [factory], reason="多次售假投诉")
+
+    # then
+    assert shown_messages(response) == [f"Suspended: {factory.name}."]
+    factory.refresh_from_db()
+    assert (factory.verification_status, factory.status_reason) == ("suspended", "多次售假投诉")
+    assert verbs(factory) == ["factory.suspended"]
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "form", "message"),
+    [
+        ("verify", "verified", {"tier": "standard"}, "Cannot verify: it is verified."),
+        ("reject", "verified", {"reason": "x"}, "Cannot reject: it is verified."),
+        ("reject", "suspended", {"reason": "x"}, "Cannot reject: it is suspended."),
+        ("suspend", "pending", {"reason": "x"}, "Cannot suspend: it is pending verification."),
+        ("suspend", "rejected", {"reason": "x"}, "Cannot suspend: it is rejected."),
+    ],
+)
+def test_wrong_state_is_refused_with_a_visible_message(staff_client, action, status, form, message):
+    # given
+    factory = FactoryMaker(verification_status=status, tier=FactoryTier.STANDARD)
+    events_before = Event.objects.count()
+
+    # when
+    response = run_action(staff_client, Factory, action, [factory], **form)
+
+    # then
+    assert shown_messages(response) == [f"{factory.name}: {message}"]
+    assert f"{factory.name}: {message}" in response.content.decode()
+    factory.refresh_from_db()
+    assert (factory.verification_status, factory.status_reason) == (status, "")
+    assert Event.objects.count() == events_before
+
+
+def test_mixed_selection_applies_where_allowed(staff_client):
+    # given
+    pending = FactoryMaker(verification_status=VerificationStatus.PENDING)
+    verified = FactoryMaker(verification_status=VerificationStatus.VERIFIED)
+
+    # when
+    response = run_action(staff_client, Factory, "reject", [pending, verified], reason="资料不全")
+
+    # then
+    assert shown_messages(response) == [
+        f"Rejected: {pending.name}.",
+        f"{verified.name}: Cannot reject: it is verified.",
+    ]
+    assert Factory.objects.get(pk=pending.pk).verification_status == "rejected"
+    assert Factory.objects.get(pk=verified.pk).verification_status == "verified"
+
+
+def test_change_page_offers_the_actions_of_the_current_state(staff_client):
+    # given
+    factory = FactoryMaker(verification_status=VerificationStatus.VERIFIED)
+
+    # when
+    response = staff_client.get(change_url(factory))
+
+    # then
+    assert response.status_code == 200
+    assert [a["url"] for a in response.context["staff_actions"]] == [staff_action_url(factory, "suspend")]
+
+
+def test_reject_from_the_change_page_button(staff_client):
+    # given
+    factory = FactoryMaker(verification_status=VerificationStatus.PENDING)
+    url = staff_action_url(factory, "reject")
+
+    # when
+    page = staff_client.get(url)
+    response = staff_client.post(url, {"apply": "yes", "reason": "信用代码与执照不符"}, follow=True)
+
+    # then
+    assert page.status_code == 200
+    assert response.redirect_chain == [(change_url(factory), 302)]
+    assert shown_messages(response) == [f"Rejected: {factory.name}."]
+    factory.refresh_from_db()
+    assert (factory.verification_status, factory.status_reason) == ("rejected", "信用代码与执照不符")
+    # the history on the change page shows the decision
+    assert "factory.rejected" in response.content.decode()
+
+
+def test_status_fields_are_read_only_in_the_change_form(staff_client):
+    # given
+    factory = FactoryMaker(verification_status=VerificationStatus.PENDING)
+
+    # when
+    response = staff_client.get(change_url(factory))
+
+    # then
+    form_fields = set(response.context["adminform"].form.fields)
+    assert not form_fields & {"verification_status", "tier", "status_reason", "verified_at", "response_rate"}
+    assert "name" in form_fields
