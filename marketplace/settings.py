@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "marketplace.core",
     "factories",
     "buyers",
+    "marketplace.notifications",
     "trials",
     "search",
     "frontend",
@@ -163,6 +164,19 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Timed transitions of the trials app (flows/*.py) and the notification e-mail safety net.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "trials-timed": {"task": "trials.tasks.trials_timed_transitions", "schedule": 300.0},
+        "trials-reminders": {"task": "trials.tasks.trials_send_reminders", "schedule": 3600.0},
+        "samples-timed": {"task": "trials.tasks.samples_timed_transitions", "schedule": 900.0},
+        "custom-requests-timed": {"task": "trials.tasks.custom_requests_timed_transitions", "schedule": 300.0},
+        "notifications-email-sweep": {
+            "task": "marketplace.notifications.tasks.notifications_email_sweep",
+            "schedule": 600.0,
+        },
+    }
+)
 
 # Search: anything a lost task or an outage left dirty is indexed by this sweep (search/tasks.py).
 CELERY_BEAT_SCHEDULE["search-sweep-dirty"] = {"task": "search.tasks.sweep_dirty", "schedule": 60.0}

@@ -1,0 +1,115 @@
+"""What each kind of notification says, in English source strings (translated through gettext).
+
+`data` always carries `ref` (e.g. T000012) and `title`; other placeholders are listed per kind.
+A missing placeholder renders as an empty string rather than failing a delivery.
+"""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    # trials
+    "trial.requested": (
+        _("New 50%%-off trial request: %(title)s"),
+        _(
+            "%(buyer)s asks for a trial of %(quantity)s units of %(title)s (%(ref)s). Please answer within 72 hours."
+        ),
+    ),
+    "trial.accept": (
+        _("Trial accepted: %(title)s"),
+        _("%(factory)s accepted your trial %(ref)s. Pay %(total)s to start it."),
+    ),
+    "trial.decline": (_("Trial declined: %(title)s"), _("%(factory)s declined your trial %(ref)s.")),
+    "trial.cancel": (_("Trial cancelled: %(title)s"), _("%(buyer)s cancelled trial %(ref)s.")),
+    "trial.expire": (
+        _("Trial request expired: %(title)s"),
+        _("Trial %(ref)s expired because the factory did not answer within 72 hours."),
+    ),
+    "trial.mark_paid": (
+        _("Trial paid: %(title)s"),
+        _("Trial %(ref)s is paid (%(total)s). Please ship the goods."),
+    ),
+    "trial.ship": (
+        _("Trial shipped: %(title)s"),
+        _("Trial %(ref)s was shipped with %(carrier)s, tracking number %(tracking_number)s."),
+    ),
+    "trial.receive": (
+        _("Trial started: %(title)s"),
+        _("%(buyer)s received trial %(ref)s; the trial window is open."),
+    ),
+    "trial.reminder": (
+        _("Report your trial results: %(title)s"),
+        _("The window of trial %(ref)s ends in 3 days. Please report units sold, returns and your rating."),
+    ),
+    "trial.feedback": (
+        _("Trial feedback: %(title)s"),
+        _(
+            "%(buyer)s reported on trial %(ref)s: %(units_sold)s sold, %(units_returned)s returned, rating %(rating)s/5."
+        ),
+    ),
+    "trial.convert": (
+        _("Bulk order placed: %(title)s"),
+        _("%(buyer)s ordered %(bulk_quantity)s units after trial %(ref)s (total %(bulk_total)s)."),
+    ),
+    "trial.end": (_("Trial ended: %(title)s"), _("Trial %(ref)s has ended without a bulk order.")),
+    "trial.end_unreported": (
+        _("Trial closed without feedback: %(title)s"),
+        _("Trial %(ref)s was closed: no results were reported within 14 days of the end of its window."),
+    ),
+    # samples
+    "sample.requested": (
+        _("Sample request: %(title)s"),
+        _("%(buyer)s asks for a sample of %(title)s (%(ref)s). Please decide within 7 days."),
+    ),
+    "sample.accept": (_("Sample accepted: %(title)s"), _("%(factory)s will send you a sample (%(ref)s).")),
+    "sample.decline": (_("Sample declined: %(title)s"), _("%(factory)s declined sample %(ref)s.")),
+    "sample.ship": (
+        _("Sample shipped: %(title)s"),
+        _("Sample %(ref)s was shipped with %(carrier)s, tracking number %(tracking_number)s."),
+    ),
+    "sample.receive": (_("Sample received: %(title)s"), _("%(buyer)s received sample %(ref)s.")),
+    "sample.cancel": (_("Sample request cancelled: %(title)s"), _("%(buyer)s cancelled sample %(ref)s.")),
+    "sample.expire": (
+        _("Sample request expired: %(title)s"),
+        _("Sample %(ref)s expired because the factory did not decide within 7 days."),
+    ),
+    # custom products
+    "custom.offered": (
+        _("Custom product request: %(title)s"),
+        _(
+            "%(buyer)s is looking for a factory to make %(quantity)s units of %(title)s. Quotes are due by %(deadline)s."
+        ),
+    ),
+    "custom.quoted": (
+        _("New quote: %(title)s"),
+        _("%(factory)s quoted %(unit_price)s per unit (MOQ %(moq)s, %(lead_time_days)s days)."),
+    ),
+    "custom.quote_accepted": (
+        _("Your quote was accepted: %(title)s"),
+        _("%(buyer)s accepted your quote; trial run %(trial_ref)s of %(quantity)s units was created."),
+    ),
+    "custom.close": (
+        _("Quotes closed: %(title)s"),
+        _("Request %(ref)s received %(quotes)s quotes and is closed."),
+    ),
+    "custom.message": (_("New message: %(title)s"), _("%(author)s wrote: %(body)s")),
+    "custom.cancel": (_("Custom request cancelled: %(title)s"), _("%(buyer)s cancelled request %(ref)s.")),
+    # payments
+    "payment.instructions": (
+        _("Bank transfer instructions for %(ref)s"),
+        _(
+            "Transfer %(amount)s to %(account_name)s, %(bank)s, account %(account_number)s, with reference %(reference)s."
+        ),
+    ),
+}
+
+FALLBACK = (_("Update: %(title)s"), _("%(ref)s: %(kind)s"))
+
+
+def render(kind: str, data: dict) -> tuple[str, str]:
+    """(subject, body) in the active language."""
+    subject, body = MESSAGES.get(kind, FALLBACK)
+    values = defaultdict(str, {k: "" if v is None else v for k, v in data.items()})
+    values["kind"] = kind
+    return str(subject) % values, str(body) % values

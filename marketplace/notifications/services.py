@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.models import User
+from marketplace.core.errors import ValidationError
+
+from .messages import render
+from .models import Notification, NotificationSettings
+
+
+def notification_create(*, recipient: User, kind: str, key: str, data: dict) -> Notification | None:
+    """Put one entry in the recipient's inbox and e-mail it once the caller's transaction commits.
+
+    Call it inside the service transaction that makes the change, so the inbox never announces a
+    change that rolled back. Returns None when this event was already notified (same `key`).
+    """
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            recipient=recipient, key=key, defaults={"kind": kind, "data": data}
+        )
+    if not created:
+        return None
+    from .tasks import notification_email_send
+
+    notification_email_send.delay_on_commit(notification.pk)
+    return notification
+
+
+def notification_language(user: User) -> str:
+    prefs = NotificationSettings.objects.filter(user=user).first()
+    return prefs.language if prefs else settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def notification_email(*, notification_id: int) -> bool:
+    """Send the e-mail of one notification at most once. Returns True when it sent one.
+
+    The row lock makes two deliveries of the same task (acks_late, retries) wait for each other;
+    the second sees `emailed_at` and stops. A failure to send raises, rolls back the stamp, and
+    the task retries with backoff.
+    """
+    notification = (
+        Notification.objects.select_for_update()
+        .select_related("recipient")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or notification.emailed_at is not None:
+        return False
+    recipient = notification.recipient
+    prefs = NotificationSettings.objects.filter(user=recipient).first()
+    notification.email_attempts += 1
+    if not recipient.email or (prefs is not None and not prefs.email_enabled):
+        # Nothing to send; stamp it so the sweeper leaves it alone.
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at", "email_attempts"])
+        return False
+    language = prefs.language if prefs else settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject, body = render(notification.kind, notification.data)
+    EmailMessage(
+        subject=subject,
+        body=body,
+        to=[recipient.email],
+        headers={"Content-Language": language, "X-Yuantou-Notification": notification.key},
+    ).send()
+    notification.emailed_at = timezone.now()
+    notification.save(update_fields=["emailed_at", "email_attempts"])
+    return True
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
+    if notification.recipient_id != user.pk:
+        raise ValidationError({"detail": _("This is not your notification.")})
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_settings_set(*, user: User, language: str | None = None, email_enabled: bool | None = None):
+    prefs, _created = NotificationSettings.objects.get_or_create(user=user)
+    fields = []
+    if language is not None:
+        prefs.language = language
+        fields.append("language")
+    if email_enabled is not None:
+        prefs.email_enabled = email_enabled
+        fields.append("email_enabled")
+    if fields:
+        prefs.save(update_fields=fields)
+    return prefs

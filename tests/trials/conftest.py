@@ -1,0 +1,92 @@
+from decimal import Decimal
+
+import pytest
+
+from marketplace.core.models import Event
+from tests import makers
+from trials.models import TrialOrder, TrialStatus
+from trials.services import payments, trials
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Test users get a password; PBKDF2 would spend most of this suite hashing them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def factory(db):
+    return makers.FactoryMaker(max_trial_quantity=50, trial_days=30)
+
+
+@pytest.fixture
+def product(factory):
+    return makers.ProductMaker(factory=factory, factory_price=Decimal("12.35"), moq=100)
+
+
+@pytest.fixture
+def buyer(db):
+    return makers.BuyerMaker()
+
+
+@pytest.fixture
+def other_buyer(db):
+    return makers.BuyerMaker()
+
+
+@pytest.fixture
+def other_factory(db):
+    return makers.FactoryMaker()
+
+
+def trial_at(status: str, *, product, buyer, quantity: int = 10) -> TrialOrder:
+    """Bring a trial to `status` through the services, the way people would."""
+    f_user, b_user = product.factory.owner, buyer.user
+    trial = trials.trial_create(actor=b_user, product_id=product.pk, quantity=quantity)
+    path = {
+        TrialStatus.REQUESTED: [],
+        TrialStatus.ACCEPTED: ["accept"],
+        TrialStatus.DECLINED: ["decline"],
+        TrialStatus.CANCELLED: ["cancel"],
+        TrialStatus.EXPIRED: ["expire"],
+        TrialStatus.PAID: ["accept", "pay"],
+        TrialStatus.SHIPPED: ["accept", "pay", "ship"],
+        TrialStatus.IN_TRIAL: ["accept", "pay", "ship", "receive"],
+        TrialStatus.FEEDBACK_SUBMITTED: ["accept", "pay", "ship", "receive", "feedback"],
+        TrialStatus.CONVERTED: ["accept", "pay", "ship", "receive", "feedback", "convert"],
+        TrialStatus.ENDED: ["accept", "pay", "ship", "receive", "feedback", "end"],
+    }[status]
+    staff = None
+    for step in path:
+        if step == "accept":
+            trials.trial_accept(trial=trial, actor=f_user)
+        elif step == "decline":
+            trials.trial_decline(trial=trial, actor=f_user)
+        elif step == "cancel":
+            trials.trial_cancel(trial=trial, actor=b_user)
+        elif step == "expire":
+            trials.trial_expire(trial=trial)
+        elif step == "pay":
+            payment = payments.payment_start(trial=trial, actor=b_user, provider="bank_transfer")
+            staff = staff or makers.StaffUserMaker()
+            payments.payment_confirm_received(payment=payment, actor=staff)
+        elif step == "ship":
+            trials.trial_ship(trial=trial, actor=f_user, carrier="顺丰", tracking_number="SF123")
+        elif step == "receive":
+            trials.trial_receive(trial=trial, actor=b_user)
+        elif step == "feedback":
+            trials.trial_feedback(trial=trial, actor=b_user, units_sold=8, units_returned=1, rating=4)
+        elif step == "convert":
+            trials.trial_convert(trial=trial, actor=b_user, quantity=200)
+        elif step == "end":
+            trials.trial_end(trial=trial, actor=b_user)
+    trial.refresh_from_db()
+    assert trial.status == status
+    return trial
+
+
+def snapshot(obj) -> tuple:
+    """Everything a refused transition must leave untouched: the row and the audit trail."""
+    obj.refresh_from_db()
+    row = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+    return row, Event.objects.count()

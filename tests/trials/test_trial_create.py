@@ -1,0 +1,113 @@
+"""The guards of a trial request, each with its exact message, and nothing created on refusal."""
+
+from decimal import Decimal
+
+import pytest
+
+from factories.models import ProductStatus, VerificationStatus
+from marketplace.notifications.models import Notification
+from tests import makers
+from trials.models import TrialOrder
+
+
+def _post(api, user, product_id, quantity=10):
+    return api.as_user(user).post("/api/v1/trials/", {"product": product_id, "quantity": quantity})
+
+
+def test_request_notifies_the_factory(api, product, buyer):
+    response = _post(api, buyer.user, product.pk)
+    assert response.status_code == 201
+    notification = Notification.objects.get(recipient=product.factory.owner)
+    assert (notification.kind, notification.key) == (
+        "trial.requested",
+        f"trial:{response.json()['id']}:requested",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "quantity", "error"),
+    [
+        (lambda p: p.delete() or None, 10, {"product": ["No such product."]}),
+        (
+            lambda p: setattr(p, "status", ProductStatus.DELISTED),
+            10,
+            {"product": ["This product is not on sale."]},
+        ),
+        (
+            lambda p: setattr(p, "trial_eligible", False),
+            10,
+            {"product": ["This product is not offered for 50%-off trials."]},
+        ),
+        (
+            lambda p: setattr(p.factory, "accepts_trials", False),
+            10,
+            {"product": ["This factory is not accepting trials right now."]},
+        ),
+        (
+            lambda p: setattr(p.factory, "verification_status", VerificationStatus.SUSPENDED),
+            10,
+            {"product": ["This factory is not verified."]},
+        ),
+        (lambda p: None, 0, {"quantity": ["Choose between 1 and 50 units."]}),
+        (lambda p: None, 51, {"quantity": ["Choose between 1 and 50 units."]}),
+    ],
+    ids=["missing", "inactive", "not-eligible", "no-trials", "unverified", "zero", "over-max"],
+)
+def test_guards(api, buyer, change, quantity, error):
+    # given
+    product = makers.ProductMaker(factory=makers.FactoryMaker(max_trial_quantity=50))
+    product_id = product.pk
+    if change is not None:
+        if change.__code__.co_names and "delete" in change.__code__.co_names:
+            product_id = 999_999
+        else:
+            change(product)
+            product.save()
+            product.factory.save()
+    # when
+    response = _post(api, buyer.user, product_id, quantity)
+    # then
+    assert response.status_code == 400
+    assert response.json() == error
+    assert TrialOrder.objects.count() == 0
+    assert Notification.objects.count() == 0
+
+
+def test_quantity_at_the_max_is_fine(api, product, buyer):
+    assert _post(api, buyer.user, product.pk, 50).status_code == 201
+
+
+def test_one_open_trial_per_buyer_and_product(api, product, buyer):
+    # given
+    assert _post(api, buyer.user, product.pk).status_code == 201
+    # when
+    response = _post(api, buyer.user, product.pk)
+    # then
+    assert response.status_code == 400
+    assert response.json() == {"detail": "You already have an open trial of this product."}
+    assert TrialOrder.objects.count() == 1
+
+
+def test_a_closed_trial_allows_a_new_one(api, product, buyer):
+    first = _post(api, buyer.user, product.pk).json()
+    api.post(f"/api/v1/trials/{first['id']}/cancel/")
+    assert _post(api, buyer.user, product.pk).status_code == 201
+
+
+def test_buyer_needs_a_profile(api, product):
+    user = makers.UserMaker()
+    response = _post(api, user, product.pk)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Create your streamer profile first (POST /api/v1/buyers/)."}
+
+
+def test_factories_cannot_request_trials(api, product):
+    response = _post(api, product.factory.owner, product.pk)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only streamer (buyer) accounts can do this."}
+
+
+def test_price_frozen_with_odd_prices(api, buyer):
+    product = makers.ProductMaker(factory_price=Decimal("0.01"))
+    body = _post(api, buyer.user, product.pk, 3).json()
+    assert (body["unit_price"], body["total"]) == ("0.01", "0.03")

@@ -1,0 +1,40 @@
+from django.shortcuts import get_object_or_404
+from rest_framework import permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..flows.base import actor_role
+
+
+class ActionApi(APIView):
+    """One POST endpoint per transition (HackSoft style): find the object among those the caller
+    may see (else 404), validate input, call one service, serialize the result."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    input_serializer = None
+    output_serializer = None
+    status_code = status.HTTP_200_OK
+
+    def visible(self, user):
+        raise NotImplementedError
+
+    def perform(self, obj, user, data):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.visible(request.user), pk=pk)
+        data = {}
+        if self.input_serializer is not None:
+            serializer = self.input_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        result = self.perform(obj, request.user, data)
+        return Response(self.output(result, request), status=self.status_code)
+
+    def output(self, result, request):
+        return self.output_serializer(result, context={"request": request}).data
+
+
+def allowed_actions(flow, obj, user) -> list[str]:
+    role = actor_role(user)
+    return [name for name in flow.allowed_from(obj.status) if role in flow.transitions[name].actors]

@@ -1,0 +1,159 @@
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
+
+from .. import selectors
+from ..services import custom
+from .serializers import (
+    CustomRequestOutputSerializer,
+    MessageOutputSerializer,
+    QuoteComparedSerializer,
+    QuoteOutputSerializer,
+    TrialOutputSerializer,
+)
+
+
+def _visible_request(request, pk):
+    return get_object_or_404(selectors.custom_request_visible_to(request.user), pk=pk)
+
+
+class CustomRequestListCreateApi(generics.GenericAPIView):
+    serializer_class = CustomRequestOutputSerializer
+
+    class InputSerializer(serializers.Serializer):
+        factory = serializers.IntegerField(required=False, allow_null=True)
+        category = serializers.SlugField(required=False, allow_blank=True)
+        title = serializers.CharField(max_length=120)
+        requirements = serializers.CharField(max_length=10000)
+        benchmark_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+        target_unit_price = serializers.DecimalField(
+            max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
+        )
+        quantity = serializers.IntegerField(min_value=1, max_value=100_000_000)
+        deadline = serializers.DateTimeField()
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated(), IsBuyerUser()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(responses=CustomRequestOutputSerializer(many=True), tags=["custom-requests"])
+    def get(self, request):
+        page = self.paginate_queryset(selectors.custom_request_visible_to(request.user))
+        return self.get_paginated_response(
+            CustomRequestOutputSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        request=InputSerializer, responses={201: CustomRequestOutputSerializer}, tags=["custom-requests"]
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        obj = custom.custom_request_create(actor=request.user, data=data.validated_data)
+        return Response(
+            CustomRequestOutputSerializer(obj, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CustomRequestDetailApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=CustomRequestOutputSerializer, tags=["custom-requests"])
+    def get(self, request, pk):
+        obj = _visible_request(request, pk)
+        return Response(CustomRequestOutputSerializer(obj, context={"request": request}).data)
+
+
+class CustomRequestCancelApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses=CustomRequestOutputSerializer, tags=["custom-requests"])
+    def post(self, request, pk):
+        obj = custom.custom_request_cancel(request=_visible_request(request, pk), actor=request.user)
+        return Response(CustomRequestOutputSerializer(obj, context={"request": request}).data)
+
+
+class QuoteListCreateApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+        moq = serializers.IntegerField(min_value=1, max_value=100_000_000)
+        lead_time_days = serializers.IntegerField(min_value=1, max_value=365)
+        proposal = serializers.CharField(max_length=10000)
+        trial_quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated(), IsFactoryUser()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(responses=QuoteComparedSerializer(many=True), tags=["custom-requests"])
+    def get(self, request, pk):
+        """The quotes side by side, normalized (a factory sees only its own)."""
+        obj = _visible_request(request, pk)
+        rows = selectors.quotes_compared(
+            request=obj, quotes=selectors.quotes_for(request=obj, user=request.user)
+        )
+        return Response(QuoteComparedSerializer(rows, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: QuoteOutputSerializer}, tags=["custom-requests"])
+    def post(self, request, pk):
+        obj = _visible_request(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        quote = custom.quote_submit(request=obj, actor=request.user, data=dict(data.validated_data))
+        return Response(QuoteOutputSerializer(quote).data, status=status.HTTP_201_CREATED)
+
+
+class QuoteAcceptApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: TrialOutputSerializer}, tags=["custom-requests"])
+    def post(self, request, pk, quote_id):
+        trial = custom.quote_accept(
+            request=_visible_request(request, pk), quote_id=quote_id, actor=request.user
+        )
+        return Response(
+            TrialOutputSerializer(trial, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class MessageListCreateApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(max_length=4000)
+        factory = serializers.IntegerField(
+            required=False, allow_null=True, help_text="Open requests: which factory"
+        )
+
+    @extend_schema(responses=MessageOutputSerializer(many=True), tags=["custom-requests"])
+    def get(self, request, pk):
+        obj = _visible_request(request, pk)
+        return Response(
+            MessageOutputSerializer(selectors.messages_for(request=obj, user=request.user), many=True).data
+        )
+
+    @extend_schema(
+        request=InputSerializer, responses={201: MessageOutputSerializer}, tags=["custom-requests"]
+    )
+    def post(self, request, pk):
+        obj = _visible_request(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = custom.custom_message_post(
+            request=obj,
+            actor=request.user,
+            body=data.validated_data["body"],
+            factory_id=data.validated_data.get("factory"),
+        )
+        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,101 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+
+from marketplace.api.permissions import IsBuyerUser
+
+from .. import selectors
+from ..services import samples
+from .base import ActionApi
+from .serializers import SampleOutputSerializer
+from .trials import ShipInput
+
+
+class SampleListCreateApi(generics.GenericAPIView):
+    serializer_class = SampleOutputSerializer
+
+    class InputSerializer(serializers.Serializer):
+        product = serializers.IntegerField()
+        note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated(), IsBuyerUser()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(responses=SampleOutputSerializer(many=True), tags=["samples"])
+    def get(self, request):
+        page = self.paginate_queryset(selectors.sample_visible_to(request.user))
+        return self.get_paginated_response(
+            SampleOutputSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: SampleOutputSerializer}, tags=["samples"])
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sample = samples.sample_create(
+            actor=request.user, product_id=data.validated_data["product"], note=data.validated_data["note"]
+        )
+        return Response(
+            SampleOutputSerializer(sample, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class SampleDetailApi(generics.RetrieveAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = SampleOutputSerializer
+
+    def get_queryset(self):
+        return selectors.sample_visible_to(self.request.user)
+
+
+class _SampleAction(ActionApi):
+    output_serializer = SampleOutputSerializer
+
+    def visible(self, user):
+        return selectors.sample_visible_to(user)
+
+
+def _schema(input_serializer=None):
+    return extend_schema_view(
+        post=extend_schema(request=input_serializer, responses=SampleOutputSerializer, tags=["samples"])
+    )
+
+
+@_schema()
+class SampleAcceptApi(_SampleAction):
+    def perform(self, sample, user, data):
+        return samples.sample_accept(sample=sample, actor=user)
+
+
+class DeclineInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+@_schema(DeclineInput)
+class SampleDeclineApi(_SampleAction):
+    input_serializer = DeclineInput
+
+    def perform(self, sample, user, data):
+        return samples.sample_decline(sample=sample, actor=user, reason=data["reason"])
+
+
+@_schema()
+class SampleCancelApi(_SampleAction):
+    def perform(self, sample, user, data):
+        return samples.sample_cancel(sample=sample, actor=user)
+
+
+@_schema(ShipInput)
+class SampleShipApi(_SampleAction):
+    input_serializer = ShipInput
+
+    def perform(self, sample, user, data):
+        return samples.sample_ship(sample=sample, actor=user, **data)
+
+
+@_schema()
+class SampleReceiveApi(_SampleAction):
+    def perform(self, sample, user, data):
+        return samples.sample_receive(sample=sample, actor=user)

@@ -1,0 +1,194 @@
+from rest_framework import serializers
+
+from ..flows import custom as custom_flow
+from ..flows import sample as sample_flow
+from ..flows import trial as trial_flow
+from ..models import BulkOrder, CustomRequest, CustomRequestMessage, Payment, Quote, SampleRequest, TrialOrder
+from ..payments import get_provider
+from .base import allowed_actions
+
+
+class _ActionsMixin(serializers.Serializer):
+    actions = serializers.SerializerMethodField(help_text="Transitions the caller may fire now.")
+    flow = None
+
+    def get_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return allowed_actions(self.flow, obj, request.user) if request else []
+
+
+class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
+    flow = trial_flow.FLOW
+    title = serializers.CharField(read_only=True)
+    buyer = serializers.IntegerField(source="buyer_id")
+    factory = serializers.IntegerField(source="factory_id")
+    product = serializers.IntegerField(source="product_id", allow_null=True)
+    quote = serializers.IntegerField(source="quote_id", allow_null=True)
+    bulk_order = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrialOrder
+        fields = [
+            "id",
+            "status",
+            "title",
+            "buyer",
+            "factory",
+            "product",
+            "quote",
+            "quantity",
+            "factory_price",
+            "unit_price",
+            "total",
+            "trial_days",
+            "specification",
+            "carrier",
+            "tracking_number",
+            "units_sold",
+            "units_returned",
+            "rating",
+            "comment",
+            "created_at",
+            "responded_at",
+            "paid_at",
+            "shipped_at",
+            "received_at",
+            "window_ends_at",
+            "feedback_at",
+            "closed_at",
+            "bulk_order",
+            "actions",
+        ]
+
+    def get_bulk_order(self, obj) -> int | None:
+        return BulkOrder.objects.filter(trial=obj).values_list("pk", flat=True).first()
+
+
+class BulkOrderOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BulkOrder
+        fields = [
+            "id",
+            "trial",
+            "buyer",
+            "factory",
+            "product",
+            "quantity",
+            "unit_price",
+            "total",
+            "specification",
+            "status",
+            "created_at",
+        ]
+
+
+class PaymentOutputSerializer(serializers.ModelSerializer):
+    client_secret = serializers.SerializerMethodField()
+    instructions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "provider",
+            "status",
+            "amount",
+            "currency",
+            "attempt",
+            "client_secret",
+            "instructions",
+        ]
+
+    def get_client_secret(self, obj) -> str | None:
+        return get_provider(obj.provider).details(obj).get("client_secret")
+
+    def get_instructions(self, obj) -> dict | None:
+        return get_provider(obj.provider).details(obj).get("instructions")
+
+
+class SampleOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
+    flow = sample_flow.FLOW
+
+    class Meta:
+        model = SampleRequest
+        fields = [
+            "id",
+            "status",
+            "buyer",
+            "factory",
+            "product",
+            "note",
+            "decline_reason",
+            "carrier",
+            "tracking_number",
+            "created_at",
+            "responded_at",
+            "shipped_at",
+            "received_at",
+            "actions",
+        ]
+
+
+class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
+    flow = custom_flow.FLOW
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = CustomRequest
+        fields = [
+            "id",
+            "status",
+            "buyer",
+            "factory",
+            "category",
+            "title",
+            "requirements",
+            "benchmark_url",
+            "target_unit_price",
+            "quantity",
+            "deadline",
+            "quotes_count",
+            "created_at",
+            "closed_at",
+            "actions",
+        ]
+
+
+class QuoteOutputSerializer(serializers.ModelSerializer):
+    factory_name = serializers.CharField(source="factory.name", read_only=True)
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "request",
+            "factory",
+            "factory_name",
+            "unit_price",
+            "moq",
+            "lead_time_days",
+            "proposal",
+            "trial_quantity",
+            "status",
+            "created_at",
+        ]
+
+
+class QuoteComparedSerializer(serializers.Serializer):
+    quote = QuoteOutputSerializer()
+    total_for_quantity = serializers.DecimalField(max_digits=16, decimal_places=2)
+    units_priced = serializers.IntegerField()
+    unit_price_at_moq = serializers.DecimalField(max_digits=12, decimal_places=2)
+    meets_quantity = serializers.BooleanField()
+    lead_time_days = serializers.IntegerField()
+    trial_unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    trial_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    within_target = serializers.BooleanField(allow_null=True)
+
+
+class MessageOutputSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username")
+
+    class Meta:
+        model = CustomRequestMessage
+        fields = ["id", "author", "factory", "body", "created_at"]

@@ -1,0 +1,180 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+
+from marketplace.api.permissions import IsBuyerUser
+
+from .. import selectors
+from ..models import PaymentProvider, TrialStatus
+from ..services import payments, trials
+from .base import ActionApi
+from .serializers import BulkOrderOutputSerializer, PaymentOutputSerializer, TrialOutputSerializer
+
+
+class TrialListCreateApi(generics.GenericAPIView):
+    serializer_class = TrialOutputSerializer
+
+    class InputSerializer(serializers.Serializer):
+        product = serializers.IntegerField()
+        quantity = serializers.IntegerField()
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated(), IsBuyerUser()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(responses=TrialOutputSerializer(many=True), tags=["trials"])
+    def get(self, request):
+        qs = selectors.trial_visible_to(request.user)
+        if request.query_params.get("status") in TrialStatus.values:
+            qs = qs.filter(status=request.query_params["status"])
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(
+            TrialOutputSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: TrialOutputSerializer}, tags=["trials"])
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        trial = trials.trial_create(
+            actor=request.user,
+            product_id=data.validated_data["product"],
+            quantity=data.validated_data["quantity"],
+        )
+        return Response(
+            TrialOutputSerializer(trial, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class TrialDetailApi(generics.RetrieveAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = TrialOutputSerializer
+
+    def get_queryset(self):
+        return selectors.trial_visible_to(self.request.user)
+
+
+class _TrialAction(ActionApi):
+    output_serializer = TrialOutputSerializer
+
+    def visible(self, user):
+        return selectors.trial_visible_to(user)
+
+
+def _schema(input_serializer=None, output=TrialOutputSerializer, code=200):
+    return extend_schema_view(
+        post=extend_schema(request=input_serializer, responses={code: output}, tags=["trials"])
+    )
+
+
+@_schema()
+class TrialAcceptApi(_TrialAction):
+    def perform(self, trial, user, data):
+        return trials.trial_accept(trial=trial, actor=user)
+
+
+@_schema()
+class TrialDeclineApi(_TrialAction):
+    def perform(self, trial, user, data):
+        return trials.trial_decline(trial=trial, actor=user)
+
+
+@_schema()
+class TrialCancelApi(_TrialAction):
+    def perform(self, trial, user, data):
+        return trials.trial_cancel(trial=trial, actor=user)
+
+
+class ShipInput(serializers.Serializer):
+    carrier = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    tracking_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+@_schema(ShipInput)
+class TrialShipApi(_TrialAction):
+    input_serializer = ShipInput
+
+    def perform(self, trial, user, data):
+        return trials.trial_ship(trial=trial, actor=user, **data)
+
+
+@_schema()
+class TrialReceiveApi(_TrialAction):
+    def perform(self, trial, user, data):
+        return trials.trial_receive(trial=trial, actor=user)
+
+
+class FeedbackInput(serializers.Serializer):
+    units_sold = serializers.IntegerField(min_value=0)
+    units_returned = serializers.IntegerField(min_value=0)
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+@_schema(FeedbackInput)
+class TrialFeedbackApi(_TrialAction):
+    input_serializer = FeedbackInput
+
+    def perform(self, trial, user, data):
+        return trials.trial_feedback(trial=trial, actor=user, **data)
+
+
+@_schema()
+class TrialEndApi(_TrialAction):
+    def perform(self, trial, user, data):
+        return trials.trial_end(trial=trial, actor=user)
+
+
+class ConvertInput(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000_000)
+
+
+@_schema(ConvertInput, BulkOrderOutputSerializer, 201)
+class TrialConvertApi(_TrialAction):
+    input_serializer = ConvertInput
+    output_serializer = BulkOrderOutputSerializer
+    status_code = status.HTTP_201_CREATED
+
+    def perform(self, trial, user, data):
+        return trials.trial_convert(trial=trial, actor=user, quantity=data["quantity"])
+
+
+class PayInput(serializers.Serializer):
+    provider = serializers.ChoiceField(choices=PaymentProvider.values, required=False)
+
+
+class PayOutput(serializers.Serializer):
+    payment = PaymentOutputSerializer()
+    trial = TrialOutputSerializer()
+
+
+@_schema(PayInput, PayOutput)
+class TrialPayApi(_TrialAction):
+    input_serializer = PayInput
+
+    def perform(self, trial, user, data):
+        return payments.payment_start(trial=trial, actor=user, provider=data.get("provider"))
+
+    def output(self, payment, request):
+        trial = selectors.trial_visible_to(request.user).get(pk=payment.trial_id)
+        return {
+            "payment": PaymentOutputSerializer(payment).data,
+            "trial": TrialOutputSerializer(trial, context={"request": request}).data,
+        }
+
+
+class BulkOrderListApi(generics.ListAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = BulkOrderOutputSerializer
+
+    def get_queryset(self):
+        return selectors.bulk_order_visible_to(self.request.user)
+
+
+class BulkOrderDetailApi(generics.RetrieveAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = BulkOrderOutputSerializer
+
+    def get_queryset(self):
+        return selectors.bulk_order_visible_to(self.request.user)

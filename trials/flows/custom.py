@@ -1,0 +1,52 @@
+"""定制 requests as a table. Quotes are not transitions of the request; a request takes them
+while `open`, closes at its deadline (timed) or at MAX_QUOTES quotes."""
+
+from datetime import timedelta
+
+from marketplace.accounts.models import Role
+from marketplace.core.transitions import Flow, transition
+
+from ..models import CustomStatus
+from .base import SYSTEM, FlowTable, Rule, Timed
+
+C = CustomStatus
+
+FLOW = Flow(
+    "custom_request",
+    [
+        transition("close", [C.OPEN], C.CLOSED, [SYSTEM]),
+        transition("accept", [C.OPEN, C.CLOSED], C.ACCEPTED, [Role.BUYER]),
+        transition("cancel", [C.OPEN, C.CLOSED], C.CANCELLED, [Role.BUYER]),
+    ],
+    labels=dict(C.choices),
+)
+
+
+def parties(request):
+    return {"buyer": request.buyer.user}
+
+
+def describe(request):
+    return {
+        "ref": f"C{request.pk:06d}",
+        "custom_request_id": request.pk,
+        "title": request.title,
+        "buyer": request.buyer.display_name,
+        "quantity": request.quantity,
+        "quotes": request.quotes_count,
+        "deadline": request.deadline.date().isoformat(),
+    }
+
+
+TABLE = FlowTable(
+    flow=FLOW,
+    kind_prefix="custom",
+    parties=parties,
+    describe=describe,
+    rules={
+        "close": Rule(stamp="closed_at", notify=("buyer",)),
+        "accept": Rule(stamp="closed_at"),
+        "cancel": Rule(stamp="closed_at"),
+    },
+    timed=[Timed("close", C.OPEN, "deadline", timedelta(0))],
+)

@@ -1,0 +1,49 @@
+"""A payment attempt as a table. People fire only `cancel` (the buyer, with the trial) and
+`succeed` for bank transfers (staff, who see the money arrive); Stripe's webhooks fire the rest."""
+
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.models import Role
+from marketplace.core.errors import ValidationError
+from marketplace.core.transitions import Flow, transition
+from marketplace.money import to_fen
+
+from ..models import PaymentProvider, PaymentStatus
+from .base import SYSTEM, FlowTable, Rule
+
+P = PaymentStatus
+
+FLOW = Flow(
+    "payment",
+    [
+        transition("process", [P.PENDING, P.FAILED], P.PROCESSING, [SYSTEM]),
+        transition("fail", [P.PENDING, P.PROCESSING], P.FAILED, [SYSTEM]),
+        transition("succeed", [P.PENDING, P.PROCESSING, P.FAILED], P.SUCCEEDED, [SYSTEM, Role.STAFF]),
+        transition("cancel", [P.PENDING, P.PROCESSING, P.FAILED], P.CANCELED, [Role.BUYER, SYSTEM]),
+    ],
+    labels=dict(P.choices),
+)
+
+
+def guard_confirmation(payment, ctx):
+    """Staff confirm transfers only; a provider's confirmation must be for the full amount."""
+    if ctx.get("by_staff") and payment.provider != PaymentProvider.BANK_TRANSFER:
+        raise ValidationError(
+            {
+                "detail": _(
+                    "Only bank transfers are confirmed by staff; card payments are confirmed by Stripe."
+                )
+            }
+        )
+    if "amount_fen" in ctx and (
+        ctx["amount_fen"] != to_fen(payment.amount)
+        or str(ctx.get("currency", "")).upper() != payment.currency
+    ):
+        raise ValidationError({"detail": _("The amount paid does not match the order.")})
+
+
+TABLE = FlowTable(
+    flow=FLOW,
+    kind_prefix="payment",
+    rules={"succeed": Rule(guards=(guard_confirmation,), stamp="succeeded_at")},
+)

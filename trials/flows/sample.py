@@ -1,0 +1,61 @@
+"""申请样品 as a table: the factory decides within 7 days or the request expires."""
+
+from datetime import timedelta
+
+from marketplace.accounts.models import Role
+from marketplace.core.transitions import Flow, transition
+
+from ..models import SampleStatus
+from .base import SYSTEM, FlowTable, Rule, Timed
+from .trial import guard_shipping
+
+S = SampleStatus
+BUYER, FACTORY = Role.BUYER, Role.FACTORY
+
+EXPIRE_AFTER = timedelta(days=7)
+
+FLOW = Flow(
+    "sample",
+    [
+        transition("accept", [S.REQUESTED], S.ACCEPTED, [FACTORY]),
+        transition("decline", [S.REQUESTED], S.DECLINED, [FACTORY]),
+        transition("cancel", [S.REQUESTED], S.CANCELLED, [BUYER]),
+        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM]),
+        transition("ship", [S.ACCEPTED], S.SHIPPED, [FACTORY]),
+        transition("receive", [S.SHIPPED], S.RECEIVED, [BUYER]),
+    ],
+    labels=dict(S.choices),
+)
+
+
+def parties(sample):
+    return {"buyer": sample.buyer.user, "factory": sample.factory.owner}
+
+
+def describe(sample):
+    return {
+        "ref": str(sample),
+        "sample_id": sample.pk,
+        "title": sample.product.title,
+        "buyer": sample.buyer.display_name,
+        "factory": sample.factory.name,
+        "carrier": sample.carrier,
+        "tracking_number": sample.tracking_number,
+    }
+
+
+TABLE = FlowTable(
+    flow=FLOW,
+    kind_prefix="sample",
+    parties=parties,
+    describe=describe,
+    rules={
+        "accept": Rule(stamp="responded_at", notify=("buyer",)),
+        "decline": Rule(stamp="responded_at", notify=("buyer",)),
+        "cancel": Rule(notify=("factory",)),
+        "expire": Rule(notify=("buyer", "factory")),
+        "ship": Rule(guards=(guard_shipping,), stamp="shipped_at", notify=("buyer",)),
+        "receive": Rule(stamp="received_at", notify=("factory",)),
+    },
+    timed=[Timed("expire", S.REQUESTED, "created_at", EXPIRE_AFTER)],
+)

@@ -1,0 +1,121 @@
+"""五折试销 as a table. API.md fixes the statuses; `end` from in_trial is the timed close of a
+trial that never reported (14 days after its window)."""
+
+from datetime import timedelta
+
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.models import Role
+from marketplace.core.errors import ValidationError
+from marketplace.core.transitions import Flow, transition
+from marketplace.money import format_cny
+
+from ..models import TrialStatus
+from .base import SYSTEM, FlowTable, Rule, Timed
+
+S = TrialStatus
+BUYER, FACTORY, STAFF = Role.BUYER, Role.FACTORY, Role.STAFF
+
+EXPIRE_AFTER = timedelta(hours=72)
+REMIND_BEFORE_END = timedelta(days=3)
+END_AFTER_WINDOW = timedelta(days=14)
+
+FLOW = Flow(
+    "trial",
+    [
+        transition("accept", [S.REQUESTED], S.ACCEPTED, [FACTORY]),
+        transition("decline", [S.REQUESTED], S.DECLINED, [FACTORY]),
+        transition("cancel", [S.REQUESTED, S.ACCEPTED], S.CANCELLED, [BUYER]),
+        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM]),
+        # Only the payment provider's confirmation (webhook, or staff marking a transfer received,
+        # which goes through the payment service) moves a trial to paid.
+        transition("mark_paid", [S.ACCEPTED], S.PAID, [SYSTEM]),
+        transition("ship", [S.PAID], S.SHIPPED, [FACTORY]),
+        transition("receive", [S.SHIPPED], S.IN_TRIAL, [BUYER]),
+        transition("feedback", [S.IN_TRIAL], S.FEEDBACK_SUBMITTED, [BUYER]),
+        transition("convert", [S.FEEDBACK_SUBMITTED], S.CONVERTED, [BUYER]),
+        transition("end", [S.FEEDBACK_SUBMITTED], S.ENDED, [BUYER, SYSTEM]),
+        transition("end_unreported", [S.IN_TRIAL], S.ENDED, [SYSTEM]),
+    ],
+    labels=dict(S.choices),
+)
+
+
+def guard_shipping(trial, ctx):
+    errors = {}
+    for name in ("carrier", "tracking_number"):
+        if not (ctx.get(name) or "").strip():
+            errors[name] = _("This field is required to ship.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def guard_feedback(trial, ctx):
+    sold, returned, rating = ctx["units_sold"], ctx["units_returned"], ctx["rating"]
+    if sold > trial.quantity:
+        raise ValidationError(
+            {"units_sold": _("You received %(n)d units; you cannot have sold more.") % {"n": trial.quantity}}
+        )
+    if returned > sold:
+        raise ValidationError({"units_returned": _("Returns cannot exceed units sold.")})
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Rate from 1 to 5.")})
+
+
+def guard_convert(trial, ctx):
+    if ctx["quantity"] < trial.moq:
+        raise ValidationError(
+            {"quantity": _("A bulk order needs at least the MOQ of %(moq)d units.") % {"moq": trial.moq}}
+        )
+
+
+def parties(trial):
+    return {"buyer": trial.buyer.user, "factory": trial.factory.owner}
+
+
+def describe(trial):
+    data = {
+        "ref": str(trial),
+        "trial_id": trial.pk,
+        "title": trial.title,
+        "buyer": trial.buyer.display_name,
+        "factory": trial.factory.name,
+        "quantity": trial.quantity,
+        "total": format_cny(trial.total),
+        "status": trial.status,
+        "carrier": trial.carrier,
+        "tracking_number": trial.tracking_number,
+        "units_sold": trial.units_sold,
+        "units_returned": trial.units_returned,
+        "rating": trial.rating,
+    }
+    bulk = getattr(trial, "bulk_order", None) if trial.status == S.CONVERTED else None
+    if bulk is not None:
+        data.update(bulk_quantity=bulk.quantity, bulk_total=format_cny(bulk.total), bulk_order_id=bulk.pk)
+    return data
+
+
+TABLE = FlowTable(
+    flow=FLOW,
+    kind_prefix="trial",
+    parties=parties,
+    describe=describe,
+    rules={
+        "accept": Rule(stamp="responded_at", notify=("buyer",)),
+        "decline": Rule(stamp="responded_at", notify=("buyer",)),
+        "cancel": Rule(stamp="closed_at", notify=("factory",)),
+        "expire": Rule(stamp="closed_at", notify=("buyer", "factory")),
+        "mark_paid": Rule(stamp="paid_at", notify=("buyer", "factory")),
+        "ship": Rule(guards=(guard_shipping,), stamp="shipped_at", notify=("buyer",)),
+        "receive": Rule(notify=("factory",)),  # the service stamps received_at with the window
+        "feedback": Rule(guards=(guard_feedback,), stamp="feedback_at", notify=("factory",)),
+        "convert": Rule(guards=(guard_convert,), stamp="closed_at", notify=("factory",)),
+        "end": Rule(stamp="closed_at", notify=("buyer", "factory")),
+        "end_unreported": Rule(stamp="closed_at", notify=("buyer", "factory")),
+    },
+    timed=[
+        Timed("expire", S.REQUESTED, "created_at", EXPIRE_AFTER),
+        Timed("end", S.FEEDBACK_SUBMITTED, "window_ends_at", END_AFTER_WINDOW),
+        Timed("end_unreported", S.IN_TRIAL, "window_ends_at", END_AFTER_WINDOW),
+    ],
+)

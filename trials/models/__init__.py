@@ -1,0 +1,23 @@
+from .custom import CustomRequest, CustomRequestMessage, CustomRequestOffer, CustomStatus, Quote, QuoteStatus
+from .payment import Payment, PaymentProvider, PaymentStatus, StripeEvent
+from .sample import SampleRequest, SampleStatus
+from .trial import OPEN_TRIAL_STATUSES, BulkOrder, TrialOrder, TrialStatus
+
+__all__ = [
+    "OPEN_TRIAL_STATUSES",
+    "BulkOrder",
+    "CustomRequest",
+    "CustomRequestMessage",
+    "CustomRequestOffer",
+    "CustomStatus",
+    "Payment",
+    "PaymentProvider",
+    "PaymentStatus",
+    "Quote",
+    "QuoteStatus",
+    "SampleRequest",
+    "SampleStatus",
+    "StripeEvent",
+    "TrialOrder",
+    "TrialStatus",
+]

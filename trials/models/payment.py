@@ -1,0 +1,79 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .trial import TrialOrder
+
+
+class PaymentProvider(models.TextChoices):
+    STRIPE = "stripe", _("card (Stripe)")
+    BANK_TRANSFER = "bank_transfer", _("bank transfer (对公转账)")
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting payment")
+    PROCESSING = "processing", _("processing")
+    FAILED = "failed", _("failed")
+    SUCCEEDED = "succeeded", _("succeeded")
+    CANCELED = "canceled", _("canceled")
+
+
+# Events arrive late, twice and out of order: nothing moves a payment out of these, and an event
+# older than the last one applied is ignored (see services/payments.py).
+FINAL_PAYMENT_STATUSES = {PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED}
+LIVE_PAYMENT_STATUSES = [PaymentStatus.PENDING, PaymentStatus.PROCESSING]
+
+
+class Payment(models.Model):
+    """One attempt to pay one trial. `idempotency_key` makes the attempt unique on our side, since
+    neither a retried HTTP request nor localstripe can be trusted to deduplicate for us."""
+
+    trial = models.ForeignKey(TrialOrder, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=16, choices=PaymentProvider.choices)
+    status = models.CharField(
+        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING, db_index=True
+    )
+    attempt = models.PositiveSmallIntegerField(default=1)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3, default="CNY")
+    provider_reference = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    client_secret = models.CharField(max_length=255, blank=True)
+    reference_code = models.CharField(_("transfer reference"), max_length=32, blank=True, db_index=True)
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(fields=["trial", "attempt"], name="payment_unique_attempt"),
+            # At most one live attempt per trial: the buyer can't end up paying twice.
+            models.UniqueConstraint(
+                fields=["trial"],
+                condition=models.Q(status__in=["pending", "processing"]),
+                name="payment_one_live_per_trial",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} {self.amount} ({self.status})"
+
+
+class StripeEvent(models.Model):
+    """Every Stripe event id we have processed, stored in the same transaction as its effect."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=64)
+    created = models.DateTimeField()
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(max_length=32, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.event_id

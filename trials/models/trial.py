@@ -1,0 +1,144 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from buyers.models import BuyerProfile
+from factories.models import Factory, Product
+
+
+class TrialStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    CANCELLED = "cancelled", _("cancelled")
+    EXPIRED = "expired", _("expired")
+    PAID = "paid", _("paid")
+    SHIPPED = "shipped", _("shipped")
+    IN_TRIAL = "in_trial", _("in trial")
+    FEEDBACK_SUBMITTED = "feedback_submitted", _("feedback submitted")
+    CONVERTED = "converted", _("converted to an order")
+    ENDED = "ended", _("ended")
+
+
+# A buyer may have one of these per product at a time (enforced by a partial unique index, so
+# twenty identical requests racing each other still produce exactly one trial).
+OPEN_TRIAL_STATUSES = [
+    TrialStatus.REQUESTED,
+    TrialStatus.ACCEPTED,
+    TrialStatus.PAID,
+    TrialStatus.SHIPPED,
+    TrialStatus.IN_TRIAL,
+    TrialStatus.FEEDBACK_SUBMITTED,
+]
+
+
+class TrialOrder(models.Model):
+    """五折试销: goods at half the factory price, sold for `trial_days`, then convert or walk away.
+
+    Prices are frozen at creation. `specification` is the product as it was when the factory
+    accepted (attributes, image ids, title), so "the goods must match the trial" stays checkable.
+    A trial run of a custom product has no catalog product, only the accepted `quote`.
+    """
+
+    buyer = models.ForeignKey(BuyerProfile, on_delete=models.PROTECT, related_name="trials")
+    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="trials")
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="trials"
+    )
+    quote = models.OneToOneField(
+        "trials.Quote", null=True, blank=True, on_delete=models.PROTECT, related_name="trial"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TrialStatus.choices, default=TrialStatus.REQUESTED, db_index=True
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    factory_price = models.DecimalField(_("factory price (CNY)"), max_digits=12, decimal_places=2)
+    unit_price = models.DecimalField(_("trial unit price (CNY)"), max_digits=12, decimal_places=2)
+    total = models.DecimalField(_("total (CNY)"), max_digits=14, decimal_places=2)
+    trial_days = models.PositiveSmallIntegerField(_("trial days"))
+    specification = models.JSONField(_("approved specification"), default=dict, blank=True)
+
+    carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
+
+    units_sold = models.PositiveIntegerField(_("units sold"), null=True, blank=True)
+    units_returned = models.PositiveIntegerField(_("units returned"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    window_ends_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("50%-off trial")
+        verbose_name_plural = _("50%-off trials")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "product"],
+                condition=models.Q(status__in=OPEN_TRIAL_STATUSES),
+                name="trial_one_open_per_buyer_product",
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="trial_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=Decimal("0")), name="trial_unit_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"T{self.pk:06d}" if self.pk else "T(new)"
+
+    @property
+    def title(self) -> str:
+        if self.product_id:
+            return self.product.title
+        return self.quote.request.title if self.quote_id else ""
+
+    @property
+    def moq(self) -> int:
+        return self.product.moq if self.product_id else self.quote.moq
+
+    @property
+    def full_unit_price(self) -> Decimal:
+        """The price a bulk order pays: today's factory price (or the accepted quote)."""
+        return self.product.factory_price if self.product_id else self.quote.unit_price
+
+
+class BulkOrder(models.Model):
+    """The order signed after a successful trial, at the full factory price."""
+
+    class Status(models.TextChoices):
+        PLACED = "placed", _("placed")
+
+    trial = models.OneToOneField(TrialOrder, on_delete=models.PROTECT, related_name="bulk_order")
+    buyer = models.ForeignKey(BuyerProfile, on_delete=models.PROTECT, related_name="bulk_orders")
+    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="bulk_orders")
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="bulk_orders"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price (CNY)"), max_digits=12, decimal_places=2)
+    total = models.DecimalField(_("total (CNY)"), max_digits=14, decimal_places=2)
+    specification = models.JSONField(_("specification (from the trial)"), default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLACED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bulk order")
+        verbose_name_plural = _("bulk orders")
+
+    def __str__(self) -> str:
+        return f"B{self.pk:06d}" if self.pk else "B(new)"

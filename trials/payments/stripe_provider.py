@@ -1,0 +1,49 @@
+import contextlib
+
+import stripe
+from django.conf import settings
+
+from marketplace.money import to_fen
+
+from ..models import Payment, PaymentProvider
+from .base import Provider
+
+
+def stripe_client() -> stripe.StripeClient:
+    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(settings.STRIPE_API_KEY, base_addresses=base, max_network_retries=2)
+
+
+class StripeProvider(Provider):
+    """One PaymentIntent per attempt, in fen, CNY. Our own `idempotency_key` (unique per attempt)
+    is also sent to Stripe, but we don't rely on it: localstripe ignores it, and the service
+    reuses an attempt that already has its PaymentIntent."""
+
+    code = PaymentProvider.STRIPE
+
+    def start(self, payment: Payment) -> list[str]:
+        intent = stripe_client().v1.payment_intents.create(
+            params={
+                "amount": to_fen(payment.amount),
+                "currency": payment.currency.lower(),
+                "payment_method_types": ["card"],
+                "metadata": {
+                    "payment_id": str(payment.pk),
+                    "trial_id": str(payment.trial_id),
+                    "idempotency_key": payment.idempotency_key,
+                },
+            },
+            options={"idempotency_key": payment.idempotency_key},
+        )
+        payment.provider_reference = intent.id
+        payment.client_secret = intent.client_secret
+        return ["provider_reference", "client_secret"]
+
+    def details(self, payment: Payment) -> dict:
+        return {"client_secret": payment.client_secret, "payment_intent": payment.provider_reference}
+
+    def cancel(self, payment: Payment) -> None:
+        if payment.provider_reference:
+            # Already succeeded or canceled at Stripe: its webhook tells us which.
+            with contextlib.suppress(stripe.StripeError):
+                stripe_client().v1.payment_intents.cancel(payment.provider_reference)

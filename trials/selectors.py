@@ -1,0 +1,79 @@
+from django.db.models import Q, QuerySet
+
+from marketplace.accounts.models import User
+from marketplace.money import half_price, quantize
+
+from .models import BulkOrder, CustomRequest, CustomRequestMessage, Quote, SampleRequest, TrialOrder
+
+
+def _sides(user: User, qs: QuerySet, buyer_path: str = "buyer__user", factory_path: str = "factory__owner"):
+    """Either side of a deal sees it; staff see all; anyone else sees nothing (→ 404)."""
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_staff_member:
+        return qs
+    return qs.filter(Q(**{buyer_path: user}) | Q(**{factory_path: user}))
+
+
+def trial_visible_to(user: User) -> QuerySet[TrialOrder]:
+    qs = TrialOrder.objects.select_related("buyer__user", "factory__owner", "product", "quote__request")
+    return _sides(user, qs)
+
+
+def bulk_order_visible_to(user: User) -> QuerySet[BulkOrder]:
+    return _sides(user, BulkOrder.objects.select_related("trial", "product", "buyer", "factory"))
+
+
+def sample_visible_to(user: User) -> QuerySet[SampleRequest]:
+    return _sides(user, SampleRequest.objects.select_related("buyer__user", "factory__owner", "product"))
+
+
+def custom_request_visible_to(user: User) -> QuerySet[CustomRequest]:
+    qs = CustomRequest.objects.select_related("buyer__user", "factory", "category")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_staff_member:
+        return qs
+    if user.is_factory:
+        return qs.filter(Q(factory__owner=user) | Q(offers__factory__owner=user)).distinct()
+    return qs.filter(buyer__user=user)
+
+
+def quotes_for(*, request: CustomRequest, user: User) -> QuerySet[Quote]:
+    qs = request.quotes.select_related("factory")
+    if user.is_factory:
+        return qs.filter(factory__owner=user)
+    return qs
+
+
+def quotes_compared(*, request: CustomRequest, quotes) -> list[dict]:
+    """Side by side, normalized: what the requested quantity would cost (at least the MOQ),
+    the unit price at MOQ, lead time, and the trial run's cost; cheapest total first."""
+    rows = []
+    for quote in quotes:
+        units = max(request.quantity, quote.moq)
+        rows.append(
+            {
+                "quote": quote,
+                "total_for_quantity": quantize(quote.unit_price * units),
+                "units_priced": units,
+                "unit_price_at_moq": quantize(quote.unit_price),
+                "meets_quantity": quote.moq <= request.quantity,
+                "lead_time_days": quote.lead_time_days,
+                "trial_unit_price": half_price(quote.unit_price),
+                "trial_total": quantize(half_price(quote.unit_price) * quote.trial_quantity),
+                "within_target": (
+                    None
+                    if request.target_unit_price is None
+                    else quote.unit_price <= request.target_unit_price
+                ),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["total_for_quantity"], r["lead_time_days"], r["quote"].pk))
+
+
+def messages_for(*, request: CustomRequest, user: User) -> QuerySet[CustomRequestMessage]:
+    qs = request.messages.select_related("author", "factory")
+    if user.is_factory:
+        return qs.filter(factory__owner=user)
+    return qs

@@ -1,0 +1,29 @@
+from django.utils.translation import gettext as _
+
+from buyers.models import BuyerProfile
+from marketplace.accounts.models import User
+from marketplace.core.errors import NotAllowed, ValidationError
+
+
+def locked(model, pk: int):
+    """Lock one row for the rest of the transaction. `of=("self",)` because PostgreSQL can't lock
+    the nullable side of an outer join."""
+    return model.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def buyer_profile_of(user: User) -> BuyerProfile:
+    profile = BuyerProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    if profile is None:
+        raise ValidationError({"detail": _("Create your streamer profile first (POST /api/v1/buyers/).")})
+    return profile
+
+
+def require_party(obj, actor: User | None) -> None:
+    """The buyer or the factory of `obj` (anything with `buyer` and `factory`), or staff, or the system."""
+    if actor is None or actor.is_staff_member:
+        return
+    if actor.is_buyer and obj.buyer.user_id == actor.pk:
+        return
+    if actor.is_factory and obj.factory.owner_id == actor.pk:
+        return
+    raise NotAllowed(_("This is not yours."))

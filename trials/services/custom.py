@@ -1,0 +1,233 @@
+"""定制: custom product requests, quotes, and the message thread."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from factories.models import Category, CustomizationLevel, Factory, VerificationStatus
+from marketplace.accounts.models import User
+from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
+from marketplace.core.events import event_record
+from marketplace.notifications.services import notification_create
+
+from ..flows import transition_apply
+from ..flows.custom import TABLE, describe
+from ..models import (
+    CustomRequest,
+    CustomRequestMessage,
+    CustomRequestOffer,
+    CustomStatus,
+    Quote,
+    QuoteStatus,
+    TrialOrder,
+)
+from .common import buyer_profile_of, locked
+
+MAX_OFFERS = 20
+
+
+def fitting_factories(*, category: Category | None, buyer_categories: list[int]) -> list[Factory]:
+    """Verified factories that customize, in the request's category (or its parent / children),
+    else in the buyer's categories. Super factories and better responders first.
+
+    Stand-in until search/ provides matching; kept deliberately simple and explainable."""
+    qs = Factory.objects.filter(verification_status=VerificationStatus.VERIFIED).exclude(
+        customization=CustomizationLevel.NONE
+    )
+    if category is not None:
+        related = Q(categories=category) | Q(categories__parent=category)
+        if category.parent_id:
+            related |= Q(categories=category.parent_id)
+        qs = qs.filter(related)
+    elif buyer_categories:
+        qs = qs.filter(Q(categories__in=buyer_categories) | Q(categories__parent__in=buyer_categories))
+    qs = qs.distinct().order_by(
+        # "super" sorts after "standard", so descending puts super factories first.
+        "-tier",
+        F("response_rate").desc(nulls_last=True),
+        F("trial_conversion_rate").desc(nulls_last=True),
+        "id",
+    )
+    return list(qs[:MAX_OFFERS])
+
+
+def custom_request_create(*, actor: User, data: dict) -> CustomRequest:
+    buyer = buyer_profile_of(actor)
+    deadline = data["deadline"]
+    if deadline <= timezone.now():
+        raise ValidationError({"deadline": _("The deadline must be in the future.")})
+    factory = None
+    if data.get("factory"):
+        factory = Factory.objects.filter(
+            pk=data["factory"], verification_status=VerificationStatus.VERIFIED
+        ).first()
+        if factory is None:
+            raise ValidationError({"factory": _("No such factory.")})
+        if factory.customization == CustomizationLevel.NONE:
+            raise ValidationError({"factory": _("This factory does not take custom orders.")})
+    category = None
+    if data.get("category"):
+        category = Category.objects.filter(slug=data["category"]).first()
+        if category is None:
+            raise ValidationError({"category": _("Unknown category.")})
+    with transaction.atomic():
+        request = CustomRequest.objects.create(
+            buyer=buyer,
+            factory=factory,
+            category=category,
+            title=data["title"].strip(),
+            requirements=data["requirements"].strip(),
+            benchmark_url=data.get("benchmark_url") or "",
+            target_unit_price=data.get("target_unit_price"),
+            quantity=data["quantity"],
+            deadline=deadline,
+        )
+        targets = (
+            [factory]
+            if factory
+            else fitting_factories(
+                category=category, buyer_categories=list(buyer.categories.values_list("pk", flat=True))
+            )
+        )
+        if factory is None:
+            CustomRequestOffer.objects.bulk_create(
+                [CustomRequestOffer(request=request, factory=f, rank=i) for i, f in enumerate(targets)]
+            )
+        event_record(actor=actor, verb="custom.requested", target=request, offered=[f.pk for f in targets])
+        for f in targets:
+            notification_create(
+                recipient=f.owner,
+                kind="custom.offered",
+                key=f"custom:{request.pk}:offered",
+                data=describe(request),
+            )
+    return request
+
+
+def custom_request_visible_to_factory(request: CustomRequest, factory: Factory) -> bool:
+    if request.factory_id is not None:
+        return request.factory_id == factory.pk
+    return request.offers.filter(factory=factory).exists()
+
+
+def _require_buyer(request: CustomRequest, actor: User) -> None:
+    if not actor.is_buyer or request.buyer.user_id != actor.pk:
+        raise NotAllowed(_("This is not yours."))
+
+
+def quote_submit(*, request: CustomRequest, actor: User, data: dict) -> Quote:
+    factory = getattr(actor, "factory", None) if actor.is_factory else None
+    if factory is None:
+        raise NotAllowed(_("Only factory accounts can do this."))
+    with transaction.atomic():
+        request = locked(CustomRequest, request.pk)
+        if not custom_request_visible_to_factory(request, factory):
+            raise NotAllowed(_("This request was not sent to your factory."))
+        if request.status != CustomStatus.OPEN:
+            raise TransitionNotAllowed(
+                _("Cannot %(action)s: it is %(status)s.")
+                % {"action": "quote", "status": request.get_status_display()}
+            )
+        if data["trial_quantity"] > data["moq"]:
+            raise ValidationError({"trial_quantity": _("The trial run can't be larger than the MOQ.")})
+        try:
+            with transaction.atomic():
+                quote = Quote.objects.create(request=request, factory=factory, **data)
+        except IntegrityError:
+            raise ValidationError({"detail": _("You have already quoted on this request.")}) from None
+        request.quotes_count += 1
+        request.save(update_fields=["quotes_count", "updated_at"])
+        event_record(actor=actor, verb="custom.quoted", target=request, quote_id=quote.pk)
+        notification_create(
+            recipient=request.buyer.user,
+            kind="custom.quoted",
+            key=f"custom:{request.pk}:quote:{quote.pk}",
+            data={
+                **describe(request),
+                "factory": factory.name,
+                "unit_price": str(quote.unit_price),
+                "moq": quote.moq,
+                "lead_time_days": quote.lead_time_days,
+            },
+        )
+        if request.quotes_count >= CustomRequest.MAX_QUOTES:
+            transition_apply(table=TABLE, obj=request, name="close", actor=None)
+    return quote
+
+
+def custom_request_close(*, request: CustomRequest) -> CustomRequest:
+    with transaction.atomic():
+        request = locked(CustomRequest, request.pk)
+        return transition_apply(table=TABLE, obj=request, name="close", actor=None)
+
+
+def custom_request_cancel(*, request: CustomRequest, actor: User) -> CustomRequest:
+    with transaction.atomic():
+        request = locked(CustomRequest, request.pk)
+        TABLE.flow.check(name="cancel", status=request.status, actor_role=actor.acting_role)
+        _require_buyer(request, actor)
+        transition_apply(table=TABLE, obj=request, name="cancel", actor=actor)
+        for quote in request.quotes.select_related("factory__owner"):
+            notification_create(
+                recipient=quote.factory.owner,
+                kind="custom.cancel",
+                key=f"custom:{request.pk}:cancel",
+                data=describe(request),
+            )
+    return request
+
+
+def quote_accept(*, request: CustomRequest, quote_id: int, actor: User) -> TrialOrder:
+    """The buyer picks one quote: it becomes a trial run at the quoted trial quantity."""
+    from .trials import trial_create_from_quote
+
+    with transaction.atomic():
+        request = locked(CustomRequest, request.pk)
+        TABLE.flow.check(name="accept", status=request.status, actor_role=actor.acting_role)
+        _require_buyer(request, actor)
+        quote = Quote.objects.select_for_update().filter(pk=quote_id, request=request).first()
+        if quote is None:
+            raise ValidationError({"quote": _("No such quote on this request.")})
+        transition_apply(table=TABLE, obj=request, name="accept", actor=actor)
+        quote.status = QuoteStatus.ACCEPTED
+        quote.save(update_fields=["status"])
+        request.quotes.exclude(pk=quote.pk).update(status=QuoteStatus.NOT_CHOSEN)
+        trial = trial_create_from_quote(quote=quote, actor=actor)
+        notification_create(
+            recipient=quote.factory.owner,
+            kind="custom.quote_accepted",
+            key=f"custom:{request.pk}:quote_accepted",
+            data={**describe(request), "trial_ref": str(trial), "quantity": trial.quantity},
+        )
+    return trial
+
+
+def custom_message_post(*, request: CustomRequest, actor: User, body: str, factory_id: int | None = None):
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    if actor.is_buyer and request.buyer.user_id == actor.pk:
+        factory = request.factory
+        if factory is None:
+            factory = Factory.objects.filter(pk=factory_id, custom_request_offers__request=request).first()
+            if factory is None:
+                raise ValidationError({"factory": _("Choose which offered factory you are writing to.")})
+        recipient = factory.owner
+    elif actor.is_factory and custom_request_visible_to_factory(request, getattr(actor, "factory", None)):
+        factory = actor.factory
+        recipient = request.buyer.user
+    else:
+        raise NotAllowed(_("This is not yours."))
+    with transaction.atomic():
+        message = CustomRequestMessage.objects.create(
+            request=request, author=actor, factory=factory, body=body
+        )
+        author = request.buyer.display_name if actor.is_buyer else factory.name
+        notification_create(
+            recipient=recipient,
+            kind="custom.message",
+            key=f"custom:{request.pk}:message:{message.pk}",
+            data={**describe(request), "author": author, "body": body[:200]},
+        )
+    return message

@@ -1,0 +1,171 @@
+"""Payments: start an attempt, confirm it (only the provider's confirmation marks a trial paid),
+and handle Stripe's webhooks, which arrive late, twice and out of order."""
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.models import Role, User
+from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
+from marketplace.core.events import event_record
+
+from ..flows import transition_apply
+from ..flows.payment import TABLE
+from ..models import Payment, PaymentProvider, PaymentStatus, StripeEvent, TrialOrder, TrialStatus
+from ..models.payment import FINAL_PAYMENT_STATUSES, LIVE_PAYMENT_STATUSES
+from ..payments import get_provider
+from .common import locked, require_party
+
+
+def payment_start(*, trial: TrialOrder, actor: User, provider: str | None = None) -> Payment:
+    """The buyer pays an accepted trial. Calling it again returns the same live attempt (same
+    PaymentIntent), so a double click or a retried request never creates a second charge."""
+    provider = provider or settings.PAYMENT_PROVIDER
+    if provider not in PaymentProvider.values:
+        raise ValidationError({"provider": _("Choose stripe or bank_transfer.")})
+    with transaction.atomic():
+        trial = locked(TrialOrder, trial.pk)
+        if actor.acting_role != Role.BUYER:
+            raise NotAllowed(_("You are not allowed to %(action)s this.") % {"action": "pay"})
+        require_party(trial, actor)
+        if trial.status != TrialStatus.ACCEPTED:
+            raise TransitionNotAllowed(
+                _("Cannot %(action)s: it is %(status)s.")
+                % {"action": "pay", "status": trial.get_status_display()}
+            )
+        live = trial.payments.select_for_update().filter(status__in=LIVE_PAYMENT_STATUSES).first()
+        if live is not None and live.provider == provider:
+            return live
+        if live is not None:
+            # Switching provider voids the other attempt first (one live attempt per trial).
+            _payment_step(payment=live, name="cancel", actor=None)
+        attempt = (trial.payments.order_by("-attempt").values_list("attempt", flat=True).first() or 0) + 1
+        payment = Payment.objects.create(
+            trial=trial,
+            provider=provider,
+            attempt=attempt,
+            idempotency_key=f"trial-{trial.pk}-attempt-{attempt}",
+            amount=trial.total,
+        )
+        # Inside the transaction on purpose: if the provider call fails, no attempt row remains;
+        # the trial row lock keeps a concurrent `pay` waiting until this one has its intent.
+        fields = get_provider(provider).start(payment)
+        payment.save(update_fields=[*fields, "updated_at"])
+        event_record(
+            actor=actor, verb="payment.started", target=trial, payment_id=payment.pk, provider=provider
+        )
+        if provider == PaymentProvider.BANK_TRANSFER:
+            from marketplace.notifications.services import notification_create
+
+            instructions = get_provider(provider).details(payment)["instructions"]
+            notification_create(
+                recipient=trial.buyer.user,
+                kind="payment.instructions",
+                key=f"payment:{payment.pk}:instructions",
+                data={"ref": str(trial), "title": trial.title, **instructions},
+            )
+    return payment
+
+
+def _payment_step(*, payment: Payment, name: str, actor: User | None, context=None) -> Payment:
+    transition_apply(table=TABLE, obj=payment, name=name, actor=actor, context=context)
+    if name == "cancel":
+        from ..tasks import payment_provider_cancel
+
+        payment_provider_cancel.delay_on_commit(payment.pk)
+    return payment
+
+
+def payments_cancel_open(*, trial: TrialOrder, actor: User | None) -> None:
+    """With the trial: void live attempts. One that is already processing can't be stopped."""
+    for payment in trial.payments.select_for_update().filter(status__in=LIVE_PAYMENT_STATUSES):
+        if payment.status == PaymentStatus.PROCESSING:
+            raise TransitionNotAllowed(
+                _("A payment for this trial is being processed; it can no longer be cancelled.")
+            )
+        _payment_step(payment=payment, name="cancel", actor=actor)
+
+
+def _succeeded(payment: Payment) -> str:
+    from .trials import trial_mark_paid
+
+    trial = locked(TrialOrder, payment.trial_id)
+    if trial.status != TrialStatus.ACCEPTED:
+        # Paid after the buyer cancelled (or a second attempt): staff must refund; keep a trace.
+        event_record(actor=None, verb="payment.needs_refund", target=trial, payment_id=payment.pk)
+        return "needs_refund"
+    trial_mark_paid(trial=trial)
+    return "paid"
+
+
+def payment_confirm_received(*, payment: Payment, actor: User) -> Payment:
+    """Staff saw the bank transfer arrive (admin action or API)."""
+    if not actor.is_staff_member:
+        raise NotAllowed(_("Only staff can do this."))
+    with transaction.atomic():
+        payment = locked(Payment, payment.pk)
+        _payment_step(payment=payment, name="succeed", actor=actor, context={"by_staff": True})
+        _succeeded(payment)
+    return payment
+
+
+STRIPE_EVENTS = {
+    "payment_intent.processing": "process",
+    "payment_intent.payment_failed": "fail",
+    "payment_intent.succeeded": "succeed",
+    "payment_intent.canceled": "cancel",
+}
+
+
+def stripe_event_handle(*, event) -> str:
+    """Apply one verified Stripe event at most once, and only ever forward. Returns the outcome."""
+    created = datetime.fromtimestamp(int(event["created"]), tz=UTC)
+    intent = event["data"]["object"]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = StripeEvent.objects.create(event_id=event["id"], type=event["type"], created=created)
+        except IntegrityError:
+            return "duplicate"
+        name = STRIPE_EVENTS.get(event["type"])
+        payment = None
+        if name and intent.get("object") == "payment_intent":
+            payment = Payment.objects.select_for_update().filter(provider_reference=intent["id"]).first()
+        outcome = _apply_stripe(payment=payment, name=name, created=created, intent=intent)
+        record.payment = payment
+        record.outcome = outcome
+        record.save(update_fields=["payment", "outcome"])
+    return outcome
+
+
+def _apply_stripe(*, payment: Payment | None, name: str | None, created: datetime, intent) -> str:
+    if name is None:
+        return "ignored"
+    if payment is None:
+        return "unknown_payment"
+    if payment.status in FINAL_PAYMENT_STATUSES or (
+        payment.last_event_at and created < payment.last_event_at
+    ):
+        return "stale"
+    if name not in TABLE.flow.allowed_from(payment.status):
+        return "stale"
+    context = {"amount_fen": intent.get("amount"), "currency": intent.get("currency")}
+    try:
+        with transaction.atomic():
+            payment.last_event_at = created
+            transition_apply(
+                table=TABLE,
+                obj=payment,
+                name=name,
+                actor=None,
+                context=context,
+                extra_fields=["last_event_at"],
+            )
+    except ValidationError:
+        event_record(actor=None, verb="payment.amount_mismatch", target=payment.trial, payment_id=payment.pk)
+        return "amount_mismatch"
+    if name == "succeed":
+        return _succeeded(payment)
+    return name

@@ -1,0 +1,251 @@
+"""五折试销: every write to a TrialOrder. Each function locks the trial, applies one transition of
+flows/trial.py and refreshes the records that transition feeds."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from factories.models import Product, ProductStatus, VerificationStatus
+from marketplace.accounts.models import User
+from marketplace.core.errors import ValidationError
+from marketplace.core.events import event_record
+from marketplace.money import half_price, quantize
+from marketplace.notifications.services import notification_create
+
+from ..flows import transition_apply
+from ..flows.trial import TABLE, describe
+from ..models import BulkOrder, Quote, TrialOrder, TrialStatus
+from . import records
+from .common import buyer_profile_of, locked, require_party
+
+
+def trial_price(*, factory_price: Decimal, quantity: int) -> tuple[Decimal, Decimal]:
+    """(unit price, total): half the factory price, half-up to the fen, times the quantity."""
+    unit = half_price(factory_price)
+    return unit, quantize(unit * quantity)
+
+
+def _product_guards(product: Product | None, quantity: int) -> None:
+    if product is None:
+        raise ValidationError({"product": _("No such product.")})
+    factory = product.factory
+    if factory.verification_status != VerificationStatus.VERIFIED:
+        raise ValidationError({"product": _("This factory is not verified.")})
+    if product.status != ProductStatus.ACTIVE:
+        raise ValidationError({"product": _("This product is not on sale.")})
+    if not product.trial_eligible:
+        raise ValidationError({"product": _("This product is not offered for 50%-off trials.")})
+    if not factory.accepts_trials:
+        raise ValidationError({"product": _("This factory is not accepting trials right now.")})
+    if not 1 <= quantity <= factory.max_trial_quantity:
+        raise ValidationError(
+            {"quantity": _("Choose between 1 and %(max)d units.") % {"max": factory.max_trial_quantity}}
+        )
+
+
+def trial_create(*, actor: User, product_id: int, quantity: int) -> TrialOrder:
+    """A buyer asks for a trial. The price is frozen now; the factory has 72 hours to answer."""
+    buyer = buyer_profile_of(actor)
+    product = Product.objects.select_related("factory__owner").filter(pk=product_id).first()
+    _product_guards(product, quantity)
+    unit, total = trial_price(factory_price=product.factory_price, quantity=quantity)
+    try:
+        with transaction.atomic():
+            trial = TrialOrder.objects.create(
+                buyer=buyer,
+                factory=product.factory,
+                product=product,
+                quantity=quantity,
+                factory_price=product.factory_price,
+                unit_price=unit,
+                total=total,
+                trial_days=product.factory.trial_days,
+            )
+            event_record(
+                actor=actor, verb="trial.requested", target=trial, quantity=quantity, total=str(total)
+            )
+            notification_create(
+                recipient=product.factory.owner,
+                kind="trial.requested",
+                key=f"trial:{trial.pk}:requested",
+                data=describe(trial),
+            )
+    except IntegrityError:
+        # The partial unique index: another open trial of this product exists (maybe created by
+        # a concurrent identical request a moment ago).
+        raise ValidationError({"detail": _("You already have an open trial of this product.")}) from None
+    return trial
+
+
+def _specification(trial: TrialOrder) -> dict:
+    if trial.product_id:
+        product = trial.product
+        return {
+            "title": product.title,
+            "description": product.description,
+            "category": product.category.slug,
+            "factory_price": str(product.factory_price),
+            "attributes": product.attributes,
+            "image_ids": list(product.images.values_list("pk", flat=True)),
+            "product_updated_at": product.updated_at.isoformat(),
+        }
+    quote = trial.quote
+    return {
+        "title": quote.request.title,
+        "requirements": quote.request.requirements,
+        "benchmark_url": quote.request.benchmark_url,
+        "proposal": quote.proposal,
+        "quote_id": quote.pk,
+        "unit_price": str(quote.unit_price),
+    }
+
+
+def _step(*, trial: TrialOrder, actor: User | None, name: str, context=None, prepare=None) -> TrialOrder:
+    with transaction.atomic():
+        trial = locked(TrialOrder, trial.pk)
+        require_party(trial, actor)
+        fields = prepare(trial) if prepare else []
+        # Guards run against the context before anything is set on the row.
+        transition_apply(table=TABLE, obj=trial, name=name, actor=actor, context=context, extra_fields=fields)
+        records.after_trial_transition(trial=trial, name=name)
+    return trial
+
+
+def trial_accept(*, trial: TrialOrder, actor: User) -> TrialOrder:
+    def prepare(t):
+        t.specification = _specification(t)
+        return ["specification"]
+
+    return _step(trial=trial, actor=actor, name="accept", prepare=prepare)
+
+
+def trial_decline(*, trial: TrialOrder, actor: User) -> TrialOrder:
+    return _step(trial=trial, actor=actor, name="decline")
+
+
+def trial_cancel(*, trial: TrialOrder, actor: User) -> TrialOrder:
+    from .payments import payments_cancel_open
+
+    with transaction.atomic():
+        trial = _step(trial=trial, actor=actor, name="cancel")
+        payments_cancel_open(trial=trial, actor=actor)
+    return trial
+
+
+def trial_expire(*, trial: TrialOrder) -> TrialOrder:
+    return _step(trial=trial, actor=None, name="expire")
+
+
+def trial_mark_paid(*, trial: TrialOrder) -> TrialOrder:
+    """Called by the payment service only, when the provider confirms."""
+    return _step(trial=trial, actor=None, name="mark_paid")
+
+
+def trial_ship(*, trial: TrialOrder, actor: User, carrier: str, tracking_number: str) -> TrialOrder:
+    def prepare(t):
+        t.carrier, t.tracking_number = carrier.strip(), tracking_number.strip()
+        return ["carrier", "tracking_number"]
+
+    context = {"carrier": carrier, "tracking_number": tracking_number}
+    return _step(trial=trial, actor=actor, name="ship", context=context, prepare=prepare)
+
+
+def trial_receive(*, trial: TrialOrder, actor: User) -> TrialOrder:
+    def prepare(t):
+        # The window starts when the goods arrive, not when they were paid for.
+        t.received_at = timezone.now()
+        t.window_ends_at = t.received_at + timedelta(days=t.trial_days)
+        return ["received_at", "window_ends_at"]
+
+    return _step(trial=trial, actor=actor, name="receive", prepare=prepare)
+
+
+def trial_feedback(
+    *, trial: TrialOrder, actor: User, units_sold: int, units_returned: int, rating: int, comment: str = ""
+) -> TrialOrder:
+    def prepare(t):
+        t.units_sold, t.units_returned, t.rating, t.comment = units_sold, units_returned, rating, comment
+        return ["units_sold", "units_returned", "rating", "comment"]
+
+    context = {"units_sold": units_sold, "units_returned": units_returned, "rating": rating}
+    return _step(trial=trial, actor=actor, name="feedback", context=context, prepare=prepare)
+
+
+def trial_convert(*, trial: TrialOrder, actor: User, quantity: int) -> BulkOrder:
+    """Sign the bulk order at the full price, carrying the trial's approved specification."""
+    with transaction.atomic():
+        trial = locked(TrialOrder, trial.pk)
+        require_party(trial, actor)
+        # Check first so a refused conversion creates no order.
+        TABLE.flow.check(name="convert", status=trial.status, actor_role=actor.acting_role)
+        for guard in TABLE.rule("convert").guards:
+            guard(trial, {"quantity": quantity})
+        unit = trial.full_unit_price
+        bulk = BulkOrder.objects.create(
+            trial=trial,
+            buyer=trial.buyer,
+            factory=trial.factory,
+            product=trial.product,
+            quantity=quantity,
+            unit_price=unit,
+            total=quantize(unit * quantity),
+            specification=trial.specification,
+        )
+        trial.bulk_order = bulk
+        transition_apply(table=TABLE, obj=trial, name="convert", actor=actor, context={"quantity": quantity})
+        event_record(
+            actor=actor, verb="bulk_order.created", target=bulk, trial_id=trial.pk, total=str(bulk.total)
+        )
+        records.after_trial_transition(trial=trial, name="convert")
+    return bulk
+
+
+def trial_end(*, trial: TrialOrder, actor: User | None) -> TrialOrder:
+    return _step(trial=trial, actor=actor, name="end")
+
+
+def trial_end_unreported(*, trial: TrialOrder) -> TrialOrder:
+    return _step(trial=trial, actor=None, name="end_unreported")
+
+
+def trial_create_from_quote(*, quote: Quote, actor: User) -> TrialOrder:
+    """A trial run of an accepted custom quote: already agreed by both sides, so it starts accepted."""
+    request = quote.request
+    unit, total = trial_price(factory_price=quote.unit_price, quantity=quote.trial_quantity)
+    trial = TrialOrder(
+        buyer=request.buyer,
+        factory=quote.factory,
+        quote=quote,
+        quantity=quote.trial_quantity,
+        factory_price=quote.unit_price,
+        unit_price=unit,
+        total=total,
+        trial_days=quote.factory.trial_days,
+        status=TrialStatus.ACCEPTED,
+        responded_at=timezone.now(),
+    )
+    trial.specification = _specification(trial)
+    trial.save()
+    event_record(actor=actor, verb="trial.requested", target=trial, quote_id=quote.pk, total=str(total))
+    return trial
+
+
+def trial_remind(*, trial: TrialOrder) -> bool:
+    """Tell the buyer the window closes soon. Idempotent: stamped once, notified once."""
+    with transaction.atomic():
+        trial = locked(TrialOrder, trial.pk)
+        if trial.status != TrialStatus.IN_TRIAL or trial.reminded_at is not None:
+            return False
+        trial.reminded_at = timezone.now()
+        trial.save(update_fields=["reminded_at", "updated_at"])
+        event_record(actor=None, verb="trial.reminded", target=trial)
+        notification_create(
+            recipient=trial.buyer.user,
+            kind="trial.reminder",
+            key=f"trial:{trial.pk}:reminder",
+            data=describe(trial),
+        )
+    return True

@@ -1,0 +1,85 @@
+"""Beat tasks for the timed transitions of flows/*.py, and provider side effects.
+
+Each task finds due rows by id, then applies the transition through the same service a person
+would use, one row per transaction; a row someone else just moved is skipped (its transition is
+no longer allowed), so running a task twice or concurrently changes nothing more.
+"""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from marketplace.core.errors import TransitionNotAllowed
+
+from .flows import custom as custom_flow
+from .flows import sample as sample_flow
+from .flows import trial as trial_flow
+from .models import CustomRequest, Payment, SampleRequest, TrialOrder, TrialStatus
+from .services import custom, samples, trials
+
+logger = logging.getLogger(__name__)
+
+TIMED = [
+    (
+        trial_flow.TABLE,
+        TrialOrder,
+        {
+            "expire": lambda o: trials.trial_expire(trial=o),
+            "end": lambda o: trials.trial_end(trial=o, actor=None),
+            "end_unreported": lambda o: trials.trial_end_unreported(trial=o),
+        },
+    ),
+    (sample_flow.TABLE, SampleRequest, {"expire": lambda o: samples.sample_expire(sample=o)}),
+    (custom_flow.TABLE, CustomRequest, {"close": lambda o: custom.custom_request_close(request=o)}),
+]
+
+
+def run_timed(table, model, handlers, now=None) -> int:
+    now = now or timezone.now()
+    done = 0
+    for timed in table.timed:
+        due = model.objects.filter(status=timed.status, **{f"{timed.field}__lte": now - timed.after})
+        for obj in due.only("pk"):
+            try:
+                handlers[timed.transition](obj)
+                done += 1
+            except TransitionNotAllowed:
+                continue  # moved by someone else meanwhile
+    return done
+
+
+@shared_task(acks_late=True)
+def trials_timed_transitions() -> int:
+    """Every few minutes: expire unanswered trials (72 h), end trials 14 days after the window."""
+    return run_timed(*TIMED[0])
+
+
+@shared_task(acks_late=True)
+def samples_timed_transitions() -> int:
+    return run_timed(*TIMED[1])
+
+
+@shared_task(acks_late=True)
+def custom_requests_timed_transitions() -> int:
+    return run_timed(*TIMED[2])
+
+
+@shared_task(acks_late=True)
+def trials_send_reminders() -> int:
+    """3 days before the window ends, remind the buyer to report (once per trial)."""
+    due = TrialOrder.objects.filter(
+        status=TrialStatus.IN_TRIAL,
+        reminded_at__isnull=True,
+        window_ends_at__lte=timezone.now() + trial_flow.REMIND_BEFORE_END,
+    )
+    return sum(1 for t in due.only("pk") if trials.trial_remind(trial=t))
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def payment_provider_cancel(payment_id: int) -> None:
+    from .payments import get_provider
+
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is not None:
+        get_provider(payment.provider).cancel(payment)
