@@ -30,7 +30,7 @@ PRODUCT_REVIEW = Flow(
             [P.DRAFT, P.REJECTED, P.DELISTED],
             P.PENDING_REVIEW,
             [FACTORY],
-            label=_("submit for review"),
+            label=_("submit"),
         ),
         transition("approve", [P.PENDING_REVIEW], P.ACTIVE, [STAFF], label=_("approve")),
         transition("reject", [P.PENDING_REVIEW, P.ACTIVE], P.REJECTED, [STAFF], label=_("reject")),

@@ -27,7 +27,8 @@ class ProductInputSerializer(serializers.Serializer):
     moq = serializers.IntegerField(min_value=1, max_value=10_000_000)
     lead_time_days = serializers.IntegerField(min_value=1, max_value=365)
     customizable = serializers.BooleanField(required=False, default=False)
-    trial_eligible = serializers.BooleanField(required=False, default=True)
+    # Left out: the listing follows the factory's `accepts_trials`.
+    trial_eligible = serializers.BooleanField(required=False)
     attributes = serializers.JSONField(required=False, default=dict)
     # "draft" keeps it private; anything else sends it to review.
     status = serializers.ChoiceField(
@@ -115,9 +116,10 @@ class ProductDetailApi(APIView):
         data = ProductInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         values = {k: v for k, v in data.validated_data.items() if k != "status"}
-        services.product_update(product=product, actor=request.user, data=values)
-        if data.validated_data.get("status") == "pending_review" and "status" in request.data:
-            services.product_submit(product=product, actor=request.user)
+        # `status: "pending_review"` (re)submits the listing in the same transaction as the edit,
+        # so a refused submission leaves the edit unapplied too.
+        submit = data.validated_data.get("status") == "pending_review"
+        services.product_update(product=product, actor=request.user, data=values, submit=submit)
         return self._output(request, pk)
 
     @extend_schema(responses={204: None}, tags=["products"])
@@ -181,7 +183,8 @@ class ProductApproveApi(APIView):
     def post(self, request, pk):
         product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
         services.product_approve(product=product, actor=request.user)
-        return Response(ProductOutputSerializer(selectors.product_visible_to(request.user).get(pk=pk)).data)
+        product = selectors.product_visible_to(request.user).get(pk=pk)
+        return Response(ProductOutputSerializer(product, context={"request": request}).data)
 
 
 class ProductRejectApi(APIView):
@@ -193,7 +196,8 @@ class ProductRejectApi(APIView):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.product_reject(product=product, actor=request.user, reason=data.validated_data["reason"])
-        return Response(ProductOutputSerializer(selectors.product_visible_to(request.user).get(pk=pk)).data)
+        product = selectors.product_visible_to(request.user).get(pk=pk)
+        return Response(ProductOutputSerializer(product, context={"request": request}).data)
 
 
 class ProductReportApi(APIView):

@@ -30,6 +30,8 @@ PROFILE_FIELDS = [
     "trial_days",
     "credit_code",
 ]
+# Event verbs are past tense ("factory.verified"), like every other event row.
+PAST = {"verify": "verified", "reject": "rejected", "suspend": "suspended", "resubmit": "resubmitted"}
 
 
 def _resolve_references(data: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +91,13 @@ def factory_create(*, owner: User, data: dict[str, Any]) -> Factory:
 def factory_update(*, factory: Factory, actor: User, data: dict[str, Any]) -> Factory:
     factory = Factory.objects.select_for_update().get(pk=factory.pk)
     data = _resolve_references(data)
-    if "credit_code" in data:
+    if "credit_code" in data and data["credit_code"] != factory.credit_code:
+        # The code is the legal identity staff checked; swapping it on a verified (public)
+        # factory would carry the verified badge over to another company.
+        if factory.verification_status == VerificationStatus.VERIFIED and not actor.is_staff_member:
+            raise ValidationError(
+                {"credit_code": _("Your factory is verified under this credit code; ask staff to change it.")}
+            )
         _check_credit_code_free(data["credit_code"], exclude_pk=factory.pk)
     changed = model_update(instance=factory, fields=PROFILE_FIELDS, data=data)
     if changed:
@@ -116,7 +124,9 @@ def _apply(factory: Factory, name: str, actor: User, *, reason: str, **extra) ->
     factory.save(update_fields=fields)
     # Products of a factory that goes in or out of public view change visibility in search too.
     mark_dirty(factory, products=True)
-    event_record(actor=actor, verb=f"factory.{name}", target=factory, old=old, new=t.target, reason=reason)
+    event_record(
+        actor=actor, verb=f"factory.{PAST[name]}", target=factory, old=old, new=t.target, reason=reason
+    )
     return factory
 
 

@@ -15,6 +15,8 @@ def product_report_create(
     """Anyone signed in can report a listing; it lands in the staff moderation queue."""
     if reason not in ReportReason.values:
         raise ValidationError({"reason": _("Choose one of: counterfeit, misleading, prohibited, other.")})
+    if product.factory.owner_id == reporter.pk:
+        raise ValidationError({"detail": _("You cannot report your own product; edit or delist it instead.")})
     detail = (detail or "").strip()
     if reason == ReportReason.OTHER and not detail:
         raise ValidationError({"detail": _("Describe the problem.")})

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
-from marketplace.core.errors import NotAllowed, ValidationError
+from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
 from search.dirty import mark_dirty
@@ -28,10 +28,22 @@ EDITABLE_FIELDS = [
 # approved *that* listing, and fakes are typically slipped in by editing an approved one.
 REVIEWED_FIELDS = {"title", "description", "category", "factory_price"}
 MAX_ATTRIBUTES = 30
+# Event verbs are past tense ("product.approved"), like every other event row.
+PAST = {"submit": "submitted", "approve": "approved", "reject": "rejected", "delist": "delisted"}
 
 
-def _clean(data: dict[str, Any]) -> dict[str, Any]:
+def _clean(data: dict[str, Any], *, factory: Factory) -> dict[str, Any]:
     data = dict(data)
+    # A trial offer the factory does not honour would mislead streamers; without an explicit
+    # choice a new listing follows the factory's setting.
+    if data.get("trial_eligible") and not factory.accepts_trials:
+        raise ValidationError(
+            {
+                "trial_eligible": _(
+                    "Your factory does not accept trials; turn trials on in your factory profile first."
+                )
+            }
+        )
     if "category" in data:
         data["category"] = categories_from_slugs([data["category"]], field="category", leaf_only=True)[0]
     if "attributes" in data:
@@ -61,7 +73,8 @@ def product_create(*, factory: Factory, actor: User, data: dict[str, Any], submi
         raise NotAllowed(_("You can only list products for your own factory."))
     if factory.verification_status == VerificationStatus.SUSPENDED:
         raise NotAllowed(_("Your factory is suspended; you cannot list products."))
-    data = _clean(data)
+    data = _clean(data, factory=factory)
+    data.setdefault("trial_eligible", factory.accepts_trials)
     product = Product(
         factory=factory,
         status=ProductStatus.PENDING_REVIEW if submit else ProductStatus.DRAFT,
@@ -74,20 +87,32 @@ def product_create(*, factory: Factory, actor: User, data: dict[str, Any], submi
 
 
 @transaction.atomic
-def product_update(*, product: Product, actor: User, data: dict[str, Any]) -> Product:
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    if product.status == ProductStatus.DELISTED:
-        raise ValidationError({"detail": _("This product is delisted; submit it again before editing.")})
-    changed = model_update(instance=product, fields=EDITABLE_FIELDS, data=_clean(data))
-    if not changed:
-        return product
-    mark_dirty(product)
-    event_record(actor=actor, verb="product.updated", target=product, fields=changed)
-    resubmit = product.status == ProductStatus.REJECTED or (
-        product.status == ProductStatus.ACTIVE and REVIEWED_FIELDS.intersection(changed)
+def product_update(*, product: Product, actor: User, data: dict[str, Any], submit: bool = False) -> Product:
+    """Edit a listing; with `submit`, also send it (back) to review, all in one transaction.
+
+    A delisted product can only be edited together with resubmitting it: a listing nobody
+    reviews again must not change silently.
+    """
+    product = Product.objects.select_for_update().select_related("factory").get(pk=product.pk)
+    if product.status == ProductStatus.DELISTED and not submit:
+        raise TransitionNotAllowed(_("This product is delisted; submit it again before editing."))
+    changed = model_update(
+        instance=product, fields=EDITABLE_FIELDS, data=_clean(data, factory=product.factory)
+    )
+    if changed:
+        mark_dirty(product)
+        event_record(actor=actor, verb="product.updated", target=product, fields=changed)
+    resubmit = changed and (
+        product.status == ProductStatus.REJECTED
+        or (product.status == ProductStatus.ACTIVE and REVIEWED_FIELDS.intersection(changed))
     )
     if resubmit and not actor.is_staff_member:
         _move(product, actor, to=ProductStatus.PENDING_REVIEW, verb="product.resubmitted", reason="")
+    elif submit and product.status != ProductStatus.PENDING_REVIEW:
+        # Asking for review of a listing already waiting for it is a harmless repeat, not a conflict.
+        _check_owner(product, actor)
+        t = PRODUCT_REVIEW.check(name="submit", status=product.status, actor_role=actor.acting_role)
+        _move(product, actor, to=t.target, verb="product.submitted", reason="")
     return product
 
 
@@ -102,12 +127,16 @@ def _move(product: Product, actor: User, *, to: str, verb: str, reason: str) -> 
     return product
 
 
-def _transition(product: Product, actor: User, name: str, *, reason: str = "") -> Product:
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    if actor.acting_role != "staff" and product.factory.owner_id != actor.pk:
+def _check_owner(product: Product, actor: User) -> None:
+    if not actor.is_staff_member and product.factory.owner_id != actor.pk:
         raise NotAllowed(_("This is not your product."))
+
+
+def _transition(product: Product, actor: User, name: str, *, reason: str = "") -> Product:
+    product = Product.objects.select_for_update().select_related("factory").get(pk=product.pk)
+    _check_owner(product, actor)
     t = PRODUCT_REVIEW.check(name=name, status=product.status, actor_role=actor.acting_role)
-    return _move(product, actor, to=t.target, verb=f"product.{name}", reason=reason)
+    return _move(product, actor, to=t.target, verb=f"product.{PAST[name]}", reason=reason)
 
 
 @transaction.atomic
