@@ -1,3 +1,4 @@
+import importlib
 import os
 import shutil
 import tempfile
@@ -23,6 +24,25 @@ def _isolated_media(settings):
 def _fast_password_hashing(settings):
     """PBKDF2 costs ~0.25 s per user; tests create hundreds of users and never test hash strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Put the migration-seeded categories and industrial belts back for transactional tests.
+
+    A `transaction=True` test ends with a flush that empties every table, including the rows our
+    data migration seeded; later transactional tests would then find no categories.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server", "live_celery_worker")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    importlib.import_module("factories.migrations.0002_seed_taxonomy").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)
