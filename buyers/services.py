@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from factories.services.common import categories_from_slugs
@@ -66,9 +67,12 @@ def _set_channels(profile: BuyerProfile, channels: list[dict[str, Any]]) -> None
                 {"channels": _("The same account is listed twice: %(h)s.") % {"h": channel["handle"]}}
             )
         seen.add(key)
-    taken = Channel.objects.exclude(buyer=profile).filter(
-        platform__in=[c["platform"] for c in channels], handle__in=[c["handle"].strip() for c in channels]
-    )
+    # One (platform, handle) pair per query term: filtering platforms and handles separately
+    # would match another streamer's account on a *different* platform with the same handle.
+    same_account = Q()
+    for c in channels:
+        same_account |= Q(platform=c["platform"], handle__iexact=c["handle"].strip())
+    taken = Channel.objects.exclude(buyer=profile).filter(same_account) if channels else []
     for other in taken:
         raise ValidationError(
             {
