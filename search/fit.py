@@ -53,7 +53,7 @@ def _cny(value) -> str:
 
 
 def _band(low, high) -> str:
-    return f"{_cny(low)}–{_cny(high)}"
+    return f"{_cny(low)}–{_cny(high).removeprefix('¥')}"  # "¥30–60", as people write it
 
 
 def _pct(value: float) -> str:

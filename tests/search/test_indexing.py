@@ -68,7 +68,9 @@ def test_suspending_a_factory_hides_its_products(api, listed, staff, django_capt
     api.as_user(staff)
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(f"/api/v1/factories/{listed.factory_id}/suspend/", {"reason": "假货"}, format="json")
+        response = api.post(
+            f"/api/v1/factories/{listed.factory_id}/suspend/", {"reason": "假货"}, format="json"
+        )
     # then
     assert response.status_code == 200
     assert found(api, q="收纳箱") == []
@@ -80,7 +82,9 @@ def test_renaming_a_factory_refreshes_its_products(api, listed, django_capture_o
     api.as_user(listed.factory.owner)
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.patch(f"/api/v1/factories/{listed.factory_id}/", {"name": "金华整理家居"}, format="json")
+        response = api.patch(
+            f"/api/v1/factories/{listed.factory_id}/", {"name": "金华整理家居"}, format="json"
+        )
     # then
     assert response.status_code == 200
     assert found(api, q="整理家居") == ["折叠收纳箱"]

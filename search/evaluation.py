@@ -1,0 +1,195 @@
+"""`make eval-match`: a generated market with known right answers, and how well matching finds them.
+
+The generator decides what is right *independently* of search/fit.py (`truly_fits` restates the
+issue's hard points), plants near-misses next to every streamer (price just outside the band,
+MOQ above a session, no customization when needed, hidden listings), and grades each product:
+2 = fits and comes from a super / proven factory, 1 = fits, 0 = does not. We report precision@10
+and NDCG@10 of matches/products against a baseline that only filters by category (newest first).
+"""
+
+import math
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from buyers.models import BuyerProfile, Channel
+from factories.models import Category, Factory, Product
+from factories.selectors import product_public_q
+from marketplace.accounts.models import Role, User
+
+from . import fit
+from .backends import get_backend
+from .indexing import index_dirty
+from .selectors import buyer_needs
+
+PROVINCES = ["广东", "浙江", "福建", "江西", "山东", "江苏", "河南", "河北"]
+MOQS = [20, 50, 100, 200, 300, 500, 1000, 2000, 5000]
+UNITS = [100, 200, 300, 500, 1000, 3000]
+
+
+@dataclass
+class Scale:
+    factories: int = 150
+    products_per_factory: int = 20
+    buyers: int = 100
+    categories: int = 12
+
+
+def truly_fits(buyer: BuyerProfile, cats: set[int], product: Product, factory: Factory) -> bool:
+    return (
+        product.status == "active"
+        and factory.verification_status == "verified"
+        and product.category_id in cats
+        and buyer.price_min <= product.factory_price <= buyer.price_max
+        and product.moq <= buyer.units_per_session
+        and (product.customizable or not buyer.needs_customization)
+    )
+
+
+def grade(fits: bool, factory: Factory) -> int:
+    if not fits:
+        return 0
+    proven = (factory.trial_conversion_rate or 0) >= Decimal("0.3") and (factory.return_rate or 1) <= Decimal(
+        "0.1"
+    )
+    return 2 if factory.tier == "super" or proven else 1
+
+
+def generate(scale: Scale, seed: int = 7) -> tuple[list[BuyerProfile], dict[int, dict[int, int]]]:
+    """Create the market with bulk inserts; returns the streamers and their graded right answers."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible data set, not a secret
+    leaves = list(Category.objects.filter(parent__isnull=False).order_by("id")[: scale.categories])
+    stamp = timezone.now().strftime("%H%M%S%f")
+    unusable = make_password(None)  # nobody signs in as a generated account
+    users = User.objects.bulk_create(
+        [
+            User(username=f"eval-f{stamp}-{i}", role=Role.FACTORY, password=unusable)
+            for i in range(scale.factories)
+        ]
+        + [
+            User(username=f"eval-b{stamp}-{i}", role=Role.BUYER, password=unusable)
+            for i in range(scale.buyers)
+        ]
+    )
+    factories = []
+    for i, owner in enumerate(users[: scale.factories]):
+        super_tier = rng.random() < 0.2
+        factories.append(
+            Factory(
+                owner=owner,
+                name=f"评测工厂{i}",
+                province=rng.choice(PROVINCES),
+                city="-",
+                credit_code=f"EV{stamp[-6:]}{i:010d}"[:18],
+                verification_status="verified" if rng.random() > 0.05 else "pending",
+                tier="super" if super_tier else "standard",
+                customization=rng.choice(["none", "oem", "odm"]),
+                trial_conversion_rate=Decimal(str(round(rng.uniform(0, 0.6), 3))),
+                return_rate=Decimal(str(round(rng.uniform(0, 0.3), 3))),
+                response_rate=Decimal(str(round(rng.uniform(0.3, 1), 3))),
+            )
+        )
+    factories = Factory.objects.bulk_create(factories)
+    products = []
+    for factory in factories:
+        category = rng.choice(leaves)
+        factory.categories.add(category)
+        for j in range(scale.products_per_factory):
+            products.append(
+                Product(
+                    factory=factory,
+                    title=f"{category.name}{j}号",
+                    category=category,
+                    factory_price=Decimal(str(round(math.exp(rng.uniform(math.log(8), math.log(300))), 2))),
+                    moq=rng.choice(MOQS),
+                    lead_time_days=7,
+                    customizable=rng.random() < 0.4,
+                    trial_eligible=True,
+                    status="active" if rng.random() > 0.05 else "pending_review",
+                )
+            )
+    products = Product.objects.bulk_create(products)
+    buyers = []
+    for i, user in enumerate(users[scale.factories :]):
+        centre = math.exp(rng.uniform(math.log(15), math.log(150)))
+        width = rng.uniform(0.3, 0.8)
+        buyers.append(
+            BuyerProfile(
+                user=user,
+                display_name=f"评测主播{i}",
+                price_min=Decimal(str(round(centre * (1 - width / 2), 2))),
+                price_max=Decimal(str(round(centre * (1 + width / 2), 2))),
+                units_per_session=rng.choice(UNITS),
+                needs_customization=rng.random() < 0.25,
+                province=rng.choice(PROVINCES),
+            )
+        )
+    buyers = BuyerProfile.objects.bulk_create(buyers)
+    Channel.objects.bulk_create(
+        [Channel(buyer=b, platform="douyin", handle=f"eval{stamp}{b.pk}", followers=10_000) for b in buyers]
+    )
+    by_id = {f.pk: f for f in factories}
+    truth = {}
+    for buyer in buyers:
+        cats = {rng.choice(leaves).pk}
+        buyer.categories.set(cats)
+        truth[buyer.pk] = {
+            p.pk: grade(truly_fits(buyer, cats, p, by_id[p.factory_id]), by_id[p.factory_id])
+            for p in products
+            if p.category_id in cats
+        }
+    return buyers, truth
+
+
+def precision_at(ids: list[int], grades: dict[int, int], k: int = 10) -> float:
+    return sum(1 for pk in ids[:k] if grades.get(pk, 0) > 0) / k
+
+
+def ndcg_at(ids: list[int], grades: dict[int, int], k: int = 10) -> float:
+    gain = sum((2 ** grades.get(pk, 0) - 1) / math.log2(i + 2) for i, pk in enumerate(ids[:k]))
+    ideal_grades = sorted(grades.values(), reverse=True)[:k]
+    ideal = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal_grades))
+    return gain / ideal if ideal else 0.0
+
+
+def baseline(buyer: BuyerProfile, k: int = 10) -> list[int]:
+    """What a plain category filter gives: the newest public products in the streamer's categories."""
+    cats = [c.pk for c in buyer.categories.all()]
+    return list(
+        Product.objects.filter(product_public_q(), category_id__in=cats)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)[:k]
+    )
+
+
+def run(scale: Scale | None = None, seed: int = 7, k: int = 10) -> dict:
+    """Generate, index, evaluate; everything is rolled back afterwards."""
+    scale = scale or Scale()
+    with transaction.atomic():
+        buyers, truth = generate(scale, seed)
+        for kind in ("factory", "product", "buyer"):
+            index_dirty(kind)
+        backend = get_backend()
+        sums = {"precision": 0.0, "ndcg": 0.0, "baseline_precision": 0.0, "baseline_ndcg": 0.0}
+        judged = 0
+        for buyer in buyers:
+            grades = truth[buyer.pk]
+            if sum(1 for g in grades.values() if g) < k:
+                continue  # too few right answers to fill a top 10: precision would be capped
+            judged += 1
+            ours = [m.id for m in backend.match("product", fit.PRODUCT_FOR_BUYER, buyer_needs(buyer), k)]
+            base = baseline(buyer, k)
+            sums["precision"] += precision_at(ours, grades, k)
+            sums["ndcg"] += ndcg_at(ours, grades, k)
+            sums["baseline_precision"] += precision_at(base, grades, k)
+            sums["baseline_ndcg"] += ndcg_at(base, grades, k)
+        transaction.set_rollback(True)
+    result = {name: round(total / judged, 3) if judged else 0.0 for name, total in sums.items()}
+    result["streamers_judged"] = judged
+    result["streamers"] = len(buyers)
+    result["products"] = scale.factories * scale.products_per_factory
+    return result
