@@ -8,3 +8,9 @@ def staff_client(staff):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(staff)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Every maker hashes a password; PBKDF2's deliberate slowness is not what these tests check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

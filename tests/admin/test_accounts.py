@@ -33,7 +33,7 @@ def test_create_api_key_shows_the_raw_key_once_and_stores_only_its_hash(staff_cl
     assert (key.user, key.name, key.read_only) == (owner, "达人管理系统", True)
     assert key.key_hash == ApiKey.hash(raw)
     assert raw not in str(list(ApiKey.objects.values()))
-    assert added.startswith("The API key")
+    assert added == (f'The API key “<a href="{change_url(key)}">{key}</a>” was added successfully.')
     event = Event.objects.get(verb="api_key.created")
     assert event.target == key
     # and it is never shown again
