@@ -1,9 +1,52 @@
-from django.shortcuts import render
+"""Public catalogue pages. They show only what anyone may see (active products of verified
+factories), whoever is signed in: owners and staff preview their rows in the admin and the API."""
 
-from factories.selectors import category_list, product_visible_to
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from factories.selectors import (
+    category_list,
+    category_with_descendants,
+    factory_visible_to,
+    product_visible_to,
+)
+from marketplace.money import half_price
+
+PAGE_SIZE = 24
+
+
+def _public_products():
+    return product_visible_to(None).select_related("factory__industrial_belt", "category__parent")
 
 
 def home(request):
-    products = product_visible_to(request.user if request.user.is_authenticated else None)[:24]
     categories = [c for c in category_list() if c.parent_id is None]
-    return render(request, "frontend/home.html", {"products": products, "categories": categories})
+    products = _public_products()
+    current = next((c for c in categories if c.slug == request.GET.get("category")), None)
+    if current is not None:
+        products = products.filter(category_id__in=category_with_descendants(current.slug))
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "frontend/home.html",
+        {"page": page, "products": page.object_list, "categories": categories, "current": current},
+    )
+
+
+def product_detail(request, pk: int):
+    product = get_object_or_404(_public_products(), pk=pk)
+    return render(
+        request,
+        "frontend/product_detail.html",
+        {
+            "product": product,
+            "trial_price": half_price(product.factory_price) if product.trial_eligible else None,
+            "images": list(product.images.all()),
+        },
+    )
+
+
+def factory_detail(request, pk: int):
+    factory = get_object_or_404(factory_visible_to(None), pk=pk)
+    products = _public_products().filter(factory=factory)
+    return render(request, "frontend/factory_detail.html", {"factory": factory, "products": products})

@@ -1,0 +1,113 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.authtoken.models import Token
+
+from buyers.models import BuyerProfile, Channel
+from factories.models import Factory, Product, ProductImage
+from marketplace.accounts.models import User
+from marketplace.core.demo_data.factories import FACTORIES
+from marketplace.core.demo_data.generate import product_specs
+from marketplace.core.demo_data.seed import LOGINS
+from marketplace.core.demo_data.streamers import STREAMERS
+from marketplace.core.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", "--force", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Token, Factory, Product, ProductImage, BuyerProfile, Channel, Event)
+    }
+
+
+def test_seed_demo_creates_realistic_volumes_and_statuses():
+    # when
+    seed("--no-images")
+    # then
+    factories = Factory.objects.all()
+    assert factories.count() == len(FACTORIES) >= 40
+    assert factories.exclude(industrial_belt=None).values("industrial_belt").distinct().count() == 22
+    assert sorted(factories.order_by().values_list("verification_status", "tier").distinct()) == [
+        ("pending", "standard"),
+        ("rejected", "standard"),
+        ("verified", "standard"),
+        ("verified", "super"),
+    ]
+    assert factories.filter(verification_status="verified").count() == 54
+    assert factories.filter(tier="super").count() == 4
+    assert factories.filter(verification_status="rejected").count() == 1
+    expected_products = sum(len(product_specs(f, accepts_trials=True)) for f in FACTORIES)
+    products = Product.objects.all()
+    assert products.count() == expected_products >= 400
+    assert set(products.values_list("status", flat=True)) == {"active", "pending_review"}
+    assert products.filter(status="active").count() > 3 * products.filter(status="pending_review").count()
+    # Nothing of an unverified factory is public.
+    assert not products.filter(status="active").exclude(factory__verification_status="verified").exists()
+    assert products.filter(factory_price__lt=1).exists() and products.filter(factory_price__gt=500).exists()
+    assert all("产地" in attributes for attributes in products.values_list("attributes", flat=True))
+    assert products.filter(trial_eligible=True).exists() and products.filter(customizable=True).exists()
+    assert BuyerProfile.objects.count() == len(STREAMERS) >= 30
+    assert set(Channel.objects.values_list("platform", flat=True)) == {
+        "douyin",
+        "kuaishou",
+        "taobao_live",
+        "wechat_channels",
+        "xiaohongshu",
+    }
+    followers = sorted(Channel.objects.values_list("followers", flat=True))
+    assert followers[0] < 50_000 and followers[-1] > 5_000_000
+    assert Event.objects.filter(verb="product.created").count() == expected_products
+    assert Event.objects.filter(verb="factory.verified").count() == 54
+    assert not ProductImage.objects.exists()
+
+
+def test_seed_demo_twice_creates_nothing_new():
+    # given
+    seed()
+    before = counts()
+    assert before["ProductImage"] > 100
+    # when
+    output = seed()
+    # then
+    assert counts() == before
+    assert "Created 0 users, 0 factories, 0 products, 0 streamers, 0 images" in output
+
+
+def test_printed_accounts_and_other_demo_accounts_can_sign_in(api):
+    # when
+    output = seed("--no-images")
+    # then
+    for role, (username, password) in LOGINS.items():
+        assert f"{role:8} {username:16} {password}" in output
+        response = api.post("/api/v1/auth/token/", {"username": username, "password": password})
+        assert response.status_code == 200, username
+        assert response.json() == {"token": Token.objects.get(user__username=username).key}
+    assert User.objects.get(username="demo_factory").factory.tier == "super"
+    assert User.objects.get(username="demo_streamer").buyer_profile.channels.count() == 2
+    assert User.objects.get(username="demo_staff").is_staff_member
+    assert "uses the password Yuantou-demo-2026" in output
+    response = api.post("/api/v1/auth/token/", {"username": "gz_meiyan", "password": "Yuantou-demo-2026"})
+    assert response.status_code == 200
+
+
+def test_seed_demo_refuses_known_passwords_with_debug_off(settings):
+    # given
+    settings.DEBUG = False
+    # when
+    with pytest.raises(CommandError) as error:
+        call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    # then
+    assert (
+        str(error.value)
+        == "DEBUG is off: refusing to create demo accounts with known passwords (use --force)."
+    )
+    assert counts() == dict.fromkeys(counts(), 0)
