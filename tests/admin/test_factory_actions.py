@@ -146,6 +146,7 @@ def test_change_page_offers_the_actions_of_the_current_state(staff_client):
     # then
     assert response.status_code == 200
     assert [a["url"] for a in response.context["staff_actions"]] == [staff_action_url(factory, "suspend")]
+    assert f'<a href="{staff_action_url(factory, "suspend")}">Suspend</a>' in response.content.decode()
 
 
 def test_reject_from_the_change_page_button(staff_client):
@@ -178,3 +179,18 @@ def test_status_fields_are_read_only_in_the_change_form(staff_client):
     form_fields = set(response.context["adminform"].form.fields)
     assert not form_fields & {"verification_status", "tier", "status_reason", "verified_at", "response_rate"}
     assert "name" in form_fields
+
+
+def test_pages_render_in_chinese(staff, client):
+    # given
+    factory = FactoryMaker(verification_status=VerificationStatus.PENDING)
+    client.force_login(staff)
+
+    # when
+    changelist = client.get("/admin/factories/factory/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    change = client.get(change_url(factory), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    action = client.get(staff_action_url(factory, "reject"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    # then
+    assert (changelist.status_code, change.status_code, action.status_code) == (200, 200, 200)
+    assert changelist["Content-Language"] == "zh-hans"
