@@ -104,8 +104,8 @@ class ProductDetailApi(APIView):
 
     @extend_schema(responses=ProductOutputSerializer, tags=["products"])
     def get(self, request, pk):
-        get_visible_or_404(selectors.product_visible_to(request.user), pk)
-        return self._output(request, pk)
+        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        return Response(ProductOutputSerializer(product, context={"request": request}).data)
 
     @extend_schema(
         request=ProductInputSerializer(partial=True), responses=ProductOutputSerializer, tags=["products"]

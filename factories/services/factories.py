@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,7 +81,15 @@ def factory_create(*, owner: User, data: dict[str, Any]) -> Factory:
     categories = data.pop("categories")
     factory = Factory(owner=owner, **{k: v for k, v in data.items() if k in PROFILE_FIELDS})
     factory.full_clean(exclude=["owner"])
-    factory.save()
+    try:
+        # The check above can race with another registration of the same code; the unique
+        # index decides, and the loser gets the same message instead of a 500.
+        with transaction.atomic():
+            factory.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"credit_code": _("A factory with this unified social credit code is already registered.")}
+        ) from None
     factory.categories.set(categories)
     event_record(actor=owner, verb="factory.created", target=factory)
     return factory
@@ -124,8 +132,16 @@ def _apply(factory: Factory, name: str, actor: User, *, reason: str, **extra) ->
     factory.save(update_fields=fields)
     # Products of a factory that goes in or out of public view change visibility in search too.
     mark_dirty(factory, products=True)
+    # The tier is part of what staff decided on verification; keep it in the history.
+    logged = {"tier": factory.tier} if name == "verify" else {}
     event_record(
-        actor=actor, verb=f"factory.{PAST[name]}", target=factory, old=old, new=t.target, reason=reason
+        actor=actor,
+        verb=f"factory.{PAST[name]}",
+        target=factory,
+        old=old,
+        new=t.target,
+        reason=reason,
+        **logged,
     )
     return factory
 

@@ -350,3 +350,17 @@ def test_someone_elses_pending_factory_is_404_on_edit(api):
         f"/api/v1/factories/{factory.id}/", {"name": "x"}
     )
     assert response.status_code == 404
+
+
+def test_industrial_belts_are_listed_for_the_profile_form(api):
+    response = api.get("/api/v1/industrial-belts/")
+    assert response.status_code == 200
+    by_slug = {belt["slug"]: belt for belt in response.json()}
+    assert by_slug["jingdezhen-ceramics"] == {
+        "slug": "jingdezhen-ceramics",
+        "name": "景德镇陶瓷",
+        "name_en": "Jingdezhen ceramics",
+        "province": "江西",
+        "city": "景德镇",
+    }
+    assert len(by_slug) == 22

@@ -40,7 +40,7 @@ def test_staff_verifies_a_pending_factory_as_super_and_it_becomes_public(api, st
     assert (event.verb, event.actor, event.data) == (
         "factory.verified",
         staff,
-        {"old": "pending", "new": "verified", "reason": ""},
+        {"old": "pending", "new": "verified", "reason": "", "tier": "super"},
     )
     api.as_user(None)
     assert api.get(f"/api/v1/factories/{factory.id}/").status_code == 200
