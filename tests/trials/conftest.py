@@ -8,12 +8,6 @@ from trials.models import TrialOrder, TrialStatus
 from trials.services import payments, trials
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Test users get a password; PBKDF2 would spend most of this suite hashing them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def factory(db):
     return makers.FactoryMaker(max_trial_quantity=50, trial_days=30)
@@ -90,3 +84,61 @@ def snapshot(obj) -> tuple:
     obj.refresh_from_db()
     row = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
     return row, Event.objects.count()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def localstripe_url():
+    """A real localstripe (a stateful fake Stripe) for the whole session, from scratch."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    port = _free_port()
+    exe = shutil.which("localstripe") or str(Path(sys.executable).parent / "localstripe")
+    proc = subprocess.Popen(  # noqa: S603 - our own test tool, fixed arguments
+        [exe, "--port", str(port), "--from-scratch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/js.stripe.com/v3/", timeout=1)  # noqa: S310 - local URL
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("localstripe did not start") from None
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+WEBHOOK_SECRET = "whsec_yuantou_tests"
+
+
+@pytest.fixture
+def stripe_live(settings, localstripe_url, live_server):
+    """Point our Stripe client at localstripe and have it deliver signed webhooks to the live server."""
+    import urllib.parse
+    import urllib.request
+
+    settings.STRIPE_API_KEY = "sk_test_yuantou"
+    settings.STRIPE_API_BASE = localstripe_url
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    data = urllib.parse.urlencode(
+        {"url": f"{live_server.url}/api/v1/payments/stripe/webhook/", "secret": WEBHOOK_SECRET}
+    ).encode()
+    urllib.request.urlopen(f"{localstripe_url}/_config/webhooks/yuantou", data=data, timeout=5)  # noqa: S310
+    return localstripe_url
