@@ -33,6 +33,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
 class NotificationListApi(generics.GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = NotificationOutputSerializer
+    queryset = Notification.objects.none()  # for the schema; reads go through selectors
 
     @extend_schema(
         parameters=[OpenApiParameter("unread", bool, description="Only unread notifications")],
