@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -55,6 +55,15 @@ class BuyerInputSerializer(serializers.Serializer):
     audience = AudienceSerializer(required=False)
 
 
+class BuyerRecordSerializer(serializers.Serializer):
+    """The streamer's track record (documents the `record` object; filled by the trials app)."""
+
+    trials_count = serializers.IntegerField()
+    feedback_on_time_rate = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True)
+    sample_followthrough_rate = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True)
+    cancellations_count = serializers.IntegerField()
+
+
 class BuyerOutputSerializer(serializers.ModelSerializer):
     channels = ChannelSerializer(many=True, read_only=True)
     categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -81,6 +90,7 @@ class BuyerOutputSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    @extend_schema_field(AudienceSerializer)
     def get_audience(self, profile: BuyerProfile) -> dict:
         share = profile.audience_female_share
         return {
@@ -89,6 +99,7 @@ class BuyerOutputSerializer(serializers.ModelSerializer):
             "female_share": float(share) if share is not None else None,
         }
 
+    @extend_schema_field(BuyerRecordSerializer)
     def get_record(self, profile: BuyerProfile) -> dict:
         return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in profile.record.items()}
 
