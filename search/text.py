@@ -64,6 +64,17 @@ def query_groups(query: str) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
+@lru_cache(maxsize=2048)
+def query_words(query: str) -> tuple[str, ...]:
+    """The query's words (jieba), each a run of CJK or of latin/digits: what Elasticsearch analyses."""
+    words: list[str] = []
+    for word in jieba.lcut(normalize(query)):
+        for run in _runs(word):
+            if run not in words:
+                words.append(run)
+    return tuple(words)
+
+
 def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(t for group in query_groups(query) for t in group))
 

@@ -1,0 +1,142 @@
+"""Search request bodies, built with elasticsearch.dsl. Same semantics as the database backend:
+
+- text: the query is split into words with jieba; every word must match (title^3, names^2, body);
+- relevance: text score × (1 + quality) (`function_score`: weight 1 + `field_value_factor`);
+- facets: the facet filters go to `post_filter`; each facet's terms aggregation sits inside a
+  `filter` aggregation holding the *other* facet filters, so counts respect everything but itself;
+- matching: `function_score` over the hard rules of search/fit.py (weight 10 each, so fewer
+  misses always rank first), plus `field_value_factor` on quality and a region weight.
+"""
+
+from elasticsearch.dsl import A, Search
+from elasticsearch.dsl import Q as EQ
+
+from ... import fit
+from ...text import query_words
+from ..base import SearchParams
+
+HARD_WEIGHT = 10.0
+FACET_SIZE = 50
+TEXT_FIELDS = ["title^3", "names^2", "body"]
+
+
+def text_query(q: str):
+    words = [EQ("multi_match", query=word, fields=TEXT_FIELDS, operator="and") for word in query_words(q)]
+    return EQ("bool", must=words) if words else None
+
+
+def typo_query(q: str):
+    return EQ("match", title={"query": q, "fuzziness": "AUTO", "operator": "and"})
+
+
+def _bool_term(field: str, value: bool | None) -> list:
+    return [] if value is None else [EQ("term", **{field: value})]
+
+
+def product_filters(p: SearchParams) -> tuple[list, dict]:
+    plain = []
+    price = {k: float(v) for k, v in (("gte", p.price_min), ("lte", p.price_max)) if v is not None}
+    if price:
+        plain.append(EQ("range", factory_price=price))
+    if p.moq_max is not None:
+        plain.append(EQ("range", moq={"lte": p.moq_max}))
+    plain += _bool_term("customizable", p.customizable) + _bool_term("trial_eligible", p.trial_eligible)
+    if p.verified_only:
+        plain.append(EQ("term", verified=True))
+    facets = {}
+    if p.category:
+        facets["category"] = EQ("term", category_slug=p.category) | EQ(
+            "term", parent_category_slug=p.category
+        )
+    if p.province:
+        facets["province"] = EQ("term", province=p.province)
+    if p.industrial_belt:
+        facets["industrial_belt"] = EQ("term", industrial_belt=p.industrial_belt)
+    return plain, facets
+
+
+def factory_filters(p: SearchParams, category_slugs: list[str]) -> tuple[list, dict]:
+    plain = []
+    if p.price_min is not None:
+        plain.append(EQ("range", price_max={"gte": float(p.price_min)}))
+    if p.price_max is not None:
+        plain.append(EQ("range", price_min={"lte": float(p.price_max)}))
+    if p.moq_max is not None:
+        plain.append(EQ("range", moq_min={"lte": p.moq_max}))
+    plain += _bool_term("customizable", p.customizable) + _bool_term("accepts_trials", p.trial_eligible)
+    if p.verified_only:
+        plain.append(EQ("term", verified=True))
+    facets = {}
+    if p.category:
+        facets["category"] = EQ("terms", category_slugs=category_slugs)
+    if p.province:
+        facets["province"] = EQ("term", province=p.province)
+    if p.industrial_belt:
+        facets["industrial_belt"] = EQ("term", industrial_belt=p.industrial_belt)
+    return plain, facets
+
+
+SORTS = {
+    "product": {
+        "price": [{"factory_price": "asc"}, {"id": "asc"}],
+        "-price": [{"factory_price": "desc"}, {"id": "asc"}],
+    },
+    "factory": {
+        "price": [{"price_min": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+        "-price": [{"price_max": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
+    },
+}
+FACET_FIELDS = {
+    "product": {"category": "category_slug", "province": "province", "industrial_belt": "industrial_belt"},
+    "factory": {"category": "categories", "province": "province", "industrial_belt": "industrial_belt"},
+}
+
+
+def search_body(kind: str, p: SearchParams, plain: list, facets: dict, text=None) -> dict:
+    s = Search()
+    has_text = text is not None
+    base = EQ("bool", must=[text] if has_text else [], filter=plain)
+    if has_text and p.sort == "relevance":
+        base = EQ(
+            "function_score",
+            query=base,
+            functions=[{"weight": 1}, {"field_value_factor": {"field": "quality", "missing": 0}}],
+            score_mode="sum",
+            boost_mode="multiply",
+        )
+    s = s.query(base)
+    if facets:
+        s = s.post_filter(EQ("bool", filter=list(facets.values())))
+    for name, field in FACET_FIELDS[kind].items():
+        others = [q for other, q in facets.items() if other != name]
+        agg = A("filter", filter=EQ("bool", filter=others))
+        agg.bucket(name, "terms", field=field, size=FACET_SIZE, order=[{"_count": "desc"}, {"_key": "asc"}])
+        s.aggs.bucket(name, agg)
+    if p.sort in SORTS[kind]:
+        s = s.sort(*SORTS[kind][p.sort])
+    elif p.sort == "newest":
+        s = s.sort({"created_at": "desc"}, {"id": "desc"})
+    elif has_text:
+        s = s.sort("_score", {"quality": "desc"}, {"id": "asc"})
+    else:
+        s = s.sort({"quality": "desc"}, {"created_at": "desc"}, {"id": "asc"})
+    s = s.extra(from_=p.offset, size=p.limit, track_total_hits=True).source(False)
+    return s.to_dict()
+
+
+def match_body(rules, ctx, limit: int) -> dict:
+    functions = [{"filter": rule.es(ctx), "weight": HARD_WEIGHT} for rule in rules if rule.applies(ctx)]
+    functions.append({"field_value_factor": {"field": "quality", "missing": 0}})
+    if ctx.province:
+        functions.append({"filter": {"term": {"province": ctx.province}}, "weight": fit.REGION_BONUS})
+    s = Search().query(
+        EQ(
+            "function_score",
+            query=EQ("match_all"),
+            functions=functions,
+            score_mode="sum",
+            boost_mode="replace",
+        )
+    )
+    s = s.sort("_score", {"id": "asc"}).extra(size=limit)
+    return s.to_dict()
