@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from factories.models import Product, ProductStatus
+from factories.models import Product, ProductImage, ProductStatus
 from marketplace.core.models import Event
 from tests import makers
 
@@ -266,15 +266,28 @@ def _queries(api, url):
 
 @pytest.mark.parametrize("who", ["anonymous", "owner", "staff"])
 def test_product_list_query_count_does_not_grow_with_page_size(api, who):
-    # given: products from several factories and categories
+    # given: products from several factories and categories, each with two images
     for _ in range(4):
-        makers.ProductMaker.create_batch(5, factory=makers.FactoryMaker())
+        for product in makers.ProductMaker.create_batch(5, factory=makers.FactoryMaker()):
+            for n in range(2):
+                # Rows only: the list serializes URLs and stored sizes, it never opens the files.
+                ProductImage.objects.create(
+                    product=product,
+                    image=f"products/{product.pk}/{n}.jpg",
+                    thumbnail=f"products/{product.pk}/{n}_thumb.jpg",
+                    width=800,
+                    height=600,
+                    position=n,
+                )
     user = {"anonymous": None, "owner": makers.FactoryMaker().owner, "staff": makers.StaffUserMaker()}[who]
     api.as_user(user)
     # when
     small = _queries(api, "/api/v1/products/?page_size=2")
     large = _queries(api, "/api/v1/products/?page_size=20")
+    first = api.get("/api/v1/products/?page_size=1").json()["results"][0]
     # then
+    assert [(i["width"], i["height"]) for i in first["images"]] == [(800, 600), (800, 600)]
+    assert first["images"][0]["url"].startswith("http://testserver/")
     assert small == large
     assert large <= 6
 
