@@ -105,6 +105,8 @@ def payment_confirm_received(*, payment: Payment, actor: User) -> Payment:
     if not actor.is_staff_member:
         raise NotAllowed(_("Only staff can do this."))
     with transaction.atomic():
+        # Lock order everywhere: trial, then payment (a cancel locks them the same way).
+        locked(TrialOrder, payment.trial_id)
         payment = locked(Payment, payment.pk)
         _payment_step(payment=payment, name="succeed", actor=actor, context={"by_staff": True})
         _succeeded(payment)
@@ -132,7 +134,13 @@ def stripe_event_handle(*, event) -> str:
         name = STRIPE_EVENTS.get(event["type"])
         payment = None
         if name and intent.get("object") == "payment_intent":
-            payment = Payment.objects.select_for_update().filter(provider_reference=intent["id"]).first()
+            found = (
+                Payment.objects.filter(provider_reference=intent["id"]).values_list("pk", "trial_id").first()
+            )
+            if found:
+                # Lock order everywhere: trial, then payment (a cancel locks them the same way).
+                locked(TrialOrder, found[1])
+                payment = locked(Payment, found[0])
         outcome = _apply_stripe(payment=payment, name=name, created=created, intent=intent)
         record.payment = payment
         record.outcome = outcome

@@ -1,0 +1,133 @@
+"""Races on real PostgreSQL with real threads: the unique index and row locks decide, not luck."""
+
+import threading
+
+import pytest
+from django.db import connections
+
+from marketplace.core.models import Event
+from tests.conftest import Client
+from tests.trials.conftest import trial_at
+from trials.models import Payment, TrialOrder
+from trials.services.payments import payment_start
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _race(*calls):
+    """Run the calls at the same moment, each on its own thread and DB connection."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def _post(user, url, data=None):
+    def call():
+        response = Client().as_user(user).post(url, data or {})
+        return response.status_code, response.json()
+
+    return call
+
+
+def test_twenty_identical_trial_requests_make_one_trial(product, buyer):
+    # when
+    results = _race(*[_post(buyer.user, "/api/v1/trials/", {"product": product.pk, "quantity": 5})] * 20)
+    # then
+    codes = sorted(code for code, _ in results)
+    assert codes == [201] + [400] * 19
+    assert {str(body) for code, body in results if code == 400} == {
+        str({"detail": "You already have an open trial of this product."})
+    }
+    assert TrialOrder.objects.count() == 1
+    assert Event.objects.filter(verb="trial.requested").count() == 1
+
+
+def test_accept_and_cancel_at_once_are_serialized(product, buyer):
+    """API.md allows cancel from requested and from accepted, so the order decides: cancel first
+    → accept gets 409; accept first → the cancel applies to the accepted trial. Never both 409,
+    never a lost update, and the audit trail shows the order that happened."""
+    outcomes = set()
+    for _ in range(6):
+        trial = trial_at("requested", product=product, buyer=buyer)
+        accept, cancel = _race(
+            _post(product.factory.owner, f"/api/v1/trials/{trial.pk}/accept/"),
+            _post(buyer.user, f"/api/v1/trials/{trial.pk}/cancel/"),
+        )
+        trial.refresh_from_db()
+        assert trial.status == "cancelled"
+        assert cancel[0] == 200
+        verbs = list(
+            Event.objects.filter(target_id=trial.pk, verb__in=["trial.accept", "trial.cancel"])
+            .order_by("id")
+            .values_list("verb", flat=True)
+        )
+        if accept[0] == 409:
+            assert accept[1] == {"detail": "Cannot accept: it is cancelled."}
+            assert verbs == ["trial.cancel"]
+        else:
+            assert accept[0] == 200
+            assert verbs == ["trial.accept", "trial.cancel"]
+        outcomes.add(accept[0])
+    assert outcomes <= {200, 409}
+
+
+def test_accept_and_decline_at_once_one_wins(product, buyer):
+    # given
+    trial = trial_at("requested", product=product, buyer=buyer)
+    owner = product.factory.owner
+    # when
+    accept, decline = _race(
+        _post(owner, f"/api/v1/trials/{trial.pk}/accept/"),
+        _post(owner, f"/api/v1/trials/{trial.pk}/decline/"),
+    )
+    # then
+    assert sorted([accept[0], decline[0]]) == [200, 409]
+    trial.refresh_from_db()
+    loser = decline if accept[0] == 200 else accept
+    action = "decline" if accept[0] == 200 else "accept"
+    assert loser[1] == {"detail": f"Cannot {action}: it is {trial.get_status_display()}."}
+    assert Event.objects.filter(target_id=trial.pk, verb__in=["trial.accept", "trial.decline"]).count() == 1
+
+
+def test_cancel_and_payment_confirmation_at_once_one_wins(product, buyer, staff):
+    # given: an accepted trial with a bank transfer awaiting confirmation
+    trial = trial_at("accepted", product=product, buyer=buyer)
+    payment = payment_start(trial=trial, actor=buyer.user, provider="bank_transfer")
+    # when: the buyer cancels while staff mark the transfer received
+    cancel, confirm = _race(
+        _post(buyer.user, f"/api/v1/trials/{trial.pk}/cancel/"),
+        _post(staff, f"/api/v1/payments/{payment.pk}/confirm/"),
+    )
+    # then: exactly one of them happened
+    assert sorted([cancel[0], confirm[0]]) == [200, 409]
+    trial.refresh_from_db()
+    payment.refresh_from_db()
+    if cancel[0] == 200:
+        assert (trial.status, payment.status) == ("cancelled", "canceled")
+        assert confirm[1] == {"detail": "Cannot succeed: it is canceled."}
+    else:
+        assert (trial.status, payment.status) == ("paid", "succeeded")
+        assert cancel[1] == {"detail": "Cannot cancel: it is paid."}
+
+
+def test_parallel_pay_makes_one_attempt(product, buyer):
+    trial = trial_at("accepted", product=product, buyer=buyer)
+    results = _race(
+        *[_post(buyer.user, f"/api/v1/trials/{trial.pk}/pay/", {"provider": "bank_transfer"})] * 5
+    )
+    assert [code for code, _ in results] == [200] * 5
+    assert len({body["payment"]["id"] for _, body in results}) == 1
+    assert Payment.objects.count() == 1
