@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -67,31 +67,43 @@ def _set_channels(profile: BuyerProfile, channels: list[dict[str, Any]]) -> None
                 {"channels": _("The same account is listed twice: %(h)s.") % {"h": channel["handle"]}}
             )
         seen.add(key)
+    _refuse_taken(profile, channels)
+    profile.channels.all().delete()
+    rows = [
+        Channel(
+            buyer=profile,
+            platform=c["platform"],
+            handle=c["handle"].strip(),
+            followers=c.get("followers", 0),
+        )
+        for c in channels
+    ]
+    try:
+        with transaction.atomic():
+            Channel.objects.bulk_create(rows)
+    except IntegrityError:
+        # Another streamer registered the account between our check and insert; by now their
+        # row is committed, so the same check names it.
+        _refuse_taken(profile, channels)
+        raise
+
+
+def _refuse_taken(profile: BuyerProfile, channels: list[dict[str, Any]]) -> None:
     # One (platform, handle) pair per query term: filtering platforms and handles separately
     # would match another streamer's account on a *different* platform with the same handle.
+    if not channels:
+        return
     same_account = Q()
     for c in channels:
         same_account |= Q(platform=c["platform"], handle__iexact=c["handle"].strip())
-    taken = Channel.objects.exclude(buyer=profile).filter(same_account) if channels else []
-    for other in taken:
+    other = Channel.objects.exclude(buyer=profile).filter(same_account).first()
+    if other is not None:
         raise ValidationError(
             {
                 "channels": _("%(platform)s account @%(handle)s is already registered by another streamer.")
                 % {"platform": other.get_platform_display(), "handle": other.handle}
             }
         )
-    profile.channels.all().delete()
-    Channel.objects.bulk_create(
-        [
-            Channel(
-                buyer=profile,
-                platform=c["platform"],
-                handle=c["handle"].strip(),
-                followers=c.get("followers", 0),
-            )
-            for c in channels
-        ]
-    )
 
 
 @transaction.atomic

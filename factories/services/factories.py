@@ -80,7 +80,8 @@ def factory_create(*, owner: User, data: dict[str, Any]) -> Factory:
     _check_credit_code_free(data["credit_code"])
     categories = data.pop("categories")
     factory = Factory(owner=owner, **{k: v for k, v in data.items() if k in PROFILE_FIELDS})
-    factory.full_clean(exclude=["owner"])
+    # Uniqueness is ours to word (the check above and the index below), not Django's generic message.
+    factory.full_clean(exclude=["owner"], validate_unique=False)
     try:
         # The check above can race with another registration of the same code; the unique
         # index decides, and the loser gets the same message instead of a 500.
