@@ -118,8 +118,14 @@ class ProductDetailApi(APIView):
         values = {k: v for k, v in data.validated_data.items() if k != "status"}
         # `status: "pending_review"` (re)submits the listing in the same transaction as the edit,
         # so a refused submission leaves the edit unapplied too.
-        submit = data.validated_data.get("status") == "pending_review"
-        services.product_update(product=product, actor=request.user, data=values, submit=submit)
+        wanted = data.validated_data.get("status")
+        services.product_update(
+            product=product,
+            actor=request.user,
+            data=values,
+            submit=wanted == "pending_review",
+            draft=wanted == "draft",
+        )
         return self._output(request, pk)
 
     @extend_schema(responses={204: None}, tags=["products"])

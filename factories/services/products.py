@@ -87,13 +87,20 @@ def product_create(*, factory: Factory, actor: User, data: dict[str, Any], submi
 
 
 @transaction.atomic
-def product_update(*, product: Product, actor: User, data: dict[str, Any], submit: bool = False) -> Product:
+def product_update(
+    *, product: Product, actor: User, data: dict[str, Any], submit: bool = False, draft: bool = False
+) -> Product:
     """Edit a listing; with `submit`, also send it (back) to review, all in one transaction.
 
     A delisted product can only be edited together with resubmitting it: a listing nobody
-    reviews again must not change silently.
+    reviews again must not change silently. `draft` says the caller means to keep it a draft,
+    which is refused (not ignored) once it has left that state.
     """
     product = Product.objects.select_for_update().select_related("factory").get(pk=product.pk)
+    if draft and product.status != ProductStatus.DRAFT:
+        raise TransitionNotAllowed(
+            _("A listing that has been submitted cannot go back to draft; delist it instead.")
+        )
     if product.status == ProductStatus.DELISTED and not submit:
         raise TransitionNotAllowed(_("This product is delisted; submit it again before editing."))
     changed = model_update(

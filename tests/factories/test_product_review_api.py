@@ -218,3 +218,32 @@ def test_someone_elses_draft_is_404_on_change(api, method):
         f"/api/v1/products/{product.id}/", {}
     )
     assert response.status_code == 404
+
+
+def test_a_submitted_listing_cannot_go_back_to_draft(api):
+    # given
+    product = makers.ProductMaker(status="pending_review")
+    before = snapshot(product)
+    # when
+    response = api.as_user(product.factory.owner).patch(
+        f"/api/v1/products/{product.id}/", {"status": "draft", "moq": 5}
+    )
+    # then
+    assert (response.status_code, response.json()) == (
+        409,
+        {"detail": "A listing that has been submitted cannot go back to draft; delist it instead."},
+    )
+    assert snapshot(product) == before
+
+
+def test_a_draft_stays_a_draft_while_edited(api):
+    product = makers.ProductMaker(status="draft")
+    response = api.as_user(product.factory.owner).patch(
+        f"/api/v1/products/{product.id}/", {"status": "draft", "title": "草稿标题"}
+    )
+    assert (response.status_code, response.json()["status"], response.json()["title"]) == (
+        200,
+        "draft",
+        "草稿标题",
+    )
+    assert verbs() == ["product.updated"]
