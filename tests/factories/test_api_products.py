@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from factories.models import Product, ProductImage, ProductStatus
+from marketplace.accounts.services import api_key_create
 from marketplace.core.models import Event
 from tests import makers
 
@@ -298,3 +299,17 @@ def test_factory_list_query_count_does_not_grow_with_page_size(api, django_asser
     small = _queries(api, "/api/v1/factories/?page_size=2")
     with django_assert_max_num_queries(small):
         api.get("/api/v1/factories/?page_size=15")
+
+
+def test_partner_key_acts_as_its_owner_and_read_only_keys_cannot_write(api):
+    # given: a factory's ERP tool with a read-only key
+    draft = makers.ProductMaker(status="draft")
+    _, raw = api_key_create(user=draft.factory.owner, name="ERP", read_only=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    # when
+    listed = api.get("/api/v1/products/")
+    created = api.post("/api/v1/products/", payload())
+    # then: it sees the owner's draft, but cannot list products
+    assert [r["id"] for r in listed.json()["results"]] == [draft.id]
+    assert (created.status_code, created.json()) == (403, {"detail": "This API key is read-only."})
+    assert Product.objects.count() == 1
