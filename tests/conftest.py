@@ -110,7 +110,13 @@ def live_celery_worker(transactional_db, settings):
         task_default_queue="yuantou-tests",
     )
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Even eager tasks acquire a producer (Celery 5.3+), so an earlier test may have opened the
+    # pool on the default broker; drop it so publishing goes to Redis.
+    app._pool = None
+    app.amqp._producer_pool = None
     app.control.purge()
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
         yield app
     app.conf.update(previous)
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -1,0 +1,74 @@
+"""The factory's and the streamer's records, recomputed from trials and samples."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from tests import makers
+from tests.trials.conftest import trial_at
+from trials.services import samples, trials
+from trials.services.payments import payment_confirm_received, payment_start
+
+T0 = datetime(2026, 4, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_factory_record_from_feedback_and_conversion(product, buyer):
+    # given: three trials answered after 2 h, 4 h and 9 h
+    factory = product.factory
+    with time_machine.travel(T0, tick=False) as clock:
+        done = []
+        for hours, sold, returned, rating in [(2, 10, 1, 5), (4, 10, 3, 3), (9, 0, 0, 1)]:
+            p = makers.ProductMaker(factory=factory)
+            clock.move_to(T0)
+            trial = trials.trial_create(actor=buyer.user, product_id=p.pk, quantity=10)
+            clock.move_to(T0 + timedelta(hours=hours))
+            trials.trial_accept(trial=trial, actor=factory.owner)
+            done.append((trial, sold, returned, rating))
+        for trial, sold, returned, rating in done:
+            payment_confirm_received(
+                payment=payment_start(trial=trial, actor=buyer.user, provider="bank_transfer"),
+                actor=makers.StaffUserMaker(),
+            )
+            trials.trial_ship(trial=trial, actor=factory.owner, carrier="顺丰", tracking_number="SF1")
+            trials.trial_receive(trial=trial, actor=buyer.user)
+            trials.trial_feedback(
+                trial=trial, actor=buyer.user, units_sold=sold, units_returned=returned, rating=rating
+            )
+        # when: one converts, one walks away, one is still deciding
+        trials.trial_convert(trial=done[0][0], actor=buyer.user, quantity=100)
+        trials.trial_end(trial=done[1][0], actor=buyer.user)
+    # then
+    factory.refresh_from_db()
+    assert factory.metrics == {
+        "response_rate": Decimal("1.000"),
+        "median_response_hours": Decimal("4.0"),
+        "trial_conversion_rate": Decimal("0.500"),  # 1 of the 2 decided trials
+        "return_rate": Decimal("0.200"),  # 4 returned of 20 sold
+        "average_rating": Decimal("3.00"),
+        "trials_completed": 2,
+    }
+    assert factory.search_index_dirty is True
+
+
+def test_streamer_record(product, buyer):
+    # given: a sample followed by a trial, a sample not followed, a cancelled trial
+    other = makers.ProductMaker(factory=product.factory)
+    for p in (product, other):
+        s = samples.sample_create(actor=buyer.user, product_id=p.pk)
+        samples.sample_accept(sample=s, actor=p.factory.owner)
+        samples.sample_ship(sample=s, actor=p.factory.owner, carrier="中通", tracking_number="Z1")
+        samples.sample_receive(sample=s, actor=buyer.user)
+    trial_at("in_trial", product=product, buyer=buyer)
+    cancelled = trial_at("requested", product=makers.ProductMaker(factory=product.factory), buyer=buyer)
+    trials.trial_cancel(trial=cancelled, actor=buyer.user)
+    # then
+    buyer.refresh_from_db()
+    assert buyer.record == {
+        "trials_count": 1,
+        "feedback_on_time_rate": None,  # nothing due yet
+        "sample_followthrough_rate": Decimal("0.500"),
+        "cancellations_count": 1,
+    }
+    assert buyer.search_index_dirty is True
