@@ -27,8 +27,8 @@ MODELS = {"product": Product, "factory": Factory, "buyer": BuyerProfile}
 def _product_docs(pks: list[int]) -> tuple[list[dict], list[int], set[int]]:
     products = list(documents.product_queryset().filter(pk__in=pks))
     public = [p for p in products if documents.product_is_public(p)]
-    found = {p.pk for p in products}
-    gone = [pk for pk in pks if pk not in found] + [p.pk for p in products if p not in public]
+    public_pks = {p.pk for p in public}
+    gone = [pk for pk in pks if pk not in public_pks]
     return [documents.product_document(p) for p in public], gone, {p.factory_id for p in products}
 
 

@@ -5,7 +5,7 @@ query, quality then newest. Ties always end on the id, so pages are stable. Face
 every filter applied except their own (choosing 面膜 still shows the other categories' counts).
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Value, When
 
@@ -51,22 +51,17 @@ class DatabaseBackend(Backend):
             model.objects.filter(pk__in=delete_ids).delete()
         if not docs:
             return
-        names = {f.name for f in model._meta.concrete_fields}
-        rows = []
-        for doc in docs:
-            values = {k: v for k, v in doc.items() if k in names and k != "id"}
-            terms = " ".join(t for t in (doc["terms_a"], doc["terms_b"], doc["terms_c"]) if t)
-            rows.append(model(pk=doc["id"], terms=f" {terms} ", **values))
-        update = [
-            f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "search_vector"
-        ]
-        model.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=[PK_NAME[kind]], update_fields=update
-        )
-        ids = [d["id"] for d in docs]
+        rows = [self._row(model, doc) for doc in docs]
+        if _postgres():
+            self._upsert_postgres(model, rows, docs)
+        else:
+            update = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+            model.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=[PK_NAME[kind]], update_fields=update
+            )
         if kind in CATEGORY_MODELS:
             cat_model = CATEGORY_MODELS[kind]
-            cat_model.objects.filter(document_id__in=ids).delete()
+            cat_model.objects.filter(document_id__in=[d["id"] for d in docs]).delete()
             cat_model.objects.bulk_create(
                 [
                     cat_model(document_id=d["id"], slug=slug, own=slug in d["categories"])
@@ -74,18 +69,65 @@ class DatabaseBackend(Backend):
                     for slug in d["category_slugs"]
                 ]
             )
+
+    @staticmethod
+    def _row(model, doc: dict):
+        names = {f.name for f in model._meta.concrete_fields}
+        values = {k: v for k, v in doc.items() if k in names and k != "id"}
         if _postgres():
-            model.objects.filter(pk__in=ids).update(
-                search_vector=SearchVector("terms_a", weight="A", config="simple")
-                + SearchVector("terms_b", weight="B", config="simple")
-                + SearchVector("terms_c", weight="C", config="simple")
-            )
+            # The tsvector is all PostgreSQL needs; the term columns stay empty (smaller rows, faster scans).
+            values.update(terms="", terms_a="", terms_b="", terms_c="")
+        else:
+            terms = " ".join(t for t in (doc["terms_a"], doc["terms_b"], doc["terms_c"]) if t)
+            values["terms"] = f" {terms} "
+        return model(pk=doc["id"], **values)
+
+    @staticmethod
+    def _upsert_postgres(model, rows, docs) -> None:
+        """One INSERT … SELECT FROM unnest(arrays) per batch: a parameter per column, not per value,
+        and the weighted tsvector computed in the same statement."""
+        fields = [f for f in model._meta.concrete_fields if f.name != "search_vector"]
+        qn = connection.ops.quote_name
+        columns = [qn(f.column) for f in fields]
+        pk = qn(model._meta.pk.column)
+        arrays = [[f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows] for f in fields]
+        arrays += [[d["terms_a"] for d in docs], [d["terms_b"] for d in docs], [d["terms_c"] for d in docs]]
+        types = [f.db_type(connection) for f in fields] + ["text", "text", "text"]
+        aliases = [f"c{i}" for i in range(len(fields))] + ["ta", "tb", "tc"]
+        unnest = ", ".join(f"%s::{t}[]" for t in types)
+        vector = (
+            "setweight(to_tsvector('simple', ta), 'A') || setweight(to_tsvector('simple', tb), 'B')"
+            " || setweight(to_tsvector('simple', tc), 'C')"
+        )
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != pk)
+        # Identifiers come from the model; every value is a parameter.
+        sql = (
+            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}, search_vector) "  # noqa: S608
+            f"SELECT {', '.join(aliases[: len(fields)])}, {vector} "
+            f"FROM unnest({unnest}) AS u ({', '.join(aliases)}) "
+            f"ON CONFLICT ({pk}) DO UPDATE SET {updates}, search_vector = EXCLUDED.search_vector"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, arrays)
 
     def update_factory_stats(self, stats: dict[int, dict]) -> None:
         fields = ["price_min", "price_max", "moq_min", "product_count"]
-        rows = [FactoryDocument(pk=fid, **{f: s.get(f) for f in fields}) for fid, s in stats.items()]
-        if rows:
+        if not stats:
+            return
+        if not _postgres():
+            rows = [FactoryDocument(pk=fid, **{f: s.get(f) for f in fields}) for fid, s in stats.items()]
             FactoryDocument.objects.bulk_update(rows, fields)
+            return
+        values = ", ".join(["(%s::bigint, %s::numeric, %s::numeric, %s::integer, %s::integer)"] * len(stats))
+        params = [v for fid, s in stats.items() for v in (fid, *(s.get(f) for f in fields))]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE search_factorydocument AS d SET price_min = v.price_min, price_max = v.price_max, "  # noqa: S608
+                "moq_min = v.moq_min, product_count = v.product_count "
+                f"FROM (VALUES {values}) AS v (id, price_min, price_max, moq_min, product_count) "
+                "WHERE d.factory_id = v.id",
+                params,
+            )
 
     def rebuild(self, kind: str, docs_iter, total: int) -> dict:
         # The table is updated in place (upserts); rows no longer public are removed at the end,
@@ -120,18 +162,56 @@ class DatabaseBackend(Backend):
             return qs.none(), None
         return qs.filter(title__trigram_word_similar=q), TrigramWordSimilarity(q, "title")
 
-    def _run(self, model, params: SearchParams, plain: Q, facet_filters: dict[str, Q], order_for, facet_fn):
+    def _grouped(self, matched, facet_filters: dict[str, Q], columns: dict[str, str]):
+        """Count and the column facets in ONE scan: group by every facet column at once, each
+        facet counting only the rows that pass the *other* facet filters (FILTER clauses)."""
+
+        def both(names):
+            cond = Q()
+            for name in names:
+                cond &= facet_filters[name]
+            return cond
+
+        annotations = {
+            "n_all": Count("pk", filter=both(facet_filters)) if any(facet_filters.values()) else Count("pk")
+        }
+        for name in columns:
+            others = both(n for n in facet_filters if n != name)
+            annotations[f"n_{name}"] = Count("pk", filter=others) if others else Count("pk")
+        rows = list(matched.values(*columns.values()).annotate(**annotations).order_by())
+        count = sum(r["n_all"] for r in rows)
+        facets = {}
+        for name, column in columns.items():
+            totals: dict[str, int] = {}
+            for r in rows:
+                if r[column] and r[f"n_{name}"]:
+                    totals[r[column]] = totals.get(r[column], 0) + r[f"n_{name}"]
+            ordered = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMIT]
+            facets[name] = [{"key": key, "count": n} for key, n in ordered]
+        return count, facets
+
+    def _run(
+        self,
+        model,
+        params: SearchParams,
+        plain: Q,
+        facet_filters: dict[str, Q],
+        order_for,
+        columns,
+        extra=None,
+    ):
         base = model.objects.filter(plain)
         matched, rank = self._text(base, params.q, with_rank=params.sort == "relevance")
+        count, facets = self._grouped(matched, facet_filters, columns)
+        if count == 0 and params.q:
+            typo, typo_rank = self._typo(base, params.q)
+            typo_count, typo_facets = self._grouped(typo, facet_filters, columns)
+            if typo_count:
+                matched, count, facets = typo, typo_count, typo_facets
+                rank = typo_rank if params.sort == "relevance" else None
         everything = Q()
         for cond in facet_filters.values():
             everything &= cond
-        count = matched.filter(everything).count()
-        if count == 0 and params.q:
-            typo, typo_rank = self._typo(base, params.q)
-            if typo.filter(everything).exists():
-                matched, rank = typo, typo_rank if params.sort == "relevance" else None
-                count = matched.filter(everything).count()
         page = matched.filter(everything)
         if rank is not None:
             page = page.annotate(relevance=rank * (Value(1.0) + F("quality")))
@@ -140,24 +220,17 @@ class DatabaseBackend(Backend):
                 params.offset : params.offset + params.limit
             ]
         )
-        facets = {}
-        for name in facet_filters:
+        for name, fn in (extra or {}).items():
             others = Q()
             for other, cond in facet_filters.items():
                 if other != name:
                     others &= cond
-            facets[name] = facet_fn(name, matched.filter(others))
-        return SearchPage(ids=ids, count=count, facets=facets)
-
-    @staticmethod
-    def _facet(qs, field: str) -> list[dict]:
-        rows = (
-            qs.exclude(**{field: ""})
-            .values(field)
-            .annotate(count=Count("pk"))
-            .order_by("-count", field)[:FACET_LIMIT]
+            facets[name] = fn(matched.filter(others))
+        return SearchPage(
+            ids=ids,
+            count=count,
+            facets={name: facets[name] for name in ("category", "province", "industrial_belt")},
         )
-        return [{"key": r[field], "count": r["count"]} for r in rows]
 
     def search_products(self, params: SearchParams) -> SearchPage:
         plain = Q()
@@ -194,11 +267,8 @@ class DatabaseBackend(Backend):
                 return ["-created_at", "-pk"]
             return ["-relevance", "-quality", "pk"] if has_rank else ["-quality", "-created_at", "pk"]
 
-        def facet_fn(name, qs):
-            field = {"category": "category_slug"}.get(name, name)
-            return self._facet(qs, field)
-
-        return self._run(ProductDocument, params, plain, facet_filters, order_for, facet_fn)
+        columns = {"category": "category_slug", "province": "province", "industrial_belt": "industrial_belt"}
+        return self._run(ProductDocument, params, plain, facet_filters, order_for, columns)
 
     def search_factories(self, params: SearchParams) -> SearchPage:
         plain = Q()
@@ -234,9 +304,7 @@ class DatabaseBackend(Backend):
                 return ["-created_at", "-pk"]
             return ["-relevance", "-quality", "pk"] if has_rank else ["-quality", "-created_at", "pk"]
 
-        def facet_fn(name, qs):
-            if name != "category":
-                return self._facet(qs, name)
+        def category_facet(qs):
             rows = (
                 FactoryDocumentCategory.objects.filter(own=True, document__in=qs.values("pk"))
                 .values("slug")
@@ -245,7 +313,10 @@ class DatabaseBackend(Backend):
             )
             return [{"key": r["slug"], "count": r["count"]} for r in rows]
 
-        return self._run(FactoryDocument, params, plain, facet_filters, order_for, facet_fn)
+        columns = {"province": "province", "industrial_belt": "industrial_belt"}
+        return self._run(
+            FactoryDocument, params, plain, facet_filters, order_for, columns, {"category": category_facet}
+        )
 
     # ---- matching ----------------------------------------------------------------------------
     def match(self, kind: str, rules, ctx, limit: int) -> list[Match]:
