@@ -16,7 +16,9 @@ def _sides(user: User, qs: QuerySet, buyer_path: str = "buyer__user", factory_pa
 
 
 def trial_visible_to(user: User) -> QuerySet[TrialOrder]:
-    qs = TrialOrder.objects.select_related("buyer__user", "factory__owner", "product", "quote__request")
+    qs = TrialOrder.objects.select_related(
+        "buyer__user", "factory__owner", "product", "quote__request", "bulk_order"
+    )
     return _sides(user, qs)
 
 

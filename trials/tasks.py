@@ -46,6 +46,9 @@ def run_timed(table, model, handlers, now=None) -> int:
                 done += 1
             except TransitionNotAllowed:
                 continue  # moved by someone else meanwhile
+            except Exception:
+                # One bad row must not hold back the others; it is retried on the next beat.
+                logger.exception("timed %s failed for %s #%s", timed.transition, model.__name__, obj.pk)
     return done
 
 

@@ -96,6 +96,10 @@ MESSAGES = {
     "custom.message": (_("New message: %(title)s"), _("%(author)s wrote: %(body)s")),
     "custom.cancel": (_("Custom request cancelled: %(title)s"), _("%(buyer)s cancelled request %(ref)s.")),
     # payments
+    "payment.fail": (
+        _("Payment failed: %(title)s"),
+        _("Your payment of %(amount)s for %(ref)s did not go through. You can try again."),
+    ),
     "payment.instructions": (
         _("Bank transfer instructions for %(ref)s"),
         _(

@@ -163,3 +163,12 @@ def test_unknown_kind_still_renders(db):
         "Update: x",
         "T1: trial.something_new",
     )
+
+
+def test_inbox_query_count_does_not_grow(api, db, django_assert_max_num_queries):
+    me = makers.UserMaker()
+    for i in range(10):
+        Notification.objects.create(recipient=me, kind="trial.accept", key=f"k{i}", data=DATA)
+    client = api.as_user(me)
+    with django_assert_max_num_queries(3):  # token auth, count, page
+        assert client.get("/api/v1/notifications/").json()["count"] == 10

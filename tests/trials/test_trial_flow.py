@@ -198,3 +198,15 @@ def test_list_shows_each_side_its_trials_only(api, product, buyer, other_buyer):
     assert as_factory["results"][0]["actions"] == ["accept", "decline"]
     assert as_buyer["results"][0]["actions"] == ["cancel"]
     assert theirs.pk not in [t["id"] for t in as_buyer["results"]]
+
+
+def test_trial_list_query_count_does_not_grow(api, product, buyer, django_assert_max_num_queries):
+    # given
+    trial_at("converted", product=product, buyer=buyer)
+    for _ in range(5):
+        trial_at("requested", product=makers.ProductMaker(factory=product.factory), buyer=buyer)
+    client = api.as_user(buyer.user)
+    # when / then: auth + count + one joined page query, whatever the number of rows
+    with django_assert_max_num_queries(4):
+        body = client.get("/api/v1/trials/").json()
+    assert body["count"] == 6

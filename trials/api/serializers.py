@@ -1,3 +1,4 @@
+from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import serializers
 
 from ..flows import custom as custom_flow
@@ -61,7 +62,11 @@ class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
         ]
 
     def get_bulk_order(self, obj) -> int | None:
-        return BulkOrder.objects.filter(trial=obj).values_list("pk", flat=True).first()
+        # Selectors join the reverse one-to-one, so this costs no query per row.
+        try:
+            return obj.bulk_order.pk
+        except ObjectDoesNotExist:
+            return None
 
 
 class BulkOrderOutputSerializer(serializers.ModelSerializer):

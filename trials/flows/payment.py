@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.models import Role
 from marketplace.core.errors import ValidationError
 from marketplace.core.transitions import Flow, transition
-from marketplace.money import to_fen
+from marketplace.money import format_cny, to_fen
 
 from ..models import PaymentProvider, PaymentStatus
 from .base import SYSTEM, FlowTable, Rule
@@ -42,8 +42,28 @@ def guard_confirmation(payment, ctx):
         raise ValidationError({"detail": _("The amount paid does not match the order.")})
 
 
+def parties(payment):
+    return {"buyer": payment.trial.buyer.user}
+
+
+def describe(payment):
+    trial = payment.trial
+    return {
+        "ref": str(trial),
+        "title": trial.title,
+        "amount": format_cny(payment.amount),
+        "provider": payment.provider,
+    }
+
+
 TABLE = FlowTable(
     flow=FLOW,
     kind_prefix="payment",
-    rules={"succeed": Rule(guards=(guard_confirmation,), stamp="succeeded_at")},
+    parties=parties,
+    describe=describe,
+    rules={
+        "succeed": Rule(guards=(guard_confirmation,), stamp="succeeded_at"),
+        # The trial's `mark_paid` tells both sides about success; a failure only the payer.
+        "fail": Rule(notify=("buyer",)),
+    },
 )

@@ -153,6 +153,10 @@ def _apply_stripe(*, payment: Payment | None, name: str | None, created: datetim
         return "ignored"
     if payment is None:
         return "unknown_payment"
+    if name == "succeed" and payment.status == PaymentStatus.CANCELED:
+        # We voided it, but the card was charged before Stripe got our cancel: money to refund.
+        event_record(actor=None, verb="payment.needs_refund", target=payment.trial, payment_id=payment.pk)
+        return "needs_refund"
     if payment.status in FINAL_PAYMENT_STATUSES or (
         payment.last_event_at and created < payment.last_event_at
     ):
