@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -41,7 +42,7 @@ class ProductFilter(filters.FilterSet):
     factory = filters.NumberFilter(field_name="factory_id")
     status = filters.CharFilter()
     customizable = filters.BooleanFilter()
-    trial_eligible = filters.BooleanFilter()
+    trial_eligible = filters.BooleanFilter(method="filter_trial_eligible")
     price_min = filters.NumberFilter(field_name="factory_price", lookup_expr="gte")
     price_max = filters.NumberFilter(field_name="factory_price", lookup_expr="lte")
     moq_max = filters.NumberFilter(field_name="moq", lookup_expr="lte")
@@ -49,6 +50,11 @@ class ProductFilter(filters.FilterSet):
     class Meta:
         model = Product
         fields = ["category", "factory", "status", "customizable", "trial_eligible"]
+
+    def filter_trial_eligible(self, queryset, name, value):
+        # The same effective rule as the output: the factory must take trials too.
+        eligible = Q(trial_eligible=True, factory__accepts_trials=True)
+        return queryset.filter(eligible if value else ~eligible)
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(category_id__in=selectors.category_with_descendants(value))

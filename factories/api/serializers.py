@@ -88,6 +88,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
     factory_name = serializers.CharField(source="factory.name", read_only=True)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     category_name = serializers.CharField(source="category.display_name", read_only=True)
+    trial_eligible = serializers.SerializerMethodField()
     trial_unit_price = serializers.SerializerMethodField()
     images = ProductImageSerializer(many=True, read_only=True)
 
@@ -115,7 +116,13 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    @extend_schema_field(serializers.BooleanField())
+    def get_trial_eligible(self, product: Product) -> bool:
+        """Effective eligibility: a factory that stopped taking trials switches off all its listings
+        (their own flag is kept, so turning trials back on restores them)."""
+        return product.trial_eligible and product.factory.accepts_trials
+
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
     def get_trial_unit_price(self, product: Product) -> str | None:
         """五折 price a buyer would pay for a trial, shown so nobody has to compute it."""
-        return f"{half_price(product.factory_price)}" if product.trial_eligible else None
+        return f"{half_price(product.factory_price)}" if self.get_trial_eligible(product) else None

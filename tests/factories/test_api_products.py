@@ -313,3 +313,17 @@ def test_partner_key_acts_as_its_owner_and_read_only_keys_cannot_write(api):
     assert [r["id"] for r in listed.json()["results"]] == [draft.id]
     assert (created.status_code, created.json()) == (403, {"detail": "This API key is read-only."})
     assert Product.objects.count() == 1
+
+
+def test_factory_that_stops_taking_trials_switches_its_listings_off(api):
+    # given
+    product = makers.ProductMaker()
+    factory = product.factory
+    # when
+    api.as_user(factory.owner).patch(f"/api/v1/factories/{factory.id}/", {"accepts_trials": False})
+    # then: shown and filtered as not trial-eligible; the listing's own flag is kept
+    body = api.as_user(None).get(f"/api/v1/products/{product.id}/").json()
+    assert (body["trial_eligible"], body["trial_unit_price"]) == (False, None)
+    assert _ids(api.get("/api/v1/products/?trial_eligible=true")) == set()
+    assert _ids(api.get("/api/v1/products/?trial_eligible=false")) == {product.id}
+    assert Product.objects.get(pk=product.pk).trial_eligible is True
