@@ -134,8 +134,12 @@ def buyer_update(*, profile: BuyerProfile, actor: User, data: dict[str, Any]) ->
     _check_ranges(profile, data)
     changed = model_update(instance=profile, fields=PROFILE_FIELDS, data=data)
     if channels is not None:
-        _set_channels(profile, channels)
-        changed.append("channels")
+        current = list(profile.channels.order_by("id").values_list("platform", "handle", "followers"))
+        wanted = [(c["platform"], c["handle"].strip(), c.get("followers", 0)) for c in channels]
+        # Re-sending the same list (forms send everything) is not a change: no event, no reindex.
+        if current != wanted:
+            _set_channels(profile, channels)
+            changed.append("channels")
     if changed:
         mark_dirty(profile)
         event_record(actor=actor, verb="buyer.updated", target=profile, fields=changed)

@@ -341,3 +341,15 @@ def test_staff_can_edit(api, staff):
     profile = makers.BuyerMaker()
     response = api.as_user(staff).patch(f"/api/v1/buyers/{profile.id}/", {"display_name": "更正"})
     assert (response.status_code, response.json()["display_name"]) == (200, "更正")
+
+
+def test_resending_the_same_channels_is_not_a_change(api):
+    profile = makers.BuyerMaker()
+    own = profile.channels.get()
+    response = api.as_user(profile.user).patch(
+        f"/api/v1/buyers/{profile.id}/",
+        {"channels": [{"platform": own.platform, "handle": own.handle, "followers": own.followers}]},
+    )
+    assert response.status_code == 200
+    assert Event.objects.count() == 0
+    assert profile.channels.get().pk == own.pk
