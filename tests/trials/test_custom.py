@@ -279,3 +279,19 @@ def test_message_thread(api, buyer, mask_factories):
     )
     outsider = makers.FactoryMaker(customization="odm", categories=["snacks"])
     assert api.as_user(outsider.owner).post(url, {"body": "hi"}).status_code == 404
+
+
+def test_no_quotes_after_the_deadline_even_before_the_beat_runs(api, buyer, mask_factories):
+    # given
+    request = _open_request(api, buyer, mask_factories)
+    CustomRequest.objects.filter(pk=request.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    # when
+    response = api.as_user(mask_factories[0].owner).post(
+        f"/api/v1/custom-requests/{request.pk}/quotes/", _quote_body()
+    )
+    # then
+    assert (response.status_code, response.json()) == (
+        409,
+        {"detail": "Cannot quote: it is closed for quotes."},
+    )
+    assert Quote.objects.count() == 0

@@ -210,3 +210,15 @@ def test_trial_list_query_count_does_not_grow(api, product, buyer, django_assert
     with django_assert_max_num_queries(4):
         body = client.get("/api/v1/trials/").json()
     assert body["count"] == 6
+
+
+def test_factory_sees_the_streamers_record_on_a_request(api, product, buyer):
+    trial = trial_at("requested", product=product, buyer=buyer)
+    body = api.as_user(product.factory.owner).get(f"/api/v1/trials/{trial.pk}/").json()
+    assert body["buyer_name"] == buyer.display_name
+    assert body["buyer_record"] == {
+        "trials_count": 0,
+        "feedback_on_time_rate": None,
+        "sample_followthrough_rate": None,
+        "cancellations_count": 0,
+    }

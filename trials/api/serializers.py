@@ -26,6 +26,9 @@ class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
     product = serializers.IntegerField(source="product_id", allow_null=True)
     quote = serializers.IntegerField(source="quote_id", allow_null=True)
     bulk_order = serializers.SerializerMethodField()
+    buyer_name = serializers.CharField(source="buyer.display_name", read_only=True)
+    # The streamer's record, so a factory can judge the request without another call.
+    buyer_record = serializers.DictField(source="buyer.record", read_only=True)
 
     class Meta:
         model = TrialOrder
@@ -34,6 +37,8 @@ class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
             "status",
             "title",
             "buyer",
+            "buyer_name",
+            "buyer_record",
             "factory",
             "product",
             "quote",

@@ -124,10 +124,12 @@ def quote_submit(*, request: CustomRequest, actor: User, data: dict) -> Quote:
         request = locked(CustomRequest, request.pk)
         if not custom_request_visible_to_factory(request, factory):
             raise NotAllowed(_("This request was not sent to your factory."))
-        if request.status != CustomStatus.OPEN:
+        # Past the deadline it is closed even if the beat task has not run yet.
+        status = CustomStatus.CLOSED if request.deadline <= timezone.now() else request.status
+        if status != CustomStatus.OPEN:
             raise TransitionNotAllowed(
                 _("Cannot %(action)s: it is %(status)s.")
-                % {"action": "quote", "status": request.get_status_display()}
+                % {"action": "quote", "status": CustomStatus(status).label}
             )
         if data["trial_quantity"] > data["moq"]:
             raise ValidationError({"trial_quantity": _("The trial run can't be larger than the MOQ.")})
