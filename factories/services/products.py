@@ -97,6 +97,7 @@ def product_update(
     which is refused (not ignored) once it has left that state.
     """
     product = Product.objects.select_for_update().select_related("factory").get(pk=product.pk)
+    _check_owner(product, actor)
     if draft and product.status != ProductStatus.DRAFT:
         raise TransitionNotAllowed(
             _("A listing that has been submitted cannot go back to draft; delist it instead.")
@@ -117,7 +118,6 @@ def product_update(
         _move(product, actor, to=ProductStatus.PENDING_REVIEW, verb="product.resubmitted", reason="")
     elif submit and product.status != ProductStatus.PENDING_REVIEW:
         # Asking for review of a listing already waiting for it is a harmless repeat, not a conflict.
-        _check_owner(product, actor)
         t = PRODUCT_REVIEW.check(name="submit", status=product.status, actor_role=actor.acting_role)
         _move(product, actor, to=t.target, verb="product.submitted", reason="")
     return product

@@ -3,6 +3,8 @@
 import pytest
 
 from factories.models import Product
+from factories.services import product_update
+from marketplace.core.errors import NotAllowed
 from marketplace.core.models import Event
 from tests import makers
 from tests.factories.support import snapshot, verbs
@@ -247,3 +249,12 @@ def test_a_draft_stays_a_draft_while_edited(api):
         "草稿标题",
     )
     assert verbs() == ["product.updated"]
+
+
+def test_the_edit_service_itself_refuses_another_factory():
+    """Views check ownership, and so does the service (admin actions and tasks call it directly)."""
+    product = makers.ProductMaker()
+    with pytest.raises(NotAllowed) as info:
+        product_update(product=product, actor=makers.FactoryMaker().owner, data={"moq": 1})
+    assert info.value.message == "This is not your product."
+    assert Product.objects.get(pk=product.pk).moq == 100
