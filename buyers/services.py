@@ -129,6 +129,8 @@ def buyer_create(*, user: User, data: dict[str, Any]) -> BuyerProfile:
 @transaction.atomic
 def buyer_update(*, profile: BuyerProfile, actor: User, data: dict[str, Any]) -> BuyerProfile:
     profile = BuyerProfile.objects.select_for_update().get(pk=profile.pk)
+    if not actor.is_staff_member and profile.user_id != actor.pk:
+        raise NotAllowed(_("Only the owner can change this."))
     data = _flatten(data)
     channels = data.pop("channels", None)
     _check_ranges(profile, data)

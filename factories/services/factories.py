@@ -99,6 +99,8 @@ def factory_create(*, owner: User, data: dict[str, Any]) -> Factory:
 @transaction.atomic
 def factory_update(*, factory: Factory, actor: User, data: dict[str, Any]) -> Factory:
     factory = Factory.objects.select_for_update().get(pk=factory.pk)
+    if not actor.is_staff_member and factory.owner_id != actor.pk:
+        raise NotAllowed(_("Only the owner can change this."))
     data = _resolve_references(data)
     if "credit_code" in data and data["credit_code"] != factory.credit_code:
         # The code is the legal identity staff checked; swapping it on a verified (public)

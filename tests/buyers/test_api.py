@@ -3,6 +3,8 @@
 import pytest
 
 from buyers.models import BuyerProfile, Channel
+from buyers.services import buyer_update
+from marketplace.core.errors import NotAllowed
 from marketplace.core.models import Event
 from tests import makers
 
@@ -353,3 +355,11 @@ def test_resending_the_same_channels_is_not_a_change(api):
     assert response.status_code == 200
     assert Event.objects.count() == 0
     assert profile.channels.get().pk == own.pk
+
+
+def test_the_edit_service_itself_refuses_a_stranger():
+    profile = makers.BuyerMaker()
+    with pytest.raises(NotAllowed) as info:
+        buyer_update(profile=profile, actor=makers.UserMaker(), data={"display_name": "抢注"})
+    assert info.value.message == "Only the owner can change this."
+    assert BuyerProfile.objects.get(pk=profile.pk).display_name == profile.display_name

@@ -5,6 +5,8 @@ from datetime import datetime
 import pytest
 
 from factories.models import Factory, VerificationStatus
+from factories.services import factory_update
+from marketplace.core.errors import NotAllowed
 from marketplace.core.models import Event
 from tests import makers
 
@@ -364,3 +366,11 @@ def test_industrial_belts_are_listed_for_the_profile_form(api):
         "city": "景德镇",
     }
     assert len(by_slug) == 22
+
+
+def test_the_edit_service_itself_refuses_a_stranger():
+    factory = makers.FactoryMaker()
+    with pytest.raises(NotAllowed) as info:
+        factory_update(factory=factory, actor=makers.FactoryMaker().owner, data={"name": "抢注"})
+    assert info.value.message == "Only the owner can change this."
+    assert Factory.objects.get(pk=factory.pk).name == factory.name
