@@ -118,3 +118,43 @@ def test_admin_action_marks_transfer_received(client, product, buyer, staff):
     payment.refresh_from_db()
     trial.refresh_from_db()
     assert (payment.status, trial.status) == ("succeeded", "paid")
+
+
+def _stripe_payment(trial, status="pending"):
+    return Payment.objects.create(
+        trial=trial,
+        provider="stripe",
+        status=status,
+        idempotency_key=f"trial-{trial.pk}-attempt-1",
+        amount=trial.total,
+        provider_reference=f"pi_{trial.pk}",
+    )
+
+
+def test_staff_cannot_confirm_a_card_payment(api, product, buyer, staff):
+    trial = trial_at("accepted", product=product, buyer=buyer)
+    payment = _stripe_payment(trial)
+    before = snapshot(trial)
+    response = api.as_user(staff).post(f"/api/v1/payments/{payment.pk}/confirm/")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": "Only bank transfers are confirmed by staff; card payments are confirmed by Stripe."},
+    )
+    assert Payment.objects.get(pk=payment.pk).status == "pending"
+    assert snapshot(trial) == before
+
+
+def test_cannot_cancel_while_a_payment_is_processing(api, product, buyer):
+    # given
+    trial = trial_at("accepted", product=product, buyer=buyer)
+    payment = _stripe_payment(trial, status="processing")
+    before = snapshot(trial)
+    # when
+    response = api.as_user(buyer.user).post(f"/api/v1/trials/{trial.pk}/cancel/")
+    # then
+    assert (response.status_code, response.json()) == (
+        409,
+        {"detail": "A payment for this trial is being processed; it can no longer be cancelled."},
+    )
+    assert snapshot(trial) == before
+    assert Payment.objects.get(pk=payment.pk).status == "processing"
