@@ -7,7 +7,6 @@ import json
 import time
 
 import pytest
-import stripe
 
 from marketplace.core.models import Event
 from tests.trials.conftest import WEBHOOK_SECRET, trial_at
@@ -161,7 +160,23 @@ def test_stripe_error_leaves_no_payment(settings, api, product, buyer, db):
     settings.STRIPE_API_KEY = "sk_test_yuantou"
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"
     trial = trial_at("accepted", product=product, buyer=buyer)
-    # when / then
-    with pytest.raises(stripe.APIConnectionError):
-        api.as_user(buyer.user).post(f"/api/v1/trials/{trial.pk}/pay/", {"provider": "stripe"})
+    # when
+    response = api.as_user(buyer.user).post(f"/api/v1/trials/{trial.pk}/pay/", {"provider": "stripe"})
+    # then
+    assert (response.status_code, response.json()) == (
+        503,
+        {"detail": "The payment service is unavailable right now; please try again in a moment."},
+    )
+    assert Payment.objects.count() == 0
+    assert TrialOrder.objects.get(pk=trial.pk).status == "accepted"
+
+
+def test_card_payments_need_stripe_configured(settings, api, product, buyer, db):
+    settings.STRIPE_API_KEY = ""
+    trial = trial_at("accepted", product=product, buyer=buyer)
+    response = api.as_user(buyer.user).post(f"/api/v1/trials/{trial.pk}/pay/", {"provider": "stripe"})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"provider": ["Card payments are not available here; choose bank_transfer."]},
+    )
     assert Payment.objects.count() == 0

@@ -1,5 +1,10 @@
+import logging
+
+import stripe
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from marketplace.api.permissions import IsBuyerUser
@@ -9,6 +14,8 @@ from ..models import PaymentProvider, TrialOrder, TrialStatus
 from ..services import payments, trials
 from .base import ActionApi
 from .serializers import BulkOrderOutputSerializer, PaymentOutputSerializer, TrialOutputSerializer
+
+logger = logging.getLogger(__name__)
 
 
 class TrialListCreateApi(generics.GenericAPIView):
@@ -150,12 +157,23 @@ class PayOutput(serializers.Serializer):
     trial = TrialOutputSerializer()
 
 
+class PaymentProviderUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The payment service is unavailable right now; please try again in a moment.")
+    default_code = "payment_provider_unavailable"
+
+
 @_schema(PayInput, PayOutput)
 class TrialPayApi(_TrialAction):
     input_serializer = PayInput
 
     def perform(self, trial, user, data):
-        return payments.payment_start(trial=trial, actor=user, provider=data.get("provider"))
+        try:
+            return payments.payment_start(trial=trial, actor=user, provider=data.get("provider"))
+        except stripe.StripeError as exc:
+            # Nothing was written (the attempt rolls back with the failed call); the buyer retries.
+            logger.warning("Stripe refused or unreachable for trial %s: %s", trial.pk, exc)
+            raise PaymentProviderUnavailable() from exc
 
     def output(self, payment, request):
         trial = selectors.trial_visible_to(request.user).get(pk=payment.trial_id)

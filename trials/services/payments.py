@@ -25,6 +25,8 @@ def payment_start(*, trial: TrialOrder, actor: User, provider: str | None = None
     provider = provider or settings.PAYMENT_PROVIDER
     if provider not in PaymentProvider.values:
         raise ValidationError({"provider": _("Choose stripe or bank_transfer.")})
+    if provider == PaymentProvider.STRIPE and not settings.STRIPE_API_KEY:
+        raise ValidationError({"provider": _("Card payments are not available here; choose bank_transfer.")})
     with transaction.atomic():
         trial = locked(TrialOrder, trial.pk)
         if actor.acting_role != Role.BUYER:
