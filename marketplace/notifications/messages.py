@@ -89,6 +89,10 @@ MESSAGES = {
         _("Your quote was accepted: %(title)s"),
         _("%(buyer)s accepted your quote; trial run %(trial_ref)s of %(quantity)s units was created."),
     ),
+    "custom.quote_not_chosen": (
+        _("Another quote was chosen: %(title)s"),
+        _("%(buyer)s chose another factory for %(title)s. Thank you for quoting."),
+    ),
     "custom.close": (
         _("Quotes closed: %(title)s"),
         _("Request %(ref)s received %(quotes)s quotes and is closed."),

@@ -213,6 +213,7 @@ def test_accepting_a_quote_starts_a_trial_run(api, buyer, mask_factories):
     request.refresh_from_db()
     assert request.status == "accepted"
     assert Notification.objects.filter(recipient=a.owner, kind="custom.quote_accepted").count() == 1
+    assert Notification.objects.filter(recipient=b.owner, kind="custom.quote_not_chosen").count() == 1
     # and the trial run converts at the quoted price, MOQ from the quote
     trial.status = "feedback_submitted"
     trial.save(update_fields=["status"])

@@ -194,8 +194,16 @@ def quote_accept(*, request: CustomRequest, quote_id: int, actor: User) -> Trial
         transition_apply(table=TABLE, obj=request, name="accept", actor=actor)
         quote.status = QuoteStatus.ACCEPTED
         quote.save(update_fields=["status"])
+        others = list(request.quotes.exclude(pk=quote.pk).select_related("factory__owner"))
         request.quotes.exclude(pk=quote.pk).update(status=QuoteStatus.NOT_CHOSEN)
         trial = trial_create_from_quote(quote=quote, actor=actor)
+        for other in others:
+            notification_create(
+                recipient=other.factory.owner,
+                kind="custom.quote_not_chosen",
+                key=f"custom:{request.pk}:quote_not_chosen",
+                data=describe(request),
+            )
         notification_create(
             recipient=quote.factory.owner,
             kind="custom.quote_accepted",
