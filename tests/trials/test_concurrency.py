@@ -1,13 +1,18 @@
 """Races on real PostgreSQL with real threads: the unique index and row locks decide, not luck."""
 
+import hashlib
+import hmac
+import json
 import threading
+import time
 
 import pytest
 from django.db import connections
+from django.test import Client as DjangoClient
 
 from marketplace.core.models import Event
 from tests.conftest import Client
-from tests.trials.conftest import trial_at
+from tests.trials.conftest import WEBHOOK_SECRET, trial_at
 from trials.models import Payment, TrialOrder
 from trials.services.payments import payment_start
 
@@ -131,3 +136,41 @@ def test_parallel_pay_makes_one_attempt(product, buyer):
     assert [code for code, _ in results] == [200] * 5
     assert len({body["payment"]["id"] for _, body in results}) == 1
     assert Payment.objects.count() == 1
+
+
+def test_same_webhook_five_times_at_once_applies_once(settings, product, buyer):
+    # given
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    trial = trial_at("accepted", product=product, buyer=buyer, quantity=10)
+    Payment.objects.create(
+        trial=trial, provider="stripe", idempotency_key="k1", amount=trial.total, provider_reference="pi_race"
+    )
+    payload = json.dumps(
+        {
+            "id": "evt_race",
+            "type": "payment_intent.succeeded",
+            "created": int(time.time()),
+            "data": {
+                "object": {"id": "pi_race", "object": "payment_intent", "amount": 6180, "currency": "cny"}
+            },
+        }
+    ).encode()
+    ts = int(time.time())
+    sig = hmac.new(WEBHOOK_SECRET.encode(), f"{ts}.".encode() + payload, hashlib.sha256).hexdigest()
+
+    def deliver():
+        response = DjangoClient().post(
+            "/api/v1/payments/stripe/webhook/",
+            data=payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=f"t={ts},v1={sig}",
+        )
+        return response.status_code, response.json()["outcome"]
+
+    # when
+    results = _race(*[deliver] * 5)
+    # then
+    assert sorted(results) == [(200, "duplicate")] * 4 + [(200, "paid")]
+    assert Event.objects.filter(verb="trial.mark_paid", target_id=trial.pk).count() == 1
+    trial.refresh_from_db()
+    assert trial.status == "paid"
