@@ -158,3 +158,28 @@ def test_cannot_cancel_while_a_payment_is_processing(api, product, buyer):
     )
     assert snapshot(trial) == before
     assert Payment.objects.get(pk=payment.pk).status == "processing"
+
+
+def test_switching_provider_voids_the_live_attempt(api, product, buyer):
+    # given: a card attempt still waiting for the buyer's card
+    trial = trial_at("accepted", product=product, buyer=buyer)
+    card = _stripe_payment(trial)
+    # when: the buyer prefers a bank transfer
+    response = _pay(api, buyer.user, trial)
+    # then: one live attempt, the transfer; the card attempt is void
+    assert (response.status_code, response.json()["payment"]["attempt"]) == (200, 2)
+    assert Payment.objects.get(pk=card.pk).status == "canceled"
+    assert list(Payment.objects.filter(status="pending").values_list("provider", flat=True)) == [
+        "bank_transfer"
+    ]
+
+
+def test_no_switch_while_a_card_payment_is_processing(api, product, buyer):
+    trial = trial_at("accepted", product=product, buyer=buyer)
+    _stripe_payment(trial, status="processing")
+    response = _pay(api, buyer.user, trial)
+    assert (response.status_code, response.json()) == (
+        409,
+        {"detail": "A payment for this trial is being processed; wait for its result."},
+    )
+    assert Payment.objects.count() == 1

@@ -40,6 +40,8 @@ def payment_start(*, trial: TrialOrder, actor: User, provider: str | None = None
         live = trial.payments.select_for_update().filter(status__in=LIVE_PAYMENT_STATUSES).first()
         if live is not None and live.provider == provider:
             return live
+        if live is not None and live.status == PaymentStatus.PROCESSING:
+            raise TransitionNotAllowed(_("A payment for this trial is being processed; wait for its result."))
         if live is not None:
             # Switching provider voids the other attempt first (one live attempt per trial).
             _payment_step(payment=live, name="cancel", actor=None)
