@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from factories.models import Category
@@ -66,14 +67,20 @@ class BuyerProfile(models.Model):
     )
 
     # The streamer's record, recomputed by the trials app; factories see it when judging a request.
-    trials_count = models.PositiveIntegerField(default=0)
-    feedback_on_time_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
-    sample_followthrough_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
-    cancellations_count = models.PositiveIntegerField(default=0)
+    trials_count = models.PositiveIntegerField(_("trials"), default=0)
+    feedback_on_time_rate = models.DecimalField(
+        _("feedback on time"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    sample_followthrough_rate = models.DecimalField(
+        _("samples followed up"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    cancellations_count = models.PositiveIntegerField(_("cancellations"), default=0)
 
-    search_index_dirty = models.BooleanField(default=True, db_index=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_index_dirty = models.BooleanField(
+        _("needs reindexing"), default=True, db_index=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -105,7 +112,9 @@ class BuyerProfile(models.Model):
 class Channel(models.Model):
     """One account on one live-commerce platform."""
 
-    buyer = models.ForeignKey(BuyerProfile, on_delete=models.CASCADE, related_name="channels")
+    buyer = models.ForeignKey(
+        BuyerProfile, on_delete=models.CASCADE, related_name="channels", verbose_name=_("streamer")
+    )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     handle = models.CharField(_("handle"), max_length=80)
     followers = models.PositiveIntegerField(_("followers"), default=0)
@@ -115,7 +124,8 @@ class Channel(models.Model):
         verbose_name = _("channel")
         verbose_name_plural = _("channels")
         constraints = [
-            models.UniqueConstraint(fields=["platform", "handle"], name="channel_unique_handle_per_platform")
+            # Handles are case-insensitive on these platforms: @ABC and @abc are one account.
+            models.UniqueConstraint(Lower("handle"), "platform", name="channel_unique_handle_per_platform_ci")
         ]
 
     def __str__(self) -> str:

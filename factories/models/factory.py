@@ -80,16 +80,28 @@ class Factory(models.Model):
 
     # The factory's record, recomputed by the trials app from real trials and requests; they
     # feed matching and are shown on the profile. Null means "not enough history yet".
-    response_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
-    median_response_hours = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
-    trial_conversion_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
-    return_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
-    average_rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
-    trials_completed = models.PositiveIntegerField(default=0)
+    response_rate = models.DecimalField(
+        _("response rate"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    median_response_hours = models.DecimalField(
+        _("median response time (hours)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    trial_conversion_rate = models.DecimalField(
+        _("trial → order conversion"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    return_rate = models.DecimalField(
+        _("return rate in trials"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    average_rating = models.DecimalField(
+        _("average trial rating"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    trials_completed = models.PositiveIntegerField(_("trials completed"), default=0)
 
-    search_index_dirty = models.BooleanField(default=True, db_index=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_index_dirty = models.BooleanField(
+        _("needs reindexing"), default=True, db_index=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

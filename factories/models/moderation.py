@@ -21,8 +21,15 @@ class ReportStatus(models.TextChoices):
 class ProductReport(models.Model):
     """A report of fakes or bad listings: the staff moderation queue."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="reports", verbose_name=_("product")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("reported by"),
+    )
     reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
     detail = models.TextField(_("detail"), blank=True)
     status = models.CharField(
@@ -30,10 +37,15 @@ class ProductReport(models.Model):
     )
     resolution_note = models.TextField(_("resolution note"), blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("handled by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    handled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

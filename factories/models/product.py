@@ -49,9 +49,11 @@ class Product(models.Model):
     )
     status_reason = models.TextField(_("rejection reason"), blank=True)
 
-    search_index_dirty = models.BooleanField(default=True, db_index=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_index_dirty = models.BooleanField(
+        _("needs reindexing"), default=True, db_index=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -70,13 +72,17 @@ def product_image_path(instance: "ProductImage", filename: str) -> str:
 class ProductImage(models.Model):
     """Stored re-encoded by Pillow (EXIF stripped), with a thumbnail of at most 400 px."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to=product_image_path, width_field="width", height_field="height")
-    thumbnail = models.ImageField(upload_to=product_image_path)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    image = models.ImageField(
+        _("image"), upload_to=product_image_path, width_field="width", height_field="height"
+    )
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=product_image_path)
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["position", "id"]
