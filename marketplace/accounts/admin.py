@@ -64,6 +64,7 @@ class ApiKeyAdmin(EventHistoryMixin, admin.ModelAdmin):
             user=form.cleaned_data["user"],
             name=form.cleaned_data["name"],
             read_only=form.cleaned_data["read_only"],
+            actor=request.user,
         )
         # The admin continues with `obj` (log entry, redirect), so it must become the created row.
         obj.pk, obj.prefix, obj.key_hash, obj.created_at = key.pk, key.prefix, key.key_hash, key.created_at

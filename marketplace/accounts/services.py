@@ -33,11 +33,16 @@ def user_register(*, username: str, password: str, email: str, role: str) -> tup
 
 
 @transaction.atomic
-def api_key_create(*, user: User, name: str, read_only: bool = False) -> tuple[ApiKey, str]:
-    """Create a partner key; the raw key is returned once and only its hash is kept."""
+def api_key_create(
+    *, user: User, name: str, read_only: bool = False, actor: User | None = None
+) -> tuple[ApiKey, str]:
+    """Create a partner key; the raw key is returned once and only its hash is kept.
+
+    `actor` is who issued it (staff in the admin); by default the owner themselves.
+    """
     prefix, raw = ApiKey.generate()
     key = ApiKey.objects.create(
         user=user, name=name, prefix=prefix, key_hash=ApiKey.hash(raw), read_only=read_only
     )
-    event_record(actor=user, verb="api_key.created", target=key, name=name, read_only=read_only)
+    event_record(actor=actor or user, verb="api_key.created", target=key, name=name, read_only=read_only)
     return key, raw

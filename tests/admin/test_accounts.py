@@ -36,6 +36,7 @@ def test_create_api_key_shows_the_raw_key_once_and_stores_only_its_hash(staff_cl
     assert added == (f'The API key “<a href="{change_url(key)}">{key}</a>” was added successfully.')
     event = Event.objects.get(verb="api_key.created")
     assert event.target == key
+    assert event.actor == staff
     # and it is never shown again
     assert raw not in staff_client.get(change_url(key)).content.decode()
 
