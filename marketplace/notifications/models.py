@@ -12,15 +12,18 @@ class Notification(models.Model):
     """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
-    kind = models.CharField(max_length=64)
-    key = models.CharField(max_length=128)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=64, verbose_name=_("kind"))
+    key = models.CharField(max_length=128, verbose_name=_("event key"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("e-mailed at"))
+    email_attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("e-mail attempts"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -39,10 +42,15 @@ class NotificationSettings(models.Model):
     """Per-user language and e-mail preference. Without a row: the site language, e-mail on."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+        verbose_name=_("user"),
     )
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
-    email_enabled = models.BooleanField(default=True)
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE, verbose_name=_("language")
+    )
+    email_enabled = models.BooleanField(default=True, verbose_name=_("e-mail notifications"))
 
     class Meta:
         verbose_name = _("notification settings")

@@ -25,12 +25,24 @@ class CustomRequest(models.Model):
 
     MAX_QUOTES = 10
 
-    buyer = models.ForeignKey(BuyerProfile, on_delete=models.PROTECT, related_name="custom_requests")
+    buyer = models.ForeignKey(
+        BuyerProfile, on_delete=models.PROTECT, related_name="custom_requests", verbose_name=_("buyer")
+    )
     factory = models.ForeignKey(
-        Factory, null=True, blank=True, on_delete=models.PROTECT, related_name="directed_custom_requests"
+        Factory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="directed_custom_requests",
+        verbose_name=_("factory"),
     )
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="custom_requests"
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="custom_requests",
+        verbose_name=_("category"),
     )
     title = models.CharField(_("title"), max_length=120)
     requirements = models.TextField(_("requirements"))
@@ -48,10 +60,10 @@ class CustomRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=CustomStatus.choices, default=CustomStatus.OPEN, db_index=True
     )
-    quotes_count = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    quotes_count = models.PositiveSmallIntegerField(default=0, verbose_name=_("quotes"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -69,10 +81,14 @@ class CustomRequest(models.Model):
 class CustomRequestOffer(models.Model):
     """An open request shown to one fitting factory (computed once, when the request is made)."""
 
-    request = models.ForeignKey(CustomRequest, on_delete=models.CASCADE, related_name="offers")
-    factory = models.ForeignKey(Factory, on_delete=models.CASCADE, related_name="custom_request_offers")
-    rank = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    request = models.ForeignKey(
+        CustomRequest, on_delete=models.CASCADE, related_name="offers", verbose_name=_("request")
+    )
+    factory = models.ForeignKey(
+        Factory, on_delete=models.CASCADE, related_name="custom_request_offers", verbose_name=_("factory")
+    )
+    rank = models.PositiveSmallIntegerField(default=0, verbose_name=_("rank"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         ordering = ["rank", "id"]
@@ -91,8 +107,12 @@ class QuoteStatus(models.TextChoices):
 
 
 class Quote(models.Model):
-    request = models.ForeignKey(CustomRequest, on_delete=models.CASCADE, related_name="quotes")
-    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="quotes")
+    request = models.ForeignKey(
+        CustomRequest, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("request")
+    )
+    factory = models.ForeignKey(
+        Factory, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("factory")
+    )
     unit_price = models.DecimalField(
         _("unit price (CNY)"),
         max_digits=12,
@@ -105,8 +125,10 @@ class Quote(models.Model):
     trial_quantity = models.PositiveIntegerField(
         _("suggested trial quantity"), validators=[MinValueValidator(1)]
     )
-    status = models.CharField(max_length=16, choices=QuoteStatus.choices, default=QuoteStatus.SUBMITTED)
-    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=16, choices=QuoteStatus.choices, default=QuoteStatus.SUBMITTED, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -123,12 +145,18 @@ class Quote(models.Model):
 class CustomRequestMessage(models.Model):
     """The thread on a request. A factory's messages are visible to the buyer and that factory only."""
 
-    request = models.ForeignKey(CustomRequest, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(
+        CustomRequest, on_delete=models.CASCADE, related_name="messages", verbose_name=_("request")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
     # For open requests each factory has its own conversation with the buyer.
-    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    factory = models.ForeignKey(
+        Factory, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("factory")
+    )
     body = models.TextField(_("message"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -27,22 +27,30 @@ class Payment(models.Model):
     """One attempt to pay one trial. `idempotency_key` makes the attempt unique on our side, since
     neither a retried HTTP request nor localstripe can be trusted to deduplicate for us."""
 
-    trial = models.ForeignKey(TrialOrder, on_delete=models.PROTECT, related_name="payments")
-    provider = models.CharField(max_length=16, choices=PaymentProvider.choices)
-    status = models.CharField(
-        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING, db_index=True
+    trial = models.ForeignKey(
+        TrialOrder, on_delete=models.PROTECT, related_name="payments", verbose_name=_("trial")
     )
-    attempt = models.PositiveSmallIntegerField(default=1)
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    provider = models.CharField(max_length=16, choices=PaymentProvider.choices, verbose_name=_("provider"))
+    status = models.CharField(
+        max_length=16,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.PENDING,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    attempt = models.PositiveSmallIntegerField(default=1, verbose_name=_("attempt"))
+    idempotency_key = models.CharField(max_length=64, unique=True, verbose_name=_("idempotency key"))
     amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3, default="CNY")
-    provider_reference = models.CharField(max_length=255, null=True, blank=True, unique=True)
-    client_secret = models.CharField(max_length=255, blank=True)
+    currency = models.CharField(max_length=3, default="CNY", verbose_name=_("currency"))
+    provider_reference = models.CharField(
+        max_length=255, null=True, blank=True, unique=True, verbose_name=_("provider reference")
+    )
+    client_secret = models.CharField(max_length=255, blank=True, verbose_name=_("client secret"))
     reference_code = models.CharField(_("transfer reference"), max_length=32, blank=True, db_index=True)
-    last_event_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
+    last_event_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last provider event"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    succeeded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("succeeded at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -65,12 +73,14 @@ class Payment(models.Model):
 class StripeEvent(models.Model):
     """Every Stripe event id we have processed, stored in the same transaction as its effect."""
 
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=64)
-    created = models.DateTimeField()
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    outcome = models.CharField(max_length=32, blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
+    event_id = models.CharField(max_length=255, unique=True, verbose_name=_("event id"))
+    type = models.CharField(max_length=64, verbose_name=_("event type"))
+    created = models.DateTimeField(verbose_name=_("created at Stripe"))
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("payment")
+    )
+    outcome = models.CharField(max_length=32, blank=True, verbose_name=_("outcome"))
+    received_at = models.DateTimeField(auto_now_add=True, verbose_name=_("received at"))
 
     class Meta:
         ordering = ["-received_at"]

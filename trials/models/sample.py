@@ -21,9 +21,15 @@ OPEN_SAMPLE_STATUSES = [SampleStatus.REQUESTED, SampleStatus.ACCEPTED, SampleSta
 class SampleRequest(models.Model):
     """申请样品: a free sample before a trial. Capped per streamer per month (see services/samples.py)."""
 
-    buyer = models.ForeignKey(BuyerProfile, on_delete=models.PROTECT, related_name="sample_requests")
-    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="sample_requests")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="sample_requests")
+    buyer = models.ForeignKey(
+        BuyerProfile, on_delete=models.PROTECT, related_name="sample_requests", verbose_name=_("buyer")
+    )
+    factory = models.ForeignKey(
+        Factory, on_delete=models.PROTECT, related_name="sample_requests", verbose_name=_("factory")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="sample_requests", verbose_name=_("product")
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -35,11 +41,11 @@ class SampleRequest(models.Model):
     decline_reason = models.TextField(_("reason"), blank=True)
     carrier = models.CharField(_("carrier"), max_length=60, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    shipped_at = models.DateTimeField(null=True, blank=True)
-    received_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    responded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
+    shipped_at = models.DateTimeField(null=True, blank=True, verbose_name=_("shipped at"))
+    received_at = models.DateTimeField(null=True, blank=True, verbose_name=_("received at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -42,13 +42,27 @@ class TrialOrder(models.Model):
     A trial run of a custom product has no catalog product, only the accepted `quote`.
     """
 
-    buyer = models.ForeignKey(BuyerProfile, on_delete=models.PROTECT, related_name="trials")
-    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="trials")
+    buyer = models.ForeignKey(
+        BuyerProfile, on_delete=models.PROTECT, related_name="trials", verbose_name=_("buyer")
+    )
+    factory = models.ForeignKey(
+        Factory, on_delete=models.PROTECT, related_name="trials", verbose_name=_("factory")
+    )
     product = models.ForeignKey(
-        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="trials"
+        Product,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trials",
+        verbose_name=_("product"),
     )
     quote = models.OneToOneField(
-        "trials.Quote", null=True, blank=True, on_delete=models.PROTECT, related_name="trial"
+        "trials.Quote",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trial",
+        verbose_name=_("quote"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=TrialStatus.choices, default=TrialStatus.REQUESTED, db_index=True
@@ -70,16 +84,18 @@ class TrialOrder(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    shipped_at = models.DateTimeField(null=True, blank=True)
-    received_at = models.DateTimeField(null=True, blank=True)
-    window_ends_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    feedback_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    responded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paid at"))
+    shipped_at = models.DateTimeField(null=True, blank=True, verbose_name=_("shipped at"))
+    received_at = models.DateTimeField(null=True, blank=True, verbose_name=_("received at"))
+    window_ends_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("trial window ends")
+    )
+    feedback_at = models.DateTimeField(null=True, blank=True, verbose_name=_("feedback at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed"))
+    reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminded at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -122,18 +138,31 @@ class BulkOrder(models.Model):
     class Status(models.TextChoices):
         PLACED = "placed", _("placed")
 
-    trial = models.OneToOneField(TrialOrder, on_delete=models.PROTECT, related_name="bulk_order")
-    buyer = models.ForeignKey(BuyerProfile, on_delete=models.PROTECT, related_name="bulk_orders")
-    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="bulk_orders")
+    trial = models.OneToOneField(
+        TrialOrder, on_delete=models.PROTECT, related_name="bulk_order", verbose_name=_("trial")
+    )
+    buyer = models.ForeignKey(
+        BuyerProfile, on_delete=models.PROTECT, related_name="bulk_orders", verbose_name=_("buyer")
+    )
+    factory = models.ForeignKey(
+        Factory, on_delete=models.PROTECT, related_name="bulk_orders", verbose_name=_("factory")
+    )
     product = models.ForeignKey(
-        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="bulk_orders"
+        Product,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bulk_orders",
+        verbose_name=_("product"),
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price = models.DecimalField(_("unit price (CNY)"), max_digits=12, decimal_places=2)
     total = models.DecimalField(_("total (CNY)"), max_digits=14, decimal_places=2)
     specification = models.JSONField(_("specification (from the trial)"), default=dict, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLACED)
-    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PLACED, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
