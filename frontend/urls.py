@@ -1,10 +1,28 @@
 from django.urls import path
 
-from . import views
+from .views import accounts, catalogue, custom, samples, trials
 
 app_name = "frontend"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("products/<int:pk>/", views.product_detail, name="product"),
-    path("factories/<int:pk>/", views.factory_detail, name="factory"),
+    path("", catalogue.home, name="home"),
+    path("products/<int:pk>/", catalogue.product_detail, name="product"),
+    path("factories/<int:pk>/", catalogue.factory_detail, name="factory"),
+    path("sign-in/", accounts.sign_in, name="login"),
+    path("sign-out/", accounts.sign_out, name="logout"),
+    path("me/", accounts.dashboard, name="dashboard"),
+    path("products/<int:pk>/trial/", trials.trial_request, name="trial-request"),
+    path("products/<int:pk>/sample/", samples.sample_request, name="sample-request"),
+    path("me/trials/", trials.trial_list, name="trials"),
+    path("me/trials/<int:pk>/", trials.trial_detail, name="trial"),
+    path("me/trials/<int:pk>/<slug:action>/", trials.trial_action, name="trial-action"),
+    path("me/samples/", samples.sample_list, name="samples"),
+    path("me/samples/<int:pk>/", samples.sample_detail, name="sample"),
+    path("me/samples/<int:pk>/<slug:action>/", samples.sample_action, name="sample-action"),
+    path("me/custom/", custom.custom_request_list, name="customs"),
+    path("me/custom/new/", custom.custom_request_new, name="custom-new"),
+    path("me/custom/<int:pk>/", custom.custom_request_detail, name="custom"),
+    path("me/custom/<int:pk>/cancel/", custom.custom_request_cancel, name="custom-cancel"),
+    path("me/custom/<int:pk>/quote/", custom.quote_submit, name="quote-submit"),
+    path("me/custom/<int:pk>/quotes/<int:quote_id>/accept/", custom.quote_accept, name="quote-accept"),
+    path("me/custom/<int:pk>/messages/", custom.message_post, name="custom-message"),
 ]

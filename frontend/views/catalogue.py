@@ -10,7 +10,7 @@ from factories.selectors import (
     factory_visible_to,
     product_visible_to,
 )
-from marketplace.money import half_price
+from marketplace.money import half_price, to_fen
 
 PAGE_SIZE = 24
 
@@ -35,12 +35,15 @@ def home(request):
 
 def product_detail(request, pk: int):
     product = get_object_or_404(_public_products(), pk=pk)
+    trial_price = half_price(product.factory_price) if product.trial_eligible else None
     return render(
         request,
         "frontend/product_detail.html",
         {
             "product": product,
-            "trial_price": half_price(product.factory_price) if product.trial_eligible else None,
+            "trial_price": trial_price,
+            # The request form's live total counts in fen, so the browser never rounds a float.
+            "trial_fen": to_fen(trial_price) if trial_price is not None else None,
             "images": list(product.images.all()),
         },
     )

@@ -1,0 +1,99 @@
+"""Web forms. They only parse what a person typed; every rule (limits, states, ownership) is the
+trials services' job, so the web pages refuse exactly what the API refuses, with the same words."""
+
+from datetime import datetime, time
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trials.models import PaymentProvider
+
+
+class TrialRequestForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000)
+
+
+class SampleRequestForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the factory"), required=False, max_length=2000, widget=forms.Textarea
+    )
+
+
+class ShipForm(forms.Form):
+    carrier = forms.CharField(label=_("Carrier"), max_length=60)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=60)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class FeedbackForm(forms.Form):
+    units_sold = forms.IntegerField(label=_("Units sold"), min_value=0)
+    units_returned = forms.IntegerField(label=_("Units returned"), min_value=0)
+    rating = forms.IntegerField(label=_("Rating (1-5)"), min_value=1, max_value=5)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=5000, widget=forms.Textarea)
+
+
+class ConvertForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Bulk order quantity"), min_value=1, max_value=100_000_000)
+
+
+class PayForm(forms.Form):
+    provider = forms.ChoiceField(label=_("Payment method"), choices=PaymentProvider.choices)
+
+
+class CustomRequestForm(forms.Form):
+    factory = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    category = forms.SlugField(label=_("Category"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    requirements = forms.CharField(label=_("Requirements"), max_length=10000, widget=forms.Textarea)
+    benchmark_url = forms.URLField(
+        label=_("Benchmark product link"), required=False, max_length=500, assume_scheme="https"
+    )
+    target_unit_price = forms.DecimalField(
+        label=_("Target unit price (CNY)"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000_000)
+    deadline = forms.DateField(label=_("Quotes due by"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Any category"))] + [(c.slug, c.display_name) for c in categories]
+        self.fields["category"].widget = forms.Select(choices=choices)
+
+    def service_data(self) -> dict:
+        """The service takes a moment in time: quotes are due at the end of the chosen day, local time."""
+        data = dict(self.cleaned_data)
+        data["deadline"] = timezone.make_aware(datetime.combine(data["deadline"], time(23, 59, 59)))
+        return data
+
+
+class QuoteForm(forms.Form):
+    unit_price = forms.DecimalField(
+        label=_("Unit price (CNY)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    moq = forms.IntegerField(label=_("MOQ"), min_value=1, max_value=100_000_000)
+    lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=1, max_value=365)
+    proposal = forms.CharField(label=_("Proposal"), max_length=10000, widget=forms.Textarea)
+    trial_quantity = forms.IntegerField(label=_("Suggested trial quantity"), min_value=1, max_value=100_000)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    factory = forms.IntegerField(required=False)
+
+
+def form_error_messages(form: forms.Form) -> list[str]:
+    """ "Field: problem" lines for the page's message list."""
+    lines = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        lines.extend(f"{label}: {e}" if label else str(e) for e in errors)
+    return lines

@@ -1,0 +1,53 @@
+"""Reads for the signed-in pages, built on the trials selectors (which decide who sees what)."""
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from trials import selectors
+from trials.models import CustomStatus, Payment, TrialOrder
+from trials.models.payment import LIVE_PAYMENT_STATUSES
+from trials.models.sample import OPEN_SAMPLE_STATUSES
+from trials.models.trial import OPEN_TRIAL_STATUSES
+from trials.payments import get_provider
+
+OPEN_CUSTOM_STATUSES = [CustomStatus.OPEN, CustomStatus.CLOSED]  # still waiting for the buyer's choice
+
+
+def _open_first(qs: QuerySet, open_statuses) -> QuerySet:
+    """Deals that still need someone to act come first, newest first within each group."""
+    return qs.annotate(
+        is_done=Case(
+            When(status__in=open_statuses, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("is_done", "-created_at", "-id")
+
+
+def trials_of(user) -> QuerySet:
+    return _open_first(selectors.trial_visible_to(user), OPEN_TRIAL_STATUSES)
+
+
+def samples_of(user) -> QuerySet:
+    return _open_first(selectors.sample_visible_to(user), OPEN_SAMPLE_STATUSES)
+
+
+def custom_requests_of(user) -> QuerySet:
+    return _open_first(selectors.custom_request_visible_to(user), OPEN_CUSTOM_STATUSES)
+
+
+def live_payment(trial: TrialOrder) -> Payment | None:
+    return trial.payments.filter(status__in=LIVE_PAYMENT_STATUSES).order_by("-attempt").first()
+
+
+def payment_details(payment: Payment | None) -> dict:
+    """What the buyer needs to pay: bank details and reference, or the card form's client secret."""
+    if payment is None:
+        return {}
+    return get_provider(payment.provider).details(payment)
+
+
+def card_payments_available() -> bool:
+    return bool(settings.STRIPE_API_KEY)
+
+
+def stripe_publishable_key() -> str:
+    return getattr(settings, "STRIPE_PUBLISHABLE_KEY", "")

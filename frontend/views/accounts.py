@@ -1,0 +1,36 @@
+"""Sign in / sign out (Django's auth views with our templates) and the dashboard each role lands on."""
+
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_GET
+
+from buyers.models import BuyerProfile
+from factories.models import Factory
+
+from .. import selectors as pages
+from .common import signed_in
+
+DASHBOARD_ROWS = 10
+
+sign_in = auth_views.LoginView.as_view(
+    template_name="frontend/sign_in.html",
+    redirect_authenticated_user=True,
+    next_page=reverse_lazy("frontend:dashboard"),  # default only: a safe ?next= wins
+)
+sign_out = auth_views.LogoutView.as_view(next_page=reverse_lazy("frontend:home"))
+
+
+@signed_in
+@require_GET
+def dashboard(request):
+    """Open deals first. A factory sees its record (what streamers see about it); a streamer theirs."""
+    user = request.user
+    context = {
+        "factory": Factory.objects.filter(owner=user).first() if user.is_factory else None,
+        "buyer": BuyerProfile.objects.filter(user=user).first() if user.is_buyer else None,
+        "trials": pages.trials_of(user)[:DASHBOARD_ROWS],
+        "samples": pages.samples_of(user)[:DASHBOARD_ROWS],
+        "requests": pages.custom_requests_of(user)[:DASHBOARD_ROWS],
+    }
+    return render(request, "frontend/dashboard.html", context)

@@ -1,0 +1,77 @@
+"""What every signed-in page shares: the sign-in requirement, and running a service so that its
+refusals become messages on the next page instead of an error page."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import stripe
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
+
+from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
+
+from ..forms import form_error_messages
+
+signed_in = login_required(login_url="frontend:login")
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    result: Any = None
+
+
+def service_call(request, call: Callable[[], Any], *, success: str | None = None) -> Outcome:
+    """Run one service call. ValidationError / TransitionNotAllowed / NotAllowed carry a message a
+    person can act on (the API returns the same text as 400 / 409 / 403); show it and change nothing."""
+    try:
+        result = call()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return Outcome(False)
+    except (TransitionNotAllowed, NotAllowed) as exc:
+        messages.error(request, str(exc.message))
+        return Outcome(False)
+    except stripe.StripeError:
+        messages.error(
+            request, _("The payment service is unavailable right now; please try again in a moment.")
+        )
+        return Outcome(False)
+    if success:
+        messages.success(request, success)
+    return Outcome(True, result)
+
+
+def form_refused(request, form) -> None:
+    for line in form_error_messages(form):
+        messages.error(request, line)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button on a detail page: its label, the form it needs (if any), and the service it calls."""
+
+    label: Any
+    call: Callable[..., Any]  # (obj, user, cleaned_data) -> result
+    done: Any  # success message
+    form: type | None = None
+    style: str = ""  # "danger" for the buttons that end a deal
+
+
+def allowed_actions(flow, status: str, user, routes: dict[str, tuple[str, str]] | None = None) -> list[str]:
+    """The buttons this person gets: transitions of the flow table their role may fire from the
+    current status. `routes` maps a transition people can't fire directly to the action that leads
+    to it (the buyer's `pay` is how a trial becomes `paid`, confirmed by the payment provider)."""
+    role = user.acting_role
+    names = []
+    for t in flow.transitions.values():
+        if status not in t.sources:
+            continue
+        if role in t.actors:
+            names.append(t.name)
+        elif routes and t.name in routes and routes[t.name][1] == role:
+            names.append(routes[t.name][0])
+    return names

@@ -1,0 +1,155 @@
+"""定制 pages: the request form (to one factory or open), the request's page (side-by-side quotes
+and "accept" for the buyer, the quote form for a factory), and the message thread."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from factories.selectors import category_list, factory_visible_to
+from marketplace.core.events import events_for
+from trials import selectors
+from trials.flows.custom import FLOW
+from trials.models import CustomStatus
+from trials.services import custom
+
+from .. import forms
+from .. import selectors as pages
+from .common import allowed_actions, form_refused, service_call, signed_in
+
+
+def _target_factory(raw):
+    try:
+        pk = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return factory_visible_to(None).filter(pk=pk).first()
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def custom_request_new(request):
+    categories = category_list()
+    if request.method == "GET":
+        factory = _target_factory(request.GET.get("factory"))
+        form = forms.CustomRequestForm(
+            initial={"factory": factory.pk if factory else None}, categories=categories
+        )
+        return render(request, "frontend/custom_new.html", {"form": form, "factory": factory})
+    form = forms.CustomRequestForm(request.POST, categories=categories)
+    factory = _target_factory(request.POST.get("factory"))
+    if not form.is_valid():
+        # Re-show the form with what was typed; nothing was written.
+        form_refused(request, form)
+        return render(request, "frontend/custom_new.html", {"form": form, "factory": factory})
+    outcome = service_call(
+        request,
+        lambda: custom.custom_request_create(actor=request.user, data=form.service_data()),
+        success=_("Request sent. Quotes will appear on this page."),
+    )
+    if not outcome.ok:
+        return render(request, "frontend/custom_new.html", {"form": form, "factory": factory})
+    return redirect("frontend:custom", pk=outcome.result.pk)
+
+
+@signed_in
+@require_GET
+def custom_request_list(request):
+    return render(request, "frontend/custom_list.html", {"requests": pages.custom_requests_of(request.user)})
+
+
+@signed_in
+@require_GET
+def custom_request_detail(request, pk: int):
+    user = request.user
+    req = get_object_or_404(selectors.custom_request_visible_to(user), pk=pk)
+    names = allowed_actions(FLOW, req.status, user)
+    quotes = list(selectors.quotes_for(request=req, user=user))
+    is_buyer = req.buyer.user_id == user.pk
+    own_quote = next((q for q in quotes if q.factory.owner_id == user.pk), None)
+    context = {
+        "req": req,
+        "is_buyer": is_buyer,
+        "can_accept": is_buyer and "accept" in names,
+        "can_cancel": is_buyer and "cancel" in names,
+        "compared": selectors.quotes_compared(request=req, quotes=quotes) if is_buyer else [],
+        "own_quote": own_quote,
+        "quote_form": (
+            forms.QuoteForm()
+            if user.is_factory and own_quote is None and req.status == CustomStatus.OPEN
+            else None
+        ),
+        "thread": selectors.messages_for(request=req, user=user),
+        "offered": [o.factory for o in req.offers.select_related("factory")]
+        if is_buyer and req.is_open_request
+        else [],
+        "message_form": forms.MessageForm(),
+        "events": events_for(req)[:50],
+    }
+    return render(request, "frontend/custom_detail.html", context)
+
+
+def _visible(request, pk: int):
+    return get_object_or_404(selectors.custom_request_visible_to(request.user), pk=pk)
+
+
+@signed_in
+@require_POST
+def custom_request_cancel(request, pk: int):
+    req = _visible(request, pk)
+    service_call(
+        request,
+        lambda: custom.custom_request_cancel(request=req, actor=request.user),
+        success=_("Request cancelled."),
+    )
+    return redirect("frontend:custom", pk=pk)
+
+
+@signed_in
+@require_POST
+def quote_submit(request, pk: int):
+    req = _visible(request, pk)
+    form = forms.QuoteForm(request.POST)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("frontend:custom", pk=pk)
+    service_call(
+        request,
+        lambda: custom.quote_submit(request=req, actor=request.user, data=form.cleaned_data),
+        success=_("Quote sent to the streamer."),
+    )
+    return redirect("frontend:custom", pk=pk)
+
+
+@signed_in
+@require_POST
+def quote_accept(request, pk: int, quote_id: int):
+    req = _visible(request, pk)
+    outcome = service_call(
+        request,
+        lambda: custom.quote_accept(request=req, quote_id=quote_id, actor=request.user),
+        success=_("Quote accepted: its trial run is ready to pay."),
+    )
+    if outcome.ok:
+        return redirect("frontend:trial", pk=outcome.result.pk)
+    return redirect("frontend:custom", pk=pk)
+
+
+@signed_in
+@require_POST
+def message_post(request, pk: int):
+    req = _visible(request, pk)
+    form = forms.MessageForm(request.POST)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("frontend:custom", pk=pk)
+    service_call(
+        request,
+        lambda: custom.custom_message_post(
+            request=req,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            factory_id=form.cleaned_data["factory"],
+        ),
+        success=_("Message sent."),
+    )
+    return redirect("frontend:custom", pk=pk)

@@ -1,0 +1,112 @@
+"""申请样品 pages: request from a product page; the sample's page with its flow-table buttons."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from factories.selectors import product_visible_to
+from marketplace.core.events import events_for
+from trials import selectors
+from trials.flows.sample import FLOW
+from trials.services import samples
+
+from .. import forms
+from .. import selectors as pages
+from .common import Action, allowed_actions, form_refused, service_call, signed_in
+
+ACTIONS = {
+    "accept": Action(
+        gettext_lazy("Accept"),
+        lambda s, u, d: samples.sample_accept(sample=s, actor=u),
+        gettext_lazy("Sample request accepted."),
+    ),
+    "decline": Action(
+        gettext_lazy("Decline"),
+        lambda s, u, d: samples.sample_decline(sample=s, actor=u, reason=d["reason"]),
+        gettext_lazy("Sample request declined."),
+        form=forms.DeclineForm,
+        style="danger",
+    ),
+    "cancel": Action(
+        gettext_lazy("Cancel the request"),
+        lambda s, u, d: samples.sample_cancel(sample=s, actor=u),
+        gettext_lazy("Sample request cancelled."),
+        style="danger",
+    ),
+    "ship": Action(
+        gettext_lazy("Mark as shipped"),
+        lambda s, u, d: samples.sample_ship(sample=s, actor=u, **d),
+        gettext_lazy("Shipment recorded."),
+        form=forms.ShipForm,
+    ),
+    "receive": Action(
+        gettext_lazy("I received the sample"),
+        lambda s, u, d: samples.sample_receive(sample=s, actor=u),
+        gettext_lazy("Sample received."),
+    ),
+}
+
+
+@signed_in
+@require_POST
+def sample_request(request, pk: int):
+    product = get_object_or_404(product_visible_to(None), pk=pk)
+    form = forms.SampleRequestForm(request.POST)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("frontend:product", pk=pk)
+    outcome = service_call(
+        request,
+        lambda: samples.sample_create(
+            actor=request.user, product_id=product.pk, note=form.cleaned_data["note"]
+        ),
+        success=_("Sample requested. The factory has 7 days to answer."),
+    )
+    if not outcome.ok:
+        return redirect("frontend:product", pk=pk)
+    return redirect("frontend:sample", pk=outcome.result.pk)
+
+
+@signed_in
+@require_GET
+def sample_list(request):
+    return render(request, "frontend/sample_list.html", {"samples": pages.samples_of(request.user)})
+
+
+@signed_in
+@require_GET
+def sample_detail(request, pk: int):
+    sample = get_object_or_404(selectors.sample_visible_to(request.user), pk=pk)
+    buttons = [
+        {"name": n, "action": ACTIONS[n], "form": ACTIONS[n].form() if ACTIONS[n].form else None}
+        for n in allowed_actions(FLOW, sample.status, request.user)
+        if n in ACTIONS
+    ]
+    context = {
+        "sample": sample,
+        "buttons": buttons,
+        "events": events_for(sample)[:50],
+        "is_factory_side": request.user.pk == sample.factory.owner_id,
+    }
+    return render(request, "frontend/sample_detail.html", context)
+
+
+@signed_in
+@require_POST
+def sample_action(request, pk: int, action: str):
+    sample = get_object_or_404(selectors.sample_visible_to(request.user), pk=pk)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        messages.error(request, _("Unknown action."))
+        return redirect("frontend:sample", pk=pk)
+    data = {}
+    if spec.form is not None:
+        form = spec.form(request.POST)
+        if not form.is_valid():
+            form_refused(request, form)
+            return redirect("frontend:sample", pk=pk)
+        data = form.cleaned_data
+    service_call(request, lambda: spec.call(sample, request.user, data), success=str(spec.done))
+    return redirect("frontend:sample", pk=pk)

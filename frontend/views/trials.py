@@ -1,0 +1,156 @@
+"""五折试销 pages: request a trial from a product page, the trial's page with the buttons its
+flow table allows this person now, and one POST endpoint per button calling the same service as
+the API."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from factories.selectors import product_visible_to
+from marketplace.accounts.models import Role
+from marketplace.core.events import events_for
+from trials import selectors
+from trials.flows.trial import FLOW
+from trials.models import TrialStatus
+from trials.services import payments, trials
+
+from .. import forms
+from .. import selectors as pages
+from .common import Action, allowed_actions, form_refused, service_call, signed_in
+
+# A trial becomes `paid` only on the provider's confirmation; the buyer's way there is paying.
+ROUTES = {"mark_paid": ("pay", Role.BUYER)}
+
+ACTIONS = {
+    "accept": Action(
+        gettext_lazy("Accept"),
+        lambda t, u, d: trials.trial_accept(trial=t, actor=u),
+        gettext_lazy("Trial accepted."),
+    ),
+    "decline": Action(
+        gettext_lazy("Decline"),
+        lambda t, u, d: trials.trial_decline(trial=t, actor=u),
+        gettext_lazy("Trial declined."),
+        style="danger",
+    ),
+    "cancel": Action(
+        gettext_lazy("Cancel the trial"),
+        lambda t, u, d: trials.trial_cancel(trial=t, actor=u),
+        gettext_lazy("Trial cancelled."),
+        style="danger",
+    ),
+    "pay": Action(
+        gettext_lazy("Pay"),
+        lambda t, u, d: payments.payment_start(trial=t, actor=u, provider=d["provider"]),
+        gettext_lazy("Payment started. Follow the instructions below."),
+        form=forms.PayForm,
+    ),
+    "ship": Action(
+        gettext_lazy("Mark as shipped"),
+        lambda t, u, d: trials.trial_ship(trial=t, actor=u, **d),
+        gettext_lazy("Shipment recorded."),
+        form=forms.ShipForm,
+    ),
+    "receive": Action(
+        gettext_lazy("I received the goods"),
+        lambda t, u, d: trials.trial_receive(trial=t, actor=u),
+        gettext_lazy("Received: your trial window has started."),
+    ),
+    "feedback": Action(
+        gettext_lazy("Send feedback"),
+        lambda t, u, d: trials.trial_feedback(trial=t, actor=u, **d),
+        gettext_lazy("Thank you: your feedback was sent to the factory."),
+        form=forms.FeedbackForm,
+    ),
+    "convert": Action(
+        gettext_lazy("Place a bulk order"),
+        lambda t, u, d: trials.trial_convert(trial=t, actor=u, quantity=d["quantity"]),
+        gettext_lazy("Bulk order placed at the full factory price."),
+        form=forms.ConvertForm,
+    ),
+    "end": Action(
+        gettext_lazy("End without an order"),
+        lambda t, u, d: trials.trial_end(trial=t, actor=u),
+        gettext_lazy("Trial ended."),
+        style="danger",
+    ),
+}
+
+
+def _public_product(pk: int):
+    return get_object_or_404(product_visible_to(None).select_related("factory"), pk=pk)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def trial_request(request, pk: int):
+    """GET: confirm the frozen price for the chosen quantity. POST: ask the factory."""
+    product = _public_product(pk)
+    form = forms.TrialRequestForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("frontend:product", pk=pk)
+    quantity = form.cleaned_data["quantity"]
+    if request.method == "GET":
+        unit, total = trials.trial_price(factory_price=product.factory_price, quantity=quantity)
+        context = {"product": product, "quantity": quantity, "unit_price": unit, "total": total}
+        return render(request, "frontend/trial_confirm.html", context)
+    outcome = service_call(
+        request,
+        lambda: trials.trial_create(actor=request.user, product_id=product.pk, quantity=quantity),
+        success=_("Trial requested. The factory has 72 hours to answer."),
+    )
+    if not outcome.ok:
+        return redirect("frontend:product", pk=pk)
+    return redirect("frontend:trial", pk=outcome.result.pk)
+
+
+@signed_in
+@require_GET
+def trial_list(request):
+    return render(request, "frontend/trial_list.html", {"trials": pages.trials_of(request.user)})
+
+
+@signed_in
+@require_GET
+def trial_detail(request, pk: int):
+    trial = get_object_or_404(selectors.trial_visible_to(request.user), pk=pk)
+    names = allowed_actions(FLOW, trial.status, request.user, ROUTES)
+    buttons = [
+        {"name": n, "action": ACTIONS[n], "form": ACTIONS[n].form() if ACTIONS[n].form else None}
+        for n in names
+        if n in ACTIONS
+    ]
+    payment = pages.live_payment(trial) if trial.status == TrialStatus.ACCEPTED else None
+    context = {
+        "trial": trial,
+        "buttons": buttons,
+        "payment": payment,
+        "payment_details": pages.payment_details(payment) if request.user == trial.buyer.user else {},
+        "card_available": pages.card_payments_available(),
+        "stripe_key": pages.stripe_publishable_key(),
+        "events": events_for(trial)[:50],
+        "is_factory_side": request.user.pk == trial.factory.owner_id,
+    }
+    return render(request, "frontend/trial_detail.html", context)
+
+
+@signed_in
+@require_POST
+def trial_action(request, pk: int, action: str):
+    trial = get_object_or_404(selectors.trial_visible_to(request.user), pk=pk)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        messages.error(request, _("Unknown action."))
+        return redirect("frontend:trial", pk=pk)
+    data = {}
+    if spec.form is not None:
+        form = spec.form(request.POST)
+        if not form.is_valid():
+            form_refused(request, form)
+            return redirect("frontend:trial", pk=pk)
+        data = form.cleaned_data
+    service_call(request, lambda: spec.call(trial, request.user, data), success=str(spec.done))
+    return redirect("frontend:trial", pk=pk)
