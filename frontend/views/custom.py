@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from factories.selectors import category_list, factory_visible_to
-from marketplace.core.events import events_for
 from trials import selectors
 from trials.flows.custom import FLOW
 from trials.models import CustomStatus
@@ -14,6 +13,7 @@ from trials.services import custom
 
 from .. import forms
 from .. import selectors as pages
+from ..history import history
 from .common import allowed_actions, form_refused, service_call, signed_in
 
 
@@ -83,7 +83,7 @@ def custom_request_detail(request, pk: int):
         if is_buyer and req.is_open_request
         else [],
         "message_form": forms.MessageForm(),
-        "events": events_for(req)[:50],
+        "events": history(req, FLOW.labels),
     }
     return render(request, "frontend/custom_detail.html", context)
 

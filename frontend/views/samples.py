@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from factories.selectors import product_visible_to
-from marketplace.core.events import events_for
 from trials import selectors
 from trials.flows.sample import FLOW
 from trials.services import samples
 
 from .. import forms
 from .. import selectors as pages
+from ..history import history
 from .common import Action, allowed_actions, form_refused, service_call, signed_in
 
 ACTIONS = {
@@ -87,7 +87,7 @@ def sample_detail(request, pk: int):
     context = {
         "sample": sample,
         "buttons": buttons,
-        "events": events_for(sample)[:50],
+        "events": history(sample, FLOW.labels),
         "is_factory_side": request.user.pk == sample.factory.owner_id,
     }
     return render(request, "frontend/sample_detail.html", context)

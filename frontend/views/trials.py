@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from factories.selectors import product_visible_to
 from marketplace.accounts.models import Role
-from marketplace.core.events import events_for
 from trials import selectors
 from trials.flows.trial import FLOW
 from trials.models import TrialStatus
@@ -18,6 +17,7 @@ from trials.services import payments, trials
 
 from .. import forms
 from .. import selectors as pages
+from ..history import history
 from .common import Action, allowed_actions, form_refused, service_call, signed_in
 
 # A trial becomes `paid` only on the provider's confirmation; the buyer's way there is paying.
@@ -131,7 +131,7 @@ def trial_detail(request, pk: int):
         "payment_details": pages.payment_details(payment) if request.user == trial.buyer.user else {},
         "card_available": pages.card_payments_available(),
         "stripe_key": pages.stripe_publishable_key(),
-        "events": events_for(trial)[:50],
+        "events": history(trial, FLOW.labels),
         "is_factory_side": request.user.pk == trial.factory.owner_id,
     }
     return render(request, "frontend/trial_detail.html", context)

@@ -2,7 +2,10 @@
 flow table), each button moving the trial through the same service as the API, and refusals
 shown as messages that change nothing."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from tests import makers
 from tests.frontend.helpers import html, messages_of, verbs
@@ -162,6 +165,9 @@ def test_factory_accepts_and_streamer_sees_pay_instructions_after_paying(web, pr
     assert trial.status == "accepted"
     assert messages_of(response) == ["Trial accepted."]
     assert verbs(trial) == ["trial.requested", "trial.accept"]
+    assert '<tr data-verb="trial.accept"><td class="muted">' in html(response)
+    assert "</td><td>accepted</td><td>" in html(response)
+    assert "</td><td>Trial requested</td><td>" in html(response)
     # when: the streamer pays by bank transfer
     response = web.as_user(buyer.user).post(
         f"/me/trials/{trial.pk}/pay/", {"provider": "bank_transfer"}, follow=True
@@ -316,3 +322,32 @@ def test_trial_page_speaks_chinese(web_zh, product, buyer):
     # then
     assert response.status_code == 200
     assert '<html lang="zh-hans">' in html(response)
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"), [("/me/trials/", 3), ("/me/samples/", 3), ("/me/custom/", 3), ("/me/", 6)]
+)
+def test_lists_do_not_query_per_row(web, factory, buyer, url, queries, django_assert_num_queries):
+    # given: three of each kind
+    from trials.services import custom, samples
+
+    web.as_user(buyer.user)
+    for n in range(3):
+        product = makers.ProductMaker(factory=factory, title=f"收纳盒{n}")
+        trial_at("requested", product=product, buyer=buyer)
+        samples.sample_create(actor=buyer.user, product_id=product.pk)
+        custom.custom_request_create(
+            actor=buyer.user,
+            data={
+                "factory": factory.pk,
+                "title": f"定制{n}",
+                "requirements": "x",
+                "quantity": 100,
+                "deadline": timezone.now() + timedelta(days=3),
+            },
+        )
+    # then: session, user, one query per list (and the dashboard's profile), whatever the number of rows
+    with django_assert_num_queries(queries):
+        response = web.get(url)
+    assert response.status_code == 200
+    assert html(response).count("收纳盒") + html(response).count("定制") >= 3
