@@ -117,3 +117,14 @@ def test_dashboard_speaks_chinese(web_zh, buyer):
     # then
     assert response.status_code == 200
     assert '<html lang="zh-hans">' in html(response)
+
+
+def test_factory_profile_page_shows_its_record_to_everyone(web, factory):
+    # given: the record the trials app keeps
+    type(factory).objects.filter(pk=factory.pk).update(response_rate="0.875", trials_completed=4)
+    # when
+    page = html(web.get(f"/factories/{factory.pk}/"))
+    # then
+    assert '<div class="panel" id="factory-record">' in page
+    assert "<tr><th>Response rate</th><td>88%</td></tr>" in page
+    assert "<tr><th>Trials completed</th><td>4</td></tr>" in page
