@@ -20,7 +20,7 @@ from .backends import get_backend
 
 logger = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 1000
 MODELS = {"product": Product, "factory": Factory, "buyer": BuyerProfile}
 
 

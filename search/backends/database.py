@@ -7,7 +7,21 @@ every filter applied except their own (choosing 面膜 still shows the other cat
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from .. import fit
 from ..documents import category_expansion
@@ -18,13 +32,17 @@ from ..models import (
     FactoryDocumentCategory,
     ProductDocument,
 )
-from ..text import is_latin, query_terms, tsquery
+from ..text import is_latin, query_terms, query_words, tsquery
 from .base import Backend, Match, SearchPage, SearchParams
 
 DOC_MODELS = {"product": ProductDocument, "factory": FactoryDocument, "buyer": BuyerDocument}
 CATEGORY_MODELS = {"factory": FactoryDocumentCategory, "buyer": BuyerDocumentCategory}
 PK_NAME = {"product": "product", "factory": "factory", "buyer": "buyer"}
 FACET_LIMIT = 50
+VECTOR = (
+    "setweight(to_tsvector('simple', ta), 'A') || setweight(to_tsvector('simple', tb), 'B')"
+    " || setweight(to_tsvector('simple', tc), 'C')"
+)
 TEXT_COLUMNS = {"terms", "terms_a", "terms_b", "terms_c", "search_vector", "indexed_at"}
 
 
@@ -51,10 +69,10 @@ class DatabaseBackend(Backend):
             model.objects.filter(pk__in=delete_ids).delete()
         if not docs:
             return
-        rows = [self._row(model, doc) for doc in docs]
         if _postgres():
-            self._upsert_postgres(model, rows, docs)
+            self._upsert_postgres(model, docs)
         else:
+            rows = [self._row(model, doc) for doc in docs]
             update = [f.name for f in model._meta.concrete_fields if not f.primary_key]
             model.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=[PK_NAME[kind]], update_fields=update
@@ -72,40 +90,68 @@ class DatabaseBackend(Backend):
 
     @staticmethod
     def _row(model, doc: dict):
+        """SQLite: a model row whose `terms` column is searched with LIKE."""
         names = {f.name for f in model._meta.concrete_fields}
         values = {k: v for k, v in doc.items() if k in names and k != "id"}
-        if _postgres():
-            # The tsvector is all PostgreSQL needs; the term columns stay empty (smaller rows, faster scans).
-            values.update(terms="", terms_a="", terms_b="", terms_c="")
-        else:
-            terms = " ".join(t for t in (doc["terms_a"], doc["terms_b"], doc["terms_c"]) if t)
-            values["terms"] = f" {terms} "
-        return model(pk=doc["id"], **values)
+        terms = " ".join(t for t in (doc["terms_a"], doc["terms_b"], doc["terms_c"]) if t)
+        return model(pk=doc["id"], **{**values, "terms": f" {terms} "})
 
     @staticmethod
-    def _upsert_postgres(model, rows, docs) -> None:
+    def _upsert_postgres(model, docs) -> None:
+        if model is ProductDocument:
+            DatabaseBackend._upsert_rows(model, docs, with_vector=False)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO search_producttext (document_id, search_vector) "  # noqa: S608 - VECTOR is a constant
+                    f"SELECT id, {VECTOR} FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) "
+                    "AS u (id, ta, tb, tc) "
+                    "ON CONFLICT (document_id) DO UPDATE SET search_vector = EXCLUDED.search_vector",
+                    [
+                        [d["id"] for d in docs],
+                        *([d[k] for d in docs] for k in ("terms_a", "terms_b", "terms_c")),
+                    ],
+                )
+        else:
+            DatabaseBackend._upsert_rows(model, docs, with_vector=True)
+
+    @staticmethod
+    def _upsert_rows(model, docs, *, with_vector: bool) -> None:
         """One INSERT … SELECT FROM unnest(arrays) per batch: a parameter per column, not per value,
         and the weighted tsvector computed in the same statement."""
         fields = [f for f in model._meta.concrete_fields if f.name != "search_vector"]
         qn = connection.ops.quote_name
         columns = [qn(f.column) for f in fields]
         pk = qn(model._meta.pk.column)
-        arrays = [[f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows] for f in fields]
+        now = timezone.now()
+
+        def column(f) -> list:
+            # Straight from the document dicts (no model instances: they cost more than the SQL).
+            if f.primary_key:
+                return [d["id"] for d in docs]
+            if f.name in ("terms", "terms_a", "terms_b", "terms_c"):
+                return [""] * len(docs)  # the tsvector is all PostgreSQL needs: narrower rows
+            if f.name == "indexed_at":
+                return [now] * len(docs)
+            default = f.get_default()
+            return [d.get(f.name, default) for d in docs]
+
+        arrays = [column(f) for f in fields]
         arrays += [[d["terms_a"] for d in docs], [d["terms_b"] for d in docs], [d["terms_c"] for d in docs]]
         types = [f.db_type(connection) for f in fields] + ["text", "text", "text"]
         aliases = [f"c{i}" for i in range(len(fields))] + ["ta", "tb", "tc"]
+        if not with_vector:
+            arrays, types, aliases = arrays[:-3], types[:-3], aliases[:-3]
         unnest = ", ".join(f"%s::{t}[]" for t in types)
-        vector = (
-            "setweight(to_tsvector('simple', ta), 'A') || setweight(to_tsvector('simple', tb), 'B')"
-            " || setweight(to_tsvector('simple', tc), 'C')"
-        )
+        vector_column = ", search_vector" if with_vector else ""
+        vector_value = f", {VECTOR}" if with_vector else ""
+        vector_update = ", search_vector = EXCLUDED.search_vector" if with_vector else ""
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != pk)
         # Identifiers come from the model; every value is a parameter.
         sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}, search_vector) "  # noqa: S608
-            f"SELECT {', '.join(aliases[: len(fields)])}, {vector} "
+            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}{vector_column}) "  # noqa: S608
+            f"SELECT {', '.join(aliases[: len(fields)])}{vector_value} "
             f"FROM unnest({unnest}) AS u ({', '.join(aliases)}) "
-            f"ON CONFLICT ({pk}) DO UPDATE SET {updates}, search_vector = EXCLUDED.search_vector"
+            f"ON CONFLICT ({pk}) DO UPDATE SET {updates}{vector_update}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, arrays)
@@ -146,15 +192,37 @@ class DatabaseBackend(Backend):
 
     # ---- keyword search --------------------------------------------------------------------
     def _text(self, qs, q: str, *, with_rank: bool):
-        """Filter by the query; returns (queryset, rank expression or None)."""
+        """Filter by the query; returns (queryset, rank expression or None).
+
+        Products are ranked by where the words matched (all in the title: 3, elsewhere: 1), not by
+        ts_rank: ts_rank reads every matching row's tsvector, which for a common word (a tenth of
+        100k products) costs more than the whole rest of the request. Factories (few) use ts_rank.
+        """
         if not query_terms(q):
             return qs, None
         if not _postgres():
             for term in query_terms(q):
                 qs = qs.filter(terms__contains=f" {term} ")
-            return qs, None
+            return qs, self._title_tier(q) if with_rank else None
         query = SearchQuery(tsquery(q), search_type="raw", config="simple")
+        if qs.model is ProductDocument:
+            # ARRAY(subquery) runs once, first: the planner otherwise scans and sorts every row
+            # that passes the cheap filters and checks the text match last.
+            hit = RawSQL(
+                "search_productdocument.product_id = ANY(ARRAY(SELECT document_id FROM search_producttext "
+                "WHERE search_vector @@ to_tsquery('simple', %s)))",
+                [tsquery(q)],
+                output_field=BooleanField(),
+            )
+            return qs.alias(text_hit=hit).filter(text_hit=True), self._title_tier(q) if with_rank else None
         return qs.filter(search_vector=query), SearchRank(F("search_vector"), query) if with_rank else None
+
+    @staticmethod
+    def _title_tier(q: str):
+        in_title = Q()
+        for word in query_words(q):
+            in_title &= Q(title__icontains=word)
+        return Case(When(in_title, then=Value(3.0)), default=Value(1.0), output_field=FloatField())
 
     def _typo(self, qs, q: str):
         """No exact hit for a latin word: try trigram similarity on the title (bluetoth → bluetooth)."""

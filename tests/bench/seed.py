@@ -10,24 +10,35 @@ from buyers.models import BuyerProfile, Channel
 from factories.models import Category, Factory, IndustrialBelt, Product
 from marketplace.accounts.models import Role, User
 
-MODIFIERS = [
-    "补水",
-    "便携",
-    "家用",
-    "大容量",
-    "迷你",
-    "高端",
-    "新款",
-    "网红",
-    "加厚",
-    "折叠",
-    "无线",
-    "智能",
-    "手工",
-    "创意",
-    "复古",
+# A catalog's words follow a long tail: a few very common selling words, many rare ones. Titles
+# draw from ~190 feature / material / style words with Zipf-like weights.
+MODIFIERS = (  # noqa: SIM905 - a word list reads better as text
+    "补水 便携 家用 大容量 迷你 高端 新款 网红 加厚 折叠 无线 智能 手工 创意 复古 北欧 日式 韩版 简约 轻奢 "
+    "防水 防滑 静音 速干 保湿 美白 控油 修护 抗皱 舒缓 清爽 温和 敏感肌 孕妇可用 儿童 宝宝 学生 办公 户外 "
+    "旅行 车载 宿舍 厨房 卫生间 客厅 卧室 阳台 桌面 壁挂 免打孔 可叠加 可水洗 可拆卸 可折叠 大号 小号 加大 "
+    "加长 超薄 超轻 耐磨 耐高温 耐摔 抗菌 除螨 防蚊 驱虫 降噪 长续航 快充 磁吸 蓝牙 触控 高清 护眼 恒温 "
+    "速热 冷萃 低糖 无糖 零添加 有机 手冲 现烤 真空 密封 保鲜 透气 吸汗 弹力 高腰 宽松 修身 显瘦 百搭 "
+    "ins风 国潮 古风 新中式 马卡龙 莫兰迪 奶油风 原木 复古风 工业风 田园 法式 少女心 男士 女士 情侣 亲子 "
+    "老人 送礼 伴手礼 节日 春节 中秋 年货 夏季 冬季 四季 纯棉 真丝 羊毛 亚麻 竹纤维 硅胶 不锈钢 陶瓷 玻璃 "
+    "实木 竹制 皮革 帆布 尼龙 合金 钛合金 铝合金 PP ABS 食品级 医用级 母婴级"
+).split()
+EXTRAS = [
+    "",
+    "",
+    "",
+    "",
+    " Pro",
+    " Max",
+    " 5.3",
+    " 316",
+    " 2024款",
+    " TWS",
+    " 10片装",
+    " 500ml",
+    " 3件套",
+    " XL",
 ]
-EXTRAS = ["", "", "", " Pro", " Max", " 5.3", " 316", " 2024款", " TWS", " 10片装", " 500ml"]
+WEIGHTS = [1 / (rank + 1) for rank in range(len(MODIFIERS))]
 PROVINCES = ["广东", "浙江", "福建", "江西", "山东", "江苏", "河南", "河北"]
 BATCH = 5000
 
@@ -76,12 +87,14 @@ def seed_market(*, products: int, factories: int, buyers: int, seed: int = 1) ->
     for i in range(products):
         fid = fids[i % len(fids)]
         category = home[fid] if rng.random() < 0.8 else rng.choice(leaves)
-        title = f"{rng.choice(MODIFIERS)}{rng.choice(MODIFIERS)}{category.name}{rng.choice(EXTRAS)}"
+        first, second = rng.choices(MODIFIERS, weights=WEIGHTS, k=2)
+        title = f"{first}{second}{category.name}{rng.choice(EXTRAS)}"
         rows.append(
             Product(
                 factory_id=fid,
                 title=title,
-                description=f"{category.name}源头工厂直供，{rng.choice(MODIFIERS)}设计，支持{rng.choice(['一件代发', '定制logo', '五折试销'])}",
+                description=f"{category.name}源头工厂直供，{rng.choice(MODIFIERS)}设计，"
+                f"支持{rng.choice(['一件代发', '定制logo', '五折试销'])}",
                 category=category,
                 factory_price=Decimal(str(round(rng.uniform(5, 300), 2))),
                 moq=rng.choice([20, 50, 100, 200, 500, 1000, 2000]),
