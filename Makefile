@@ -46,3 +46,9 @@ eval-match: install
 	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
 	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python manage.py eval_match
+
+# Refresh the Chinese catalogue after changing user-visible text (needs GNU gettext), then
+# translate the new entries in locale/zh_Hans/LC_MESSAGES/django.po and run it again to compile.
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=scripts
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv

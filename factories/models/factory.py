@@ -54,6 +54,7 @@ class Factory(models.Model):
     customization = models.CharField(
         _("customization"), max_length=8, choices=CustomizationLevel.choices, default=CustomizationLevel.NONE
     )
+    # xgettext:no-python-format
     accepts_trials = models.BooleanField(_("accepts 50%-off trials"), default=True)
     max_trial_quantity = models.PositiveIntegerField(
         _("max trial quantity"), default=100, validators=[MinValueValidator(1), MaxValueValidator(100_000)]

@@ -38,6 +38,7 @@ class Product(models.Model):
         _("lead time (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
     customizable = models.BooleanField(_("customizable"), default=False)
+    # xgettext:no-python-format
     trial_eligible = models.BooleanField(_("50%-off trial available"), default=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     status = models.CharField(

@@ -99,7 +99,9 @@ class TrialOrder(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # xgettext:no-python-format
         verbose_name = _("50%-off trial")
+        # xgettext:no-python-format
         verbose_name_plural = _("50%-off trials")
         constraints = [
             models.UniqueConstraint(

@@ -37,6 +37,7 @@ def _product_guards(product: Product | None, quantity: int) -> None:
     if product.status != ProductStatus.ACTIVE:
         raise ValidationError({"product": _("This product is not on sale.")})
     if not product.trial_eligible:
+        # xgettext:no-python-format
         raise ValidationError({"product": _("This product is not offered for 50%-off trials.")})
     if not factory.accepts_trials:
         raise ValidationError({"product": _("This factory is not accepting trials right now.")})
