@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/yuantou
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench eval-match install migrate seed
+.PHONY: run test lint bench eval-match install migrate seed messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
