@@ -6,12 +6,26 @@ Queries are first split into words with jieba, then each word becomes the AND of
 "补水面膜" asks for 补水 and 面膜 but not the cross-word bigram 水面 that no document contains.
 """
 
+import gc
 import re
 from functools import lru_cache
 
 import jieba
 
 jieba.setLogLevel(60)  # jieba logs its dictionary loading at INFO on first use
+_frozen = False
+
+
+def _segment(text: str) -> list[str]:
+    global _frozen
+    words = jieba.lcut(text)
+    if not _frozen:
+        # jieba's dictionary is ~350k long-lived objects; without this every full garbage
+        # collection walks them all, which showed up as ~20 ms pauses inside search requests.
+        gc.freeze()
+        _frozen = True
+    return words
+
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+(?:[.\-][0-9a-z]+)*")
@@ -56,7 +70,7 @@ def document_terms(*texts: str) -> list[str]:
 def query_groups(query: str) -> tuple[tuple[str, ...], ...]:
     """The query as groups of terms: a document matches when it has every term of every group."""
     groups: list[tuple[str, ...]] = []
-    for word in jieba.lcut(normalize(query)):
+    for word in _segment(normalize(query)):
         for run in _runs(word):
             group = tuple(bigrams(run)) if _IS_CJK.match(run) else (run,)
             if group not in groups:
@@ -68,7 +82,7 @@ def query_groups(query: str) -> tuple[tuple[str, ...], ...]:
 def query_words(query: str) -> tuple[str, ...]:
     """The query's words (jieba), each a run of CJK or of latin/digits: what Elasticsearch analyses."""
     words: list[str] = []
-    for word in jieba.lcut(normalize(query)):
+    for word in _segment(normalize(query)):
         for run in _runs(word):
             if run not in words:
                 words.append(run)
