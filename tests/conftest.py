@@ -4,6 +4,7 @@ import shutil
 import tempfile
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests import makers
@@ -43,6 +44,16 @@ def _reference_data(request):
     from django.apps import apps
 
     importlib.import_module("factories.migrations.0002_seed_taxonomy").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Tests assert exact English messages; the site's default language is zh-hans.
+
+    Requests still choose their language from Accept-Language (see the `api_zh` fixture).
+    """
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, parsers, permissions, serializers, status
@@ -150,7 +151,7 @@ class ProductImageUploadApi(APIView):
     class InputSerializer(serializers.Serializer):
         # A plain FileField: Pillow validation happens in the service, with our own messages.
         image = serializers.FileField(
-            error_messages={"required": _("Attach an image file in the field 'image'.")}
+            error_messages={"required": gettext_lazy("Attach an image file in the field 'image'.")}
         )
 
     @extend_schema(

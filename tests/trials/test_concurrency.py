@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.db import connections
+from django.utils import translation
 from django.test import Client as DjangoClient
 
 from marketplace.core.models import Event
@@ -103,7 +104,8 @@ def test_accept_and_decline_at_once_one_wins(product, buyer):
     trial.refresh_from_db()
     loser = decline if accept[0] == 200 else accept
     action = "decline" if accept[0] == 200 else "accept"
-    assert loser[1] == {"detail": f"Cannot {action}: it is {trial.get_status_display()}."}
+    with translation.override("en"):
+        assert loser[1] == {"detail": f"Cannot {action}: it is {trial.get_status_display()}."}
     assert Event.objects.filter(target_id=trial.pk, verb__in=["trial.accept", "trial.decline"]).count() == 1
 
 
