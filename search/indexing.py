@@ -71,13 +71,15 @@ def index_rows(kind: str, pks: list[int], backend=None) -> int:
         docs, gone = _factory_docs(pks)
         backend.index("factory", docs, gone)
         # Product documents carry the factory's name, region and record: refresh them too.
-        product_pks = list(
-            Product.objects.filter(factory_id__in=pks).select_for_update().values_list("pk", flat=True)
-        )
-        for start in range(0, len(product_pks), BATCH):
-            chunk = product_pks[start : start + BATCH]
-            product_docs, product_gone, _ = _product_docs(chunk)
-            backend.index("product", product_docs, product_gone)
+        with transaction.atomic():
+            # Locked so a product edit committing meanwhile cannot be overwritten by our older copy.
+            product_pks = list(
+                Product.objects.filter(factory_id__in=pks).select_for_update().values_list("pk", flat=True)
+            )
+            for start in range(0, len(product_pks), BATCH):
+                chunk = product_pks[start : start + BATCH]
+                product_docs, product_gone, _ = _product_docs(chunk)
+                backend.index("product", product_docs, product_gone)
     else:
         docs, gone = _buyer_docs(pks)
         backend.index("buyer", docs, gone)

@@ -26,7 +26,12 @@ MAX_IDS_PER_TASK = 5000
 def index_dirty_task(self, kind: str, pks: list[int] | None = None) -> int:
     if pks is not None and len(pks) > MAX_IDS_PER_TASK:
         pks = None
-    return index_dirty(kind, pks)
+    done = index_dirty(kind, pks)
+    if pks is not None and MODELS[kind].objects.filter(pk__in=pks, search_index_dirty=True).exists():
+        # Some rows were locked by another transaction (SKIP LOCKED): try again in a moment
+        # rather than leave them to the minute-long sweep.
+        raise self.retry(countdown=0.5, max_retries=10)
+    return done
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=280)

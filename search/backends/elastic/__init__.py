@@ -184,7 +184,10 @@ class ElasticsearchBackend(Backend):
             ids=[int(hit["_id"]) for hit in result["hits"]["hits"]],
             count=result["hits"]["total"]["value"],
             facets={
-                name: [{"key": b["key"], "count": b["doc_count"]} for b in agg[name]["buckets"]]
+                # Rows without a value (no industrial belt) are indexed as "": not a facet value.
+                name: [
+                    {"key": b["key"], "count": b["doc_count"]} for b in agg[name]["buckets"] if b["key"] != ""
+                ]
                 for name, agg in result["aggregations"].items()
             },
         )
