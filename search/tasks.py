@@ -26,8 +26,21 @@ MAX_IDS_PER_TASK = 5000
 def index_dirty_task(self, kind: str, pks: list[int] | None = None) -> int:
     if pks is not None and len(pks) > MAX_IDS_PER_TASK:
         pks = None
-    done = index_dirty(kind, pks)
-    if pks is not None and MODELS[kind].objects.filter(pk__in=pks, search_index_dirty=True).exists():
+    eager = bool(self.request.is_eager)
+    try:
+        done = index_dirty(kind, pks)
+    except SearchUnavailable:
+        if not eager:
+            raise  # autoretry with backoff; the rows stay dirty meanwhile
+        # Eager (no broker, `make run`): this runs inside the request that already committed the
+        # write; failing here would turn a saved edit into an error page. The sweep retries.
+        logger.warning("search backend unavailable; %s rows stay dirty for the sweep", kind)
+        return 0
+    if (
+        not eager
+        and pks is not None
+        and MODELS[kind].objects.filter(pk__in=pks, search_index_dirty=True).exists()
+    ):
         # Some rows were locked by another transaction (SKIP LOCKED): try again in a moment
         # rather than leave them to the minute-long sweep.
         raise self.retry(countdown=0.5, max_retries=10)

@@ -96,17 +96,17 @@ def test_backend_down_keeps_the_edit_and_the_sweep_indexes_it_later(
 ):
     # given: the search backend is down
     settings.SEARCH_BACKEND = "tests.search.flaky.FlakyBackend"
-    FlakyBackend.down = True
+    FlakyBackend.down, FlakyBackend.attempts = True, 0
     api.as_user(listed.factory.owner)
     try:
         # when
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             response = api.patch(f"/api/v1/products/{listed.pk}/", {"moq": 60}, format="json")
         for callback in callbacks:
-            with pytest.raises(Exception, match="connection refused"):
-                callback()  # eager task: the retry re-raises; a worker would back off and retry
+            callback()  # eager: logs and gives up quietly (the request already succeeded)
         # then: the write is kept, the row stays dirty, search still shows the old data
         assert response.status_code == 200
+        assert FlakyBackend.attempts == 1
         assert Product.objects.get(pk=listed.pk).moq == 60
         assert Product.objects.get(pk=listed.pk).search_index_dirty is True
         assert found(api, q="收纳箱", moq_max=100) == []
