@@ -8,8 +8,8 @@ import time
 
 import pytest
 from django.db import connections
-from django.utils import translation
 from django.test import Client as DjangoClient
+from django.utils import translation
 
 from marketplace.core.models import Event
 from tests.conftest import Client
