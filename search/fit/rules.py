@@ -1,49 +1,12 @@
-"""What "fit" means, written once: both backends filter / rank with these rules and explain with them.
+"""The hard points of a fit, each as a Python check + reason, a database `Q` and an Elasticsearch clause."""
 
-Each hard rule knows how to test a document in Python (`ok`, used for the reasons and the final
-order), how to say it as a database filter (`q`, over search/models.py) and as an Elasticsearch
-query clause (`es`). Ranking is lexicographic: fewer missed hard rules first, then quality
-(super factory, record) plus a bonus for the same province, then id for a stable order.
-"""
-
-from dataclasses import dataclass
 from decimal import Decimal
-from math import log10
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from marketplace.money import format_cny
-
-REGION_BONUS = 0.1
-GOOD_CONVERSION = 0.3
-LOW_RETURNS = 0.1
-FAST_RESPONSE = 0.8
-
-
-@dataclass(frozen=True)
-class BuyerNeeds:
-    """A streamer, seen as what they need (categories already expanded, see documents.py)."""
-
-    categories: frozenset[str]
-    price_min: Decimal
-    price_max: Decimal
-    units_per_session: int
-    needs_customization: bool
-    province: str
-
-
-@dataclass(frozen=True)
-class FactoryOffer:
-    """A factory, seen as what it offers (price range and MOQ over its public products)."""
-
-    categories: frozenset[str]
-    price_min: Decimal | None
-    price_max: Decimal | None
-    moq_min: int | None
-    customizable: bool
-    province: str
 
 
 def _cny(value) -> str:
@@ -326,83 +289,3 @@ BUYER_FOR_FACTORY = (
     BuyerMoq(),
     BuyerCustomization(),
 )
-
-
-def factory_quality(doc: dict) -> float:
-    """0…1 from the factory's record; unknown values count as middling, not as perfect."""
-    conversion = doc["trial_conversion_rate"] or 0.0
-    returns = doc["return_rate"] if doc["return_rate"] is not None else 0.3
-    response = doc["response_rate"] or 0.0
-    value = (
-        0.4 * (doc["tier"] == "super") + 0.25 * conversion + 0.2 * (1 - min(returns, 1.0)) + 0.15 * response
-    )
-    return round(value, 6)
-
-
-def buyer_quality(doc: dict) -> float:
-    reach = min(1.0, log10(doc["followers"] + 1) / 7)  # 10 million followers = the top
-    on_time = doc["feedback_on_time_rate"] if doc["feedback_on_time_rate"] is not None else 0.5
-    follow = doc["sample_followthrough_rate"] if doc["sample_followthrough_rate"] is not None else 0.5
-    return round(0.4 * reach + 0.3 * on_time + 0.3 * follow, 6)
-
-
-def _factory_signals(ctx, doc: dict) -> list[str]:
-    out = []
-    if doc.get("tier") == "super":
-        out.append(_("Super factory"))
-    if (doc.get("trial_conversion_rate") or 0) >= GOOD_CONVERSION:
-        out.append(_("%(pct)s of trials became bulk orders") % {"pct": _pct(doc["trial_conversion_rate"])})
-    if doc.get("return_rate") is not None and doc["return_rate"] <= LOW_RETURNS:
-        out.append(_("Low return rate in trials: %(pct)s") % {"pct": _pct(doc["return_rate"])})
-    if (doc.get("response_rate") or 0) >= FAST_RESPONSE:
-        out.append(_("Answers %(pct)s of requests") % {"pct": _pct(doc["response_rate"])})
-    return out
-
-
-def _buyer_signals(ctx, doc: dict) -> list[str]:
-    out = []
-    if doc["followers"] >= 10_000:
-        out.append(_("%(n)s followers") % {"n": f"{doc['followers']:,}"})
-    if (doc.get("feedback_on_time_rate") or 0) >= FAST_RESPONSE:
-        out.append(_("Gives trial feedback on time: %(pct)s") % {"pct": _pct(doc["feedback_on_time_rate"])})
-    return out
-
-
-@dataclass
-class Fit:
-    doc: dict
-    misses: int
-    rank: float
-    score: float
-    reasons: list[str]
-
-    def sort_key(self):
-        return (self.misses, -self.rank, self.doc["id"])
-
-
-def region_bonus(ctx, doc: dict) -> float:
-    return REGION_BONUS if ctx.province and doc.get("province") == ctx.province else 0.0
-
-
-def evaluate(rules, ctx, doc: dict) -> Fit:
-    active = [r for r in rules if r.applies(ctx)]
-    reasons, misses = [], 0
-    for rule in active:
-        ok = rule.ok(ctx, doc)
-        misses += not ok
-        text = rule.reason(ctx, doc, ok)
-        if text:
-            reasons.append(text)
-    signals = _buyer_signals if "followers" in doc else _factory_signals
-    reasons.extend(signals(ctx, doc))
-    bonus = region_bonus(ctx, doc)
-    if bonus:
-        reasons.append(_("In %(province)s, like you") % {"province": doc["province"]})
-    rank = doc["quality"] + bonus
-    normalized = rank / (1 + REGION_BONUS)
-    score = 100 * (normalized + len(active) - misses) / (len(active) + 1)
-    return Fit(doc=doc, misses=misses, rank=rank, score=round(score, 1), reasons=reasons)
-
-
-def rank(rules, ctx, docs: list[dict]) -> list[Fit]:
-    return sorted((evaluate(rules, ctx, d) for d in docs), key=Fit.sort_key)

@@ -1,0 +1,34 @@
+"""Tables, names and helpers shared by the database backend's writer and reader."""
+
+from django.db import connection
+
+from ...models import (
+    BuyerDocument,
+    BuyerDocumentCategory,
+    FactoryDocument,
+    FactoryDocumentCategory,
+    ProductDocument,
+)
+
+DOC_MODELS = {"product": ProductDocument, "factory": FactoryDocument, "buyer": BuyerDocument}
+CATEGORY_MODELS = {"factory": FactoryDocumentCategory, "buyer": BuyerDocumentCategory}
+PK_NAME = {"product": "product", "factory": "factory", "buyer": "buyer"}
+FACET_LIMIT = 50
+VECTOR = (
+    "setweight(to_tsvector('simple', ta), 'A') || setweight(to_tsvector('simple', tb), 'B')"
+    " || setweight(to_tsvector('simple', tc), 'C')"
+)
+TEXT_COLUMNS = {"terms", "terms_a", "terms_b", "terms_c", "search_vector", "indexed_at"}
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _value_fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in TEXT_COLUMNS]
+
+
+def _as_doc(kind: str, row: dict) -> dict:
+    row["id"] = row.pop(f"{PK_NAME[kind]}_id")
+    return row

@@ -1,0 +1,140 @@
+"""Writing the database index: upserts (one statement per batch), factory stats, rebuild, status."""
+
+from django.db import connection
+from django.utils import timezone
+
+from ...models import (
+    FactoryDocument,
+    ProductDocument,
+)
+from .common import CATEGORY_MODELS, DOC_MODELS, PK_NAME, VECTOR, _postgres
+
+
+class DatabaseWriter:
+    # ---- indexing -------------------------------------------------------------------------
+    def index(self, kind: str, docs: list[dict], delete_ids: list[int]) -> None:
+        model = DOC_MODELS[kind]
+        if delete_ids:
+            model.objects.filter(pk__in=delete_ids).delete()
+        if not docs:
+            return
+        if _postgres():
+            self._upsert_postgres(model, docs)
+        else:
+            rows = [self._row(model, doc) for doc in docs]
+            update = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+            model.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=[PK_NAME[kind]], update_fields=update
+            )
+        if kind in CATEGORY_MODELS:
+            cat_model = CATEGORY_MODELS[kind]
+            cat_model.objects.filter(document_id__in=[d["id"] for d in docs]).delete()
+            cat_model.objects.bulk_create(
+                [
+                    cat_model(document_id=d["id"], slug=slug, own=slug in d["categories"])
+                    for d in docs
+                    for slug in d["category_slugs"]
+                ]
+            )
+
+    @staticmethod
+    def _row(model, doc: dict):
+        """SQLite: a model row whose `terms` column is searched with LIKE."""
+        names = {f.name for f in model._meta.concrete_fields}
+        values = {k: v for k, v in doc.items() if k in names and k != "id"}
+        terms = " ".join(t for t in (doc["terms_a"], doc["terms_b"], doc["terms_c"]) if t)
+        return model(pk=doc["id"], **{**values, "terms": f" {terms} "})
+
+    @staticmethod
+    def _upsert_postgres(model, docs) -> None:
+        if model is ProductDocument:
+            DatabaseWriter._upsert_rows(model, docs, with_vector=False)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO search_producttext (document_id, search_vector) "  # noqa: S608 - VECTOR is a constant
+                    f"SELECT id, {VECTOR} FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) "
+                    "AS u (id, ta, tb, tc) "
+                    "ON CONFLICT (document_id) DO UPDATE SET search_vector = EXCLUDED.search_vector",
+                    [
+                        [d["id"] for d in docs],
+                        *([d[k] for d in docs] for k in ("terms_a", "terms_b", "terms_c")),
+                    ],
+                )
+        else:
+            DatabaseWriter._upsert_rows(model, docs, with_vector=True)
+
+    @staticmethod
+    def _upsert_rows(model, docs, *, with_vector: bool) -> None:
+        """One INSERT … SELECT FROM unnest(arrays) per batch: a parameter per column, not per value,
+        and the weighted tsvector computed in the same statement."""
+        fields = [f for f in model._meta.concrete_fields if f.name != "search_vector"]
+        qn = connection.ops.quote_name
+        columns = [qn(f.column) for f in fields]
+        pk = qn(model._meta.pk.column)
+        now = timezone.now()
+
+        def column(f) -> list:
+            # Straight from the document dicts (no model instances: they cost more than the SQL).
+            if f.primary_key:
+                return [d["id"] for d in docs]
+            if f.name in ("terms", "terms_a", "terms_b", "terms_c"):
+                return [""] * len(docs)  # the tsvector is all PostgreSQL needs: narrower rows
+            if f.name == "indexed_at":
+                return [now] * len(docs)
+            default = f.get_default()
+            return [d.get(f.name, default) for d in docs]
+
+        arrays = [column(f) for f in fields]
+        arrays += [[d["terms_a"] for d in docs], [d["terms_b"] for d in docs], [d["terms_c"] for d in docs]]
+        types = [f.db_type(connection) for f in fields] + ["text", "text", "text"]
+        aliases = [f"c{i}" for i in range(len(fields))] + ["ta", "tb", "tc"]
+        if not with_vector:
+            arrays, types, aliases = arrays[:-3], types[:-3], aliases[:-3]
+        unnest = ", ".join(f"%s::{t}[]" for t in types)
+        vector_column = ", search_vector" if with_vector else ""
+        vector_value = f", {VECTOR}" if with_vector else ""
+        vector_update = ", search_vector = EXCLUDED.search_vector" if with_vector else ""
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != pk)
+        # Identifiers come from the model; every value is a parameter.
+        sql = (
+            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}{vector_column}) "  # noqa: S608
+            f"SELECT {', '.join(aliases[: len(fields)])}{vector_value} "
+            f"FROM unnest({unnest}) AS u ({', '.join(aliases)}) "
+            f"ON CONFLICT ({pk}) DO UPDATE SET {updates}{vector_update}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, arrays)
+
+    def update_factory_stats(self, stats: dict[int, dict]) -> None:
+        fields = ["price_min", "price_max", "moq_min", "product_count"]
+        if not stats:
+            return
+        if not _postgres():
+            rows = [FactoryDocument(pk=fid, **{f: s.get(f) for f in fields}) for fid, s in stats.items()]
+            FactoryDocument.objects.bulk_update(rows, fields)
+            return
+        values = ", ".join(["(%s::bigint, %s::numeric, %s::numeric, %s::integer, %s::integer)"] * len(stats))
+        params = [v for fid, s in stats.items() for v in (fid, *(s.get(f) for f in fields))]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE search_factorydocument AS d SET price_min = v.price_min, price_max = v.price_max, "  # noqa: S608
+                "moq_min = v.moq_min, product_count = v.product_count "
+                f"FROM (VALUES {values}) AS v (id, price_min, price_max, moq_min, product_count) "
+                "WHERE d.factory_id = v.id",
+                params,
+            )
+
+    def rebuild(self, kind: str, docs_iter, total: int) -> dict:
+        # The table is updated in place (upserts); rows no longer public are removed at the end,
+        # so search never sees an empty index during a rebuild.
+        seen: list[int] = []
+        for docs in docs_iter:
+            self.index(kind, docs, [])
+            seen.extend(d["id"] for d in docs)
+        stale = DOC_MODELS[kind].objects.exclude(pk__in=seen)
+        removed = stale.count()
+        stale.delete()
+        return {"indexed": len(seen), "removed": removed}
+
+    def status(self) -> dict:
+        return {kind: {"documents": model.objects.count()} for kind, model in DOC_MODELS.items()}
