@@ -24,6 +24,7 @@ from marketplace.accounts.models import Role, User
 from . import fit
 from .backends import get_backend
 from .indexing import index_dirty
+from .models import BuyerDocument, FactoryDocument, ProductDocument
 from .selectors import buyer_needs
 
 PROVINCES = ["广东", "浙江", "福建", "江西", "山东", "江苏", "河南", "河北"]
@@ -59,8 +60,9 @@ def grade(fits: bool, factory: Factory) -> int:
     return 2 if factory.tier == "super" or proven else 1
 
 
-def generate(scale: Scale, seed: int = 7) -> tuple[list[BuyerProfile], dict[int, dict[int, int]]]:
-    """Create the market with bulk inserts; returns the streamers and their graded right answers."""
+def generate(scale: Scale, seed: int = 7) -> tuple[list[BuyerProfile], dict[int, dict[int, int]], list[int]]:
+    """Create the market with bulk inserts; returns the streamers, their graded right answers and
+    the generated factories."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible data set, not a secret
     leaves = list(Category.objects.filter(parent__isnull=False).order_by("id")[: scale.categories])
     stamp = timezone.now().strftime("%H%M%S%f")
@@ -142,7 +144,7 @@ def generate(scale: Scale, seed: int = 7) -> tuple[list[BuyerProfile], dict[int,
             for p in products
             if p.category_id in cats
         }
-    return buyers, truth
+    return buyers, truth, [f.pk for f in factories]
 
 
 def precision_at(ids: list[int], grades: dict[int, int], k: int = 10) -> float:
@@ -156,11 +158,11 @@ def ndcg_at(ids: list[int], grades: dict[int, int], k: int = 10) -> float:
     return gain / ideal if ideal else 0.0
 
 
-def baseline(buyer: BuyerProfile, k: int = 10) -> list[int]:
+def baseline(buyer: BuyerProfile, factory_ids, k: int = 10) -> list[int]:
     """What a plain category filter gives: the newest public products in the streamer's categories."""
     cats = [c.pk for c in buyer.categories.all()]
     return list(
-        Product.objects.filter(product_public_q(), category_id__in=cats)
+        Product.objects.filter(product_public_q(), category_id__in=cats, factory_id__in=factory_ids)
         .order_by("-created_at", "-id")
         .values_list("pk", flat=True)[:k]
     )
@@ -170,9 +172,18 @@ def run(scale: Scale | None = None, seed: int = 7, k: int = 10) -> dict:
     """Generate, index, evaluate; everything is rolled back afterwards."""
     scale = scale or Scale()
     with transaction.atomic():
-        buyers, truth = generate(scale, seed)
-        for kind in ("factory", "product", "buyer"):
-            index_dirty(kind)
+        buyers, truth, factory_ids = generate(scale, seed)
+        # Judge the generated market alone: whatever else this database holds leaves the index
+        # for the duration of the run (rolled back with everything else).
+        for model in (ProductDocument, FactoryDocument, BuyerDocument):
+            model.objects.all().delete()
+        generated = [b.pk for b in buyers]
+        Product.objects.filter(factory_id__in=factory_ids).update(search_index_dirty=True)
+        index_dirty("factory", factory_ids)
+        index_dirty(
+            "product", Product.objects.filter(factory_id__in=factory_ids).values_list("pk", flat=True)
+        )
+        index_dirty("buyer", generated)
         backend = get_backend()
         sums = {"precision": 0.0, "ndcg": 0.0, "baseline_precision": 0.0, "baseline_ndcg": 0.0}
         judged = 0
@@ -182,7 +193,7 @@ def run(scale: Scale | None = None, seed: int = 7, k: int = 10) -> dict:
                 continue  # too few right answers to fill a top 10: precision would be capped
             judged += 1
             ours = [m.id for m in backend.match("product", fit.PRODUCT_FOR_BUYER, buyer_needs(buyer), k)]
-            base = baseline(buyer, k)
+            base = baseline(buyer, factory_ids, k)
             sums["precision"] += precision_at(ours, grades, k)
             sums["ndcg"] += ndcg_at(ours, grades, k)
             sums["baseline_precision"] += precision_at(base, grades, k)
