@@ -146,3 +146,15 @@ def test_streamer_without_profile_and_unverified_factory(api, buyer_user, db):
     assert response.json() == {
         "detail": "Your factory must be verified before you can see matching streamers."
     }
+
+
+def test_reasons_in_the_streamers_language(api_zh, streamer, catalog):
+    # when
+    body = api_zh.as_user(streamer.user).get("/api/v1/matches/products/", {"limit": 1}).json()
+    # then
+    assert body[0]["reasons"][:4] == [
+        "属于你带货的类目：面膜",
+        "价格 ¥38 在你的客单价区间 ¥30–60 内",
+        "起订量 200 ≤ 你的单场销量 500 件",
+        "超级工厂",
+    ]
