@@ -123,6 +123,8 @@ def buyer_create(*, user: User, data: dict[str, Any]) -> BuyerProfile:
     profile.categories.set(categories)
     _set_channels(profile, channels)
     event_record(actor=user, verb="buyer.created", target=profile)
+    # New streamers show up in factories' matches as soon as they are indexed.
+    mark_dirty(profile)
     return profile
 
 

@@ -93,6 +93,8 @@ def factory_create(*, owner: User, data: dict[str, Any]) -> Factory:
         ) from None
     factory.categories.set(categories)
     event_record(actor=owner, verb="factory.created", target=factory)
+    # Not public yet; indexing settles its flag so the index status shows nothing pending.
+    mark_dirty(factory)
     return factory
 
 

@@ -83,6 +83,7 @@ def product_create(*, factory: Factory, actor: User, data: dict[str, Any], submi
     product.full_clean()
     product.save()
     event_record(actor=actor, verb="product.created", target=product, status=product.status)
+    mark_dirty(product)
     return product
 
 

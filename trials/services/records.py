@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from buyers.models import BuyerProfile
 from factories.models import Factory
+from search.dirty import mark_dirty
 
 from ..models import SampleRequest, SampleStatus, TrialOrder, TrialStatus
 
@@ -21,15 +22,10 @@ RATE = Decimal("0.001")
 
 
 def _mark_dirty(model, pk: int, fields: dict) -> None:
-    """Save the record and have search reindex the row (search.dirty when that app provides it)."""
-    try:
-        from search.dirty import mark_dirty
-    except ImportError:  # search app not there yet: the flag alone, picked up by its sweep
-        mark_dirty = None
+    """Save the record and have search reindex the row."""
     rows = model.objects.filter(pk=pk)
-    rows.update(**fields, search_index_dirty=True)
-    if mark_dirty is not None:
-        mark_dirty(rows)
+    rows.update(**fields)
+    mark_dirty(rows)
 
 
 def _rate(part: int, whole: int) -> Decimal | None:

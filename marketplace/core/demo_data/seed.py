@@ -32,7 +32,6 @@ from factories.services import (
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import user_register
 from marketplace.core.events import event_record
-from search.tasks import sweep_dirty
 
 from .factories import FACTORIES, REJECTION_REASON
 from .generate import factory_payload, product_specs, streamer_payload
@@ -158,16 +157,11 @@ def seed_total_steps() -> int:
 
 
 def seed_demo(*, images: bool = True, step: Callable[[], None] = lambda: None) -> SeedReport:
-    connection = transaction.get_connection()
+    # One transaction: search.dirty batches every row the services mark and indexes them in one
+    # task per kind after the commit.
     with transaction.atomic():
-        hooks_before = len(connection.run_on_commit)
         seeder = _Seeder(images=images, step=step)
         staff = seeder.staff()
         seeder.factories(staff)
         seeder.streamers()
-        # Each service call queued its own after-commit work: a one-row search-indexing task
-        # (~900 of them, most of the run time) and e-mails to invented addresses. Drop what
-        # this run queued and index everything dirty in one bulk pass after the commit instead.
-        del connection.run_on_commit[hooks_before:]
-        transaction.on_commit(sweep_dirty.delay)
     return seeder.report
