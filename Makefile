@@ -32,6 +32,9 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
 	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	# The embedded default of `make run` (SQLite): search, demo data and public pages on it too.
+	DATABASE_URL=sqlite:///$(CURDIR)/.test-embedded.sqlite3 $(BIN)/python -m pytest -q -p no:randomly \
+		tests/search/test_sqlite.py tests/test_seed_demo.py tests/frontend/test_pages.py
 
 lint: install
 	$(BIN)/ruff check .
