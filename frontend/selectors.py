@@ -50,4 +50,4 @@ def card_payments_available() -> bool:
 
 
 def stripe_publishable_key() -> str:
-    return getattr(settings, "STRIPE_PUBLISHABLE_KEY", "")
+    return settings.STRIPE_PUBLISHABLE_KEY

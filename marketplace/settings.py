@@ -189,6 +189,8 @@ ELASTICSEARCH_IK = env_bool("ELASTICSEARCH_IK", False)
 PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "bank_transfer")
 STRIPE_API_KEY = os.environ.get("STRIPE_API_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Public key for Stripe.js on the trial page (the card form appears only when it is set).
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
