@@ -75,3 +75,28 @@ def allowed_actions(flow, status: str, user, routes: dict[str, tuple[str, str]] 
         elif routes and t.name in routes and routes[t.name][1] == role:
             names.append(routes[t.name][0])
     return names
+
+
+def action_buttons(flow, actions: dict[str, Action], status: str, user, routes=None) -> list[dict]:
+    """The detail page's buttons, each with an empty form when its action needs one."""
+    return [
+        {"name": n, "action": actions[n], "form": actions[n].form() if actions[n].form else None}
+        for n in allowed_actions(flow, status, user, routes)
+        if n in actions
+    ]
+
+
+def run_action(request, obj, actions: dict[str, Action], name: str) -> None:
+    """POST of one button: validate its form, call its service; refusals become messages."""
+    spec = actions.get(name)
+    if spec is None:
+        messages.error(request, _("Unknown action."))
+        return
+    data = {}
+    if spec.form is not None:
+        form = spec.form(request.POST)
+        if not form.is_valid():
+            form_refused(request, form)
+            return
+        data = form.cleaned_data
+    service_call(request, lambda: spec.call(obj, request.user, data), success=str(spec.done))

@@ -1,6 +1,5 @@
 """申请样品 pages: request from a product page; the sample's page with its flow-table buttons."""
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +13,7 @@ from trials.services import samples
 from .. import forms
 from .. import selectors as pages
 from ..history import history
-from .common import Action, allowed_actions, form_refused, service_call, signed_in
+from .common import Action, action_buttons, form_refused, run_action, service_call, signed_in
 
 ACTIONS = {
     "accept": Action(
@@ -79,11 +78,7 @@ def sample_list(request):
 @require_GET
 def sample_detail(request, pk: int):
     sample = get_object_or_404(selectors.sample_visible_to(request.user), pk=pk)
-    buttons = [
-        {"name": n, "action": ACTIONS[n], "form": ACTIONS[n].form() if ACTIONS[n].form else None}
-        for n in allowed_actions(FLOW, sample.status, request.user)
-        if n in ACTIONS
-    ]
+    buttons = action_buttons(FLOW, ACTIONS, sample.status, request.user)
     context = {
         "sample": sample,
         "buttons": buttons,
@@ -97,16 +92,5 @@ def sample_detail(request, pk: int):
 @require_POST
 def sample_action(request, pk: int, action: str):
     sample = get_object_or_404(selectors.sample_visible_to(request.user), pk=pk)
-    spec = ACTIONS.get(action)
-    if spec is None:
-        messages.error(request, _("Unknown action."))
-        return redirect("frontend:sample", pk=pk)
-    data = {}
-    if spec.form is not None:
-        form = spec.form(request.POST)
-        if not form.is_valid():
-            form_refused(request, form)
-            return redirect("frontend:sample", pk=pk)
-        data = form.cleaned_data
-    service_call(request, lambda: spec.call(sample, request.user, data), success=str(spec.done))
+    run_action(request, sample, ACTIONS, action)
     return redirect("frontend:sample", pk=pk)

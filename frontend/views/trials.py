@@ -2,7 +2,6 @@
 flow table allows this person now, and one POST endpoint per button calling the same service as
 the API."""
 
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +17,7 @@ from trials.services import payments, trials
 from .. import forms
 from .. import selectors as pages
 from ..history import history
-from .common import Action, allowed_actions, form_refused, service_call, signed_in
+from .common import Action, action_buttons, form_refused, run_action, service_call, signed_in
 
 # A trial becomes `paid` only on the provider's confirmation; the buyer's way there is paying.
 ROUTES = {"mark_paid": ("pay", Role.BUYER)}
@@ -117,12 +116,7 @@ def trial_list(request):
 @require_GET
 def trial_detail(request, pk: int):
     trial = get_object_or_404(selectors.trial_visible_to(request.user), pk=pk)
-    names = allowed_actions(FLOW, trial.status, request.user, ROUTES)
-    buttons = [
-        {"name": n, "action": ACTIONS[n], "form": ACTIONS[n].form() if ACTIONS[n].form else None}
-        for n in names
-        if n in ACTIONS
-    ]
+    buttons = action_buttons(FLOW, ACTIONS, trial.status, request.user, ROUTES)
     payment = pages.live_payment(trial) if trial.status == TrialStatus.ACCEPTED else None
     context = {
         "trial": trial,
@@ -141,16 +135,5 @@ def trial_detail(request, pk: int):
 @require_POST
 def trial_action(request, pk: int, action: str):
     trial = get_object_or_404(selectors.trial_visible_to(request.user), pk=pk)
-    spec = ACTIONS.get(action)
-    if spec is None:
-        messages.error(request, _("Unknown action."))
-        return redirect("frontend:trial", pk=pk)
-    data = {}
-    if spec.form is not None:
-        form = spec.form(request.POST)
-        if not form.is_valid():
-            form_refused(request, form)
-            return redirect("frontend:trial", pk=pk)
-        data = form.cleaned_data
-    service_call(request, lambda: spec.call(trial, request.user, data), success=str(spec.done))
+    run_action(request, trial, ACTIONS, action)
     return redirect("frontend:trial", pk=pk)
