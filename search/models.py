@@ -82,6 +82,42 @@ class ProductText(models.Model):
         return str(self.document_id)
 
 
+class ProductFilter(models.Model):
+    """The columns product search filters, counts and sorts on, in a narrow row (PostgreSQL only).
+
+    Facet counts read every matching row; in the ~240-byte document row these columns sit behind
+    a dozen variable-width ones that PostgreSQL must step over in every row (a filtered count of
+    the catalogue cost ~30 ms, here ~6 ms). Fixed-width columns first for the same reason.
+    Written with the document, in the same statement batch (search/backends/database/writer.py).
+    """
+
+    document = models.OneToOneField(
+        ProductDocument, primary_key=True, on_delete=models.CASCADE, related_name="filter_row"
+    )
+    quality = models.FloatField()
+    created_at = models.DateTimeField()
+    moq = models.IntegerField()
+    verified = models.BooleanField()
+    customizable = models.BooleanField()
+    trial_eligible = models.BooleanField()
+    factory_price = models.DecimalField(max_digits=12, decimal_places=2)
+    category_slug = models.CharField(max_length=64)
+    parent_category_slug = models.CharField(max_length=64, blank=True)
+    province = models.CharField(max_length=32, blank=True)
+    industrial_belt = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-quality", "-created_at", "document"], name="search_pf_quality"),
+            models.Index(fields=["-created_at", "-document"], name="search_pf_newest"),
+            models.Index(fields=["factory_price", "document"], name="search_pf_price"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.document_id)
+
+
 class FactoryDocument(BaseDocument, FactoryFields):
     factory = models.OneToOneField(
         "factories.Factory", primary_key=True, on_delete=models.CASCADE, related_name="search_document"

@@ -18,6 +18,11 @@ VECTOR = (
     "setweight(to_tsvector('simple', ta), 'A') || setweight(to_tsvector('simple', tb), 'B')"
     " || setweight(to_tsvector('simple', tc), 'C')"
 )
+# ProductFilter's columns (besides document_id), the same names as in ProductDocument.
+FILTER_COLUMNS = (
+    "quality, created_at, moq, verified, customizable, trial_eligible, factory_price, category_slug, "
+    "parent_category_slug, province, industrial_belt, title"
+)
 TEXT_COLUMNS = {"terms", "terms_a", "terms_b", "terms_c", "search_vector", "indexed_at"}
 
 

@@ -22,6 +22,7 @@ from ...models import (
     FactoryDocument,
     FactoryDocumentCategory,
     ProductDocument,
+    ProductFilter,
 )
 from ...text import is_latin, query_terms, query_words, tsquery
 from ..base import Match, SearchPage, SearchParams
@@ -44,11 +45,12 @@ class DatabaseReader:
                 qs = qs.filter(terms__contains=f" {term} ")
             return qs, self._title_tier(q) if with_rank else None
         query = SearchQuery(tsquery(q), search_type="raw", config="simple")
-        if qs.model is ProductDocument:
+        if qs.model in (ProductDocument, ProductFilter):
             # ARRAY(subquery) runs once, first: the planner otherwise scans and sorts every row
             # that passes the cheap filters and checks the text match last.
-            hit = RawSQL(
-                "search_productdocument.product_id = ANY(ARRAY(SELECT document_id FROM search_producttext "
+            meta = qs.model._meta
+            hit = RawSQL(  # noqa: S611 - table and column names come from the model
+                f"{meta.db_table}.{meta.pk.column} = ANY(ARRAY(SELECT document_id FROM search_producttext "  # noqa: S608
                 "WHERE search_vector @@ to_tsquery('simple', %s)))",
                 [tsquery(q)],
                 output_field=BooleanField(),
@@ -67,6 +69,9 @@ class DatabaseReader:
         """No exact hit for a latin word: try trigram similarity on the title (bluetoth → bluetooth)."""
         if not (_postgres() and is_latin(q)):
             return qs.none(), None
+        if qs.model is ProductFilter:  # the trigram index is on the document's title
+            similar = ProductDocument.objects.filter(title__trigram_word_similar=q).values("pk")
+            return qs.filter(pk__in=similar), TrigramWordSimilarity(q, "title")
         return qs.filter(title__trigram_word_similar=q), TrigramWordSimilarity(q, "title")
 
     def _grouped(self, matched, facet_filters: dict[str, Q], columns: dict[str, str]):
@@ -175,7 +180,9 @@ class DatabaseReader:
             return ["-relevance", "-quality", "pk"] if has_rank else ["-quality", "-created_at", "pk"]
 
         columns = {"category": "category_slug", "province": "province", "industrial_belt": "industrial_belt"}
-        return self._run(ProductDocument, params, plain, facet_filters, order_for, columns)
+        # PostgreSQL: the narrow copy of the filter / facet / sort columns (ProductFilter).
+        model = ProductFilter if _postgres() else ProductDocument
+        return self._run(model, params, plain, facet_filters, order_for, columns)
 
     def search_factories(self, params: SearchParams) -> SearchPage:
         plain = Q()

@@ -7,7 +7,9 @@ from ...models import (
     FactoryDocument,
     ProductDocument,
 )
-from .common import CATEGORY_MODELS, DOC_MODELS, PK_NAME, VECTOR, _postgres
+from .common import CATEGORY_MODELS, DOC_MODELS, FILTER_COLUMNS, PK_NAME, VECTOR, _postgres
+
+FILTER_UPDATES = ", ".join(f"{c} = EXCLUDED.{c}" for c in FILTER_COLUMNS.split(", "))
 
 
 class DatabaseWriter:
@@ -59,6 +61,13 @@ class DatabaseWriter:
                         [d["id"] for d in docs],
                         *([d[k] for d in docs] for k in ("terms_a", "terms_b", "terms_c")),
                     ],
+                )
+                # The narrow filter / facet / sort row, copied from the row just written.
+                cursor.execute(
+                    f"INSERT INTO search_productfilter (document_id, {FILTER_COLUMNS}) "  # noqa: S608 - constants
+                    f"SELECT product_id, {FILTER_COLUMNS} FROM search_productdocument WHERE product_id = ANY(%s) "
+                    f"ON CONFLICT (document_id) DO UPDATE SET {FILTER_UPDATES}",
+                    [[d["id"] for d in docs]],
                 )
         else:
             DatabaseWriter._upsert_rows(model, docs, with_vector=True)
