@@ -1,39 +1,17 @@
 """Races on real PostgreSQL with real threads: unique indexes and row locks decide, never a 500."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from buyers.models import BuyerProfile, Channel
 from factories.models import Factory, Product, ProductReport
 from marketplace.core.models import Event
 from tests import makers
+from tests.concurrency import race
 from tests.conftest import Client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CODE = "91350100M000100Y43"
-
-
-def _race(*calls):
-    """Run the calls at the same moment, each on its own thread and DB connection."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def _call(user, method, url, data=None):
@@ -58,7 +36,7 @@ def test_same_credit_code_registered_by_many_at_once_gives_one_factory():
     # given
     users = makers.FactoryUserMaker.create_batch(8)
     # when
-    results = _race(*[_call(u, "post", "/api/v1/factories/", _factory_body()) for u in users])
+    results = race(*[_call(u, "post", "/api/v1/factories/", _factory_body()) for u in users])
     # then
     assert sorted(code for code, _ in results) == [201] + [400] * 7
     assert {str(body) for code, body in results if code == 400} == {
@@ -70,7 +48,7 @@ def test_same_credit_code_registered_by_many_at_once_gives_one_factory():
 
 def test_double_submit_of_the_same_user_gives_one_factory():
     user = makers.FactoryUserMaker()
-    results = _race(
+    results = race(
         _call(user, "post", "/api/v1/factories/", _factory_body()),
         _call(user, "post", "/api/v1/factories/", _factory_body(credit_code=makers.valid_credit_code())),
     )
@@ -90,7 +68,7 @@ def test_same_channel_claimed_by_two_streamers_at_once():
         "price_max": "50.00",
         "channels": [{"platform": "douyin", "handle": "hot_handle", "followers": 10}],
     }
-    results = _race(*[_call(u, "post", "/api/v1/buyers/", body) for u in users])
+    results = race(*[_call(u, "post", "/api/v1/buyers/", body) for u in users])
     assert sorted(code for code, _ in results) == [201] + [400] * 5
     assert {str(b) for code, b in results if code == 400} == {
         str({"channels": ["Douyin (抖音) account @hot_handle is already registered by another streamer."]})
@@ -102,7 +80,7 @@ def test_repeated_report_clicks_make_one_report():
     product = makers.ProductMaker()
     reporter = makers.UserMaker()
     url = f"/api/v1/products/{product.id}/report/"
-    results = _race(*[_call(reporter, "post", url, {"reason": "counterfeit"})] * 6)
+    results = race(*[_call(reporter, "post", url, {"reason": "counterfeit"})] * 6)
     assert sorted(code for code, _ in results) == [201] + [400] * 5
     assert ProductReport.objects.count() == 1
 
@@ -112,7 +90,7 @@ def test_approve_and_delist_at_once_are_serialized():
     product = makers.ProductMaker(status="pending_review")
     url = f"/api/v1/products/{product.id}/"
     # when
-    results = _race(
+    results = race(
         _call(makers.StaffUserMaker(), "post", url + "approve/"),
         _call(product.factory.owner, "delete", url),
     )

@@ -3,41 +3,20 @@
 import hashlib
 import hmac
 import json
-import threading
 import time
 
 import pytest
-from django.db import connections
 from django.test import Client as DjangoClient
 from django.utils import translation
 
 from marketplace.core.models import Event
+from tests.concurrency import race
 from tests.conftest import Client
 from tests.trials.conftest import WEBHOOK_SECRET, trial_at
 from trials.models import Payment, TrialOrder
 from trials.services.payments import payment_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(*calls):
-    """Run the calls at the same moment, each on its own thread and DB connection."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def _post(user, url, data=None):
@@ -50,7 +29,7 @@ def _post(user, url, data=None):
 
 def test_twenty_identical_trial_requests_make_one_trial(product, buyer):
     # when
-    results = _race(*[_post(buyer.user, "/api/v1/trials/", {"product": product.pk, "quantity": 5})] * 20)
+    results = race(*[_post(buyer.user, "/api/v1/trials/", {"product": product.pk, "quantity": 5})] * 20)
     # then
     codes = sorted(code for code, _ in results)
     assert codes == [201] + [400] * 19
@@ -68,7 +47,7 @@ def test_accept_and_cancel_at_once_are_serialized(product, buyer):
     outcomes = set()
     for _ in range(6):
         trial = trial_at("requested", product=product, buyer=buyer)
-        accept, cancel = _race(
+        accept, cancel = race(
             _post(product.factory.owner, f"/api/v1/trials/{trial.pk}/accept/"),
             _post(buyer.user, f"/api/v1/trials/{trial.pk}/cancel/"),
         )
@@ -95,7 +74,7 @@ def test_accept_and_decline_at_once_one_wins(product, buyer):
     trial = trial_at("requested", product=product, buyer=buyer)
     owner = product.factory.owner
     # when
-    accept, decline = _race(
+    accept, decline = race(
         _post(owner, f"/api/v1/trials/{trial.pk}/accept/"),
         _post(owner, f"/api/v1/trials/{trial.pk}/decline/"),
     )
@@ -114,7 +93,7 @@ def test_cancel_and_payment_confirmation_at_once_one_wins(product, buyer, staff)
     trial = trial_at("accepted", product=product, buyer=buyer)
     payment = payment_start(trial=trial, actor=buyer.user, provider="bank_transfer")
     # when: the buyer cancels while staff mark the transfer received
-    cancel, confirm = _race(
+    cancel, confirm = race(
         _post(buyer.user, f"/api/v1/trials/{trial.pk}/cancel/"),
         _post(staff, f"/api/v1/payments/{payment.pk}/confirm/"),
     )
@@ -132,9 +111,7 @@ def test_cancel_and_payment_confirmation_at_once_one_wins(product, buyer, staff)
 
 def test_parallel_pay_makes_one_attempt(product, buyer):
     trial = trial_at("accepted", product=product, buyer=buyer)
-    results = _race(
-        *[_post(buyer.user, f"/api/v1/trials/{trial.pk}/pay/", {"provider": "bank_transfer"})] * 5
-    )
+    results = race(*[_post(buyer.user, f"/api/v1/trials/{trial.pk}/pay/", {"provider": "bank_transfer"})] * 5)
     assert [code for code, _ in results] == [200] * 5
     assert len({body["payment"]["id"] for _, body in results}) == 1
     assert Payment.objects.count() == 1
@@ -170,7 +147,7 @@ def test_same_webhook_five_times_at_once_applies_once(settings, product, buyer):
         return response.status_code, response.json()["outcome"]
 
     # when
-    results = _race(*[deliver] * 5)
+    results = race(*[deliver] * 5)
     # then
     assert sorted(results) == [(200, "duplicate")] * 4 + [(200, "paid")]
     assert Event.objects.filter(verb="trial.mark_paid", target_id=trial.pk).count() == 1
