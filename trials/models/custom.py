@@ -88,6 +88,10 @@ class CustomRequestOffer(models.Model):
         Factory, on_delete=models.CASCADE, related_name="custom_request_offers", verbose_name=_("factory")
     )
     rank = models.PositiveSmallIntegerField(default=0, verbose_name=_("rank"))
+    # Why this factory was offered: the search fit at that moment (search/matching_custom.py), kept
+    # because the factory's record and catalogue move on while the offer stays.
+    score = models.FloatField(null=True, blank=True, verbose_name=_("fit score"))
+    reasons = models.JSONField(default=list, blank=True, verbose_name=_("reasons"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:

@@ -1,15 +1,19 @@
 """定制: custom product requests, quotes, and the message thread."""
 
+from decimal import Decimal
+
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from buyers.models import BuyerProfile
 from factories.models import Category, CustomizationLevel, Factory, VerificationStatus
 from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
-from marketplace.notifications.services import notification_create
+from marketplace.notifications.services import notification_create, notification_language
+from search.fit import Fit
+from search.matching_custom import factories_for_custom_request
 
 from ..flows import transition_apply
 from ..flows.custom import TABLE, describe
@@ -27,29 +31,22 @@ from .common import buyer_profile_of, locked
 MAX_OFFERS = 20
 
 
-def fitting_factories(*, category: Category | None, buyer_categories: list[int]) -> list[Factory]:
-    """Verified factories that customize, in the request's category (or its parent / children),
-    else in the buyer's categories. Super factories and better responders first.
+def fitting_factories(
+    *, buyer: BuyerProfile, category: Category | None, target_unit_price, quantity: int
+) -> list[tuple[Factory, Fit]]:
+    """The best-fitting verified, customizing factories for an open request, ranked by the search
+    matching (search/matching_custom.py; the fit rules live in search/fit/), with their reasons.
 
-    Stand-in until search/ provides matching; kept deliberately simple and explainable."""
-    qs = Factory.objects.filter(verification_status=VerificationStatus.VERIFIED).exclude(
-        customization=CustomizationLevel.NONE
-    )
-    if category is not None:
-        related = Q(categories=category) | Q(categories__parent=category)
-        if category.parent_id:
-            related |= Q(categories=category.parent_id)
-        qs = qs.filter(related)
-    elif buyer_categories:
-        qs = qs.filter(Q(categories__in=buyer_categories) | Q(categories__parent__in=buyer_categories))
-    qs = qs.distinct().order_by(
-        # "super" sorts after "standard", so descending puts super factories first.
-        "-tier",
-        F("response_rate").desc(nulls_last=True),
-        F("trial_conversion_rate").desc(nulls_last=True),
-        "id",
-    )
-    return list(qs[:MAX_OFFERS])
+    Reasons are worded for the streamer and stored, so they are rendered in the streamer's language."""
+    with translation.override(notification_language(buyer.user)):
+        return factories_for_custom_request(
+            buyer=buyer,
+            category_slug=category.slug if category else "",
+            # Callers may hand the service the raw form value ("9.50"); the model would coerce it on save.
+            target_unit_price=None if target_unit_price is None else Decimal(str(target_unit_price)),
+            quantity=quantity,
+            limit=MAX_OFFERS,
+        )
 
 
 def custom_request_create(*, actor: User, data: dict) -> CustomRequest:
@@ -83,17 +80,22 @@ def custom_request_create(*, actor: User, data: dict) -> CustomRequest:
             quantity=data["quantity"],
             deadline=deadline,
         )
-        targets = (
-            [factory]
-            if factory
-            else fitting_factories(
-                category=category, buyer_categories=list(buyer.categories.values_list("pk", flat=True))
+        if factory is not None:
+            targets = [factory]
+        else:
+            fits = fitting_factories(
+                buyer=buyer,
+                category=category,
+                target_unit_price=request.target_unit_price,
+                quantity=request.quantity,
             )
-        )
-        if factory is None:
             CustomRequestOffer.objects.bulk_create(
-                [CustomRequestOffer(request=request, factory=f, rank=i) for i, f in enumerate(targets)]
+                [
+                    CustomRequestOffer(request=request, factory=f, rank=i, score=m.score, reasons=m.reasons)
+                    for i, (f, m) in enumerate(fits)
+                ]
             )
+            targets = [f for f, _m in fits]
         event_record(actor=actor, verb="custom.requested", target=request, offered=[f.pk for f in targets])
         for f in targets:
             notification_create(
