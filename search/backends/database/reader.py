@@ -26,6 +26,7 @@ from ...models import (
 )
 from ...text import is_latin, query_terms, query_words, tsquery
 from ..base import Match, SearchPage, SearchParams
+from . import once
 from .common import CATEGORY_MODELS, DOC_MODELS, FACET_LIMIT, _as_doc, _postgres, _value_fields
 
 
@@ -74,7 +75,8 @@ class DatabaseReader:
             return qs.filter(pk__in=similar), TrigramWordSimilarity(q, "title")
         return qs.filter(title__trigram_word_similar=q), TrigramWordSimilarity(q, "title")
 
-    def _grouped(self, matched, facet_filters: dict[str, Q], columns: dict[str, str]):
+    @staticmethod
+    def _facet_rows(qs, facet_filters: dict[str, Q], columns: dict[str, str]):
         """Count and the column facets in ONE scan: group by every facet column at once, each
         facet counting only the rows that pass the *other* facet filters (FILTER clauses)."""
 
@@ -90,7 +92,10 @@ class DatabaseReader:
         for name in columns:
             others = both(n for n in facet_filters if n != name)
             annotations[f"n_{name}"] = Count("pk", filter=others) if others else Count("pk")
-        rows = list(matched.values(*columns.values()).annotate(**annotations).order_by())
+        return qs.values(*columns.values()).annotate(**annotations).order_by()
+
+    @staticmethod
+    def _summed(rows, columns: dict[str, str]):
         count = sum(r["n_all"] for r in rows)
         facets = {}
         for name, column in columns.items():
@@ -101,6 +106,33 @@ class DatabaseReader:
             ordered = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMIT]
             facets[name] = [{"key": key, "count": n} for key, n in ordered]
         return count, facets
+
+    def _counted_page(self, matched, rank, facet_filters, columns, order, params):
+        """(count, column facets, page ids) for the rows of `matched`."""
+        if matched.query.is_empty():
+            return (*self._summed([], columns), [])
+
+        def page(qs):
+            everything = Q()
+            for cond in facet_filters.values():
+                everything &= cond
+            qs = qs.filter(everything)
+            if rank is not None:
+                qs = qs.annotate(relevance=rank * (Value(1.0) + F("quality")))
+            return qs.order_by(*order).values_list("pk", flat=True)[
+                params.offset : params.offset + params.limit
+            ]
+
+        # Only with a query: without one the page is read off a sort index in well under a
+        # millisecond, while materializing every row that passes the filters costs more.
+        if matched.model is ProductFilter and params.q:
+            bare = ProductFilter.objects.all()
+            rows, ids = once.counts_and_page(
+                matched, self._facet_rows(bare, facet_filters, columns), page(bare)
+            )
+            return (*self._summed(rows, columns), ids)
+        rows = list(self._facet_rows(matched, facet_filters, columns))
+        return (*self._summed(rows, columns), list(page(matched)))
 
     def _run(
         self,
@@ -113,25 +145,19 @@ class DatabaseReader:
         extra=None,
     ):
         base = model.objects.filter(plain)
-        matched, rank = self._text(base, params.q, with_rank=params.sort == "relevance")
-        count, facets = self._grouped(matched, facet_filters, columns)
+        relevance = params.sort == "relevance"
+        matched, rank = self._text(base, params.q, with_rank=relevance)
+        count, facets, ids = self._counted_page(
+            matched, rank, facet_filters, columns, order_for(params.sort, rank is not None), params
+        )
         if count == 0 and params.q:
             typo, typo_rank = self._typo(base, params.q)
-            typo_count, typo_facets = self._grouped(typo, facet_filters, columns)
+            typo_rank = typo_rank if relevance else None
+            typo_count, typo_facets, typo_ids = self._counted_page(
+                typo, typo_rank, facet_filters, columns, order_for(params.sort, typo_rank is not None), params
+            )
             if typo_count:
-                matched, count, facets = typo, typo_count, typo_facets
-                rank = typo_rank if params.sort == "relevance" else None
-        everything = Q()
-        for cond in facet_filters.values():
-            everything &= cond
-        page = matched.filter(everything)
-        if rank is not None:
-            page = page.annotate(relevance=rank * (Value(1.0) + F("quality")))
-        ids = list(
-            page.order_by(*order_for(params.sort, rank is not None)).values_list("pk", flat=True)[
-                params.offset : params.offset + params.limit
-            ]
-        )
+                matched, count, facets, ids = typo, typo_count, typo_facets, typo_ids
         for name, fn in (extra or {}).items():
             others = Q()
             for other, cond in facet_filters.items():
