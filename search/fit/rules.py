@@ -16,7 +16,10 @@ def _cny(value) -> str:
 
 
 def _band(low, high) -> str:
-    return f"{_cny(low)}–{_cny(high).removeprefix('¥')}"  # "¥30–60", as people write it
+    """ "¥30–60", as people write it; a single price when both ends are equal ("¥30")."""
+    if _dec(low) == _dec(high):
+        return _cny(low)
+    return f"{_cny(low)}–{_cny(high).removeprefix('¥')}"
 
 
 def _pct(value: float) -> str:

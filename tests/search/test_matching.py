@@ -158,3 +158,9 @@ def test_reasons_in_the_streamers_language(api_zh, streamer, catalog):
         "起订量 200 ≤ 你的单场销量 500 件",
         "超级工厂",
     ]
+
+
+def test_a_band_whose_ends_are_equal_reads_as_one_price():
+    from search.fit.rules import _band
+
+    assert (_band("30", "30.00"), _band("30", "60"), _band("12.5", "20")) == ("¥30", "¥30–60", "¥12.50–20")

@@ -171,7 +171,7 @@ def test_without_a_target_price_the_streamers_own_band_is_used(buyer, market):
         "D other province",
         "F misses MOQ",  # misses price and MOQ now
     ]
-    assert _offered(request)[0].reasons[1] == "Prices ¥30–30 overlap your price band ¥20–80"
+    assert _offered(request)[0].reasons[1] == "Prices ¥30 overlap your price band ¥20–80"
 
 
 def test_offers_stop_at_the_top_twenty(buyer):
