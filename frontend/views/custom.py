@@ -79,9 +79,8 @@ def custom_request_detail(request, pk: int):
             else None
         ),
         "thread": selectors.messages_for(request=req, user=user),
-        "offered": [o.factory for o in req.offers.select_related("factory")]
-        if is_buyer and req.is_open_request
-        else [],
+        # Open requests: which factories it went to and why (the streamer only).
+        "offers": list(req.offers.all()) if is_buyer and req.is_open_request else [],
         "message_form": forms.MessageForm(),
         "events": history(req, FLOW.labels),
     }

@@ -202,3 +202,38 @@ def test_open_request_with_no_fitting_factory_is_still_created(buyer, market):
     assert CustomRequest.objects.filter(pk=request.pk).exists()
     assert _offered(request) == []
     assert Notification.objects.filter(kind="custom.offered").count() == 0
+
+
+def test_the_streamer_sees_whom_the_request_went_to_and_why_factories_do_not(buyer, market, api):
+    # given
+    request = _create(buyer)
+    offers = _offered(request)
+    # when
+    mine = api.as_user(buyer.user).get(f"/api/v1/custom-requests/{request.pk}/").json()
+    theirs = api.as_user(market["A super"].owner).get(f"/api/v1/custom-requests/{request.pk}/").json()
+    # then
+    assert mine["offers"] == [
+        {
+            "factory": o.factory_id,
+            "factory_name": o.factory.name,
+            "rank": o.rank,
+            "score": o.score,
+            "reasons": o.reasons,
+        }
+        for o in offers
+    ]
+    assert [o["factory"] for o in mine["offers"][:2]] == [market["A super"].pk, market["B good record"].pk]
+    assert theirs["offers"] == []
+
+
+def test_the_request_page_lists_the_offered_factories_with_their_reasons(buyer, market, client):
+    # given
+    request = _create(buyer)
+    best = _offered(request)[0]
+    client.force_login(buyer.user)
+    # when
+    page = client.get(f"/me/custom/{request.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # then
+    assert 'id="offers"' in page
+    assert all(reason in page for reason in best.reasons)
+    assert market["x pending"].name not in page

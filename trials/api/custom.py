@@ -20,8 +20,13 @@ from .serializers import (
 )
 
 
+def _with_offers(user):
+    # The output shows the streamer whom an open request was offered to (one query per page).
+    return selectors.custom_request_visible_to(user).prefetch_related("offers__factory")
+
+
 def _visible_request(request, pk):
-    return get_object_or_404(selectors.custom_request_visible_to(request.user), pk=pk)
+    return get_object_or_404(_with_offers(request.user), pk=pk)
 
 
 class CustomRequestListCreateApi(generics.GenericAPIView):
@@ -47,7 +52,7 @@ class CustomRequestListCreateApi(generics.GenericAPIView):
 
     @extend_schema(responses=CustomRequestOutputSerializer(many=True), tags=["custom-requests"])
     def get(self, request):
-        page = self.paginate_queryset(selectors.custom_request_visible_to(request.user))
+        page = self.paginate_queryset(_with_offers(request.user))
         return self.get_paginated_response(
             CustomRequestOutputSerializer(page, many=True, context={"request": request}).data
         )

@@ -1,10 +1,20 @@
 from django.core.exceptions import ObjectDoesNotExist
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..flows import custom as custom_flow
 from ..flows import sample as sample_flow
 from ..flows import trial as trial_flow
-from ..models import BulkOrder, CustomRequest, CustomRequestMessage, Payment, Quote, SampleRequest, TrialOrder
+from ..models import (
+    BulkOrder,
+    CustomRequest,
+    CustomRequestMessage,
+    CustomRequestOffer,
+    Payment,
+    Quote,
+    SampleRequest,
+    TrialOrder,
+)
 from ..payments import get_provider
 from .base import allowed_actions
 
@@ -139,9 +149,28 @@ class SampleOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
         ]
 
 
+class CustomOfferSerializer(serializers.ModelSerializer):
+    factory_name = serializers.CharField(source="factory.name", read_only=True)
+
+    class Meta:
+        model = CustomRequestOffer
+        fields = ["factory", "factory_name", "rank", "score", "reasons"]
+
+
 class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
     flow = custom_flow.FLOW
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    offers = serializers.SerializerMethodField(
+        help_text="Open requests: the factories it was offered to and why (shown to the streamer only)."
+    )
+
+    @extend_schema_field(CustomOfferSerializer(many=True))
+    def get_offers(self, obj) -> list[dict]:
+        # Factories must not see which competitors were offered the same request.
+        request = self.context.get("request")
+        if request is None or obj.buyer.user_id != request.user.pk:
+            return []
+        return CustomOfferSerializer(obj.offers.all(), many=True).data
 
     class Meta:
         model = CustomRequest
@@ -160,6 +189,7 @@ class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
             "quotes_count",
             "created_at",
             "closed_at",
+            "offers",
             "actions",
         ]
 
