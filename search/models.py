@@ -107,12 +107,8 @@ class ProductFilter(models.Model):
     industrial_belt = models.CharField(max_length=64, blank=True)
     title = models.CharField(max_length=200)
 
-    class Meta:
-        indexes = [
-            models.Index(fields=["-quality", "-created_at", "document"], name="search_pf_quality"),
-            models.Index(fields=["-created_at", "-document"], name="search_pf_newest"),
-            models.Index(fields=["factory_price", "document"], name="search_pf_price"),
-        ]
+    # No sort indexes: a page without a query is read off the document table's; every index here
+    # would cost each indexing batch another write.
 
     def __str__(self) -> str:
         return str(self.document_id)

@@ -153,6 +153,7 @@ def test_bench(settings):
         for table in (
             "search_productdocument",
             "search_producttext",
+            "search_productfilter",
             "search_factorydocument",
             "factories_product",
         ):

@@ -107,8 +107,9 @@ class DatabaseReader:
             facets[name] = [{"key": key, "count": n} for key, n in ordered]
         return count, facets
 
-    def _counted_page(self, matched, rank, facet_filters, columns, order, params):
-        """(count, column facets, page ids) for the rows of `matched`."""
+    def _counted_page(self, matched, rank, facet_filters, columns, order, params, page_source=None):
+        """(count, column facets, page ids) for the rows of `matched`; without a text match the page
+        may come from `page_source`, the same rows in the table holding the sort indexes."""
         if matched.query.is_empty():
             return (*self._summed([], columns), [])
 
@@ -123,16 +124,16 @@ class DatabaseReader:
                 params.offset : params.offset + params.limit
             ]
 
-        # Only with a query: without one the page is read off a sort index in well under a
-        # millisecond, while materializing every row that passes the filters costs more.
-        if matched.model is ProductFilter and params.q:
+        # Only with a query: without one the page is read off a sort index (in the document table)
+        # in well under a millisecond, while materializing every row that passes the filters costs more.
+        if matched.model is ProductFilter and query_terms(params.q):
             bare = ProductFilter.objects.all()
             rows, ids = once.counts_and_page(
                 matched, self._facet_rows(bare, facet_filters, columns), page(bare)
             )
             return (*self._summed(rows, columns), ids)
         rows = list(self._facet_rows(matched, facet_filters, columns))
-        return (*self._summed(rows, columns), list(page(matched)))
+        return (*self._summed(rows, columns), list(page(matched if page_source is None else page_source)))
 
     def _run(
         self,
@@ -147,8 +148,11 @@ class DatabaseReader:
         base = model.objects.filter(plain)
         relevance = params.sort == "relevance"
         matched, rank = self._text(base, params.q, with_rank=relevance)
+        # ProductFilter (narrow, for counting) has no sort indexes: writes stay cheap.
+        page_source = ProductDocument.objects.filter(plain) if model is ProductFilter else None
+        order = order_for(params.sort, rank is not None)
         count, facets, ids = self._counted_page(
-            matched, rank, facet_filters, columns, order_for(params.sort, rank is not None), params
+            matched, rank, facet_filters, columns, order, params, page_source
         )
         if count == 0 and params.q:
             typo, typo_rank = self._typo(base, params.q)
