@@ -129,9 +129,11 @@ class DatabaseReader:
         if matched.model is ProductFilter and query_terms(params.q):
             bare = ProductFilter.objects.all()
             rows, ids = once.counts_and_page(
-                matched, self._facet_rows(bare, facet_filters, columns), page(bare)
+                matched, self._facet_rows(bare, facet_filters, columns), page(bare), len(columns)
             )
-            return (*self._summed(rows, columns), ids)
+            (total,) = (r for r in rows if all(r[c] is None for c in columns.values()))
+            facets = self._summed([r for r in rows if r is not total], columns)[1]
+            return total["n_all"], facets, ids
         rows = list(self._facet_rows(matched, facet_filters, columns))
         return (*self._summed(rows, columns), list(page(matched if page_source is None else page_source)))
 
