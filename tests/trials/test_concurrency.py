@@ -103,7 +103,7 @@ def test_cancel_and_payment_confirmation_at_once_one_wins(product, buyer, staff)
     payment.refresh_from_db()
     if cancel[0] == 200:
         assert (trial.status, payment.status) == ("cancelled", "canceled")
-        assert confirm[1] == {"detail": "Cannot succeed: it is canceled."}
+        assert confirm[1] == {"detail": "Cannot confirm: it is canceled."}
     else:
         assert (trial.status, payment.status) == ("paid", "succeeded")
         assert cancel[1] == {"detail": "Cannot cancel: it is paid."}

@@ -25,11 +25,11 @@ def test_transition_allows_exactly_its_actors_and_states(table, name):
             if role not in t.actors:
                 with pytest.raises(NotAllowed) as refused:
                     flow.check(name=name, status=status, actor_role=role)
-                assert refused.value.message == f"You are not allowed to {name} this."
+                assert refused.value.message == f"You are not allowed to {t.verb} this."
             elif status not in t.sources:
                 with pytest.raises(TransitionNotAllowed) as conflict:
                     flow.check(name=name, status=status, actor_role=role)
-                assert conflict.value.message == f"Cannot {name}: it is {flow.labels[status]}."
+                assert conflict.value.message == f"Cannot {t.verb}: it is {flow.labels[status]}."
             else:
                 assert flow.check(name=name, status=status, actor_role=role).target == t.target
 

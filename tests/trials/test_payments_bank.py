@@ -78,7 +78,7 @@ def test_staff_confirm_received_marks_the_trial_paid(api, product, buyer, staff)
     # confirming again changes nothing
     before = snapshot(trial)
     response = api.post(f"/api/v1/payments/{payment_id}/confirm/")
-    assert (response.status_code, response.json()) == (409, {"detail": "Cannot succeed: it is succeeded."})
+    assert (response.status_code, response.json()) == (409, {"detail": "Cannot confirm: it is succeeded."})
     assert snapshot(trial) == before
 
 

@@ -7,6 +7,7 @@ from marketplace.core.models import Event
 from marketplace.notifications.models import Notification
 from tests import makers
 from tests.trials.conftest import snapshot, trial_at
+from trials.flows.trial import FLOW
 
 FEEDBACK = {"units_sold": 8, "units_returned": 1, "rating": 4, "comment": "卖得不错"}
 SHIP = {"carrier": "顺丰", "tracking_number": "SF1234567"}
@@ -63,7 +64,7 @@ def test_wrong_role_is_forbidden_and_changes_nothing(
     response = api.as_user(_other(actor, trial)).post(f"/api/v1/trials/{trial.pk}/{action}/", body)
     # then
     assert response.status_code == 403
-    assert response.json() == {"detail": f"You are not allowed to {action} this."}
+    assert response.json() == {"detail": f"You are not allowed to {FLOW.transitions[action].verb} this."}
     assert snapshot(trial) == before
 
 
@@ -91,7 +92,7 @@ def test_wrong_state_is_a_conflict(api, product, buyer, action, source, actor, t
     response = api.as_user(_user(actor, trial)).post(f"/api/v1/trials/{trial.pk}/{action}/", body)
     # then
     assert response.status_code == 409
-    assert response.json() == {"detail": f"Cannot {action}: it is {label}."}
+    assert response.json() == {"detail": f"Cannot {FLOW.transitions[action].verb}: it is {label}."}
     assert snapshot(trial) == before
 
 

@@ -3,6 +3,8 @@ while `open`, closes at its deadline (timed) or at MAX_QUOTES quotes."""
 
 from datetime import timedelta
 
+from django.utils.translation import gettext_lazy
+
 from marketplace.accounts.models import Role
 from marketplace.core.transitions import Flow, transition
 
@@ -14,9 +16,9 @@ C = CustomStatus
 FLOW = Flow(
     "custom_request",
     [
-        transition("close", [C.OPEN], C.CLOSED, [SYSTEM]),
-        transition("accept", [C.OPEN, C.CLOSED], C.ACCEPTED, [Role.BUYER]),
-        transition("cancel", [C.OPEN, C.CLOSED], C.CANCELLED, [Role.BUYER]),
+        transition("close", [C.OPEN], C.CLOSED, [SYSTEM], label=gettext_lazy("close")),
+        transition("accept", [C.OPEN, C.CLOSED], C.ACCEPTED, [Role.BUYER], label=gettext_lazy("accept")),
+        transition("cancel", [C.OPEN, C.CLOSED], C.CANCELLED, [Role.BUYER], label=gettext_lazy("cancel")),
     ],
     labels=dict(C.choices),
 )

@@ -2,6 +2,7 @@
 `succeed` for bank transfers (staff, who see the money arrive); Stripe's webhooks fire the rest."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.accounts.models import Role
 from marketplace.core.errors import ValidationError
@@ -16,10 +17,24 @@ P = PaymentStatus
 FLOW = Flow(
     "payment",
     [
-        transition("process", [P.PENDING, P.FAILED], P.PROCESSING, [SYSTEM]),
-        transition("fail", [P.PENDING, P.PROCESSING], P.FAILED, [SYSTEM]),
-        transition("succeed", [P.PENDING, P.PROCESSING, P.FAILED], P.SUCCEEDED, [SYSTEM, Role.STAFF]),
-        transition("cancel", [P.PENDING, P.PROCESSING, P.FAILED], P.CANCELED, [Role.BUYER, SYSTEM]),
+        transition("process", [P.PENDING, P.FAILED], P.PROCESSING, [SYSTEM], label=gettext_lazy("process")),
+        transition(
+            "fail", [P.PENDING, P.PROCESSING], P.FAILED, [SYSTEM], label=gettext_lazy("mark as failed")
+        ),
+        transition(
+            "succeed",
+            [P.PENDING, P.PROCESSING, P.FAILED],
+            P.SUCCEEDED,
+            [SYSTEM, Role.STAFF],
+            label=gettext_lazy("confirm"),
+        ),
+        transition(
+            "cancel",
+            [P.PENDING, P.PROCESSING, P.FAILED],
+            P.CANCELED,
+            [Role.BUYER, SYSTEM],
+            label=gettext_lazy("cancel"),
+        ),
     ],
     labels=dict(P.choices),
 )

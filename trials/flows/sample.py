@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from django.utils.translation import gettext_lazy
+
 from marketplace.accounts.models import Role
 from marketplace.core.transitions import Flow, transition
 
@@ -17,12 +19,12 @@ EXPIRE_AFTER = timedelta(days=7)
 FLOW = Flow(
     "sample",
     [
-        transition("accept", [S.REQUESTED], S.ACCEPTED, [FACTORY]),
-        transition("decline", [S.REQUESTED], S.DECLINED, [FACTORY]),
-        transition("cancel", [S.REQUESTED], S.CANCELLED, [BUYER]),
-        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM]),
-        transition("ship", [S.ACCEPTED], S.SHIPPED, [FACTORY]),
-        transition("receive", [S.SHIPPED], S.RECEIVED, [BUYER]),
+        transition("accept", [S.REQUESTED], S.ACCEPTED, [FACTORY], label=gettext_lazy("accept")),
+        transition("decline", [S.REQUESTED], S.DECLINED, [FACTORY], label=gettext_lazy("decline")),
+        transition("cancel", [S.REQUESTED], S.CANCELLED, [BUYER], label=gettext_lazy("cancel")),
+        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM], label=gettext_lazy("expire")),
+        transition("ship", [S.ACCEPTED], S.SHIPPED, [FACTORY], label=gettext_lazy("ship")),
+        transition("receive", [S.SHIPPED], S.RECEIVED, [BUYER], label=gettext_lazy("receive")),
     ],
     labels=dict(S.choices),
 )

@@ -4,6 +4,7 @@ trial that never reported (14 days after its window)."""
 from datetime import timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.accounts.models import Role
 from marketplace.core.errors import ValidationError
@@ -23,19 +24,19 @@ END_AFTER_WINDOW = timedelta(days=14)
 FLOW = Flow(
     "trial",
     [
-        transition("accept", [S.REQUESTED], S.ACCEPTED, [FACTORY]),
-        transition("decline", [S.REQUESTED], S.DECLINED, [FACTORY]),
-        transition("cancel", [S.REQUESTED, S.ACCEPTED], S.CANCELLED, [BUYER]),
-        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM]),
+        transition("accept", [S.REQUESTED], S.ACCEPTED, [FACTORY], label=gettext_lazy("accept")),
+        transition("decline", [S.REQUESTED], S.DECLINED, [FACTORY], label=gettext_lazy("decline")),
+        transition("cancel", [S.REQUESTED, S.ACCEPTED], S.CANCELLED, [BUYER], label=gettext_lazy("cancel")),
+        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM], label=gettext_lazy("expire")),
         # Only the payment provider's confirmation (webhook, or staff marking a transfer received,
         # which goes through the payment service) moves a trial to paid.
-        transition("mark_paid", [S.ACCEPTED], S.PAID, [SYSTEM]),
-        transition("ship", [S.PAID], S.SHIPPED, [FACTORY]),
-        transition("receive", [S.SHIPPED], S.IN_TRIAL, [BUYER]),
-        transition("feedback", [S.IN_TRIAL], S.FEEDBACK_SUBMITTED, [BUYER]),
-        transition("convert", [S.FEEDBACK_SUBMITTED], S.CONVERTED, [BUYER]),
-        transition("end", [S.FEEDBACK_SUBMITTED], S.ENDED, [BUYER, SYSTEM]),
-        transition("end_unreported", [S.IN_TRIAL], S.ENDED, [SYSTEM]),
+        transition("mark_paid", [S.ACCEPTED], S.PAID, [SYSTEM], label=gettext_lazy("mark as paid")),
+        transition("ship", [S.PAID], S.SHIPPED, [FACTORY], label=gettext_lazy("ship")),
+        transition("receive", [S.SHIPPED], S.IN_TRIAL, [BUYER], label=gettext_lazy("receive")),
+        transition("feedback", [S.IN_TRIAL], S.FEEDBACK_SUBMITTED, [BUYER], label=gettext_lazy("rate")),
+        transition("convert", [S.FEEDBACK_SUBMITTED], S.CONVERTED, [BUYER], label=gettext_lazy("convert")),
+        transition("end", [S.FEEDBACK_SUBMITTED], S.ENDED, [BUYER, SYSTEM], label=gettext_lazy("end")),
+        transition("end_unreported", [S.IN_TRIAL], S.ENDED, [SYSTEM], label=gettext_lazy("end")),
     ],
     labels=dict(S.choices),
 )

@@ -131,7 +131,7 @@ def quote_submit(*, request: CustomRequest, actor: User, data: dict) -> Quote:
         if status != CustomStatus.OPEN:
             raise TransitionNotAllowed(
                 _("Cannot %(action)s: it is %(status)s.")
-                % {"action": "quote", "status": CustomStatus(status).label}
+                % {"action": _("quote"), "status": CustomStatus(status).label}
             )
         if data["trial_quantity"] > data["moq"]:
             raise ValidationError({"trial_quantity": _("The trial run can't be larger than the MOQ.")})

@@ -30,12 +30,12 @@ def payment_start(*, trial: TrialOrder, actor: User, provider: str | None = None
     with transaction.atomic():
         trial = locked(TrialOrder, trial.pk)
         if actor.acting_role != Role.BUYER:
-            raise NotAllowed(_("You are not allowed to %(action)s this.") % {"action": "pay"})
+            raise NotAllowed(_("You are not allowed to %(action)s this.") % {"action": _("pay")})
         require_party(trial, actor)
         if trial.status != TrialStatus.ACCEPTED:
             raise TransitionNotAllowed(
                 _("Cannot %(action)s: it is %(status)s.")
-                % {"action": "pay", "status": trial.get_status_display()}
+                % {"action": _("pay"), "status": trial.get_status_display()}
             )
         live = trial.payments.select_for_update().filter(status__in=LIVE_PAYMENT_STATUSES).first()
         if live is not None and live.provider == provider:
