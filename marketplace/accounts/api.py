@@ -2,7 +2,6 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -58,7 +57,7 @@ class TokenApi(APIView):
         user = authenticate(request, **data.validated_data)
         if user is None:
             raise serializers.ValidationError({"detail": _("Wrong username or password.")})
-        token, _created = Token.objects.get_or_create(user=user)
+        token = services.auth_token_issue(user=user)
         return Response({"token": token.key})
 
 

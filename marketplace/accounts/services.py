@@ -46,3 +46,9 @@ def api_key_create(
     )
     event_record(actor=actor or user, verb="api_key.created", target=key, name=name, read_only=read_only)
     return key, raw
+
+
+def auth_token_issue(*, user: User) -> Token:
+    """The user's API token: the existing one, or a new one on first sign-in (one per user)."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
