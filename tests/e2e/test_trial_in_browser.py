@@ -7,6 +7,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.db import connections
 
 from tests import makers
 from trials.models import TrialOrder
@@ -44,6 +45,9 @@ def browser(monkeypatch):
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield chromium
         chromium.close()
+        # While Playwright's loop runs, Django keeps this test's connections per async context,
+        # not per thread: close the ones the test opened here, or they outlive the test run.
+        connections.close_all()
 
 
 def sign_in(browser, base_url: str, username: str, next_path: str):
