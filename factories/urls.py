@@ -13,7 +13,11 @@ urlpatterns = [
     path("products/", products.ProductListCreateApi.as_view(), name="product-list"),
     path("products/<int:pk>/", products.ProductDetailApi.as_view(), name="product-detail"),
     path("products/<int:pk>/images/", products.ProductImageUploadApi.as_view(), name="product-images"),
-    path("products/<int:pk>/images/<int:image_id>/", products.ProductImageDetailApi.as_view(), name="product-image-detail"),
+    path(
+        "products/<int:pk>/images/<int:image_id>/",
+        products.ProductImageDetailApi.as_view(),
+        name="product-image-detail",
+    ),
     path("products/<int:pk>/approve/", products.ProductApproveApi.as_view(), name="product-approve"),
     path("products/<int:pk>/reject/", products.ProductRejectApi.as_view(), name="product-reject"),
     path("products/<int:pk>/report/", products.ProductReportApi.as_view(), name="product-report"),

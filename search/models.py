@@ -69,33 +69,10 @@ class ProductDocument(BaseDocument, FactoryFields):
         ]
 
 
-class ProductText(models.Model):
-    """The products' tsvector, in its own table: ~1 KB a row, it would make the document table five
-    times wider and every filter / facet scan five times slower (PostgreSQL only)."""
+class ProductFields(models.Model):
+    """The columns product search filters and counts on (fixed-width first: every scan steps over
+    the variable-width ones in every row), copied from the document by the writer."""
 
-    document = models.OneToOneField(
-        ProductDocument, primary_key=True, on_delete=models.CASCADE, related_name="text"
-    )
-    search_vector = SearchVectorField(null=True)
-
-    def __str__(self) -> str:
-        return str(self.document_id)
-
-
-class ProductFilter(models.Model):
-    """The columns product search filters, counts and sorts on, in a narrow row (PostgreSQL only).
-
-    Facet counts read every matching row; in the ~240-byte document row these columns sit behind
-    a dozen variable-width ones that PostgreSQL must step over in every row (a filtered count of
-    the catalogue cost ~30 ms, here ~6 ms). Fixed-width columns first for the same reason.
-    Written with the document, in the same statement batch (search/backends/database/writer.py).
-    """
-
-    document = models.OneToOneField(
-        ProductDocument, primary_key=True, on_delete=models.CASCADE, related_name="filter_row"
-    )
-    quality = models.FloatField()
-    created_at = models.DateTimeField()
     moq = models.IntegerField()
     verified = models.BooleanField()
     customizable = models.BooleanField()
@@ -105,10 +82,44 @@ class ProductFilter(models.Model):
     parent_category_slug = models.CharField(max_length=64, blank=True)
     province = models.CharField(max_length=32, blank=True)
     industrial_belt = models.CharField(max_length=64, blank=True)
-    title = models.CharField(max_length=200)
 
-    # No sort indexes: a page without a query is read off the document table's; every index here
-    # would cost each indexing batch another write.
+    class Meta:
+        abstract = True
+
+
+class ProductText(ProductFields):
+    """The products' tsvector, with everything a keyword search reads besides it (PostgreSQL only).
+
+    A query is answered from this table alone: the text index finds the rows, and the same rows
+    carry the filter, facet and ranking columns, so a broad word (a tenth of the catalogue) costs
+    one pass over its hits instead of a second lookup of each hit in another table. The tsvector
+    (~1 KB a row) is kept out of the document table, whose filter / sort scans it would slow down.
+    """
+
+    document = models.OneToOneField(
+        ProductDocument, primary_key=True, on_delete=models.CASCADE, related_name="text"
+    )
+    quality = models.FloatField()
+    created_at = models.DateTimeField()
+    # search.text.normalize(title): "all the words in the title" is a plain LIKE, no case folding per row.
+    title_folded = models.CharField(max_length=200)
+    search_vector = SearchVectorField(null=True)
+
+    def __str__(self) -> str:
+        return str(self.document_id)
+
+
+class ProductFilter(ProductFields):
+    """The filter / facet columns alone, in a narrow row (PostgreSQL only): searches without a
+    query count every product that passes the filters, and a narrow row makes that scan cheap
+    (in the ~240-byte document row a filtered count of the catalogue cost ~30 ms, here ~6 ms).
+    Such a page is read off the document table's sort indexes, so nothing here sorts; no index
+    besides the key, so indexing writes little.
+    """
+
+    document = models.OneToOneField(
+        ProductDocument, primary_key=True, on_delete=models.CASCADE, related_name="filter_row"
+    )
 
     def __str__(self) -> str:
         return str(self.document_id)

@@ -14,7 +14,8 @@ from .documents import category_expansion, factory_product_stats
 
 
 def _in_order(queryset, ids: list[int]) -> list:
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    # No ORDER BY: the order is the index's (a sort here cost ~2 ms of planning and sorting).
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
     # A row can vanish between the index answer and this read; skip it rather than fail.
     return [rows[pk] for pk in ids if pk in rows]
 

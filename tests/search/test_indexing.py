@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from factories.models import Product
-from search.models import ProductDocument
+from search.models import ProductDocument, ProductFilter, ProductText
 from search.tasks import sweep_dirty
 from tests import makers
 from tests.search.conftest import index_all, product
@@ -132,3 +133,35 @@ def test_search_index_command_status_and_rebuild(listed, capsys):
     assert 'product: {"indexed": 0, "removed": 1' in out
     assert '"backend": "database"' in out
     assert not ProductDocument.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="ProductText / ProductFilter exist on PostgreSQL only"
+)
+def test_text_and_filter_rows_copy_the_document_and_follow_an_edit(
+    api, listed, django_capture_on_commit_callbacks
+):
+    # given: a second listing with full-width letters in its title; neither is customizable yet
+    other = product("ＡＢＣ收纳凳", factory=listed.factory, moq=800)
+    index_all()
+    api.as_user(listed.factory.owner)
+    assert found(api, q="收纳", customizable="true") == []
+    assert found(api, customizable="true") == []
+    # when: an edit that keeps the listing public (no review needed)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.patch(
+            f"/api/v1/products/{listed.pk}/", {"moq": 80, "customizable": True}, format="json"
+        )
+    # then: a keyword search reads ProductText, a filter-only search ProductFilter; both follow
+    assert response.status_code == 200
+    for pk in (listed.pk, other.pk):
+        doc = ProductDocument.objects.get(pk=pk)
+        text, row = ProductText.objects.get(pk=pk), ProductFilter.objects.get(pk=pk)
+        for name in ("factory_price", "moq", "customizable", "category_slug", "province", "industrial_belt"):
+            assert getattr(text, name) == getattr(row, name) == getattr(doc, name), name
+        assert (text.quality, text.created_at) == (doc.quality, doc.created_at)
+    assert ProductText.objects.get(pk=listed.pk).moq == 80
+    assert ProductText.objects.get(pk=other.pk).title_folded == "abc收纳凳"  # folded like a query
+    assert found(api, q="收纳", customizable="true") == ["折叠收纳箱"]
+    assert found(api, customizable="true") == ["折叠收纳箱"]
+    assert found(api, q="abc") == ["ＡＢＣ收纳凳"]

@@ -18,11 +18,13 @@ VECTOR = (
     "setweight(to_tsvector('simple', ta), 'A') || setweight(to_tsvector('simple', tb), 'B')"
     " || setweight(to_tsvector('simple', tc), 'C')"
 )
-# ProductFilter's columns (besides document_id), the same names as in ProductDocument.
+# The filter / facet columns ProductFilter and ProductText copy from ProductDocument (same names).
 FILTER_COLUMNS = (
-    "quality, created_at, moq, verified, customizable, trial_eligible, factory_price, category_slug, "
-    "parent_category_slug, province, industrial_belt, title"
+    "moq, verified, customizable, trial_eligible, factory_price, category_slug, parent_category_slug, "
+    "province, industrial_belt"
 )
+# ProductText also ranks and sorts its hits.
+TEXT_ROW_COLUMNS = f"{FILTER_COLUMNS}, quality, created_at"
 TEXT_COLUMNS = {"terms", "terms_a", "terms_b", "terms_c", "search_vector", "indexed_at"}
 
 

@@ -2,7 +2,6 @@
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
@@ -14,7 +13,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 
 from ... import fit
 from ...documents import category_expansion
@@ -23,6 +21,7 @@ from ...models import (
     FactoryDocumentCategory,
     ProductDocument,
     ProductFilter,
+    ProductText,
 )
 from ...text import is_latin, query_terms, query_words, tsquery
 from ..base import Match, SearchPage, SearchParams
@@ -44,35 +43,29 @@ class DatabaseReader:
         if not _postgres():
             for term in query_terms(q):
                 qs = qs.filter(terms__contains=f" {term} ")
-            return qs, self._title_tier(q) if with_rank else None
+            return qs, self._title_tier(q, "title__icontains") if with_rank else None
         query = SearchQuery(tsquery(q), search_type="raw", config="simple")
-        if qs.model in (ProductDocument, ProductFilter):
-            # ARRAY(subquery) runs once, first: the planner otherwise scans and sorts every row
-            # that passes the cheap filters and checks the text match last.
-            meta = qs.model._meta
-            hit = RawSQL(  # noqa: S611 - table and column names come from the model
-                f"{meta.db_table}.{meta.pk.column} = ANY(ARRAY(SELECT document_id FROM search_producttext "  # noqa: S608
-                "WHERE search_vector @@ to_tsquery('simple', %s)))",
-                [tsquery(q)],
-                output_field=BooleanField(),
-            )
-            return qs.alias(text_hit=hit).filter(text_hit=True), self._title_tier(q) if with_rank else None
+        if qs.model is ProductText:
+            return qs.filter(search_vector=query), self._title_tier(
+                q, "title_folded__contains"
+            ) if with_rank else None
         return qs.filter(search_vector=query), SearchRank(F("search_vector"), query) if with_rank else None
 
     @staticmethod
-    def _title_tier(q: str):
+    def _title_tier(q: str, lookup: str):
+        # query_words are normalized (search.text.normalize) like ProductText.title_folded.
         in_title = Q()
         for word in query_words(q):
-            in_title &= Q(title__icontains=word)
+            in_title &= Q(**{lookup: word})
         return Case(When(in_title, then=Value(3.0)), default=Value(1.0), output_field=FloatField())
 
     def _typo(self, qs, q: str):
         """No exact hit for a latin word: try trigram similarity on the title (bluetoth → bluetooth)."""
         if not (_postgres() and is_latin(q)):
             return qs.none(), None
-        if qs.model is ProductFilter:  # the trigram index is on the document's title
+        if qs.model is ProductText:  # the trigram index is on the document's title
             similar = ProductDocument.objects.filter(title__trigram_word_similar=q).values("pk")
-            return qs.filter(pk__in=similar), TrigramWordSimilarity(q, "title")
+            return qs.filter(pk__in=similar), TrigramWordSimilarity(q, "title_folded")
         return qs.filter(title__trigram_word_similar=q), TrigramWordSimilarity(q, "title")
 
     @staticmethod
@@ -126,8 +119,8 @@ class DatabaseReader:
 
         # Only with a query: without one the page is read off a sort index (in the document table)
         # in well under a millisecond, while materializing every row that passes the filters costs more.
-        if matched.model is ProductFilter and query_terms(params.q):
-            bare = ProductFilter.objects.all()
+        if matched.model is ProductText:
+            bare = ProductText.objects.all()
             rows, ids = once.counts_and_page(
                 matched, self._facet_rows(bare, facet_filters, columns), page(bare), len(columns)
             )
@@ -147,6 +140,8 @@ class DatabaseReader:
         columns,
         extra=None,
     ):
+        if model is ProductFilter and query_terms(params.q):
+            model = ProductText  # a keyword search reads the text rows alone
         base = model.objects.filter(plain)
         relevance = params.sort == "relevance"
         matched, rank = self._text(base, params.q, with_rank=relevance)
@@ -212,7 +207,8 @@ class DatabaseReader:
             return ["-relevance", "-quality", "pk"] if has_rank else ["-quality", "-created_at", "pk"]
 
         columns = {"category": "category_slug", "province": "province", "industrial_belt": "industrial_belt"}
-        # PostgreSQL: the narrow copy of the filter / facet / sort columns (ProductFilter).
+        # PostgreSQL: the narrow copy of the filter / facet columns (ProductFilter), or with a
+        # query the text rows (ProductText); SQLite: the document table.
         model = ProductFilter if _postgres() else ProductDocument
         return self._run(model, params, plain, facet_filters, order_for, columns)
 

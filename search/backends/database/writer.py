@@ -7,9 +7,12 @@ from ...models import (
     FactoryDocument,
     ProductDocument,
 )
-from .common import CATEGORY_MODELS, DOC_MODELS, FILTER_COLUMNS, PK_NAME, VECTOR, _postgres
+from ...text import normalize
+from .common import CATEGORY_MODELS, DOC_MODELS, FILTER_COLUMNS, PK_NAME, TEXT_ROW_COLUMNS, VECTOR, _postgres
 
-FILTER_UPDATES = ", ".join(f"{c} = EXCLUDED.{c}" for c in FILTER_COLUMNS.split(", "))
+
+def _updates(columns: str) -> str:
+    return ", ".join(f"{c} = EXCLUDED.{c}" for c in columns.split(", "))
 
 
 class DatabaseWriter:
@@ -51,23 +54,30 @@ class DatabaseWriter:
     def _upsert_postgres(model, docs) -> None:
         if model is ProductDocument:
             DatabaseWriter._upsert_rows(model, docs, with_vector=False)
+            ids = [d["id"] for d in docs]
+            copied = ", ".join(f"d.{c}" for c in TEXT_ROW_COLUMNS.split(", "))
             with connection.cursor() as cursor:
+                # The text row: the tsvector plus the columns a keyword search filters, counts and
+                # ranks on, copied from the document row just written.
                 cursor.execute(
-                    "INSERT INTO search_producttext (document_id, search_vector) "  # noqa: S608 - VECTOR is a constant
-                    f"SELECT id, {VECTOR} FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) "
-                    "AS u (id, ta, tb, tc) "
-                    "ON CONFLICT (document_id) DO UPDATE SET search_vector = EXCLUDED.search_vector",
+                    f"INSERT INTO search_producttext (document_id, search_vector, title_folded, {TEXT_ROW_COLUMNS}) "  # noqa: S608 - constants
+                    f"SELECT u.id, {VECTOR}, u.title, {copied} "
+                    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+                    "AS u (id, ta, tb, tc, title) JOIN search_productdocument AS d ON d.product_id = u.id "
+                    "ON CONFLICT (document_id) DO UPDATE SET search_vector = EXCLUDED.search_vector, "
+                    f"title_folded = EXCLUDED.title_folded, {_updates(TEXT_ROW_COLUMNS)}",
                     [
-                        [d["id"] for d in docs],
+                        ids,
                         *([d[k] for d in docs] for k in ("terms_a", "terms_b", "terms_c")),
+                        [normalize(d["title"]) for d in docs],
                     ],
                 )
-                # The narrow filter / facet / sort row, copied from the row just written.
+                # The narrow filter / facet row, copied the same way.
                 cursor.execute(
                     f"INSERT INTO search_productfilter (document_id, {FILTER_COLUMNS}) "  # noqa: S608 - constants
                     f"SELECT product_id, {FILTER_COLUMNS} FROM search_productdocument WHERE product_id = ANY(%s) "
-                    f"ON CONFLICT (document_id) DO UPDATE SET {FILTER_UPDATES}",
-                    [[d["id"] for d in docs]],
+                    f"ON CONFLICT (document_id) DO UPDATE SET {_updates(FILTER_COLUMNS)}",
+                    [ids],
                 )
         else:
             DatabaseWriter._upsert_rows(model, docs, with_vector=True)
