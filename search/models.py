@@ -69,25 +69,7 @@ class ProductDocument(BaseDocument, FactoryFields):
         ]
 
 
-class ProductFields(models.Model):
-    """The columns product search filters and counts on (fixed-width first: every scan steps over
-    the variable-width ones in every row), copied from the document by the writer."""
-
-    moq = models.IntegerField()
-    verified = models.BooleanField()
-    customizable = models.BooleanField()
-    trial_eligible = models.BooleanField()
-    factory_price = models.DecimalField(max_digits=12, decimal_places=2)
-    category_slug = models.CharField(max_length=64)
-    parent_category_slug = models.CharField(max_length=64, blank=True)
-    province = models.CharField(max_length=32, blank=True)
-    industrial_belt = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        abstract = True
-
-
-class ProductText(ProductFields):
+class ProductText(models.Model):
     """The products' tsvector, with everything a keyword search reads besides it (PostgreSQL only).
 
     A query is answered from this table alone: the text index finds the rows, and the same rows
@@ -99,6 +81,16 @@ class ProductText(ProductFields):
     document = models.OneToOneField(
         ProductDocument, primary_key=True, on_delete=models.CASCADE, related_name="text"
     )
+    # What it filters and counts on (fixed-width first: a scan steps over variable-width columns).
+    moq = models.IntegerField()
+    verified = models.BooleanField()
+    customizable = models.BooleanField()
+    trial_eligible = models.BooleanField()
+    factory_price = models.DecimalField(max_digits=12, decimal_places=2)
+    category_slug = models.CharField(max_length=64)
+    parent_category_slug = models.CharField(max_length=64, blank=True)
+    province = models.CharField(max_length=32, blank=True)
+    industrial_belt = models.CharField(max_length=64, blank=True)
     quality = models.FloatField()
     created_at = models.DateTimeField()
     # search.text.normalize(title): "all the words in the title" is a plain LIKE, no case folding per row.
@@ -109,16 +101,47 @@ class ProductText(ProductFields):
         return str(self.document_id)
 
 
-class ProductFilter(ProductFields):
-    """The filter / facet columns alone, in a narrow row (PostgreSQL only): searches without a
-    query count every product that passes the filters, and a narrow row makes that scan cheap
-    (in the ~240-byte document row a filtered count of the catalogue cost ~30 ms, here ~6 ms).
-    Such a page is read off the document table's sort indexes, so nothing here sorts; no index
-    besides the key, so indexing writes little.
+class FacetCombo(models.Model):
+    """One (category, province, industrial belt) combination some product has had (PostgreSQL
+    only; a few thousand at most, never deleted: a combination no product has counts nothing)."""
+
+    category_slug = models.CharField(max_length=64)
+    parent_category_slug = models.CharField(max_length=64, blank=True)
+    province = models.CharField(max_length=32, blank=True)
+    industrial_belt = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category_slug", "parent_category_slug", "province", "industrial_belt"],
+                name="search_facetcombo_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_slug}/{self.province}/{self.industrial_belt}"
+
+
+class ProductFilter(models.Model):
+    """What a search without a query counts on, in a narrow row (PostgreSQL only): such a search
+    counts every product that passes the filters, and a ~50-byte row of fixed-width columns plus
+    one integer for the facets (search/backends/database/combos.py) makes that scan cheap. Its
+    page is read off the document table's sort indexes, so nothing here sorts; no index besides
+    the key, so indexing writes little.
     """
 
     document = models.OneToOneField(
         ProductDocument, primary_key=True, on_delete=models.CASCADE, related_name="filter_row"
+    )
+    moq = models.IntegerField()
+    verified = models.BooleanField()
+    customizable = models.BooleanField()
+    trial_eligible = models.BooleanField()
+    factory_price = models.DecimalField(max_digits=12, decimal_places=2)
+    # No database constraint or index: the writer inserts the combination first, and nothing
+    # looks rows up by it (counts group by it in a scan).
+    facet = models.ForeignKey(
+        FacetCombo, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from factories.models import Product
-from search.models import ProductDocument, ProductFilter, ProductText
+from search.models import FacetCombo, ProductDocument, ProductFilter, ProductText
 from search.tasks import sweep_dirty
 from tests import makers
 from tests.search.conftest import index_all, product
@@ -157,11 +157,15 @@ def test_text_and_filter_rows_copy_the_document_and_follow_an_edit(
     for pk in (listed.pk, other.pk):
         doc = ProductDocument.objects.get(pk=pk)
         text, row = ProductText.objects.get(pk=pk), ProductFilter.objects.get(pk=pk)
-        for name in ("factory_price", "moq", "customizable", "category_slug", "province", "industrial_belt"):
+        for name in ("factory_price", "moq", "customizable"):
             assert getattr(text, name) == getattr(row, name) == getattr(doc, name), name
+        for name in ("category_slug", "parent_category_slug", "province", "industrial_belt"):
+            assert getattr(text, name) == getattr(row.facet, name) == getattr(doc, name), name
         assert (text.quality, text.created_at) == (doc.quality, doc.created_at)
     assert ProductText.objects.get(pk=listed.pk).moq == 80
     assert ProductText.objects.get(pk=other.pk).title_folded == "abc收纳凳"  # folded like a query
     assert found(api, q="收纳", customizable="true") == ["折叠收纳箱"]
     assert found(api, customizable="true") == ["折叠收纳箱"]
     assert found(api, q="abc") == ["ＡＢＣ收纳凳"]
+    # both listings share one facet combination, added once
+    assert FacetCombo.objects.count() == 1

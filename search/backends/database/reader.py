@@ -25,7 +25,7 @@ from ...models import (
 )
 from ...text import is_latin, query_terms, query_words, tsquery
 from ..base import Match, SearchPage, SearchParams
-from . import once
+from . import combos, once
 from .common import CATEGORY_MODELS, DOC_MODELS, FACET_LIMIT, _as_doc, _postgres, _value_fields
 
 
@@ -127,6 +127,13 @@ class DatabaseReader:
             (total,) = (r for r in rows if all(r[c] is None for c in columns.values()))
             facets = self._summed([r for r in rows if r is not total], columns)[1]
             return total["n_all"], facets, ids
+        if matched.model is ProductFilter:
+            chosen = {
+                "category": params.category,
+                "province": params.province,
+                "industrial_belt": params.industrial_belt,
+            }
+            return (*combos.counts(matched, chosen), list(page(page_source)))
         rows = list(self._facet_rows(matched, facet_filters, columns))
         return (*self._summed(rows, columns), list(page(matched if page_source is None else page_source)))
 

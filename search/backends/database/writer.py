@@ -8,7 +8,16 @@ from ...models import (
     ProductDocument,
 )
 from ...text import normalize
-from .common import CATEGORY_MODELS, DOC_MODELS, FILTER_COLUMNS, PK_NAME, TEXT_ROW_COLUMNS, VECTOR, _postgres
+from .common import (
+    CATEGORY_MODELS,
+    DOC_MODELS,
+    FACET_KEY,
+    FILTER_COLUMNS,
+    PK_NAME,
+    TEXT_ROW_COLUMNS,
+    VECTOR,
+    _postgres,
+)
 
 
 def _updates(columns: str) -> str:
@@ -72,11 +81,20 @@ class DatabaseWriter:
                         [normalize(d["title"]) for d in docs],
                     ],
                 )
-                # The narrow filter / facet row, copied the same way.
+                # The narrow filter row, copied the same way, with its facet combination (added
+                # first when new; sorted, so two indexers adding the same ones cannot deadlock).
                 cursor.execute(
-                    f"INSERT INTO search_productfilter (document_id, {FILTER_COLUMNS}) "  # noqa: S608 - constants
-                    f"SELECT product_id, {FILTER_COLUMNS} FROM search_productdocument WHERE product_id = ANY(%s) "
-                    f"ON CONFLICT (document_id) DO UPDATE SET {_updates(FILTER_COLUMNS)}",
+                    f"INSERT INTO search_facetcombo ({FACET_KEY}) "  # noqa: S608 - constants
+                    f"SELECT DISTINCT {FACET_KEY} FROM search_productdocument WHERE product_id = ANY(%s) "
+                    f"ORDER BY {FACET_KEY} ON CONFLICT DO NOTHING",
+                    [ids],
+                )
+                cursor.execute(
+                    f"INSERT INTO search_productfilter (document_id, facet_id, {FILTER_COLUMNS}) "  # noqa: S608 - constants
+                    f"SELECT d.product_id, c.id, {', '.join(f'd.{c}' for c in FILTER_COLUMNS.split(', '))} "
+                    f"FROM search_productdocument AS d JOIN search_facetcombo AS c USING ({FACET_KEY}) "
+                    "WHERE d.product_id = ANY(%s) "
+                    f"ON CONFLICT (document_id) DO UPDATE SET facet_id = EXCLUDED.facet_id, {_updates(FILTER_COLUMNS)}",
                     [ids],
                 )
         else:
@@ -132,15 +150,17 @@ class DatabaseWriter:
             rows = [FactoryDocument(pk=fid, **{f: s.get(f) for f in fields}) for fid, s in stats.items()]
             FactoryDocument.objects.bulk_update(rows, fields)
             return
-        values = ", ".join(["(%s::bigint, %s::numeric, %s::numeric, %s::integer, %s::integer)"] * len(stats))
-        params = [v for fid, s in stats.items() for v in (fid, *(s.get(f) for f in fields))]
+        # One array per column (not a parameter per value: quoting thousands of them cost more
+        # than the update itself).
+        ids = list(stats)
+        columns = [ids, *([stats[fid].get(f) for fid in ids] for f in fields)]
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE search_factorydocument AS d SET price_min = v.price_min, price_max = v.price_max, "  # noqa: S608
+                "UPDATE search_factorydocument AS d SET price_min = v.price_min, price_max = v.price_max, "
                 "moq_min = v.moq_min, product_count = v.product_count "
-                f"FROM (VALUES {values}) AS v (id, price_min, price_max, moq_min, product_count) "
-                "WHERE d.factory_id = v.id",
-                params,
+                "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::integer[], %s::integer[]) "
+                "AS v (id, price_min, price_max, moq_min, product_count) WHERE d.factory_id = v.id",
+                columns,
             )
 
     def rebuild(self, kind: str, docs_iter, total: int) -> dict:

@@ -1,0 +1,75 @@
+"""ProductFilter rows point at a FacetCombo instead of carrying category / province / belt text."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+KEY = "category_slug, parent_category_slug, province, industrial_belt"
+
+
+def backfill(apps, schema_editor):
+    # PostgreSQL only: the SQLite demo searches the document table.
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        f"INSERT INTO search_facetcombo ({KEY}) SELECT DISTINCT {KEY} FROM search_productdocument "  # noqa: S608
+        "ON CONFLICT DO NOTHING"
+    )
+    schema_editor.execute(
+        "UPDATE search_productfilter AS f SET facet_id = c.id FROM search_productdocument AS d "
+        f"JOIN search_facetcombo AS c USING ({KEY}) WHERE d.product_id = f.document_id"
+    )
+    # A row without its document cannot be searched anyway (the cascade normally removes it).
+    schema_editor.execute("DELETE FROM search_productfilter WHERE facet_id IS NULL")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0008_product_text_carries_filters")]
+
+    operations = [
+        migrations.CreateModel(
+            name="FacetCombo",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("category_slug", models.CharField(max_length=64)),
+                ("parent_category_slug", models.CharField(blank=True, max_length=64)),
+                ("province", models.CharField(blank=True, max_length=32)),
+                ("industrial_belt", models.CharField(blank=True, max_length=64)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("category_slug", "parent_category_slug", "province", "industrial_belt"),
+                        name="search_facetcombo_unique",
+                    )
+                ],
+            },
+        ),
+        migrations.AddField(
+            model_name="productfilter",
+            name="facet",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="search.facetcombo",
+            ),
+        ),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="productfilter",
+            name="facet",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="search.facetcombo",
+            ),
+        ),
+        migrations.RemoveField(model_name="productfilter", name="category_slug"),
+        migrations.RemoveField(model_name="productfilter", name="parent_category_slug"),
+        migrations.RemoveField(model_name="productfilter", name="province"),
+        migrations.RemoveField(model_name="productfilter", name="industrial_belt"),
+    ]
