@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from factories.models import FactoryTier, IndustrialBelt
+from search.backends.database import combos
 from tests import makers
 from tests.search.conftest import index_all, product
 
@@ -247,3 +249,41 @@ def test_factory_search_sort_by_price(api, catalog):
 def test_decimal_filters_accept_two_places(api, catalog):
     response = api.get(URL, {"price_max": str(Decimal("18.00"))})
     assert titles(response) == ["手绘陶瓷马克杯"]
+
+
+def test_facets_without_a_query_for_a_top_level_category_and_a_belt(api, catalog):
+    # when: no query, so the counts come per facet combination (search/backends/database/combos.py)
+    beauty = api.get(URL, {"category": "beauty", "price_max": "60"}).json()
+    belt = api.get(URL, {"industrial_belt": "jingdezhen-ceramics", "price_max": "60"}).json()
+    # then: a top-level category takes in its children; each facet ignores only its own filter
+    assert (beauty["count"], sorted(titles_of(beauty))) == (2, ["玻尿酸面膜 10片装", "补水睡眠面膜"])
+    assert beauty["facets"] == {
+        "category": [
+            {"key": "earphones-speakers", "count": 2},
+            {"key": "facial-masks", "count": 2},
+            {"key": "cups-mugs", "count": 1},
+        ],
+        "province": [{"key": "广东", "count": 2}],
+        "industrial_belt": [],
+    }
+    assert (belt["count"], titles_of(belt)) == (1, ["手绘陶瓷马克杯"])
+    assert belt["facets"] == {
+        "category": [{"key": "cups-mugs", "count": 1}],
+        "province": [{"key": "江西", "count": 1}],
+        "industrial_belt": [{"key": "jingdezhen-ceramics", "count": 1}],
+    }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="facet combinations exist on PostgreSQL only")
+def test_cached_facet_combinations_are_forgotten_when_the_tables_are_flushed(api, catalog):
+    # given: a search without a query has read the combinations
+    assert api.get(URL, {"price_max": "60"}).status_code == 200
+    assert combos._known
+    # when: what `manage.py flush` sends after emptying the tables (ids may start again at 1)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    # then
+    assert combos._known == {}
+
+
+def titles_of(body):
+    return [row["title"] for row in body["results"]]

@@ -6,44 +6,60 @@ than by three strings over a broad filter of 100k products (the costliest search
 which combination counts towards which facet is decided here once per combination, not per row.
 """
 
-from django.db import connection
 from django.db.models import Count
 
-from .common import FACET_LIMIT
+from ...models import FacetCombo
+from .common import FACET_KEY, FACET_LIMIT
 
-# Column positions in a combination row, and the facet each one is the key of.
+# Column positions in a combination's key, and the facet each one is the key of.
 CATEGORY, PARENT, PROVINCE, BELT = range(4)
 FACET_KEYS = {"category": CATEGORY, "province": PROVINCE, "industrial_belt": BELT}
 
+# FacetCombo id → key. A combination row is never changed or deleted and ids are never reused,
+# so what is read once stays true; `manage.py flush` (which resets ids) clears it (search/apps.py).
+_known: dict[int, tuple] = {}
 
-def _passes(combo: tuple, name: str, value: str) -> bool:
+
+def forget_combos(**kwargs) -> None:
+    _known.clear()
+
+
+def _keys(ids: list[int]) -> dict[int, tuple]:
+    missing = [pk for pk in ids if pk not in _known]
+    if missing:
+        for pk, *key in FacetCombo.objects.filter(pk__in=missing).values_list("pk", *FACET_KEY):
+            _known[pk] = tuple(key)
+    return _known
+
+
+def _passes(key: tuple, name: str, value: str) -> bool:
     """The facet filter `name` = `value`, as search_products applies it with Q objects."""
-    if not value:
-        return True
     if name == "category":  # a top-level category means all of its children too
-        return value in (combo[CATEGORY], combo[PARENT])
-    return combo[FACET_KEYS[name]] == value
+        return value in (key[CATEGORY], key[PARENT])
+    return key[FACET_KEYS[name]] == value
 
 
 def counts(matched, chosen: dict[str, str]) -> tuple[int, dict[str, list[dict]]]:
     """(rows passing every filter, facets) for the ProductFilter rows of `matched` (filtered by
     everything but the facets); `chosen` holds the facet filters: {"category": slug or "", …}.
     Each facet counts the rows that pass the *other* facet filters, as in every backend."""
-    sql, params = matched.values("facet_id").annotate(n=Count("pk")).order_by().query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.category_slug, c.parent_category_slug, c.province, c.industrial_belt, k.n "  # noqa: S608 - ORM-built
-            f"FROM ({sql}) AS k JOIN search_facetcombo AS c ON c.id = k.facet_id",
-            params,
-        )
-        rows = [(tuple(row[:4]), row[4]) for row in cursor.fetchall()]
-    total = sum(n for combo, n in rows if all(_passes(combo, f, v) for f, v in chosen.items()))
+    # Plain (id, count) rows: joining the keys in SQL and fetching them cost more than the lookup.
+    rows = list(matched.values_list("facet_id").annotate(n=Count("pk")).order_by())
+    keys = _keys([pk for pk, _ in rows])
+    active = {name: value for name, value in chosen.items() if value}
+    total = 0
+    totals: dict[str, dict[str, int]] = {name: {} for name in FACET_KEYS}
+    for pk, n in rows:
+        key = keys[pk]
+        failed = [name for name, value in active.items() if not _passes(key, name, value)]
+        if not failed:
+            total += n
+        for name, position in FACET_KEYS.items():
+            # A facet counts the rows that pass every filter but its own.
+            if key[position] and (not failed or failed == [name]):
+                totals[name][key[position]] = totals[name].get(key[position], 0) + n
     facets = {}
-    for name, key in FACET_KEYS.items():
-        totals: dict[str, int] = {}
-        for combo, n in rows:
-            if combo[key] and all(_passes(combo, f, v) for f, v in chosen.items() if f != name):
-                totals[combo[key]] = totals.get(combo[key], 0) + n
-        ordered = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMIT]
-        facets[name] = [{"key": k, "count": n} for k, n in ordered]
+    for name, counted in totals.items():
+        ordered = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMIT]
+        facets[name] = [{"key": key, "count": n} for key, n in ordered]
     return total, facets

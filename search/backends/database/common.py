@@ -18,11 +18,8 @@ VECTOR = (
     "setweight(to_tsvector('simple', ta), 'A') || setweight(to_tsvector('simple', tb), 'B')"
     " || setweight(to_tsvector('simple', tc), 'C')"
 )
-# What ProductFilter copies from ProductDocument (same names), and the facet combination's key.
-FILTER_COLUMNS = "moq, verified, customizable, trial_eligible, factory_price"
-FACET_KEY = "category_slug, parent_category_slug, province, industrial_belt"
-# ProductText also holds the facet columns themselves, and ranks and sorts its hits.
-TEXT_ROW_COLUMNS = f"{FILTER_COLUMNS}, {FACET_KEY}, quality, created_at"
+# A product's facet combination (search.models.FacetCombo), by document field name.
+FACET_KEY = ("category_slug", "parent_category_slug", "province", "industrial_belt")
 TEXT_COLUMNS = {"terms", "terms_a", "terms_b", "terms_c", "search_vector", "indexed_at"}
 
 

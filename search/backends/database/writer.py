@@ -3,25 +3,9 @@
 from django.db import connection
 from django.utils import timezone
 
-from ...models import (
-    FactoryDocument,
-    ProductDocument,
-)
+from ...models import FactoryDocument, ProductDocument, ProductFilter, ProductText
 from ...text import normalize
-from .common import (
-    CATEGORY_MODELS,
-    DOC_MODELS,
-    FACET_KEY,
-    FILTER_COLUMNS,
-    PK_NAME,
-    TEXT_ROW_COLUMNS,
-    VECTOR,
-    _postgres,
-)
-
-
-def _updates(columns: str) -> str:
-    return ", ".join(f"{c} = EXCLUDED.{c}" for c in columns.split(", "))
+from .common import CATEGORY_MODELS, DOC_MODELS, FACET_KEY, PK_NAME, VECTOR, _postgres
 
 
 class DatabaseWriter:
@@ -61,44 +45,39 @@ class DatabaseWriter:
 
     @staticmethod
     def _upsert_postgres(model, docs) -> None:
-        if model is ProductDocument:
-            DatabaseWriter._upsert_rows(model, docs, with_vector=False)
-            ids = [d["id"] for d in docs]
-            copied = ", ".join(f"d.{c}" for c in TEXT_ROW_COLUMNS.split(", "))
-            with connection.cursor() as cursor:
-                # The text row: the tsvector plus the columns a keyword search filters, counts and
-                # ranks on, copied from the document row just written.
-                cursor.execute(
-                    f"INSERT INTO search_producttext (document_id, search_vector, title_folded, {TEXT_ROW_COLUMNS}) "  # noqa: S608 - constants
-                    f"SELECT u.id, {VECTOR}, u.title, {copied} "
-                    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) "
-                    "AS u (id, ta, tb, tc, title) JOIN search_productdocument AS d ON d.product_id = u.id "
-                    "ON CONFLICT (document_id) DO UPDATE SET search_vector = EXCLUDED.search_vector, "
-                    f"title_folded = EXCLUDED.title_folded, {_updates(TEXT_ROW_COLUMNS)}",
-                    [
-                        ids,
-                        *([d[k] for d in docs] for k in ("terms_a", "terms_b", "terms_c")),
-                        [normalize(d["title"]) for d in docs],
-                    ],
-                )
-                # The narrow filter row, copied the same way, with its facet combination (added
-                # first when new; sorted, so two indexers adding the same ones cannot deadlock).
-                cursor.execute(
-                    f"INSERT INTO search_facetcombo ({FACET_KEY}) "  # noqa: S608 - constants
-                    f"SELECT DISTINCT {FACET_KEY} FROM search_productdocument WHERE product_id = ANY(%s) "
-                    f"ORDER BY {FACET_KEY} ON CONFLICT DO NOTHING",
-                    [ids],
-                )
-                cursor.execute(
-                    f"INSERT INTO search_productfilter (document_id, facet_id, {FILTER_COLUMNS}) "  # noqa: S608 - constants
-                    f"SELECT d.product_id, c.id, {', '.join(f'd.{c}' for c in FILTER_COLUMNS.split(', '))} "
-                    f"FROM search_productdocument AS d JOIN search_facetcombo AS c USING ({FACET_KEY}) "
-                    "WHERE d.product_id = ANY(%s) "
-                    f"ON CONFLICT (document_id) DO UPDATE SET facet_id = EXCLUDED.facet_id, {_updates(FILTER_COLUMNS)}",
-                    [ids],
-                )
-        else:
+        if model is not ProductDocument:
             DatabaseWriter._upsert_rows(model, docs, with_vector=True)
+            return
+        DatabaseWriter._upsert_rows(model, docs, with_vector=False)
+        # The two copies shaped for searching (search/models.py), written from the same dicts
+        # (no join against the rows just written: its plan went bad while a fresh table grew).
+        combos = DatabaseWriter._facet_combos(docs)
+        rows = [
+            {**d, "title_folded": normalize(d["title"]), "facet": combos[tuple(d[k] for k in FACET_KEY)]}
+            for d in docs
+        ]
+        DatabaseWriter._upsert_rows(ProductText, rows, with_vector=True)
+        DatabaseWriter._upsert_rows(ProductFilter, rows, with_vector=False)
+
+    @staticmethod
+    def _facet_combos(docs) -> dict[tuple, int]:
+        """The FacetCombo id of every (category, parent, province, belt) in `docs`, adding new ones
+        (in key order, so two indexers adding the same combinations cannot deadlock)."""
+        keys = sorted({tuple(d[k] for k in FACET_KEY) for d in docs})
+        columns = ", ".join(FACET_KEY)
+        arrays = [list(values) for values in zip(*keys, strict=True)]
+        unnest = "unnest(%s::text[], %s::text[], %s::text[], %s::text[])"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO search_facetcombo ({columns}) SELECT * FROM {unnest} "  # noqa: S608 - constants
+                "ORDER BY 1, 2, 3, 4 ON CONFLICT DO NOTHING",
+                arrays,
+            )
+            cursor.execute(
+                f"SELECT {columns}, id FROM search_facetcombo WHERE ({columns}) IN (SELECT * FROM {unnest})",  # noqa: S608
+                arrays,
+            )
+            return {tuple(row[:4]): row[4] for row in cursor.fetchall()}
 
     @staticmethod
     def _upsert_rows(model, docs, *, with_vector: bool) -> None:
@@ -129,7 +108,10 @@ class DatabaseWriter:
             arrays, types, aliases = arrays[:-3], types[:-3], aliases[:-3]
         unnest = ", ".join(f"%s::{t}[]" for t in types)
         vector_column = ", search_vector" if with_vector else ""
-        vector_value = f", {VECTOR}" if with_vector else ""
+        # Products rank by where the words matched (ProductText.title_folded), never by ts_rank:
+        # without positions and weights each row is ~40% narrower, and a broad word reads its rows faster.
+        vector = f"strip({VECTOR})" if model is ProductText else VECTOR
+        vector_value = f", {vector}" if with_vector else ""
         vector_update = ", search_vector = EXCLUDED.search_vector" if with_vector else ""
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != pk)
         # Identifiers come from the model; every value is a parameter.
