@@ -87,10 +87,9 @@ class ProductText(models.Model):
     customizable = models.BooleanField()
     trial_eligible = models.BooleanField()
     factory_price = models.DecimalField(max_digits=12, decimal_places=2)
-    category_slug = models.CharField(max_length=64)
-    parent_category_slug = models.CharField(max_length=64, blank=True)
-    province = models.CharField(max_length=32, blank=True)
-    industrial_belt = models.CharField(max_length=64, blank=True)
+    facet = models.ForeignKey(  # see ProductFilter.facet
+        "FacetCombo", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     quality = models.FloatField()
     created_at = models.DateTimeField()
     # search.text.normalize(title): "all the words in the title" is a plain LIKE, no case folding per row.

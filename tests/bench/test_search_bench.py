@@ -6,13 +6,14 @@ GET matches/products (50 streamers), indexing throughput, and the same searches 
 Sizes can be lowered for a quick try: BENCH_PRODUCTS, BENCH_FACTORIES, BENCH_BUYERS.
 """
 
+import multiprocessing
 import os
 import statistics
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Q
 
 from factories.models import Product
@@ -128,11 +129,48 @@ def backend_search(params: dict) -> None:
     get_backend().search_products(SearchParams(**p))
 
 
+def _index_worker(pks: list[int]) -> None:
+    connections.close_all()  # never use the parent's socket in a forked child
+    index_dirty("product", pks)
+    connections.close_all()
+
+
+def index_in_workers(pks: list[int], workers: int) -> float:
+    """Seconds for `workers` processes to index these dirty products, all competing for the same
+    rows as Celery workers do (each batch locked FOR UPDATE SKIP LOCKED by whoever gets it)."""
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    processes = [context.Process(target=_index_worker, args=(pks,)) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    seconds = time.perf_counter() - started
+    assert [p.exitcode for p in processes] == [0] * workers
+    return seconds
+
+
+def calibration() -> str:
+    """How fast this machine is right now (shared machines vary by 2× from day to day), so that
+    figures from different runs can be compared: a fixed Python loop and a fixed SQL scan."""
+    started = time.perf_counter()
+    sum(i * i for i in range(1_000_000))
+    python_ms = (time.perf_counter() - started) * 1000
+    with connection.cursor() as cursor:
+        scans = []
+        for _ in range(5):
+            started = time.perf_counter()
+            cursor.execute("SELECT count(*) FROM generate_series(1, 1000000)")
+            scans.append((time.perf_counter() - started) * 1000)
+    return f"machine: 1M-step Python loop {python_ms:.0f} ms, 1M-row SQL count {min(scans):.0f} ms"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_bench(settings):
     settings.DEBUG = False
     assert connection.vendor == "postgresql", "the benchmark is about PostgreSQL"
-    report = []
+    report = [calibration()]
     # given
     started = time.perf_counter()
     market = seed_market(products=PRODUCTS, factories=FACTORIES, buyers=BUYERS)
@@ -141,12 +179,20 @@ def test_bench(settings):
     )
     rebuild("factory")
     rebuild("buyer")
-    # when: indexing through the same path as the on-commit task (lock, build, upsert, clear flags)
-    started = time.perf_counter()
-    indexed = index_dirty("product")
-    seconds = time.perf_counter() - started
-    throughput = indexed / seconds
-    report.append(f"indexing: {indexed:,} products in {seconds:.1f} s = {throughput:,.0f} products/s")
+    # when: indexing through the same path as the on-commit task (lock, build, upsert, clear
+    # flags): the first half of the products by one worker, the second half by two at once, as
+    # Celery runs them (concurrency = CPUs; SKIP LOCKED hands each its own batches).
+    dirty = list(Product.objects.filter(search_index_dirty=True).order_by("pk").values_list("pk", flat=True))
+    half = len(dirty) // 2
+    throughputs = {}
+    for workers, pks in [(1, dirty[:half]), (2, dirty[half:])]:
+        seconds = index_in_workers(pks, workers)
+        throughputs[workers] = len(pks) / seconds
+        report.append(
+            f"indexing, {workers} worker(s): {len(pks):,} products in {seconds:.1f} s"
+            f" = {throughputs[workers]:,.0f} products/s"
+        )
+    assert not Product.objects.filter(pk__in=dirty, search_index_dirty=True).exists()
     # What autovacuum does after a bulk load (visibility map, statistics); needs committed rows,
     # hence a transactional test (its data is flushed at the end).
     with connection.cursor() as cursor:
@@ -164,6 +210,9 @@ def test_bench(settings):
     api_search = timed(lambda p: ok(api.get("/api/v1/search/products/", p)), runs)
     ours = timed(backend_search, runs)
     naive = timed(naive_search, runs)
+    # 50 samples put p95 on the 4th-slowest request alone; five rounds of the same 50 queries
+    # (250 samples) say the same more steadily on a shared machine.
+    api_search_rounds = timed(lambda p: ok(api.get("/api/v1/search/products/", p)), runs * 5)
     # matching through the API, 50 streamers
     users = market["users"][:50]
 
@@ -175,6 +224,7 @@ def test_bench(settings):
     api_match = timed(match, users)
     for label, samples in [
         ("GET search/products (API, 50 queries)", api_search),
+        ("  the same, 5 rounds (250 samples)", api_search_rounds),
         ("search backend only (same queries)", ours),
         ("naive icontains (same queries)", naive),
         ("GET matches/products (API, 50 streamers)", api_match),
@@ -189,8 +239,10 @@ def test_bench(settings):
     report.append(f"database backend vs naive: {speedup:.1f}× faster (median), {speedup_p95:.1f}× (p95)")
     targets = [
         ("search p95 <= 50 ms", summary(api_search)[1] <= 50),
+        ("search p95 <= 50 ms (250 samples)", summary(api_search_rounds)[1] <= 50),
         ("matching p95 <= 100 ms", summary(api_match)[1] <= 100),
-        ("indexing >= 2,000 products/s", throughput >= 2000),
+        ("indexing >= 2,000 products/s (1 worker)", throughputs[1] >= 2000),
+        ("indexing >= 2,000 products/s (2 workers)", throughputs[2] >= 2000),
         (">= 10x faster than naive (median)", speedup >= 10),
     ]
     report += [f"target {name}: {'met' if ok else 'MISSED'}" for name, ok in targets]

@@ -160,7 +160,7 @@ def test_text_and_filter_rows_copy_the_document_and_follow_an_edit(
         for name in ("factory_price", "moq", "customizable"):
             assert getattr(text, name) == getattr(row, name) == getattr(doc, name), name
         for name in ("category_slug", "parent_category_slug", "province", "industrial_belt"):
-            assert getattr(text, name) == getattr(row.facet, name) == getattr(doc, name), name
+            assert getattr(text.facet, name) == getattr(row.facet, name) == getattr(doc, name), name
         assert (text.quality, text.created_at) == (doc.quality, doc.created_at)
     assert ProductText.objects.get(pk=listed.pk).moq == 80
     assert ProductText.objects.get(pk=other.pk).title_folded == "abc收纳凳"  # folded like a query

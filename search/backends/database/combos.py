@@ -1,12 +1,13 @@
-"""Products without a query on PostgreSQL: facet counts per (category, province, belt) combination.
+"""Products on PostgreSQL: facet counts per (category, province, belt) combination.
 
-A ProductFilter row points at its FacetCombo (a few thousand exist at most) instead of carrying
-the four text columns. Counting what passes the filters then groups by one integer, ~2.5× faster
-than by three strings over a broad filter of 100k products (the costliest search there is), and
-which combination counts towards which facet is decided here once per combination, not per row.
+ProductFilter and ProductText rows point at their FacetCombo (a few thousand exist at most)
+instead of carrying the four text columns. Counting what passes the filters then groups by one
+integer, ~2.5× faster than by three strings over a broad filter of 100k products (the costliest
+search there is), and which combination counts towards which facet is decided here once per
+combination, not once per row.
 """
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from ...models import FacetCombo
 from .common import FACET_KEY, FACET_LIMIT
@@ -41,21 +42,24 @@ def _passes(key: tuple, name: str, value: str) -> bool:
 
 def counts(matched, chosen: dict[str, str]) -> tuple[int, dict[str, list[dict]]]:
     """(rows passing every filter, facets) for the ProductFilter rows of `matched` (filtered by
-    everything but the facets); `chosen` holds the facet filters: {"category": slug or "", …}.
-    Each facet counts the rows that pass the *other* facet filters, as in every backend."""
+    everything but the facets); `chosen` holds the facet filters: {"category": slug or "", …}."""
     # Plain (id, count) rows: joining the keys in SQL and fetching them cost more than the lookup.
-    rows = list(matched.values_list("facet_id").annotate(n=Count("pk")).order_by())
-    keys = _keys([pk for pk, _ in rows])
+    return tally(list(matched.values_list("facet_id").annotate(n=Count("pk")).order_by()), chosen)
+
+
+def tally(pairs: list[tuple[int, int]], chosen: dict[str, str]) -> tuple[int, dict[str, list[dict]]]:
+    """(total, facets) from (combination id, rows) pairs. The total counts rows passing every facet
+    filter; each facet counts the rows that pass the *other* facet filters, as in every backend."""
+    keys = _keys([pk for pk, _ in pairs])
     active = {name: value for name, value in chosen.items() if value}
     total = 0
     totals: dict[str, dict[str, int]] = {name: {} for name in FACET_KEYS}
-    for pk, n in rows:
+    for pk, n in pairs:
         key = keys[pk]
         failed = [name for name, value in active.items() if not _passes(key, name, value)]
         if not failed:
             total += n
         for name, position in FACET_KEYS.items():
-            # A facet counts the rows that pass every filter but its own.
             if key[position] and (not failed or failed == [name]):
                 totals[name][key[position]] = totals[name].get(key[position], 0) + n
     facets = {}
@@ -63,3 +67,9 @@ def counts(matched, chosen: dict[str, str]) -> tuple[int, dict[str, list[dict]]]
         ordered = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMIT]
         facets[name] = [{"key": key, "count": n} for key, n in ordered]
     return total, facets
+
+
+def on_text_rows(q: Q) -> Q:
+    """A facet filter (written over FacetCombo's / ProductDocument's columns) for ProductText rows,
+    which hold only the combination's id."""
+    return Q(facet__in=FacetCombo.objects.filter(q)) if q else q

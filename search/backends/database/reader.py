@@ -117,22 +117,19 @@ class DatabaseReader:
                 params.offset : params.offset + params.limit
             ]
 
-        # Only with a query: without one the page is read off a sort index (in the document table)
-        # in well under a millisecond, while materializing every row that passes the filters costs more.
+        # Products on PostgreSQL count per facet combination (combos.py). With a query: counts and
+        # page in one statement over the text hits (once.py). Without one the page is read off a
+        # sort index in the document table (well under a millisecond), while materializing every
+        # row that passes the filters would cost more.
+        chosen = {
+            "category": params.category,
+            "province": params.province,
+            "industrial_belt": params.industrial_belt,
+        }
         if matched.model is ProductText:
-            bare = ProductText.objects.all()
-            rows, ids = once.counts_and_page(
-                matched, self._facet_rows(bare, facet_filters, columns), page(bare), len(columns)
-            )
-            (total,) = (r for r in rows if all(r[c] is None for c in columns.values()))
-            facets = self._summed([r for r in rows if r is not total], columns)[1]
-            return total["n_all"], facets, ids
+            per_combo, ids = once.counts_and_page(matched, page(ProductText.objects.all()))
+            return (*combos.tally(per_combo, chosen), ids)
         if matched.model is ProductFilter:
-            chosen = {
-                "category": params.category,
-                "province": params.province,
-                "industrial_belt": params.industrial_belt,
-            }
             return (*combos.counts(matched, chosen), list(page(page_source)))
         rows = list(self._facet_rows(matched, facet_filters, columns))
         return (*self._summed(rows, columns), list(page(matched if page_source is None else page_source)))
@@ -149,6 +146,7 @@ class DatabaseReader:
     ):
         if model is ProductFilter and query_terms(params.q):
             model = ProductText  # a keyword search reads the text rows alone
+            facet_filters = {name: combos.on_text_rows(q) for name, q in facet_filters.items()}
         base = model.objects.filter(plain)
         relevance = params.sort == "relevance"
         matched, rank = self._text(base, params.q, with_rank=relevance)
