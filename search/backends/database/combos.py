@@ -44,7 +44,7 @@ def counts(matched, chosen: dict[str, str]) -> tuple[int, dict[str, list[dict]]]
     """(rows passing every filter, facets) for the ProductFilter rows of `matched` (filtered by
     everything but the facets); `chosen` holds the facet filters: {"category": slug or "", …}."""
     # Plain (id, count) rows: joining the keys in SQL and fetching them cost more than the lookup.
-    return tally(list(matched.values_list("facet_id").annotate(n=Count("pk")).order_by()), chosen)
+    return tally(list(matched.values_list("facet_id").annotate(n=Count("*")).order_by()), chosen)
 
 
 def tally(pairs: list[tuple[int, int]], chosen: dict[str, str]) -> tuple[int, dict[str, list[dict]]]:
