@@ -289,3 +289,16 @@ def test_cached_facet_combinations_are_forgotten_when_the_tables_are_flushed(api
 
 def titles_of(body):
     return [row["title"] for row in body["results"]]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("杯", ["手绘陶瓷马克杯"]),  # the last character of a run
+        ("瓷", ["手绘陶瓷马克杯"]),  # inside a run: the start of the bigram 瓷马
+        ("手", ["手绘陶瓷马克杯"]),  # the first character
+        ("鞋", []),
+    ],
+)
+def test_one_character_queries_find_it_anywhere_in_a_word(api, catalog, q, expected):
+    assert titles(api.get(URL, {"q": q, "category": "cups-mugs"})) == expected

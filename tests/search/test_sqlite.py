@@ -34,6 +34,9 @@ def catalog(db):
         ("补水面膜", {"补水睡眠面膜"}),
         ("白云美妆", {"补水睡眠面膜", "玻尿酸面膜 10片装"}),
         ("mianmo", set()),
+        ("膜", {"补水睡眠面膜", "玻尿酸面膜 10片装"}),  # one character: a prefix of the index terms
+        ("睡", {"补水睡眠面膜"}),
+        ("鞋", set()),
     ],
 )
 def test_text_search(api, catalog, q, titles):

@@ -23,7 +23,7 @@ from ...models import (
     ProductFilter,
     ProductText,
 )
-from ...text import is_latin, query_terms, query_words, tsquery
+from ...text import is_latin, is_prefix_term, query_terms, query_words, tsquery
 from ..base import Match, SearchPage, SearchParams
 from . import combos, once
 from .common import CATEGORY_MODELS, DOC_MODELS, FACET_LIMIT, _as_doc, _postgres, _value_fields
@@ -42,7 +42,8 @@ class DatabaseReader:
             return qs, None
         if not _postgres():
             for term in query_terms(q):
-                qs = qs.filter(terms__contains=f" {term} ")
+                # `terms` is " term term … ": a one-character term matches as a prefix (search/text.py).
+                qs = qs.filter(terms__contains=f" {term}" if is_prefix_term(term) else f" {term} ")
             return qs, self._title_tier(q, "title__icontains") if with_rank else None
         query = SearchQuery(tsquery(q), search_type="raw", config="simple")
         if qs.model is ProductText:
