@@ -22,6 +22,17 @@ def backfill(apps, schema_editor):
     schema_editor.execute("DELETE FROM search_productfilter WHERE facet_id IS NULL")
 
 
+def facet(null: bool):
+    return models.ForeignKey(
+        db_constraint=False,
+        db_index=False,
+        null=null,
+        on_delete=django.db.models.deletion.DO_NOTHING,
+        related_name="+",
+        to="search.facetcombo",
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [("search", "0008_product_text_carries_filters")]
 
@@ -44,30 +55,9 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.AddField(
-            model_name="productfilter",
-            name="facet",
-            field=models.ForeignKey(
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="search.facetcombo",
-            ),
-        ),
+        migrations.AddField(model_name="productfilter", name="facet", field=facet(null=True)),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="productfilter",
-            name="facet",
-            field=models.ForeignKey(
-                db_constraint=False,
-                db_index=False,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="search.facetcombo",
-            ),
-        ),
+        migrations.AlterField(model_name="productfilter", name="facet", field=facet(null=False)),
         migrations.RemoveField(model_name="productfilter", name="category_slug"),
         migrations.RemoveField(model_name="productfilter", name="parent_category_slug"),
         migrations.RemoveField(model_name="productfilter", name="province"),
