@@ -23,19 +23,26 @@ PRODUCT_MAPPING = {
         "refresh_interval": "1s",
         "analysis": {
             "analyzer": {
+                # indexed with unigrams too, searched without: one character finds it inside words
                 "cjk_text": {
+                    "tokenizer": "standard",
+                    "filter": ["cjk_width", "lowercase", "cjk_bigram_unigrams"],
+                    "type": "custom",
+                },
+                "cjk_query": {
                     "tokenizer": "standard",
                     "filter": ["cjk_width", "lowercase", "cjk_bigram"],
                     "type": "custom",
-                }
-            }
+                },
+            },
+            "filter": {"cjk_bigram_unigrams": {"type": "cjk_bigram", "output_unigrams": True}},
         },
     },
     "mappings": {
         "dynamic": "strict",
         "properties": {
             "average_rating": {"type": "float"},
-            "body": {"analyzer": "cjk_text", "type": "text"},
+            "body": {"analyzer": "cjk_text", "search_analyzer": "cjk_query", "type": "text"},
             "category_name": {"index": False, "type": "keyword"},
             "category_name_en": {"index": False, "type": "keyword"},
             "category_slug": {"type": "keyword"},
@@ -47,7 +54,7 @@ PRODUCT_MAPPING = {
             "id": {"type": "long"},
             "industrial_belt": {"type": "keyword"},
             "moq": {"type": "integer"},
-            "names": {"analyzer": "cjk_text", "type": "text"},
+            "names": {"analyzer": "cjk_text", "search_analyzer": "cjk_query", "type": "text"},
             "parent_category_slug": {"type": "keyword"},
             "province": {"type": "keyword"},
             "quality": {"type": "float"},
@@ -56,6 +63,7 @@ PRODUCT_MAPPING = {
             "tier": {"type": "keyword"},
             "title": {
                 "analyzer": "cjk_text",
+                "search_analyzer": "cjk_query",
                 "fields": {"keyword": {"ignore_above": 256, "type": "keyword"}},
                 "type": "text",
             },

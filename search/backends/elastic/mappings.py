@@ -2,7 +2,9 @@
 
 Chinese text on a stock cluster: `standard` tokenizer (one token per CJK character) + `cjk_width`
 + `lowercase` + `cjk_bigram`, so 面膜 matches inside 补水睡眠面膜; titles keep a `keyword`
-subfield for exact match and sorting. With the IK plugin installed (ELASTICSEARCH_IK=1) text is
+subfield for exact match and sorting. Text is indexed with unigrams too and searched without:
+a query of one character (杯, a lone unigram) then finds it inside words (保温杯), as the database
+backend does, while longer words stay bigram-only queries. With the IK plugin installed (ELASTICSEARCH_IK=1) text is
 indexed with `ik_max_word` and searched with `ik_smart` instead.
 """
 
@@ -20,9 +22,12 @@ from elasticsearch.dsl import (
     ScaledFloat,
     Text,
     analyzer,
+    token_filter,
 )
 
-CJK = analyzer("cjk_text", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"])
+CJK_UNIGRAMS_TOO = token_filter("cjk_bigram_unigrams", type="cjk_bigram", output_unigrams=True)
+CJK = analyzer("cjk_text", tokenizer="standard", filter=["cjk_width", "lowercase", CJK_UNIGRAMS_TOO])
+CJK_QUERY = analyzer("cjk_query", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"])
 KINDS = ("product", "factory", "buyer")
 PLURAL = {"product": "products", "factory": "factories", "buyer": "buyers"}
 
@@ -30,7 +35,7 @@ PLURAL = {"product": "products", "factory": "factories", "buyer": "buyers"}
 def _text(ik: bool, **kwargs) -> Text:
     if ik:
         return Text(analyzer="ik_max_word", search_analyzer="ik_smart", **kwargs)
-    return Text(analyzer=CJK, **kwargs)
+    return Text(analyzer=CJK, search_analyzer=CJK_QUERY, **kwargs)
 
 
 def _money() -> ScaledFloat:
