@@ -302,3 +302,11 @@ def titles_of(body):
 )
 def test_one_character_queries_find_it_anywhere_in_a_word(api, catalog, q, expected):
     assert titles(api.get(URL, {"q": q, "category": "cups-mugs"})) == expected
+
+
+def test_a_query_without_words_on_an_empty_index_finds_nothing(api, db):
+    # when: punctuation only, so no index terms, and nothing indexed (no typo search to fall back on)
+    response = api.get(URL, {"q": "!!!"})
+    # then
+    assert response.status_code == 200
+    assert (response.json()["count"], response.json()["results"]) == (0, [])

@@ -33,9 +33,19 @@ def _keys(ids: list[int]) -> dict[int, tuple]:
     return _known
 
 
-def _passes(key: tuple, name: str, value: str) -> bool:
-    """The facet filter `name` = `value`, as search_products applies it with Q objects."""
+def facet_q(name: str, value: str) -> Q:
+    """A product facet filter over FacetCombo's / ProductDocument's columns (empty: no filter).
+    `_passes` is the same test on one combination, in Python: change both together."""
+    if not value:
+        return Q()
     if name == "category":  # a top-level category means all of its children too
+        return Q(category_slug=value) | Q(parent_category_slug=value)
+    return Q(**{name: value})
+
+
+def _passes(key: tuple, name: str, value: str) -> bool:
+    """facet_q(name, value) for one combination's key."""
+    if name == "category":
         return value in (key[CATEGORY], key[PARENT])
     return key[FACET_KEYS[name]] == value
 

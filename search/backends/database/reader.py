@@ -29,6 +29,15 @@ from . import combos, once
 from .common import CATEGORY_MODELS, DOC_MODELS, FACET_LIMIT, _as_doc, _postgres, _value_fields
 
 
+def _chosen(params: SearchParams) -> dict[str, str]:
+    """The facet filters of a search ("" when not filtered)."""
+    return {
+        "category": params.category,
+        "province": params.province,
+        "industrial_belt": params.industrial_belt,
+    }
+
+
 class DatabaseReader:
     # ---- keyword search --------------------------------------------------------------------
     def _text(self, qs, q: str, *, with_rank: bool):
@@ -62,7 +71,7 @@ class DatabaseReader:
 
     def _typo(self, qs, q: str):
         """No exact hit for a latin word: try trigram similarity on the title (bluetoth → bluetooth)."""
-        if not (_postgres() and is_latin(q)):
+        if not (_postgres() and is_latin(q) and query_terms(q)):
             return qs.none(), None
         if qs.model is ProductText:  # the trigram index is on the document's title
             similar = ProductDocument.objects.filter(title__trigram_word_similar=q).values("pk")
@@ -122,11 +131,7 @@ class DatabaseReader:
         # page in one statement over the text hits (once.py). Without one the page is read off a
         # sort index in the document table (well under a millisecond), while materializing every
         # row that passes the filters would cost more.
-        chosen = {
-            "category": params.category,
-            "province": params.province,
-            "industrial_belt": params.industrial_belt,
-        }
+        chosen = _chosen(params)
         if matched.model is ProductText:
             per_combo, ids = once.counts_and_page(matched, page(ProductText.objects.all()))
             return (*combos.tally(per_combo, chosen), ids)
@@ -145,9 +150,6 @@ class DatabaseReader:
         columns,
         extra=None,
     ):
-        if model is ProductFilter and query_terms(params.q):
-            model = ProductText  # a keyword search reads the text rows alone
-            facet_filters = {name: combos.on_text_rows(q) for name, q in facet_filters.items()}
         base = model.objects.filter(plain)
         relevance = params.sort == "relevance"
         matched, rank = self._text(base, params.q, with_rank=relevance)
@@ -191,17 +193,16 @@ class DatabaseReader:
             plain &= Q(trial_eligible=params.trial_eligible)
         if params.verified_only:
             plain &= Q(verified=True)
-        facet_filters = {}
-        if params.category:
-            facet_filters["category"] = Q(category_slug=params.category) | Q(
-                parent_category_slug=params.category
-            )
-        if params.province:
-            facet_filters["province"] = Q(province=params.province)
-        if params.industrial_belt:
-            facet_filters["industrial_belt"] = Q(industrial_belt=params.industrial_belt)
-        for name in ("category", "province", "industrial_belt"):
-            facet_filters.setdefault(name, Q())
+        chosen = _chosen(params)
+        facet_filters = {name: combos.facet_q(name, value) for name, value in chosen.items()}
+        if not _postgres():
+            model = ProductDocument
+        elif query_terms(params.q):
+            # A keyword search reads the text rows alone; they hold the facet combination's id.
+            model = ProductText
+            facet_filters = {name: combos.on_text_rows(q) for name, q in facet_filters.items()}
+        else:
+            model = ProductFilter
 
         def order_for(sort, has_rank):
             if sort == "price":
@@ -213,9 +214,6 @@ class DatabaseReader:
             return ["-relevance", "-quality", "pk"] if has_rank else ["-quality", "-created_at", "pk"]
 
         columns = {"category": "category_slug", "province": "province", "industrial_belt": "industrial_belt"}
-        # PostgreSQL: the narrow copy of the filter / facet columns (ProductFilter), or with a
-        # query the text rows (ProductText); SQLite: the document table.
-        model = ProductFilter if _postgres() else ProductDocument
         return self._run(model, params, plain, facet_filters, order_for, columns)
 
     def search_factories(self, params: SearchParams) -> SearchPage:
