@@ -116,11 +116,11 @@ class ProductPrice(Rule):
         return _("Price %(price)s is outside your price band %(band)s") % values
 
 
-class FactoryPrice(Rule):
-    """A streamer's band overlaps the factory's price range."""
+class _PriceRangesOverlap(Rule):
+    """The document's price range (price_min–price_max) overlaps the context's."""
 
     def ok(self, ctx, doc):
-        if doc["price_min"] is None:
+        if doc["price_min"] is None:  # a factory with no products listed yet
             return False
         return _dec(doc["price_min"]) <= ctx.price_max and _dec(doc["price_max"]) >= ctx.price_min
 
@@ -137,6 +137,10 @@ class FactoryPrice(Rule):
             }
         }
 
+
+class FactoryPrice(_PriceRangesOverlap):
+    """A streamer's band overlaps the factory's price range."""
+
     def reason(self, ctx, doc, ok):
         band = _band(ctx.price_min, ctx.price_max)
         if doc["price_min"] is None:
@@ -147,27 +151,11 @@ class FactoryPrice(Rule):
         return _("Prices %(range)s are outside your price band %(band)s") % values
 
 
-class BuyerPrice(Rule):
+class BuyerPrice(_PriceRangesOverlap):
     """The streamer's band (the document) overlaps this factory's prices (the context)."""
 
     def applies(self, ctx):
         return ctx.price_min is not None
-
-    def ok(self, ctx, doc):
-        return _dec(doc["price_min"]) <= ctx.price_max and _dec(doc["price_max"]) >= ctx.price_min
-
-    def q(self, ctx):
-        return Q(price_min__lte=ctx.price_max, price_max__gte=ctx.price_min)
-
-    def es(self, ctx):
-        return {
-            "bool": {
-                "filter": [
-                    {"range": {"price_min": {"lte": float(ctx.price_max)}}},
-                    {"range": {"price_max": {"gte": float(ctx.price_min)}}},
-                ]
-            }
-        }
 
     def reason(self, ctx, doc, ok):
         values = {

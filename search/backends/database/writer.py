@@ -46,9 +46,9 @@ class DatabaseWriter:
     @staticmethod
     def _upsert_postgres(model, docs) -> None:
         if model is not ProductDocument:
-            DatabaseWriter._upsert_rows(model, docs, with_vector=True)
+            DatabaseWriter._upsert_rows(model, docs, vector=VECTOR)
             return
-        DatabaseWriter._upsert_rows(model, docs, with_vector=False)
+        DatabaseWriter._upsert_rows(model, docs)
         # The two copies shaped for searching (search/models.py), written from the same dicts
         # (no join against the rows just written: its plan went bad while a fresh table grew).
         combos = DatabaseWriter._facet_combos(docs)
@@ -56,8 +56,10 @@ class DatabaseWriter:
             {**d, "title_folded": normalize(d["title"]), "facet": combos[tuple(d[k] for k in FACET_KEY)]}
             for d in docs
         ]
-        DatabaseWriter._upsert_rows(ProductText, rows, with_vector=True)
-        DatabaseWriter._upsert_rows(ProductFilter, rows, with_vector=False)
+        # Products rank by where the words matched (ProductText.title_folded), never by ts_rank:
+        # without positions and weights each row is ~40% narrower, and a broad word reads its rows faster.
+        DatabaseWriter._upsert_rows(ProductText, rows, vector=f"strip({VECTOR})")
+        DatabaseWriter._upsert_rows(ProductFilter, rows)
 
     @staticmethod
     def _facet_combos(docs) -> dict[tuple, int]:
@@ -80,9 +82,9 @@ class DatabaseWriter:
             return {tuple(row[:4]): row[4] for row in cursor.fetchall()}
 
     @staticmethod
-    def _upsert_rows(model, docs, *, with_vector: bool) -> None:
+    def _upsert_rows(model, docs, *, vector: str | None = None) -> None:
         """One INSERT … SELECT FROM unnest(arrays) per batch: a parameter per column, not per value,
-        and the weighted tsvector computed in the same statement."""
+        and the tsvector (the SQL expression `vector` over ta / tb / tc) computed in the same statement."""
         fields = [f for f in model._meta.concrete_fields if f.name != "search_vector"]
         qn = connection.ops.quote_name
         columns = [qn(f.column) for f in fields]
@@ -104,15 +106,12 @@ class DatabaseWriter:
         arrays += [[d["terms_a"] for d in docs], [d["terms_b"] for d in docs], [d["terms_c"] for d in docs]]
         types = [f.db_type(connection) for f in fields] + ["text", "text", "text"]
         aliases = [f"c{i}" for i in range(len(fields))] + ["ta", "tb", "tc"]
-        if not with_vector:
+        if vector is None:
             arrays, types, aliases = arrays[:-3], types[:-3], aliases[:-3]
         unnest = ", ".join(f"%s::{t}[]" for t in types)
-        vector_column = ", search_vector" if with_vector else ""
-        # Products rank by where the words matched (ProductText.title_folded), never by ts_rank:
-        # without positions and weights each row is ~40% narrower, and a broad word reads its rows faster.
-        vector = f"strip({VECTOR})" if model is ProductText else VECTOR
-        vector_value = f", {vector}" if with_vector else ""
-        vector_update = ", search_vector = EXCLUDED.search_vector" if with_vector else ""
+        vector_column = ", search_vector" if vector else ""
+        vector_value = f", {vector}" if vector else ""
+        vector_update = ", search_vector = EXCLUDED.search_vector" if vector else ""
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != pk)
         # Identifiers come from the model; every value is a parameter.
         sql = (
