@@ -18,6 +18,7 @@ from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
 from . import selectors
 from .backends import SearchParams, SearchUnavailable
 from .backends.base import SORTS
+from .results import product_results
 
 
 class SearchUnavailableError(APIException):
@@ -57,7 +58,7 @@ class FacetSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-def _search_response(request, output, params: SearchParams, page, rows, context) -> Response:
+def _search_response(request, params: SearchParams, page, results: list[dict]) -> Response:
     size, number = params.limit, params.offset // params.limit + 1
     url = request.build_absolute_uri()
     next_url = replace_query_param(url, "page", number + 1) if params.offset + size < page.count else None
@@ -71,7 +72,7 @@ def _search_response(request, output, params: SearchParams, page, rows, context)
             "count": page.count,
             "next": next_url,
             "previous": previous,
-            "results": output(rows, many=True, context=context).data,
+            "results": results,
             "facets": page.facets,
         }
     )
@@ -103,10 +104,10 @@ class ProductSearchApi(APIView):
         data.is_valid(raise_exception=True)
         params = data.to_params()
         try:
-            page, rows = selectors.product_search(params=params)
+            page = selectors.product_search(params=params)
         except SearchUnavailable:
             raise SearchUnavailableError() from None
-        return _search_response(request, ProductOutputSerializer, params, page, rows, {"request": request})
+        return _search_response(request, params, page, product_results(ids=page.ids, request=request))
 
 
 class FactorySearchApi(APIView):
@@ -121,7 +122,8 @@ class FactorySearchApi(APIView):
             page, rows = selectors.factory_search(params=params)
         except SearchUnavailable:
             raise SearchUnavailableError() from None
-        return _search_response(request, FactoryOutputSerializer, params, page, rows, {"request": request})
+        results = FactoryOutputSerializer(rows, many=True, context={"request": request}).data
+        return _search_response(request, params, page, results)
 
 
 class MatchInputSerializer(serializers.Serializer):

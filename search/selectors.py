@@ -20,9 +20,9 @@ def _in_order(queryset, ids: list[int]) -> list:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def product_search(*, params: SearchParams) -> tuple[SearchPage, list]:
-    page = get_backend().search_products(params)
-    return page, _in_order(product_visible_to(None), page.ids)
+def product_search(*, params: SearchParams) -> SearchPage:
+    """The page's ids only: the API reads the rows as plain values (search/results.py)."""
+    return get_backend().search_products(params)
 
 
 def factory_search(*, params: SearchParams) -> tuple[SearchPage, list]:

@@ -3,6 +3,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def in_language(name: str, name_en: str) -> str:
+    """The name to show in the active language: English for any en-*, Chinese otherwise."""
+    return name_en if (get_language() or "").startswith("en") else name
+
+
 class BilingualName(models.Model):
     """Rows whose name is data (seeded in both languages), not a translatable string in code."""
 
@@ -18,7 +23,7 @@ class BilingualName(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name
+        return in_language(self.name, self.name_en)
 
 
 class Category(BilingualName):
