@@ -90,7 +90,9 @@ def product_document(product: Product) -> dict:
         "factory_price": product.factory_price,
         "moq": product.moq,
         "customizable": product.customizable,
-        "trial_eligible": product.trial_eligible,
+        # What a buyer can take (as the API shows it): a factory that stopped taking trials
+        # switches its listings off; re-indexing the factory re-indexes them (indexing.py).
+        "trial_eligible": product.trial_eligible and factory.accepts_trials,
         **_factory_fields(factory),
     }
     doc["quality"] = fit.factory_quality(doc)

@@ -92,6 +92,30 @@ def test_renaming_a_factory_refreshes_its_products(api, listed, django_capture_o
     assert found(api, q="义乌收纳工厂") == []
 
 
+def test_a_factory_that_stops_taking_trials_leaves_the_trial_filter(
+    api, listed, django_capture_on_commit_callbacks
+):
+    # given: the listing is trial-eligible and so found by the filter
+    api.as_user(listed.factory.owner)
+    assert listed.trial_eligible is True
+    assert found(api, q="收纳箱", trial_eligible="true") == ["折叠收纳箱"]
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.patch(
+            f"/api/v1/factories/{listed.factory_id}/", {"accepts_trials": False}, format="json"
+        )
+    # then: the filter agrees with what the result says (trial_eligible false); the product's
+    # own flag is kept, so turning trials back on restores it
+    assert response.status_code == 200
+    assert found(api, q="收纳箱", trial_eligible="true") == []
+    assert found(api, q="收纳箱", trial_eligible="false") == ["折叠收纳箱"]
+    assert api.get(URL, {"q": "收纳箱"}).json()["results"][0]["trial_eligible"] is False
+    assert Product.objects.get(pk=listed.pk).trial_eligible is True
+    with django_capture_on_commit_callbacks(execute=True):
+        api.patch(f"/api/v1/factories/{listed.factory_id}/", {"accepts_trials": True}, format="json")
+    assert found(api, q="收纳箱", trial_eligible="true") == ["折叠收纳箱"]
+
+
 def test_backend_down_keeps_the_edit_and_the_sweep_indexes_it_later(
     api, listed, settings, django_capture_on_commit_callbacks
 ):
