@@ -1,12 +1,17 @@
 """Index freshness: services mark rows dirty, the on-commit task indexes them, the sweep catches the rest."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
 from factories.models import Product
+from search import documents
+from search.backends import SearchParams, get_backend
 from search.models import FacetCombo, ProductDocument, ProductFilter, ProductText
 from search.tasks import sweep_dirty
+from search.text import normalize
 from tests import makers
 from tests.search.conftest import index_all, product
 from tests.search.flaky import FlakyBackend
@@ -193,3 +198,40 @@ def test_text_and_filter_rows_copy_the_document_and_follow_an_edit(
     assert found(api, q="abc") == ["ＡＢＣ收纳凳"]
     # both listings share one facet combination, added once
     assert FacetCombo.objects.count() == 1
+
+
+def test_the_index_rows_hold_the_document_values_exactly(db):
+    # given: text that quoting gets wrong (quotes, backslashes, NULL-looking words, a newline,
+    # characters outside the BMP), money to the fen and a time to the microsecond
+    tricky = product(
+        'He said "保温杯" \\ it\'s 100%\nNULL \\N 🍵',
+        description="{a,b} (x) [y] \t tab",
+        price="12.35",
+        attributes={"尺寸": {"长": 30, "备注": 'a "b" \\c'}, "颜色": ["红", None]},
+    )
+    Product.objects.filter(pk=tricky.pk).update(created_at="2026-11-22T05:06:07.123456+08:00")
+    tricky.refresh_from_db()
+    doc = documents.product_document(documents.product_queryset().get(pk=tricky.pk))
+    # when
+    index_all()
+    # then: every column the writer fills from the document reads back as the document's value
+    row = ProductDocument.objects.get(pk=tricky.pk)
+    skipped = {"product", "terms", "terms_a", "terms_b", "terms_c", "search_vector", "indexed_at"}
+    compared = [f.name for f in ProductDocument._meta.concrete_fields if f.name not in skipped]
+    assert len(compared) > 20
+    for name in compared:
+        assert getattr(row, name) == doc[name], name
+    assert row.title == 'He said "保温杯" \\ it\'s 100%\nNULL \\N 🍵'
+    assert row.factory_price == Decimal("12.35")
+    assert row.created_at.microsecond == 123456
+    assert found_ids(q="保温杯") == [tricky.pk]
+    text = ProductText.objects.get(pk=tricky.pk)
+    assert (text.factory_price, text.created_at, text.title_folded) == (
+        Decimal("12.35"),
+        tricky.created_at,
+        normalize(tricky.title),
+    )
+
+
+def found_ids(**params) -> list[int]:
+    return get_backend().search_products(SearchParams(**params)).ids

@@ -1,11 +1,24 @@
 """Writing the database index: upserts (one statement per batch), factory stats, rebuild, status."""
 
+import json
+from datetime import datetime
+from decimal import Decimal
+
 from django.db import connection
 from django.utils import timezone
 
 from ...models import FactoryDocument, ProductDocument, ProductFilter, ProductText
 from ...text import normalize
 from .common import CATEGORY_MODELS, DOC_MODELS, FACET_KEY, PK_NAME, VECTOR, _postgres
+
+
+def _json_value(value):
+    """What json.dumps cannot write itself, as PostgreSQL reads it back exactly."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot index a {type(value).__name__}")
 
 
 class DatabaseWriter:
@@ -83,8 +96,10 @@ class DatabaseWriter:
 
     @staticmethod
     def _upsert_rows(model, docs, *, vector: str | None = None) -> None:
-        """One INSERT … SELECT FROM unnest(arrays) per batch: a parameter per column, not per value,
-        and the tsvector (the SQL expression `vector` over ta / tb / tc) computed in the same statement."""
+        """One INSERT … SELECT FROM json_to_recordset(the batch as ONE JSON text) per batch, the
+        tsvector (the SQL expression `vector` over ta / tb / tc) computed in the same statement.
+        Python's C json encoder writes the batch; sent as one array per column instead, psycopg
+        quoted it value by value in Python, ~15% of indexing time."""
         fields = [f for f in model._meta.concrete_fields if f.name != "search_vector"]
         qn = connection.ops.quote_name
         columns = [qn(f.column) for f in fields]
@@ -103,25 +118,31 @@ class DatabaseWriter:
             return [d.get(f.name, default) for d in docs]
 
         arrays = [column(f) for f in fields]
-        arrays += [[d["terms_a"] for d in docs], [d["terms_b"] for d in docs], [d["terms_c"] for d in docs]]
-        types = [f.db_type(connection) for f in fields] + ["text", "text", "text"]
-        aliases = [f"c{i}" for i in range(len(fields))] + ["ta", "tb", "tc"]
-        if vector is None:
-            arrays, types, aliases = arrays[:-3], types[:-3], aliases[:-3]
-        unnest = ", ".join(f"%s::{t}[]" for t in types)
+        types = [f.db_type(connection) for f in fields]
+        aliases = [f"c{i}" for i in range(len(fields))]
+        if vector is not None:
+            arrays += [
+                [d["terms_a"] for d in docs],
+                [d["terms_b"] for d in docs],
+                [d["terms_c"] for d in docs],
+            ]
+            types += ["text", "text", "text"]
+            aliases += ["ta", "tb", "tc"]
+        rows = [dict(zip(aliases, row, strict=True)) for row in zip(*arrays, strict=True)]
+        definition = ", ".join(f"{alias} {type_}" for alias, type_ in zip(aliases, types, strict=True))
         vector_column = ", search_vector" if vector else ""
         vector_value = f", {vector}" if vector else ""
         vector_update = ", search_vector = EXCLUDED.search_vector" if vector else ""
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != pk)
-        # Identifiers come from the model; every value is a parameter.
+        # Identifiers and types come from the model; the batch is the one parameter.
         sql = (
             f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}{vector_column}) "  # noqa: S608
             f"SELECT {', '.join(aliases[: len(fields)])}{vector_value} "
-            f"FROM unnest({unnest}) AS u ({', '.join(aliases)}) "
+            f"FROM json_to_recordset(%s::json) AS u ({definition}) "
             f"ON CONFLICT ({pk}) DO UPDATE SET {updates}{vector_update}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, arrays)
+            cursor.execute(sql, [json.dumps(rows, default=_json_value)])
 
     def update_factory_stats(self, stats: dict[int, dict]) -> None:
         fields = ["price_min", "price_max", "moq_min", "product_count"]
