@@ -235,3 +235,34 @@ def test_the_index_rows_hold_the_document_values_exactly(db):
 
 def found_ids(**params) -> list[int]:
     return get_backend().search_products(SearchParams(**params)).ids
+
+
+def _stats_row(factory_id) -> tuple:
+    """The factory document's range and its row version (xmin changes on every write)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT xmin::text, price_min, price_max, moq_min, product_count "
+            "FROM search_factorydocument WHERE factory_id = %s",
+            [factory_id],
+        )
+        return cursor.fetchone()
+
+
+def test_a_product_edit_rewrites_its_factory_range_only_when_the_range_moves(listed):
+    # given: the factory's range is 30.00–30.00, MOQ 500, one product
+    cheap = product("收纳盒", factory=listed.factory, price="10.00", moq=50)
+    index_all()
+    version, *before = _stats_row(listed.factory_id)
+    assert before == [Decimal("10.00"), Decimal("30.00"), 50, 2]
+    # when: an edit inside the range
+    Product.objects.filter(pk=listed.pk).update(title="折叠收纳箱 加厚", search_index_dirty=True)
+    index_all()
+    # then: the factory row is not written again
+    assert _stats_row(listed.factory_id) == (version, *before)
+    # when: an edit that moves the range
+    Product.objects.filter(pk=cheap.pk).update(factory_price=Decimal("8.50"), search_index_dirty=True)
+    index_all()
+    # then
+    new_version, *after = _stats_row(listed.factory_id)
+    assert after == [Decimal("8.50"), Decimal("30.00"), 50, 2]
+    assert new_version != version

@@ -161,7 +161,11 @@ class DatabaseWriter:
                 "UPDATE search_factorydocument AS d SET price_min = v.price_min, price_max = v.price_max, "
                 "moq_min = v.moq_min, product_count = v.product_count "
                 "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::integer[], %s::integer[]) "
-                "AS v (id, price_min, price_max, moq_min, product_count) WHERE d.factory_id = v.id",
+                "AS v (id, price_min, price_max, moq_min, product_count) WHERE d.factory_id = v.id "
+                # Most product edits leave their factory's range as it was: write only what moved
+                # (a row version less per factory and batch, ~10% of a bulk reindex).
+                "AND (d.price_min, d.price_max, d.moq_min, d.product_count) "
+                "IS DISTINCT FROM (v.price_min, v.price_max, v.moq_min, v.product_count)",
                 columns,
             )
 
