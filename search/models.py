@@ -69,26 +69,36 @@ class ProductDocument(BaseDocument, FactoryFields):
         ]
 
 
-class ProductText(models.Model):
-    """The products' tsvector, with everything a keyword search reads besides it (PostgreSQL only).
+class ProductSearchColumns(models.Model):
+    """What a product search filters and counts on, in both PostgreSQL copies of a product
+    (ProductText, ProductFilter); the same filter Q runs on either."""
 
-    A query is answered from this table alone: the text index finds the rows, and the same rows
-    carry the filter, facet and ranking columns, so a broad word (a tenth of the catalogue) costs
-    one pass over its hits instead of a second lookup of each hit in another table. The tsvector
-    (~1 KB a row) is kept out of the document table, whose filter / sort scans it would slow down.
-    """
-
-    document = models.OneToOneField(
-        ProductDocument, primary_key=True, on_delete=models.CASCADE, related_name="text"
-    )
-    # What it filters and counts on (fixed-width first: a scan steps over variable-width columns).
     moq = models.IntegerField()
     verified = models.BooleanField()
     customizable = models.BooleanField()
     trial_eligible = models.BooleanField()
     factory_price = models.DecimalField(max_digits=12, decimal_places=2)
-    facet = models.ForeignKey(  # see ProductFilter.facet
+    # No database constraint or index: the writer inserts the combination first, and nothing
+    # looks rows up by it (counts group by it in a scan).
+    facet = models.ForeignKey(
         "FacetCombo", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ProductText(ProductSearchColumns):
+    """The products' tsvector, with everything a keyword search reads besides it (PostgreSQL only).
+
+    A query is answered from this table alone: the text index finds the rows, and the same rows
+    carry the filter, facet and ranking columns, so a broad word (a tenth of the catalogue) costs
+    one pass over its hits instead of a second lookup of each hit in another table. The tsvector
+    (~0.4 KB a row) is kept out of the document table, whose filter / sort scans it would slow down.
+    """
+
+    document = models.OneToOneField(
+        ProductDocument, primary_key=True, on_delete=models.CASCADE, related_name="text"
     )
     quality = models.FloatField()
     created_at = models.DateTimeField()
@@ -121,7 +131,7 @@ class FacetCombo(models.Model):
         return f"{self.category_slug}/{self.province}/{self.industrial_belt}"
 
 
-class ProductFilter(models.Model):
+class ProductFilter(ProductSearchColumns):
     """What a search without a query counts on, in a narrow row (PostgreSQL only): such a search
     counts every product that passes the filters, and a ~50-byte row of fixed-width columns plus
     one integer for the facets (search/backends/database/combos.py) makes that scan cheap. Its
@@ -131,16 +141,6 @@ class ProductFilter(models.Model):
 
     document = models.OneToOneField(
         ProductDocument, primary_key=True, on_delete=models.CASCADE, related_name="filter_row"
-    )
-    moq = models.IntegerField()
-    verified = models.BooleanField()
-    customizable = models.BooleanField()
-    trial_eligible = models.BooleanField()
-    factory_price = models.DecimalField(max_digits=12, decimal_places=2)
-    # No database constraint or index: the writer inserts the combination first, and nothing
-    # looks rows up by it (counts group by it in a scan).
-    facet = models.ForeignKey(
-        FacetCombo, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
 
     def __str__(self) -> str:
