@@ -22,3 +22,16 @@ def to_fen(amount: Decimal) -> int:
 
 def format_cny(amount: Decimal) -> str:
     return f"¥{quantize(amount):,}"
+
+
+def format_cny_in_text(amount) -> str:
+    """For a sentence: whole yuan read better without the fen ("¥38", not "¥38.00")."""
+    text = format_cny(Decimal(str(amount)))
+    return text.removesuffix(".00")
+
+
+def format_cny_range(low, high) -> str:
+    """ "¥30–60", as people write it; a single price when both ends are equal ("¥30")."""
+    if Decimal(str(low)) == Decimal(str(high)):
+        return format_cny_in_text(low)
+    return f"{format_cny_in_text(low)}–{format_cny_in_text(high).removeprefix('¥')}"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from buyers.models import BuyerProfile
 from factories.models import CustomizationLevel, Factory, VerificationStatus
-from marketplace.money import quantize
+from marketplace.money import format_cny_range, quantize
 
 from . import fit
 from .documents import (
@@ -29,7 +29,7 @@ from .documents import (
     factory_product_stats,
     factory_queryset,
 )
-from .fit.rules import Customization, FactoryMoq, FactoryPrice, SharedCategory, _band, _cny
+from .fit.rules import Customization, FactoryMoq, FactoryPrice, SharedCategory
 from .selectors import buyer_needs
 
 # A custom product is priced like, not exactly as, the factory's current catalogue: a factory whose
@@ -45,8 +45,8 @@ class RequestPrice(FactoryPrice):
             return super().reason(ctx, doc, ok)
         low, high = doc["price_min"], doc["price_max"]
         values = {
-            "range": _cny(low) if low == high else _band(low, high),
-            "band": _band(ctx.price_min, ctx.price_max),
+            "range": format_cny_range(low, high),
+            "band": format_cny_range(ctx.price_min, ctx.price_max),
         }
         if ok:
             return _("Its prices (%(range)s) are close to your target price (%(band)s)") % values

@@ -6,20 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from marketplace.money import format_cny
-
-
-def _cny(value) -> str:
-    # format_cny prints two places; whole yuan read better in a sentence ("¥38", not "¥38.00").
-    text = format_cny(Decimal(str(value)))
-    return text[:-3] if text.endswith(".00") else text
-
-
-def _band(low, high) -> str:
-    """ "¥30–60", as people write it; a single price when both ends are equal ("¥30")."""
-    if _dec(low) == _dec(high):
-        return _cny(low)
-    return f"{_cny(low)}–{_cny(high).removeprefix('¥')}"
+from marketplace.money import format_cny_in_text, format_cny_range
 
 
 def _pct(value: float) -> str:
@@ -110,7 +97,10 @@ class ProductPrice(Rule):
         return {"range": {"factory_price": {"gte": float(ctx.price_min), "lte": float(ctx.price_max)}}}
 
     def reason(self, ctx, doc, ok):
-        values = {"price": _cny(doc["factory_price"]), "band": _band(ctx.price_min, ctx.price_max)}
+        values = {
+            "price": format_cny_in_text(doc["factory_price"]),
+            "band": format_cny_range(ctx.price_min, ctx.price_max),
+        }
         if ok:
             return _("Price %(price)s is within your price band %(band)s") % values
         return _("Price %(price)s is outside your price band %(band)s") % values
@@ -142,10 +132,10 @@ class FactoryPrice(_PriceRangesOverlap):
     """A streamer's band overlaps the factory's price range."""
 
     def reason(self, ctx, doc, ok):
-        band = _band(ctx.price_min, ctx.price_max)
+        band = format_cny_range(ctx.price_min, ctx.price_max)
         if doc["price_min"] is None:
             return _("No products listed yet")
-        values = {"range": _band(doc["price_min"], doc["price_max"]), "band": band}
+        values = {"range": format_cny_range(doc["price_min"], doc["price_max"]), "band": band}
         if ok:
             return _("Prices %(range)s overlap your price band %(band)s") % values
         return _("Prices %(range)s are outside your price band %(band)s") % values
@@ -159,8 +149,8 @@ class BuyerPrice(_PriceRangesOverlap):
 
     def reason(self, ctx, doc, ok):
         values = {
-            "band": _band(doc["price_min"], doc["price_max"]),
-            "range": _band(ctx.price_min, ctx.price_max),
+            "band": format_cny_range(doc["price_min"], doc["price_max"]),
+            "range": format_cny_range(ctx.price_min, ctx.price_max),
         }
         if ok:
             return _("Their price band %(band)s overlaps your prices %(range)s") % values

@@ -161,6 +161,10 @@ def test_reasons_in_the_streamers_language(api_zh, streamer, catalog):
 
 
 def test_a_band_whose_ends_are_equal_reads_as_one_price():
-    from search.fit.rules import _band
+    from marketplace.money import format_cny_range
 
-    assert (_band("30", "30.00"), _band("30", "60"), _band("12.5", "20")) == ("¥30", "¥30–60", "¥12.50–20")
+    assert (
+        format_cny_range("30", "30.00"),
+        format_cny_range("30", "60"),
+        format_cny_range("12.5", "20"),
+    ) == ("¥30", "¥30–60", "¥12.50–20")
