@@ -90,9 +90,8 @@ def product_document(product: Product) -> dict:
         "factory_price": product.factory_price,
         "moq": product.moq,
         "customizable": product.customizable,
-        # What a buyer can take (as the API shows it): a factory that stopped taking trials
-        # switches its listings off; re-indexing the factory re-indexes them (indexing.py).
-        "trial_eligible": product.trial_eligible and factory.accepts_trials,
+        # As the API shows it; re-indexing a factory re-indexes its products (indexing.py).
+        "trial_eligible": product.open_for_trials,
         **_factory_fields(factory),
     }
     doc["quality"] = fit.factory_quality(doc)

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from factories.models import Product, ProductImage
 from factories.models.catalog import in_language
+from factories.models.product import open_for_trials
 from factories.selectors import product_public_q
 from marketplace.money import half_price
 
@@ -61,9 +62,7 @@ def _images(ids: list[int], absolute) -> dict[int, list[dict]]:
 
 
 def _render(row: dict, images: list[dict]) -> dict:
-    # ProductOutputSerializer.get_trial_eligible: a factory that stopped taking trials switches
-    # off all its listings.
-    trial_eligible = row["trial_eligible"] and row["factory__accepts_trials"]
+    trial_eligible = open_for_trials(row["trial_eligible"], row["factory__accepts_trials"])
     return {
         "id": row["id"],
         "factory": row["factory_id"],

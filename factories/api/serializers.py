@@ -118,9 +118,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.BooleanField())
     def get_trial_eligible(self, product: Product) -> bool:
-        """Effective eligibility: a factory that stopped taking trials switches off all its listings
-        (their own flag is kept, so turning trials back on restores them)."""
-        return product.trial_eligible and product.factory.accepts_trials
+        return product.open_for_trials
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True))
     def get_trial_unit_price(self, product: Product) -> str | None:

@@ -16,6 +16,13 @@ class ProductStatus(models.TextChoices):
     DELISTED = "delisted", _("delisted")
 
 
+def open_for_trials(trial_eligible: bool, factory_accepts_trials: bool) -> bool:
+    """Whether a buyer can take a 50%-off trial of a listing: its own flag, and its factory taking
+    trials at all. A factory that stops switches off all its listings; their own flags are kept,
+    so turning trials back on restores them."""
+    return trial_eligible and factory_accepts_trials
+
+
 class Product(models.Model):
     """A listing. Prices are the factory (ex-works) price per unit in CNY."""
 
@@ -64,6 +71,10 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def open_for_trials(self) -> bool:
+        return open_for_trials(self.trial_eligible, self.factory.accepts_trials)
 
 
 def product_image_path(instance: "ProductImage", filename: str) -> str:
