@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/yuantou
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench eval-match install migrate seed messages
+.PHONY: run test lint bench eval-match install migrate seed messages services
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# PostgreSQL, Redis, Chromium and a CJK font: installed when missing, started when down (as .ci/run does).
+services:
+	bash devtools/services-up
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
