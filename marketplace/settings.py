@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "trials",
     "search",
     "frontend",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -5,12 +5,12 @@ from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
 from buyers.models import BuyerProfile, Channel
+from demo.data.factories import FACTORIES
+from demo.data.generate import product_specs
+from demo.data.seed import LOGINS
+from demo.data.streamers import STREAMERS
 from factories.models import Factory, Product, ProductImage
 from marketplace.accounts.models import User
-from marketplace.core.demo_data.factories import FACTORIES
-from marketplace.core.demo_data.generate import product_specs
-from marketplace.core.demo_data.seed import LOGINS
-from marketplace.core.demo_data.streamers import STREAMERS
 from marketplace.core.models import Event
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from marketplace.core.demo_data.seed import seed_demo, seed_total_steps
+from demo.data.seed import seed_demo, seed_total_steps
 
 
 class Command(BaseCommand):
