@@ -3,7 +3,10 @@ from .images import product_image_add, product_image_delete
 from .moderation import product_report_create, product_report_resolve
 from .products import (
     product_approve,
+    product_build,
+    product_check_can_list,
     product_create,
+    product_create_many,
     product_delist,
     product_reject,
     product_submit,
@@ -17,7 +20,10 @@ __all__ = [
     "factory_update",
     "factory_verify",
     "product_approve",
+    "product_build",
+    "product_check_can_list",
     "product_create",
+    "product_create_many",
     "product_delist",
     "product_image_add",
     "product_image_delete",

@@ -17,6 +17,23 @@ def event_record(*, actor, verb: str, target: models.Model, **data: Any) -> Even
     )
 
 
+def events_record(*, actor, verb: str, items: list[tuple[models.Model, dict[str, Any]]]) -> list[Event]:
+    """Many audit rows of one verb in one INSERT (batch services, e.g. a catalog import)."""
+    actor = actor if actor is not None and actor.is_authenticated else None
+    return Event.objects.bulk_create(
+        [
+            Event(
+                actor=actor,
+                verb=verb,
+                target_type=ContentType.objects.get_for_model(target),
+                target_id=target.pk,
+                data=data,
+            )
+            for target, data in items
+        ]
+    )
+
+
 def events_for(target: models.Model):
     return Event.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=target.pk
