@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, catalogue, custom, samples, trials
+from .views import accounts, catalog_import, catalogue, custom, samples, trials
 
 app_name = "frontend"
 urlpatterns = [
@@ -25,4 +25,12 @@ urlpatterns = [
     path("me/custom/<int:pk>/quote/", custom.quote_submit, name="quote-submit"),
     path("me/custom/<int:pk>/quotes/<int:quote_id>/accept/", custom.quote_accept, name="quote-accept"),
     path("me/custom/<int:pk>/messages/", custom.message_post, name="custom-message"),
+    # Bulk catalog import (factories): template, upload → preview with row errors, confirm.
+    path("me/products/import/", catalog_import.catalog_import_upload, name="catalog-import"),
+    path("me/products/import/confirm/", catalog_import.catalog_import_confirm, name="catalog-import-confirm"),
+    path(
+        "me/products/import/template.<str:fmt>",
+        catalog_import.catalog_import_template,
+        name="catalog-import-template",
+    ),
 ]
