@@ -73,17 +73,17 @@ def row_check(
         raw = cells.get(column.key, "")
         problem = _cell_problem(column, raw)
         if problem:
-            result.errors.append(f"{column.header}: {problem}")
+            result.errors.append(_cell_error(column, problem))
             continue
         if column.required and not raw:
-            result.errors.append(f"{column.header}: {_('This cell is required.')}")
+            result.errors.append(_cell_error(column, _("This cell is required.")))
             continue
         if not raw:
             continue
         try:
             data[column.key] = PARSERS[column.key](raw, category_keys)
         except ValueError as exc:
-            result.errors.append(f"{column.header}: {exc}")
+            result.errors.append(_cell_error(column, str(exc)))
     if result.errors:
         return result
     try:
@@ -91,6 +91,11 @@ def row_check(
     except ValidationError as exc:
         result.errors.extend(_service_errors(exc))
     return result
+
+
+def _cell_error(column: Column, message: str) -> str:
+    # Translated as a whole: Chinese puts a full-width colon after the column name.
+    return _("%(column)s: %(message)s") % {"column": column.header, "message": message}
 
 
 def _cell_problem(column: Column, raw: str) -> str | None:
@@ -109,7 +114,7 @@ def _service_errors(exc: ValidationError) -> list[str]:
     for key, errors in exc.message_dict.items():
         column = BY_KEY.get(key)
         for message in errors:
-            lines.append(f"{column.header}: {message}" if column else message)
+            lines.append(_cell_error(column, message) if column else message)
     return lines
 
 

@@ -70,8 +70,8 @@ def test_errors_are_in_chinese_for_chinese_speakers(factory):
         preview = preview_of(xlsx(rows_with_bad(5, BAD | {3: BAD[8], 4: BAD[20]})), factory)
     # then
     assert errors_of(preview) == [
-        (3, ["出厂价: 确保该值大于或等于0.01。"]),
-        (4, ["起订量: 输入整数。"]),
+        (3, ["出厂价：确保该值大于或等于0.01。"]),
+        (4, ["起订量：输入整数。"]),
     ]
 
 

@@ -75,7 +75,7 @@ def test_preview_errors_are_in_chinese(web_zh, factory):
     # then
     page = html(preview)
     assert "第 8 行" in page
-    assert "出厂价: 确保该值大于或等于0.01。" in page
+    assert "出厂价：确保该值大于或等于0.01。" in page
     assert "导入 9 个商品" in page
 
 
