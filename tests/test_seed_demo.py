@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
 from buyers.models import BuyerProfile, Channel
+from demo.data.activity import REJECTED_TITLE, REJECTION
 from demo.data.factories import FACTORIES
 from demo.data.generate import product_specs
 from demo.data.seed import LOGINS
@@ -12,6 +13,8 @@ from demo.data.streamers import STREAMERS
 from factories.models import Factory, Product, ProductImage
 from marketplace.accounts.models import User
 from marketplace.core.models import Event
+from marketplace.notifications.models import Notification
+from trials.models import BulkOrder, CustomRequest, SampleRequest, TrialOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +48,11 @@ def test_seed_demo_creates_realistic_volumes_and_statuses():
     assert factories.filter(verification_status="verified").count() == 54
     assert factories.filter(tier="super").count() == 4
     assert factories.filter(verification_status="rejected").count() == 1
-    expected_products = sum(len(product_specs(f, accepts_trials=True)) for f in FACTORIES)
+    # The catalogue, plus the one listing the demo factory had rejected (demo/data/activity.py).
+    expected_products = sum(len(product_specs(f, accepts_trials=True)) for f in FACTORIES) + 1
     products = Product.objects.all()
     assert products.count() == expected_products >= 400
-    assert set(products.values_list("status", flat=True)) == {"active", "pending_review"}
+    assert set(products.values_list("status", flat=True)) == {"active", "pending_review", "rejected"}
     assert products.filter(status="active").count() > 3 * products.filter(status="pending_review").count()
     # Nothing of an unverified factory is public.
     assert not products.filter(status="active").exclude(factory__verification_status="verified").exists()
@@ -97,6 +101,42 @@ def test_printed_accounts_and_other_demo_accounts_can_sign_in(api):
     assert "uses the password Yuantou-demo-2026" in output
     response = api.post("/api/v1/auth/token/", {"username": "gz_meiyan", "password": "Yuantou-demo-2026"})
     assert response.status_code == 200
+
+
+def test_each_printed_login_finds_work_waiting(mailoutbox):
+    # when
+    output = seed("--no-images")
+    # then: the factory has incoming trials and samples in every state, a listing in review and a rejected one
+    factory = Factory.objects.get(owner__username="demo_factory")
+    assert sorted(TrialOrder.objects.filter(factory=factory).values_list("status", flat=True)) == sorted(
+        ["requested", "accepted", "paid", "shipped", "in_trial", "feedback_submitted", "converted"]
+    )
+    assert sorted(SampleRequest.objects.filter(factory=factory).values_list("status", flat=True)) == [
+        "accepted",
+        "received",
+        "requested",
+        "shipped",
+    ]
+    assert factory.products.filter(status="pending_review").exists()
+    assert factory.products.get(title=REJECTED_TITLE).status_reason == REJECTION
+    assert BulkOrder.objects.filter(factory=factory).count() == 1
+    waiting = CustomRequest.objects.get(factory=factory)
+    assert (waiting.status, waiting.quotes_count) == ("open", 0)
+    # the streamer has trials at several stages and an open request with three quotes to compare
+    streamer = BuyerProfile.objects.get(user__username="demo_streamer")
+    assert sorted(TrialOrder.objects.filter(buyer=streamer).values_list("status", flat=True)) == [
+        "accepted",
+        "feedback_submitted",
+        "in_trial",
+        "paid",
+        "requested",
+    ]
+    compare = CustomRequest.objects.get(buyer=streamer)
+    assert (compare.status, compare.factory, compare.quotes.count()) == ("open", None, 3)
+    for username in ("demo_factory", "demo_streamer"):
+        assert Notification.objects.filter(recipient__username=username, read_at=None).count() >= 10
+    assert "9 trials, 4 samples, 2 custom requests, 3 quotes" in output
+    assert mailoutbox == []  # made-up addresses: the seed sends no e-mail
 
 
 def test_seed_demo_refuses_known_passwords_with_debug_off(settings):

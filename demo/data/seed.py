@@ -33,6 +33,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import user_register
 from marketplace.core.events import event_record
 
+from .activity import ActivitySeeder
 from .factories import FACTORIES, REJECTION_REASON
 from .generate import factory_payload, product_specs, streamer_payload
 from .images import product_picture
@@ -164,4 +165,5 @@ def seed_demo(*, images: bool = True, step: Callable[[], None] = lambda: None) -
         staff = seeder.staff()
         seeder.factories(staff)
         seeder.streamers()
+        ActivitySeeder(staff=staff, report_counter=seeder.report.created).run()
     return seeder.report

@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from tqdm import tqdm
 
 from demo.data.seed import seed_demo, seed_total_steps
@@ -25,12 +26,19 @@ class Command(BaseCommand):
                 "DEBUG is off: refusing to create demo accounts with known passwords (use --force)."
             )
         started = time.monotonic()
-        with tqdm(total=seed_total_steps(), desc="seed_demo", unit="row", file=self.stderr._out) as bar:
+        # The demo's deals notify their parties by e-mail; the addresses are made up, and printing
+        # dozens of messages on `make run`'s console would bury the logins. The inbox keeps them.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            tqdm(total=seed_total_steps(), desc="seed_demo", unit="row", file=self.stderr._out) as bar,
+        ):
             report = seed_demo(images=not no_images, step=bar.update)
         created = report.created
         self.stdout.write(
             f"Created {created['users']} users, {created['factories']} factories, {created['products']} products, "
-            f"{created['streamers']} streamers, {created['images']} images in {time.monotonic() - started:.1f} s."
+            f"{created['streamers']} streamers, {created['images']} images, {created['trials']} trials, "
+            f"{created['samples']} samples, {created['custom_requests']} custom requests, "
+            f"{created['quotes']} quotes in {time.monotonic() - started:.1f} s."
         )
         self.stdout.write(
             self.style.SUCCESS("Demo logins (web: /admin/ for staff; API: POST /api/v1/auth/token/):")

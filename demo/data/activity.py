@@ -1,0 +1,238 @@
+"""Deals in flight, so that each printed login has something to do on its pages.
+
+The factory (demo_factory) finds trials, samples and custom requests waiting in every state, a
+listing under review and one rejected with the reviewer's reason; the streamer (demo_streamer)
+has trials at several stages (one to pay, one to receive feedback on, one to convert), a sample
+to receive, and an open custom request with three quotes to compare; both have unread
+notifications. Everything goes through the trials services, as the web pages and the API would,
+so the states, events and notifications are real. Runs once: if the demo factory already has a
+trial, the activity exists and nothing is added.
+"""
+
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from factories.models import CustomizationLevel, Factory, Product, ProductStatus, VerificationStatus
+from factories.services import product_create, product_reject
+from marketplace.accounts.models import User
+from trials.models import TrialOrder
+from trials.services.custom import custom_message_post, custom_request_create, quote_submit
+from trials.services.payments import payment_confirm_received, payment_start
+from trials.services.samples import sample_accept, sample_create, sample_receive, sample_ship
+from trials.services.trials import (
+    trial_accept,
+    trial_convert,
+    trial_create,
+    trial_feedback,
+    trial_receive,
+    trial_ship,
+)
+
+# Other demo streamers who send the factory requests (all exist in streamers.py).
+REQUESTERS = ["s_shandong_dajie", "s_ameng", "s_laozhang", "s_yaya_mama", "s_tea_lin", "s_chaoge", "s_qiqi"]
+REJECTED_TITLE = "青瓷茶具礼盒 大牌同款"
+REJECTION = "标题使用了他人品牌的“大牌同款”字样，请去掉后重新提交，并上传自家实拍图。"
+
+# How far each trial goes, in the order of the trial flow.
+STEPS = ["requested", "accepted", "paid", "shipped", "in_trial", "feedback_submitted", "converted"]
+SAMPLE_STEPS = ["requested", "accepted", "shipped", "received"]
+
+
+class ActivitySeeder:
+    def __init__(self, *, staff: User, report_counter: Counter):
+        self.staff = staff
+        self.created = report_counter
+        self.users = {u.username: u for u in User.objects.filter(username__in=[*REQUESTERS, "demo_streamer"])}
+        self.factory = Factory.objects.select_related("owner").get(owner__username="demo_factory")
+
+    def run(self) -> None:
+        if TrialOrder.objects.filter(factory=self.factory).exists():
+            return
+        streamer = self.users["demo_streamer"]
+        products = list(
+            self.factory.products.filter(status=ProductStatus.ACTIVE, trial_eligible=True).order_by("id")
+        )
+        # The factory's incoming trials, one in each state; three of them are the streamer's own.
+        owners = [
+            self.users["s_shandong_dajie"],
+            self.users["s_ameng"],
+            streamer,
+            self.users["s_laozhang"],
+            streamer,
+            streamer,
+            self.users["s_yaya_mama"],
+        ]
+        for product, buyer, step in zip(products, owners, STEPS, strict=False):
+            self.trial(buyer, product, until=step)
+        # The streamer's trials with other factories: one waiting for the factory, one to pay.
+        others = self.other_trial_products(exclude=self.factory, count=2)
+        for product, step in zip(others, ["requested", "accepted"], strict=False):
+            self.trial(streamer, product, until=step)
+        # Incoming sample requests, one in each state (the shipped one is the streamer's to receive).
+        sample_owners = [self.users["s_tea_lin"], self.users["s_chaoge"], streamer, self.users["s_qiqi"]]
+        sample_products = list(self.factory.products.filter(status=ProductStatus.ACTIVE).order_by("-id"))
+        for product, buyer, step in zip(sample_products, sample_owners, SAMPLE_STEPS, strict=False):
+            self.sample(buyer, product, until=step)
+        self.custom_requests(streamer)
+        self.rejected_listing()
+
+    # -- trials and samples -------------------------------------------------------------------
+    def trial(self, buyer: User, product: Product, *, until: str) -> TrialOrder:
+        factory_owner = product.factory.owner
+        quantity = min(product.factory.max_trial_quantity, 20)
+        trial = trial_create(actor=buyer, product_id=product.pk, quantity=quantity)
+        self.created["trials"] += 1
+        steps = STEPS[1 : STEPS.index(until) + 1]
+        for step in steps:
+            if step == "accepted":
+                trial = trial_accept(trial=trial, actor=factory_owner)
+            elif step == "paid":
+                payment = payment_start(trial=trial, actor=buyer, provider="bank_transfer")
+                payment_confirm_received(payment=payment, actor=self.staff)
+            elif step == "shipped":
+                trial = trial_ship(
+                    trial=trial, actor=factory_owner, carrier="顺丰速运", tracking_number=_tracking(trial)
+                )
+            elif step == "in_trial":
+                trial = trial_receive(trial=trial, actor=buyer)
+            elif step == "feedback_submitted":
+                trial = trial_feedback(
+                    trial=trial,
+                    actor=buyer,
+                    units_sold=quantity - 2,
+                    units_returned=1,
+                    rating=5,
+                    comment="直播间反馈很好，釉色和图片一致，包装结实。",
+                )
+            elif step == "converted":
+                trial_convert(trial=trial, actor=buyer, quantity=max(product.moq, 200))
+                self.created["bulk_orders"] += 1
+        return trial
+
+    def sample(self, buyer: User, product: Product, *, until: str) -> None:
+        owner = product.factory.owner
+        sample = sample_create(actor=buyer, product_id=product.pk, note="想先看看实物的做工和颜色。")
+        self.created["samples"] += 1
+        for step in SAMPLE_STEPS[1 : SAMPLE_STEPS.index(until) + 1]:
+            if step == "accepted":
+                sample = sample_accept(sample=sample, actor=owner)
+            elif step == "shipped":
+                sample = sample_ship(
+                    sample=sample, actor=owner, carrier="中通快递", tracking_number=f"ZT{sample.pk:010d}"
+                )
+            elif step == "received":
+                sample = sample_receive(sample=sample, actor=buyer)
+
+    def other_trial_products(self, *, exclude: Factory, count: int) -> list[Product]:
+        found: list[Product] = []
+        candidates = (
+            Product.objects.filter(
+                status=ProductStatus.ACTIVE,
+                trial_eligible=True,
+                factory__accepts_trials=True,
+                factory__verification_status=VerificationStatus.VERIFIED,
+            )
+            .exclude(factory=exclude)
+            .select_related("factory__owner")
+            .order_by("factory_id", "id")
+        )
+        seen = set()
+        for product in candidates:
+            if product.factory_id not in seen:
+                seen.add(product.factory_id)
+                found.append(product)
+            if len(found) == count:
+                break
+        return found
+
+    # -- custom requests ----------------------------------------------------------------------
+    def custom_requests(self, streamer: User) -> None:
+        deadline = timezone.now() + timedelta(days=10)
+        # Sent to the whole market: the matching offers it to fitting factories; three quote.
+        open_request = custom_request_create(
+            actor=streamer,
+            data={
+                "title": "定制直播间专属青瓷茶具套装",
+                "requirements": "一壶四杯，青瓷釉色，杯底印我们直播间的logo，礼盒包装，适合直播间299元价位。",
+                "benchmark_url": "https://detail.1688.com/offer/demo-benchmark.html",
+                "category": "tea-sets",
+                "target_unit_price": Decimal("68.00"),
+                "quantity": 1000,
+                "deadline": deadline,
+            },
+        )
+        self.created["custom_requests"] += 1
+        offered = list(
+            Factory.objects.filter(custom_request_offers__request=open_request)
+            .exclude(customization=CustomizationLevel.NONE)
+            .select_related("owner")
+            .order_by("custom_request_offers__rank")
+        )
+        quoters = [f for f in offered if f.pk == self.factory.pk] + [
+            f for f in offered if f.pk != self.factory.pk
+        ]
+        for i, factory in enumerate(quoters[:3]):
+            quote_submit(
+                request=open_request,
+                actor=factory.owner,
+                data={
+                    "unit_price": Decimal("58.00") + 6 * i,
+                    "moq": 500 + 250 * i,
+                    "lead_time_days": 25 - 5 * i,
+                    "proposal": [
+                        "青瓷釉下彩，杯底激光刻logo，天地盖礼盒。",
+                        "影青釉，丝印logo，牛皮纸礼盒，可做小批量。",
+                        "手工拉坯，釉上贴花logo，木盒包装。",
+                    ][i],
+                    "trial_quantity": 50,
+                },
+            )
+            self.created["quotes"] += 1
+        # Sent to the demo factory only, waiting for its quote, with a question in the thread.
+        direct = custom_request_create(
+            actor=self.users["s_shandong_dajie"],
+            data={
+                "factory": self.factory.pk,
+                "title": "定制大容量陶瓷泡菜坛",
+                "requirements": "5斤装，带水封盖，外观做成山东老家的样式，每个贴我们的品牌贴纸。",
+                "benchmark_url": "",
+                "category": "",
+                "target_unit_price": Decimal("35.00"),
+                "quantity": 2000,
+                "deadline": deadline,
+            },
+        )
+        custom_message_post(
+            request=direct, actor=self.users["s_shandong_dajie"], body="能先寄一个打样吗？运费我们出。"
+        )
+        self.created["custom_requests"] += 1
+
+    # -- listings -----------------------------------------------------------------------------
+    def rejected_listing(self) -> None:
+        category = (
+            self.factory.products.filter(status=ProductStatus.ACTIVE)
+            .values_list("category__slug", flat=True)
+            .first()
+        )
+        product = product_create(
+            factory=self.factory,
+            actor=self.factory.owner,
+            data={
+                "title": REJECTED_TITLE,
+                "description": "一壶六杯，礼盒装。",
+                "category": category,
+                "factory_price": Decimal("88.00"),
+                "moq": 100,
+                "lead_time_days": 10,
+                "attributes": {"产地": "江西景德镇"},
+            },
+        )
+        product_reject(product=product, actor=self.staff, reason=REJECTION)
+        self.created["products"] += 1
+
+
+def _tracking(trial: TrialOrder) -> str:
+    return f"SF{trial.pk:012d}"
