@@ -281,3 +281,41 @@ def test_templates_have_the_headers_the_importer_reads(factory):
     assert blank_csv.decode("utf-8-sig").strip() == ",".join(HEADERS_ZH)
     for blank in (blank_csv, blank_xlsx):
         assert preview_of(blank, factory).rows == []
+
+
+def test_xlsx_that_unpacks_too_large_is_refused_before_openpyxl_reads_it(factory, monkeypatch):
+    # given: a tiny limit stands in for a zip bomb (a small file that unpacks to gigabytes)
+    monkeypatch.setattr(readers, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    # when
+    with pytest.raises(ImportFileError) as error:
+        preview_of(xlsx([good_row(1)]), factory)
+    # then
+    assert error.value.message == "The file is larger than 5 MB; split it into smaller files."
+
+
+def test_blank_rows_are_skipped_and_row_numbers_stay_those_of_the_sheet(factory):
+    # when
+    preview = preview_of(xlsx([good_row(1), [], [], ["", "收纳整理", "10", 100, 7]]), factory)
+    # then
+    assert [row.number for row in preview.rows] == [2, 5]
+    assert errors_of(preview) == [(5, ["Title: This cell is required."])]
+
+
+def test_import_catalog_dry_run_imports_nothing(factory, tmp_path):
+    # given
+    path = tmp_path / "catalog.csv"
+    path.write_bytes(csv_bytes([good_row(1), good_row(2)], encoding="gbk"))
+    out = io.StringIO()
+    # when
+    call_command(
+        "import_catalog",
+        str(path),
+        "--factory",
+        str(factory.pk),
+        "--dry-run",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    # then
+    assert out.getvalue().splitlines() == ["2 rows valid, 0 with errors; nothing imported."]
+    assert not Product.objects.exists()
