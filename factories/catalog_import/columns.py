@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -14,7 +13,6 @@ class Column:
     key: str  # the product field it fills
     zh: str  # the template's header (Chinese is what factories type)
     en: str
-    label: object  # lazily translated name for messages
     required: bool
     max_length: int
     multiline: bool = False  # description and attributes may hold line breaks
@@ -26,40 +24,36 @@ class Column:
 
 
 COLUMNS = [
-    Column("title", "标题", "Title", _("title"), True, 120, aliases=("商品标题", "商品名称", "品名")),
-    Column("category", "类目", "Category", _("category"), True, 64, aliases=("分类", "商品类目")),
+    Column("title", "标题", "Title", True, 120, aliases=("商品标题", "商品名称", "品名")),
+    Column("category", "类目", "Category", True, 64, aliases=("分类", "商品类目")),
     Column(
         "factory_price",
         "出厂价",
         "Factory price",
-        _("factory price"),
         True,
         20,
         aliases=("出厂价(元)", "价格", "factory price (cny)", "price"),
     ),
-    Column("moq", "起订量", "MOQ", _("MOQ"), True, 12, aliases=("最小起订量", "minimum order quantity")),
+    Column("moq", "起订量", "MOQ", True, 12, aliases=("最小起订量", "minimum order quantity")),
     Column(
         "lead_time_days",
         "交期(天)",
         "Lead time (days)",
-        _("lead time (days)"),
         True,
         6,
         aliases=("交期", "发货时间(天)", "lead time"),
     ),
-    Column("customizable", "可定制", "Customizable", _("customizable"), False, 8, aliases=("支持定制",)),
+    Column("customizable", "可定制", "Customizable", False, 8, aliases=("支持定制",)),
     Column(
         "trial_eligible",
         "支持五折试销",
         "50% off trial",
-        # xgettext:no-python-format
-        _("50%-off trial"),
         False,
         8,
         aliases=("五折试销", "trial eligible", "50%-off trial"),
     ),
-    Column("description", "描述", "Description", _("description"), False, 5000, True, ("商品描述", "详情")),
-    Column("attributes", "属性", "Attributes", _("attributes"), False, 2000, True, ("商品属性", "规格")),
+    Column("description", "描述", "Description", False, 5000, True, ("商品描述", "详情")),
+    Column("attributes", "属性", "Attributes", False, 2000, True, ("商品属性", "规格")),
 ]
 BY_KEY = {c.key: c for c in COLUMNS}
 

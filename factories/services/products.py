@@ -94,9 +94,10 @@ def product_build(
         status=ProductStatus.PENDING_REVIEW if submit else ProductStatus.DRAFT,
         **{k: v for k, v in data.items() if k in EDITABLE_FIELDS},
     )
-    # The factory is the caller's row and the category was just resolved from the table, so the
-    # two foreign-key existence queries full_clean would add per row prove nothing.
-    product.full_clean(exclude=["factory", "category"])
+    # The factory is the caller's row and a given category was just resolved from the table, so
+    # the foreign-key existence queries full_clean would add per row prove nothing. A missing
+    # category is still validated (and refused) without a query.
+    product.full_clean(exclude=["factory", "category"] if product.category_id else ["factory"])
     return product
 
 

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from factories.catalog_import import ImportFileError, catalog_import, catalog_preview, readers
 from factories.models import Product, ProductStatus, VerificationStatus
-from marketplace.core.errors import NotAllowed
+from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.models import Event
 from tests import makers
 from tests.factories.catalog_files import HEADERS_ZH, csv_bytes, good_row, rows_with_bad, xlsx
@@ -318,4 +318,19 @@ def test_import_catalog_dry_run_imports_nothing(factory, tmp_path):
     )
     # then
     assert out.getvalue().splitlines() == ["2 rows valid, 0 with errors; nothing imported."]
+    assert not Product.objects.exists()
+
+
+def test_product_build_still_refuses_a_missing_category_without_a_database_error(factory):
+    from factories.services import product_create
+
+    # when
+    with pytest.raises(ValidationError) as error:
+        product_create(
+            factory=factory,
+            actor=factory.owner,
+            data={"title": "无类目", "factory_price": "10", "moq": 1, "lead_time_days": 3},
+        )
+    # then
+    assert error.value.message_dict == {"category": ["This field cannot be null."]}
     assert not Product.objects.exists()
