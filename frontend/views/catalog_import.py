@@ -28,7 +28,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CatalogUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Catalog file (XLSX or CSV)"))
+    file = forms.FileField(
+        label=gettext_lazy("Catalog file (XLSX or CSV)"),
+        # Only a hint for the file picker: the importer decides by the file's content.
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,.csv,text/csv,{XLSX_TYPE}"}),
+    )
 
 
 def _own_factory(request) -> Factory:
