@@ -44,16 +44,16 @@ def category_choices() -> list:
     ]
 
 
-def belt_choices() -> list:
+def belt_choices(belts: list[IndustrialBelt]) -> list:
     """Industrial belts grouped by province, with an empty choice first (a belt is optional)."""
     groups: dict[str, list] = {}
-    for belt in IndustrialBelt.objects.order_by("province", "city", "id"):
+    for belt in belts:
         groups.setdefault(belt.province, []).append((belt.slug, f"{belt.display_name} · {belt.city}"))
-    return [("", _("Not in an industrial belt")), *list(groups.items())]
+    return [("", _("Not in an industrial belt")), *groups.items()]
 
 
-def belt_cities() -> list[str]:
-    return sorted(set(IndustrialBelt.objects.values_list("city", flat=True)))
+def all_belts() -> list[IndustrialBelt]:
+    return list(IndustrialBelt.objects.order_by("province", "city", "id"))
 
 
 def add_service_errors(

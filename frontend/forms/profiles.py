@@ -11,7 +11,7 @@ from buyers.models import BuyerProfile, Platform
 from factories.models import CustomizationLevel, Factory
 from factories.validators import validate_credit_code
 
-from .fields import TextField, belt_choices, category_choices
+from .fields import TextField, all_belts, belt_choices, category_choices
 from .regions import province_choices
 
 BIG = 2_000_000_000  # below PostgreSQL's integer limit: a huge number is a form error, not a 500
@@ -52,7 +52,7 @@ class FactoryProfileForm(forms.Form):
     established_year = forms.IntegerField(
         label=_("Year established"), min_value=1900, max_value=2100, required=False
     )
-    staff_count = forms.IntegerField(label=_("Staff"), min_value=1, max_value=BIG, required=False)
+    staff_count = forms.IntegerField(label=_("Number of staff"), min_value=1, max_value=BIG, required=False)
     monthly_capacity = forms.IntegerField(
         label=_("Monthly capacity (units)"), min_value=1, max_value=BIG, required=False
     )
@@ -77,7 +77,10 @@ class FactoryProfileForm(forms.Form):
             ("", _("Choose a province")),
             *_with_current(province_choices(), current),
         ]
-        self.fields["industrial_belt"].choices = belt_choices()
+        belts = all_belts()
+        self.fields["industrial_belt"].choices = belt_choices(belts)
+        # Suggestions for the city box (a datalist: any city may be typed).
+        self.cities = sorted({belt.city for belt in belts})
         self.fields["categories"].choices = category_choices()
 
     @staticmethod

@@ -14,7 +14,7 @@ from factories import services as factories
 from factories.models import Factory
 from marketplace.core.errors import NotAllowed, ValidationError
 
-from ..forms.fields import add_service_errors, belt_cities
+from ..forms.fields import add_service_errors
 from ..forms.profiles import (
     STREAMER_ERROR_FIELDS,
     ChannelFormSet,
@@ -68,7 +68,7 @@ def factory_profile(request):
             form.add_error(None, str(error.message))
         else:
             return _done(request, created=factory is None, url_name="frontend:factory-profile")
-    context = {"form": form, "factory": factory, "cities": belt_cities(), "next": safe_next(request)}
+    context = {"form": form, "factory": factory, "next": safe_next(request)}
     return render(request, "frontend/factory_profile.html", context)
 
 

@@ -631,3 +631,33 @@ def test_the_streamer_form_enforces_csrf(streamer_user):
     # then
     assert response.status_code == 403
     assert not BuyerProfile.objects.exists()
+
+
+# --- query counts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "queries"),
+    [
+        # session, user, the factory (with its belt), its categories, all categories, all belts
+        ("factory_owner", 6),
+        # session, user, no factory yet, all categories, all belts
+        ("new_factory_user", 5),
+        # session, user, the profile, its categories, its channels, all categories
+        ("streamer", 6),
+    ],
+)
+def test_profile_forms_query_a_fixed_number_of_times(
+    web, factory, buyer, who, queries, django_assert_num_queries
+):
+    # given: more rows than one, so a per-row query would show
+    Channel.objects.create(buyer=buyer, platform="kuaishou", handle="second", followers=5)
+    user, url = {
+        "factory_owner": (factory.owner, "/me/profile/factory/"),
+        "new_factory_user": (makers.FactoryUserMaker(), "/me/profile/factory/"),
+        "streamer": (buyer.user, "/me/profile/streamer/"),
+    }[who]
+    web.as_user(user)
+    # then
+    with django_assert_num_queries(queries):
+        assert web.get(url).status_code == 200
