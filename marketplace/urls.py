@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 # Friendly pages in both languages; paths under /api/ keep the API's JSON error shape.
+handler400 = "frontend.views.errors.bad_request"
 handler403 = "frontend.views.errors.permission_denied"
 handler404 = "frontend.views.errors.page_not_found"
 handler500 = "frontend.views.errors.server_error"

@@ -1,4 +1,4 @@
-"""Friendly 403 / 404 / 500 pages in the visitor's language. Paths under /api/ keep the API's
+"""Friendly 400 / 403 / 404 / 500 pages (and the CSRF refusal) in the visitor's language. Paths under /api/ keep the API's
 JSON error shape (`{"detail": …}`): a partner tool must never have to parse an HTML page."""
 
 from django.http import HttpResponseServerError, JsonResponse
@@ -6,13 +6,27 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
 
 API_PREFIX = "/api/"
 
 
 def _is_api(request) -> bool:
     return request.path.startswith(API_PREFIX)
+
+
+def bad_request(request, exception=None):
+    """A request Django refuses before any view (too many fields, a bad host): still a page."""
+    if _is_api(request):
+        return JsonResponse({"detail": str(ParseError.default_detail)}, status=400)
+    return render(request, "frontend/errors/400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """The form's security token was missing or stale (often a page left open for hours)."""
+    if _is_api(request):
+        return JsonResponse({"detail": str(PermissionDenied.default_detail)}, status=403)
+    return render(request, "frontend/errors/403_csrf.html", status=403)
 
 
 def permission_denied(request, exception=None):

@@ -74,6 +74,9 @@ EMAIL_TEMPLATES = {
     "email_template_name": "frontend/emails/password_reset.txt",
     "subject_template_name": "frontend/emails/password_reset_subject.txt",
 }
+
+# Django's form logs a mail server failure and still shows the "sent" page: the same page
+# whether or not the address has an account, so it never tells who is registered.
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="frontend/password_reset.html",
     success_url=reverse_lazy("frontend:password-reset-sent"),

@@ -85,3 +85,39 @@ def test_a_server_error_under_the_api_is_json():
     # then
     assert (response.status_code, response["Content-Type"]) == (500, "application/json")
     assert response.json() == {"detail": "Something went wrong on our side; please try again later."}
+
+
+def test_a_stale_form_gets_a_friendly_csrf_page_in_both_languages(buyer):
+    # given: a browser that posts without the form's token
+    en = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    zh = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # when
+    en_page = en.post("/sign-in/", {"username": buyer.user.username, "password": makers.PASSWORD})
+    zh_page = zh.post("/sign-in/", {"username": buyer.user.username, "password": makers.PASSWORD})
+    # then
+    assert (en_page.status_code, zh_page.status_code) == (403, 403)
+    assert "<h1>This form has expired</h1>" in html(en_page)
+    assert "<h1>表单已过期</h1>" in html(zh_page)
+    assert "_auth_user_id" not in en.session
+
+
+def test_a_request_with_too_many_fields_is_a_friendly_400(web, settings):
+    # given
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    # when
+    response = web.post("/sign-up/", {f"f{n}": "x" for n in range(100)})
+    # then
+    assert response.status_code == 400
+    assert "<h1>Bad request</h1>" in html(response)
+
+
+def test_a_bad_request_under_the_api_is_json(settings):
+    # given
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    # when
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/v1/auth/token/", {f"f{n}": "x" for n in range(100)}
+    )
+    # then
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"

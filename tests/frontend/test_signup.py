@@ -422,3 +422,12 @@ def test_the_profile_check_costs_no_query_once_signed_in(web, buyer, django_asse
     # then: session, user, the list (the same as before the first-run check existed)
     with django_assert_num_queries(3):
         assert web.get("/me/trials/").status_code == 200
+
+
+def test_password_reset_with_the_mail_server_down_is_not_an_error_page(web, buyer, settings):
+    # given
+    settings.EMAIL_BACKEND = "tests.frontend.failing_mail.DownBackend"
+    # when
+    response = web.post("/password-reset/", {"email": buyer.user.email})
+    # then: Django logs it; the page is the same as for any address (it tells nobody who has an account)
+    assert (response.status_code, response["Location"]) == (302, "/password-reset/sent/")
