@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, catalog_import, catalogue, custom, samples, trials
+from .views import accounts, catalog_import, catalogue, custom, profiles, samples, signup, trials
 
 app_name = "frontend"
 urlpatterns = [
@@ -33,4 +33,14 @@ urlpatterns = [
         catalog_import.catalog_import_template,
         name="catalog-import-template",
     ),
+    # Accounts: sign-up, first run, profiles, password reset (web-accounts).
+    path("sign-up/", signup.sign_up, name="signup"),
+    path("welcome/", signup.welcome, name="welcome"),
+    path("me/profile/", profiles.my_profile, name="profile"),
+    path("me/profile/factory/", profiles.factory_profile, name="factory-profile"),
+    path("me/profile/streamer/", profiles.streamer_profile, name="streamer-profile"),
+    path("password-reset/", signup.password_reset, name="password-reset"),
+    path("password-reset/sent/", signup.password_reset_sent, name="password-reset-sent"),
+    path("password-reset/<uidb64>/<token>/", signup.password_reset_confirm, name="password-reset-confirm"),
+    path("password-reset/done/", signup.password_reset_complete, name="password-reset-complete"),
 ]

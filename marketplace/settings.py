@@ -35,6 +35,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# A stale form gets a page in the visitor's language that says what to do, not Django's debug text.
+CSRF_FAILURE_VIEW = "frontend.views.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

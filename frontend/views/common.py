@@ -3,18 +3,40 @@ refusals become messages on the next page instead of an error page."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 import stripe
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 
 from ..forms import form_error_messages
+from ..onboarding import profile_done
 
-signed_in = login_required(login_url="frontend:login")
+account_required = login_required(login_url="frontend:login")
+
+
+def signed_in(view):
+    """Workspace pages: signed in, and the factory or streamer profile completed first. A new user
+    is led to the first-run page (and back here afterwards) instead of meeting half-working pages."""
+
+    @wraps(view)
+    def gate(request, *args, **kwargs):
+        if not profile_done(request):
+            welcome = reverse("frontend:welcome")
+            # Come back here afterwards; a POST is not replayed, so it returns to the dashboard.
+            if request.method == "GET":
+                welcome += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(welcome)
+        return view(request, *args, **kwargs)
+
+    return account_required(gate)
 
 
 @dataclass

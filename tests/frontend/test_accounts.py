@@ -104,11 +104,11 @@ def test_factory_dashboard_shows_its_record(web, factory):
     assert "<tr><th>Trials completed</th><td>0</td></tr>" in page
 
 
-def test_dashboard_tells_a_user_without_a_profile_what_to_do(web):
+def test_dashboard_leads_a_user_without_a_profile_to_the_first_run_page(web):
     # when
-    page = html(web.as_user(makers.UserMaker()).get("/me/"))
+    response = web.as_user(makers.UserMaker()).get("/me/")
     # then
-    assert "Create your streamer profile first (POST /api/v1/buyers/)." in page
+    assert (response.status_code, response["Location"]) == (302, "/welcome/?next=%2Fme%2F")
 
 
 def test_dashboard_speaks_chinese(web_zh, buyer):
