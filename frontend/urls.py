@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, catalogue, custom, samples, trials
+from .views import accounts, catalogue, custom, notifications, samples, search, trials
 
 app_name = "frontend"
 urlpatterns = [
@@ -25,4 +25,9 @@ urlpatterns = [
     path("me/custom/<int:pk>/quote/", custom.quote_submit, name="quote-submit"),
     path("me/custom/<int:pk>/quotes/<int:quote_id>/accept/", custom.quote_accept, name="quote-accept"),
     path("me/custom/<int:pk>/messages/", custom.message_post, name="custom-message"),
+    # Public search page and the notifications inbox (web-public).
+    path("search/", search.search, name="search"),
+    path("me/notifications/", notifications.notification_list, name="notifications"),
+    path("me/notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),
+    path("me/notifications/<int:pk>/read/", notifications.notification_read, name="notification-read"),
 ]
