@@ -61,8 +61,13 @@ def public_products() -> QuerySet[Product]:
     return product_visible_to(None).select_related("factory__industrial_belt", "category__parent")
 
 
+def _cards() -> QuerySet[Product]:
+    # A card shows the factory's and the category's names only: fewer joins than a product page.
+    return product_visible_to(None)
+
+
 def new_listings() -> list[Product]:
-    return list(public_products().order_by("-created_at", "-id")[:NEW_LISTINGS])
+    return list(_cards().order_by("-created_at", "-id")[:NEW_LISTINGS])
 
 
 def product_page(pk: int) -> Product:
@@ -75,8 +80,8 @@ def factory_page(pk: int) -> Factory:
 
 
 def factory_products(factory: Factory) -> list[Product]:
-    return list(public_products().filter(factory=factory).order_by("-created_at", "-id")[:FACTORY_PRODUCTS])
+    return list(_cards().filter(factory=factory).order_by("-created_at", "-id")[:FACTORY_PRODUCTS])
 
 
 def factory_product_count(factory: Factory) -> int:
-    return public_products().filter(factory=factory).count()
+    return _cards().filter(factory=factory).count()
