@@ -303,3 +303,19 @@ def test_search_page_query_count_does_not_grow_with_results(
     with django_assert_max_num_queries(9 if signed_in else 6):
         response = web.get("/search/", {"q": "面", "province": "广东"})
     assert response.context["count"] == 3
+
+
+def test_search_backend_down_is_a_friendly_503_page(web, monkeypatch):
+    # given
+    from search import selectors
+    from search.backends import SearchUnavailable
+
+    def down(**kwargs):
+        raise SearchUnavailable("cluster down")
+
+    monkeypatch.setattr(selectors, "product_search", down)
+    # when
+    response = web.get("/search/", {"q": "面膜"})
+    # then
+    assert response.status_code == 503
+    assert "Search is temporarily unavailable; try again in a minute." in html(response)
