@@ -1,8 +1,11 @@
 """Public catalogue pages. They show only what anyone may see (active products of verified
 factories), whoever is signed in: owners and staff preview their rows in the admin and the API."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from factories.models import Factory, Product
@@ -13,6 +16,10 @@ from .. import public
 
 @require_GET
 def home(request):
+    if request.GET.get("category"):  # the old home page filtered by category; search does it now
+        return redirect(
+            f"{reverse('frontend:search')}?{urlencode({'category': request.GET['category'][:64]})}"
+        )
     return render(
         request,
         "frontend/home.html",

@@ -204,3 +204,23 @@ def test_header_has_no_inline_script_or_style(web, mask):
     assert "<style" not in page
     assert "onchange=" not in page
     assert 'style="' not in page
+
+
+def test_old_home_category_links_go_to_search(web):
+    # when
+    response = web.get("/?category=ceramics")
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/search/?category=ceramics"
+
+
+def test_bell_caps_a_large_count(web, buyer):
+    # given
+    from marketplace.notifications.services import notification_create
+
+    for n in range(120):
+        notification_create(recipient=buyer.user, kind="trial.accept", key=f"trial:{n}:accept", data={})
+    # when
+    page = html(web.as_user(buyer.user).get("/"))
+    # then
+    assert '<span class="bell-count">99+</span>' in page
