@@ -202,7 +202,7 @@ def facets(found: dict[str, list[dict]], req: SearchRequest) -> Facets:
 FILTER_NAMES = {
     "q": _("Keyword"),
     "category": _("Category"),
-    "province": _("Province"),
+    "province": _("Province or region"),
     "industrial_belt": _("Industrial belt"),
     "price_min": _("Min price"),
     "price_max": _("Max price"),

@@ -205,14 +205,13 @@ def test_pagination_keeps_the_filters(web):
         ({"price_max": "1e40"}, ["Max price"]),
         ({"price_max": "99999999999999999999"}, ["Max price"]),
         ({"price_min": "abc", "moq_max": "-1"}, ["Min price", "MOQ up to"]),
-        ({"moq_max": "99999999999999999999999"}, []),
         ({"moq_max": "ten"}, ["MOQ up to"]),
         ({"customizable": "maybe"}, ["Customizable"]),
         ({"sort": "cheapest"}, ["Sort"]),
         ({"category": "no-such-category"}, []),
         ({"category": "12345"}, []),
         ({"industrial_belt": "../../etc"}, ["Industrial belt"]),
-        ({"province": "省" * 100}, ["Province"]),
+        ({"province": "省" * 100}, ["Province or region"]),
         ({"page": "abc"}, []),
         ({"page": "-3"}, []),
         ({"page": "99999"}, []),
@@ -232,6 +231,14 @@ def test_bad_query_parameters_never_fail_the_page(web, catalog, query, ignored):
         assert "Some filters in the link were not valid and were left out: " + ", ".join(ignored) in html(
             response
         )
+
+
+def test_moq_past_any_integer_column_never_fails_the_page(web, catalog):
+    # when: whether the API's serializer bounds it or the database compares it, no error page
+    response = web.get("/search/", {"moq_max": "9" * 30, "sort": "price"})
+    # then
+    assert response.status_code == 200
+    assert response.context["count"] == 5
 
 
 def test_a_page_past_the_end_shows_the_last_page(web, catalog):
