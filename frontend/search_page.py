@@ -115,8 +115,8 @@ def category_tree(
     counts: list[dict], req: SearchRequest, categories: list[Category], *, sum_children: bool
 ) -> list[FacetValue]:
     """Top-level categories with their children, each with its count. Products sit on leaves, so
-    a top category's product count is the sum of its children's (`sum_children`); a factory
-    names its own categories, so there the top category's own count is the right one."""
+    a top category's product count is the sum of its children's (`sum_children`); factories
+    name categories at both levels, so there only the children carry a number."""
     by_slug = {row["key"]: row["count"] for row in counts}
     chosen = req.filters.get("category", "")
     children: dict[int, list[Category]] = {}
@@ -136,10 +136,10 @@ def category_tree(
             for c in children.get(top.pk, [])
             if by_slug.get(c.slug)
         ]
-        count = by_slug.get(top.slug)
-        if count is None and sum_children and kids:
-            count = sum(k.count for k in kids)
-        if not count:
+        # Factories: one naming the top category and one naming two of its children are counted
+        # apart (a sum would count the second twice), so no number is exact there: show none.
+        count = (by_slug.get(top.slug) or sum(k.count for k in kids) or None) if sum_children else None
+        if not by_slug.get(top.slug) and not kids:
             continue
         tree.append(
             FacetValue(

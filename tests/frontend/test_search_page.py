@@ -326,3 +326,18 @@ def test_search_backend_down_is_a_friendly_503_page(web, monkeypatch):
     # then
     assert response.status_code == 503
     assert "Search is temporarily unavailable; try again in a minute." in html(response)
+
+
+def test_factory_tab_category_facet_counts_children_and_shows_tops_without_a_number(web, catalog):
+    # given: the factories name top categories; one more names two children of the same top
+    makers.FactoryMaker(name="双品类工厂", province="浙江", categories=["facial-masks", "skincare"])
+    index_all()
+    # when
+    response = web.get("/search/", {"tab": "factories", "category": "beauty"})
+    # then
+    tree = {
+        v.key: (v.count, [(c.key, c.count) for c in v.children]) for v in response.context["facets"].category
+    }
+    assert tree["beauty"] == (None, [("facial-masks", 1), ("skincare", 1)])
+    assert tree["ceramics"] == (None, [])
+    assert sorted(f.name for f in response.context["rows"]) == ["双品类工厂", "白云美妆厂"]
