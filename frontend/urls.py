@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import accounts, catalog_import, catalogue, custom, profiles, samples, signup, trials
+from .views import (
+    accounts,
+    catalog_import,
+    catalogue,
+    custom,
+    notifications,
+    profiles,
+    samples,
+    search,
+    signup,
+    trials,
+)
 
 app_name = "frontend"
 urlpatterns = [
@@ -43,4 +54,9 @@ urlpatterns = [
     path("password-reset/sent/", signup.password_reset_sent, name="password-reset-sent"),
     path("password-reset/<uidb64>/<token>/", signup.password_reset_confirm, name="password-reset-confirm"),
     path("password-reset/done/", signup.password_reset_complete, name="password-reset-complete"),
+    # Public search page and the notifications inbox (web-public).
+    path("search/", search.search, name="search"),
+    path("me/notifications/", notifications.notification_list, name="notifications"),
+    path("me/notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),
+    path("me/notifications/<int:pk>/read/", notifications.notification_read, name="notification-read"),
 ]

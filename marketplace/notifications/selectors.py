@@ -10,3 +10,8 @@ def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Noti
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs
+
+
+def notification_unread_count(*, user: User) -> int:
+    """The bell on every page: one COUNT over the (recipient, read_at) index."""
+    return notification_list(user=user, unread_only=True).count()

@@ -83,6 +83,15 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
     return notification
 
 
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of `user` read; returns how many changed.
+
+    One UPDATE guarded by `read_at IS NULL`: a concurrent single mark-read keeps its own time
+    and nothing is counted twice, so no row lock is needed.
+    """
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def notification_settings_set(*, user: User, language: str | None = None, email_enabled: bool | None = None):
     prefs, _created = NotificationSettings.objects.get_or_create(user=user)
     fields = []

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from factories.models import ProductStatus, VerificationStatus
+from factories.models import FactoryTier, IndustrialBelt, ProductStatus, VerificationStatus
 from tests import makers
 
 pytestmark = pytest.mark.django_db
@@ -58,22 +58,23 @@ def test_home_speaks_chinese_by_default(client, listing):
     assert "陶瓷餐具</a>" in html
 
 
-def test_home_filters_by_top_level_category(client, listing):
-    # given
-    makers.ProductMaker(factory=listing.factory, title="收纳盒", category=makers.category("storage"))
+def test_home_category_tree_links_each_category_to_search(client, listing):
     # when
-    response = get(client, "/?category=ceramics")
-    # then
+    response = get(client, "/")
+    # then: the top category and its children, each a link to the search page filtered by it
     html = response.content.decode()
-    assert "釉下彩手绘陶瓷饭碗 4.5英寸" in html
-    assert "收纳盒" not in html
+    assert '<a class="tree-top" href="/search/?category=ceramics">Ceramics &amp; Tableware</a>' in html
+    assert '<li><a href="/search/?category=tableware">Tableware</a></li>' in html
 
 
 def test_home_does_not_query_per_product(client, listing, django_assert_num_queries):
-    # given
+    # given: five more products and three super factories in two belts
     for n in range(5):
         makers.ProductMaker(factory=listing.factory, title=f"马克杯{n}")
-    # then: categories, count, products, their images
+    belt = IndustrialBelt.objects.get(slug="jingdezhen-ceramics")
+    for n in range(3):
+        makers.FactoryMaker(tier=FactoryTier.SUPER, industrial_belt=belt if n else None)
+    # then: categories, super factories (with their belts), products, their images
     with django_assert_num_queries(4):
         response = get(client, "/")
     assert response.content.decode().count('class="card"') == 6
@@ -123,7 +124,7 @@ def test_factory_page_shows_public_profile_and_public_products_only(client, list
     assert "<h1>景德镇市青瓷坊陶瓷有限公司</h1>" in html
     assert "釉下彩手绘陶瓷饭碗 4.5英寸" in html
     assert "待审核的新品" not in html
-    assert '<span class="badge">Verified</span>' in html
+    assert "✓ Verified</span>" in html
 
 
 def test_unverified_factory_page_is_404(client):

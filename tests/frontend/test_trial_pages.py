@@ -325,7 +325,7 @@ def test_trial_page_speaks_chinese(web_zh, product, buyer):
 
 
 @pytest.mark.parametrize(
-    ("url", "queries"), [("/me/trials/", 3), ("/me/samples/", 3), ("/me/custom/", 3), ("/me/", 6)]
+    ("url", "queries"), [("/me/trials/", 4), ("/me/samples/", 4), ("/me/custom/", 4), ("/me/", 7)]
 )
 def test_lists_do_not_query_per_row(web, factory, buyer, url, queries, django_assert_num_queries):
     # given: three of each kind
@@ -346,7 +346,8 @@ def test_lists_do_not_query_per_row(web, factory, buyer, url, queries, django_as
                 "deadline": timezone.now() + timedelta(days=3),
             },
         )
-    # then: session, user, one query per list (and the dashboard's profile), whatever the number of rows
+    # then: session, user, the header bell's unread count, one query per list (and the dashboard's
+    # profile), whatever the number of rows
     with django_assert_num_queries(queries):
         response = web.get(url)
     assert response.status_code == 200

@@ -1,0 +1,63 @@
+"""GET search/: the search results page. The API's search answers (search.selectors); the rows
+of a product page are read as the API reads them (search.results), so page and API never differ."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET
+
+from search import selectors
+from search.backends import SearchUnavailable
+from search.results import product_results
+
+from .. import search_page
+from ..search_page import FILTER_NAMES, PAGE_SIZE, SORT_LABELS
+
+IGNORED_NAMES = {**FILTER_NAMES, "sort": _lazy("Sort")}
+
+
+def _run(req: search_page.SearchRequest):
+    if req.tab == "factories":
+        page, rows = selectors.factory_search(params=req.params)
+        return page, rows
+    page = selectors.product_search(params=req.params)
+    return page, None
+
+
+@require_GET
+def search(request):
+    req = search_page.parse(request.GET)
+    try:
+        page, rows = _run(req)
+        last = max(1, -(-page.count // PAGE_SIZE))
+        if req.page > last:  # past the end (an old link, a hand-edited URL): show the last page
+            req = search_page.parse(request.GET, page=last)
+            page, rows = _run(req)
+    except SearchUnavailable:
+        return render(
+            request,
+            "frontend/search.html",
+            {"req": req, "unavailable": True, "sorts": SORT_LABELS.items()},
+            status=503,
+        )
+    if rows is None:
+        rows = product_results(ids=page.ids, request=request)
+    pages = max(1, -(-page.count // PAGE_SIZE))
+    context = {
+        "req": req,
+        "params": req.params,
+        "count": page.count,
+        "rows": rows,
+        "facets": search_page.facets(page.facets, req),
+        "sorts": SORT_LABELS.items(),
+        "tabs": {
+            "products": search_page.link(req.filters, "products"),
+            "factories": search_page.link(req.filters, "factories"),
+        },
+        "pages": pages,
+        "previous": search_page.link(req.filters, req.tab, page=req.page - 1) if req.page > 1 else None,
+        "next": search_page.link(req.filters, req.tab, page=req.page + 1) if req.page < pages else None,
+        "ignored": [str(IGNORED_NAMES.get(n, n)) for n in req.ignored],
+        "title": _("Search"),
+    }
+    return render(request, "frontend/search.html", context)
