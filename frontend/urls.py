@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, catalogue, custom, samples, trials
+from .views import accounts, catalogue, custom, products, recommend, samples, trials
 
 app_name = "frontend"
 urlpatterns = [
@@ -25,4 +25,16 @@ urlpatterns = [
     path("me/custom/<int:pk>/quote/", custom.quote_submit, name="quote-submit"),
     path("me/custom/<int:pk>/quotes/<int:quote_id>/accept/", custom.quote_accept, name="quote-accept"),
     path("me/custom/<int:pk>/messages/", custom.message_post, name="custom-message"),
+    # Factory listings and matching (issue 9, point 3 / 4).
+    path("me/products/", products.product_list, name="my-products"),
+    path("me/products/new/", products.product_new, name="my-product-new"),
+    path("me/products/<int:pk>/", products.product_edit, name="my-product-edit"),
+    path("me/products/<int:pk>/delist/", products.product_delist, name="my-product-delist"),
+    path(
+        "me/products/<int:pk>/images/<int:image_id>/<slug:action>/",
+        products.product_image_action,
+        name="my-product-image",
+    ),
+    path("me/fit/", recommend.streamers_for_factory, name="fit-streamers"),
+    path("me/recommended/", recommend.recommended_for_streamer, name="recommended"),
 ]
