@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from buyers.models import BuyerProfile
-from factories.models import Factory, VerificationStatus
+from factories.models import VerificationStatus
 from search import selectors as matching
 from search.backends import SearchUnavailable
 
@@ -24,7 +24,8 @@ FACTORIES_SHOWN = 6
 def streamers_for_factory(request):
     if not request.user.is_factory:
         raise PermissionDenied(_("Only factory accounts see the streamers who fit them."))
-    factory = Factory.objects.filter(owner=request.user).first()
+    # Through the user's cached relation: the matching selector reads request.user.factory again.
+    factory = getattr(request.user, "factory", None)
     context = {"factory": factory, "matches": [], "problem": None}
     if factory is None:
         context["problem"] = _("Create your factory profile first.")
@@ -46,7 +47,8 @@ def streamers_for_factory(request):
 def recommended_for_streamer(request):
     if not request.user.is_buyer:
         raise PermissionDenied(_("Only streamer accounts get recommendations."))
-    buyer = BuyerProfile.objects.filter(user=request.user).first()
+    # Categories prefetched once: both matching calls read them.
+    buyer = BuyerProfile.objects.prefetch_related("categories").filter(user=request.user).first()
     context = {"buyer": buyer, "products": [], "factories": [], "problem": None}
     if buyer is None:
         context["problem"] = _("Create your streamer profile first.")
