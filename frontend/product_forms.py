@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from factories.images import too_large_message
 from factories.selectors import category_list
-from factories.services.images import MAX_IMAGES_PER_PRODUCT
+from factories.services.images import MAX_IMAGES_PER_PRODUCT, images_process
 from factories.services.products import MAX_ATTRIBUTES
+from marketplace.core.errors import ValidationError as ServiceValidationError
 
 PRICE_MIN, PRICE_MAX = Decimal("0.01"), Decimal("9999999.99")  # the Product.factory_price bounds
 MOQ_MAX = 10_000_000  # the API's bound
@@ -94,6 +95,7 @@ class ProductForm(forms.Form):
     )
 
     def __init__(self, *args, upload_too_large: bool = False, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels sit above their inputs; a colon adds nothing
         super().__init__(*args, **kwargs)
         self.upload_too_large = upload_too_large
         groups: dict = {}
@@ -125,6 +127,18 @@ class ProductForm(forms.Form):
         if self.upload_too_large:
             raise ValidationError(too_large_message(), code="too_large")
         return self.cleaned_data["images"]
+
+    def check_photos_too(self) -> None:
+        """When other fields are wrong, also say which photos would be refused, so one round of
+        corrections is enough. The same Pillow checks the service runs; only on this failure path,
+        so a good submission decodes each photo once."""
+        uploads = self.cleaned_data.get("images") or []
+        if "images" in self.errors or not uploads:
+            return
+        try:
+            images_process(uploads)
+        except ServiceValidationError as exc:
+            self.add_error("images", exc.message_dict["images"])
 
     def service_data(self, attributes: dict) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k != "images"}

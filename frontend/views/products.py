@@ -119,7 +119,7 @@ def _product_new(request, size_limit):
             request.POST, request.FILES, upload_too_large=bool(size_limit and size_limit.too_large)
         )
         formset = AttributeFormSet(request.POST, prefix="attr")
-        if form.is_valid() and formset.is_valid():
+        if all([form.is_valid(), formset.is_valid()]):  # both checked, so every error shows at once
             product = _call(
                 form,
                 formset,
@@ -134,13 +134,15 @@ def _product_new(request, size_limit):
             if product is not None:
                 messages.success(request, _submitted_message(product))
                 return redirect("frontend:my-product-edit", product.pk)
+        else:
+            form.check_photos_too()
     else:
         form = ProductForm(initial={"trial_eligible": factory.accepts_trials})
         formset = AttributeFormSet(prefix="attr")
     return render(
         request,
         "frontend/product_form.html",
-        {"form": form, "formset": formset, "product": None, "factory": factory, **_limits()},
+        {"form": form, "formset": formset, "product": None, "factory": factory, **_limits(request)},
     )
 
 
@@ -160,7 +162,7 @@ def _product_edit(request, pk: int, size_limit):
             request.POST, request.FILES, upload_too_large=bool(size_limit and size_limit.too_large)
         )
         formset = AttributeFormSet(request.POST, prefix="attr")
-        if form.is_valid() and formset.is_valid():
+        if all([form.is_valid(), formset.is_valid()]):  # both checked, so every error shows at once
             updated = _call(
                 form,
                 formset,
@@ -175,6 +177,8 @@ def _product_edit(request, pk: int, size_limit):
             if updated is not None:
                 messages.success(request, _saved_message(updated))
                 return redirect("frontend:my-product-edit", product.pk)
+        else:
+            form.check_photos_too()
     else:
         form = ProductForm(
             initial={
@@ -199,13 +203,14 @@ def _product_edit(request, pk: int, size_limit):
             "factory": product.factory,
             "images": list(product.images.all()),
             "delistable": product.status in DELISTABLE,
-            **_limits(),
+            **_limits(request),
         },
     )
 
 
-def _limits() -> dict:
-    return {"max_images": MAX_IMAGES_PER_PRODUCT}
+def _limits(request) -> dict:
+    # A refused form comes back without the chosen files (browsers never refill a file input).
+    return {"max_images": MAX_IMAGES_PER_PRODUCT, "reselect_photos": bool(request.FILES)}
 
 
 def _submitted_message(product: Product) -> str:

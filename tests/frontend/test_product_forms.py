@@ -602,3 +602,14 @@ def test_edit_page_query_count(mine, product, django_assert_max_num_queries):
     # session, user, product (+factory, category), categories for the picker, images
     with django_assert_max_num_queries(5):
         assert mine.get(f"/me/products/{product.pk}/").status_code == 200
+
+
+def test_a_wrong_price_and_a_bad_photo_are_both_reported_in_one_round(mine, _isolated_media):
+    response = mine.post(NEW, fields(factory_price="-1", images=[jpeg(name="good.jpg"), text_file()]))
+    assert errors_of(response) == {
+        "factory_price": ["The factory price must be at least ¥0.01."],
+        "images": ["notes.jpg: The file is not a JPEG, PNG or WebP image."],
+    }
+    assert "Nothing was saved. Choose your photos again" in html(response)
+    assert (Product.objects.count(), event_count()) == (0, 0)
+    assert media_files(_isolated_media) == []
