@@ -140,8 +140,14 @@ class ProductForm(forms.Form):
         except ServiceValidationError as exc:
             self.add_error("images", exc.message_dict["images"])
 
-    def service_data(self, attributes: dict) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "images"}
+    def service_data(self, attributes: dict, *, only_changed: bool = False) -> dict:
+        """What the service gets. On an edit only the fields the person changed: an untouched
+        trial flag of a factory that has since stopped trials must not block saving the rest."""
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k != "images" and (not only_changed or k in self.changed_data)
+        }
         data["attributes"] = attributes
         return data
 

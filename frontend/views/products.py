@@ -159,7 +159,10 @@ def _product_edit(request, pk: int, size_limit):
     product = get_object_or_404(_editable(request.user), pk=pk)
     if request.method == "POST":
         form = ProductForm(
-            request.POST, request.FILES, upload_too_large=bool(size_limit and size_limit.too_large)
+            request.POST,
+            request.FILES,
+            initial=_initial(product),  # so that changed_data says what the person changed
+            upload_too_large=bool(size_limit and size_limit.too_large),
         )
         formset = AttributeFormSet(request.POST, prefix="attr")
         if all([form.is_valid(), formset.is_valid()]):  # both checked, so every error shows at once
@@ -169,7 +172,7 @@ def _product_edit(request, pk: int, size_limit):
                 lambda: services.product_update_with_images(
                     product=product,
                     actor=request.user,
-                    data=form.service_data(formset.as_dict(product.attributes)),
+                    data=form.service_data(formset.as_dict(product.attributes), only_changed=True),
                     uploads=form.cleaned_data["images"],
                     submit="submit" in request.POST,
                 ),
@@ -180,18 +183,7 @@ def _product_edit(request, pk: int, size_limit):
         else:
             form.check_photos_too()
     else:
-        form = ProductForm(
-            initial={
-                "title": product.title,
-                "description": product.description,
-                "category": product.category.slug,
-                "factory_price": product.factory_price,
-                "moq": product.moq,
-                "lead_time_days": product.lead_time_days,
-                "customizable": product.customizable,
-                "trial_eligible": product.trial_eligible,
-            }
-        )
+        form = ProductForm(initial=_initial(product))
         formset = AttributeFormSet(prefix="attr", initial=attribute_rows(product.attributes))
     return render(
         request,
@@ -206,6 +198,19 @@ def _product_edit(request, pk: int, size_limit):
             **_limits(request),
         },
     )
+
+
+def _initial(product: Product) -> dict:
+    return {
+        "title": product.title,
+        "description": product.description,
+        "category": product.category.slug,
+        "factory_price": product.factory_price,
+        "moq": product.moq,
+        "lead_time_days": product.lead_time_days,
+        "customizable": product.customizable,
+        "trial_eligible": product.trial_eligible,
+    }
 
 
 def _limits(request) -> dict:

@@ -613,3 +613,26 @@ def test_a_wrong_price_and_a_bad_photo_are_both_reported_in_one_round(mine, _iso
     assert "Nothing was saved. Choose your photos again" in html(response)
     assert (Product.objects.count(), event_count()) == (0, 0)
     assert media_files(_isolated_media) == []
+
+
+def test_an_untouched_trial_flag_does_not_block_an_edit_after_the_factory_stopped_trials(
+    mine, factory, product
+):
+    # given the factory stopped trials after listing (the product keeps its own flag)
+    factory.accepts_trials = False
+    factory.save(update_fields=["accepts_trials"])
+    # when the owner changes only the MOQ, leaving the form as shown
+    response = edit(
+        mine,
+        product,
+        title=product.title,
+        description=product.description,
+        category="storage",
+        factory_price="12.35",
+        customizable=None,
+        moq="150",
+    )
+    # then
+    assert messages_of(response) == ["Saved."]
+    product.refresh_from_db()
+    assert (product.moq, product.trial_eligible, product.status) == (150, True, ProductStatus.ACTIVE)
