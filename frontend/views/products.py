@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from factories import services
 from factories.images import ImageSizeLimitUploadHandler
@@ -62,7 +62,7 @@ def _limit_upload_size(request) -> ImageSizeLimitUploadHandler | None:
     return handler
 
 
-def _show_service_error(exc: ValidationError, form, formset) -> None:
+def _show_service_error(exc: ValidationError, form) -> None:
     """Put each message of a service refusal on the field it is about (else at the top)."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
@@ -72,18 +72,19 @@ def _show_service_error(exc: ValidationError, form, formset) -> None:
         form.add_error(target, errors)
 
 
-def _call(form, formset, call):
+def _call(form, call):
     """Run the service; refusals become form errors, and nothing was written."""
     try:
         return call()
     except ValidationError as exc:
-        _show_service_error(exc, form, formset)
+        _show_service_error(exc, form)
     except (TransitionNotAllowed, NotAllowed) as exc:
         form.add_error(None, str(exc.message))
     return None
 
 
 @signed_in
+@require_GET
 def product_list(request):
     factory = _own_factory(request)
     if factory is None:
@@ -122,7 +123,6 @@ def _product_new(request, size_limit):
         if all([form.is_valid(), formset.is_valid()]):  # both checked, so every error shows at once
             product = _call(
                 form,
-                formset,
                 lambda: services.product_create_with_images(
                     factory=factory,
                     actor=request.user,
@@ -168,7 +168,6 @@ def _product_edit(request, pk: int, size_limit):
         if all([form.is_valid(), formset.is_valid()]):  # both checked, so every error shows at once
             updated = _call(
                 form,
-                formset,
                 lambda: services.product_update_with_images(
                     product=product,
                     actor=request.user,
