@@ -185,3 +185,13 @@ def test_fit_query_count_does_not_grow(web, streamer, catalog, extra, django_ass
     with django_assert_max_num_queries(12):
         response = client.get("/me/fit/")
     assert html(response).count('class="match"') == 1 + extra
+
+
+def test_dashboard_links_to_the_workspace_pages(web, streamer, catalog):
+    factory_page = html(web.as_user(catalog["A"].factory.owner).get("/me/"))
+    assert 'href="/me/products/"' in factory_page
+    assert 'href="/me/products/new/"' in factory_page
+    assert 'href="/me/fit/"' in factory_page
+    streamer_page = html(web.as_user(streamer.user).get("/me/"))
+    assert 'href="/me/recommended/"' in streamer_page
+    assert 'href="/me/fit/"' not in streamer_page
