@@ -636,3 +636,28 @@ def test_an_untouched_trial_flag_does_not_block_an_edit_after_the_factory_stoppe
     assert messages_of(response) == ["Saved."]
     product.refresh_from_db()
     assert (product.moq, product.trial_eligible, product.status) == (150, True, ProductStatus.ACTIVE)
+
+
+@pytest.mark.parametrize("url", [NEW, "/me/products/{pk}/"])
+def test_form_posts_without_a_csrf_token_are_refused(product, owner, url):
+    # The form views are csrf_exempt outside (to install the upload size limit before the body is
+    # read) and csrf_protect inside: the check must still happen.
+    from tests.frontend.conftest import Browser
+
+    strict = Browser(enforce_csrf_checks=True).as_user(owner)
+    response = strict.post(url.format(pk=product.pk), fields(images=[jpeg()]))
+    assert response.status_code == 403
+    assert Product.objects.count() == 1
+    assert ProductImage.objects.count() == 0
+
+
+def test_form_posts_with_the_pages_csrf_token_go_through(owner, factory):
+    from tests.frontend.conftest import Browser
+
+    strict = Browser(enforce_csrf_checks=True).as_user(owner)
+    strict.get(NEW)
+    token = strict.cookies["csrftoken"].value
+    response = strict.post(NEW, {**fields(images=[jpeg()]), "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert list(Product.objects.values_list("status", flat=True)) == [ProductStatus.PENDING_REVIEW]
+    assert ProductImage.objects.count() == 1
