@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import (
+from .views import (, accounts, catalogue, custom, products, recommend, samples, trials
     accounts,
     catalog_import,
     catalogue,
@@ -59,4 +59,16 @@ urlpatterns = [
     path("me/notifications/", notifications.notification_list, name="notifications"),
     path("me/notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),
     path("me/notifications/<int:pk>/read/", notifications.notification_read, name="notification-read"),
+    # Factory listings and matching (issue 9, point 3 / 4).
+    path("me/products/", products.product_list, name="my-products"),
+    path("me/products/new/", products.product_new, name="my-product-new"),
+    path("me/products/<int:pk>/", products.product_edit, name="my-product-edit"),
+    path("me/products/<int:pk>/delist/", products.product_delist, name="my-product-delist"),
+    path(
+        "me/products/<int:pk>/images/<int:image_id>/<slug:action>/",
+        products.product_image_action,
+        name="my-product-image",
+    ),
+    path("me/fit/", recommend.streamers_for_factory, name="fit-streamers"),
+    path("me/recommended/", recommend.recommended_for_streamer, name="recommended"),
 ]

@@ -1,5 +1,6 @@
 from .factories import factory_create, factory_reject, factory_suspend, factory_update, factory_verify
-from .images import product_image_add, product_image_delete
+from .images import product_image_add, product_image_delete, product_image_move
+from .listings import product_create_with_images, product_update_with_images
 from .moderation import product_report_create, product_report_resolve
 from .products import (
     product_approve,
@@ -24,12 +25,15 @@ __all__ = [
     "product_check_can_list",
     "product_create",
     "product_create_many",
+    "product_create_with_images",
     "product_delist",
     "product_image_add",
     "product_image_delete",
+    "product_image_move",
     "product_reject",
     "product_report_create",
     "product_report_resolve",
     "product_submit",
     "product_update",
+    "product_update_with_images",
 ]

@@ -10,7 +10,7 @@ from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
 from search.dirty import mark_dirty
 
-from ..images import image_process
+from ..images import ProcessedImage, image_process
 from ..models import Product, ProductImage
 
 MAX_IMAGES_PER_PRODUCT = 20
@@ -43,29 +43,82 @@ def product_image_add(*, product: Product, actor: User, upload) -> ProductImage:
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=product.pk)
         _check_room(product)
-        last = product.images.aggregate(m=Max("position"))["m"]
-        image = ProductImage(
-            product=product,
-            width=processed.width,
-            height=processed.height,
-            position=0 if last is None else last + 1,
-        )
-        stem, ext = uuid.uuid4().hex, processed.extension
-        # The ContentFiles need a name: ImageField reads width/height from the content it is given
-        # and treats a nameless file as "no file" (width/height would become NULL).
-        original = ContentFile(processed.original, name=f"{stem}.{ext}")
-        thumbnail = ContentFile(processed.thumbnail, name=f"{stem}_thumb.{ext}")
+        return product_images_store(product=product, actor=actor, processed=[processed])[0]
+
+
+def images_process(uploads) -> list[ProcessedImage]:
+    """Several uploads through the same Pillow checks as one; every bad file is named, so a person
+    fixes them all at once. Nothing is stored: callers process first, then write in one transaction."""
+    processed, errors = [], []
+    for upload in uploads:
         try:
+            processed.append(image_process(upload))
+        except ValidationError as exc:
+            errors.extend(f"{upload.name}: {message}" for message in exc.messages)
+    if errors:
+        raise ValidationError({"images": errors})
+    return processed
+
+
+def check_room_for(product: Product | None, count: int) -> None:
+    """Refuse a batch that would take a product past MAX_IMAGES_PER_PRODUCT (None: a new product)."""
+    existing = product.images.count() if product is not None else 0
+    if existing + count > MAX_IMAGES_PER_PRODUCT:
+        raise ValidationError(
+            {
+                "images": [
+                    _("A product can have at most %(n)d images; it has %(have)d, you added %(add)d.")
+                    % {"n": MAX_IMAGES_PER_PRODUCT, "have": existing, "add": count}
+                ]
+            }
+        )
+
+
+def product_images_store(*, product: Product, actor: User, processed: list[ProcessedImage]) -> list:
+    """Write already-processed images after the product's last one. The caller holds the product's
+    row lock inside its transaction and has checked the room."""
+    last = product.images.aggregate(m=Max("position"))["m"]
+    position = 0 if last is None else last + 1
+    stored, files = [], []
+    try:
+        for item in processed:
+            image = ProductImage(product=product, width=item.width, height=item.height, position=position)
+            stem, ext = uuid.uuid4().hex, item.extension
+            # The ContentFiles need a name: ImageField reads width/height from the content it is
+            # given and treats a nameless file as "no file" (width/height would become NULL).
+            original = ContentFile(item.original, name=f"{stem}.{ext}")
+            thumbnail = ContentFile(item.thumbnail, name=f"{stem}_thumb.{ext}")
+            files += [image.image, image.thumbnail]
             image.image.save(original.name, original, save=False)
             image.thumbnail.save(thumbnail.name, thumbnail, save=False)
             image.save()
-            mark_dirty(product)
             event_record(actor=actor, verb="product.image_added", target=product, image_id=image.pk)
-        except BaseException:
-            # Storage writes are not transactional: a failed insert must not leave orphan files.
-            _delete_files([image.image, image.thumbnail])
-            raise
-    return image
+            stored.append(image)
+            position += 1
+        mark_dirty(product)
+    except BaseException:
+        # Storage writes are not transactional: a failed insert must not leave orphan files.
+        _delete_files(files)
+        raise
+    return stored
+
+
+@transaction.atomic
+def product_image_move(*, image: ProductImage, actor: User, offset: int) -> None:
+    """Move an image one place earlier (offset -1) or later (+1); the first image is the cover."""
+    _check_owner(image.product, actor)
+    product = Product.objects.select_for_update().get(pk=image.product_id)
+    images = list(product.images.order_by("position", "id"))
+    index = next((i for i, row in enumerate(images) if row.pk == image.pk), None)
+    if index is None or not 0 <= index + offset < len(images):
+        return  # already first / last, or removed meanwhile: nothing to move
+    images[index], images[index + offset] = images[index + offset], images[index]
+    for position, row in enumerate(images):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+    mark_dirty(product)
+    event_record(actor=actor, verb="product.image_moved", target=product, image_id=image.pk, offset=offset)
 
 
 @transaction.atomic

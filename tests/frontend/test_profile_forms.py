@@ -639,12 +639,13 @@ def test_the_streamer_form_enforces_csrf(streamer_user):
 @pytest.mark.parametrize(
     ("who", "queries"),
     [
-        # session, user, the factory (with its belt), its categories, all categories, all belts
-        ("factory_owner", 6),
-        # session, user, no factory yet, all categories, all belts
-        ("new_factory_user", 5),
-        # session, user, the profile, its categories, its channels, all categories
-        ("streamer", 6),
+        # session, user, the factory (with its belt), its categories, all categories, all belts,
+        # and the header's unread-notification count on every signed-in page
+        ("factory_owner", 7),
+        # session, user, no factory yet, all categories, all belts, unread count
+        ("new_factory_user", 6),
+        # session, user, the profile, its categories, its channels, all categories, unread count
+        ("streamer", 7),
     ],
 )
 def test_profile_forms_query_a_fixed_number_of_times(

@@ -419,8 +419,8 @@ def test_a_profile_made_through_the_api_unlocks_the_pages_on_the_next_request(we
 def test_the_profile_check_costs_no_query_once_signed_in(web, buyer, django_assert_num_queries):
     # given: signed in through the real form (the check runs while signing in)
     web.post("/sign-in/", {"username": buyer.user.username, "password": makers.PASSWORD})
-    # then: session, user, the list (the same as before the first-run check existed)
-    with django_assert_num_queries(3):
+    # then: session, user, the list, the header's unread count (as before the first-run check existed)
+    with django_assert_num_queries(4):
         assert web.get("/me/trials/").status_code == 200
 
 
