@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import (, accounts, catalogue, custom, products, recommend, samples, trials
+from .views import (
     accounts,
     catalog_import,
     catalogue,
     custom,
     notifications,
+    products,
     profiles,
+    recommend,
     samples,
     search,
     signup,
