@@ -174,7 +174,10 @@ def test_only_a_factory_with_a_profile_reaches_the_import(web, buyer):
     assert web.as_user(buyer.user).post(CONFIRM, {"token": "x"}).status_code == 403
     # A factory account without its profile is led to the first-run page before anything else.
     response = web.as_user(factory_without_profile).get(URL)
-    assert (response.status_code, response["Location"]) == (302, "/welcome/?next=%2Fme%2Fproducts%2Fimport%2F")
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/welcome/?next=%2Fme%2Fproducts%2Fimport%2F",
+    )
 
 
 def test_templates_download_with_chinese_headers(web_zh, factory):

@@ -139,10 +139,9 @@ def test_owner_and_staff_open_the_edit_form(web, product, owner, staff):
         assert 'value="桌面收纳盒"' in html(response)
 
 
-def test_factory_without_profile_is_sent_to_the_dashboard(web, factory_user):
-    response = web.as_user(factory_user).get(NEW, follow=True)
-    assert response.redirect_chain == [("/me/", 302)]
-    assert messages_of(response) == ["Create your factory profile first."]
+def test_factory_without_profile_is_led_to_the_first_run_page(web, factory_user):
+    response = web.as_user(factory_user).get(NEW)
+    assert (response.status_code, response["Location"]) == (302, "/welcome/?next=%2Fme%2Fproducts%2Fnew%2F")
 
 
 # ---- create ------------------------------------------------------------------------------------
@@ -589,7 +588,7 @@ def test_my_products_query_count_does_not_grow(mine, factory, count, django_asse
         p = makers.ProductMaker(factory=factory, title=f"杯{n}")
         ProductImage.objects.create(product=p, image=f"{n}.jpg", thumbnail=f"{n}_t.jpg", width=1, height=1)
     # session, user, factory, status counts, page count, products, their images
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # + the header's unread count
         response = mine.get(LIST)
     assert html(response).count('class="row"') == count
 
@@ -600,7 +599,7 @@ def test_edit_page_query_count(mine, product, django_assert_max_num_queries):
             product=product, image=f"{n}.jpg", thumbnail=f"{n}_t.jpg", position=n, width=1, height=1
         )
     # session, user, product (+factory, category), categories for the picker, images
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # + the header's unread count
         assert mine.get(f"/me/products/{product.pk}/").status_code == 200
 
 
