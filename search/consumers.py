@@ -11,9 +11,13 @@ from .tasks import index_dirty_task
 KIND_BY_LABEL = {model._meta.label_lower: kind for kind, model in MODELS.items()}
 
 
-def _handle(payload: dict) -> None:
-    """The relay's delivery: index whichever of these rows are still dirty."""
-    index_dirty(KIND_BY_LABEL[payload["model"]], payload["ids"])
+def _handle(payloads: list[dict]) -> None:
+    """The relay's delivery: index whichever of these rows are still dirty, one call per kind."""
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for payload in payloads:
+        by_kind[KIND_BY_LABEL[payload["model"]]].update(payload["ids"])
+    for kind, pks in by_kind.items():
+        index_dirty(kind, sorted(pks))
 
 
 def _publish(messages: list[tuple[int, dict]]) -> None:
@@ -28,4 +32,5 @@ def _publish(messages: list[tuple[int, dict]]) -> None:
 
 
 def register() -> None:
-    outbox_register(SEARCH_INDEX_TOPIC, handle=_handle, publish=_publish)
+    # Indexing is idempotent, so the relay may hand over many rows at once (one query per kind).
+    outbox_register(SEARCH_INDEX_TOPIC, handle=_handle, publish=_publish, batch=200)

@@ -6,8 +6,9 @@ from .services.payments import PAYMENT_CANCEL_TOPIC
 from .tasks import payment_provider_cancel, payment_provider_cancel_now
 
 
-def _handle(payload: dict) -> None:
-    payment_provider_cancel_now(payload["payment_id"])
+def _handle(payloads: list[dict]) -> None:
+    for payload in payloads:
+        payment_provider_cancel_now(payload["payment_id"])
 
 
 def _publish(messages: list[tuple[int, dict]]) -> None:

@@ -70,6 +70,12 @@ class OutboxMessage(models.Model):
                 name="outbox_pending",
                 condition=models.Q(delivered_at__isnull=True),
             ),
+            # Pruning delivered rows after a week (outbox_prune).
+            models.Index(
+                fields=["delivered_at"],
+                name="outbox_delivered",
+                condition=models.Q(delivered_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

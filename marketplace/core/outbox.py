@@ -16,7 +16,7 @@ only touches rows still flagged dirty), which covers the one case a database can
 outside it that succeeded just before the process died.
 
 This module sits in the bottom layer and knows no consumer: each app registers its topic's
-`handle` (perform one payload's effect) and `publish` (queue its Celery task) from its
+`handle` (perform the effect of a list of payloads) and `publish` (queue its Celery task) from its
 AppConfig.ready().
 """
 
@@ -53,19 +53,28 @@ _BATCH_ATTRIBUTE = "_outbox_batch"
 
 @dataclass(frozen=True)
 class Consumer:
-    # Performs the effect of one payload; runs inside the transaction that marks the row delivered.
-    handle: Callable[[dict], object]
+    # Performs the effect of these payloads; runs inside the transaction that marks them delivered.
+    handle: Callable[[list[dict]], object]
     # Queues the consumer's Celery task(s) for [(message id, payload), ...] of one commit.
     publish: Callable[[list[tuple[int, dict]]], None]
+    # How many rows the relay hands to `handle` at once: 1 unless the effect is idempotent as a
+    # whole (an e-mail batch that fails halfway would be sent again; an index batch is harmless).
+    batch: int = 1
 
 
 _consumers: dict[str, Consumer] = {}
 _paused: dict[str, float] = {}  # broker URL -> monotonic time until which publishing is skipped
 
 
-def outbox_register(topic: str, *, handle: Callable[[dict], object], publish) -> None:
+def outbox_register(
+    topic: str,
+    *,
+    handle: Callable[[list[dict]], object],
+    publish: Callable[[list[tuple[int, dict]]], None],
+    batch: int = 1,
+) -> None:
     """Called from a consumer app's AppConfig.ready(); registering a topic again replaces it."""
-    _consumers[topic] = Consumer(handle=handle, publish=publish)
+    _consumers[topic] = Consumer(handle=handle, publish=publish, batch=batch)
 
 
 def outbox_topics() -> list[str]:
@@ -175,48 +184,83 @@ def _lock_pending(ids: list[int]) -> list[int]:
     )
 
 
-def outbox_relay(*, limit: int = 2000) -> int:
+def outbox_relay(*, limit: int = 20000, seconds: float = 200.0) -> int:
     """Deliver pending rows whose time has come, oldest first. Returns how many were delivered.
 
-    One row per transaction, so a worker killed mid-run loses nothing it delivered and redoes
-    at most the row it held. Concurrent relays and on-commit tasks skip each other's rows.
+    One transaction per row (per batch of rows for a consumer that registered `batch` > 1
+    because its effect is idempotent and cheaper in bulk, like indexing), so a worker killed
+    mid-run loses nothing it delivered and redoes at most what it held. Concurrent relays and
+    on-commit tasks skip each other's rows, so a backlog after a long outage is worked off by
+    every relay run that overlaps (each stops after `seconds`, inside the task's time limit).
     """
     delivered = 0
-    for _ in range(limit):
+    deadline = time.monotonic() + seconds
+    while delivered < limit and time.monotonic() < deadline:
         with transaction.atomic():
-            message = (
-                OutboxMessage.objects.filter(
-                    delivered_at__isnull=True,
-                    available_at__lte=timezone.now(),
-                    attempts__lt=MAX_ATTEMPTS,
-                    topic__in=list(_consumers),
-                )
-                .select_for_update(skip_locked=True)
-                .order_by("pk")
-                .first()
-            )
-            if message is None:
+            first = _due().filter(topic__in=list(_consumers)).first()
+            if first is None:
                 break
-            delivered += _deliver(message)
+            consumer = _consumers[first.topic]
+            messages = [first]
+            if consumer.batch > 1:
+                messages += list(_due().filter(topic=first.topic, pk__gt=first.pk)[: consumer.batch - 1])
+            delivered += _deliver(consumer, messages)
     return delivered
 
 
-def _deliver(message: OutboxMessage) -> bool:
+def _due():
+    return (
+        OutboxMessage.objects.filter(
+            delivered_at__isnull=True, available_at__lte=timezone.now(), attempts__lt=MAX_ATTEMPTS
+        )
+        .select_for_update(skip_locked=True)
+        .order_by("pk")
+    )
+
+
+def _deliver(consumer: Consumer, messages: list[OutboxMessage]) -> int:
     try:
         with transaction.atomic():  # a savepoint: a failed effect leaves no half-written rows
-            _consumers[message.topic].handle(message.payload)
+            consumer.handle([message.payload for message in messages])
     except Exception as exc:
-        message.attempts += 1
-        message.available_at = timezone.now() + min(timedelta(seconds=30 * 2**message.attempts), BACKOFF_MAX)
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        message.save(update_fields=["attempts", "available_at", "last_error"])
-        logger.warning("outbox: %s failed (attempt %d): %s", message, message.attempts, message.last_error)
-        return False
-    message.delivered_at = timezone.now()
-    message.save(update_fields=["delivered_at"])
-    return True
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        for message in messages:
+            message.attempts += 1
+            message.available_at = timezone.now() + min(
+                timedelta(seconds=30 * 2**message.attempts), BACKOFF_MAX
+            )
+            message.last_error = error
+            message.save(update_fields=["attempts", "available_at", "last_error"])
+        logger.warning("outbox: %d %s rows failed: %s", len(messages), messages[0].topic, error)
+        return 0
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(delivered_at=timezone.now())
+    return len(messages)
 
 
 def outbox_pending_counts() -> dict[str, int]:
     rows = OutboxMessage.objects.filter(delivered_at__isnull=True).values("topic").annotate(n=Count("pk"))
     return {row["topic"]: row["n"] for row in rows.order_by("topic")}
+
+
+def outbox_retry_now(*, ids: list[int]) -> int:
+    """Staff: make failed or backed-off rows due again (the relay picks them up within 30 s)."""
+    return OutboxMessage.objects.filter(pk__in=ids, delivered_at__isnull=True).update(
+        attempts=0, available_at=timezone.now(), last_error=""
+    )
+
+
+# Delivered rows are kept this long (to answer "was it sent, and when?"), then pruned.
+KEEP_DELIVERED = timedelta(days=7)
+
+
+def outbox_prune(*, batch: int = 5000) -> int:
+    """Delete delivered rows older than KEEP_DELIVERED, a batch at a time (called by the relay)."""
+    cutoff = timezone.now() - KEEP_DELIVERED
+    ids = list(
+        OutboxMessage.objects.filter(delivered_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    if ids:
+        OutboxMessage.objects.filter(pk__in=ids).delete()
+    return len(ids)

@@ -6,8 +6,9 @@ from .services import EMAIL_TOPIC, notification_email
 from .tasks import notification_email_send
 
 
-def _handle(payload: dict) -> None:
-    notification_email(notification_id=payload["notification_id"])
+def _handle(payloads: list[dict]) -> None:
+    for payload in payloads:  # one at a time (batch=1): each e-mail commits with its own row
+        notification_email(notification_id=payload["notification_id"])
 
 
 def _publish(messages: list[tuple[int, dict]]) -> None:

@@ -188,3 +188,47 @@ def test_publishing_resumes_after_the_pause(broker, listener, django_capture_on_
         notification_create(recipient=user, kind="trial.accept", key="k2", data={})
     # then: the next write tries again (once)
     assert listener.accepted == 2
+
+
+def test_delivered_rows_are_pruned_after_a_week_and_pending_ones_never(db):
+    # given
+    now = timezone.now()
+    old = OutboxMessage.objects.create(topic="t", payload={}, delivered_at=now - timedelta(days=8))
+    recent = OutboxMessage.objects.create(topic="t", payload={}, delivered_at=now - timedelta(days=6))
+    pending = OutboxMessage.objects.create(topic="t", payload={})
+    OutboxMessage.objects.filter(pk=pending.pk).update(created_at=now - timedelta(days=30))
+    # when
+    pruned = outbox.outbox_prune()
+    # then
+    assert pruned == 1
+    assert sorted(OutboxMessage.objects.values_list("pk", flat=True)) == sorted([recent.pk, pending.pk])
+    assert not OutboxMessage.objects.filter(pk=old.pk).exists()
+
+
+def test_a_batch_consumer_gets_its_rows_together_and_a_failed_batch_backs_off_whole(db):
+    # given: a consumer that takes up to two rows at a time
+    batches = []
+
+    def handle(payloads):
+        if any(p.get("fail") for p in payloads):
+            raise RuntimeError("backend down")
+        batches.append([p["n"] for p in payloads])
+
+    outbox.outbox_register("test.batched", handle=handle, publish=lambda messages: None, batch=2)
+    try:
+        for n in (1, 2, 3, 4):
+            OutboxMessage.objects.create(topic="test.batched", payload={"n": n, "fail": n == 3})
+        # when
+        delivered = outbox.outbox_relay()
+    finally:
+        outbox._consumers.pop("test.batched")
+    # then: rows 1 and 2 went together; 3 failed, and 4, in its batch, backs off with it
+    assert delivered == 2
+    assert batches == [[1, 2]]
+    rows = OutboxMessage.objects.order_by("pk")
+    assert [(m.payload["n"], m.delivered_at is None, m.attempts) for m in rows] == [
+        (1, False, 0),
+        (2, False, 0),
+        (3, True, 1),
+        (4, True, 1),
+    ]

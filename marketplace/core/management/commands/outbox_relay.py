@@ -7,8 +7,8 @@ class Command(BaseCommand):
     help = "Deliver pending outbox rows now (what the beat task does every 30 s)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--limit", type=int, default=2000, help="deliver at most this many rows")
+        parser.add_argument("--limit", type=int, default=20000, help="deliver at most this many rows")
 
     def handle(self, *args, limit: int, **options):
-        delivered = outbox_relay(limit=limit)
+        delivered = outbox_relay(limit=limit, seconds=float("inf"))
         self.stdout.write(f"delivered {delivered}; still pending: {outbox_pending_counts() or 'none'}")
