@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 
 from factories.services.common import categories_from_slugs
 from marketplace.accounts.models import Role, User
+from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
-from search.dirty import mark_dirty
 
 from .models import BuyerProfile, Channel
 

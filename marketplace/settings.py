@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Database down → 503 with Retry-After (JSON under /api/), not a 500.
+    "marketplace.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,6 +171,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# Publishing happens after a request's commit (marketplace/core/outbox.py): one attempt with a
+# short connect timeout, so a broker that is down costs a write milliseconds, not seconds; the
+# outbox relay delivers what could not be published. (Kombu's default retries a refused
+# connection for ~0.6 s; the worker's own reconnects use broker_connection_retry, not this.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 1.0}
 CELERY_BEAT_SCHEDULE: dict = {}
 # Timed transitions of the trials app (flows/*.py) and the notification e-mail safety net.
 CELERY_BEAT_SCHEDULE.update(
@@ -186,6 +193,10 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# The outbox relay: what could not be published (broker down) or whose message was lost (a worker
+# killed with acks_late messages unacknowledged) is delivered within this interval.
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {"task": "marketplace.core.tasks.outbox_relay_task", "schedule": 30.0}
 
 # Search: anything a lost task or an outage left dirty is indexed by this sweep (search/tasks.py).
 CELERY_BEAT_SCHEDULE["search-sweep-dirty"] = {"task": "search.tasks.sweep_dirty", "schedule": 60.0}

@@ -3,13 +3,18 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from marketplace.core import health
+
 urlpatterns = [
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("marketplace.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),
 ]
-# Friendly pages in both languages; paths under /api/ keep the API's JSON error shape.
+# Friendly pages in both languages; paths under /api/ keep the API's JSON error shape; a database
+# outage that escapes the middleware (e.g. saving the session) is a 503, not a 500.
 handler400 = "frontend.views.errors.bad_request"
 handler403 = "frontend.views.errors.permission_denied"
 handler404 = "frontend.views.errors.page_not_found"

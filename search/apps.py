@@ -7,7 +7,10 @@ class SearchConfig(AppConfig):
     verbose_name = "搜索 Search & matching"
 
     def ready(self) -> None:
+        from . import consumers
         from .backends.database.combos import forget_combos
+
+        consumers.register()
 
         # `flush` (and a test database's reset) empties the tables and may restart their ids: the
         # cached facet combinations would then name the wrong rows. Both send post_migrate.

@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from marketplace.core.outbox import outbox_claim
+
 from .backends import SearchUnavailable
 from .indexing import MODELS, index_dirty
 
@@ -23,27 +25,34 @@ MAX_IDS_PER_TASK = 5000
     soft_time_limit=120,
     time_limit=150,
 )
-def index_dirty_task(self, kind: str, pks: list[int] | None = None) -> int:
+def index_dirty_task(
+    self, kind: str, pks: list[int] | None = None, outbox_ids: list[int] | None = None
+) -> int:
+    """Index the dirty rows among `pks` and mark the outbox rows that asked for it delivered."""
     if pks is not None and len(pks) > MAX_IDS_PER_TASK:
         pks = None
     eager = bool(self.request.is_eager)
-    try:
-        done = index_dirty(kind, pks)
-    except SearchUnavailable:
-        if not eager:
-            raise  # autoretry with backoff; the rows stay dirty meanwhile
-        # Eager (no broker, `make run`): this runs inside the request that already committed the
-        # write; failing here would turn a saved edit into an error page. The sweep retries.
-        logger.warning("search backend unavailable; %s rows stay dirty for the sweep", kind)
-        return 0
+    with outbox_claim(outbox_ids) as claim:
+        if not claim:
+            return 0  # the relay or another worker has delivered these rows
+        try:
+            done = index_dirty(kind, pks)
+        except SearchUnavailable:
+            if not eager:
+                raise  # autoretry with backoff; the rows stay dirty and the outbox rows pending
+            # Eager (no broker, `make run`): this runs inside the request that already committed
+            # the write; failing here would turn a saved edit into an error page. The relay retries.
+            logger.warning("search backend unavailable; %s rows stay dirty for the relay", kind)
+            claim.postpone()
+            return 0
     if (
         not eager
         and pks is not None
         and MODELS[kind].objects.filter(pk__in=pks, search_index_dirty=True).exists()
     ):
         # Some rows were locked by another transaction (SKIP LOCKED): try again in a moment
-        # rather than leave them to the minute-long sweep.
-        raise self.retry(countdown=0.5, max_retries=10)
+        # rather than leave them to the minute-long sweep. The outbox rows are delivered already.
+        raise self.retry(args=(kind, pks), kwargs={}, countdown=0.5, max_retries=10)
     return done
 
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class TrialsConfig(AppConfig):
     name = "trials"
     verbose_name = "试销 Trials, samples & custom products"
+
+    def ready(self) -> None:
+        from . import consumers
+
+        consumers.register()

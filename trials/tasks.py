@@ -11,11 +11,13 @@ from celery import shared_task
 from django.utils import timezone
 
 from marketplace.core.errors import TransitionNotAllowed
+from marketplace.core.outbox import outbox_claim
 
 from .flows import custom as custom_flow
 from .flows import sample as sample_flow
 from .flows import trial as trial_flow
 from .models import CustomRequest, Payment, SampleRequest, TrialOrder, TrialStatus
+from .payments import get_provider
 from .services import custom, samples, trials
 
 logger = logging.getLogger(__name__)
@@ -79,10 +81,15 @@ def trials_send_reminders() -> int:
     return sum(1 for t in due.only("pk") if trials.trial_remind(trial=t))
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def payment_provider_cancel(payment_id: int) -> None:
-    from .payments import get_provider
-
+def payment_provider_cancel_now(payment_id: int) -> None:
+    """Void the attempt at its provider (idempotent: a provider that already closed it is fine)."""
     payment = Payment.objects.filter(pk=payment_id).first()
     if payment is not None:
         get_provider(payment.provider).cancel(payment)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def payment_provider_cancel(payment_id: int, outbox_id: int | None = None) -> None:
+    with outbox_claim(None if outbox_id is None else [outbox_id]) as claim:
+        if claim:
+            payment_provider_cancel_now(payment_id)

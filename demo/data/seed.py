@@ -158,8 +158,8 @@ def seed_total_steps() -> int:
 
 
 def seed_demo(*, images: bool = True, step: Callable[[], None] = lambda: None) -> SeedReport:
-    # One transaction: search.dirty batches every row the services mark and indexes them in one
-    # task per kind after the commit.
+    # One transaction: the outbox batches every row the services mark for search and indexes them
+    # in one task per kind after the commit.
     with transaction.atomic():
         seeder = _Seeder(images=images, step=step)
         staff = seeder.staff()

@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Role, User
+from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
-from search.dirty import mark_dirty
 
 from ..flows import FACTORY_VERIFICATION
 from ..models import Factory, FactoryTier, IndustrialBelt, VerificationStatus
@@ -136,7 +136,8 @@ def _apply(factory: Factory, name: str, actor: User, *, reason: str, **extra) ->
         fields.append(key)
     factory.save(update_fields=fields)
     # Products of a factory that goes in or out of public view change visibility in search too.
-    mark_dirty(factory, products=True)
+    mark_dirty(factory)
+    mark_dirty(factory.products.all())
     # The tier is part of what staff decided on verification; keep it in the history.
     logged = {"tier": factory.tier} if name == "verify" else {}
     event_record(

@@ -6,9 +6,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
+from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
-from search.dirty import mark_dirty
 
 from ..images import ProcessedImage, image_process
 from ..models import Product, ProductImage

@@ -4,10 +4,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
+from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record, events_record
 from marketplace.core.updates import model_update
-from search.dirty import mark_dirty
 
 from ..flows import PRODUCT_REVIEW
 from ..models import Category, Factory, Product, ProductStatus, VerificationStatus

@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
 
+from marketplace.core.unavailable import outage_response
+
 API_PREFIX = "/api/"
 
 
@@ -42,6 +44,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    outage = outage_response(request)
+    if outage is not None:
+        return outage
     if _is_api(request):
         return JsonResponse(
             {"detail": _("Something went wrong on our side; please try again later.")}, status=500

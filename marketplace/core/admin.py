@@ -234,3 +234,6 @@ __all__ = [
     "StaffActionsMixin",
     "object_link",
 ]
+
+
+from . import admin_outbox  # noqa: E402, F401 - registers the outbox's ModelAdmin

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +38,45 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} #{self.target_id}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect owed to the outside world, written in the same transaction as the change.
+
+    Saleor keeps outgoing work as rows (EventPayload/EventDelivery) so that a request never
+    depends on the broker: the row commits with the change, is published to Celery after the
+    commit (best effort, never raising), and the relay delivers whatever is still pending. A
+    consumer (search indexing, e-mail, partner webhooks) registers a handler for its `topic`
+    from its own app (see `marketplace.core.outbox`); this layer knows no consumer.
+    """
+
+    topic = models.CharField(_("topic"), max_length=64)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The relay leaves a row alone until then: after a failed delivery it backs off.
+    available_at = models.DateTimeField(_("available at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # The relay's scan: only pending rows are in the index, so it stays small.
+            models.Index(
+                fields=["available_at", "id"],
+                name="outbox_pending",
+                condition=models.Q(delivered_at__isnull=True),
+            ),
+            # Pruning delivered rows after a week (outbox_prune).
+            models.Index(
+                fields=["delivered_at"],
+                name="outbox_delivered",
+                condition=models.Q(delivered_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"

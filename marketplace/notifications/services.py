@@ -6,16 +6,19 @@ from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.core.errors import ValidationError
+from marketplace.core.outbox import outbox_put
 
 from .messages import render
 from .models import Notification, NotificationSettings
+
+EMAIL_TOPIC = "notification.email"
 
 
 def notification_create(*, recipient: User, kind: str, key: str, data: dict) -> Notification | None:
     """Put one entry in the recipient's inbox and e-mail it once the caller's transaction commits.
 
     Call it inside the service transaction that makes the change, so the inbox never announces a
-    change that rolled back. Returns None when this event was already notified (same `key`).
+    change that rolled back, and the e-mail is never lost to a broker outage (the outbox relays it). Returns None when this event was already notified (same `key`).
     """
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
@@ -23,9 +26,8 @@ def notification_create(*, recipient: User, kind: str, key: str, data: dict) -> 
         )
     if not created:
         return None
-    from .tasks import notification_email_send
-
-    notification_email_send.delay_on_commit(notification.pk)
+    # The e-mail is owed from now on: an outbox row in this transaction, sent after the commit.
+    outbox_put(EMAIL_TOPIC, {"notification_id": notification.pk})
     return notification
 
 

@@ -4,6 +4,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
+from marketplace.core.outbox import outbox_claim
+
 from . import services
 from .models import Notification
 
@@ -16,13 +18,20 @@ from .models import Notification
     retry_jitter=True,
     max_retries=8,
 )
-def notification_email_send(notification_id: int) -> bool:
-    return services.notification_email(notification_id=notification_id)
+def notification_email_send(notification_id: int, outbox_id: int | None = None) -> bool:
+    # Sent and stamped in the transaction that marks the outbox row delivered: exactly once.
+    with outbox_claim(None if outbox_id is None else [outbox_id]) as claim:
+        if not claim:
+            return False  # the relay or another worker has it
+        return services.notification_email(notification_id=notification_id)
 
 
 @shared_task(acks_late=True)
 def notifications_email_sweep() -> int:
-    """Beat safety net: re-queue e-mails whose task was lost (worker died, broker flushed)."""
+    """Beat safety net for notifications without an outbox row (written before the outbox).
+
+    Everything newer is relayed by marketplace.core.tasks.outbox_relay_task within a minute.
+    """
     stale = timezone.now() - timedelta(minutes=10)
     ids = list(
         Notification.objects.filter(

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.models import Role, User
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
+from marketplace.core.outbox import outbox_put
+from marketplace.notifications.services import notification_create
 
 from ..flows import transition_apply
 from ..flows.payment import TABLE
@@ -17,6 +19,8 @@ from ..models import Payment, PaymentProvider, PaymentStatus, StripeEvent, Trial
 from ..models.payment import FINAL_PAYMENT_STATUSES, LIVE_PAYMENT_STATUSES
 from ..payments import get_provider
 from .common import locked, require_party
+
+PAYMENT_CANCEL_TOPIC = "payment.provider_cancel"
 
 
 def payment_start(*, trial: TrialOrder, actor: User, provider: str | None = None) -> Payment:
@@ -61,8 +65,6 @@ def payment_start(*, trial: TrialOrder, actor: User, provider: str | None = None
             actor=actor, verb="payment.started", target=trial, payment_id=payment.pk, provider=provider
         )
         if provider == PaymentProvider.BANK_TRANSFER:
-            from marketplace.notifications.services import notification_create
-
             instructions = get_provider(provider).details(payment)["instructions"]
             notification_create(
                 recipient=trial.buyer.user,
@@ -76,9 +78,8 @@ def payment_start(*, trial: TrialOrder, actor: User, provider: str | None = None
 def _payment_step(*, payment: Payment, name: str, actor: User | None, context=None) -> Payment:
     transition_apply(table=TABLE, obj=payment, name=name, actor=actor, context=context)
     if name == "cancel":
-        from ..tasks import payment_provider_cancel
-
-        payment_provider_cancel.delay_on_commit(payment.pk)
+        # Voiding at the provider is a side effect: a row now, delivered after the commit.
+        outbox_put(PAYMENT_CANCEL_TOPIC, {"payment_id": payment.pk})
     return payment
 
 

@@ -1,0 +1,59 @@
+"""The outbox in the admin: what is still owed, why it failed, and a way to retry it now."""
+
+import json
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import OutboxMessage
+from .outbox import outbox_retry_now
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: rows are written by services and delivered by the relay."""
+
+    list_display = (
+        "id",
+        "topic",
+        "created_at",
+        "delivered_at",
+        "attempts",
+        "available_at",
+        "payload_summary",
+    )
+    list_filter = ("topic", ("delivered_at", admin.EmptyFieldListFilter))
+    readonly_fields = (
+        "topic",
+        "payload",
+        "created_at",
+        "available_at",
+        "delivered_at",
+        "attempts",
+        "last_error",
+    )
+    fields = readonly_fields
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("payload"))
+    def payload_summary(self, obj: OutboxMessage) -> str:
+        return json.dumps(obj.payload, ensure_ascii=False)[:120]
+
+    @admin.action(description=_("Deliver with the next relay run"), permissions=["view"])
+    def retry_now(self, request, queryset):
+        count = outbox_retry_now(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            gettext("%(count)d pending rows will be delivered by the next relay run.") % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,26 @@
+"""What services call when they change something search shows (factories, buyers, trials).
+
+The row's `search_index_dirty` flag is set and a `search.index` outbox row is written, both in
+the caller's transaction. Search registers the consumer (search/consumers.py): the flag is what
+its indexer locks and clears, the outbox row is what gets the indexer to run promptly and
+survives a broker outage. This module lives in core so that apps below search never import it.
+"""
+
+from django.db.models import Model, QuerySet
+
+from .outbox import outbox_put
+
+SEARCH_INDEX_TOPIC = "search.index"
+
+
+def mark_dirty(target: Model | QuerySet) -> None:
+    """Mark a row (or a queryset of rows) for reindexing once the caller's transaction commits."""
+    if isinstance(target, Model):
+        model, pks = type(target), [target.pk]
+    else:
+        model = target.model
+        pks = list(target.values_list("pk", flat=True))
+    if not pks:
+        return
+    model.objects.filter(pk__in=pks).update(search_index_dirty=True)
+    outbox_put(SEARCH_INDEX_TOPIC, {"model": model._meta.label_lower, "ids": sorted(pks)})
