@@ -24,7 +24,7 @@ from search.backends import SearchParams, SearchUnavailable, get_backend, reset_
 from search.backends.database import DatabaseBackend
 from search.backends.elastic import ElasticsearchBackend, OpenSearchBackend, mappings
 from search.indexing import MODELS, index_rows, iter_documents
-from search.selectors import buyer_needs
+from search.selectors import buyer_needs, factory_offer
 from tests import makers
 from tests.search.conftest import index_all, product
 
@@ -336,6 +336,27 @@ def test_matching_gives_the_same_scores_and_reasons(live, catalog):
     expected = DatabaseBackend().match("product", fit.PRODUCT_FOR_BUYER, needs, 10)
     assert [m.id for m in expected][:2] == [catalog["mask"].pk, catalog["mask2"].pk]
     assert live.match("product", fit.PRODUCT_FOR_BUYER, needs, 10) == expected
+
+
+def test_matching_both_ways_gives_the_same_scores_and_reasons(live, catalog):
+    # given: streamers of different fit for the beauty factory
+    near = makers.BuyerMaker(
+        categories=["beauty"], price_min=Decimal("30"), price_max=Decimal("60"), province="广东"
+    )
+    far = makers.BuyerMaker(categories=["ceramics"], price_min=Decimal("200"), price_max=Decimal("400"))
+    index_rows("buyer", [near.pk, far.pk], live)
+    index_database_too()
+    refresh(live)
+    needs, offer = buyer_needs(near), factory_offer(catalog["mask"].factory)
+    database = DatabaseBackend()
+    # then: factories for a streamer, streamers for a factory
+    factories = database.match("factory", fit.FACTORY_FOR_BUYER, needs, 10)
+    assert factories[0].id == catalog["mask"].factory_id
+    assert live.match("factory", fit.FACTORY_FOR_BUYER, needs, 10) == factories
+    buyers = database.match("buyer", fit.BUYER_FOR_FACTORY, offer, 10)
+    assert [m.id for m in buyers] == [near.pk, far.pk]
+    assert buyers[0].reasons != buyers[1].reasons
+    assert live.match("buyer", fit.BUYER_FOR_FACTORY, offer, 10) == buyers
 
 
 # ---- rebuild with the alias swap ----------------------------------------------------------------

@@ -126,7 +126,9 @@ class EngineBackend(Backend):
             for target in self._targets(kind):
                 # The index a rebuild is filling: versioned writes, so its older reads cannot win.
                 meta = (
-                    {"version": version, "version_type": "external_gte"} if target == self.next_alias(kind) else {}
+                    {"version": version, "version_type": "external_gte"}
+                    if target == self.next_alias(kind)
+                    else {}
                 )
                 actions += [
                     {
