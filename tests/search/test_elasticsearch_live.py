@@ -279,6 +279,8 @@ def test_title_matches_rank_above_description_matches(api, catalog):
         ({"moq_max": "50"}, {"cups", "teaset"}),
         ({"customizable": "true"}, {"buds", "cups"}),
         ({"trial_eligible": "false"}, {"old_buds"}),
+        # only verified factories' products are public: the clause must keep all of them
+        ({"verified_only": "true", "province": "江西"}, {"cups", "teaset"}),
         ({"q": "耳机", "trial_eligible": "true"}, {"buds"}),
         ({"q": "面膜", "price_max": "50"}, {"mask"}),
     ],
