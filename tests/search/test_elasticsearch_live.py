@@ -24,7 +24,7 @@ from search import fit
 from search.backends import SearchParams, SearchUnavailable, get_backend, reset_backends
 from search.backends.database import DatabaseBackend
 from search.backends.elastic import ElasticsearchBackend, OpenSearchBackend, mappings
-from search.indexing import MODELS, index_rows, iter_documents
+from search.indexing import MODELS, index_dirty, index_rows, iter_documents
 from search.selectors import buyer_needs, factory_offer
 from tests import makers
 from tests.search.conftest import index_all, product
@@ -470,6 +470,33 @@ def test_a_node_that_does_not_answer_is_search_unavailable_and_the_api_says_503(
     response = api.get(URL, {"q": "面膜"})
     assert response.status_code == 503
     assert response.json() == {"detail": "Search is temporarily unavailable; try again in a minute."}
+
+
+def test_writes_while_the_node_is_down_stay_dirty_and_are_found_once_it_is_back(api, live, catalog, settings):
+    # given: the node unreachable while a product is edited
+    setattr(settings, URLS[ENGINE], "http://127.0.0.1:9")
+    reset_backends()
+    cups = catalog["cups"]
+    cups.title = "手绘陶瓷咖啡杯"
+    cups.save(update_fields=["title"])
+    type(cups).objects.filter(pk=cups.pk).update(search_index_dirty=True)  # what mark_dirty does
+    # when: the indexer runs during the outage
+    with pytest.raises(SearchUnavailable):
+        index_dirty("product")
+    # then: the write is kept, the row still dirty, the API says 503
+    cups.refresh_from_db()
+    assert (cups.title, cups.search_index_dirty) == ("手绘陶瓷咖啡杯", True)
+    assert api.get(URL, {"q": "咖啡杯"}).status_code == 503
+    # when: the node is back and the sweep runs
+    setattr(settings, URLS[ENGINE], engine_url())
+    reset_backends()
+    assert index_dirty("product") == 1
+    refresh(live)
+    # then: caught up
+    cups.refresh_from_db()
+    assert cups.search_index_dirty is False
+    assert titles(search(api, q="咖啡杯")) == ["手绘陶瓷咖啡杯"]
+    assert search(api, q="马克杯")["count"] == 0
 
 
 def test_every_kind_gets_its_own_alias(live, catalog):
