@@ -339,6 +339,23 @@ def test_sorting(api, catalog, sort, expected):
     assert titles(search(api, sort=sort, page_size=3)) == expected
 
 
+def test_the_same_order_as_the_database_backend_for_every_query_and_sort(live, catalog):
+    # when: every query × sort of the crafted catalog on both backends, products and factories
+    database, differ = DatabaseBackend(), []
+    for q in ("", "面膜", "补水", "保湿", "耳机", "蓝牙", "tws", "杯", "瓷", "茶具", "白云", "景德镇"):
+        for sort in ("relevance", "price", "-price", "newest"):
+            params = SearchParams(q=q, sort=sort)
+            if live.search_products(params).ids != database.search_products(params).ids:
+                differ.append(("product", q, sort))
+            if live.search_factories(params).ids != database.search_factories(params).ids:
+                differ.append(("factory", q, sort))
+    # then: one known difference. Within one text tier (here: a word only in the factory's name,
+    # so in no title) the database orders by quality then id, the engine by its text score, which
+    # favours shorter fields. The engine's query is a contract of tests/search/test_elasticsearch.py;
+    # scoring the database's tiers exactly would change it.
+    assert differ == [("product", "白云", "relevance"), ("product", "景德镇", "relevance")]
+
+
 def test_pages_are_stable_and_complete(api, catalog):
     pages = [titles(search(api, sort="price", page=n, page_size=3)) for n in (1, 2, 3)]
     assert [len(p) for p in pages] == [3, 3, 1]
