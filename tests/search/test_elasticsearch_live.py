@@ -9,6 +9,7 @@ to the same answers as the database backend on the same catalog.
 
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -514,6 +515,35 @@ def test_writes_while_the_node_is_down_stay_dirty_and_are_found_once_it_is_back(
     assert cups.search_index_dirty is False
     assert titles(search(api, q="咖啡杯")) == ["手绘陶瓷咖啡杯"]
     assert search(api, q="马克杯")["count"] == 0
+
+
+@pytest.mark.async_worker
+@pytest.mark.django_db(transaction=True)
+def test_an_api_edit_reaches_the_node_through_the_dirty_flag_and_a_real_worker(api, live, live_celery_worker):
+    # given: a listed product, indexed
+    item = product("折叠收纳箱", moq=500)
+    index_all()
+    refresh(live)
+    api.as_user(item.factory.owner)
+    assert search(api, q="收纳箱")["count"] == 1
+    assert search(api, q="收纳箱", moq_max=100)["count"] == 0
+    # when: its factory edits it through the API (the service marks it dirty; on commit the
+    # index task goes to Redis and the worker writes it to the node)
+    response = api.patch(f"/api/v1/products/{item.pk}/", {"moq": 60}, format="json")
+    # then: found with the new value once the node refreshes (1 s), and no longer dirty
+    assert response.status_code == 200
+    wait_for(lambda: titles(search(api, q="收纳箱", moq_max=100)) == ["折叠收纳箱"], timeout=15.0)
+    item.refresh_from_db()
+    assert item.search_index_dirty is False
+    assert http("GET", f"/{live.alias('product')}/_doc/{item.pk}")["_source"]["moq"] == 60
+
+
+def wait_for(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout} s")
+        time.sleep(0.1)
 
 
 def test_every_kind_gets_its_own_alias(live, catalog):
