@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/yuantou
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench eval-match install migrate seed messages services
+.PHONY: run test lint bench eval-match install migrate seed messages services search-node search-node-stop \
+	test-search-node
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,24 @@ install: $(STAMP)
 # PostgreSQL, Redis, Chromium and a CJK font: installed when missing, started when down (as .ci/run does).
 services:
 	bash devtools/services-up
+
+# A real single-node OpenSearch on 127.0.0.1:$(SEARCH_NODE_PORT) (Maven Central jars, ≤ 512 MB heap,
+# throw-away data), started in the background; pid and log in .search-node/. See devtools/search-node/.
+export SEARCH_NODE_PORT ?= 9200
+search-node:
+	bash devtools/search-node/up
+
+search-node-stop:
+	bash devtools/search-node/down
+
+# The live search module against that node (not part of `make test` yet: see search/README.md).
+test-search-node: install search-node
+	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
+	@start=$$(date +%s); \
+	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} SEARCH_BACKEND=opensearch \
+		OPENSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) $(BIN)/python -m pytest -q $(PYTEST_ARGS) \
+		tests/search/test_elasticsearch_live.py; rc=$$?; \
+	echo "test-search-node: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -203,6 +203,9 @@ CELERY_BEAT_SCHEDULE["search-sweep-dirty"] = {"task": "search.tasks.sweep_dirty"
 
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+OPENSEARCH_URL = os.environ.get(
+    "OPENSEARCH_URL", ""
+)  # SEARCH_BACKEND=opensearch (index prefix, IK: as above)
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "yuantou")
 ELASTICSEARCH_IK = env_bool("ELASTICSEARCH_IK", False)
 

@@ -1,4 +1,4 @@
-"""Backend choice: settings.SEARCH_BACKEND = database | elasticsearch | a dotted path (tests)."""
+"""Backend choice: settings.SEARCH_BACKEND = database | elasticsearch | opensearch | a dotted path (tests)."""
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -21,6 +21,10 @@ def get_backend() -> Backend:
             from .elastic import ElasticsearchBackend
 
             _cache[name] = ElasticsearchBackend()
+        elif name == "opensearch":
+            from .elastic import OpenSearchBackend
+
+            _cache[name] = OpenSearchBackend()
         else:
             _cache[name] = import_string(name)()
     return _cache[name]

@@ -1,69 +1,77 @@
-"""The Elasticsearch backend (SEARCH_BACKEND=elasticsearch, ELASTICSEARCH_URL=…).
+"""The search-engine backend: SEARCH_BACKEND=elasticsearch (ELASTICSEARCH_URL) or opensearch (OPENSEARCH_URL).
 
-Each kind lives behind an alias `<prefix>-products` (…-factories, …-buyers) pointing at a
-concrete index `<prefix>-products-<timestamp>`. A rebuild fills a new concrete index, swaps the
-alias in one `_aliases` call and drops the old index, so search never sees an empty index. While
-a rebuild runs, the alias `<prefix>-products-next` points at the new index and incremental
-indexing writes to both, so edits made during the rebuild are not lost by the swap.
+Both engines get the same mappings and request bodies (mappings.py, queries.py); engines.py holds
+the one thin adapter per client library. Each kind lives behind an alias `<prefix>-products`
+(…-factories, …-buyers) pointing at a concrete index `<prefix>-products-<timestamp>`. A rebuild
+fills a new concrete index, swaps the alias in one `_aliases` call and drops the old index, so
+search never sees an empty index. While a rebuild runs, the alias `<prefix>-products-next` points
+at the new index and incremental indexing writes to both, so edits made during the rebuild are not
+lost by the swap. Every write into the index being filled carries an external version: the time
+its documents were read from the database (see `_read_version`). A rebuild batch read before an
+edit but sent after the edit's own write then loses to it (version conflict, skipped) instead of
+putting the old text back, and a row deleted meanwhile stays deleted (the delete leaves a
+versioned tombstone). Incremental writes name aliases only (`require_alias`), so a write racing
+the swap fails and stays dirty instead of creating a stray index named like the removed alias.
 
 When the cluster cannot be reached (connection errors, 5xx) we raise SearchUnavailable: the
 indexing task rolls back and retries (rows stay dirty), and the search API answers 503.
 """
 
 import logging
+import time
 from datetime import UTC, datetime
 
 from django.conf import settings
-from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import ConnectionTimeout
-from elasticsearch import ApiError, Elasticsearch
-from elasticsearch.helpers import streaming_bulk
 
 from ... import fit
 from ...documents import as_decimal, category_expansion
 from ..base import Backend, Match, SearchPage, SearchParams, SearchUnavailable
 from . import mappings, queries
+from .engines import ElasticsearchEngine, OpenSearchEngine, make_opensearch_client
+from .engines import make_elasticsearch_client as make_client
+
+__all__ = ["ElasticsearchBackend", "OpenSearchBackend", "make_client", "make_opensearch_client"]
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
 MONEY_FIELDS = ("factory_price", "price_min", "price_max")
 
 
-def make_client(**options) -> Elasticsearch:
-    return Elasticsearch(
-        settings.ELASTICSEARCH_URL or "http://localhost:9200",
-        request_timeout=10,
-        max_retries=1,
-        retry_on_timeout=False,
-        **options,
-    )
+def _read_version() -> int:
+    """Microseconds now, as an external document version. A later read of a row is at least as
+    fresh (each read sees every commit made before it), so the larger version is the newer text.
+    Taken before a rebuild batch is read and after an incremental batch was: ties go to the latter."""
+    return time.time_ns() // 1000
 
 
 class _Unavailable:
-    """Turn transport failures into SearchUnavailable (4xx stay real errors: they are our bugs)."""
+    """Turn the engine's outage failures into SearchUnavailable (4xx stay real errors: our bugs)."""
+
+    def __init__(self, engine):
+        self.engine = engine
 
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if exc is None:
-            return False
-        if isinstance(exc, TransportConnectionError | ConnectionTimeout):
-            raise SearchUnavailable(str(exc)) from exc
-        if isinstance(exc, ApiError) and exc.meta.status >= 500:
+        if exc is not None and self.engine.is_outage(exc):
             raise SearchUnavailable(str(exc)) from exc
         return False
 
 
-class ElasticsearchBackend(Backend):
-    name = "elasticsearch"
+class EngineBackend(Backend):
+    """The backend over one engine adapter; `client` is that library's own client object."""
 
-    def __init__(
-        self, client: Elasticsearch | None = None, *, prefix: str | None = None, ik: bool | None = None
-    ):
-        self.client = client or make_client()
+    engine_class = ElasticsearchEngine
+
+    def __init__(self, client=None, *, prefix: str | None = None, ik: bool | None = None):
+        self.engine = self.engine_class(client)
+        self.client = self.engine.client
         self.prefix = prefix or settings.ELASTICSEARCH_INDEX_PREFIX
         self.ik = settings.ELASTICSEARCH_IK if ik is None else ik
+
+    def _unavailable(self) -> _Unavailable:
+        return _Unavailable(self.engine)
 
     # ---- names -------------------------------------------------------------------------------
     def alias(self, kind: str) -> str:
@@ -74,104 +82,136 @@ class ElasticsearchBackend(Backend):
 
     def _new_index(self, kind: str) -> str:
         name = f"{self.alias(kind)}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
-        self.client.indices.create(index=name, **mappings.index_body(kind, self.ik))
+        self.engine.create_index(name, mappings.index_body(kind, self.ik))
         return name
 
     def _ensure_alias(self, kind: str) -> None:
         """First use on an empty cluster: create an index and point the alias at it."""
         alias = self.alias(kind)
-        if not self.client.indices.exists_alias(name=alias):
+        if not self.engine.alias_exists(alias):
             name = self._new_index(kind)
-            self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": alias}}])
+            self.engine.update_aliases([{"add": {"index": name, "alias": alias}}])
 
     # ---- indexing ----------------------------------------------------------------------------
-    def _bulk(self, actions: list[dict]) -> int:
+    def _bulk(self, actions: list[dict], **options) -> int:
+        """Send the actions; the number written. Skipped without error: deleting or updating a
+        document that is not there, and a versioned write that met a newer version (409)."""
         done = 0
-        for ok, item in streaming_bulk(
-            self.client, actions, chunk_size=CHUNK, raise_on_error=False, max_retries=2, initial_backoff=1
+        for ok, item in self.engine.bulk(
+            actions, chunk_size=CHUNK, raise_on_error=False, max_retries=2, initial_backoff=1, **options
         ):
             op, result = next(iter(item.items()))
-            if not ok and not (op in ("delete", "update") and result.get("status") == 404):
+            status = result.get("status")
+            if not ok and op in ("index", "delete") and status == 409:
+                continue
+            if not ok and not (op in ("delete", "update") and status == 404):
                 # A rejected document is a mapping bug, not an outage: fail loudly.
-                raise RuntimeError(f"Elasticsearch refused {op} {result.get('_id')}: {result.get('error')}")
+                raise RuntimeError(
+                    f"{self.engine.name} refused {op} {result.get('_id')}: {result.get('error')}"
+                )
             done += 1
         return done
 
     def _targets(self, kind: str) -> list[str]:
         targets = [self.alias(kind)]
-        if self.client.indices.exists_alias(name=self.next_alias(kind)):
+        if self.engine.alias_exists(self.next_alias(kind)):
             targets.append(self.next_alias(kind))
         return targets
 
     def index(self, kind: str, docs: list[dict], delete_ids: list[int]) -> None:
-        with _Unavailable():
+        with self._unavailable():
             self._ensure_alias(kind)
             actions = []
+            version = _read_version()
             for target in self._targets(kind):
+                # The index a rebuild is filling: versioned writes, so its older reads cannot win.
+                meta = (
+                    {"version": version, "version_type": "external_gte"}
+                    if target == self.next_alias(kind)
+                    else {}
+                )
                 actions += [
-                    {"_op_type": "index", "_index": target, "_id": d["id"], "_source": mappings.source(d)}
+                    {
+                        "_op_type": "index",
+                        "_index": target,
+                        "_id": d["id"],
+                        "_source": mappings.source(d),
+                        **meta,
+                    }
                     for d in docs
                 ]
-                actions += [{"_op_type": "delete", "_index": target, "_id": pk} for pk in delete_ids]
+                actions += [{"_op_type": "delete", "_index": target, "_id": pk, **meta} for pk in delete_ids]
             if actions:
-                self._bulk(actions)
+                self._bulk(actions, require_alias=True)
 
     def update_factory_stats(self, stats: dict[int, dict]) -> None:
         if not stats:
             return
-        with _Unavailable():
+        with self._unavailable():
             self._ensure_alias("factory")
             actions = [
                 {"_op_type": "update", "_index": target, "_id": fid, "doc": mappings.source(values)}
                 for target in self._targets("factory")
                 for fid, values in stats.items()
             ]
-            self._bulk(actions)
+            self._bulk(actions, require_alias=True)
 
     def rebuild(self, kind: str, docs_iter, total: int) -> dict:
         alias, next_alias = self.alias(kind), self.next_alias(kind)
-        with _Unavailable():
+        with self._unavailable():
             name = self._new_index(kind)
-            self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": next_alias}}])
+            self.engine.update_aliases([{"add": {"index": name, "alias": next_alias}}])
             indexed = 0
-            for docs in docs_iter:
+            batches = iter(docs_iter)
+            while True:
+                version = _read_version()  # before the batch is read from the database
+                docs = next(batches, None)
+                if docs is None:
+                    break
                 indexed += self._bulk(
                     [
-                        {"_op_type": "index", "_index": name, "_id": d["id"], "_source": mappings.source(d)}
+                        {
+                            "_op_type": "index",
+                            "_index": name,
+                            "_id": d["id"],
+                            "_source": mappings.source(d),
+                            "version": version,
+                            "version_type": "external",
+                        }
                         for d in docs
                     ]
                 )
-            self.client.indices.refresh(index=name)
+            self.engine.refresh(name)
             old = []
-            if self.client.indices.exists_alias(name=alias):
-                old = sorted(self.client.indices.get_alias(name=alias).body)
+            if self.engine.alias_exists(alias):
+                old = self.engine.alias_indices(alias)
             actions = [{"remove": {"index": o, "alias": alias}} for o in old]
             actions += [
                 {"add": {"index": name, "alias": alias}},
                 {"remove": {"index": name, "alias": next_alias}},
             ]
-            self.client.indices.update_aliases(actions=actions)  # atomic: one request
+            self.engine.update_aliases(actions)  # atomic: one request
             for o in old:
-                self.client.indices.delete(index=o)
+                self.engine.delete_index(o)
         return {"indexed": indexed, "index": name, "replaced": old}
 
     def status(self) -> dict:
         out = {}
-        with _Unavailable():
+        with self._unavailable():
             for kind in mappings.KINDS:
                 alias = self.alias(kind)
-                if not self.client.indices.exists_alias(name=alias):
+                if not self.engine.alias_exists(alias):
                     out[kind] = {"alias": alias, "index": None, "documents": 0}
                     continue
-                index = sorted(self.client.indices.get_alias(name=alias).body)
-                count = self.client.count(index=alias).body["count"]
+                index = self.engine.alias_indices(alias)
+                count = self.engine.count(alias)
                 out[kind] = {"alias": alias, "index": index, "documents": count}
         return out
 
     # ---- search ------------------------------------------------------------------------------
     def _search(self, kind: str, body: dict) -> dict:
-        with _Unavailable():
-            return self.client.search(index=self.alias(kind), **body).body
+        with self._unavailable():
+            return self.engine.search(self.alias(kind), body)
 
     def _page(self, kind: str, params: SearchParams, plain: list, facets: dict) -> SearchPage:
         text = queries.text_query(params.q) if params.q else None
@@ -211,3 +251,13 @@ class ElasticsearchBackend(Backend):
                     doc[field] = as_decimal(doc[field])
             docs.append(doc)
         return [Match(id=f.doc["id"], score=f.score, reasons=f.reasons) for f in fit.rank(rules, ctx, docs)]
+
+
+class ElasticsearchBackend(EngineBackend):
+    name = "elasticsearch"
+    engine_class = ElasticsearchEngine
+
+
+class OpenSearchBackend(EngineBackend):
+    name = "opensearch"
+    engine_class = OpenSearchEngine
