@@ -11,3 +11,9 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# JSON in the API's error shape under /api/, Django's pages elsewhere (marketplace/api/errors.py).
+handler400 = "marketplace.api.errors.bad_request"
+handler403 = "marketplace.api.errors.permission_denied"
+handler404 = "marketplace.api.errors.page_not_found"
+handler500 = "marketplace.api.errors.server_error"
