@@ -7,6 +7,7 @@ from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
+from marketplace.core.validators import validate_attributes
 from search.dirty import mark_dirty
 
 from ..flows import PRODUCT_REVIEW
@@ -27,7 +28,6 @@ EDITABLE_FIELDS = [
 # Changing what is sold or its price sends an active listing back to review: buyers and staff
 # approved *that* listing, and fakes are typically slipped in by editing an approved one.
 REVIEWED_FIELDS = {"title", "description", "category", "factory_price"}
-MAX_ATTRIBUTES = 30
 # Event verbs are past tense ("product.approved"), like every other event row.
 PAST = {"submit": "submitted", "approve": "approved", "reject": "rejected", "delist": "delisted"}
 
@@ -48,20 +48,10 @@ def _clean(data: dict[str, Any], *, factory: Factory) -> dict[str, Any]:
         data["category"] = categories_from_slugs([data["category"]], field="category", leaf_only=True)[0]
     if "attributes" in data:
         attributes = data["attributes"] or {}
-        if not isinstance(attributes, dict):
-            raise ValidationError({"attributes": _("Attributes must be an object of name: value pairs.")})
-        if len(attributes) > MAX_ATTRIBUTES:
-            raise ValidationError({"attributes": _("At most %(n)d attributes.") % {"n": MAX_ATTRIBUTES}})
-        for key, value in attributes.items():
-            if not isinstance(value, str | int | float | bool | list) or (
-                isinstance(value, list) and not all(isinstance(v, str | int | float) for v in value)
-            ):
-                raise ValidationError(
-                    {
-                        "attributes": _("Attribute %(key)s must be text, a number or a list of them.")
-                        % {"key": key}
-                    }
-                )
+        try:
+            validate_attributes(attributes)  # the one rule for the API, the web form and the admin
+        except ValidationError as error:
+            raise ValidationError({"attributes": error.messages}) from error
         data["attributes"] = attributes
     return data
 
