@@ -36,7 +36,9 @@ def lockout_response(request, original_response=None, credentials=None):
     ) % {"minutes": minutes}
     headers = {"Retry-After": str(seconds)}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429, headers=headers)
+        return JsonResponse(
+            {"detail": message}, status=429, headers=headers, json_dumps_params={"ensure_ascii": False}
+        )
     response = render(
         request, "accounts/locked_out.html", {"message": message, "title": _("Sign-in paused")}, status=429
     )

@@ -17,7 +17,9 @@ def is_api(request) -> bool:
 
 
 def api_error(detail: str, status: int, **headers) -> JsonResponse:
-    return JsonResponse({"detail": detail}, status=status, headers=headers or None)
+    return JsonResponse(
+        {"detail": detail}, status=status, headers=headers or None, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def too_large(request):
