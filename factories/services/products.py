@@ -7,7 +7,7 @@ from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
-from marketplace.core.validators import validate_attributes
+from marketplace.core.validators import require_single_line, validate_attributes
 from search.dirty import mark_dirty
 
 from ..flows import PRODUCT_REVIEW
@@ -34,6 +34,7 @@ PAST = {"submit": "submitted", "approve": "approved", "reject": "rejected", "del
 
 def _clean(data: dict[str, Any], *, factory: Factory) -> dict[str, Any]:
     data = dict(data)
+    require_single_line(data, ("title",))
     # A trial offer the factory does not honour would mislead streamers; without an explicit
     # choice a new listing follows the factory's setting.
     if data.get("trial_eligible") and not factory.accepts_trials:

@@ -1,6 +1,6 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,7 +50,12 @@ class TokenApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: inline_serializer("TokenOut", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenOut", {"token": serializers.CharField()}),
+            429: OpenApiResponse(
+                description="Too many failed sign-ins for this account or address; wait `Retry-After` seconds."
+            ),
+        },
         tags=["accounts"],
     )
     def post(self, request):

@@ -48,6 +48,18 @@ def validate_single_line(value) -> None:
         )
 
 
+def require_single_line(data: dict, fields: tuple[str, ...]) -> None:
+    """The single-line rule inside a service, so the API, the web forms and the admin all meet it."""
+    errors = {}
+    for field in fields:
+        try:
+            validate_single_line(data.get(field))
+        except ValidationError as error:
+            errors[field] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 def single_line(text: str, *, limit: int = 200) -> str:
     """`text` made safe for a header or subject: control characters become spaces, length bounded."""
     cleaned = "".join(" " if is_control(c) else c for c in str(text))

@@ -310,3 +310,37 @@ def test_email_subjects_are_built_only_from_safe_text(db, django_capture_on_comm
     assert "\n" not in message.subject and "\r" not in message.subject
     assert "面膜 Bcc: victim@example.com" in message.subject
     assert message.recipients() == [user.email]
+
+
+def test_services_refuse_multi_line_names_whatever_calls_them(factory):
+    # given: the services the web forms and the admin call, past any serializer
+    from buyers.services import buyer_create
+    from factories.services.factories import factory_update
+    from factories.services.products import product_create
+    from marketplace.core.errors import ValidationError
+
+    product_data = {
+        "title": "盒\n子",
+        "category": "storage",
+        "factory_price": Decimal("1"),
+        "moq": 1,
+        "lead_time_days": 1,
+    }
+    buyer_data = {
+        "display_name": "主播",
+        "categories": ["home"],
+        "channels": [{"platform": "douyin", "handle": "a\rb"}],
+    }
+    # then
+    with pytest.raises(ValidationError) as product_error:
+        product_create(factory=factory, actor=factory.owner, data=product_data)
+    with pytest.raises(ValidationError) as factory_error:
+        factory_update(factory=factory, actor=factory.owner, data={"city": "义\n乌"})
+    with pytest.raises(ValidationError) as buyer_error:
+        buyer_create(user=makers.UserMaker(), data=buyer_data)
+    assert product_error.value.message_dict == {"title": ONE_LINE}
+    assert factory_error.value.message_dict == {"city": ONE_LINE}
+    assert buyer_error.value.message_dict == {"channels": ONE_LINE}
+    assert (Product.objects.count(), BuyerProfile.objects.count()) == (0, 0)
+    factory.refresh_from_db()
+    assert factory.city == "金华"

@@ -137,6 +137,14 @@ def test_unauthenticated_and_forbidden_writes_are_json(api, buyer_user):
 
 
 @pytest.fixture
+def client():
+    """Stripe's requests carry no Accept-Language; English here because the tests assert exact words."""
+    from django.test import Client as DjangoClient
+
+    return DjangoClient(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
 def payment(settings, db):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     product = makers.ProductMaker(moq=100)
