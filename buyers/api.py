@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from factories.api.base import get_visible_or_404, require_owner
+from marketplace.api.fields import SingleLineField, count_field, price_field
 from marketplace.api.permissions import IsBuyerUser
 
 from . import selectors, services
@@ -15,8 +16,8 @@ from .models import BuyerProfile, Channel, Platform
 
 class ChannelSerializer(serializers.ModelSerializer):
     platform = serializers.ChoiceField(choices=Platform.values)
-    handle = serializers.CharField(max_length=80)
-    followers = serializers.IntegerField(min_value=0, max_value=2_000_000_000, default=0)
+    handle = SingleLineField(max_length=80)
+    followers = count_field(default=0)
 
     class Meta:
         model = Channel
@@ -40,17 +41,17 @@ class AudienceSerializer(serializers.Serializer):
 
 
 class BuyerInputSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=80)
-    channels = ChannelSerializer(many=True, required=False)
-    categories = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
-    price_min = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
-    price_max = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    display_name = SingleLineField(max_length=80)
+    channels = ChannelSerializer(many=True, required=False, max_length=20)
+    categories = serializers.ListField(child=serializers.SlugField(), allow_empty=False, max_length=50)
+    price_min = price_field(min_value=Decimal("0"))
+    price_max = price_field()
     monthly_gmv = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
     )
     units_per_session = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False)
-    province = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    city = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    province = SingleLineField(max_length=32, required=False, allow_blank=True)
+    city = SingleLineField(max_length=32, required=False, allow_blank=True)
     needs_customization = serializers.BooleanField(required=False)
     audience = AudienceSerializer(required=False)
 

@@ -10,6 +10,7 @@ from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
+from marketplace.core.validators import require_single_line, validate_single_line
 
 from .models import BuyerProfile, Channel
 
@@ -32,6 +33,12 @@ PROFILE_FIELDS = [
 def _flatten(data: dict[str, Any]) -> dict[str, Any]:
     """API shape → model fields: `audience: {age_min, …}` becomes `audience_age_min`, slugs become rows."""
     data = dict(data)
+    require_single_line(data, ("display_name", "province", "city"))
+    try:
+        for channel in data.get("channels") or []:
+            validate_single_line(channel.get("handle"))
+    except ValidationError as error:
+        raise ValidationError({"channels": error.messages}) from error
     audience = data.pop("audience", None)
     if audience is not None:
         for key in ("age_min", "age_max", "female_share"):

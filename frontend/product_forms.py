@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from factories.images import too_large_message
 from factories.selectors import category_list
 from factories.services.images import MAX_IMAGES_PER_PRODUCT, images_process
-from factories.services.products import MAX_ATTRIBUTES
 from marketplace.core.errors import ValidationError as ServiceValidationError
+from marketplace.core.validators import MAX_ATTRIBUTE_KEY, MAX_ATTRIBUTE_VALUE, MAX_ATTRIBUTES, MAX_UNIT_PRICE
 
-PRICE_MIN, PRICE_MAX = Decimal("0.01"), Decimal("9999999.99")  # the Product.factory_price bounds
+PRICE_MIN, PRICE_MAX = Decimal("0.01"), MAX_UNIT_PRICE  # the Product.factory_price bounds
 MOQ_MAX = 10_000_000  # the API's bound
-KEY_MAX, VALUE_MAX = 40, 200
+KEY_MAX, VALUE_MAX = MAX_ATTRIBUTE_KEY, MAX_ATTRIBUTE_VALUE  # the one attribute rule (core.validators)
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
 
 

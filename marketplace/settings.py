@@ -6,9 +6,11 @@ SECRET_KEY: we refuse to start without it rather than run with a known key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "marketplace.accounts",
     "marketplace.core",
     "factories",
@@ -69,10 +73,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "marketplace.api.middleware.ApiRequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into our 429 (accounts/throttling.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -107,6 +115,58 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# django-axes first: it refuses a sign-in while the account or the address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "marketplace.accounts.throttling.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Caches: Redis in production (CACHE_URL=redis://…), local memory for `make run` and a fresh clone.
+# Sign-in failure counts live here, so every app server sees the same counts in production.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "yt"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yuantou"}
+    )
+}
+
+# Content-Security-Policy on every response (django-csp). Pages load scripts and styles only from
+# our static files (no inline <script>/<style>/style="…", no inline event handler: the language menu
+# has a submit button); Stripe's card form is the one outside source.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, "https://js.stripe.com"],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF, "https://api.stripe.com"],
+        "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+# Sign-in throttling (all three entrances: API token, web sign-in, admin), see accounts/throttling.py.
+# Counted per account and, separately, per address: either one reaching the limit locks for the cool-off.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "marketplace.accounts.throttling.username_key"
+AXES_LOCKOUT_CALLABLE = "marketplace.accounts.throttling.lockout_response"
+AXES_ENABLE_ADMIN = False  # the cache handler writes no rows, so its admin pages would stay empty
+AXES_VERBOSE = False
+# django-axes warns that a per-process cache cannot share counts between servers: intended for `make run`.
+SILENCED_SYSTEM_CHECKS = [] if CACHE_URL or not DEBUG else ["axes.W001"]
+# Behind a reverse proxy set the number of proxies, so the client's address is read from X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = int(os.environ["PROXY_COUNT"]) if os.environ.get("PROXY_COUNT") else None
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -129,6 +189,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# JSON bodies of the API are small (a product with its description is a few KB): 413 above this.
+API_JSON_MAX_BYTES = int(os.environ.get("API_JSON_MAX_BYTES", str(1024 * 1024)))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -137,6 +199,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PARSER_CLASSES": [
+        "marketplace.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "marketplace.api.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "marketplace.api.schema.AutoSchema",

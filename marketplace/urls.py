@@ -13,8 +13,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),
 ]
-# Friendly pages in both languages; paths under /api/ keep the API's JSON error shape; a database
-# outage that escapes the middleware (e.g. saving the session) is a 503, not a 500.
+# Friendly pages in both languages; paths under /api/ get the API's JSON error shape from
+# marketplace.api.errors; a database outage that escapes the middleware (e.g. saving the session)
+# is a 503, not a 500.
 handler400 = "frontend.views.errors.bad_request"
 handler403 = "frontend.views.errors.permission_denied"
 handler404 = "frontend.views.errors.page_not_found"

@@ -27,6 +27,9 @@ class SearchUnavailableError(APIException):
     default_code = "search_unavailable"
 
 
+MAX_PAGE = 1000
+
+
 class SearchInputSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     category = serializers.SlugField(required=False, allow_blank=True, default="")
@@ -38,12 +41,13 @@ class SearchInputSerializer(serializers.Serializer):
     price_max = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
     )
-    moq_max = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    moq_max = serializers.IntegerField(min_value=1, max_value=2_147_483_647, required=False, allow_null=True)
     customizable = serializers.BooleanField(required=False, allow_null=True, default=None)
     trial_eligible = serializers.BooleanField(required=False, allow_null=True, default=None)
     verified_only = serializers.BooleanField(required=False, allow_null=True, default=None)
     sort = serializers.ChoiceField(choices=SORTS, required=False, default="relevance")
-    page = serializers.IntegerField(min_value=1, required=False, default=1)
+    # Bounded: a page number of 10**20 would overflow the database's OFFSET (a 500 before).
+    page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, default=1)
     page_size = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
 
     def to_params(self) -> SearchParams:

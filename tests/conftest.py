@@ -57,6 +57,19 @@ def _english_outside_requests():
 
 
 @pytest.fixture(autouse=True)
+def _no_sign_in_failures_carried_over():
+    """Failed sign-ins are counted in the cache (django-axes): each test starts with none.
+
+    Only the local-memory cache of the test settings is cleared, never a shared Redis.
+    """
+    from django.core.cache import cache
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(cache, LocMemCache) or isinstance(getattr(cache, "_cache", None), dict):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -32,8 +32,13 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_passes_with_production_settings():
-    # given: DEBUG off, a long random SECRET_KEY and a host
-    env = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "yuantou.example"}
+    # given: DEBUG off, a long random SECRET_KEY, a host and the shared cache (sign-in failure counts)
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "yuantou.example",
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
+    }
 
     # when
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
@@ -41,6 +46,16 @@ def test_check_deploy_passes_with_production_settings():
     # then
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_check_deploy_warns_when_sign_in_failures_are_counted_per_process():
+    # given: production without CACHE_URL, so each app server would count failed sign-ins alone
+    env = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "yuantou.example"}
+    # when
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    # then
+    assert result.returncode == 1
+    assert "axes.W001" in result.stderr
 
 
 def test_production_settings_refuse_to_start_without_secret_key():

@@ -5,6 +5,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api.fields import SingleLineField, count_field
 from marketplace.api.permissions import IsFactoryUser, IsStaffUser
 
 from .. import selectors, services
@@ -14,17 +15,17 @@ from .serializers import FactoryOutputSerializer
 
 
 class FactoryInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    province = serializers.CharField(max_length=32)
-    city = serializers.CharField(max_length=32)
+    name = SingleLineField(max_length=120)
+    province = SingleLineField(max_length=32)
+    city = SingleLineField(max_length=32)
     industrial_belt = serializers.SlugField(required=False, allow_blank=True, allow_null=True)
-    categories = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
+    categories = serializers.ListField(child=serializers.SlugField(), allow_empty=False, max_length=50)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     established_year = serializers.IntegerField(
         required=False, allow_null=True, min_value=1900, max_value=2100
     )
-    staff_count = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    monthly_capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    staff_count = count_field(required=False, allow_null=True, min_value=1)
+    monthly_capacity = count_field(required=False, allow_null=True, min_value=1)
     customization = serializers.ChoiceField(choices=CustomizationLevel.values, required=False)
     accepts_trials = serializers.BooleanField(required=False)
     max_trial_quantity = serializers.IntegerField(required=False, min_value=1, max_value=100_000)

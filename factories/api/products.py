@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api.fields import SingleLineField, price_field, quantity_field
 from marketplace.api.permissions import IsFactoryUser, IsStaffUser
 
 from .. import selectors, services
@@ -20,13 +19,11 @@ from .serializers import ProductImageSerializer, ProductOutputSerializer
 
 
 class ProductInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120)
+    title = SingleLineField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     category = serializers.SlugField()
-    factory_price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("9999999.99")
-    )
-    moq = serializers.IntegerField(min_value=1, max_value=10_000_000)
+    factory_price = price_field()
+    moq = quantity_field(max_value=10_000_000)
     lead_time_days = serializers.IntegerField(min_value=1, max_value=365)
     customizable = serializers.BooleanField(required=False, default=False)
     # Left out: the listing follows the factory's `accepts_trials`.

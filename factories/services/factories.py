@@ -9,6 +9,7 @@ from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
+from marketplace.core.validators import require_single_line
 
 from ..flows import FACTORY_VERIFICATION
 from ..models import Factory, FactoryTier, IndustrialBelt, VerificationStatus
@@ -36,6 +37,7 @@ PAST = {"verify": "verified", "reject": "rejected", "suspend": "suspended", "res
 
 def _resolve_references(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
+    require_single_line(data, ("name", "province", "city"))
     if "categories" in data:
         if not data["categories"]:
             raise ValidationError({"categories": _("Choose at least one category.")})

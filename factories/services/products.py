@@ -8,6 +8,7 @@ from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record, events_record
 from marketplace.core.updates import model_update
+from marketplace.core.validators import require_single_line, validate_attributes
 
 from ..flows import PRODUCT_REVIEW
 from ..models import Category, Factory, Product, ProductStatus, VerificationStatus
@@ -27,7 +28,6 @@ EDITABLE_FIELDS = [
 # Changing what is sold or its price sends an active listing back to review: buyers and staff
 # approved *that* listing, and fakes are typically slipped in by editing an approved one.
 REVIEWED_FIELDS = {"title", "description", "category", "factory_price"}
-MAX_ATTRIBUTES = 30
 # Event verbs are past tense ("product.approved"), like every other event row.
 PAST = {"submit": "submitted", "approve": "approved", "reject": "rejected", "delist": "delisted"}
 
@@ -36,6 +36,7 @@ def _clean(
     data: dict[str, Any], *, factory: Factory, categories: dict[str, Category] | None = None
 ) -> dict[str, Any]:
     data = dict(data)
+    require_single_line(data, ("title",))
     # A trial offer the factory does not honour would mislead streamers; without an explicit
     # choice a new listing follows the factory's setting.
     if data.get("trial_eligible") and not factory.accepts_trials:
@@ -52,20 +53,10 @@ def _clean(
         )[0]
     if "attributes" in data:
         attributes = data["attributes"] or {}
-        if not isinstance(attributes, dict):
-            raise ValidationError({"attributes": _("Attributes must be an object of name: value pairs.")})
-        if len(attributes) > MAX_ATTRIBUTES:
-            raise ValidationError({"attributes": _("At most %(n)d attributes.") % {"n": MAX_ATTRIBUTES}})
-        for key, value in attributes.items():
-            if not isinstance(value, str | int | float | bool | list) or (
-                isinstance(value, list) and not all(isinstance(v, str | int | float) for v in value)
-            ):
-                raise ValidationError(
-                    {
-                        "attributes": _("Attribute %(key)s must be text, a number or a list of them.")
-                        % {"key": key}
-                    }
-                )
+        try:
+            validate_attributes(attributes)  # the one rule for the API, the web form and the admin
+        except ValidationError as error:
+            raise ValidationError({"attributes": error.messages}) from error
         data["attributes"] = attributes
     return data
 

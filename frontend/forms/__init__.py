@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.validators import MAX_UNIT_PRICE, validate_single_line
 from trials.models import PaymentProvider
 
 
@@ -22,8 +23,10 @@ class SampleRequestForm(forms.Form):
 
 
 class ShipForm(forms.Form):
-    carrier = forms.CharField(label=_("Carrier"), max_length=60)
-    tracking_number = forms.CharField(label=_("Tracking number"), max_length=60)
+    carrier = forms.CharField(label=_("Carrier"), max_length=60, validators=[validate_single_line])
+    tracking_number = forms.CharField(
+        label=_("Tracking number"), max_length=60, validators=[validate_single_line]
+    )
 
 
 class DeclineForm(forms.Form):
@@ -48,7 +51,7 @@ class PayForm(forms.Form):
 class CustomRequestForm(forms.Form):
     factory = forms.IntegerField(required=False, widget=forms.HiddenInput)
     category = forms.SlugField(label=_("Category"), required=False)
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=_("Title"), max_length=120, validators=[validate_single_line])
     requirements = forms.CharField(label=_("Requirements"), max_length=10000, widget=forms.Textarea)
     benchmark_url = forms.URLField(
         label=_("Benchmark product link"), required=False, max_length=500, assume_scheme="https"
@@ -59,6 +62,7 @@ class CustomRequestForm(forms.Form):
         max_digits=12,
         decimal_places=2,
         min_value=Decimal("0.01"),
+        max_value=MAX_UNIT_PRICE,
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000_000)
     deadline = forms.DateField(label=_("Quotes due by"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -77,7 +81,11 @@ class CustomRequestForm(forms.Form):
 
 class QuoteForm(forms.Form):
     unit_price = forms.DecimalField(
-        label=_("Unit price (CNY)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+        label=_("Unit price (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=MAX_UNIT_PRICE,
     )
     moq = forms.IntegerField(label=_("MOQ"), min_value=1, max_value=100_000_000)
     lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=1, max_value=365)

@@ -1,8 +1,10 @@
 """Accounts in the admin. API keys are created through `api_key_create` so only the hash is stored;
 the raw key is shown once, in the confirmation message, and can never be read again."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +14,32 @@ from .models import ApiKey, User
 from .services import api_key_create
 
 
+class EmailUniqueIgnoringCase:
+    """A form error instead of the database's refusal (a 500) when staff type an e-mail in use.
+
+    The unique index on lower(email) stays the guard against races; this is the friendly answer.
+    """
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data.get("email") or "")
+        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if email and taken.exists():
+            raise forms.ValidationError(_("An account with this e-mail already exists."))
+        return email
+
+
+class UserCreationAdminForm(EmailUniqueIgnoringCase, AdminUserCreationForm):
+    pass
+
+
+class UserChangeAdminForm(EmailUniqueIgnoringCase, UserChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(EventHistoryMixin, DjangoUserAdmin):
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
     list_display = ("username", "email", "role", "is_staff", "is_active", "date_joined", "last_login")
     list_filter = ("role", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "email", "first_name", "last_name")

@@ -1,9 +1,11 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from marketplace.core.validators import EMAIL_MAX_LENGTH
 
 from . import services
 from .models import Role
@@ -20,7 +22,7 @@ class RegisterApi(APIView):
             error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
         )
         password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
-        email = serializers.EmailField()
+        email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
         role = serializers.ChoiceField(choices=[Role.FACTORY.value, Role.BUYER.value])
 
     class OutputSerializer(serializers.Serializer):
@@ -43,18 +45,25 @@ class TokenApi(APIView):
     authentication_classes: list = []
 
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField()
-        password = serializers.CharField(style={"input_type": "password"})
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: inline_serializer("TokenOut", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenOut", {"token": serializers.CharField()}),
+            429: OpenApiResponse(
+                description="Too many failed sign-ins for this account or address; wait `Retry-After` seconds."
+            ),
+        },
         tags=["accounts"],
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        # The Django request, not DRF's wrapper: sign-in throttling (django-axes) marks a lockout on
+        # it, and its middleware turns that mark into a 429 (accounts/throttling.py).
+        user = authenticate(request._request, **data.validated_data)
         if user is None:
             raise serializers.ValidationError({"detail": _("Wrong username or password.")})
         token = services.auth_token_issue(user=user)

@@ -3,6 +3,8 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +14,21 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Staff")
 
 
+# Names of the database constraints that make sign-up races end in one account (services.py maps them).
+USERNAME_CI_UNIQUE = "accounts_user_username_ci_unique"
+EMAIL_CI_UNIQUE = "accounts_user_email_ci_unique"
+
+
 class AccountManager(UserManager):
+    def get_by_natural_key(self, username):
+        """Sign-in finds 'Demo', 'demo' and a full-width 'ｄｅｍｏ' as one account.
+
+        The name is NFKC-normalized as at sign-up, then compared with the database's lower() — the
+        same expression the unique index uses, so at most one row can match.
+        """
+        name = self.model.normalize_username(username or "")
+        return self.alias(username_ci=Lower("username")).get(username_ci=Lower(Value(name)))
+
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.STAFF)
         return super().create_superuser(username, email, password, **extra_fields)
@@ -24,6 +40,14 @@ class User(AbstractUser):
     objects = AccountManager()
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.BUYER)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # Unique ignoring case in the database, so parallel sign-ups cannot both pass a check.
+            models.UniqueConstraint(Lower("username"), name=USERNAME_CI_UNIQUE),
+            # An e-mail is optional for staff made with createsuperuser: many may have none.
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name=EMAIL_CI_UNIQUE),
+        ]
 
     @property
     def is_factory(self) -> bool:

@@ -1,12 +1,20 @@
 """One place that turns service errors into the API's error shapes (API.md, "Errors")."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "payload_too_large"
 
 
 def validation_error_detail(error: DjangoValidationError) -> dict:
@@ -32,4 +40,11 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
         return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE) hit while a form body was read: 413, not 400.
+        exc = PayloadTooLarge()
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = exceptions.ParseError(_("Too many form fields."))
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(_("Bad request."))
     return drf_exception_handler(exc, context)

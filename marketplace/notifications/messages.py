@@ -8,6 +8,8 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.validators import single_line
+
 MESSAGES = {
     # trials
     "trial.requested": (
@@ -120,4 +122,5 @@ def render(kind: str, data: dict) -> tuple[str, str]:
     subject, body = MESSAGES.get(kind, FALLBACK)
     values = defaultdict(str, {k: "" if v is None else v for k, v in data.items()})
     values["kind"] = kind
-    return str(subject) % values, str(body) % values
+    # The subject is a mail header: only safe one-line text, whatever a title or name holds.
+    return single_line(str(subject) % values), str(body) % values

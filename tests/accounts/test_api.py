@@ -141,3 +141,42 @@ def test_revoked_or_wrong_api_key_is_401(api, factory_user):
 def test_createsuperuser_gets_staff_role(db):
     user = User.objects.create_superuser("boss", "boss@example.com", makers.PASSWORD)
     assert user.role == "staff"
+
+
+def test_register_stores_a_full_width_name_nfkc_normalized_and_it_signs_in_either_way(api):
+    # when
+    response = api.post(
+        "/api/v1/auth/register/",
+        {"username": "ｄｅｍｏ", "password": makers.PASSWORD, "email": "d@example.com", "role": "buyer"},
+    )
+    # then
+    assert response.status_code == 201
+    assert response.json()["username"] == "demo"
+    assert list(User.objects.values_list("username", flat=True)) == ["demo"]
+    for typed in ("demo", "DEMO", "ｄｅｍｏ"):
+        signed = api.post("/api/v1/auth/token/", {"username": typed, "password": makers.PASSWORD})
+        assert (signed.status_code, signed.json()) == (200, {"token": response.json()["token"]})
+
+
+def test_register_refuses_a_full_width_variant_of_a_taken_name(api, buyer_user):
+    body = {"username": "ｄｅｍｏ", "password": makers.PASSWORD, "email": "x@example.com", "role": "buyer"}
+    makers.UserMaker(username="Demo")
+    response = api.post("/api/v1/auth/register/", body)
+    assert (response.status_code, response.json()) == (400, {"username": ["This username is taken."]})
+    assert User.objects.count() == 2
+
+
+def test_register_refuses_an_email_taken_in_another_case(api, buyer_user):
+    body = {
+        "username": "fresh",
+        "password": makers.PASSWORD,
+        "email": buyer_user.email.upper(),
+        "role": "buyer",
+    }
+    response = api.post("/api/v1/auth/register/", body)
+    assert (response.status_code, response.json()) == (
+        400,
+        {"email": ["An account with this e-mail already exists."]},
+    )
+    assert User.objects.count() == 1
+    assert Event.objects.count() == 0

@@ -46,7 +46,8 @@ def test_paying_by_card_opens_a_payment_intent_and_shows_the_card_form(web, prod
     assert payment.provider_reference.startswith("pi_")
     page = html(response)
     assert 'id="pay-card"' in page
-    assert 'Stripe("pk_test_yuantou")' in page
+    assert 'data-stripe-key="pk_test_yuantou"' in page
+    assert "frontend/card-payment.js" in page  # a file: the CSP allows no inline script
     assert payment.client_secret in page
     trial.refresh_from_db()
     assert trial.status == "accepted"  # paid only on Stripe's webhook

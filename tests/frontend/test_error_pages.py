@@ -84,7 +84,7 @@ def test_a_server_error_under_the_api_is_json():
     response = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/boom/")
     # then
     assert (response.status_code, response["Content-Type"]) == (500, "application/json")
-    assert response.json() == {"detail": "Something went wrong on our side; please try again later."}
+    assert response.json() == {"detail": "Server error. Please try again later."}
 
 
 def test_a_stale_form_gets_a_friendly_csrf_page_in_both_languages(buyer):

@@ -1,11 +1,10 @@
-from decimal import Decimal
-
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api.fields import SingleLineField, price_field, quantity_field
 from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
 
 from .. import selectors
@@ -36,13 +35,11 @@ class CustomRequestListCreateApi(generics.GenericAPIView):
     class InputSerializer(serializers.Serializer):
         factory = serializers.IntegerField(required=False, allow_null=True)
         category = serializers.SlugField(required=False, allow_blank=True)
-        title = serializers.CharField(max_length=120)
+        title = SingleLineField(max_length=120)
         requirements = serializers.CharField(max_length=10000)
         benchmark_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
-        target_unit_price = serializers.DecimalField(
-            max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
-        )
-        quantity = serializers.IntegerField(min_value=1, max_value=100_000_000)
+        target_unit_price = price_field(required=False, allow_null=True)
+        quantity = quantity_field()
         deadline = serializers.DateTimeField()
 
     def get_permissions(self):
@@ -92,8 +89,8 @@ class QuoteListCreateApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
-        unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-        moq = serializers.IntegerField(min_value=1, max_value=100_000_000)
+        unit_price = price_field()
+        moq = quantity_field()
         lead_time_days = serializers.IntegerField(min_value=1, max_value=365)
         proposal = serializers.CharField(max_length=10000)
         trial_quantity = serializers.IntegerField(min_value=1, max_value=100_000)

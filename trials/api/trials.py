@@ -7,6 +7,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from marketplace.api.fields import SingleLineField, count_field, quantity_field
 from marketplace.api.permissions import IsBuyerUser
 
 from .. import selectors
@@ -24,7 +25,8 @@ class TrialListCreateApi(generics.GenericAPIView):
 
     class InputSerializer(serializers.Serializer):
         product = serializers.IntegerField()
-        quantity = serializers.IntegerField()
+        # Only the upper bound here: the service says "Choose between 1 and N units" for the rest.
+        quantity = quantity_field(min_value=None)
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -95,8 +97,8 @@ class TrialCancelApi(_TrialAction):
 
 
 class ShipInput(serializers.Serializer):
-    carrier = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    tracking_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    carrier = SingleLineField(max_length=60, required=False, allow_blank=True, default="")
+    tracking_number = SingleLineField(max_length=60, required=False, allow_blank=True, default="")
 
 
 @_schema(ShipInput)
@@ -114,8 +116,8 @@ class TrialReceiveApi(_TrialAction):
 
 
 class FeedbackInput(serializers.Serializer):
-    units_sold = serializers.IntegerField(min_value=0)
-    units_returned = serializers.IntegerField(min_value=0)
+    units_sold = count_field()
+    units_returned = count_field()
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
@@ -135,7 +137,7 @@ class TrialEndApi(_TrialAction):
 
 
 class ConvertInput(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, max_value=100_000_000)
+    quantity = quantity_field()
 
 
 @_schema(ConvertInput, BulkOrderOutputSerializer, 201)

@@ -12,6 +12,7 @@ from factories.models import Product, ProductStatus, VerificationStatus
 from marketplace.accounts.models import User
 from marketplace.core.errors import ValidationError
 from marketplace.core.events import event_record
+from marketplace.core.validators import validate_order_total
 from marketplace.money import half_price, quantize
 from marketplace.notifications.services import notification_create
 
@@ -25,7 +26,17 @@ from .common import buyer_profile_of, locked, require_party
 def trial_price(*, factory_price: Decimal, quantity: int) -> tuple[Decimal, Decimal]:
     """(unit price, total): half the factory price, half-up to the fen, times the quantity."""
     unit = half_price(factory_price)
-    return unit, quantize(unit * quantity)
+    return unit, _bounded_total(unit, quantity)
+
+
+def _bounded_total(unit: Decimal, quantity: int) -> Decimal:
+    """unit × quantity, refused (400 on the quantity) when it would not fit the total column."""
+    total = quantize(unit * quantity)
+    try:
+        validate_order_total(total)
+    except ValidationError as error:
+        raise ValidationError({"quantity": error.messages}) from error
+    return total
 
 
 def _product_guards(product: Product | None, quantity: int) -> None:
@@ -192,7 +203,7 @@ def trial_convert(*, trial: TrialOrder, actor: User, quantity: int) -> BulkOrder
             product=trial.product,
             quantity=quantity,
             unit_price=unit,
-            total=quantize(unit * quantity),
+            total=_bounded_total(unit, quantity),
             specification=trial.specification,
         )
         trial.bulk_order = bulk
