@@ -5,6 +5,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsFactoryUser, IsStaffUser
 
 from .. import selectors, services
@@ -17,8 +18,18 @@ class FactoryInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     province = serializers.CharField(max_length=32)
     city = serializers.CharField(max_length=32)
-    industrial_belt = serializers.SlugField(required=False, allow_blank=True, allow_null=True)
-    categories = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
+    industrial_belt = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="A slug from GET industrial-belts/; empty or null for none.",
+    )
+    categories = serializers.ListField(
+        child=serializers.SlugField(),
+        allow_empty=False,
+        min_length=1,
+        help_text="At least one category slug from GET categories/ (an empty list is refused).",
+    )
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     established_year = serializers.IntegerField(
         required=False, allow_null=True, min_value=1900, max_value=2100
@@ -30,6 +41,7 @@ class FactoryInputSerializer(serializers.Serializer):
     max_trial_quantity = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
     trial_days = serializers.IntegerField(required=False, min_value=7, max_value=180)
     credit_code = serializers.CharField(
+        help_text="The unified social credit code: exactly 18 characters, not used by another factory.",
         max_length=18,
         min_length=18,
         error_messages={
@@ -72,6 +84,7 @@ class FactoryListCreateApi(generics.GenericAPIView):
     @extend_schema(
         request=FactoryInputSerializer, responses={201: FactoryOutputSerializer}, tags=["factories"]
     )
+    @idempotent
     def post(self, request):
         data = FactoryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -6,6 +6,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
 
 from .. import selectors
@@ -35,7 +36,9 @@ class CustomRequestListCreateApi(generics.GenericAPIView):
 
     class InputSerializer(serializers.Serializer):
         factory = serializers.IntegerField(required=False, allow_null=True)
-        category = serializers.SlugField(required=False, allow_blank=True)
+        category = serializers.SlugField(
+            required=False, allow_blank=True, help_text="A category slug from GET categories/, or empty."
+        )
         title = serializers.CharField(max_length=120)
         requirements = serializers.CharField(max_length=10000)
         benchmark_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
@@ -43,7 +46,7 @@ class CustomRequestListCreateApi(generics.GenericAPIView):
             max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
         )
         quantity = serializers.IntegerField(min_value=1, max_value=100_000_000)
-        deadline = serializers.DateTimeField()
+        deadline = serializers.DateTimeField(help_text="Must be in the future.")
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -60,6 +63,7 @@ class CustomRequestListCreateApi(generics.GenericAPIView):
     @extend_schema(
         request=InputSerializer, responses={201: CustomRequestOutputSerializer}, tags=["custom-requests"]
     )
+    @idempotent
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -96,7 +100,9 @@ class QuoteListCreateApi(APIView):
         moq = serializers.IntegerField(min_value=1, max_value=100_000_000)
         lead_time_days = serializers.IntegerField(min_value=1, max_value=365)
         proposal = serializers.CharField(max_length=10000)
-        trial_quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+        trial_quantity = serializers.IntegerField(
+            min_value=1, max_value=100_000, help_text="At most the quote's moq."
+        )
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -113,6 +119,7 @@ class QuoteListCreateApi(APIView):
         return Response(QuoteComparedSerializer(rows, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: QuoteOutputSerializer}, tags=["custom-requests"])
+    @idempotent
     def post(self, request, pk):
         obj = _visible_request(request, pk)
         data = self.InputSerializer(data=request.data)
@@ -125,6 +132,7 @@ class QuoteAcceptApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses={201: TrialOutputSerializer}, tags=["custom-requests"])
+    @idempotent
     def post(self, request, pk, quote_id):
         trial = custom.quote_accept(
             request=_visible_request(request, pk), quote_id=quote_id, actor=request.user
@@ -153,6 +161,7 @@ class MessageListCreateApi(APIView):
     @extend_schema(
         request=InputSerializer, responses={201: MessageOutputSerializer}, tags=["custom-requests"]
     )
+    @idempotent
     def post(self, request, pk):
         obj = _visible_request(request, pk)
         data = self.InputSerializer(data=request.data)

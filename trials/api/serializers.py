@@ -159,7 +159,12 @@ class CustomOfferSerializer(serializers.ModelSerializer):
 
 class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
     flow = custom_flow.FLOW
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="A category slug, or null when none was given.",
+    )
     offers = serializers.SerializerMethodField(
         help_text="Open requests: the factories it was offered to and why (shown to the streamer only)."
     )
