@@ -57,6 +57,11 @@ class AutoSchema(SpectacularAutoSchema):
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is not None:
+            for parameter in operation.get("parameters", []):
+                # Ids in paths are positive (`<int:pk>` routes digits only): say so, so that
+                # clients and fuzzers do not expect `-1` to reach the view.
+                if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                    parameter["schema"]["minimum"] = 1
             responses = operation["responses"]
             for code in self._error_codes(operation):
                 responses.setdefault(code, self._error_response(code))
