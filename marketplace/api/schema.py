@@ -24,6 +24,7 @@ ERROR_DESCRIPTIONS = {
     "404": "No such object among those you may see (someone else's private object is a 404 too), "
     "or a page number past the last page.",
     "409": "Not allowed from the object's current state, or an Idempotency-Key reused with another request.",
+    "415": "The body's Content-Type is not one this operation reads (see its request body).",
 }
 OPEN = (permissions.AllowAny, permissions.IsAuthenticatedOrReadOnly)
 SAFE = ("GET", "HEAD", "OPTIONS")
@@ -82,6 +83,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("404")
         if writes:
             codes.append("409")
+        if "requestBody" in operation:
+            codes.append("415")
         return codes
 
     def _error_response(self, code: str) -> dict:
