@@ -159,7 +159,7 @@ def test_after_24_hours_the_key_starts_a_new_request(api):
 
 
 @pytest.mark.django_db
-def test_purge_deletes_only_keys_older_than_24_hours(api):
+def test_purge_deletes_only_keys_older_than_24_hours(api, settings):
     # given: one old key and one fresh key
     factory = makers.FactoryMaker()
     client = api.as_user(factory.owner)
@@ -171,8 +171,12 @@ def test_purge_deletes_only_keys_older_than_24_hours(api):
     # then
     assert deleted == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]
-    # and the beat task calls the same function (nothing left to purge now)
+    # and the beat task, scheduled hourly, calls the same function (nothing left to purge now)
     assert idempotency_keys_purge_expired.delay().get() == 0
+    assert settings.CELERY_BEAT_SCHEDULE["idempotency-keys-purge"] == {
+        "task": "marketplace.core.tasks.idempotency_keys_purge_expired",
+        "schedule": 3600.0,
+    }
     assert Product.objects.count() == 2
 
 
