@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from factories.api.base import get_visible_or_404, require_owner
 from marketplace.api.fields import SingleLineField, count_field, price_field
+from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsBuyerUser
 
 from . import selectors, services
@@ -43,9 +44,15 @@ class AudienceSerializer(serializers.Serializer):
 class BuyerInputSerializer(serializers.Serializer):
     display_name = SingleLineField(max_length=80)
     channels = ChannelSerializer(many=True, required=False, max_length=20)
-    categories = serializers.ListField(child=serializers.SlugField(), allow_empty=False, max_length=50)
+    categories = serializers.ListField(
+        child=serializers.SlugField(),
+        allow_empty=False,
+        min_length=1,
+        max_length=50,
+        help_text="At least one category slug from GET categories/ (an empty list is refused).",
+    )
     price_min = price_field(min_value=Decimal("0"))
-    price_max = price_field()
+    price_max = price_field(help_text="Must not be below price_min.")
     monthly_gmv = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
     )
@@ -122,6 +129,7 @@ class BuyerListCreateApi(generics.GenericAPIView):
         return self.get_paginated_response(BuyerOutputSerializer(page, many=True).data)
 
     @extend_schema(request=BuyerInputSerializer, responses={201: BuyerOutputSerializer}, tags=["buyers"])
+    @idempotent
     def post(self, request):
         data = BuyerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE["outbox-relay"] = {"task": "marketplace.core.tasks.outbox_r
 
 # Search: anything a lost task or an outage left dirty is indexed by this sweep (search/tasks.py).
 CELERY_BEAT_SCHEDULE["search-sweep-dirty"] = {"task": "search.tasks.sweep_dirty", "schedule": 60.0}
+# Idempotency keys are kept 24 hours (marketplace/core/idempotency.py).
+CELERY_BEAT_SCHEDULE["idempotency-keys-purge"] = {
+    "task": "marketplace.core.tasks.idempotency_keys_purge_expired",
+    "schedule": 3600.0,
+}
 
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")

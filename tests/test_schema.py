@@ -126,3 +126,102 @@ def test_docs_page_is_served(api):
     response = api.get("/api/v1/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def _component(document, ref_holder):
+    return document["components"]["schemas"][ref_holder["$ref"].rsplit("/", 1)[1]]
+
+
+def _response_schema(document, path, method, code):
+    return _component(document, document["paths"][path][method]["responses"][code]["content"]["application/json"]["schema"])  # fmt: skip
+
+
+def test_nullable_fields_are_marked_nullable(schema):
+    document, _ = schema
+    components = document["components"]["schemas"]
+    assert components["Category"]["properties"]["parent"]["nullable"] is True
+    factory = _response_schema(document, "/api/v1/factories/", "post", "201")
+    assert factory["properties"]["industrial_belt"]["nullable"] is True
+    custom = _response_schema(document, "/api/v1/custom-requests/", "post", "201")
+    assert custom["properties"]["category"]["nullable"] is True
+
+
+def test_every_operation_documents_its_error_responses_in_the_one_error_shape(schema):
+    document, _ = schema
+    error = document["components"]["schemas"]["Error"]
+    assert error["properties"] == {"detail": {"type": "string"}}
+    missing = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            writes = method in ("post", "patch", "put", "delete")
+            expected = {"400", "403", "409"} if writes else set()
+            if "{" in path:
+                expected.add("404")
+            # Sign-up, sign-in and Stripe's signed webhook read no credentials, so they never answer 401.
+            if path not in (
+                "/api/v1/payments/stripe/webhook/",
+                "/api/v1/auth/register/",
+                "/api/v1/auth/token/",
+            ):
+                expected.add("401")
+            if "requestBody" in operation:
+                expected.add("415")
+            if not expected <= codes:
+                missing.append((method, path, sorted(expected - codes)))
+    assert missing == []
+    # the documented errors point at the shared error component
+    product_404 = document["paths"]["/api/v1/products/{id}/"]["get"]["responses"]["404"]
+    assert product_404["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+CREATE_OPERATIONS = [
+    "/api/v1/factories/",
+    "/api/v1/products/",
+    "/api/v1/products/{id}/images/",
+    "/api/v1/products/{id}/report/",
+    "/api/v1/buyers/",
+    "/api/v1/trials/",
+    "/api/v1/trials/{id}/convert/",
+    "/api/v1/trials/{id}/pay/",
+    "/api/v1/samples/",
+    "/api/v1/custom-requests/",
+    "/api/v1/custom-requests/{id}/quotes/",
+    "/api/v1/custom-requests/{id}/quotes/{quote_id}/accept/",
+    "/api/v1/custom-requests/{id}/messages/",
+]
+
+
+def test_create_operations_document_the_idempotency_key_header(schema):
+    document, _ = schema
+    with_header = sorted(
+        path
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if any(
+            p["in"] == "header" and p["name"] == "Idempotency-Key" for p in operation.get("parameters", [])
+        )
+    )
+    assert with_header == sorted(CREATE_OPERATIONS)
+    header = next(
+        p
+        for p in document["paths"]["/api/v1/trials/"]["post"]["parameters"]
+        if p["name"] == "Idempotency-Key"
+    )
+    assert header.get("required", False) is False
+    assert "24 hours" in header["description"] and "409" in header["description"]
+
+
+def test_rules_that_refuse_valid_looking_input_are_stated(schema):
+    document, _ = schema
+
+    def request_field(path, name):
+        body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        return _component(document, body)["properties"][name]
+
+    for path in ("/api/v1/factories/", "/api/v1/buyers/"):
+        categories = request_field(path, "categories")
+        assert categories["minItems"] == 1
+        assert "empty list is refused" in categories["description"]
+    assert request_field("/api/v1/custom-requests/", "deadline")["description"] == "Must be in the future."
+    assert "sub-category" in request_field("/api/v1/products/", "category")["description"]

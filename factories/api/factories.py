@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api.fields import SingleLineField, count_field
+from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsFactoryUser, IsStaffUser
 
 from .. import selectors, services
@@ -18,8 +19,19 @@ class FactoryInputSerializer(serializers.Serializer):
     name = SingleLineField(max_length=120)
     province = SingleLineField(max_length=32)
     city = SingleLineField(max_length=32)
-    industrial_belt = serializers.SlugField(required=False, allow_blank=True, allow_null=True)
-    categories = serializers.ListField(child=serializers.SlugField(), allow_empty=False, max_length=50)
+    industrial_belt = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="A slug from GET industrial-belts/; empty or null for none.",
+    )
+    categories = serializers.ListField(
+        child=serializers.SlugField(),
+        allow_empty=False,
+        min_length=1,
+        max_length=50,
+        help_text="At least one category slug from GET categories/ (an empty list is refused).",
+    )
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     established_year = serializers.IntegerField(
         required=False, allow_null=True, min_value=1900, max_value=2100
@@ -31,6 +43,7 @@ class FactoryInputSerializer(serializers.Serializer):
     max_trial_quantity = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
     trial_days = serializers.IntegerField(required=False, min_value=7, max_value=180)
     credit_code = serializers.CharField(
+        help_text="The unified social credit code: exactly 18 characters, not used by another factory.",
         max_length=18,
         min_length=18,
         error_messages={
@@ -73,6 +86,7 @@ class FactoryListCreateApi(generics.GenericAPIView):
     @extend_schema(
         request=FactoryInputSerializer, responses={201: FactoryOutputSerializer}, tags=["factories"]
     )
+    @idempotent
     def post(self, request):
         data = FactoryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api.fields import SingleLineField, price_field, quantity_field
+from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsFactoryUser, IsStaffUser
 
 from .. import selectors, services
@@ -21,13 +22,17 @@ from .serializers import ProductImageSerializer, ProductOutputSerializer
 class ProductInputSerializer(serializers.Serializer):
     title = SingleLineField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    category = serializers.SlugField()
+    category = serializers.SlugField(
+        help_text="A sub-category slug from GET categories/ (one with a parent; top-level ones are refused)."
+    )
     factory_price = price_field()
     moq = quantity_field(max_value=10_000_000)
     lead_time_days = serializers.IntegerField(min_value=1, max_value=365)
     customizable = serializers.BooleanField(required=False, default=False)
     # Left out: the listing follows the factory's `accepts_trials`.
-    trial_eligible = serializers.BooleanField(required=False)
+    trial_eligible = serializers.BooleanField(
+        required=False, help_text="true is refused unless the factory accepts trials."
+    )
     attributes = serializers.JSONField(required=False, default=dict)
     # "draft" keeps it private; anything else sends it to review.
     status = serializers.ChoiceField(
@@ -80,6 +85,7 @@ class ProductListCreateApi(generics.GenericAPIView):
     @extend_schema(
         request=ProductInputSerializer, responses={201: ProductOutputSerializer}, tags=["products"]
     )
+    @idempotent
     def post(self, request):
         factory = getattr(request.user, "factory", None)
         if factory is None:
@@ -145,6 +151,12 @@ class ProductImageUploadApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [parsers.MultiPartParser]
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Installed before anything reads the body (the idempotency fingerprint may, before `post`).
+        self.size_limit = ImageSizeLimitUploadHandler(request._request)
+        request._request.upload_handlers.insert(0, self.size_limit)
+
     class InputSerializer(serializers.Serializer):
         # A plain FileField: Pillow validation happens in the service, with our own messages.
         image = serializers.FileField(
@@ -156,14 +168,14 @@ class ProductImageUploadApi(APIView):
         responses={201: ProductImageSerializer},
         tags=["products"],
     )
+    @idempotent
     def post(self, request, pk):
-        # Visibility and ownership first: nobody else's upload is even parsed.
+        # Visibility and ownership first: nobody else's upload is even parsed (unless an
+        # Idempotency-Key asks to compare bodies; the size limit below holds for that parse too).
         product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
         require_owner(request, product.factory.owner_id)
-        size_limit = ImageSizeLimitUploadHandler(request._request)
-        request._request.upload_handlers.insert(0, size_limit)
         data = self.InputSerializer(data=request.data)
-        if size_limit.too_large:
+        if self.size_limit.too_large:
             raise ValidationError({"image": [too_large_message()]})
         data.is_valid(raise_exception=True)
         image = services.product_image_add(
@@ -226,6 +238,7 @@ class ProductReportApi(APIView):
         created_at = serializers.DateTimeField()
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, tags=["moderation"])
+    @idempotent
     def post(self, request, pk):
         product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
         data = self.InputSerializer(data=request.data)

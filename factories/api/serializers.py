@@ -9,7 +9,12 @@ from ..models import Category, Factory, Product, ProductImage
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The parent category's slug; null for a top-level category.",
+    )
 
     class Meta:
         model = Category
@@ -26,7 +31,9 @@ class FactoryMetricsSerializer(serializers.Serializer):
 
 
 class FactoryOutputSerializer(serializers.ModelSerializer):
-    industrial_belt = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    industrial_belt = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="An industrial belt's slug, or null."
+    )
     industrial_belt_name = serializers.SerializerMethodField()
     categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     metrics = FactoryMetricsSerializer(read_only=True)

@@ -127,6 +127,10 @@ def trial_detail(request, pk: int):
         "stripe_key": pages.stripe_publishable_key(),
         "events": history(trial, FLOW.labels),
         "is_factory_side": request.user.pk == trial.factory.owner_id,
+        # Shown above the "Place a bulk order" button: the price the order will really charge.
+        "bulk_preview": (
+            trials.bulk_order_preview(trial) if trial.status == TrialStatus.FEEDBACK_SUBMITTED else None
+        ),
     }
     return render(request, "frontend/trial_detail.html", context)
 

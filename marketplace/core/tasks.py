@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .idempotency import idempotency_keys_purge
 from .outbox import outbox_prune, outbox_relay
 
 
@@ -9,3 +10,9 @@ def outbox_relay_task() -> int:
     delivered = outbox_relay()
     outbox_prune()
     return delivered
+
+
+@shared_task(acks_late=True, time_limit=300)
+def idempotency_keys_purge_expired() -> int:
+    """Beat: forget idempotency keys older than 24 hours (safe to run twice)."""
+    return idempotency_keys_purge()

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api.fields import SingleLineField, price_field, quantity_field
+from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
 
 from .. import selectors
@@ -34,13 +35,15 @@ class CustomRequestListCreateApi(generics.GenericAPIView):
 
     class InputSerializer(serializers.Serializer):
         factory = serializers.IntegerField(required=False, allow_null=True)
-        category = serializers.SlugField(required=False, allow_blank=True)
+        category = serializers.SlugField(
+            required=False, allow_blank=True, help_text="A category slug from GET categories/, or empty."
+        )
         title = SingleLineField(max_length=120)
         requirements = serializers.CharField(max_length=10000)
         benchmark_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
         target_unit_price = price_field(required=False, allow_null=True)
         quantity = quantity_field()
-        deadline = serializers.DateTimeField()
+        deadline = serializers.DateTimeField(help_text="Must be in the future.")
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -57,6 +60,7 @@ class CustomRequestListCreateApi(generics.GenericAPIView):
     @extend_schema(
         request=InputSerializer, responses={201: CustomRequestOutputSerializer}, tags=["custom-requests"]
     )
+    @idempotent
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -93,7 +97,9 @@ class QuoteListCreateApi(APIView):
         moq = quantity_field()
         lead_time_days = serializers.IntegerField(min_value=1, max_value=365)
         proposal = serializers.CharField(max_length=10000)
-        trial_quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+        trial_quantity = serializers.IntegerField(
+            min_value=1, max_value=100_000, help_text="At most the quote's moq."
+        )
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -110,6 +116,7 @@ class QuoteListCreateApi(APIView):
         return Response(QuoteComparedSerializer(rows, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: QuoteOutputSerializer}, tags=["custom-requests"])
+    @idempotent
     def post(self, request, pk):
         obj = _visible_request(request, pk)
         data = self.InputSerializer(data=request.data)
@@ -122,6 +129,7 @@ class QuoteAcceptApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses={201: TrialOutputSerializer}, tags=["custom-requests"])
+    @idempotent
     def post(self, request, pk, quote_id):
         trial = custom.quote_accept(
             request=_visible_request(request, pk), quote_id=quote_id, actor=request.user
@@ -150,6 +158,7 @@ class MessageListCreateApi(APIView):
     @extend_schema(
         request=InputSerializer, responses={201: MessageOutputSerializer}, tags=["custom-requests"]
     )
+    @idempotent
     def post(self, request, pk):
         obj = _visible_request(request, pk)
         data = self.InputSerializer(data=request.data)

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 
+from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsBuyerUser
 
 from .. import selectors
@@ -33,6 +34,7 @@ class SampleListCreateApi(generics.GenericAPIView):
         )
 
     @extend_schema(request=InputSerializer, responses={201: SampleOutputSerializer}, tags=["samples"])
+    @idempotent
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -14,8 +14,10 @@ from ..models import (
     Quote,
     SampleRequest,
     TrialOrder,
+    TrialStatus,
 )
 from ..payments import get_provider
+from ..services import trials as trials_service
 from .base import allowed_actions
 
 
@@ -26,6 +28,20 @@ class _ActionsMixin(serializers.Serializer):
     def get_actions(self, obj) -> list[str]:
         request = self.context.get("request")
         return allowed_actions(self.flow, obj, request.user) if request else []
+
+
+class BulkOrderPreviewSerializer(serializers.Serializer):
+    unit_price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="Full price per unit a bulk order pays now (approved price).",
+    )
+    min_quantity = serializers.IntegerField(help_text="A bulk order needs at least this many units (MOQ).")
+    min_total = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="unit_price × min_quantity; any quantity costs unit_price × quantity.",
+    )
 
 
 class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
@@ -39,6 +55,9 @@ class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
     buyer_name = serializers.CharField(source="buyer.display_name", read_only=True)
     # The streamer's record, so a factory can judge the request without another call.
     buyer_record = serializers.DictField(source="buyer.record", read_only=True)
+    bulk_order_preview = serializers.SerializerMethodField(
+        help_text="What `convert` would charge, before the buyer confirms; null once converted."
+    )
 
     class Meta:
         model = TrialOrder
@@ -73,8 +92,15 @@ class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
             "feedback_at",
             "closed_at",
             "bulk_order",
+            "bulk_order_preview",
             "actions",
         ]
+
+    @extend_schema_field(BulkOrderPreviewSerializer(allow_null=True))
+    def get_bulk_order_preview(self, obj) -> dict | None:
+        if obj.status == TrialStatus.CONVERTED:
+            return None
+        return BulkOrderPreviewSerializer(trials_service.bulk_order_preview(obj)).data
 
     def get_bulk_order(self, obj) -> int | None:
         # Selectors join the reverse one-to-one, so this costs no query per row.
@@ -159,7 +185,12 @@ class CustomOfferSerializer(serializers.ModelSerializer):
 
 class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
     flow = custom_flow.FLOW
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="A category slug, or null when none was given.",
+    )
     offers = serializers.SerializerMethodField(
         help_text="Open requests: the factories it was offered to and why (shown to the streamer only)."
     )

@@ -8,6 +8,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from marketplace.api.fields import SingleLineField, count_field, quantity_field
+from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsBuyerUser
 
 from .. import selectors
@@ -44,6 +45,7 @@ class TrialListCreateApi(generics.GenericAPIView):
         )
 
     @extend_schema(request=InputSerializer, responses={201: TrialOutputSerializer}, tags=["trials"])
+    @idempotent
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -146,6 +148,10 @@ class TrialConvertApi(_TrialAction):
     output_serializer = BulkOrderOutputSerializer
     status_code = status.HTTP_201_CREATED
 
+    @idempotent
+    def post(self, request, pk):
+        return super().post(request, pk)
+
     def perform(self, trial, user, data):
         return trials.trial_convert(trial=trial, actor=user, quantity=data["quantity"])
 
@@ -168,6 +174,10 @@ class PaymentProviderUnavailable(APIException):
 @_schema(PayInput, PayOutput)
 class TrialPayApi(_TrialAction):
     input_serializer = PayInput
+
+    @idempotent
+    def post(self, request, pk):
+        return super().post(request, pk)
 
     def perform(self, trial, user, data):
         try:

@@ -128,11 +128,6 @@ class TrialOrder(models.Model):
     def moq(self) -> int:
         return self.product.moq if self.product_id else self.quote.moq
 
-    @property
-    def full_unit_price(self) -> Decimal:
-        """The price a bulk order pays: today's factory price (or the accepted quote)."""
-        return self.product.factory_price if self.product_id else self.quote.unit_price
-
 
 class BulkOrder(models.Model):
     """The order signed after a successful trial, at the full factory price."""

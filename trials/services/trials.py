@@ -58,6 +58,29 @@ def _product_guards(product: Product | None, quantity: int) -> None:
         )
 
 
+def bulk_unit_price(trial: TrialOrder) -> Decimal:
+    """The full price per unit a bulk order after this trial pays: the approved price buyers can see.
+
+    A live (active) listing shows its approved price. A listing that is not live — most often
+    because the factory changed its price and the change waits for staff review — shows buyers no
+    price at all, and an unreviewed price must never be charged: then the order keeps the factory
+    price frozen on the trial when it was requested (it was the live, approved price then).
+    A custom product's price is the accepted quote.
+    """
+    if not trial.product_id:
+        return trial.quote.unit_price
+    if trial.product.status == ProductStatus.ACTIVE:
+        return trial.product.factory_price
+    return trial.factory_price
+
+
+def bulk_order_preview(trial: TrialOrder) -> dict:
+    """What a bulk order would cost, shown before the buyer confirms (API field and trial page):
+    the unit price `trial_convert` will charge, the minimum quantity, and the total at that minimum."""
+    unit = bulk_unit_price(trial)
+    return {"unit_price": unit, "min_quantity": trial.moq, "min_total": quantize(unit * trial.moq)}
+
+
 def trial_create(*, actor: User, product_id: int, quantity: int) -> TrialOrder:
     """A buyer asks for a trial. The price is frozen now; the factory has 72 hours to answer."""
     buyer = buyer_profile_of(actor)
@@ -195,7 +218,7 @@ def trial_convert(*, trial: TrialOrder, actor: User, quantity: int) -> BulkOrder
         TABLE.flow.check(name="convert", status=trial.status, actor_role=actor.acting_role)
         for guard in TABLE.rule("convert").guards:
             guard(trial, {"quantity": quantity})
-        unit = trial.full_unit_price
+        unit = bulk_unit_price(trial)
         bulk = BulkOrder.objects.create(
             trial=trial,
             buyer=trial.buyer,
