@@ -32,16 +32,8 @@ from .models import Event
 HISTORY_LIMIT = 50
 
 
-@admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    """Read-only: the log is written by services and is evidence, so nobody edits or deletes it."""
-
-    list_display = ("created_at", "verb", "actor", "target_type", "target_id", "data_summary")
-    list_filter = ("target_type", "verb")
-    search_fields = ("verb", "actor__username", "=target_id")
-    list_select_related = ("actor", "target_type")
-    readonly_fields = ("created_at", "verb", "actor", "target_type", "target_id", "data")
-    fields = readonly_fields
+class ReadOnlyAdminMixin:
+    """Rows only services write (the audit log, the outbox): staff look, nobody adds, edits or deletes."""
 
     def has_add_permission(self, request):
         return False
@@ -52,9 +44,26 @@ class EventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+def json_summary(data) -> str:
+    """A JSON column on one changelist line."""
+    return json.dumps(data, ensure_ascii=False)[:120]
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the log is written by services and is evidence, so nobody edits or deletes it."""
+
+    list_display = ("created_at", "verb", "actor", "target_type", "target_id", "data_summary")
+    list_filter = ("target_type", "verb")
+    search_fields = ("verb", "actor__username", "=target_id")
+    list_select_related = ("actor", "target_type")
+    readonly_fields = ("created_at", "verb", "actor", "target_type", "target_id", "data")
+    fields = readonly_fields
+
     @admin.display(description=_("data"))
     def data_summary(self, obj: Event) -> str:
-        return json.dumps(obj.data, ensure_ascii=False)[:120]
+        return json_summary(obj.data)
 
 
 class EventHistoryMixin:

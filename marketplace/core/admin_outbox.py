@@ -1,17 +1,16 @@
 """The outbox in the admin: what is still owed, why it failed, and a way to retry it now."""
 
-import json
-
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .admin import ReadOnlyAdminMixin, json_summary
 from .models import OutboxMessage
 from .outbox import outbox_retry_now
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: rows are written by services and delivered by the relay."""
 
     list_display = (
@@ -36,18 +35,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     fields = readonly_fields
     actions = ["retry_now"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("payload"))
     def payload_summary(self, obj: OutboxMessage) -> str:
-        return json.dumps(obj.payload, ensure_ascii=False)[:120]
+        return json_summary(obj.payload)
 
     @admin.action(description=_("Deliver with the next relay run"), permissions=["view"])
     def retry_now(self, request, queryset):
