@@ -53,6 +53,8 @@ run: seed
 
 test: install
 	$(BIN)/ruff check .
+	# Layers point down (the contracts in pyproject.toml): core <- factories <- buyers <- search <- trials <- frontend <- demo.
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
 	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 	# The embedded default of `make run` (SQLite): search, demo data and public pages on it too.
@@ -64,6 +66,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 
 bench: install

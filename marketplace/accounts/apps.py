@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the OpenAPI description of the Api-Key scheme.
-        from marketplace.api import schema  # noqa: F401
+        from . import schema  # noqa: F401

@@ -1,6 +1,5 @@
 """OpenAPI schema tweaks (drf-spectacular)."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import permissions
@@ -95,17 +94,4 @@ class AutoSchema(SpectacularAutoSchema):
         return {
             "content": {"application/json": {"schema": component.ref}},
             "description": ERROR_DESCRIPTIONS[code],
-        }
-
-
-class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "marketplace.accounts.authentication.ApiKeyAuthentication"
-    name = "ApiKeyAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "Partner key: `Api-Key <prefix>.<secret>`",
         }
