@@ -3,8 +3,12 @@
 `live` answers without touching anything (the process serves requests); `ready` checks what a
 request needs: the database (one query) and the broker (one connection, no retries). Without a
 broker (eager tasks, `make run`) there is nothing to reach. Pending outbox rows are reported so
-an operator sees side effects waiting for a broker that is back.
+an operator sees side effects waiting for a broker that is back. Apps above core add their own
+dependencies (search registers its engine) with `readiness_check_register`, so this module names
+no app. `/healthz` and `/readyz` are the conventional names for the same two views.
 """
+
+from collections.abc import Callable
 
 from celery import current_app
 from django.db import connection
@@ -14,6 +18,13 @@ from django.views.decorators.http import require_GET
 
 from .outbox import outbox_pending_counts
 from .unavailable import DATABASE_ERRORS, RETRY_AFTER_SECONDS
+
+# name -> a function answering "ok", "unavailable" or "not used" (quickly: a load balancer waits on it)
+_READINESS_CHECKS: dict[str, Callable[[], str]] = {}
+
+
+def readiness_check_register(name: str, check: Callable[[], str]) -> None:
+    _READINESS_CHECKS[name] = check
 
 
 @never_cache
@@ -46,9 +57,14 @@ def _broker() -> str:
 @require_GET
 def ready(request: HttpRequest) -> JsonResponse:
     database, pending = _database()
-    broker = _broker()
-    ok = database == "ok" and broker in {"ok", "not used"}
-    body = {"status": "ok" if ok else "unavailable", "database": database, "broker": broker}
+    checks = {"database": database, "broker": _broker()}
+    for name, check in _READINESS_CHECKS.items():
+        try:
+            checks[name] = check()
+        except Exception:  # a check that fails to answer means the dependency is not ready
+            checks[name] = "unavailable"
+    ok = all(state in {"ok", "not used"} for state in checks.values())
+    body = {"status": "ok" if ok else "unavailable", **checks}
     if pending is not None:
         body["outbox_pending"] = pending
     response = JsonResponse(body, status=200 if ok else 503)

@@ -74,7 +74,12 @@ def test_a_database_error_outside_the_views_is_a_503_and_others_stay_500():
 def test_readiness_with_the_database_down(database_down):
     response = Client().get("/health/ready")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unavailable", "broker": "not used"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "broker": "not used",
+        "search": "not used",
+    }
     assert response["Retry-After"] == "30"
     # liveness does not depend on the database
     assert Client().get("/health/live").json() == {"status": "ok"}
@@ -83,7 +88,16 @@ def test_readiness_with_the_database_down(database_down):
 def test_readiness_when_all_is_up(db):
     response = Client().get("/health/ready")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "not used", "outbox_pending": {}}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "not used",
+        "search": "not used",
+        "outbox_pending": {},
+    }
+    # the conventional names answer the same
+    assert Client().get("/readyz").json() == response.json()
+    assert Client().get("/healthz").json() == {"status": "ok"}
 
 
 def test_readiness_reports_the_broker(db, broker):

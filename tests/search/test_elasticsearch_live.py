@@ -488,6 +488,14 @@ def test_a_node_that_does_not_answer_is_search_unavailable_and_the_api_says_503(
     response = api.get(URL, {"q": "面膜"})
     assert response.status_code == 503
     assert response.json() == {"detail": "Search is temporarily unavailable; try again in a minute."}
+    # and readiness names the engine as what is down
+    ready = api.get("/readyz")
+    assert (ready.status_code, ready.json()["search"], ready.json()["database"]) == (503, "unavailable", "ok")
+
+
+def test_readiness_reports_the_engine_that_answers(api, live, db):
+    response = api.get("/readyz")
+    assert (response.status_code, response.json()["search"]) == (200, "ok")
 
 
 def test_writes_while_the_node_is_down_stay_dirty_and_are_found_once_it_is_back(api, live, catalog, settings):

@@ -1,0 +1,12 @@
+"""Readiness of the search engine, reported by /readyz (marketplace.core.health) once registered."""
+
+from .backends import get_backend
+
+
+def search_readiness() -> str:
+    backend = get_backend()
+    engine = getattr(backend, "engine", None)
+    if engine is None:
+        return "not used"  # the database backend: the database check already covers it
+    # ping() answers False (not an exception) when the node cannot be reached.
+    return "ok" if engine.client.ping() else "unavailable"
