@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/yuantou
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench eval-match install migrate seed messages services search-node search-node-stop \
+PHONY_SERVE := serve serve-stop
+.PHONY: $(PHONY_SERVE) run test lint bench eval-match install migrate seed messages services search-node search-node-stop \
 	test-search-node
 
 $(STAMP): pyproject.toml
@@ -40,6 +41,14 @@ test-search-node: install search-node
 		OPENSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) $(BIN)/python -m pytest -q $(PYTEST_ARGS) \
 		tests/search/test_elasticsearch_live.py; rc=$$?; \
 	echo "test-search-node: $$(( $$(date +%s) - start )) s"; exit $$rc
+
+# The production-like stack (Gunicorn + one Celery worker + one beat, DEBUG off) in the background;
+# SEARCH=opensearch also starts the search node. See devtools/serve and docs/deploy.md.
+serve: install
+	bash devtools/serve
+
+serve-stop:
+	bash devtools/serve stop
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
