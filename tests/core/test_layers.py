@@ -57,3 +57,43 @@ def test_services_do_not_import_tasks():
         ROOT / "buyers" / "services.py",
     ]
     assert offenders(files, ("trials.tasks", "marketplace.notifications.tasks", "search.tasks")) == []
+
+
+def function_level_imports(path: Path) -> set[str]:
+    """Modules imported inside a function or method of a file (the way circles get hidden)."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found = set()
+    for func in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(func):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+                module = ".".join(part for part in (base, node.module or "") if part)
+                found.add(module)
+                found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_payments_and_trials_services_import_one_way():
+    # trials.py imports payments.py (a cancel voids live attempts); payments.py reaches the trial
+    # only through trial_steps.py, never back into trials.py, not even inside a function.
+    services = ROOT / "trials" / "services"
+    payments, trials = services / "payments.py", services / "trials.py"
+    assert offenders([payments], ("trials.services.trials",)) == []
+    assert "trials.services.trials" not in function_level_imports(payments)
+    assert not {m for m in function_level_imports(trials) if m.startswith("trials.services.payments")}
+    assert "trials.services.payments" in imported_modules(trials)
+
+
+def test_function_level_import_detector_sees_a_hidden_import():
+    # The check above must be able to fail: an import inside a function is found.
+    module = ROOT / "trials" / "services" / "_probe_hidden_import.py"
+    module.write_text("def f():\n    from .trials import trial_cancel\n", encoding="utf-8")
+    try:
+        assert "trials.services.trials" in function_level_imports(module)
+        assert offenders([module], ("trials.services.trials",)) != []
+    finally:
+        module.unlink()

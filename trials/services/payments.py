@@ -19,6 +19,7 @@ from ..models import Payment, PaymentProvider, PaymentStatus, StripeEvent, Trial
 from ..models.payment import FINAL_PAYMENT_STATUSES, LIVE_PAYMENT_STATUSES
 from ..payments import get_provider
 from .common import locked, require_party
+from .trial_steps import trial_mark_paid
 
 PAYMENT_CANCEL_TOPIC = "payment.provider_cancel"
 
@@ -94,8 +95,6 @@ def payments_cancel_open(*, trial: TrialOrder, actor: User | None) -> None:
 
 
 def _succeeded(payment: Payment) -> str:
-    from .trials import trial_mark_paid
-
     trial = locked(TrialOrder, payment.trial_id)
     if trial.status != TrialStatus.ACCEPTED:
         # Paid after the buyer cancelled (or a second attempt): staff must refund; keep a trace.
