@@ -76,16 +76,16 @@ def refund_at_provider(*, refund_id: int) -> bool:
     Runs inside the transaction that marks the outbox row delivered; if the provider call raises,
     nothing is recorded and the row stays pending for the relay.
     """
-    refund = Refund.objects.filter(pk=refund_id).values_list("payment__trial_id", flat=True).first()
-    if refund is None:
+    found = Refund.objects.filter(pk=refund_id).values_list("payment_id", "payment__trial_id").first()
+    if found is None:
         return False
     with transaction.atomic():
-        # Lock order everywhere: trial, then payment, then refund.
-        locked(TrialOrder, refund)
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+        # Lock order as everywhere: trial, payment (as a cancel or a webhook), then the refund.
+        locked(TrialOrder, found[1])
+        payment = locked(Payment, found[0])
+        refund = Refund.objects.select_for_update().get(pk=refund_id)
         if refund.status != RefundStatus.PENDING:
             return False
-        payment = locked(Payment, refund.payment_id)
         refund.provider_reference = get_provider(payment.provider).refund(payment, refund)
         _settled(refund=refund, payment=payment, actor=None)
     return True
@@ -105,15 +105,15 @@ def refund_mark_settled(*, refund: Refund, actor: User, reference: str) -> Refun
             }
         )
     with transaction.atomic():
-        trial_id = Refund.objects.values_list("payment__trial_id", flat=True).get(pk=refund.pk)
+        payment_id, trial_id = Refund.objects.values_list("payment_id", "payment__trial_id").get(pk=refund.pk)
         locked(TrialOrder, trial_id)
+        payment = locked(Payment, payment_id)
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if refund.status != RefundStatus.DUE:
             raise TransitionNotAllowed(
                 _("Cannot %(action)s: it is %(status)s.")
                 % {"action": _("mark refunded"), "status": refund.get_status_display()}
             )
-        payment = locked(Payment, refund.payment_id)
         refund.reference = reference
         _settled(refund=refund, payment=payment, actor=actor)
     return refund
