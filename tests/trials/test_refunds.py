@@ -13,7 +13,7 @@ from marketplace.core.outbox import outbox_relay, outbox_retry_now
 from marketplace.notifications.models import Notification
 from tests import makers
 from tests.trials.conftest import WEBHOOK_SECRET, trial_at
-from tests.trials.test_stripe import _card_pays, _deliver
+from tests.trials.test_stripe import _card_pays, _deliver, _wait
 from trials.models import Payment, Refund, StripeEvent, TrialOrder
 from trials.payments.stripe_provider import StripeProvider, stripe_client
 from trials.services import payments, refunds, trials
@@ -203,3 +203,17 @@ def test_bank_transfer_for_a_cancelled_trial_is_due_then_settled_by_staff(produc
         Notification.objects.filter(kind="payment.refund").values_list("recipient_id", flat=True)
     )
     assert recipients == sorted([buyer.user_id, product.factory.owner_id])
+
+
+@pytest.mark.async_worker
+def test_a_real_worker_refunds_once(stripe_by_hand, live_celery_worker, api, client, product, buyer):
+    # given: the success arrives after the cancel; the refund task goes to a real worker on Redis
+    _trial, payment, event = _charged_then_cancelled(api, product, buyer)
+    assert _deliver(client, event).json() == {"outcome": "needs_refund"}
+    # then: the worker refunds it; a relay running meanwhile (it may still find the e-mails the
+    # worker has not sent yet) does not refund again
+    assert _wait(lambda: Refund.objects.filter(status="succeeded").exists(), timeout=30), "no refund"
+    outbox_relay()
+    assert len(_stripe_refunds(payment.provider_reference)) == 1
+    assert Payment.objects.get(pk=payment.pk).status == "refunded"
+    assert OutboxMessage.objects.get(topic=PAYMENT_REFUND_TOPIC).delivered_at is not None
