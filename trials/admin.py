@@ -1,20 +1,27 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.admin import StaffAction, StaffActionsMixin
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed
 
 from .models import (
     BulkOrder,
     CustomRequest,
     Payment,
+    PaymentProvider,
     PaymentStatus,
     Quote,
+    Refund,
+    RefundStatus,
     SampleRequest,
     StripeEvent,
     TrialOrder,
 )
 from .services.payments import payment_confirm_received
+from .services.refunds import REFERENCE_MAX_LENGTH, refund_mark_settled
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,7 +64,11 @@ class PaymentAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Mark bank transfer received"))
     def mark_received(self, request, queryset):
         done = 0
-        for payment in queryset.filter(status__in=[PaymentStatus.PENDING, PaymentStatus.PROCESSING]):
+        # A transfer that arrives for a cancelled trial is confirmed too: it becomes a refund due.
+        late = Q(status=PaymentStatus.CANCELED, provider=PaymentProvider.BANK_TRANSFER)
+        for payment in queryset.filter(
+            Q(status__in=[PaymentStatus.PENDING, PaymentStatus.PROCESSING]) | late
+        ):
             try:
                 payment_confirm_received(payment=payment, actor=request.user)
                 done += 1
@@ -92,3 +103,33 @@ class BulkOrderAdmin(ReadOnlyAdmin):
 class StripeEventAdmin(ReadOnlyAdmin):
     list_display = ["event_id", "type", "created", "outcome", "payment"]
     list_filter = ["type", "outcome"]
+
+
+class RefundReferenceForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Bank reference of the refund"),
+        max_length=REFERENCE_MAX_LENGTH,
+        help_text=_("The reference of the transfer that paid the buyer back."),
+    )
+
+
+@admin.register(Refund)
+class RefundAdmin(StaffActionsMixin, ReadOnlyAdmin):
+    """Card refunds happen by themselves (the outbox calls Stripe); a bank transfer that arrived
+    for a cancelled trial is "due": staff pay it back, then mark it refunded with the reference."""
+
+    list_display = ["id", "payment", "status", "amount", "provider_reference", "reference", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["provider_reference", "reference", "payment__reference_code"]
+    staff_actions = (
+        StaffAction(
+            name="mark_refunded",
+            label=_("Mark refunded"),
+            done=_("Marked refunded: %(objects)s."),
+            apply=lambda r, actor, data: refund_mark_settled(
+                refund=r, actor=actor, reference=data["reference"]
+            ),
+            form=RefundReferenceForm,
+            available=lambda r: r.status == RefundStatus.DUE,
+        ),
+    )

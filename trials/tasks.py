@@ -18,7 +18,7 @@ from .flows import sample as sample_flow
 from .flows import trial as trial_flow
 from .models import CustomRequest, Payment, SampleRequest, TrialOrder, TrialStatus
 from .payments import get_provider
-from .services import custom, samples, trials
+from .services import custom, refunds, samples, trials
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +93,11 @@ def payment_provider_cancel(payment_id: int, outbox_id: int | None = None) -> No
     with outbox_claim(None if outbox_id is None else [outbox_id]) as claim:
         if claim:
             payment_provider_cancel_now(payment_id)
+
+
+@shared_task(acks_late=True)
+def payment_refund(refund_id: int, outbox_id: int | None = None) -> None:
+    """Refund at the provider once; a failure leaves the outbox row pending for the relay."""
+    with outbox_claim(None if outbox_id is None else [outbox_id]) as claim:
+        if claim:
+            refunds.refund_at_provider(refund_id=refund_id)

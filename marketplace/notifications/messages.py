@@ -106,6 +106,18 @@ MESSAGES = {
         _("Payment failed: %(title)s"),
         _("Your payment of %(amount)s for %(ref)s did not go through. You can try again."),
     ),
+    "payment.refund": (
+        _("Payment refunded: %(title)s"),
+        _(
+            "The payment of %(amount)s for %(ref)s was refunded because the trial could no longer be paid for."
+        ),
+    ),
+    "payment.refund_due": (
+        _("Refund on its way: %(title)s"),
+        _(
+            "Your transfer of %(amount)s for %(ref)s arrived after the trial was cancelled. We will pay it back."
+        ),
+    ),
     "payment.instructions": (
         _("Bank transfer instructions for %(ref)s"),
         _(

@@ -4,7 +4,17 @@ from tests.trials.conftest import trial_at
 
 
 @pytest.mark.parametrize(
-    "model", ["trialorder", "payment", "samplerequest", "customrequest", "quote", "bulkorder", "stripeevent"]
+    "model",
+    [
+        "trialorder",
+        "payment",
+        "samplerequest",
+        "customrequest",
+        "quote",
+        "bulkorder",
+        "stripeevent",
+        "refund",
+    ],
 )
 def test_staff_see_the_trials_admin(client, staff, product, buyer, model):
     trial = trial_at("converted", product=product, buyer=buyer)
@@ -12,3 +22,45 @@ def test_staff_see_the_trials_admin(client, staff, product, buyer, model):
     assert client.get(f"/admin/trials/{model}/").status_code == 200
     if model == "trialorder":
         assert client.get(f"/admin/trials/trialorder/{trial.pk}/change/").status_code == 200
+
+
+def test_late_bank_transfer_is_marked_received_then_refunded_with_a_reference(client, staff, product, buyer):
+    from marketplace.notifications.models import Notification
+    from tests.admin.helpers import run_action, shown_messages, staff_action_url
+    from trials.models import Payment, Refund
+    from trials.services import payments, trials
+
+    trial = trial_at("accepted", product=product, buyer=buyer)
+    payment = payments.payment_start(trial=trial, actor=buyer.user, provider="bank_transfer")
+    trials.trial_cancel(trial=trial, actor=buyer.user)
+    client.force_login(staff)
+    # the transfer shows up after the cancel: staff mark it received → a refund due
+    run_action(client, Payment, "mark_received", [payment], confirm=False)
+    refund = Refund.objects.get(payment=payment)
+    assert refund.status == "due"
+    page = client.get(f"/admin/trials/refund/{refund.pk}/change/")
+    assert staff_action_url(refund, "mark_refunded") in page.content.decode()
+    # a reference with a line break is refused, nothing changes
+    bad = client.post(
+        staff_action_url(refund, "mark_refunded"), {"apply": "yes", "reference": "A\nB"}, follow=True
+    )
+    # (the admin speaks Chinese: "use a single line of text without line breaks ...")
+    assert shown_messages(bad) == [f"{refund}: 请填写一行文字，不要包含换行或控制字符。"]
+    refund.refresh_from_db()
+    assert (refund.status, refund.reference) == ("due", "")
+    # staff paid it back and record the reference
+    response = client.post(
+        staff_action_url(refund, "mark_refunded"), {"apply": "yes", "reference": "ICBC-0042"}, follow=True
+    )
+    assert response.status_code == 200
+    refund.refresh_from_db()
+    assert (refund.status, refund.reference, refund.refunded_by_id) == ("succeeded", "ICBC-0042", staff.pk)
+    assert Payment.objects.get(pk=payment.pk).status == "refunded"
+    assert Notification.objects.filter(kind="payment.refund").count() == 2
+    # a second click finds nothing due
+    again = client.post(
+        staff_action_url(refund, "mark_refunded"), {"apply": "yes", "reference": "ICBC-0043"}, follow=True
+    )
+    refund.refresh_from_db()
+    assert [m.split(": ")[0] for m in shown_messages(again)] == [str(refund)]  # an error, nothing done
+    assert refund.reference == "ICBC-0042"

@@ -113,3 +113,13 @@ def test_success_after_the_trial_was_cancelled_is_flagged_for_refund(client, pay
     assert outcome == "needs_refund"
     assert TrialOrder.objects.get(pk=payment.trial_id).status == "cancelled"
     assert Event.objects.filter(verb="payment.needs_refund", target_id=payment.trial_id).count() == 1
+    # and the refund is owed: a pending Refund and its outbox row (Stripe is called after commit;
+    # tests/trials/test_refunds.py follows it through localstripe)
+    from marketplace.core.models import OutboxMessage
+    from trials.models import Refund
+
+    refund = Refund.objects.get(payment=payment)
+    assert (refund.status, refund.amount) == ("pending", payment.amount)
+    assert list(OutboxMessage.objects.filter(topic="payment.refund").values_list("payload", flat=True)) == [
+        {"refund_id": refund.pk}
+    ]

@@ -35,6 +35,15 @@ FLOW = Flow(
             [Role.BUYER, SYSTEM],
             label=gettext_lazy("cancel"),
         ),
+        # Money that came in for a trial that could no longer be paid for went back (a Refund row
+        # says how): Stripe's refund via the outbox (SYSTEM), a bank transfer by staff.
+        transition(
+            "refund",
+            [P.SUCCEEDED, P.CANCELED],
+            P.REFUNDED,
+            [SYSTEM, Role.STAFF],
+            label=gettext_lazy("mark refunded"),
+        ),
     ],
     labels=dict(P.choices),
 )
@@ -58,7 +67,8 @@ def guard_confirmation(payment, ctx):
 
 
 def parties(payment):
-    return {"buyer": payment.trial.buyer.user}
+    trial = payment.trial
+    return {"buyer": trial.buyer.user, "factory": trial.factory.owner}
 
 
 def describe(payment):
@@ -80,5 +90,7 @@ TABLE = FlowTable(
         "succeed": Rule(guards=(guard_confirmation,), stamp="succeeded_at"),
         # The trial's `mark_paid` tells both sides about success; a failure only the payer.
         "fail": Rule(notify=("buyer",)),
+        # Both sides learn that the money went back (the factory saw the trial cancelled).
+        "refund": Rule(notify=("buyer", "factory")),
     },
 )

@@ -1,5 +1,5 @@
 from .custom import CustomRequest, CustomRequestMessage, CustomRequestOffer, CustomStatus, Quote, QuoteStatus
-from .payment import Payment, PaymentProvider, PaymentStatus, StripeEvent
+from .payment import Payment, PaymentProvider, PaymentStatus, Refund, RefundStatus, StripeEvent
 from .sample import SampleRequest, SampleStatus
 from .trial import OPEN_TRIAL_STATUSES, BulkOrder, TrialOrder, TrialStatus
 
@@ -15,6 +15,8 @@ __all__ = [
     "PaymentStatus",
     "Quote",
     "QuoteStatus",
+    "Refund",
+    "RefundStatus",
     "SampleRequest",
     "SampleStatus",
     "StripeEvent",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,11 +16,13 @@ class PaymentStatus(models.TextChoices):
     FAILED = "failed", _("failed")
     SUCCEEDED = "succeeded", _("succeeded")
     CANCELED = "canceled", _("canceled")
+    # Money came in although the trial could no longer be paid for, and went back (see Refund).
+    REFUNDED = "refunded", _("refunded")
 
 
 # Events arrive late, twice and out of order: nothing moves a payment out of these, and an event
 # older than the last one applied is ignored (see services/payments.py).
-FINAL_PAYMENT_STATUSES = {PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED}
+FINAL_PAYMENT_STATUSES = {PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED, PaymentStatus.REFUNDED}
 LIVE_PAYMENT_STATUSES = [PaymentStatus.PENDING, PaymentStatus.PROCESSING]
 
 
@@ -87,3 +90,52 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.event_id
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("refund pending")  # owed at the provider; the outbox delivers it
+    DUE = "due", _("refund due")  # a bank transfer: staff pay it back by hand
+    SUCCEEDED = "succeeded", _("refunded")
+
+
+class Refund(models.Model):
+    """Money that came in for a trial that could no longer be paid for (cancelled meanwhile) and
+    goes back. One per payment, enforced by the database (`payment` is one-to-one), so a webhook
+    delivered twice or two relays racing never open a second; `idempotency_key` is sent to Stripe
+    and stored in the refund's metadata, where a retry finds a refund made just before a crash."""
+
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, related_name="refund", verbose_name=_("payment")
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=RefundStatus.choices,
+        default=RefundStatus.PENDING,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3, default="CNY", verbose_name=_("currency"))
+    idempotency_key = models.CharField(max_length=64, unique=True, verbose_name=_("idempotency key"))
+    provider_reference = models.CharField(
+        max_length=255, null=True, blank=True, unique=True, verbose_name=_("provider reference")
+    )
+    reference = models.CharField(_("transfer reference"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    refunded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("refunded at"))
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("refunded by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.status})"

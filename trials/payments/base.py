@@ -1,6 +1,6 @@
 from abc import ABC, abstractmethod
 
-from ..models import Payment
+from ..models import Payment, Refund
 
 
 class Provider(ABC):
@@ -17,3 +17,8 @@ class Provider(ABC):
 
     def cancel(self, payment: Payment) -> None:  # noqa: B027 - optional, nothing to do by default
         """Tell the provider the attempt is void (best effort)."""
+
+    def refund(self, payment: Payment, refund: Refund) -> str:
+        """Give the money of a succeeded charge back; return the provider's refund id. Must be
+        safe to call again for the same `refund` (a retry after a crash finds the first one)."""
+        raise NotImplementedError(f"{self.code} refunds are settled by staff")

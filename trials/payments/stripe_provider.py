@@ -5,7 +5,7 @@ from django.conf import settings
 
 from marketplace.money import to_fen
 
-from ..models import Payment, PaymentProvider
+from ..models import Payment, PaymentProvider, Refund
 from .base import Provider
 
 
@@ -47,3 +47,26 @@ class StripeProvider(Provider):
             # Already succeeded or canceled at Stripe: its webhook tells us which.
             with contextlib.suppress(stripe.StripeError):
                 stripe_client().v1.payment_intents.cancel(payment.provider_reference)
+
+    def refund(self, payment: Payment, refund: Refund) -> str:
+        client = stripe_client()
+        # Stripe deduplicates by the idempotency key for 24 h; localstripe ignores it. Either way a
+        # refund made just before we crashed carries our key in its metadata: adopt it.
+        made = client.v1.refunds.list(params={"payment_intent": payment.provider_reference, "limit": 100})
+        for existing in made.data:
+            metadata = existing.metadata.to_dict() if existing.metadata else {}
+            if metadata.get("idempotency_key") == refund.idempotency_key:
+                return existing.id
+        created = client.v1.refunds.create(
+            params={
+                "payment_intent": payment.provider_reference,
+                "amount": to_fen(refund.amount),
+                "metadata": {
+                    "payment_id": str(payment.pk),
+                    "refund_id": str(refund.pk),
+                    "idempotency_key": refund.idempotency_key,
+                },
+            },
+            options={"idempotency_key": refund.idempotency_key},
+        )
+        return created.id

@@ -19,6 +19,8 @@ from ..models import Payment, PaymentProvider, PaymentStatus, StripeEvent, Trial
 from ..models.payment import FINAL_PAYMENT_STATUSES, LIVE_PAYMENT_STATUSES
 from ..payments import get_provider
 from .common import locked, require_party
+from .refunds import refund_open
+from .trial_steps import trial_mark_paid
 
 PAYMENT_CANCEL_TOPIC = "payment.provider_cancel"
 
@@ -94,12 +96,10 @@ def payments_cancel_open(*, trial: TrialOrder, actor: User | None) -> None:
 
 
 def _succeeded(payment: Payment) -> str:
-    from .trials import trial_mark_paid
-
     trial = locked(TrialOrder, payment.trial_id)
     if trial.status != TrialStatus.ACCEPTED:
-        # Paid after the buyer cancelled (or a second attempt): staff must refund; keep a trace.
-        event_record(actor=None, verb="payment.needs_refund", target=trial, payment_id=payment.pk)
+        # Paid after the buyer cancelled (or a second attempt): the money goes back.
+        refund_open(payment=payment)
         return "needs_refund"
     trial_mark_paid(trial=trial)
     return "paid"
@@ -113,6 +113,11 @@ def payment_confirm_received(*, payment: Payment, actor: User) -> Payment:
         # Lock order everywhere: trial, then payment (a cancel locks them the same way).
         locked(TrialOrder, payment.trial_id)
         payment = locked(Payment, payment.pk)
+        if payment.status == PaymentStatus.CANCELED and payment.provider == PaymentProvider.BANK_TRANSFER:
+            # The transfer arrived after the trial was cancelled: the money is ours to give back,
+            # by hand (no API for a bank), so the refund is "due" for staff to settle.
+            refund_open(payment=payment)
+            return payment
         _payment_step(payment=payment, name="succeed", actor=actor, context={"by_staff": True})
         _succeeded(payment)
     return payment
@@ -160,7 +165,7 @@ def _apply_stripe(*, payment: Payment | None, name: str | None, created: datetim
         return "unknown_payment"
     if name == "succeed" and payment.status == PaymentStatus.CANCELED:
         # We voided it, but the card was charged before Stripe got our cancel: money to refund.
-        event_record(actor=None, verb="payment.needs_refund", target=payment.trial, payment_id=payment.pk)
+        refund_open(payment=payment)
         return "needs_refund"
     if payment.status in FINAL_PAYMENT_STATUSES or (
         payment.last_event_at and created < payment.last_event_at

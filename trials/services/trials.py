@@ -21,6 +21,11 @@ from ..flows.trial import TABLE, describe
 from ..models import BulkOrder, Quote, TrialOrder, TrialStatus
 from . import records
 from .common import buyer_profile_of, locked, require_party
+from .payments import payments_cancel_open
+from .trial_steps import trial_mark_paid, trial_step
+
+# `trial_mark_paid` lives in trial_steps (the payment service calls it); re-exported here.
+__all__ = ["trial_mark_paid"]
 
 
 def trial_price(*, factory_price: Decimal, quantity: int) -> tuple[Decimal, Decimal]:
@@ -138,45 +143,27 @@ def _specification(trial: TrialOrder) -> dict:
     }
 
 
-def _step(*, trial: TrialOrder, actor: User | None, name: str, context=None, prepare=None) -> TrialOrder:
-    with transaction.atomic():
-        trial = locked(TrialOrder, trial.pk)
-        require_party(trial, actor)
-        fields = prepare(trial) if prepare else []
-        # Guards run against the context before anything is set on the row.
-        transition_apply(table=TABLE, obj=trial, name=name, actor=actor, context=context, extra_fields=fields)
-        records.after_trial_transition(trial=trial, name=name)
-    return trial
-
-
 def trial_accept(*, trial: TrialOrder, actor: User) -> TrialOrder:
     def prepare(t):
         t.specification = _specification(t)
         return ["specification"]
 
-    return _step(trial=trial, actor=actor, name="accept", prepare=prepare)
+    return trial_step(trial=trial, actor=actor, name="accept", prepare=prepare)
 
 
 def trial_decline(*, trial: TrialOrder, actor: User) -> TrialOrder:
-    return _step(trial=trial, actor=actor, name="decline")
+    return trial_step(trial=trial, actor=actor, name="decline")
 
 
 def trial_cancel(*, trial: TrialOrder, actor: User) -> TrialOrder:
-    from .payments import payments_cancel_open
-
     with transaction.atomic():
-        trial = _step(trial=trial, actor=actor, name="cancel")
+        trial = trial_step(trial=trial, actor=actor, name="cancel")
         payments_cancel_open(trial=trial, actor=actor)
     return trial
 
 
 def trial_expire(*, trial: TrialOrder) -> TrialOrder:
-    return _step(trial=trial, actor=None, name="expire")
-
-
-def trial_mark_paid(*, trial: TrialOrder) -> TrialOrder:
-    """Called by the payment service only, when the provider confirms."""
-    return _step(trial=trial, actor=None, name="mark_paid")
+    return trial_step(trial=trial, actor=None, name="expire")
 
 
 def trial_ship(*, trial: TrialOrder, actor: User, carrier: str, tracking_number: str) -> TrialOrder:
@@ -185,7 +172,7 @@ def trial_ship(*, trial: TrialOrder, actor: User, carrier: str, tracking_number:
         return ["carrier", "tracking_number"]
 
     context = {"carrier": carrier, "tracking_number": tracking_number}
-    return _step(trial=trial, actor=actor, name="ship", context=context, prepare=prepare)
+    return trial_step(trial=trial, actor=actor, name="ship", context=context, prepare=prepare)
 
 
 def trial_receive(*, trial: TrialOrder, actor: User) -> TrialOrder:
@@ -195,7 +182,7 @@ def trial_receive(*, trial: TrialOrder, actor: User) -> TrialOrder:
         t.window_ends_at = t.received_at + timedelta(days=t.trial_days)
         return ["received_at", "window_ends_at"]
 
-    return _step(trial=trial, actor=actor, name="receive", prepare=prepare)
+    return trial_step(trial=trial, actor=actor, name="receive", prepare=prepare)
 
 
 def trial_feedback(
@@ -206,7 +193,7 @@ def trial_feedback(
         return ["units_sold", "units_returned", "rating", "comment"]
 
     context = {"units_sold": units_sold, "units_returned": units_returned, "rating": rating}
-    return _step(trial=trial, actor=actor, name="feedback", context=context, prepare=prepare)
+    return trial_step(trial=trial, actor=actor, name="feedback", context=context, prepare=prepare)
 
 
 def trial_convert(*, trial: TrialOrder, actor: User, quantity: int) -> BulkOrder:
@@ -239,11 +226,11 @@ def trial_convert(*, trial: TrialOrder, actor: User, quantity: int) -> BulkOrder
 
 
 def trial_end(*, trial: TrialOrder, actor: User | None) -> TrialOrder:
-    return _step(trial=trial, actor=actor, name="end")
+    return trial_step(trial=trial, actor=actor, name="end")
 
 
 def trial_end_unreported(*, trial: TrialOrder) -> TrialOrder:
-    return _step(trial=trial, actor=None, name="end_unreported")
+    return trial_step(trial=trial, actor=None, name="end_unreported")
 
 
 def trial_create_from_quote(*, quote: Quote, actor: User) -> TrialOrder:

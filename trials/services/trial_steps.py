@@ -1,0 +1,32 @@
+"""One trial transition in its own transaction: the step both the trial and the payment services take.
+
+It sits below both so that the dependency runs one way: trials.py imports payments.py (a cancel
+voids the live attempts) and payments.py imports only this (a confirmed payment marks the trial
+paid), with no import hidden inside a function to break a circle.
+"""
+
+from django.db import transaction
+
+from marketplace.accounts.models import User
+
+from ..flows import transition_apply
+from ..flows.trial import TABLE
+from ..models import TrialOrder
+from . import records
+from .common import locked, require_party
+
+
+def trial_step(*, trial: TrialOrder, actor: User | None, name: str, context=None, prepare=None) -> TrialOrder:
+    with transaction.atomic():
+        trial = locked(TrialOrder, trial.pk)
+        require_party(trial, actor)
+        fields = prepare(trial) if prepare else []
+        # Guards run against the context before anything is set on the row.
+        transition_apply(table=TABLE, obj=trial, name=name, actor=actor, context=context, extra_fields=fields)
+        records.after_trial_transition(trial=trial, name=name)
+    return trial
+
+
+def trial_mark_paid(*, trial: TrialOrder) -> TrialOrder:
+    """Called by the payment service only, when the provider confirms."""
+    return trial_step(trial=trial, actor=None, name="mark_paid")
