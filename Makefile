@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/yuantou
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-PHONY_SERVE := serve serve-stop
+PHONY_SERVE := serve serve-stop load
 .PHONY: $(PHONY_SERVE) run test lint bench eval-match install migrate seed messages services search-node search-node-stop \
 	test-search-node
 
@@ -49,6 +49,10 @@ serve: install
 
 serve-stop:
 	bash devtools/serve stop
+
+# Load (a benchmark, not a test): locust against `make serve`, 20 and 50 users, and runserver for the ratio.
+load: install
+	bash devtools/load/run
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

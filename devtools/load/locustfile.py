@@ -1,0 +1,63 @@
+"""The mix issue 11 asks for: 55% search, 30% product pages and lists, 15% trial create + cancel.
+
+Every simulated user is one demo streamer (its API token); pages are read anonymously like a
+visitor would. The fixture comes from prepare.py (LOAD_FIXTURE)."""
+
+import json
+import os
+import random
+
+from locust import HttpUser, between, task
+
+with open(os.environ["LOAD_FIXTURE"]) as fixture:
+    FIXTURE = json.load(fixture)
+
+
+class Streamer(HttpUser):
+    wait_time = between(0.05, 0.2)  # a busy client, not a think-time model: we measure the server
+
+    def on_start(self):
+        self.auth = {"Authorization": f"Token {random.choice(FIXTURE['tokens'])}"}
+
+    @task(40)
+    def search_api(self):
+        self.client.get(
+            "/api/v1/search/products/",
+            params={"q": random.choice(FIXTURE["words"]), "page": random.choice([1, 1, 2])},
+            name="search api",
+        )
+
+    @task(15)
+    def search_page(self):
+        self.client.get("/search/", params={"q": random.choice(FIXTURE["words"])}, name="search page")
+
+    @task(18)
+    def product_page(self):
+        self.client.get(f"/products/{random.choice(FIXTURE['products'])}/", name="product page")
+
+    @task(12)
+    def product_list(self):
+        self.client.get("/api/v1/products/", params={"page": random.randint(1, 5)}, name="product list api")
+
+    @task(15)
+    def trial_create_cancel(self):
+        product = random.choice(FIXTURE["products"])
+        with self.client.post(
+            "/api/v1/trials/",
+            json={"product": product, "quantity": 1},
+            headers=self.auth,
+            name="trial create",
+            catch_response=True,
+        ) as created:
+            if created.status_code == 400 and "open trial" in created.text:
+                # Two of this streamer's simulated users picked the same product at once: the rule
+                # "one open trial per buyer and product" answered, which is correct, not an error.
+                created.success()
+                return
+            if created.status_code != 201:
+                created.failure(f"{created.status_code} {created.text[:160]}")  # the reason, in the report
+                return
+        if created.status_code == 201:
+            self.client.post(
+                f"/api/v1/trials/{created.json()['id']}/cancel/", headers=self.auth, name="trial cancel"
+            )
