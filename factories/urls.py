@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import catalog, factories, products
+from .api import catalog, factories, products, revisions
 
 urlpatterns = [
     path("categories/", catalog.CategoryListApi.as_view(), name="categories"),
@@ -20,5 +20,15 @@ urlpatterns = [
     ),
     path("products/<int:pk>/approve/", products.ProductApproveApi.as_view(), name="product-approve"),
     path("products/<int:pk>/reject/", products.ProductRejectApi.as_view(), name="product-reject"),
+    path(
+        "products/<int:pk>/revision/approve/",
+        revisions.ProductRevisionApproveApi.as_view(),
+        name="product-revision-approve",
+    ),
+    path(
+        "products/<int:pk>/revision/reject/",
+        revisions.ProductRevisionRejectApi.as_view(),
+        name="product-revision-reject",
+    ),
     path("products/<int:pk>/report/", products.ProductReportApi.as_view(), name="product-report"),
 ]

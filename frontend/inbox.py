@@ -1,6 +1,6 @@
 """The inbox page's rows: each notification in the reader's language with a link to what it is
 about. The link comes from the ids the flows put in `data` (trial_id, sample_id,
-custom_request_id) or, for payments, from the trial's reference (T000012)."""
+custom_request_id, product_id) or, for payments, from the trial's reference (T000012)."""
 
 from dataclasses import dataclass
 
@@ -13,6 +13,7 @@ _ID_ROUTES = (
     ("trial_id", "frontend:trial"),
     ("sample_id", "frontend:sample"),
     ("custom_request_id", "frontend:custom"),
+    ("product_id", "frontend:my-product-edit"),  # only factories are told about their listings
 )
 _REF_ROUTES = {"T": "frontend:trial", "S": "frontend:sample", "C": "frontend:custom"}
 

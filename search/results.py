@@ -81,6 +81,9 @@ def _render(row: dict, images: list[dict]) -> dict:
         "status": row["status"],
         "status_reason": row["status_reason"],
         "images": images,
+        # Search shows every caller the public listing; a factory reads its own changes waiting
+        # for review on GET products/{id}/ (the serializer's `revision`, null for everyone else).
+        "revision": None,
         "created_at": _time.to_representation(row["created_at"]),
         "updated_at": _time.to_representation(row["updated_at"]),
     }

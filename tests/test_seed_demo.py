@@ -10,7 +10,7 @@ from demo.data.factories import FACTORIES
 from demo.data.generate import product_specs
 from demo.data.seed import LOGINS
 from demo.data.streamers import STREAMERS
-from factories.models import Factory, Product, ProductImage
+from factories.models import Factory, Product, ProductImage, ProductRevision
 from marketplace.accounts.models import User
 from marketplace.core.models import Event
 from marketplace.notifications.models import Notification
@@ -119,6 +119,8 @@ def test_each_printed_login_finds_work_waiting(mailoutbox):
     ]
     assert factory.products.filter(status="pending_review").exists()
     assert factory.products.get(title=REJECTED_TITLE).status_reason == REJECTION
+    # and a live listing whose new price waits for staff
+    assert ProductRevision.objects.filter(product__factory=factory, status="pending").count() == 1
     assert BulkOrder.objects.filter(factory=factory).count() == 1
     waiting = CustomRequest.objects.get(factory=factory)
     assert (waiting.status, waiting.quotes_count) == ("open", 0)

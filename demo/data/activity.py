@@ -1,7 +1,8 @@
 """Deals in flight, so that each printed login has something to do on its pages.
 
 The factory (demo_factory) finds trials, samples and custom requests waiting in every state, a
-listing under review and one rejected with the reviewer's reason; the streamer (demo_streamer)
+listing under review, one rejected with the reviewer's reason and a live one whose new price waits
+for staff; the streamer (demo_streamer)
 has trials at several stages (one to pay, one to receive feedback on, one to convert), a sample
 to receive, and an open custom request with three quotes to compare; both have unread
 notifications. Everything goes through the trials services, as the web pages and the API would,
@@ -16,7 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from factories.models import CustomizationLevel, Factory, Product, ProductStatus, VerificationStatus
-from factories.services import product_create, product_reject
+from factories.services import product_create, product_reject, product_update
 from marketplace.accounts.models import User
 from trials.models import TrialOrder
 from trials.services.custom import custom_message_post, custom_request_create, quote_submit
@@ -78,6 +79,7 @@ class ActivitySeeder:
             self.sample(buyer, product, until=step)
         self.custom_requests(streamer)
         self.rejected_listing()
+        self.listing_with_changes_under_review()
 
     # -- trials and samples -------------------------------------------------------------------
     def trial(self, buyer: User, product: Product, *, until: str) -> TrialOrder:
@@ -232,6 +234,20 @@ class ActivitySeeder:
         )
         product_reject(product=product, actor=self.staff, reason=REJECTION)
         self.created["products"] += 1
+
+    def listing_with_changes_under_review(self) -> None:
+        """A live listing whose new price waits for staff: the factory sees both versions."""
+        product = self.factory.products.filter(status=ProductStatus.ACTIVE).order_by("-id").first()
+        if product is None:
+            return
+        product_update(
+            product=product,
+            actor=self.factory.owner,
+            data={
+                "factory_price": product.factory_price + Decimal("2.00"),
+                "description": product.description + "（新批次加厚）",
+            },
+        )
 
 
 def _tracking(trial: TrialOrder) -> str:

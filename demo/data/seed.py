@@ -127,8 +127,8 @@ class _Seeder:
                 continue
             product = product_create(factory=factory, actor=owner, data=spec.data)
             self.report.created["products"] += 1
-            if verified and spec.active:
-                product_approve(product=product, actor=staff)
+            # The photo goes with the listing into review, as on the product form (a photo added
+            # to a listing already live would wait for review on its own).
             if self.images and spec.with_image:
                 category = self.categories[spec.data["category"]]
                 upload = product_picture(
@@ -139,6 +139,8 @@ class _Seeder:
                 )
                 product_image_add(product=product, actor=owner, upload=upload)
                 self.report.created["images"] += 1
+            if verified and spec.active:
+                product_approve(product=product, actor=staff)
 
     def streamers(self) -> None:
         existing = set(

@@ -10,10 +10,11 @@ from marketplace.core.admin import (
     ReasonForm,
     StaffAction,
     StaffActionsMixin,
+    object_link,
 )
 
 from ..flows import PRODUCT_REVIEW
-from ..models import Product, ProductImage, ProductStatus
+from ..models import Product, ProductImage, ProductStatus, RevisionStatus
 from ..services import product_approve, product_delist, product_reject, product_update
 from ..services.products import EDITABLE_FIELDS
 
@@ -57,10 +58,18 @@ class ProductAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
     search_fields = ("title", "factory__name", "=id")
     list_select_related = ("factory", "category")
     inlines = (ProductImageInline,)
-    readonly_fields = ("factory", "status", "status_reason", "created_at", "updated_at", "event_history")
+    readonly_fields = (
+        "factory",
+        "status",
+        "status_reason",
+        "pending_changes",
+        "created_at",
+        "updated_at",
+        "event_history",
+    )
     fieldsets = (
         (None, {"fields": ("factory", "title", "category", "description")}),
-        (_("Status"), {"fields": ("status", "status_reason")}),
+        (_("Status"), {"fields": ("status", "status_reason", "pending_changes")}),
         (
             _("Terms"),
             {
@@ -101,6 +110,11 @@ class ProductAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
             available=_can("delist"),
         ),
     )
+
+    @admin.display(description=_("changes waiting for review"))
+    def pending_changes(self, product: Product) -> str:
+        revision = product.revisions.filter(status=RevisionStatus.PENDING).first()
+        return object_link(revision, _("Review the changes")) if revision else "—"
 
     def has_add_permission(self, request):
         # Listings are created by their factory; staff review them.

@@ -14,7 +14,7 @@ from marketplace.api.permissions import IsFactoryUser, IsStaffUser
 
 from .. import selectors, services
 from ..images import ImageSizeLimitUploadHandler, too_large_message
-from ..models import Product, ReportReason
+from ..models import Product, ProductImage, ReportReason
 from .base import ReasonSerializer, get_visible_or_404, require_owner
 from .serializers import ProductImageSerializer, ProductOutputSerializer
 
@@ -193,7 +193,8 @@ class ProductImageDetailApi(APIView):
     def delete(self, request, pk, image_id):
         product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
         require_owner(request, product.factory.owner_id)
-        image = get_visible_or_404(product.images.all(), image_id)
+        # Its owner may also remove a photo that is still waiting for review.
+        image = get_visible_or_404(ProductImage.all_objects.filter(product=product), image_id)
         services.product_image_delete(image=image, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

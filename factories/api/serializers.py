@@ -5,7 +5,8 @@ from rest_framework import serializers
 
 from marketplace.money import half_price
 
-from ..models import Category, Factory, Product, ProductImage
+from ..models import Category, Factory, Product, ProductImage, ProductRevision
+from ..selectors import product_revision_latest
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -90,6 +91,27 @@ class ProductImageSerializer(serializers.ModelSerializer):
         return self._absolute(image.thumbnail)
 
 
+class ProductRevisionSerializer(serializers.ModelSerializer):
+    """Changes of a live listing waiting for staff (or the last decision on them, with its reason)."""
+
+    changes = serializers.DictField(
+        help_text="Proposed values of title, description, category (slug), factory_price (decimal "
+        "string) and attributes; the live listing keeps its approved values until approval."
+    )
+    images = serializers.SerializerMethodField(help_text="New photos waiting for approval.")
+
+    class Meta:
+        model = ProductRevision
+        fields = ["id", "status", "changes", "images", "reason", "created_at", "decided_at"]
+
+    @extend_schema_field(ProductImageSerializer(many=True))
+    def get_images(self, revision: ProductRevision) -> list:
+        photos = getattr(revision, "proposed_images", None)
+        if photos is None:
+            photos = ProductImage.all_objects.filter(revision=revision)
+        return ProductImageSerializer(photos, many=True, context=self.context).data
+
+
 class ProductOutputSerializer(serializers.ModelSerializer):
     factory = serializers.PrimaryKeyRelatedField(read_only=True)
     factory_name = serializers.CharField(source="factory.name", read_only=True)
@@ -98,6 +120,10 @@ class ProductOutputSerializer(serializers.ModelSerializer):
     trial_eligible = serializers.SerializerMethodField()
     trial_unit_price = serializers.SerializerMethodField()
     images = ProductImageSerializer(many=True, read_only=True)
+    revision = serializers.SerializerMethodField(
+        help_text="For the listing's factory and staff: changes waiting for review (the listing "
+        "shows its approved values meanwhile) or the last decision on them; null for everyone else."
+    )
 
     class Meta:
         model = Product
@@ -119,9 +145,21 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "status",
             "status_reason",
             "images",
+            "revision",
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(ProductRevisionSerializer(allow_null=True))
+    def get_revision(self, product: Product) -> dict | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not (user.is_staff_member or product.factory.owner_id == user.pk):
+            return None
+        revision = product_revision_latest(product)
+        return ProductRevisionSerializer(revision, context=self.context).data if revision else None
 
     @extend_schema_field(serializers.BooleanField())
     def get_trial_eligible(self, product: Product) -> bool:

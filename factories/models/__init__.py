@@ -2,6 +2,7 @@ from .catalog import Category, IndustrialBelt
 from .factory import CustomizationLevel, Factory, FactoryTier, VerificationStatus
 from .moderation import ProductReport, ReportReason, ReportStatus
 from .product import Product, ProductImage, ProductStatus
+from .revision import ProductRevision, RevisionStatus
 
 __all__ = [
     "Category",
@@ -12,8 +13,10 @@ __all__ = [
     "Product",
     "ProductImage",
     "ProductReport",
+    "ProductRevision",
     "ProductStatus",
     "ReportReason",
     "ReportStatus",
+    "RevisionStatus",
     "VerificationStatus",
 ]

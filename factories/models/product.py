@@ -81,6 +81,15 @@ def product_image_path(instance: "ProductImage", filename: str) -> str:
     return f"products/{instance.product_id}/{filename}"
 
 
+class LiveImageManager(models.Manager):
+    """The photos buyers may see. A photo added to a live listing belongs to its pending revision
+    until staff approve it; being the default manager, every read (API, pages, search results,
+    `product.images`) leaves it out unless it asks `ProductImage.all_objects` on purpose."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(revision__isnull=True)
+
+
 class ProductImage(models.Model):
     """Stored re-encoded by Pillow (EXIF stripped), with a thumbnail of at most 400 px."""
 
@@ -94,10 +103,22 @@ class ProductImage(models.Model):
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    revision = models.ForeignKey(
+        "factories.ProductRevision",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="images",
+        verbose_name=_("awaiting review in"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    all_objects = models.Manager()
+    objects = LiveImageManager()
 
     class Meta:
         ordering = ["position", "id"]
+        default_manager_name = "objects"
         verbose_name = _("product image")
         verbose_name_plural = _("product images")
 

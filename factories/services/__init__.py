@@ -13,6 +13,7 @@ from .products import (
     product_submit,
     product_update,
 )
+from .revisions import product_revision_approve, product_revision_reject
 
 __all__ = [
     "factory_create",
@@ -33,6 +34,8 @@ __all__ = [
     "product_reject",
     "product_report_create",
     "product_report_resolve",
+    "product_revision_approve",
+    "product_revision_reject",
     "product_submit",
     "product_update",
     "product_update_with_images",

@@ -33,3 +33,11 @@ def require_reason(reason: str) -> str:
     if not reason:
         raise ValidationError({"reason": _("Give a reason; the factory will read it.")})
     return reason
+
+
+def delete_files(files) -> None:
+    """Remove stored files (an image and its thumbnail). Storage is not transactional: callers
+    call this after a rollback, or on commit once the rows are gone for good."""
+    for file in files:
+        if file.name:
+            file.storage.delete(file.name)

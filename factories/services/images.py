@@ -12,6 +12,8 @@ from marketplace.core.events import event_record
 
 from ..images import ProcessedImage, image_process
 from ..models import Product, ProductImage
+from .common import delete_files
+from .revisions import reviews_edits_of, revision_open, revision_withdraw_if_empty
 
 MAX_IMAGES_PER_PRODUCT = 20
 
@@ -21,17 +23,16 @@ def _check_owner(product: Product, actor: User) -> None:
         raise NotAllowed(_("This is not your product."))
 
 
+def _photo_count(product: Product) -> int:
+    # Photos waiting for review count too: approving them must not take a listing past the limit.
+    return ProductImage.all_objects.filter(product=product).count()
+
+
 def _check_room(product: Product) -> None:
-    if product.images.count() >= MAX_IMAGES_PER_PRODUCT:
+    if _photo_count(product) >= MAX_IMAGES_PER_PRODUCT:
         raise ValidationError(
             {"image": [_("A product can have at most %(n)d images.") % {"n": MAX_IMAGES_PER_PRODUCT}]}
         )
-
-
-def _delete_files(files) -> None:
-    for file in files:
-        if file.name:
-            file.storage.delete(file.name)
 
 
 def product_image_add(*, product: Product, actor: User, upload) -> ProductImage:
@@ -62,7 +63,7 @@ def images_process(uploads) -> list[ProcessedImage]:
 
 def check_room_for(product: Product | None, count: int) -> None:
     """Refuse a batch that would take a product past MAX_IMAGES_PER_PRODUCT (None: a new product)."""
-    existing = product.images.count() if product is not None else 0
+    existing = _photo_count(product) if product is not None else 0
     if existing + count > MAX_IMAGES_PER_PRODUCT:
         raise ValidationError(
             {
@@ -76,13 +77,17 @@ def check_room_for(product: Product | None, count: int) -> None:
 
 def product_images_store(*, product: Product, actor: User, processed: list[ProcessedImage]) -> list:
     """Write already-processed images after the product's last one. The caller holds the product's
-    row lock inside its transaction and has checked the room."""
-    last = product.images.aggregate(m=Max("position"))["m"]
+    row lock inside its transaction and has checked the room. New photos of a live listing wait
+    in its revision: buyers see them once staff approve."""
+    revision = revision_open(product=product, actor=actor) if reviews_edits_of(product, actor) else None
+    last = ProductImage.all_objects.filter(product=product).aggregate(m=Max("position"))["m"]
     position = 0 if last is None else last + 1
     stored, files = [], []
     try:
         for item in processed:
-            image = ProductImage(product=product, width=item.width, height=item.height, position=position)
+            image = ProductImage(
+                product=product, revision=revision, width=item.width, height=item.height, position=position
+            )
             stem, ext = uuid.uuid4().hex, item.extension
             # The ContentFiles need a name: ImageField reads width/height from the content it is
             # given and treats a nameless file as "no file" (width/height would become NULL).
@@ -92,13 +97,20 @@ def product_images_store(*, product: Product, actor: User, processed: list[Proce
             image.image.save(original.name, original, save=False)
             image.thumbnail.save(thumbnail.name, thumbnail, save=False)
             image.save()
-            event_record(actor=actor, verb="product.image_added", target=product, image_id=image.pk)
+            event_record(
+                actor=actor,
+                verb="product.image_added",
+                target=product,
+                image_id=image.pk,
+                **({"revision_id": revision.pk} if revision else {}),
+            )
             stored.append(image)
             position += 1
-        mark_dirty(product)
+        if revision is None:  # photos waiting for review change nothing buyers can find yet
+            mark_dirty(product)
     except BaseException:
         # Storage writes are not transactional: a failed insert must not leave orphan files.
-        _delete_files(files)
+        delete_files(files)
         raise
     return stored
 
@@ -123,15 +135,22 @@ def product_image_move(*, image: ProductImage, actor: User, offset: int) -> None
 
 @transaction.atomic
 def product_image_delete(*, image: ProductImage, actor: User) -> None:
+    """Removing a photo, live or waiting for review, applies at once: it can only take away from
+    what buyers see, never slip in something nobody approved."""
     _check_owner(image.product, actor)
-    product = image.product
+    # The product first (the order every photo write takes), then the photo, so two deletes do
+    # not both record an event and an upload cannot join a revision that is being withdrawn.
+    product = Product.objects.select_for_update().get(pk=image.product_id)
     image_id = image.pk
-    # Lock the row so two concurrent deletes do not both record an event.
-    if not ProductImage.objects.select_for_update().filter(pk=image_id).exists():
+    locked = ProductImage.all_objects.select_for_update().filter(pk=image_id).first()
+    if locked is None:
         return
     files = [image.image, image.thumbnail]
-    image.delete()
-    mark_dirty(product)
+    locked.delete()
     event_record(actor=actor, verb="product.image_deleted", target=product, image_id=image_id)
+    if locked.revision_id is None:
+        mark_dirty(product)
+    else:
+        revision_withdraw_if_empty(revision=locked.revision, actor=actor)
     # Remove files only once the row is really gone: a rollback must leave a working image.
-    transaction.on_commit(lambda: _delete_files(files))
+    transaction.on_commit(lambda: delete_files(files))

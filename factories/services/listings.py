@@ -13,7 +13,8 @@ from django.db import transaction
 from marketplace.accounts.models import User
 
 from ..models import Factory, Product
-from .images import _delete_files, check_room_for, images_process, product_images_store
+from .common import delete_files
+from .images import check_room_for, images_process, product_images_store
 from .products import product_create, product_update
 
 
@@ -33,7 +34,7 @@ def product_create_with_images(
             stored = product_images_store(product=product, actor=actor, processed=processed)
     except BaseException:
         # Storage is not transactional: the rows are gone with the rollback, so are their files.
-        _delete_files(_stored_files(stored))
+        delete_files(_stored_files(stored))
         raise
     return product
 
@@ -52,6 +53,6 @@ def product_update_with_images(
                 check_room_for(product, len(processed))
                 stored = product_images_store(product=product, actor=actor, processed=processed)
     except BaseException:
-        _delete_files(_stored_files(stored))
+        delete_files(_stored_files(stored))
         raise
     return product

@@ -9,10 +9,12 @@ from marketplace.core.errors import NotAllowed, TransitionNotAllowed, Validation
 from marketplace.core.events import event_record, events_record
 from marketplace.core.updates import model_update
 from marketplace.core.validators import require_single_line, validate_attributes
+from marketplace.notifications.services import notification_create
 
 from ..flows import PRODUCT_REVIEW
 from ..models import Category, Factory, Product, ProductStatus, VerificationStatus
 from .common import categories_from_slugs, require_reason
+from .revisions import REVIEWED_FIELDS, reviews_edits_of, revision_merge_on_leaving_live, revision_propose
 
 EDITABLE_FIELDS = [
     "title",
@@ -25,9 +27,8 @@ EDITABLE_FIELDS = [
     "trial_eligible",
     "attributes",
 ]
-# Changing what is sold or its price sends an active listing back to review: buyers and staff
-# approved *that* listing, and fakes are typically slipped in by editing an approved one.
-REVIEWED_FIELDS = {"title", "description", "category", "factory_price"}
+# The factory hears of staff decisions about its listing (in its inbox, and by e-mail).
+NOTIFIED = {"product.approved", "product.rejected", "product.delisted"}
 # Event verbs are past tense ("product.approved"), like every other event row.
 PAST = {"submit": "submitted", "approve": "approved", "reject": "rejected", "delist": "delisted"}
 
@@ -127,9 +128,10 @@ def product_update(
 ) -> Product:
     """Edit a listing; with `submit`, also send it (back) to review, all in one transaction.
 
-    A delisted product can only be edited together with resubmitting it: a listing nobody
-    reviews again must not change silently. `draft` says the caller means to keep it a draft,
-    which is refused (not ignored) once it has left that state.
+    A live listing stays live: what buyers judge it by waits in a revision for staff (see
+    revisions.py), the rest applies now. A delisted product can only be edited together with
+    resubmitting it: a listing nobody reviews again must not change silently. `draft` says the
+    caller means to keep it a draft, which is refused (not ignored) once it has left that state.
     """
     product = Product.objects.select_for_update().select_related("factory").get(pk=product.pk)
     _check_owner(product, actor)
@@ -139,17 +141,17 @@ def product_update(
         )
     if product.status == ProductStatus.DELISTED and not submit:
         raise TransitionNotAllowed(_("This product is delisted; submit it again before editing."))
-    changed = model_update(
-        instance=product, fields=EDITABLE_FIELDS, data=_clean(data, factory=product.factory)
-    )
+    cleaned = _clean(data, factory=product.factory)
+    if reviews_edits_of(product, actor):
+        reviewed = {k: v for k, v in cleaned.items() if k in REVIEWED_FIELDS}
+        _validate_proposal(product, reviewed)
+        revision_propose(product=product, actor=actor, values=reviewed)
+        cleaned = {k: v for k, v in cleaned.items() if k not in REVIEWED_FIELDS}
+    changed = model_update(instance=product, fields=EDITABLE_FIELDS, data=cleaned)
     if changed:
         mark_dirty(product)
         event_record(actor=actor, verb="product.updated", target=product, fields=changed)
-    resubmit = changed and (
-        product.status == ProductStatus.REJECTED
-        or (product.status == ProductStatus.ACTIVE and REVIEWED_FIELDS.intersection(changed))
-    )
-    if resubmit and not actor.is_staff_member:
+    if changed and product.status == ProductStatus.REJECTED and not actor.is_staff_member:
         _move(product, actor, to=ProductStatus.PENDING_REVIEW, verb="product.resubmitted", reason="")
     elif submit and product.status != ProductStatus.PENDING_REVIEW:
         # Asking for review of a listing already waiting for it is a harmless repeat, not a conflict.
@@ -158,14 +160,39 @@ def product_update(
     return product
 
 
+def _validate_proposal(product: Product, values: dict[str, Any]) -> None:
+    """The model's own checks (lengths, price bounds) on proposed values, without touching the
+    live row: a revision must never hold what the listing could not."""
+    if not values:
+        return
+    trial = Product(**{f.attname: getattr(product, f.attname) for f in Product._meta.concrete_fields})
+    for field, value in values.items():
+        setattr(trial, field, value)
+    trial.full_clean(exclude=[f.name for f in Product._meta.fields if f.name not in values])
+
+
 def _move(product: Product, actor: User, *, to: str, verb: str, reason: str) -> Product:
     old = product.status
+    if old == ProductStatus.ACTIVE and to != ProductStatus.ACTIVE:
+        revision_merge_on_leaving_live(product=product, actor=actor)
     product.status = to
     product.status_reason = reason
     product.search_index_dirty = True
     product.save(update_fields=["status", "status_reason", "search_index_dirty", "updated_at"])
     mark_dirty(product)
     event_record(actor=actor, verb=verb, target=product, old=old, new=to, reason=reason)
+    if verb in NOTIFIED and actor.is_staff_member:
+        notification_create(
+            recipient=product.factory.owner,
+            kind=verb,
+            key=f"{verb}:{product.pk}:{product.updated_at.isoformat()}",
+            data={
+                "ref": f"P{product.pk:06d}",
+                "title": product.title,
+                "product_id": product.pk,
+                "reason": reason,
+            },
+        )
     return product
 
 

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from factories import services
+from factories import selectors, services
 from factories.images import ImageSizeLimitUploadHandler
-from factories.models import Factory, Product, ProductStatus
+from factories.models import Factory, Product, ProductImage, ProductStatus, RevisionStatus
 from factories.services.images import MAX_IMAGES_PER_PRODUCT
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 
+from ..listing_changes import change_rows, working_copy
 from ..product_forms import AttributeFormSet, ConfirmForm, ProductForm, attribute_rows
 from .common import service_call, signed_in
 
@@ -89,7 +90,9 @@ def product_list(request):
     factory = _own_factory(request)
     if factory is None:
         return _no_factory(request)
-    products = Product.objects.filter(factory=factory).select_related("category").prefetch_related("images")
+    products = selectors.product_with_pending_flag(
+        Product.objects.filter(factory=factory).select_related("category").prefetch_related("images")
+    )
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(
         Product.objects.filter(factory=factory).values_list("status").annotate(n=Count("id")).order_by()
@@ -157,11 +160,13 @@ def product_edit(request, pk: int):
 @csrf_protect
 def _product_edit(request, pk: int, size_limit):
     product = get_object_or_404(_editable(request.user), pk=pk)
+    revision = selectors.product_revision_latest(product)
+    working = working_copy(product, revision)
     if request.method == "POST":
         form = ProductForm(
             request.POST,
             request.FILES,
-            initial=_initial(product),  # so that changed_data says what the person changed
+            initial=_initial(product, working),  # so that changed_data says what the person changed
             upload_too_large=bool(size_limit and size_limit.too_large),
         )
         formset = AttributeFormSet(request.POST, prefix="attr")
@@ -171,7 +176,7 @@ def _product_edit(request, pk: int, size_limit):
                 lambda: services.product_update_with_images(
                     product=product,
                     actor=request.user,
-                    data=form.service_data(formset.as_dict(product.attributes), only_changed=True),
+                    data=form.service_data(formset.as_dict(working["attributes"]), only_changed=True),
                     uploads=form.cleaned_data["images"],
                     submit="submit" in request.POST,
                 ),
@@ -182,8 +187,9 @@ def _product_edit(request, pk: int, size_limit):
         else:
             form.check_photos_too()
     else:
-        form = ProductForm(initial=_initial(product))
-        formset = AttributeFormSet(prefix="attr", initial=attribute_rows(product.attributes))
+        form = ProductForm(initial=_initial(product, working))
+        formset = AttributeFormSet(prefix="attr", initial=attribute_rows(working["attributes"]))
+    pending = revision if revision is not None and revision.status == RevisionStatus.PENDING else None
     return render(
         request,
         "frontend/product_form.html",
@@ -193,18 +199,24 @@ def _product_edit(request, pk: int, size_limit):
             "product": product,
             "factory": product.factory,
             "images": list(product.images.all()),
+            "pending": pending,
+            "changes": change_rows(product, pending) if pending else [],
+            "pending_photos": getattr(pending, "proposed_images", []) if pending else [],
+            "rejected": revision
+            if revision is not None and revision.status == RevisionStatus.REJECTED
+            else None,
             "delistable": product.status in DELISTABLE,
             **_limits(request),
         },
     )
 
 
-def _initial(product: Product) -> dict:
+def _initial(product: Product, working: dict) -> dict:
     return {
-        "title": product.title,
-        "description": product.description,
-        "category": product.category.slug,
-        "factory_price": product.factory_price,
+        "title": working["title"],
+        "description": working["description"],
+        "category": working["category"],
+        "factory_price": working["factory_price"],
         "moq": product.moq,
         "lead_time_days": product.lead_time_days,
         "customizable": product.customizable,
@@ -226,6 +238,8 @@ def _submitted_message(product: Product) -> str:
 def _saved_message(product: Product) -> str:
     if product.status == ProductStatus.PENDING_REVIEW:
         return _("Saved. The listing is waiting for review.")
+    if product.status == ProductStatus.ACTIVE and selectors.product_revision_pending_exists(product):
+        return _("Saved. Your changes wait for staff review; streamers see the approved version until then.")
     return _("Saved.")
 
 
@@ -251,7 +265,7 @@ def product_delist(request, pk: int):
 def product_image_action(request, pk: int, image_id: int, action: str):
     """Remove a photo, or move it one place earlier / later (the first photo is the cover)."""
     product = get_object_or_404(_editable(request.user), pk=pk)
-    image = get_object_or_404(product.images.all(), pk=image_id)
+    image = get_object_or_404(ProductImage.all_objects.filter(product=product), pk=image_id)
     if action == "remove":
         service_call(
             request,

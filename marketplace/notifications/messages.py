@@ -11,6 +11,29 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.core.validators import single_line
 
 MESSAGES = {
+    # listings (the factory hears what staff decided, with the reason)
+    "product.approved": (
+        _("Listing approved: %(title)s"),
+        _("Your listing %(title)s (%(ref)s) is approved; streamers can find it now."),
+    ),
+    "product.rejected": (
+        _("Listing rejected: %(title)s"),
+        _("Your listing %(title)s (%(ref)s) was rejected. Reason: %(reason)s. Edit it and submit it again."),
+    ),
+    "product.delisted": (
+        _("Listing taken down: %(title)s"),
+        _("Staff delisted your listing %(title)s (%(ref)s). Reason: %(reason)s"),
+    ),
+    "product.revision_approved": (
+        _("Changes approved: %(title)s"),
+        _("Your changes to %(title)s (%(ref)s) are approved and live."),
+    ),
+    "product.revision_rejected": (
+        _("Changes rejected: %(title)s"),
+        _(
+            "Your changes to %(title)s (%(ref)s) were rejected; streamers still see the approved version. Reason: %(reason)s"
+        ),
+    ),
     # trials
     "trial.requested": (
         _("New 50%%-off trial request: %(title)s"),

@@ -197,7 +197,7 @@ def test_image_upload_replays_by_file_content(api):
     again = client.post(url, {"image": _png()}, format="multipart", HTTP_IDEMPOTENCY_KEY=KEY)
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
-    assert ProductImage.objects.count() == 1
+    assert ProductImage.all_objects.count() == 1  # waiting for review: the listing is live
     # another picture with the same key is another request
     other = io.BytesIO()
     Image.new("RGB", (40, 30), "blue").save(other, format="PNG")

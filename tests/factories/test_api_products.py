@@ -58,6 +58,7 @@ def test_factory_lists_a_product_for_review(api, factory):
         "status": "pending_review",
         "status_reason": "",
         "images": [],
+        "revision": None,
         "created_at": body["created_at"],
         "updated_at": body["updated_at"],
     }

@@ -108,7 +108,11 @@ def test_update_adds_photos_after_the_existing_ones(factory, _isolated_media):
     product = makers.ProductMaker(factory=factory)
     product_update_with_images(product=product, actor=factory.owner, data={}, uploads=[jpeg(40, 20)])
     product_update_with_images(product=product, actor=factory.owner, data={}, uploads=[jpeg(20, 40)])
-    assert list(product.images.values_list("width", "position")) == [(40, 0), (20, 1)]
+    # The listing is live, so both photos wait in its one pending revision, in upload order.
+    photos = ProductImage.all_objects.filter(product=product)
+    assert list(photos.values_list("width", "position")) == [(40, 0), (20, 1)]
+    assert len({p.revision_id for p in photos}) == 1 and None not in {p.revision_id for p in photos}
+    assert list(product.images.all()) == []
 
 
 def test_every_bad_file_is_named(factory):

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from factories.api.serializers import ProductOutputSerializer
-from factories.models import Product, ProductImage, ProductStatus
+from factories.models import Product, ProductImage, ProductRevision, ProductStatus
+from factories.services import product_revision_approve
 from tests import makers
 from tests.frontend.helpers import event_count, html, messages_of, verbs
 
@@ -361,7 +362,8 @@ def test_edit_shows_the_current_values_and_attribute_rows(mine, product):
     assert 'value="10、20"' in page
 
 
-def test_changing_the_price_of_a_live_product_sends_it_back_to_review(mine, product):
+def test_changing_the_price_of_a_live_product_keeps_it_live_and_waits_for_review(mine, product):
+    """The page side of tests/frontend/test_listing_changes_page.py: the message and the rows."""
     response = edit(
         mine,
         product,
@@ -371,9 +373,13 @@ def test_changing_the_price_of_a_live_product_sends_it_back_to_review(mine, prod
         factory_price="15.00",
     )
     product.refresh_from_db()
-    assert messages_of(response) == ["Saved. The listing is waiting for review."]
-    assert (product.factory_price, product.status) == (Decimal("15.00"), ProductStatus.PENDING_REVIEW)
-    assert verbs(product) == ["product.updated", "product.resubmitted"]
+    assert messages_of(response) == [
+        "Saved. Your changes wait for staff review; streamers see the approved version until then."
+    ]
+    assert (product.factory_price, product.status) == (Decimal("12.35"), ProductStatus.ACTIVE)
+    # the price (and the form's attribute rows) wait; nothing else changed
+    assert verbs(product) == ["product.revision_opened", "product.revision_updated", "product.updated"]
+    assert ProductRevision.objects.get().changes["factory_price"] == "15.00"
 
 
 def test_changing_only_the_moq_keeps_a_live_product_live(mine, product):
@@ -472,8 +478,10 @@ def photos(mine, product):
             factory_price="12.35",
             images=[jpeg((30, 10), name="a.jpg"), jpeg((20, 10), name="b.jpg"), jpeg((10, 10), name="c.jpg")],
         ),
-        follow=True,  # shows (and so consumes) the "Saved." message
+        follow=True,  # shows (and so consumes) the message
     )
+    # New photos of a live listing wait for review; these tests are about approved ones.
+    product_revision_approve(product=product, actor=makers.StaffUserMaker())
     return list(product.images.all())
 
 
@@ -598,8 +606,9 @@ def test_edit_page_query_count(mine, product, django_assert_max_num_queries):
         ProductImage.objects.create(
             product=product, image=f"{n}.jpg", thumbnail=f"{n}_t.jpg", position=n, width=1, height=1
         )
-    # session, user, product (+factory, category), categories for the picker, images
-    with django_assert_max_num_queries(6):  # + the header's unread count
+    # session, user, product (+factory, category), categories for the picker, images, the latest
+    # change under review (none here)
+    with django_assert_max_num_queries(7):  # + the header's unread count
         assert mine.get(f"/me/products/{product.pk}/").status_code == 200
 
 
@@ -630,6 +639,7 @@ def test_an_untouched_trial_flag_does_not_block_an_edit_after_the_factory_stoppe
         factory_price="12.35",
         customizable=None,
         moq="150",
+        **{"attr-0-key": "", "attr-0-value": "", "attr-1-key": "", "attr-1-value": ""},
     )
     # then
     assert messages_of(response) == ["Saved."]

@@ -50,7 +50,7 @@ def catalog(settings):
         description="敷完即睡",
         trial_eligible=True,
     )
-    owner = with_images.factory.owner
+    owner = makers.StaffUserMaker()  # a factory's new photos of a live listing would wait for review
     first = product_image_add(product=with_images, actor=owner, upload=jpeg((320, 200)))
     second = product_image_add(product=with_images, actor=owner, upload=jpeg((100, 100)))
     # A reorder: the second upload shows first (ordering is position, then id).

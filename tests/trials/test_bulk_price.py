@@ -25,7 +25,9 @@ def _raise_price_under_review(api, product):
     )
     assert response.status_code == 200
     product.refresh_from_db()
-    assert (product.status, product.factory_price) == (ProductStatus.PENDING_REVIEW, Decimal("999.00"))
+    # The listing stays live at its approved price; the new one waits in a revision.
+    assert (product.status, product.factory_price) == (ProductStatus.ACTIVE, Decimal("22.00"))
+    assert response.json()["revision"]["changes"] == {"factory_price": "999.00"}
 
 
 def test_conversion_uses_the_approved_price_not_one_awaiting_review(api, product, buyer):
@@ -47,7 +49,7 @@ def test_once_staff_approve_the_new_price_it_is_the_one_shown_and_charged(api, p
     # given
     trial = trial_at("feedback_submitted", product=product, buyer=buyer)
     _raise_price_under_review(api, product)
-    assert api.as_user(staff).post(f"/api/v1/products/{product.pk}/approve/").status_code == 200
+    assert api.as_user(staff).post(f"/api/v1/products/{product.pk}/revision/approve/").status_code == 200
     # when
     shown = api.as_user(buyer.user).get(f"/api/v1/trials/{trial.pk}/").json()["bulk_order_preview"]
     response = api.as_user(buyer.user).post(f"/api/v1/trials/{trial.pk}/convert/", {"quantity": 100})

@@ -66,10 +66,10 @@ def _product_guards(product: Product | None, quantity: int) -> None:
 def bulk_unit_price(trial: TrialOrder) -> Decimal:
     """The full price per unit a bulk order after this trial pays: the approved price buyers can see.
 
-    A live (active) listing shows its approved price. A listing that is not live — most often
-    because the factory changed its price and the change waits for staff review — shows buyers no
-    price at all, and an unreviewed price must never be charged: then the order keeps the factory
-    price frozen on the trial when it was requested (it was the live, approved price then).
+    A live (active) listing shows its approved price; a new price waits in a revision and is not
+    on the row until staff approve it. A listing that is not live (delisted, taken down) shows
+    buyers no price at all, and its row may hold changes nobody reviewed: then the order keeps the
+    factory price frozen on the trial when it was requested (it was the live, approved price then).
     A custom product's price is the accepted quote.
     """
     if not trial.product_id:

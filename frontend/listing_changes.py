@@ -1,0 +1,77 @@
+"""What the factory's edit page shows of a live listing's changes under review (ProductRevision):
+each changed field as "live → waiting for review", the new photos, or the reason staff gave for
+rejecting the last changes. The form itself starts from the working copy (live values with the
+pending ones laid over), so saving it again edits the same pending changes instead of undoing them.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from factories.models import Category, Product, ProductRevision, RevisionStatus
+
+from .product_forms import as_text
+
+LABELS = {
+    "title": _("Title"),
+    "description": _("Description"),
+    "category": _("Category"),
+    "factory_price": _("Factory price per unit (CNY)"),
+    "attributes": _("Attributes"),
+}
+
+
+@dataclass
+class ChangeRow:
+    label: str
+    live: str
+    proposed: str
+
+
+def _attributes_text(attributes: dict) -> str:
+    return "；".join(f"{k}: {as_text(v)}" for k, v in attributes.items()) or "—"
+
+
+def _shown(field: str, value, categories: dict[str, str]) -> str:
+    if field == "category":
+        return categories.get(value, value)
+    if field == "factory_price":
+        return f"¥{Decimal(value):.2f}"
+    if field == "attributes":
+        return _attributes_text(value)
+    return value or "—"
+
+
+def change_rows(product: Product, revision: ProductRevision) -> list[ChangeRow]:
+    changes = revision.changes
+    slugs = [product.category.slug, changes.get("category")]
+    categories = {c.slug: c.display_name for c in Category.objects.filter(slug__in=[s for s in slugs if s])}
+    live = {
+        "title": product.title,
+        "description": product.description,
+        "category": product.category.slug,
+        "factory_price": product.factory_price,
+        "attributes": product.attributes,
+    }
+    return [
+        ChangeRow(
+            str(LABELS[field]), _shown(field, live[field], categories), _shown(field, value, categories)
+        )
+        for field, value in sorted(changes.items(), key=lambda item: list(LABELS).index(item[0]))
+    ]
+
+
+def working_copy(product: Product, revision: ProductRevision | None) -> dict:
+    """The listing as the factory last wrote it: live values, with pending ones laid over."""
+    values = {
+        "title": product.title,
+        "description": product.description,
+        "category": product.category.slug,
+        "factory_price": product.factory_price,
+        "attributes": product.attributes,
+    }
+    if revision is not None and revision.status == RevisionStatus.PENDING:
+        for field, value in revision.changes.items():
+            values[field] = Decimal(value) if field == "factory_price" else value
+    return values
