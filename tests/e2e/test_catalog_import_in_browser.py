@@ -5,21 +5,18 @@ test's tmp folder)."""
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from factories.models import Product
 from tests import makers
-from tests.e2e.test_trial_in_browser import ARGS, CHROMIUM, browser  # noqa: F401 - the fixture
+from tests.e2e.conftest import needs_chromium
 from tests.factories.catalog_files import rows_with_bad, xlsx
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (.ci/run installs it)"
-    ),
+    needs_chromium,
     pytest.mark.timeout(90),
 ]
 
@@ -31,7 +28,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
-def test_factory_imports_a_catalog_with_three_bad_rows(live_server, browser, tmp_path, settings, viewport):  # noqa: F811
+def test_factory_imports_a_catalog_with_three_bad_rows(live_server, browser, tmp_path, settings, viewport):
     # given
     settings.CATALOG_IMPORT_DIR = tmp_path / "imports"
     shots = Path(os.environ.get("E2E_SCREENSHOTS", tmp_path))

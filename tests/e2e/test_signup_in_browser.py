@@ -11,13 +11,13 @@ import pytest
 from buyers.models import BuyerProfile
 from marketplace.accounts.models import User
 from tests import makers
-from tests.e2e.test_trial_in_browser import CHROMIUM, browser  # noqa: F401 - the browser fixture
+from tests.e2e.conftest import needs_chromium
 
 SHOTS = Path(os.environ.get("E2E_SHOTS", "test-output/e2e-signup"))
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)"),
+    needs_chromium,
     pytest.mark.timeout(90),
 ]
 
@@ -28,7 +28,7 @@ def main_fits(page) -> bool:
     return page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth")
 
 
-def test_a_streamer_signs_up_and_completes_the_profile_on_a_phone(live_server, browser):  # noqa: F811
+def test_a_streamer_signs_up_and_completes_the_profile_on_a_phone(live_server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(
         viewport={"width": 390, "height": 844},

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from factories.models import IndustrialBelt
 from tests import makers
-from tests.e2e.test_trial_in_browser import ARGS, CHROMIUM
+from tests.e2e.conftest import needs_chromium
 from tests.search.conftest import index_all
 from trials.models import TrialOrder
 
@@ -21,24 +21,9 @@ PHONE = {"width": 390, "height": 844}
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)"),
+    needs_chromium,
     pytest.mark.timeout(120),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls between browser
-    # steps are plain blocking calls, so Django's async-context guard is a false alarm here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-        connections.close_all()
 
 
 def fits_the_phone(page) -> bool:

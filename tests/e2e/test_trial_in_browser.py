@@ -2,64 +2,24 @@
 requests a 50%-off trial, the factory accepts it, the streamer sees it accepted and how to pay."""
 
 import re
-import shutil
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
 from tests import makers
+from tests.e2e import conftest as e2e
 from trials.models import TrialOrder
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None, reason="needs Debian's chromium (.ci/run installs it)"
-    ),
+    e2e.needs_chromium,
     pytest.mark.timeout(60),
 ]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls (making
-    # data, checking rows) are plain blocking calls between browser steps, so Django's
-    # "called from an async context" guard is a false alarm here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-        # While Playwright's loop runs, Django keeps this test's connections per async context,
-        # not per thread: close the ones the test opened here, or they outlive the test run.
-        connections.close_all()
-
-
 def sign_in(browser, base_url: str, username: str, next_path: str):
-    context = browser.new_context(locale="en-US")  # Accept-Language: en-US → the English pages
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{base_url}/sign-in/?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", makers.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base_url}{next_path}")
-    return page
+    return e2e.sign_in(e2e.new_page(browser), base_url, username, next_path)
 
 
 def test_streamer_requests_a_trial_factory_accepts_streamer_sees_pay_instructions(live_server, browser):
