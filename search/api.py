@@ -92,7 +92,15 @@ def _search_schema(output, tag):
                 "next": serializers.URLField(allow_null=True),
                 "previous": serializers.URLField(allow_null=True),
                 "results": output(many=True),
-                "facets": serializers.DictField(child=FacetSerializer(many=True)),
+                "facets": serializers.DictField(
+                    child=FacetSerializer(many=True),
+                    help_text="Counts per value, each counting what passes every other filter: "
+                    "category, province, industrial_belt; for products also price (ranges "
+                    '"0-20", "20-50", "50-100", "100-200", "200-": the price_min / price_max that '
+                    'find them are the range\'s ends, the upper one less a fen), moq (ceilings "50" … '
+                    '"5000": a moq_max), customizable and trial_eligible ("true", "false") and '
+                    'verified_only ("true"). Values with no result are left out.',
+                ),
             },
         ),
         tags=["search"],

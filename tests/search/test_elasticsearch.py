@@ -11,6 +11,7 @@ from search.backends import SearchParams, SearchUnavailable
 from search.backends.database import DatabaseBackend
 from search.backends.elastic import mappings
 from search.indexing import index_rows, rebuild
+from search.range_facets import RANGE_FACETS, buckets
 from search.selectors import buyer_needs
 from tests import makers
 from tests.search.conftest import index_all, product
@@ -185,23 +186,56 @@ def test_bulk_actions_index_public_rows_and_delete_hidden_ones(es, cluster, mask
 
 
 @pytest.mark.parametrize(
-    ("params", "clause"),
+    ("params", "facet", "clause"),
     [
         (
             {"price_min": Decimal("10"), "price_max": Decimal("60")},
+            "price",
             {"range": {"factory_price": {"gte": 10.0, "lte": 60.0}}},
         ),
-        ({"moq_max": 300}, {"range": {"moq": {"lte": 300}}}),
-        ({"customizable": True}, {"term": {"customizable": True}}),
-        ({"trial_eligible": False}, {"term": {"trial_eligible": False}}),
-        ({"verified_only": True}, {"term": {"verified": True}}),
+        ({"moq_max": 300}, "moq", {"range": {"moq": {"lte": 300}}}),
+        ({"customizable": True}, "customizable", {"term": {"customizable": True}}),
+        ({"trial_eligible": False}, "trial_eligible", {"term": {"trial_eligible": False}}),
+        ({"verified_only": True}, "verified_only", {"term": {"verified": True}}),
     ],
 )
-def test_plain_filters(es, cluster, db, params, clause):
+def test_product_filters_are_facets(es, cluster, db, params, facet, clause):
+    """Each filter narrows the hits (post_filter) and every facet's counts but its own."""
     # when
     es.search_products(SearchParams(**params))
     # then
-    assert last_search(cluster)["query"] == {"bool": {"filter": [clause]}}
+    body = last_search(cluster)
+    assert (body["query"], body["post_filter"]) == ({"bool": {}}, {"bool": {"filter": [clause]}})
+    for name, agg in body["aggs"].items():
+        assert agg["filter"] == ({"bool": {}} if name == facet else {"bool": {"filter": [clause]}}), name
+
+
+def test_range_facet_aggregations(es, cluster, db):
+    # when
+    es.search_products(SearchParams())
+    # then: one `filters` aggregation per range facet, its values as search/range_facets.py says
+    aggs = last_search(cluster)["aggs"]
+
+    def values(name):
+        return aggs[name]["aggs"][name]["filters"]["filters"]
+
+    assert values("price") == {
+        "0-20": {"range": {"factory_price": {"lte": 19.99}}},
+        "20-50": {"range": {"factory_price": {"gte": 20.0, "lte": 49.99}}},
+        "50-100": {"range": {"factory_price": {"gte": 50.0, "lte": 99.99}}},
+        "100-200": {"range": {"factory_price": {"gte": 100.0, "lte": 199.99}}},
+        "200-": {"range": {"factory_price": {"gte": 200.0}}},
+    }
+    assert values("moq") == {str(n): {"range": {"moq": {"lte": n}}} for n in (50, 100, 500, 1000, 5000)}
+    assert values("customizable") == {
+        "true": {"term": {"customizable": True}},
+        "false": {"term": {"customizable": False}},
+    }
+    assert values("trial_eligible") == {
+        "true": {"term": {"trial_eligible": True}},
+        "false": {"term": {"trial_eligible": False}},
+    }
+    assert values("verified_only") == {"true": {"term": {"verified": True}}}
 
 
 def test_text_query_facets_and_post_filter(es, cluster, db):
@@ -228,7 +262,10 @@ def test_text_query_facets_and_post_filter(es, cluster, db):
             },
         }
 
-    assert last_search(cluster) == {
+    body = last_search(cluster)
+    for name in RANGE_FACETS:
+        assert body["aggs"][name]["filter"] == {"bool": {"filter": [category, province]}}
+    assert body == {
         "query": {
             "function_score": {
                 "query": {
@@ -267,6 +304,8 @@ def test_text_query_facets_and_post_filter(es, cluster, db):
             "category": facet("category", "category_slug", [province]),
             "province": facet("province", "province", [category]),
             "industrial_belt": facet("industrial_belt", "industrial_belt", [category, province]),
+            # the range facets (test_range_facet_aggregations) see both filters
+            **{name: body["aggs"][name] for name in RANGE_FACETS},
         },
         "sort": ["_score", {"quality": "desc"}, {"id": "asc"}],
         "from": 10,
@@ -365,6 +404,9 @@ def test_a_realistic_search_response_gives_the_database_backends_results(es, clu
     index_all()
     params = SearchParams(q="面膜")
     expected = DatabaseBackend().search_products(params)
+    # the range facets' counts as the database counted them (the engine would count the same)
+    counted = {name: {f["key"]: f["count"] for f in expected.facets[name]} for name in RANGE_FACETS}
+    assert counted["price"] == {"20-50": 1, "50-100": 1}
     hits = [
         {"_index": "t-products-1", "_id": str(pk), "_score": 2.5 - i, "sort": [2.5 - i]}
         for i, pk in enumerate(expected.ids)
@@ -397,6 +439,16 @@ def test_a_realistic_search_response_gives_the_database_backends_results(es, clu
                         # products of factories outside any belt are indexed with "": no facet value
                         "buckets": [{"key": "", "doc_count": 2}],
                     },
+                },
+                # a `filters` aggregation answers with every value, zero counts too
+                **{
+                    name: {
+                        "doc_count": 2,
+                        name: {
+                            "buckets": {key: {"doc_count": counted[name].get(key, 0)} for key, _ in values}
+                        },
+                    }
+                    for name, values in buckets().items()
                 },
             },
         )

@@ -25,7 +25,7 @@ from ...models import (
 )
 from ...text import is_latin, is_prefix_term, query_terms, query_words, tsquery
 from ..base import Match, SearchPage, SearchParams
-from . import combos, once
+from . import combos, once, ranges
 from .common import CATEGORY_MODELS, DOC_MODELS, FACET_LIMIT, _as_doc, _postgres, _value_fields
 
 
@@ -149,7 +149,10 @@ class DatabaseReader:
         order_for,
         columns,
         extra=None,
+        ranged=None,
     ):
+        """`ranged(rows)`: the range facets (search/range_facets.py) of `rows`, the rows matching
+        the text (or its typo fallback) before any filter; it applies the facet filters itself."""
         base = model.objects.filter(plain)
         relevance = params.sort == "relevance"
         matched, rank = self._text(base, params.q, with_rank=relevance)
@@ -159,6 +162,7 @@ class DatabaseReader:
         count, facets, ids = self._counted_page(
             matched, rank, facet_filters, columns, order, params, page_source
         )
+        text_match = self._text
         if count == 0 and params.q:
             typo, typo_rank = self._typo(base, params.q)
             typo_rank = typo_rank if relevance else None
@@ -167,32 +171,20 @@ class DatabaseReader:
             )
             if typo_count:
                 matched, count, facets, ids = typo, typo_count, typo_facets, typo_ids
+                text_match = lambda qs, q, with_rank: self._typo(qs, q)  # noqa: E731
         for name, fn in (extra or {}).items():
             others = Q()
             for other, cond in facet_filters.items():
                 if other != name:
                     others &= cond
             facets[name] = fn(matched.filter(others))
-        return SearchPage(
-            ids=ids,
-            count=count,
-            facets={name: facets[name] for name in ("category", "province", "industrial_belt")},
-        )
+        facets = {name: facets[name] for name in ("category", "province", "industrial_belt")}
+        if ranged is not None:
+            facets.update(ranged(text_match(model.objects.all(), params.q, with_rank=False)[0]))
+        return SearchPage(ids=ids, count=count, facets=facets)
 
     def search_products(self, params: SearchParams) -> SearchPage:
-        plain = Q()
-        if params.price_min is not None:
-            plain &= Q(factory_price__gte=params.price_min)
-        if params.price_max is not None:
-            plain &= Q(factory_price__lte=params.price_max)
-        if params.moq_max is not None:
-            plain &= Q(moq__lte=params.moq_max)
-        if params.customizable is not None:
-            plain &= Q(customizable=params.customizable)
-        if params.trial_eligible is not None:
-            plain &= Q(trial_eligible=params.trial_eligible)
-        if params.verified_only:
-            plain &= Q(verified=True)
+        plain = ranges.plain_q(params)
         chosen = _chosen(params)
         facet_filters = {name: combos.facet_q(name, value) for name, value in chosen.items()}
         if not _postgres():
@@ -203,6 +195,13 @@ class DatabaseReader:
             facet_filters = {name: combos.on_text_rows(q) for name, q in facet_filters.items()}
         else:
             model = ProductFilter
+        # The range facets count rows of the same table, filtered by the other facets as it can.
+        on_rows = Q()
+        for q in facet_filters.values():
+            on_rows &= combos.on_text_rows(q) if model is ProductFilter else q
+
+        def ranged(rows):
+            return ranges.range_facets(rows.filter(on_rows), params)
 
         def order_for(sort, has_rank):
             if sort == "price":
@@ -214,7 +213,7 @@ class DatabaseReader:
             return ["-relevance", "-quality", "pk"] if has_rank else ["-quality", "-created_at", "pk"]
 
         columns = {"category": "category_slug", "province": "province", "industrial_belt": "industrial_belt"}
-        return self._run(model, params, plain, facet_filters, order_for, columns)
+        return self._run(model, params, plain, facet_filters, order_for, columns, ranged=ranged)
 
     def search_factories(self, params: SearchParams) -> SearchPage:
         plain = Q()

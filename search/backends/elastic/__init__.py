@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 
-from ... import fit
+from ... import fit, range_facets
 from ...documents import as_decimal, category_expansion
 from ..base import Backend, Match, SearchPage, SearchParams, SearchUnavailable
 from . import mappings, queries
@@ -220,16 +220,20 @@ class EngineBackend(Backend):
             result = self._search(
                 kind, queries.search_body(kind, params, plain, facets, queries.typo_query(params.q))
             )
+        facets, ranged = {}, {}
+        for name, agg in result["aggregations"].items():
+            buckets = agg[name]["buckets"]
+            if isinstance(buckets, dict):  # a `filters` aggregation: {value: {"doc_count": n}}
+                ranged[name] = {key: bucket["doc_count"] for key, bucket in buckets.items()}
+            else:
+                # Rows without a value (no industrial belt) are indexed as "": not a facet value.
+                facets[name] = [{"key": b["key"], "count": b["doc_count"]} for b in buckets if b["key"] != ""]
+        if ranged:
+            facets.update(range_facets.listed(ranged))
         return SearchPage(
             ids=[int(hit["_id"]) for hit in result["hits"]["hits"]],
             count=result["hits"]["total"]["value"],
-            facets={
-                # Rows without a value (no industrial belt) are indexed as "": not a facet value.
-                name: [
-                    {"key": b["key"], "count": b["doc_count"]} for b in agg[name]["buckets"] if b["key"] != ""
-                ]
-                for name, agg in result["aggregations"].items()
-            },
+            facets=facets,
         )
 
     def search_products(self, params: SearchParams) -> SearchPage:

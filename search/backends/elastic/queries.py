@@ -2,8 +2,9 @@
 
 - text: the query is split into words with jieba; every word must match (title^3, names^2, body);
 - relevance: text score × (1 + quality) (`function_score`: weight 1 + `field_value_factor`);
-- facets: the facet filters go to `post_filter`; each facet's terms aggregation sits inside a
-  `filter` aggregation holding the *other* facet filters, so counts respect everything but itself;
+- facets: the facet filters go to `post_filter`; each facet's terms aggregation (a `filters`
+  aggregation for the price / MOQ / yes-no facets of products) sits inside a `filter` aggregation
+  holding the *other* facet filters, so counts respect everything but itself;
 - matching: `function_score` over the hard rules of search/fit.py (weight 10 each, so fewer
   misses always rank first), plus `field_value_factor` on quality and a region weight.
 """
@@ -11,7 +12,7 @@
 from elasticsearch.dsl import A, Search
 from elasticsearch.dsl import Q as EQ
 
-from ... import fit
+from ... import fit, range_facets
 from ...text import query_words
 from ..base import SearchParams
 
@@ -33,16 +34,18 @@ def _bool_term(field: str, value: bool | None) -> list:
     return [] if value is None else [EQ("term", **{field: value})]
 
 
+def range_query(name: str, condition: dict):
+    """One condition of search/range_facets.py ({"gte", "lte"} or {"eq"}) on its field."""
+    field = range_facets.FIELDS[name]
+    if "eq" in condition:
+        return EQ("term", **{field: condition["eq"]})
+    return EQ("range", **{field: {op: float(v) if name == "price" else v for op, v in condition.items()}})
+
+
 def product_filters(p: SearchParams) -> tuple[list, dict]:
+    """Products have no plain filters: every filter is a facet (so each facet's counts can leave
+    its own filter out), applied as a post_filter."""
     plain = []
-    price = {k: float(v) for k, v in (("gte", p.price_min), ("lte", p.price_max)) if v is not None}
-    if price:
-        plain.append(EQ("range", factory_price=price))
-    if p.moq_max is not None:
-        plain.append(EQ("range", moq={"lte": p.moq_max}))
-    plain += _bool_term("customizable", p.customizable) + _bool_term("trial_eligible", p.trial_eligible)
-    if p.verified_only:
-        plain.append(EQ("term", verified=True))
     facets = {}
     if p.category:
         facets["category"] = EQ("term", category_slug=p.category) | EQ(
@@ -52,6 +55,9 @@ def product_filters(p: SearchParams) -> tuple[list, dict]:
         facets["province"] = EQ("term", province=p.province)
     if p.industrial_belt:
         facets["industrial_belt"] = EQ("term", industrial_belt=p.industrial_belt)
+    for name, condition in range_facets.filters_of(p).items():
+        if condition:
+            facets[name] = range_query(name, condition)
     return plain, facets
 
 
@@ -112,6 +118,12 @@ def search_body(kind: str, p: SearchParams, plain: list, facets: dict, text=None
         agg = A("filter", filter=EQ("bool", filter=others))
         agg.bucket(name, "terms", field=field, size=FACET_SIZE, order=[{"_count": "desc"}, {"_key": "asc"}])
         s.aggs.bucket(name, agg)
+    if kind == "product":
+        for name, values in range_facets.buckets().items():
+            others = [q for other, q in facets.items() if other != name]
+            agg = A("filter", filter=EQ("bool", filter=others))
+            agg.bucket(name, "filters", filters={key: range_query(name, cond) for key, cond in values})
+            s.aggs.bucket(name, agg)
     if p.sort in SORTS[kind]:
         s = s.sort(*SORTS[kind][p.sort])
     elif p.sort == "newest":
