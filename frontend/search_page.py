@@ -15,6 +15,7 @@ from factories.models import Category, IndustrialBelt
 from factories.selectors import category_list
 from search.api import SearchInputSerializer
 from search.backends import SearchParams
+from search.range_facets import MOQ_CEILINGS, PRICE_RANGES, RANGE_FACETS, PriceRange
 
 PAGE_SIZE = 24
 # Far past any real catalogue; it only keeps OFFSET a small number whatever the URL says.
@@ -176,6 +177,63 @@ class Facets:
     province: list[FacetValue]
     industrial_belt: list[FacetValue]
     chosen: list[dict]  # the filters in force, each with the link that removes it
+    # Products only (search/range_facets.py): price ranges, MOQ ceilings, yes/no filters.
+    price: list[FacetValue] = field(default_factory=list)
+    moq: list[FacetValue] = field(default_factory=list)
+    flags: list[FacetValue] = field(default_factory=list)
+
+
+def _price_label(r: PriceRange) -> str:
+    low, _sep, high = r.key.partition("-")  # the key's round numbers read better than ¥49.99
+    if r.low is None:
+        return _("Under ¥%(high)s") % {"high": high}
+    if r.high is None:
+        return _("¥%(low)s and up") % {"low": low}
+    return _("¥%(low)s–%(high)s") % {"low": low, "high": high}
+
+
+def range_facets(found: dict[str, list[dict]], req: SearchRequest) -> dict[str, list[FacetValue]]:
+    """Each value is a link that sets the filter it counted (a range sets both ends, inclusive);
+    a chosen yes/no value links to its removal."""
+    counts = {name: {row["key"]: row["count"] for row in found.get(name, [])} for name in RANGE_FACETS}
+    p = req.params
+    price = [
+        FacetValue(
+            key=r.key,
+            label=_price_label(r),
+            count=counts["price"][r.key],
+            url=link(req.filters, req.tab, price_min=r.low, price_max=r.high),
+            selected=(p.price_min, p.price_max) == (r.low, r.high),
+        )
+        for r in PRICE_RANGES
+        if counts["price"].get(r.key)
+    ]
+    moq = [
+        FacetValue(
+            key=str(n),
+            label=_("Up to %(n)s units") % {"n": n},
+            count=counts["moq"][str(n)],
+            url=link(req.filters, req.tab, moq_max=n),
+            selected=p.moq_max == n,
+        )
+        for n in MOQ_CEILINGS
+        if counts["moq"].get(str(n))
+    ]
+    flags = []
+    for name in YES_NO:
+        n = counts[name].get("true")
+        on = getattr(p, name) is True
+        if n or on:
+            flags.append(
+                FacetValue(
+                    key=name,
+                    label=str(FLAG_LABELS[name]),
+                    count=n,
+                    url=link(req.filters, req.tab, **{name: None if on else "true"}),
+                    selected=on,
+                )
+            )
+    return {"price": price, "moq": moq, "flags": flags}
 
 
 def facets(found: dict[str, list[dict]], req: SearchRequest) -> Facets:
@@ -196,6 +254,7 @@ def facets(found: dict[str, list[dict]], req: SearchRequest) -> Facets:
         province=facet_values("province", found.get("province", []), req, {}),
         industrial_belt=facet_values("industrial_belt", found.get("industrial_belt", []), req, belts),
         chosen=chosen_filters(req, names),
+        **range_facets(found, req),
     )
 
 
@@ -212,6 +271,11 @@ FILTER_NAMES = {
     "verified_only": _("Verified factories only"),
 }
 YES_NO = ("customizable", "trial_eligible", "verified_only")
+FLAG_LABELS = {
+    "customizable": _("Customizable"),
+    "trial_eligible": _("50%-off trial available"),
+    "verified_only": _("Verified factories only"),
+}
 
 
 def chosen_filters(req: SearchRequest, names: dict[str, dict[str, str]]) -> list[dict]:

@@ -77,6 +77,6 @@ FIELDS = {
 def listed(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
     """{facet: {key: count}} → the API's lists, in display order, values with no product left out."""
     return {
-        name: [{"key": key, "count": counts[name][key]} for key, _ in values if counts[name].get(key)]
+        name: [{"key": key, "count": counts[name][key]} for key, _ in values if counts.get(name, {}).get(key)]
         for name, values in buckets().items()
     }

@@ -92,7 +92,12 @@ def test_streamer_searches_narrows_and_confirms_a_half_price_trial_on_a_phone(li
     assert sorted(results) == ["玻尿酸补水面膜 10片", "补水睡眠面膜 120g"]
     step(page, "2-search")
 
-    # when: narrows to 广东 with the province facet
+    # when: opens the folded filters (a phone shows one "筛选" line above the results) and
+    # narrows to 广东 with the province facet
+    fold = page.locator("details.filters-fold")
+    assert fold.get_attribute("open") is None and not page.locator("details.facet").first.is_visible()
+    fold.locator("summary").first.click()
+    step(page, "2b-filters-open")
     province = page.locator("details.facet", has_text="省份/地区")
     if province.get_attribute("open") is None:
         province.locator("summary").click()

@@ -301,13 +301,13 @@ def test_search_page_query_count_does_not_grow_with_results(
     web, catalog, buyer, signed_in, django_assert_max_num_queries
 ):
     # given: the search's own statements (ids + counts in one, plus the names of facet
-    # combinations it has not seen yet, plus the range facets' counts), the two reads of the rows
-    # (products, images), the category and belt names; signed in: session, user and the bell too
+    # combinations it has not seen yet), the two reads of the rows (products, images), the
+    # category and belt names; signed in: session, user and the bell too
     if signed_in:
         web.as_user(buyer.user)
     web.get("/search/", {"q": "面膜"})  # warm the process-wide facet-combination names
     # then
-    with django_assert_max_num_queries(10 if signed_in else 7):
+    with django_assert_max_num_queries(9 if signed_in else 6):
         response = web.get("/search/", {"q": "面", "province": "广东"})
     assert response.context["count"] == 3
 
@@ -341,3 +341,50 @@ def test_factory_tab_category_facet_counts_children_and_shows_tops_without_a_num
     assert tree["beauty"] == (None, [("facial-masks", 1), ("skincare", 1)])
     assert tree["ceramics"] == (None, [])
     assert sorted(f.name for f in response.context["rows"]) == ["双品类工厂", "白云美妆厂"]
+
+
+# ---- price, MOQ and yes/no facets -----------------------------------------------------------------
+
+
+def test_price_moq_and_yes_no_facets_show_their_counts(web, catalog):
+    # when
+    response = web.get("/search/")
+    # then
+    assert facet(response, "price") == [("0-20", 1), ("20-50", 2), ("50-100", 2)]
+    assert facet(response, "moq") == [("100", 1), ("500", 5), ("1000", 5), ("5000", 5)]
+    assert facet(response, "flags") == [("customizable", 1), ("trial_eligible", 4), ("verified_only", 5)]
+    page = response.content.decode()
+    price = page[page.index('id="facet-price"') :]
+    assert "¥20–50 <span class=\"count\">2</span>" in price[: price.index("</ul>")]
+
+
+def test_a_price_range_link_sets_both_ends_and_keeps_the_other_filters(web, catalog):
+    # given: a keyword and a province in force
+    first = web.get("/search/", {"q": "面", "province": "广东"})
+    (range_20_50,) = [v for v in first.context["facets"].price if v.key == "20-50"]
+    # when
+    response = web.get("/search/" + range_20_50.url)
+    # then
+    assert range_20_50.url == "?q=%E9%9D%A2&province=%E5%B9%BF%E4%B8%9C&price_min=20.00&price_max=49.99"
+    assert titles(response) == ["补水睡眠面膜"]
+    assert [v.key for v in response.context["facets"].price if v.selected] == ["20-50"]
+
+
+def test_a_chosen_yes_no_facet_links_to_its_removal(web, catalog):
+    response = web.get("/search/", {"customizable": "true"})
+    (custom,) = [v for v in response.context["facets"].flags if v.key == "customizable"]
+    assert (custom.selected, custom.count, custom.url) == (True, 1, "?")
+    assert titles(response) == ["玻尿酸面膜 10片装"]
+    # the trial flag still counts within the customizable ones
+    assert ("trial_eligible", 1) in facet(response, "flags")
+
+
+def test_range_facets_in_chinese(web_zh, catalog):
+    page = web_zh.get("/search/").content.decode()
+    assert "出厂价" in page and "起订量" in page
+    assert "¥20 以下" in page and "起订量不超过 500 件" in page
+
+
+def test_factories_tab_has_no_product_range_facets(web, catalog):
+    response = web.get("/search/", {"tab": "factories"})
+    assert (response.context["facets"].price, response.context["facets"].moq) == ([], [])

@@ -9,9 +9,10 @@ combination, not once per row.
 
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from ...models import FacetCombo
+from . import ranges
 from .common import FACET_KEY, FACET_LIMIT
 
 # Column positions in a combination's key, and the facet each one is the key of.
@@ -52,11 +53,17 @@ def _passes(key: tuple, name: str, value: str) -> bool:
     return key[FACET_KEYS[name]] == value
 
 
-def counts(matched, chosen: dict[str, str]) -> tuple[int, dict[str, list[dict]]]:
-    """(rows passing every filter, facets) for the ProductFilter rows of `matched` (filtered by
-    everything but the facets); `chosen` holds the facet filters: {"category": slug or "", …}."""
-    # Plain (id, count) rows: joining the keys in SQL and fetching them cost more than the lookup.
-    return tally(list(matched.values_list("facet_id").annotate(n=Count("*")).order_by()), chosen)
+def tally_grouped(
+    rows: list[dict], chosen: dict[str, str], labels: dict
+) -> tuple[int, dict[str, list[dict]]]:
+    """(total, facets) from ranges.grouped_sql rows: `n` (rows passing every range filter) feeds the total
+    and the category / province / belt facets (tally); the range counts of the combinations that
+    pass every category / province / belt filter make the range facets."""
+    total, facets = tally([(r["facet_id"], r["n"]) for r in rows if r["n"]], chosen)
+    keys = _keys([r["facet_id"] for r in rows])
+    active = [(name, value) for name, value in chosen.items() if value]
+    passing = [r for r in rows if all(_passes(keys[r["facet_id"]], name, value) for name, value in active)]
+    return total, {**facets, **ranges.summed(passing, labels)}
 
 
 def tally(pairs: list[tuple[int, int]], chosen: dict[str, str]) -> tuple[int, dict[str, list[dict]]]:

@@ -9,6 +9,8 @@ round trip.
 
 from django.db import connection
 
+from . import ranges
+
 
 def _over(qs, table: str) -> tuple[str, tuple]:
     sql, params = qs.query.sql_with_params()
@@ -19,23 +21,24 @@ def _over(qs, table: str) -> tuple[str, tuple]:
     return sql.replace(source, f"FROM m AS {table}", 1), params
 
 
-def counts_and_page(matched, page_qs) -> tuple[list[tuple[int, int]], list[int]]:
-    """`matched`: the filtered rows (ProductText); `page_qs`: built on the bare model (no filters
-    that `matched` already holds), to be run over the matching set. Returns the rows per facet
-    combination, [(FacetCombo id, rows)] (see combos.tally), and the page's ids."""
+def counts_and_page(matched, params, page_qs) -> tuple[list[dict], dict, list[int]]:
+    """`matched`: the text hits (ProductText), before any other filter; the counts per facet
+    combination (ranges.grouped_sql) and `page_qs` (built on the bare model) run over the matching
+    set. Returns the grouped rows and their labels (see combos.tally_grouped) and the page's ids."""
     model = matched.model
     table = connection.ops.quote_name(model._meta.db_table)
     # Everything but the tsvector (~0.6 KB a row), which nothing after the match reads.
     columns = [f.attname for f in model._meta.concrete_fields if f.attname != "search_vector"]
     m_sql, m_params = matched.values_list(*columns).query.sql_with_params()
+    g_sql, g_params, labels = ranges.grouped_sql(
+        model.objects.all(), params, over=lambda qs: _over(qs, table)
+    )
     p_sql, p_params = _over(page_qs, table)
     sql = (
         f"WITH m AS MATERIALIZED ({m_sql}) "  # noqa: S608 - every value is a parameter
-        "SELECT (SELECT ARRAY[array_agg(facet_id), array_agg(n)] "
-        "FROM (SELECT facet_id, count(*) AS n FROM m GROUP BY facet_id) AS f), "
-        f"ARRAY({p_sql})"
+        f"SELECT (SELECT json_agg(g) FROM ({g_sql}) AS g), ARRAY({p_sql})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*m_params, *p_params))
-        per_combo, ids = cursor.fetchone()
-    return (list(zip(*per_combo, strict=True)) if per_combo else []), list(ids)
+        cursor.execute(sql, (*m_params, *g_params, *p_params))
+        rows, ids = cursor.fetchone()
+    return rows or [], labels, list(ids)

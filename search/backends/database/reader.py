@@ -23,6 +23,7 @@ from ...models import (
     ProductFilter,
     ProductText,
 )
+from ...range_facets import RANGE_FACETS, listed
 from ...text import is_latin, is_prefix_term, query_terms, query_words, tsquery
 from ..base import Match, SearchPage, SearchParams
 from . import combos, once, ranges
@@ -110,9 +111,13 @@ class DatabaseReader:
             facets[name] = [{"key": key, "count": n} for key, n in ordered]
         return count, facets
 
-    def _counted_page(self, matched, rank, facet_filters, columns, order, params, page_source=None):
+    def _counted_page(
+        self, matched, rank, facet_filters, columns, order, params, page_source=None, plain=None
+    ):
         """(count, column facets, page ids) for the rows of `matched`; without a text match the page
-        may come from `page_source`, the same rows in the table holding the sort indexes."""
+        may come from `page_source`, the same rows in the table holding the sort indexes. On the
+        PostgreSQL product tables `matched` is not range-filtered yet: `plain` (the range filters)
+        is counted in the same scan (ranges.annotations) and filters the page."""
         if matched.query.is_empty():
             return (*self._summed([], columns), [])
 
@@ -133,10 +138,11 @@ class DatabaseReader:
         # row that passes the filters would cost more.
         chosen = _chosen(params)
         if matched.model is ProductText:
-            per_combo, ids = once.counts_and_page(matched, page(ProductText.objects.all()))
-            return (*combos.tally(per_combo, chosen), ids)
+            rows, labels, ids = once.counts_and_page(matched, params, page(ProductText.objects.filter(plain)))
+            return (*combos.tally_grouped(rows, chosen, labels), ids)
         if matched.model is ProductFilter:
-            return (*combos.counts(matched, chosen), list(page(page_source)))
+            rows, labels = ranges.grouped_rows(matched, params)
+            return (*combos.tally_grouped(rows, chosen, labels), list(page(page_source)))
         rows = list(self._facet_rows(matched, facet_filters, columns))
         return (*self._summed(rows, columns), list(page(matched if page_source is None else page_source)))
 
@@ -152,22 +158,30 @@ class DatabaseReader:
         ranged=None,
     ):
         """`ranged(rows)`: the range facets (search/range_facets.py) of `rows`, the rows matching
-        the text (or its typo fallback) before any filter; it applies the facet filters itself."""
-        base = model.objects.filter(plain)
+        the text (or its typo fallback) before any filter, where they are not counted with the rest
+        (SQLite); it applies the facet filters itself."""
+        counted_with_ranges = model in (ProductText, ProductFilter)
+        base = model.objects.all() if counted_with_ranges else model.objects.filter(plain)
         relevance = params.sort == "relevance"
         matched, rank = self._text(base, params.q, with_rank=relevance)
         # ProductFilter (narrow, for counting) has no sort indexes: writes stay cheap.
         page_source = ProductDocument.objects.filter(plain) if model is ProductFilter else None
         order = order_for(params.sort, rank is not None)
         count, facets, ids = self._counted_page(
-            matched, rank, facet_filters, columns, order, params, page_source
+            matched, rank, facet_filters, columns, order, params, page_source, plain
         )
         text_match = self._text
         if count == 0 and params.q:
             typo, typo_rank = self._typo(base, params.q)
             typo_rank = typo_rank if relevance else None
             typo_count, typo_facets, typo_ids = self._counted_page(
-                typo, typo_rank, facet_filters, columns, order_for(params.sort, typo_rank is not None), params
+                typo,
+                typo_rank,
+                facet_filters,
+                columns,
+                order_for(params.sort, typo_rank is not None),
+                params,
+                plain=plain,
             )
             if typo_count:
                 matched, count, facets, ids = typo, typo_count, typo_facets, typo_ids
@@ -178,10 +192,17 @@ class DatabaseReader:
                 if other != name:
                     others &= cond
             facets[name] = fn(matched.filter(others))
-        facets = {name: facets[name] for name in ("category", "province", "industrial_belt")}
+        names = ("category", "province", "industrial_belt")
         if ranged is not None:
-            facets.update(ranged(text_match(model.objects.all(), params.q, with_rank=False)[0]))
-        return SearchPage(ids=ids, count=count, facets=facets)
+            names += RANGE_FACETS
+            if "price" not in facets:
+                empty = matched.query.is_empty() or counted_with_ranges
+                facets.update(
+                    listed({})
+                    if empty
+                    else ranged(text_match(model.objects.all(), params.q, with_rank=False)[0])
+                )
+        return SearchPage(ids=ids, count=count, facets={name: facets[name] for name in names})
 
     def search_products(self, params: SearchParams) -> SearchPage:
         plain = ranges.plain_q(params)
