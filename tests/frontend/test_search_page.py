@@ -355,7 +355,7 @@ def test_price_moq_and_yes_no_facets_show_their_counts(web, catalog):
     assert facet(response, "flags") == [("customizable", 1), ("trial_eligible", 4), ("verified_only", 5)]
     page = response.content.decode()
     price = page[page.index('id="facet-price"') :]
-    assert "¥20–50 <span class=\"count\">2</span>" in price[: price.index("</ul>")]
+    assert '¥20–50 <span class="count">2</span>' in price[: price.index("</ul>")]
 
 
 def test_a_price_range_link_sets_both_ends_and_keeps_the_other_filters(web, catalog):

@@ -72,3 +72,40 @@ def test_streamer_record(product, buyer):
         "cancellations_count": 1,
     }
     assert buyer.search_index_dirty is True
+
+
+def _received_samples(buyer, count: int) -> None:
+    """Samples the streamer received (rows made directly: only their number matters here)."""
+    from trials.models import SampleRequest
+
+    for _ in range(count):
+        p = makers.ProductMaker()
+        SampleRequest.objects.create(buyer=buyer, factory=p.factory, product=p, status="received")
+
+
+def test_refreshing_a_record_costs_the_same_queries_whatever_the_history(product, buyer):
+    """The refresh runs inside the transition's transaction, holding its row locks: its cost must
+    not grow with the streamer's or the factory's history (it used to read each sample apart)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trials.services import records
+
+    def queries(**ids) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            if "buyer_id" in ids:
+                records.buyer_record_refresh(**ids)
+            else:
+                records.factory_record_refresh(**ids)
+        return len(seen.captured_queries)
+
+    # given: a short history
+    _received_samples(buyer, 1)
+    few = queries(buyer_id=buyer.pk), queries(factory_id=product.factory_id)
+    # when: a long one
+    _received_samples(buyer, 12)
+    for _ in range(5):
+        trial_at("in_trial", product=makers.ProductMaker(factory=product.factory), buyer=buyer)
+    # then: the same numbers, and small ones (aggregates, one UPDATE with the reindex flag, the
+    # outbox row; the factory also reads its answered requests' times for the median)
+    assert (queries(buyer_id=buyer.pk), queries(factory_id=product.factory_id)) == few == (4, 5)

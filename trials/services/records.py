@@ -8,12 +8,12 @@ for reindexing.
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from buyers.models import BuyerProfile
 from factories.models import Factory
-from search.dirty import mark_dirty
+from marketplace.core.dirty import mark_dirty_saving
 
 from ..models import SampleRequest, SampleStatus, TrialOrder, TrialStatus
 
@@ -21,69 +21,72 @@ S = TrialStatus
 RATE = Decimal("0.001")
 
 
-def _mark_dirty(model, pk: int, fields: dict) -> None:
-    """Save the record and have search reindex the row."""
-    rows = model.objects.filter(pk=pk)
-    rows.update(**fields)
-    mark_dirty(rows)
-
-
 def _rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(RATE) if whole else None
 
 
+def _hours(rows) -> list[float]:
+    return [(responded - created).total_seconds() / 3600 for created, responded in rows]
+
+
 def factory_record_refresh(*, factory_id: int) -> dict:
+    # Runs inside the transition's transaction, so every query here lengthens the time its rows
+    # stay locked: one aggregate over the trials, one read of the samples, one UPDATE.
     trials = TrialOrder.objects.filter(factory_id=factory_id)
-    samples = SampleRequest.objects.filter(factory_id=factory_id)
-    # Response: a trial or sample request the factory answered, against those it let expire.
-    hours = [
-        (responded - created).total_seconds() / 3600
-        for qs in (trials.filter(quote__isnull=True), samples)
-        for created, responded in qs.filter(responded_at__isnull=False).values_list(
-            "created_at", "responded_at"
-        )
-    ]
-    expired = trials.filter(status=S.EXPIRED).count() + samples.filter(status=SampleStatus.EXPIRED).count()
-    with_feedback = trials.filter(feedback_at__isnull=False)
-    agg = with_feedback.aggregate(
-        sold=Sum("units_sold"),
-        returned=Sum("units_returned"),
-        rating=Avg("rating"),
-        converted=Count("id", filter=Q(status=S.CONVERTED)),
-        done=Count("id", filter=Q(status__in=[S.CONVERTED, S.ENDED])),
+    with_feedback = Q(feedback_at__isnull=False)
+    agg = trials.aggregate(
+        expired=Count("id", filter=Q(status=S.EXPIRED)),
+        completed=Count("id", filter=Q(status__in=[S.CONVERTED, S.ENDED])),
+        sold=Sum("units_sold", filter=with_feedback),
+        returned=Sum("units_returned", filter=with_feedback),
+        rating=Avg("rating", filter=with_feedback),
+        converted=Count("id", filter=with_feedback & Q(status=S.CONVERTED)),
+        done=Count("id", filter=with_feedback & Q(status__in=[S.CONVERTED, S.ENDED])),
     )
-    completed = trials.filter(status__in=[S.CONVERTED, S.ENDED]).count()
+    # Response: a trial or sample request the factory answered, against those it let expire.
+    answered = trials.filter(quote__isnull=True, responded_at__isnull=False)
+    hours = _hours(answered.values_list("created_at", "responded_at"))
+    samples = SampleRequest.objects.filter(factory_id=factory_id).filter(
+        Q(responded_at__isnull=False) | Q(status=SampleStatus.EXPIRED)
+    )
+    sample_rows = list(samples.values_list("created_at", "responded_at", "status"))
+    hours += _hours((created, responded) for created, responded, _ in sample_rows if responded)
+    expired = agg["expired"] + sum(1 for *_, status in sample_rows if status == SampleStatus.EXPIRED)
     fields = {
         "response_rate": _rate(len(hours), len(hours) + expired),
         "median_response_hours": Decimal(str(round(median(hours), 1))) if hours else None,
         "trial_conversion_rate": _rate(agg["converted"], agg["done"]),
         "return_rate": _rate(agg["returned"] or 0, agg["sold"] or 0),
         "average_rating": Decimal(str(agg["rating"])).quantize(Decimal("0.01")) if agg["rating"] else None,
-        "trials_completed": completed,
+        "trials_completed": agg["completed"],
     }
-    _mark_dirty(Factory, factory_id, fields)
+    mark_dirty_saving(Factory, factory_id, fields)
     return fields
 
 
 def buyer_record_refresh(*, buyer_id: int) -> dict:
     trials = TrialOrder.objects.filter(buyer_id=buyer_id)
-    started = trials.filter(received_at__isnull=False)
+    started = Q(received_at__isnull=False)
     # Due: the window is over or they reported anyway; on time: reported before the window ended.
-    due = started.filter(Q(window_ends_at__lte=timezone.now()) | Q(feedback_at__isnull=False))
-    on_time = due.filter(feedback_at__isnull=False, feedback_at__lte=F("window_ends_at")).count()
-    received_samples = SampleRequest.objects.filter(buyer_id=buyer_id, status=SampleStatus.RECEIVED)
-    followed = sum(
-        1
-        for product_id, requested in received_samples.values_list("product_id", "created_at")
-        if trials.filter(product_id=product_id, created_at__gte=requested).exists()
+    due = started & (Q(window_ends_at__lte=timezone.now()) | Q(feedback_at__isnull=False))
+    agg = trials.aggregate(
+        started=Count("id", filter=started),
+        due=Count("id", filter=due),
+        on_time=Count("id", filter=due & Q(feedback_at__isnull=False, feedback_at__lte=F("window_ends_at"))),
+        cancelled=Count("id", filter=Q(status=S.CANCELLED)),
+    )
+    # A received sample is followed through when a trial of that product came after it.
+    later_trial = trials.filter(product_id=OuterRef("product_id"), created_at__gte=OuterRef("created_at"))
+    samples = SampleRequest.objects.filter(buyer_id=buyer_id, status=SampleStatus.RECEIVED).aggregate(
+        received=Count("id"), followed=Count("id", filter=Q(Exists(later_trial)))
     )
     fields = {
-        "trials_count": started.count(),
-        "feedback_on_time_rate": _rate(on_time, due.count()),
-        "sample_followthrough_rate": _rate(followed, received_samples.count()),
-        "cancellations_count": trials.filter(status=S.CANCELLED).count(),
+        "trials_count": agg["started"],
+        "feedback_on_time_rate": _rate(agg["on_time"], agg["due"]),
+        "sample_followthrough_rate": _rate(samples["followed"], samples["received"]),
+        "cancellations_count": agg["cancelled"],
     }
-    _mark_dirty(BuyerProfile, buyer_id, fields)
+    mark_dirty_saving(BuyerProfile, buyer_id, fields)
     return fields
 
 
