@@ -66,9 +66,12 @@ run: seed
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	# Layers point down (the contracts in pyproject.toml): core <- factories <- buyers <- search <- trials <- frontend <- demo.
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
+	# Every model change has its migration (and none is left unwritten).
+	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 	# The embedded default of `make run` (SQLite): search, demo data and public pages on it too.
 	DATABASE_URL=sqlite:///$(CURDIR)/.test-embedded.sqlite3 $(BIN)/python -m pytest -q -p no:randomly \

@@ -1,4 +1,4 @@
-"""GET search/products/, search/factories/, matches/{products,factories,buyers}/ (API.md)."""
+"""GET search/products/, search/factories/, matches/{products,factories,buyers}/ (docs/api.md)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,7 @@
-"""The served OpenAPI document matches API.md and is generated without drf-spectacular warnings."""
+"""The served OpenAPI document matches docs/api.md and is generated without drf-spectacular warnings."""
+
+import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -8,7 +11,7 @@ from drf_spectacular.validation import validate_schema
 
 pytestmark = pytest.mark.django_db
 
-# Every path of API.md (the contract); a path is checked once its view exists.
+# Every path of the contract (docs/api.md, "The contract"); a path is checked once its view exists.
 API_MD_PATHS = [
     "auth/register/",
     "auth/token/",
@@ -225,3 +228,33 @@ def test_rules_that_refuse_valid_looking_input_are_stated(schema):
         assert "empty list is refused" in categories["description"]
     assert request_field("/api/v1/custom-requests/", "deadline")["description"] == "Must be in the future."
     assert "sub-category" in request_field("/api/v1/products/", "category")["description"]
+
+
+API_DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
+
+
+def _documented_operations() -> set[tuple[str, str]]:
+    """The (method, path) rows of docs/api.md's "Every operation served" table."""
+    text = API_DOC.read_text(encoding="utf-8")
+    table = text[text.index("## Every operation served") :]
+    rows = re.findall(r"^\| (GET|POST|PUT|PATCH|DELETE) \| (\S+) \|", table, flags=re.MULTILINE)
+    return {(method.lower(), _shape(path)) for method, path in rows}
+
+
+def test_docs_api_md_lists_exactly_the_served_operations(schema):
+    """A new endpoint cannot ship undocumented, nor a documented one disappear."""
+    document, _ = schema
+    served = {
+        (method, _shape(path.removeprefix("/api/v1/")))
+        for path, operations in document["paths"].items()
+        for method in operations
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+    documented = _documented_operations()
+    assert (sorted(served - documented), sorted(documented - served)) == ([], [])
+
+
+def test_the_contract_in_docs_api_md_names_every_contract_path():
+    contract = API_DOC.read_text(encoding="utf-8").split("## Every operation served")[0]
+    missing = [p for p in API_MD_PATHS if p not in contract and p.rsplit("/", 2)[-2] + "/" not in contract]
+    assert missing == []

@@ -87,7 +87,7 @@ class _Seeder:
         if existing is not None:
             return existing
         self.report.created["users"] += 1
-        # Staff have no self-service sign-up (API.md); this is what `createsuperuser` does.
+        # Staff have no self-service sign-up (docs/api.md); this is what `createsuperuser` does.
         return User.objects.create_superuser(
             STAFF_USERNAME, f"{STAFF_USERNAME}@{EMAIL_DOMAIN}", LOGINS["staff"][1], role=Role.STAFF
         )

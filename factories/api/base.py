@@ -5,7 +5,7 @@ from rest_framework.exceptions import PermissionDenied
 
 
 def get_visible_or_404(queryset, pk):
-    """Someone else's private object is a 404 (API.md): not visible means it does not exist for you."""
+    """Someone else's private object is a 404 (docs/api.md): not visible means it does not exist for you."""
     return get_object_or_404(queryset, pk=pk)
 
 

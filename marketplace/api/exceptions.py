@@ -1,4 +1,4 @@
-"""One place that turns service errors into the API's error shapes (API.md, "Errors")."""
+"""One place that turns service errors into the API's error shapes (docs/api.md, "Errors")."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
@@ -18,7 +18,7 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 def validation_error_detail(error: DjangoValidationError) -> dict:
-    """`{"field": [messages]}`, except `detail`, which is one string as API.md promises."""
+    """`{"field": [messages]}`, except `detail`, which is one string as docs/api.md promises."""
     if not hasattr(error, "error_dict"):
         return {"detail": " ".join(str(m) for m in error.messages)}
     body = {}

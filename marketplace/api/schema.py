@@ -6,7 +6,7 @@ from rest_framework import permissions
 
 from .idempotency import HEADER_PARAMETER, IDEMPOTENT_ATTR
 
-# The one error shape (API.md, "Errors"): `{"detail": "message"}` or `{"field": ["message", …]}`.
+# The one error shape (docs/api.md, "Errors"): `{"detail": "message"}` or `{"field": ["message", …]}`.
 ERROR_SCHEMA = {
     "type": "object",
     "description": (

@@ -1,4 +1,4 @@
-"""All of /api/v1/. Each app contributes its own `urls.py`; the paths are fixed by API.md."""
+"""All of /api/v1/. Each app contributes its own `urls.py`; the paths are fixed by docs/api.md."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView

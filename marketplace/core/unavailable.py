@@ -1,7 +1,7 @@
 """When the database cannot answer: 503 with Retry-After instead of a 500.
 
 A connection refused, dropped or timed out is an outage the client should wait out, not a bug
-in its request: API clients get the API's one error shape (`{"detail": ...}`, see API.md) and
+in its request: API clients get the API's one error shape (`{"detail": ...}`, see docs/api.md) and
 browsers a plain page. The middleware catches what views (DRF included: its exception handler
 passes unknown exceptions on) raise; the project's handler500 (frontend.views.errors.server_error)
 asks `outage_response` about what escapes the middleware chain (a session saved after the view,

@@ -1,4 +1,4 @@
-"""POST/GET/PATCH factories/ and the permission matrix around them (API.md, "Factories and products")."""
+"""POST/GET/PATCH factories/ and the permission matrix around them (docs/api.md, "Factories and products")."""
 
 from datetime import datetime
 

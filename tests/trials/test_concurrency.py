@@ -41,7 +41,7 @@ def test_twenty_identical_trial_requests_make_one_trial(product, buyer):
 
 
 def test_accept_and_cancel_at_once_are_serialized(product, buyer):
-    """API.md allows cancel from requested and from accepted, so the order decides: cancel first
+    """docs/api.md allows cancel from requested and from accepted, so the order decides: cancel first
     → accept gets 409; accept first → the cancel applies to the accepted trial. Never both 409,
     never a lost update, and the audit trail shows the order that happened."""
     outcomes = set()

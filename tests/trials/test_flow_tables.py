@@ -43,7 +43,7 @@ def test_timed_transitions_are_fired_by_the_system_from_their_state(table):
 
 
 def test_trial_statuses_match_the_api_contract():
-    # API.md: requested → accepted | declined | cancelled | expired, accepted → paid | cancelled,
+    # docs/api.md: requested → accepted | declined | cancelled | expired, accepted → paid | cancelled,
     # paid → shipped, shipped → in_trial, in_trial → feedback_submitted, feedback_submitted → converted | ended
     edges = {(s, t.target) for t in trial_flow.FLOW.transitions.values() for s in t.sources}
     assert edges == {

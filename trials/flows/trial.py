@@ -1,4 +1,4 @@
-"""五折试销 as a table. API.md fixes the statuses; `end` from in_trial is the timed close of a
+"""五折试销 as a table. docs/api.md fixes the statuses; `end` from in_trial is the timed close of a
 trial that never reported (14 days after its window)."""
 
 from datetime import timedelta
