@@ -16,7 +16,7 @@ from .. import selectors, services
 from ..images import ImageSizeLimitUploadHandler, too_large_message
 from ..models import Product, ProductImage, ReportReason
 from .base import ReasonSerializer, get_visible_or_404, require_owner
-from .serializers import ProductImageSerializer, ProductOutputSerializer
+from .serializers import ProductImageAddedSerializer, ProductOutputSerializer
 
 
 class ProductInputSerializer(serializers.Serializer):
@@ -165,7 +165,7 @@ class ProductImageUploadApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
-        responses={201: ProductImageSerializer},
+        responses={201: ProductImageAddedSerializer},
         tags=["products"],
     )
     @idempotent
@@ -182,7 +182,8 @@ class ProductImageUploadApi(APIView):
             product=product, actor=request.user, upload=data.validated_data["image"]
         )
         return Response(
-            ProductImageSerializer(image, context={"request": request}).data, status=status.HTTP_201_CREATED
+            ProductImageAddedSerializer(image, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -91,6 +91,21 @@ class ProductImageSerializer(serializers.ModelSerializer):
         return self._absolute(image.thumbnail)
 
 
+class ProductImageAddedSerializer(ProductImageSerializer):
+    """The answer to an upload: the photo, and whether buyers see it yet."""
+
+    awaiting_review = serializers.SerializerMethodField(
+        help_text="true when the listing is live: the photo waits in the listing's revision until "
+        "staff approve it (see `revision` on the product)."
+    )
+
+    class Meta(ProductImageSerializer.Meta):
+        fields = [*ProductImageSerializer.Meta.fields, "awaiting_review"]
+
+    def get_awaiting_review(self, image: ProductImage) -> bool:
+        return image.revision_id is not None
+
+
 class ProductRevisionSerializer(serializers.ModelSerializer):
     """Changes of a live listing waiting for staff (or the last decision on them, with its reason)."""
 

@@ -136,6 +136,7 @@ def test_jpeg_with_gps_exif_is_stored_without_metadata_and_upright(api, product,
         "thumbnail_url": f"http://testserver/media/{image.thumbnail.name}",
         "width": 100,
         "height": 200,
+        "awaiting_review": False,  # the listing is not live yet: it is reviewed as a whole
     }
     assert (image.width, image.height, image.position) == (100, 200, 0)
     assert media_files(_isolated_media) == [image.image.name, image.thumbnail.name]

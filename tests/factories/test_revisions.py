@@ -290,7 +290,7 @@ def test_a_new_photo_of_a_live_listing_is_shown_to_buyers_only_after_approval(
 ):
     # given
     response = owner.post(url(product, "images/"), {"image": _jpeg()}, format="multipart")
-    assert response.status_code == 201
+    assert (response.status_code, response.json()["awaiting_review"]) == (201, True)
     photo_id = response.json()["id"]
     # then: not on the public listing, nor in search results, nor on the product page
     assert public.get(url(product)).json()["images"] == []
