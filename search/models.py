@@ -78,6 +78,10 @@ class ProductSearchColumns(models.Model):
     customizable = models.BooleanField()
     trial_eligible = models.BooleanField()
     factory_price = models.DecimalField(max_digits=12, decimal_places=2)
+    # Which price range / MOQ ceiling of search/range_facets.py the product is in, computed by
+    # the writer: counting the range facets then compares small integers, not numerics.
+    price_range = models.PositiveSmallIntegerField(default=0)
+    moq_step = models.PositiveSmallIntegerField(default=0)
     # No database constraint or index: the writer inserts the combination first, and nothing
     # looks rows up by it (counts group by it in a scan).
     facet = models.ForeignKey(

@@ -37,6 +37,17 @@ def price_range(key: str) -> PriceRange | None:
     return next((r for r in PRICE_RANGES if r.key == key), None)
 
 
+def price_range_index(price: Decimal) -> int:
+    """The index in PRICE_RANGES of the range a price falls in (stored on the index rows)."""
+    return next(i for i, r in enumerate(PRICE_RANGES) if r.high is None or Decimal(price) <= r.high)
+
+
+def moq_step(moq: int) -> int:
+    """The index of the first MOQ ceiling a product is under; len(MOQ_CEILINGS) when above all
+    (stored on the index rows: "MOQ at most MOQ_CEILINGS[j]" is `moq_step <= j`)."""
+    return next((i for i, ceiling in enumerate(MOQ_CEILINGS) if moq <= ceiling), len(MOQ_CEILINGS))
+
+
 def filters_of(params: SearchParams) -> dict[str, dict]:
     """Each range facet's own filter as plain values ({} when not filtered): what both backends
     turn into their query language, so they cannot disagree on what a filter means."""

@@ -70,3 +70,37 @@ def test_a_price_on_a_range_boundary_counts_once(api, catalog):  # noqa: F811
     counts = ranged(api.get(URL).json())["price"]
     assert (counts["20-50"], counts["50-100"]) == (4, 3)
     assert api.get(URL, {"price_min": "20", "price_max": "49.99"}).json()["count"] == 4
+
+
+@pytest.mark.parametrize(
+    ("price", "index"),
+    [
+        ("0.01", 0),
+        ("19.99", 0),
+        ("20.00", 1),
+        ("49.99", 1),
+        ("50.00", 2),
+        ("199.99", 3),
+        ("200.00", 4),
+        ("9999999.99", 4),
+    ],
+)
+def test_the_price_range_stored_on_index_rows(price, index):
+    from decimal import Decimal
+
+    from search.range_facets import price_range_index
+
+    assert price_range_index(Decimal(price)) == index
+    bucket = PRICE_RANGES[index]
+    assert (bucket.low is None or bucket.low <= Decimal(price)) and (
+        bucket.high is None or Decimal(price) <= bucket.high
+    )
+
+
+@pytest.mark.parametrize(
+    ("moq", "step"), [(1, 0), (50, 0), (51, 1), (100, 1), (500, 2), (5000, 4), (5001, 5)]
+)
+def test_the_moq_step_stored_on_index_rows(moq, step):
+    from search.range_facets import moq_step
+
+    assert moq_step(moq) == step

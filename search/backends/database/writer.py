@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ...models import FactoryDocument, ProductDocument, ProductFilter, ProductText
+from ...range_facets import moq_step, price_range_index
 from ...text import normalize
 from .common import CATEGORY_MODELS, DOC_MODELS, FACET_KEY, PK_NAME, VECTOR, _postgres
 
@@ -66,7 +67,13 @@ class DatabaseWriter:
         # (no join against the rows just written: its plan went bad while a fresh table grew).
         combos = DatabaseWriter._facet_combos(docs)
         rows = [
-            {**d, "title_folded": normalize(d["title"]), "facet": combos[tuple(d[k] for k in FACET_KEY)]}
+            {
+                **d,
+                "title_folded": normalize(d["title"]),
+                "facet": combos[tuple(d[k] for k in FACET_KEY)],
+                "price_range": price_range_index(d["factory_price"]),
+                "moq_step": moq_step(d["moq"]),
+            }
             for d in docs
         ]
         # Products rank by where the words matched (ProductText.title_folded), never by ts_rank:
