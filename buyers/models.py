@@ -96,10 +96,6 @@ class BuyerProfile(models.Model):
         return self.display_name
 
     @property
-    def total_followers(self) -> int:
-        return sum(c.followers for c in self.channels.all())
-
-    @property
     def record(self) -> dict:
         return {
             "trials_count": self.trials_count,

@@ -26,13 +26,19 @@ def factory_visible_to(user: User | None) -> QuerySet[Factory]:
     qs = Factory.objects.select_related("industrial_belt").prefetch_related("categories")
     if user is not None and user.is_authenticated and user.is_staff_member:
         return qs
-    public = Q(verification_status=VerificationStatus.VERIFIED)
+    public = factory_public_q()
     if user is not None and user.is_authenticated:
         public |= Q(owner=user)
     return qs.filter(public)
 
 
+def factory_public_q() -> Q:
+    """Factory.is_public as a query."""
+    return Q(verification_status=VerificationStatus.VERIFIED)
+
+
 def product_public_q(prefix: str = "") -> Q:
+    """Product.is_public as a query (`prefix` for a path to the product, e.g. "product__")."""
     return Q(
         **{
             f"{prefix}status": ProductStatus.ACTIVE,

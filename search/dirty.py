@@ -9,14 +9,10 @@ batches per connection), so a job that touches thousands of rows (seed_demo, an 
 suspending a big factory) queues a handful of tasks, not one per row.
 """
 
-from collections.abc import Iterable
-
 from django.db.models import Model, QuerySet
 
 from factories.models import Product
 from marketplace.core.dirty import mark_dirty as _mark_dirty
-
-from .indexing import MODELS
 
 
 def mark_dirty(target: Model | QuerySet, *, products: bool = False) -> None:
@@ -25,7 +21,3 @@ def mark_dirty(target: Model | QuerySet, *, products: bool = False) -> None:
     if products:
         pks = [target.pk] if isinstance(target, Model) else list(target.values_list("pk", flat=True))
         _mark_dirty(Product.objects.filter(factory_id__in=pks))
-
-
-def mark_dirty_ids(kind: str, pks: Iterable[int]) -> None:
-    mark_dirty(MODELS[kind].objects.filter(pk__in=list(pks)))

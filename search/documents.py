@@ -52,13 +52,6 @@ def product_queryset():
     return Product.objects.select_related("factory__industrial_belt", "category__parent")
 
 
-def product_is_public(product: Product) -> bool:
-    return (
-        product.status == ProductStatus.ACTIVE
-        and product.factory.verification_status == VerificationStatus.VERIFIED
-    )
-
-
 def product_document(product: Product) -> dict:
     factory, category = product.factory, product.category
     belt = factory.industrial_belt
@@ -100,10 +93,6 @@ def product_document(product: Product) -> dict:
 
 def factory_queryset():
     return Factory.objects.select_related("industrial_belt").prefetch_related("categories")
-
-
-def factory_is_public(factory: Factory) -> bool:
-    return factory.verification_status == VerificationStatus.VERIFIED
 
 
 def factory_product_stats(factory_ids: list[int]) -> dict[int, dict]:

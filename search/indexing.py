@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from django.db import transaction
 
 from buyers.models import BuyerProfile
-from factories.models import Factory, Product, ProductStatus
+from factories.models import Factory, Product
+from factories.selectors import factory_public_q, product_public_q
 
 from . import documents
 from .backends import get_backend
@@ -26,7 +27,7 @@ MODELS = {"product": Product, "factory": Factory, "buyer": BuyerProfile}
 
 def _product_docs(pks: list[int]) -> tuple[list[dict], list[int], set[int]]:
     products = list(documents.product_queryset().filter(pk__in=pks))
-    public = [p for p in products if documents.product_is_public(p)]
+    public = [p for p in products if p.is_public]
     public_pks = {p.pk for p in public}
     gone = [pk for pk in pks if pk not in public_pks]
     return [documents.product_document(p) for p in public], gone, {p.factory_id for p in products}
@@ -34,7 +35,7 @@ def _product_docs(pks: list[int]) -> tuple[list[dict], list[int], set[int]]:
 
 def _factory_docs(pks: list[int]) -> tuple[list[dict], list[int]]:
     factories = list(documents.factory_queryset().filter(pk__in=pks))
-    public = [f for f in factories if documents.factory_is_public(f)]
+    public = [f for f in factories if f.is_public]
     stats = documents.factory_product_stats([f.pk for f in public])
     expansion = documents.category_expansion()
     gone = [pk for pk in pks if pk not in {f.pk for f in public}]
@@ -119,9 +120,9 @@ def iter_documents(kind: str, *, batch: int = BATCH) -> Iterator[list[dict]]:
     model = MODELS[kind]
     qs = model.objects.order_by("pk")
     if kind == "product":
-        qs = qs.filter(status=ProductStatus.ACTIVE, factory__verification_status="verified")
+        qs = qs.filter(product_public_q())
     elif kind == "factory":
-        qs = qs.filter(verification_status="verified")
+        qs = qs.filter(factory_public_q())
     pks = list(qs.values_list("pk", flat=True))
     for start in range(0, len(pks), batch):
         chunk = pks[start : start + batch]

@@ -18,14 +18,14 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from buyers.models import BuyerProfile
-from factories.models import CustomizationLevel, Factory, VerificationStatus
+from factories.models import CustomizationLevel, Factory
+from factories.selectors import factory_public_q
 from marketplace.money import format_cny_range, quantize
 
 from . import fit
 from .documents import (
     category_expansion,
     factory_document,
-    factory_is_public,
     factory_product_stats,
     factory_queryset,
 )
@@ -107,7 +107,7 @@ def custom_request_needs(
 
 def _candidates(needs: fit.BuyerNeeds, expansion: dict[str, list[str]]):
     """A superset of the factories the excluding rules keep (they decide, below)."""
-    qs = factory_queryset().filter(verification_status=VerificationStatus.VERIFIED)
+    qs = factory_queryset().filter(factory_public_q())
     qs = qs.exclude(customization=CustomizationLevel.NONE)
     if needs.categories:
         # A factory in a top-level category covers its children (documents.py): include parents.
@@ -132,9 +132,7 @@ def factories_for_custom_request(
     docs = [
         doc
         for doc in (
-            factory_document(f, stats.get(f.pk), expansion)
-            for f in factories.values()
-            if factory_is_public(f)
+            factory_document(f, stats.get(f.pk), expansion) for f in factories.values() if f.is_public
         )
         if all(rule.ok(needs, doc) for rule in excluding)
     ]

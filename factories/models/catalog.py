@@ -44,10 +44,6 @@ class Category(BilingualName):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
-    @property
-    def is_leaf(self) -> bool:
-        return self.parent_id is not None
-
 
 class IndustrialBelt(BilingualName):
     """An industrial cluster (产业带) such as 景德镇陶瓷 or 义乌小商品: where goods of a kind are made."""

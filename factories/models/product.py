@@ -76,6 +76,12 @@ class Product(models.Model):
     def open_for_trials(self) -> bool:
         return open_for_trials(self.trial_eligible, self.factory.accepts_trials)
 
+    @property
+    def is_public(self) -> bool:
+        """Buyers may see it: an approved listing of a verified factory. The query form of this
+        rule is factories.selectors.product_public_q; change both together."""
+        return self.status == ProductStatus.ACTIVE and self.factory.is_public
+
 
 def product_image_path(instance: "ProductImage", filename: str) -> str:
     return f"products/{instance.product_id}/{filename}"
