@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 
 from marketplace.core.errors import ValidationError
+from marketplace.notifications.services import notification_create
 
 from ..models import Category
 
@@ -41,3 +42,18 @@ def delete_files(files) -> None:
     for file in files:
         if file.name:
             file.storage.delete(file.name)
+
+
+def listing_notify(product, *, kind: str, key: str, reason: str = "") -> None:
+    """Tell a listing's factory what staff decided about it (inbox and e-mail, once per `key`)."""
+    notification_create(
+        recipient=product.factory.owner,
+        kind=kind,
+        key=key,
+        data={
+            "ref": f"P{product.pk:06d}",
+            "title": product.title,
+            "product_id": product.pk,
+            "reason": reason,
+        },
+    )

@@ -9,11 +9,10 @@ from marketplace.core.errors import NotAllowed, TransitionNotAllowed, Validation
 from marketplace.core.events import event_record, events_record
 from marketplace.core.updates import model_update
 from marketplace.core.validators import require_single_line, validate_attributes
-from marketplace.notifications.services import notification_create
 
 from ..flows import PRODUCT_REVIEW
 from ..models import Category, Factory, Product, ProductStatus, VerificationStatus
-from .common import categories_from_slugs, require_reason
+from .common import categories_from_slugs, listing_notify, require_reason
 from .revisions import REVIEWED_FIELDS, reviews_edits_of, revision_merge_on_leaving_live, revision_propose
 
 EDITABLE_FIELDS = [
@@ -182,16 +181,8 @@ def _move(product: Product, actor: User, *, to: str, verb: str, reason: str) -> 
     mark_dirty(product)
     event_record(actor=actor, verb=verb, target=product, old=old, new=to, reason=reason)
     if verb in NOTIFIED and actor.is_staff_member:
-        notification_create(
-            recipient=product.factory.owner,
-            kind=verb,
-            key=f"{verb}:{product.pk}:{product.updated_at.isoformat()}",
-            data={
-                "ref": f"P{product.pk:06d}",
-                "title": product.title,
-                "product_id": product.pk,
-                "reason": reason,
-            },
+        listing_notify(
+            product, kind=verb, key=f"{verb}:{product.pk}:{product.updated_at.isoformat()}", reason=reason
         )
     return product
 

@@ -21,10 +21,9 @@ from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
-from marketplace.notifications.services import notification_create
 
 from ..models import Category, Product, ProductImage, ProductRevision, ProductStatus, RevisionStatus
-from .common import delete_files, require_reason
+from .common import delete_files, listing_notify, require_reason
 
 # What buyers judge a listing by. Order matters only for display.
 REVIEWED_FIELDS = ("title", "description", "category", "factory_price", "attributes")
@@ -148,17 +147,7 @@ def _decide(revision: ProductRevision, actor: User, status: str, reason: str = "
 
 
 def _notify(product: Product, revision: ProductRevision, kind: str) -> None:
-    notification_create(
-        recipient=product.factory.owner,
-        kind=kind,
-        key=f"{kind}:{revision.pk}",
-        data={
-            "ref": f"P{product.pk:06d}",
-            "title": product.title,
-            "product_id": product.pk,
-            "reason": revision.reason,
-        },
-    )
+    listing_notify(product, kind=kind, key=f"{kind}:{revision.pk}", reason=revision.reason)
 
 
 def _require_staff(actor: User) -> None:
