@@ -54,16 +54,18 @@ def _passes(key: tuple, name: str, value: str) -> bool:
 
 
 def tally_grouped(
-    rows: list[dict], chosen: dict[str, str], labels: dict
+    rows: list[tuple], chosen: dict[str, str], labels: dict
 ) -> tuple[int, dict[str, list[dict]]]:
-    """(total, facets) from ranges.grouped_sql rows: `n` (rows passing every range filter) feeds the total
-    and the category / province / belt facets (tally); the range counts of the combinations that
-    pass every category / province / belt filter make the range facets."""
-    total, facets = tally([(r["facet_id"], r["n"]) for r in rows if r["n"]], chosen)
-    keys = _keys([r["facet_id"] for r in rows])
+    """(total, facets) from ranges.grouped_sql rows (facet_id, n, range counts …): `n` (rows
+    passing every range filter) feeds the total and the category / province / belt facets
+    (tally); the range counts of the combinations that pass every category / province / belt
+    filter make the range facets."""
+    total, facets = tally([(row[0], row[1]) for row in rows if row[1]], chosen)
     active = [(name, value) for name, value in chosen.items() if value]
-    passing = [r for r in rows if all(_passes(keys[r["facet_id"]], name, value) for name, value in active)]
-    return total, {**facets, **ranges.summed(passing, labels)}
+    if active:
+        keys = _keys([row[0] for row in rows])
+        rows = [row for row in rows if all(_passes(keys[row[0]], name, value) for name, value in active)]
+    return total, {**facets, **ranges.summed(rows, labels)}
 
 
 def tally(pairs: list[tuple[int, int]], chosen: dict[str, str]) -> tuple[int, dict[str, list[dict]]]:

@@ -33,12 +33,14 @@ def counts_and_page(matched, params, page_qs) -> tuple[list[dict], dict, list[in
     g_sql, g_params, labels = ranges.grouped_sql(
         model.objects.all(), params, over=lambda qs: _over(qs, table)
     )
+    counts = ", ".join(f"g.{alias}" for alias in labels)
     p_sql, p_params = _over(page_qs, table)
     sql = (
         f"WITH m AS MATERIALIZED ({m_sql}) "  # noqa: S608 - every value is a parameter
-        f"SELECT (SELECT json_agg(g) FROM ({g_sql}) AS g), ARRAY({p_sql})"
+        # The grouped rows come back as one bigint[][] (facet_id, n, r0, …), cheaper than JSON.
+        f"SELECT (SELECT array_agg(ARRAY[g.facet_id, g.n, {counts}]) FROM ({g_sql}) AS g), ARRAY({p_sql})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (*m_params, *g_params, *p_params))
         rows, ids = cursor.fetchone()
-    return rows or [], labels, list(ids)
+    return [tuple(row) for row in rows or []], labels, list(ids)

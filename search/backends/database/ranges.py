@@ -77,19 +77,21 @@ def grouped_sql(rows_qs, params: SearchParams, over=None) -> tuple[str, tuple, d
     return sql, inner_params, labels
 
 
-def grouped_rows(rows_qs, params: SearchParams) -> tuple[list[dict], dict]:
+def grouped_rows(rows_qs, params: SearchParams) -> tuple[list[tuple], dict]:
+    """The rows of grouped_sql as tuples: (facet_id, n, r0, r1, …), in `labels`' order."""
     sql, sql_params, labels = grouped_sql(rows_qs, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, sql_params)
-        names = [c.name for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()], labels
+        return cursor.fetchall(), labels
 
 
-def summed(rows: list[dict], labels: dict) -> dict[str, list[dict]]:
-    """The range facets from grouped rows (those of the combinations passing the other facets)."""
+def summed(rows: list[tuple], labels: dict) -> dict[str, list[dict]]:
+    """The range facets from grouped rows (those of the combinations passing the other facets).
+    Summed a column at a time: ~1,600 rows × 16 counts on every search without a keyword."""
+    columns = list(zip(*rows, strict=True))[2:] if rows else [()] * len(labels)
     counts: dict[str, dict[str, int]] = {name: {} for name in buckets()}
-    for alias, (name, key) in labels.items():
-        counts[name][key] = sum(row[alias] for row in rows)
+    for (name, key), column in zip(labels.values(), columns, strict=True):
+        counts[name][key] = sum(column)
     return listed(counts)
 
 
