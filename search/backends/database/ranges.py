@@ -109,4 +109,6 @@ def range_facets(rows, params: SearchParams) -> dict[str, list[dict]]:
             alias = f"r{len(labels)}"
             labels[alias] = (name, key)
             counts[alias] = Count("pk", filter=others & as_q(FIELDS[name], condition))
-    return summed([rows.aggregate(**counts)], labels)
+    totals = rows.aggregate(**counts)
+    # In grouped_rows' shape: (facet_id, n, r0, r1, …); the first two are not read here.
+    return summed([(None, None, *(totals[alias] for alias in labels))], labels)
