@@ -82,6 +82,15 @@ def product_revisions_prefetch() -> Prefetch:
     return Prefetch("revisions", queryset=product_revisions_shown(), to_attr="shown_revisions")
 
 
+def product_revision_shown_to(user: User | None, product: Product) -> ProductRevision | None:
+    """A listing's changes under review are its factory's and staff's business, nobody else's."""
+    if user is None or not user.is_authenticated:
+        return None
+    if not (user.is_staff_member or product.factory.owner_id == user.pk):
+        return None
+    return product_revision_latest(product)
+
+
 def product_revision_latest(product: Product) -> ProductRevision | None:
     """The newest revision worth showing (prefetched by product_visible_to for owners and staff)."""
     shown = getattr(product, "shown_revisions", None)

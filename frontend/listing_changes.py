@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from factories.models import Category, Product, ProductRevision, RevisionStatus
+from factories.models import Category, Product, ProductRevision
+from factories.services.revisions import revision_live_values
 
 from .product_forms import as_text
 
@@ -45,33 +46,12 @@ def _shown(field: str, value, categories: dict[str, str]) -> str:
 
 def change_rows(product: Product, revision: ProductRevision) -> list[ChangeRow]:
     changes = revision.changes
-    slugs = [product.category.slug, changes.get("category")]
+    live = revision_live_values(product)
+    slugs = [live["category"], changes.get("category")]
     categories = {c.slug: c.display_name for c in Category.objects.filter(slug__in=[s for s in slugs if s])}
-    live = {
-        "title": product.title,
-        "description": product.description,
-        "category": product.category.slug,
-        "factory_price": product.factory_price,
-        "attributes": product.attributes,
-    }
     return [
         ChangeRow(
             str(LABELS[field]), _shown(field, live[field], categories), _shown(field, value, categories)
         )
         for field, value in sorted(changes.items(), key=lambda item: list(LABELS).index(item[0]))
     ]
-
-
-def working_copy(product: Product, revision: ProductRevision | None) -> dict:
-    """The listing as the factory last wrote it: live values, with pending ones laid over."""
-    values = {
-        "title": product.title,
-        "description": product.description,
-        "category": product.category.slug,
-        "factory_price": product.factory_price,
-        "attributes": product.attributes,
-    }
-    if revision is not None and revision.status == RevisionStatus.PENDING:
-        for field, value in revision.changes.items():
-            values[field] = Decimal(value) if field == "factory_price" else value
-    return values

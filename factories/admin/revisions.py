@@ -10,19 +10,12 @@ from marketplace.core.admin import ReadOnlyAdminMixin, ReasonForm, StaffAction, 
 
 from ..models import ProductImage, ProductRevision, RevisionStatus
 from ..services import product_revision_approve, product_revision_reject
+from ..services.revisions import revision_live_values
 from .products import thumbnail_tag
 
 
 def _pending(revision: ProductRevision) -> bool:
     return revision.status == RevisionStatus.PENDING
-
-
-def _live_value(product, field: str):
-    if field == "category":
-        return product.category.slug
-    if field == "factory_price":
-        return f"{product.factory_price:.2f}"
-    return getattr(product, field)
 
 
 class PendingFirstFilter(admin.SimpleListFilter):
@@ -123,13 +116,11 @@ class ProductRevisionAdmin(StaffActionsMixin, ReadOnlyAdminMixin, admin.ModelAdm
     def comparison(self, revision: ProductRevision) -> str:
         if not revision.changes:
             return "—"
+        live = revision_live_values(revision.product)
         rows = format_html_join(
             "",
             "<tr><th>{}</th><td>{}</td><td><strong>{}</strong></td></tr>",
-            (
-                (field, _live_value(revision.product, field), value)
-                for field, value in sorted(revision.changes.items())
-            ),
+            ((field, live[field], value) for field, value in sorted(revision.changes.items())),
         )
         return format_html(
             "<table><thead><tr><th></th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from marketplace.money import half_price
 
 from ..models import Category, Factory, Product, ProductImage, ProductRevision
-from ..selectors import product_revision_latest
+from ..selectors import product_revision_shown_to
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -167,13 +167,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ProductRevisionSerializer(allow_null=True))
     def get_revision(self, product: Product) -> dict | None:
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        if not (user.is_staff_member or product.factory.owner_id == user.pk):
-            return None
-        revision = product_revision_latest(product)
+        revision = product_revision_shown_to(getattr(self.context.get("request"), "user", None), product)
         return ProductRevisionSerializer(revision, context=self.context).data if revision else None
 
     @extend_schema_field(serializers.BooleanField())

@@ -51,6 +51,20 @@ def _from_json(field: str, value: Any) -> Any:
     return value
 
 
+def revision_live_values(product: Product) -> dict[str, Any]:
+    """The listing's live values of REVIEWED_FIELDS in a revision's form (category slug, price
+    string): what a revision's `changes` are compared with on every screen that shows both."""
+    return {field: _as_json(field, getattr(product, field)) for field in REVIEWED_FIELDS}
+
+
+def revision_working_values(product: Product, revision: ProductRevision | None) -> dict[str, Any]:
+    """The listing as its factory last wrote it: the live values with a pending revision's over them."""
+    values = revision_live_values(product)
+    if revision is not None and revision.status == RevisionStatus.PENDING:
+        values.update(revision.changes)
+    return values
+
+
 def _is_live_value(product: Product, field: str, value: Any) -> bool:
     if field == "category":
         return value.pk == product.category_id

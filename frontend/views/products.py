@@ -19,9 +19,10 @@ from factories import selectors, services
 from factories.images import ImageSizeLimitUploadHandler
 from factories.models import Factory, Product, ProductImage, ProductStatus, RevisionStatus
 from factories.services.images import MAX_IMAGES_PER_PRODUCT
+from factories.services.revisions import revision_working_values
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 
-from ..listing_changes import change_rows, working_copy
+from ..listing_changes import change_rows
 from ..product_forms import AttributeFormSet, ConfirmForm, ProductForm, attribute_rows
 from .common import service_call, signed_in
 
@@ -161,7 +162,7 @@ def product_edit(request, pk: int):
 def _product_edit(request, pk: int, size_limit):
     product = get_object_or_404(_editable(request.user), pk=pk)
     revision = selectors.product_revision_latest(product)
-    working = working_copy(product, revision)
+    working = revision_working_values(product, revision)
     if request.method == "POST":
         form = ProductForm(
             request.POST,
