@@ -68,3 +68,21 @@ def test_a_decided_change_offers_no_buttons_and_is_refused_when_forced(staff_cli
 def test_the_product_page_links_to_its_pending_changes(staff_client, revision):
     page = staff_client.get(change_url(revision.product)).content.decode()
     assert f'href="{change_url(revision)}"' in page
+
+
+def test_the_queue_counts_new_photos_without_a_query_per_row(
+    staff_client, revision, django_assert_max_num_queries
+):
+    from factories.models import ProductImage
+
+    ProductImage.all_objects.create(
+        product=revision.product, revision=revision, image="a.jpg", thumbnail="a_t.jpg", width=1, height=1
+    )
+    for _ in range(4):
+        other = ProductMaker()
+        product_update(product=other, actor=other.factory.owner, data={"title": "改"})
+    staff_client.get(changelist_url(ProductRevision))  # warm: session, user, content types
+    with django_assert_max_num_queries(5):  # counted per row before: one more query per row
+        response = staff_client.get(changelist_url(ProductRevision))
+    counts = {r.pk: r.photo_count for r in response.context["cl"].result_list}
+    assert counts[revision.pk] == 1 and sorted(counts.values()) == [0, 0, 0, 0, 1]
