@@ -75,6 +75,13 @@ class BuyerProfile(models.Model):
         _("samples followed up"), max_digits=4, decimal_places=3, null=True, blank=True
     )
     cancellations_count = models.PositiveIntegerField(_("cancellations"), default=0)
+    # The counts behind the rates (matching shrinks a rate by how much it rests on).
+    feedback_due = models.PositiveIntegerField(_("trial feedback due"), default=0)
+    feedback_on_time = models.PositiveIntegerField(_("trial feedback on time"), default=0)
+    trials_decided = models.PositiveIntegerField(_("trials decided after feedback"), default=0)
+    trials_converted = models.PositiveIntegerField(_("trials turned into bulk orders"), default=0)
+    samples_received = models.PositiveIntegerField(_("samples received"), default=0)
+    samples_followed = models.PositiveIntegerField(_("samples followed by a trial"), default=0)
 
     search_index_dirty = models.BooleanField(
         _("needs reindexing"), default=True, db_index=True, editable=False
@@ -102,6 +109,12 @@ class BuyerProfile(models.Model):
             "feedback_on_time_rate": self.feedback_on_time_rate,
             "sample_followthrough_rate": self.sample_followthrough_rate,
             "cancellations_count": self.cancellations_count,
+            "feedback_due": self.feedback_due,
+            "feedback_on_time": self.feedback_on_time,
+            "trials_decided": self.trials_decided,
+            "trials_converted": self.trials_converted,
+            "samples_received": self.samples_received,
+            "samples_followed": self.samples_followed,
         }
 
 

@@ -29,6 +29,14 @@ class FactoryMetricsSerializer(serializers.Serializer):
     return_rate = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True)
     average_rating = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
     trials_completed = serializers.IntegerField()
+    # The counts behind the rates: a rate from 2 trials is not a rate from 200 (matching weighs them).
+    trials_reported = serializers.IntegerField(help_text="Trials whose streamer reported sales and returns.")
+    trials_decided = serializers.IntegerField(help_text="Reported trials then converted or ended.")
+    trials_converted = serializers.IntegerField(help_text="Trials that turned into bulk orders.")
+    units_sold = serializers.IntegerField()
+    units_returned = serializers.IntegerField()
+    requests_answered = serializers.IntegerField()
+    requests_expired = serializers.IntegerField()
 
 
 class FactoryOutputSerializer(serializers.ModelSerializer):

@@ -97,6 +97,15 @@ class Factory(models.Model):
         _("average trial rating"), max_digits=3, decimal_places=2, null=True, blank=True
     )
     trials_completed = models.PositiveIntegerField(_("trials completed"), default=0)
+    # The counts behind the rates: matching trusts a rate in proportion to how many trials it
+    # rests on (search/fit/outcomes.py), so it needs them, not only the rates.
+    trials_reported = models.PositiveIntegerField(_("trials with feedback"), default=0)
+    trials_decided = models.PositiveIntegerField(_("trials decided after feedback"), default=0)
+    trials_converted = models.PositiveIntegerField(_("trials turned into bulk orders"), default=0)
+    units_sold = models.PositiveBigIntegerField(_("units sold in trials"), default=0)
+    units_returned = models.PositiveBigIntegerField(_("units returned in trials"), default=0)
+    requests_answered = models.PositiveIntegerField(_("requests answered"), default=0)
+    requests_expired = models.PositiveIntegerField(_("requests left to expire"), default=0)
 
     search_index_dirty = models.BooleanField(
         _("needs reindexing"), default=True, db_index=True, editable=False
@@ -125,4 +134,11 @@ class Factory(models.Model):
             "return_rate": self.return_rate,
             "average_rating": self.average_rating,
             "trials_completed": self.trials_completed,
+            "trials_reported": self.trials_reported,
+            "trials_decided": self.trials_decided,
+            "trials_converted": self.trials_converted,
+            "units_sold": self.units_sold,
+            "units_returned": self.units_returned,
+            "requests_answered": self.requests_answered,
+            "requests_expired": self.requests_expired,
         }

@@ -20,6 +20,13 @@ METRICS_EMPTY = {
     "return_rate": None,
     "average_rating": None,
     "trials_completed": 0,
+    "trials_reported": 0,
+    "trials_decided": 0,
+    "trials_converted": 0,
+    "units_sold": 0,
+    "units_returned": 0,
+    "requests_answered": 0,
+    "requests_expired": 0,
 }
 
 

@@ -48,6 +48,14 @@ def test_factory_record_from_feedback_and_conversion(product, buyer):
         "return_rate": Decimal("0.200"),  # 4 returned of 20 sold
         "average_rating": Decimal("3.00"),
         "trials_completed": 2,
+        # the counts the rates rest on (matching shrinks each rate by them)
+        "trials_reported": 3,
+        "trials_decided": 2,
+        "trials_converted": 1,
+        "units_sold": 20,
+        "units_returned": 4,
+        "requests_answered": 3,
+        "requests_expired": 0,
     }
     assert factory.search_index_dirty is True
 
@@ -70,6 +78,12 @@ def test_streamer_record(product, buyer):
         "feedback_on_time_rate": None,  # nothing due yet
         "sample_followthrough_rate": Decimal("0.500"),
         "cancellations_count": 1,
+        "feedback_due": 0,
+        "feedback_on_time": 0,
+        "trials_decided": 0,
+        "trials_converted": 0,
+        "samples_received": 2,
+        "samples_followed": 1,
     }
     assert buyer.search_index_dirty is True
 

@@ -222,4 +222,10 @@ def test_factory_sees_the_streamers_record_on_a_request(api, product, buyer):
         "feedback_on_time_rate": None,
         "sample_followthrough_rate": None,
         "cancellations_count": 0,
+        "feedback_due": 0,
+        "feedback_on_time": 0,
+        "trials_decided": 0,
+        "trials_converted": 0,
+        "samples_received": 0,
+        "samples_followed": 0,
     }

@@ -41,6 +41,7 @@ def factory_record_refresh(*, factory_id: int) -> dict:
         returned=Sum("units_returned", filter=with_feedback),
         rating=Avg("rating", filter=with_feedback),
         converted=Count("id", filter=with_feedback & Q(status=S.CONVERTED)),
+        reported=Count("id", filter=with_feedback),
         done=Count("id", filter=with_feedback & Q(status__in=[S.CONVERTED, S.ENDED])),
     )
     # Response: a trial or sample request the factory answered, against those it let expire.
@@ -53,6 +54,13 @@ def factory_record_refresh(*, factory_id: int) -> dict:
     hours += _hours((created, responded) for created, responded, _ in sample_rows if responded)
     expired = agg["expired"] + sum(1 for *_, status in sample_rows if status == SampleStatus.EXPIRED)
     fields = {
+        "trials_reported": agg["reported"],
+        "trials_decided": agg["done"],
+        "trials_converted": agg["converted"],
+        "units_sold": agg["sold"] or 0,
+        "units_returned": agg["returned"] or 0,
+        "requests_answered": len(hours),
+        "requests_expired": expired,
         "response_rate": _rate(len(hours), len(hours) + expired),
         "median_response_hours": Decimal(str(round(median(hours), 1))) if hours else None,
         "trial_conversion_rate": _rate(agg["converted"], agg["done"]),
@@ -74,6 +82,8 @@ def buyer_record_refresh(*, buyer_id: int) -> dict:
         due=Count("id", filter=due),
         on_time=Count("id", filter=due & Q(feedback_at__isnull=False, feedback_at__lte=F("window_ends_at"))),
         cancelled=Count("id", filter=Q(status=S.CANCELLED)),
+        decided=Count("id", filter=Q(feedback_at__isnull=False, status__in=[S.CONVERTED, S.ENDED])),
+        converted=Count("id", filter=Q(feedback_at__isnull=False, status=S.CONVERTED)),
     )
     # A received sample is followed through when a trial of that product came after it.
     later_trial = trials.filter(product_id=OuterRef("product_id"), created_at__gte=OuterRef("created_at"))
@@ -81,6 +91,12 @@ def buyer_record_refresh(*, buyer_id: int) -> dict:
         received=Count("id"), followed=Count("id", filter=Q(Exists(later_trial)))
     )
     fields = {
+        "feedback_due": agg["due"],
+        "feedback_on_time": agg["on_time"],
+        "trials_decided": agg["decided"],
+        "trials_converted": agg["converted"],
+        "samples_received": samples["received"],
+        "samples_followed": samples["followed"],
         "trials_count": agg["started"],
         "feedback_on_time_rate": _rate(agg["on_time"], agg["due"]),
         "sample_followthrough_rate": _rate(samples["followed"], samples["received"]),
