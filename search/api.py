@@ -151,6 +151,14 @@ def _match_schema(name, output):
                 name.lower(): output(),
                 "score": serializers.FloatField(),
                 "reasons": serializers.ListField(child=serializers.CharField()),
+                "record": serializers.DictField(
+                    help_text=(
+                        "The trial record the ranking used: its figures (counts, as in the profile), "
+                        "`estimates` (each rate shrunk towards the marketplace's prior by how many "
+                        "trials it rests on) and `score` (0–1). For products and factories the "
+                        "factory's record, for streamers the streamer's."
+                    )
+                ),
             },
             many=True,
         ),
@@ -173,7 +181,15 @@ def _buyer_of(request):
 
 def _matches_response(key, output, pairs, context) -> Response:
     return Response(
-        [{key: output(row, context=context).data, "score": m.score, "reasons": m.reasons} for row, m in pairs]
+        [
+            {
+                key: output(row, context=context).data,
+                "score": m.score,
+                "reasons": m.reasons,
+                "record": m.record,
+            }
+            for row, m in pairs
+        ]
     )
 
 

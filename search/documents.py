@@ -17,10 +17,6 @@ from . import fit
 from .text import document_terms
 
 
-def _f(value) -> float | None:
-    return None if value is None else float(value)
-
-
 def _terms(*texts: str) -> str:
     return " ".join(document_terms(*texts))
 
@@ -41,10 +37,8 @@ def _factory_fields(factory: Factory) -> dict:
         "industrial_belt": factory.industrial_belt.slug if factory.industrial_belt else "",
         "tier": factory.tier,
         "verified": factory.verification_status == VerificationStatus.VERIFIED,
-        "response_rate": _f(factory.response_rate),
-        "trial_conversion_rate": _f(factory.trial_conversion_rate),
-        "return_rate": _f(factory.return_rate),
-        "average_rating": _f(factory.average_rating),
+        # The figures of the factory's record: its score (`quality`) and reasons are made from them.
+        "record": fit.factory_figures(factory),
     }
 
 
@@ -165,8 +159,7 @@ def buyer_document(buyer: BuyerProfile, expansion: dict[str, list[str]]) -> dict
         "units_per_session": buyer.units_per_session,
         "needs_customization": buyer.needs_customization,
         "followers": sum(c.followers for c in buyer.channels.all()),
-        "feedback_on_time_rate": _f(buyer.feedback_on_time_rate),
-        "sample_followthrough_rate": _f(buyer.sample_followthrough_rate),
+        "record": fit.buyer_figures(buyer),
         "categories": own,
         "category_slugs": list(dict.fromkeys(own + implied)),
     }

@@ -1,14 +1,18 @@
 """`make eval-match`: a generated market with known right answers, and how well matching finds them.
 
-The generator decides what is right *independently* of search/fit.py (`truly_fits` restates the
+The generator decides what is right *independently* of search/fit/ (`truly_fits` restates the
 issue's hard points), plants near-misses next to every streamer (price just outside the band,
-MOQ above a session, no customization when needed, hidden listings), and grades each product:
-2 = fits and comes from a super / proven factory, 1 = fits, 0 = does not. We report precision@10
-and NDCG@10 of matches/products against a baseline that only filters by category (newest first).
+MOQ above a session, no customization when needed, hidden listings) and, through the caller's
+`histories` (demo/trial_histories.py: real trials through the services), gives factories a good,
+a bad or no trial record. Each product is graded: 2 = fits and its factory's trials sold and stayed
+sold, 1 = fits and its factory has no trials yet, 0 = does not fit, or its factory's goods came
+back. We report precision@10, graded NDCG@10 and the share of the top 10 taken by bad-record
+factories, against a baseline that lists the category's catalog (newest first).
 """
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -51,18 +55,22 @@ def truly_fits(buyer: BuyerProfile, cats: set[int], product: Product, factory: F
     )
 
 
-def grade(fits: bool, factory: Factory) -> int:
-    if not fits:
+def grade(fits: bool, record: str | None) -> int:
+    """`record`: "good", "bad" or None (no trials yet)."""
+    if not fits or record == "bad":
         return 0
-    proven = (factory.trial_conversion_rate or 0) >= Decimal("0.3") and (factory.return_rate or 1) <= Decimal(
-        "0.1"
-    )
-    return 2 if factory.tier == "super" or proven else 1
+    return 2 if record == "good" else 1
 
 
-def generate(scale: Scale, seed: int = 7) -> tuple[list[BuyerProfile], dict[int, dict[int, int]], list[int]]:
-    """Create the market with bulk inserts; returns the streamers, their graded right answers and
-    the generated factories."""
+# (factories, rng, stamp) → factory id → "good" / "bad"; demo/trial_histories.py makes real ones.
+Histories = Callable[[list[Factory], random.Random, str], dict[int, str]]
+
+
+def generate(
+    scale: Scale, seed: int = 7, histories: Histories | None = None
+) -> tuple[list[BuyerProfile], dict[int, dict[int, int]], list[int], dict[int, int], dict[int, str]]:
+    """Create the market (bulk inserts, then the trial histories); returns the streamers, their
+    graded right answers, the generated factories, each product's factory id and the records made."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible data set, not a secret
     leaves = list(Category.objects.filter(parent__isnull=False).order_by("id")[: scale.categories])
     stamp = timezone.now().strftime("%H%M%S%f")
@@ -90,9 +98,6 @@ def generate(scale: Scale, seed: int = 7) -> tuple[list[BuyerProfile], dict[int,
                 verification_status="verified" if rng.random() > 0.05 else "pending",
                 tier="super" if super_tier else "standard",
                 customization=rng.choice(["none", "oem", "odm"]),
-                trial_conversion_rate=Decimal(str(round(rng.uniform(0, 0.6), 3))),
-                return_rate=Decimal(str(round(rng.uniform(0, 0.3), 3))),
-                response_rate=Decimal(str(round(rng.uniform(0.3, 1), 3))),
             )
         )
     factories = Factory.objects.bulk_create(factories)
@@ -134,17 +139,19 @@ def generate(scale: Scale, seed: int = 7) -> tuple[list[BuyerProfile], dict[int,
     Channel.objects.bulk_create(
         [Channel(buyer=b, platform="douyin", handle=f"eval{stamp}{b.pk}", followers=10_000) for b in buyers]
     )
+    records = histories(factories, rng, stamp) if histories else {}
     by_id = {f.pk: f for f in factories}
     truth = {}
     for buyer in buyers:
         cats = {rng.choice(leaves).pk}
         buyer.categories.set(cats)
         truth[buyer.pk] = {
-            p.pk: grade(truly_fits(buyer, cats, p, by_id[p.factory_id]), by_id[p.factory_id])
+            p.pk: grade(truly_fits(buyer, cats, p, by_id[p.factory_id]), records.get(p.factory_id))
             for p in products
             if p.category_id in cats
         }
-    return buyers, truth, [f.pk for f in factories]
+    owners = {p.pk: p.factory_id for p in products}
+    return buyers, truth, [f.pk for f in factories], owners, records
 
 
 def precision_at(ids: list[int], grades: dict[int, int], k: int = 10) -> float:
@@ -168,11 +175,16 @@ def baseline(buyer: BuyerProfile, factory_ids, k: int = 10) -> list[int]:
     )
 
 
-def run(scale: Scale | None = None, seed: int = 7, k: int = 10) -> dict:
+def bad_share(ids: list[int], owners: dict[int, int], records: dict[int, str], k: int = 10) -> float:
+    """The share of the top k that comes from factories whose trial goods came back."""
+    return sum(1 for pk in ids[:k] if records.get(owners.get(pk)) == "bad") / k
+
+
+def run(scale: Scale | None = None, seed: int = 7, k: int = 10, histories: Histories | None = None) -> dict:
     """Generate, index, evaluate; everything is rolled back afterwards."""
     scale = scale or Scale()
     with transaction.atomic():
-        buyers, truth, factory_ids = generate(scale, seed)
+        buyers, truth, factory_ids, owners, records = generate(scale, seed, histories)
         # Judge the generated market alone: whatever else this database holds leaves the index
         # for the duration of the run (rolled back with everything else).
         for model in (ProductDocument, FactoryDocument, BuyerDocument):
@@ -185,7 +197,8 @@ def run(scale: Scale | None = None, seed: int = 7, k: int = 10) -> dict:
         )
         index_dirty("buyer", generated)
         backend = get_backend()
-        sums = {"precision": 0.0, "ndcg": 0.0, "baseline_precision": 0.0, "baseline_ndcg": 0.0}
+        names = ("precision", "ndcg", "bad_share")
+        sums = dict.fromkeys([*names, *(f"baseline_{n}" for n in names)], 0.0)
         judged = 0
         for buyer in buyers:
             grades = truth[buyer.pk]
@@ -194,13 +207,15 @@ def run(scale: Scale | None = None, seed: int = 7, k: int = 10) -> dict:
             judged += 1
             ours = [m.id for m in backend.match("product", fit.PRODUCT_FOR_BUYER, buyer_needs(buyer), k)]
             base = baseline(buyer, factory_ids, k)
-            sums["precision"] += precision_at(ours, grades, k)
-            sums["ndcg"] += ndcg_at(ours, grades, k)
-            sums["baseline_precision"] += precision_at(base, grades, k)
-            sums["baseline_ndcg"] += ndcg_at(base, grades, k)
+            for prefix, ids in (("", ours), ("baseline_", base)):
+                sums[f"{prefix}precision"] += precision_at(ids, grades, k)
+                sums[f"{prefix}ndcg"] += ndcg_at(ids, grades, k)
+                sums[f"{prefix}bad_share"] += bad_share(ids, owners, records, k)
         transaction.set_rollback(True)
     result = {name: round(total / judged, 3) if judged else 0.0 for name, total in sums.items()}
     result["streamers_judged"] = judged
     result["streamers"] = len(buyers)
     result["products"] = scale.factories * scale.products_per_factory
+    result["factories_good"] = sum(1 for r in records.values() if r == "good")
+    result["factories_bad"] = sum(1 for r in records.values() if r == "bad")
     return result

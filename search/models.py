@@ -36,10 +36,8 @@ class FactoryFields(models.Model):
     industrial_belt = models.CharField(max_length=64, blank=True)
     tier = models.CharField(max_length=16, default="standard")
     verified = models.BooleanField(default=True)
-    response_rate = models.FloatField(null=True)
-    trial_conversion_rate = models.FloatField(null=True)
-    return_rate = models.FloatField(null=True)
-    average_rating = models.FloatField(null=True)
+    # The figures of the trial record (search/fit/outcomes.py); read back for reasons, not queried.
+    record = models.JSONField(default=dict)
 
     class Meta:
         abstract = True
@@ -186,8 +184,7 @@ class BuyerDocument(BaseDocument):
     units_per_session = models.PositiveIntegerField(default=0)
     needs_customization = models.BooleanField(default=False)
     followers = models.BigIntegerField(default=0)
-    feedback_on_time_rate = models.FloatField(null=True)
-    sample_followthrough_rate = models.FloatField(null=True)
+    record = models.JSONField(default=dict)  # the streamer's trial record (search/fit/outcomes.py)
 
 
 class BuyerDocumentCategory(models.Model):

@@ -40,6 +40,7 @@ class Match:
     id: int
     score: float
     reasons: list[str]
+    record: dict | None = None  # the record figures and estimates behind the score
 
 
 class Backend:

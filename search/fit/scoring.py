@@ -5,38 +5,30 @@ from math import log10
 
 from django.utils.translation import gettext as _
 
-from .needs import FAST_RESPONSE, GOOD_CONVERSION, LOW_RETURNS, REGION_BONUS
+from . import outcomes
+from .needs import FAST_RESPONSE, REGION_BONUS
 from .rules import _pct
 
 
 def factory_quality(doc: dict) -> float:
-    """0…1 from the factory's record; unknown values count as middling, not as perfect."""
-    conversion = doc["trial_conversion_rate"] or 0.0
-    returns = doc["return_rate"] if doc["return_rate"] is not None else 0.3
-    response = doc["response_rate"] or 0.0
-    value = (
-        0.4 * (doc["tier"] == "super") + 0.25 * conversion + 0.2 * (1 - min(returns, 1.0)) + 0.15 * response
-    )
-    return round(value, 6)
+    """0…1 from the factory's record (shrunk towards the marketplace's prior, outcomes.py) and tier."""
+    return outcomes.factory_quality(doc["tier"], doc.get("record") or {})
 
 
 def buyer_quality(doc: dict) -> float:
     reach = min(1.0, log10(doc["followers"] + 1) / 7)  # 10 million followers = the top
-    on_time = doc["feedback_on_time_rate"] if doc["feedback_on_time_rate"] is not None else 0.5
-    follow = doc["sample_followthrough_rate"] if doc["sample_followthrough_rate"] is not None else 0.5
-    return round(0.4 * reach + 0.3 * on_time + 0.3 * follow, 6)
+    return outcomes.buyer_quality(reach, doc.get("record") or {})
 
 
 def _factory_signals(ctx, doc: dict) -> list[str]:
-    out = []
-    if doc.get("tier") == "super":
-        out.append(_("Super factory"))
-    if (doc.get("trial_conversion_rate") or 0) >= GOOD_CONVERSION:
-        out.append(_("%(pct)s of trials became bulk orders") % {"pct": _pct(doc["trial_conversion_rate"])})
-    if doc.get("return_rate") is not None and doc["return_rate"] <= LOW_RETURNS:
-        out.append(_("Low return rate in trials: %(pct)s") % {"pct": _pct(doc["return_rate"])})
-    if (doc.get("response_rate") or 0) >= FAST_RESPONSE:
-        out.append(_("Answers %(pct)s of requests") % {"pct": _pct(doc["response_rate"])})
+    figures = doc.get("record") or {}
+    super_tier = doc.get("tier") == "super"
+    out = [_("Super factory")] if super_tier else []
+    out += outcomes.factory_evidence(figures, super_tier=super_tier)
+    answered = figures.get("requests_answered", 0)
+    asked = answered + figures.get("requests_expired", 0)
+    if asked and answered / asked >= FAST_RESPONSE:
+        out.append(_("Answers %(pct)s of requests") % {"pct": _pct(answered / asked)})
     return out
 
 
@@ -44,9 +36,16 @@ def _buyer_signals(ctx, doc: dict) -> list[str]:
     out = []
     if doc["followers"] >= 10_000:
         out.append(_("%(n)s followers") % {"n": f"{doc['followers']:,}"})
-    if (doc.get("feedback_on_time_rate") or 0) >= FAST_RESPONSE:
-        out.append(_("Gives trial feedback on time: %(pct)s") % {"pct": _pct(doc["feedback_on_time_rate"])})
-    return out
+    return out + outcomes.buyer_evidence(doc.get("record") or {})
+
+
+def record_breakdown(doc: dict) -> dict | None:
+    """The API's `record` of a match: the figures the score used, the estimates and the score."""
+    if "record" not in doc:
+        return None
+    figures = doc["record"] or {}
+    outcome = outcomes.buyer_outcome(figures) if "followers" in doc else outcomes.factory_outcome(figures)
+    return outcome.as_dict(figures)
 
 
 @dataclass
@@ -56,6 +55,7 @@ class Fit:
     rank: float
     score: float
     reasons: list[str]
+    record: dict | None = None
 
     def sort_key(self):
         return (self.misses, -self.rank, self.doc["id"])
@@ -82,7 +82,14 @@ def evaluate(rules, ctx, doc: dict) -> Fit:
     rank = doc["quality"] + bonus
     normalized = rank / (1 + REGION_BONUS)
     score = 100 * (normalized + len(active) - misses) / (len(active) + 1)
-    return Fit(doc=doc, misses=misses, rank=rank, score=round(score, 1), reasons=reasons)
+    return Fit(
+        doc=doc,
+        misses=misses,
+        rank=rank,
+        score=round(score, 1),
+        reasons=reasons,
+        record=record_breakdown(doc),
+    )
 
 
 def rank(rules, ctx, docs: list[dict]) -> list[Fit]:

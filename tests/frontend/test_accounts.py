@@ -128,3 +128,22 @@ def test_factory_profile_page_shows_its_record_to_everyone(web, factory):
     assert '<div class="panel" id="factory-record">' in page
     assert "<tr><th>Response rate</th><td>88%</td></tr>" in page
     assert "<tr><th>Trials completed</th><td>4</td></tr>" in page
+
+
+def test_factory_record_shows_the_counts_behind_its_rates(web, web_zh, factory):
+    # given: 4 of 20 units came back, 1 of 2 decided trials became a bulk order
+    type(factory).objects.filter(pk=factory.pk).update(
+        return_rate="0.200",
+        units_returned=4,
+        units_sold=20,
+        trial_conversion_rate="0.500",
+        trials_converted=1,
+        trials_decided=2,
+    )
+    # when
+    page, page_zh = (html(client.get(f"/factories/{factory.pk}/")) for client in (web, web_zh))
+    # then
+    assert '<td>20% <span class="muted">(4 of 20 units sold)</span></td>' in page
+    assert '<td>50% <span class="muted">(1 of 2 trials)</span></td>' in page
+    assert '<td>20% <span class="muted">（售出 20 件中退货 4 件）</span></td>' in page_zh
+    assert '<td>50% <span class="muted">（2 次中 1 次）</span></td>' in page_zh

@@ -30,6 +30,7 @@ from search.indexing import MODELS, index_dirty, index_rows, iter_documents
 from search.selectors import buyer_needs, factory_offer
 from tests import makers
 from tests.search.conftest import index_all, product
+from tests.search.records import SOLD_OUT, Outcome, mask_streamer, record_market, trial_history
 
 URLS = {"opensearch": "OPENSEARCH_URL", "elasticsearch": "ELASTICSEARCH_URL"}
 BACKENDS = {"opensearch": OpenSearchBackend, "elasticsearch": ElasticsearchBackend}
@@ -580,3 +581,33 @@ def test_every_kind_gets_its_own_alias(live, catalog):
         "factory": 3,
         "buyer": 0,
     }
+
+
+def test_both_backends_rank_trial_records_the_same_way(live, db):
+    # given: tests/search/records.py's market (records made through the trials services) and
+    # streamers with good, late and no records, in both backends
+    market = record_market()
+    reliable, late = mask_streamer(), mask_streamer()
+    supplier = makers.FactoryMaker(categories=["tea"])
+    trial_history(supplier, reliable, [SOLD_OUT, SOLD_OUT])
+    trial_history(supplier, late, [Outcome(25, 10, 2, late=True)] * 2)
+    fresh = mask_streamer()
+    for kind, model in MODELS.items():
+        index_rows(kind, list(model.objects.values_list("pk", flat=True)), live)
+    index_database_too()
+    refresh(live)
+    database = DatabaseBackend()
+    # then: products, factories and streamers: the same order, scores, reasons and record figures
+    needs = buyer_needs(fresh)
+    products = database.match("product", fit.PRODUCT_FOR_BUYER, needs, 4)
+    order = ["good", "new", "super bad", "bad"]
+    assert [m.id for m in products] == [market[name].pk for name in order]
+    assert live.match("product", fit.PRODUCT_FOR_BUYER, needs, 4) == products
+    assert products[3].record["units_returned"] == 30 and products[3].record["score"] == 0.4075
+    factories = database.match("factory", fit.FACTORY_FOR_BUYER, needs, 4)
+    assert [m.id for m in factories] == [market[name].factory_id for name in order]
+    assert live.match("factory", fit.FACTORY_FOR_BUYER, needs, 4) == factories
+    offer = factory_offer(market["new"].factory)
+    buyers = database.match("buyer", fit.BUYER_FOR_FACTORY, offer, 3)
+    assert [m.id for m in buyers] == [reliable.pk, fresh.pk, late.pk]
+    assert live.match("buyer", fit.BUYER_FOR_FACTORY, offer, 3) == buyers

@@ -26,9 +26,16 @@ def catalog(db):
         name="白云美妆超级工厂",
         province="广东",
         tier=FactoryTier.SUPER,
-        trial_conversion_rate=Decimal("0.400"),
-        return_rate=Decimal("0.050"),
-        response_rate=Decimal("0.900"),
+        # 5 trials: 50 of 1,000 units returned, 2 of them bulk orders; 10 of 11 requests answered
+        trials_reported=5,
+        trials_decided=5,
+        trials_converted=2,
+        units_sold=1000,
+        units_returned=50,
+        average_rating=Decimal("4.60"),
+        requests_answered=10,
+        requests_expired=1,
+        median_response_hours=Decimal("3.0"),
         categories=["facial-masks"],
     )
     near = makers.FactoryMaker(name="广州面膜厂", province="广东", categories=["facial-masks"])
@@ -52,7 +59,7 @@ def test_products_rank_fitting_first_then_by_quality_and_region(api, streamer, c
     assert response.status_code == 200
     body = response.json()
     assert [row["product"]["title"][0] for row in body] == ["A", "C", "B", "D", "E", "F"]
-    assert [row["score"] for row in body] == [96.0, 80.5, 78.2, 71.0, 53.2, 30.5]
+    assert [row["score"] for row in body] == [93.0, 89.5, 88.3, 68.0, 63.3, 39.5]
 
 
 def test_reasons_say_why_in_words(api, streamer, catalog):
@@ -64,15 +71,16 @@ def test_reasons_say_why_in_words(api, streamer, catalog):
         "Price ¥38 is within your price band ¥30–60",
         "MOQ 200 ≤ your 500 units per session",
         "Super factory",
-        "40% of trials became bulk orders",
-        "Low return rate in trials: 5%",
-        "Answers 90% of requests",
+        "5 trials, 50 of 1,000 units returned, 2 turned into bulk orders",
+        "Average trial rating 4.6 / 5",
+        "Answers 91% of requests",
         "In 广东, like you",
     ]
     assert body[5]["reasons"] == [
         "In a category you sell: Facial masks",
         "Price ¥99 is outside your price band ¥30–60",
         "MOQ 2000 > your 500 units per session",
+        "New factory, no trial record yet",
         "In 广东, like you",
     ]
 
@@ -116,7 +124,11 @@ def test_streamers_for_a_factory(api, catalog, streamer):
     # then: both others miss one point and are equal otherwise: the older profile first
     assert [row["buyer"]["id"] for row in body] == [streamer.pk, tea.pk, custom.pk]
     assert body[1]["reasons"][0] == "No category in common with you"
-    assert body[2]["reasons"][-2:] == ["Needs customization, which you do not offer", "120,000 followers"]
+    assert body[2]["reasons"][-3:] == [
+        "Needs customization, which you do not offer",
+        "120,000 followers",
+        "New streamer, no trial record yet",
+    ]
     assert body[0]["reasons"][:3] == [
         "Shares your categories",
         "Their price band ¥30–60 overlaps your prices ¥38–95",

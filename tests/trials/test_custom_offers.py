@@ -26,11 +26,18 @@ def _maker(*, price=None, moq=100, category="facial-masks", **fields):
     return factory
 
 
-def _record(conversion, returns, response):
+def _record(conversion, returns, response, trials=10):
+    """A trial record as its counts: `trials` reported and decided trials of 100 units each, the
+    given shares converted and returned, and the given share of 20 requests answered."""
+    answered = round(Decimal(response) * 20)
     return {
-        "trial_conversion_rate": Decimal(conversion),
-        "return_rate": Decimal(returns),
-        "response_rate": Decimal(response),
+        "trials_reported": trials,
+        "trials_decided": trials,
+        "trials_converted": round(Decimal(conversion) * trials),
+        "units_sold": 100 * trials,
+        "units_returned": round(Decimal(returns) * 100 * trials),
+        "requests_answered": answered,
+        "requests_expired": 20 - answered,
     }
 
 
@@ -122,13 +129,13 @@ def test_reasons_and_score_are_recorded_in_the_streamers_language(buyer, market)
         "Smallest MOQ 500 ≤ the 1000 units you asked for",
         "Customizable, as you need",
         "Super factory",
-        "50% of trials became bulk orders",
-        "Low return rate in trials: 5%",
+        "10 trials, 50 of 1,000 units returned, 5 turned into bulk orders",
         "Answers 90% of requests",
         "In 浙江, like you",
     ]
-    # quality 0.4 + 0.25×0.5 + 0.2×0.95 + 0.15×0.9 = 0.85, +0.1 region → (0.95/1.1 + 4 rules met) / 5
-    assert best.score == 97.3
+    # record 0.7005 (tests/search/test_outcomes.py has the arithmetic), quality 0.05 + 0.95 × 0.7005
+    # = 0.7155, + 0.05 region → (0.7655 / 1.05 + 4 rules met) / 5
+    assert best.score == 94.6
     worst = offers[market["G misses price and MOQ"].pk]
     assert worst.reasons == [
         "Shares your categories",
@@ -136,6 +143,7 @@ def test_reasons_and_score_are_recorded_in_the_streamers_language(buyer, market)
         "Smallest MOQ 5000 > the 1000 units you asked for",
         "Customizable, as you need",
         "Super factory",
+        "No trial record yet",
         "In 浙江, like you",
     ]
     other_province = offers[market["D other province"].pk]
@@ -165,8 +173,8 @@ def test_without_a_target_price_the_streamers_own_band_is_used(buyer, market):
     assert [names[o.factory_id] for o in _offered(request)] == [
         "E misses price",  # fits price and MOQ now
         "A super",  # the rest miss one point (A–D price, G MOQ), by quality + region
-        "G misses price and MOQ",  # super factory without a record: 0.54
-        "B good record",  # 0.45
+        "B good record",  # 0.95 × 0.7005 = 0.665
+        "G misses price and MOQ",  # super factory without a record: 0.05 + 0.95 × 0.588 = 0.609
         "C parent category",
         "D other province",
         "F misses MOQ",  # misses price and MOQ now
@@ -176,7 +184,10 @@ def test_without_a_target_price_the_streamers_own_band_is_used(buyer, market):
 
 def test_offers_stop_at_the_top_twenty(buyer):
     # given: 22 fitting factories, differing only in their conversion rate
-    factories = [_maker(price=Decimal("10.00"), **_record(f"0.{n:02d}", "0.1", "0.5")) for n in range(1, 23)]
+    factories = [
+        _maker(price=Decimal("10.00"), **_record(f"0.{n:02d}", "0.1", "0.5", trials=100))
+        for n in range(1, 23)
+    ]
     # when
     request = _create(buyer)
     # then: the two weakest records are left out, the rest are ranked strongest first

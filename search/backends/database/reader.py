@@ -320,4 +320,7 @@ class DatabaseReader:
                 slugs[doc_id].append(slug)
             for d in docs:
                 d["category_slugs"] = slugs[d["id"]]
-        return [Match(id=f.doc["id"], score=f.score, reasons=f.reasons) for f in fit.rank(rules, ctx, docs)]
+        return [
+            Match(id=f.doc["id"], score=f.score, reasons=f.reasons, record=f.record)
+            for f in fit.rank(rules, ctx, docs)
+        ]

@@ -254,7 +254,10 @@ class EngineBackend(Backend):
                 if field in doc:
                     doc[field] = as_decimal(doc[field])
             docs.append(doc)
-        return [Match(id=f.doc["id"], score=f.score, reasons=f.reasons) for f in fit.rank(rules, ctx, docs)]
+        return [
+            Match(id=f.doc["id"], score=f.score, reasons=f.reasons, record=f.record)
+            for f in fit.rank(rules, ctx, docs)
+        ]
 
 
 class ElasticsearchBackend(EngineBackend):

@@ -19,6 +19,7 @@ from elasticsearch.dsl import (
     Integer,
     Keyword,
     Long,
+    Object,
     ScaledFloat,
     Text,
     analyzer,
@@ -42,6 +43,11 @@ def _money() -> ScaledFloat:
     return ScaledFloat(scaling_factor=100)
 
 
+def _record() -> Object:
+    # Kept in _source for the reasons, never searched: its score is already in `quality`.
+    return Object(enabled=False)
+
+
 def _common(ik: bool) -> dict:
     return {
         "id": Long(),
@@ -60,10 +66,7 @@ def _factory_record() -> dict:
         "industrial_belt": Keyword(),
         "tier": Keyword(),
         "verified": Boolean(),
-        "response_rate": Float(),
-        "trial_conversion_rate": Float(),
-        "return_rate": Float(),
-        "average_rating": Float(),
+        "record": _record(),
     }
 
 
@@ -100,8 +103,7 @@ def _fields(kind: str, ik: bool) -> dict:
             "units_per_session": Integer(),
             "needs_customization": Boolean(),
             "followers": Long(),
-            "feedback_on_time_rate": Float(),
-            "sample_followthrough_rate": Float(),
+            "record": _record(),
             "categories": Keyword(),
             "category_slugs": Keyword(),
         }
