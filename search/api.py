@@ -78,6 +78,7 @@ def _search_response(request, params: SearchParams, page, results: list[dict]) -
             "previous": previous,
             "results": results,
             "facets": page.facets,
+            "relaxed": page.relaxed,
         }
     )
 
@@ -100,6 +101,11 @@ def _search_schema(output, tag):
                     'find them are the range\'s ends, the upper one less a fen), moq (ceilings "50" … '
                     '"5000": a moq_max), customizable and trial_eligible ("true", "false") and '
                     'verified_only ("true"). Values with no result are left out.',
+                ),
+                "relaxed": serializers.BooleanField(
+                    help_text="True when fewer than a page of results held every word of `q`, so "
+                    "the results are those holding most of its words (three of four, one of two), "
+                    "the ones with every word first; `count` counts them all."
                 ),
             },
         ),

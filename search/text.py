@@ -7,11 +7,18 @@ with it, or a run's last character; indexing every character alone as well made 
 ~40% bigger for nothing more.
 Queries are first split into words with jieba, then each word becomes the AND of its bigrams, so
 "补水面膜" asks for 补水 and 面膜 but not the cross-word bigram 水面 that no document contains.
+jieba keeps many compounds whole (收纳盒, 陶瓷杯, 儿童玩具), and their bigrams cross the join too (纳盒,
+瓷杯, 童玩): 收纳盒 would then miss every 收纳 product that writes 收纳 箱/盒 apart or 收纳储物盒. So a
+compound is split into the dictionary words it is made of (`word_parts`: 收纳 + 盒, 陶瓷 + 杯), each
+part asked for on its own; a title holding the whole word still ranks first (`title_tier`).
+When even that finds less than a page, `relaxed_tsquery` asks for most words instead of all
+(`relax_needs`, as Elasticsearch's minimum_should_match "75%").
 """
 
 import gc
 import re
 from functools import lru_cache
+from itertools import combinations
 
 import jieba
 
@@ -74,27 +81,95 @@ def is_prefix_term(term: str) -> bool:
     return len(term) == 1 and bool(_IS_CJK.match(term))
 
 
-@lru_cache(maxsize=2048)
-def query_groups(query: str) -> tuple[tuple[str, ...], ...]:
-    """The query as groups of terms: a document matches when it has every term of every group."""
-    groups: list[tuple[str, ...]] = []
-    for word in _segment(normalize(query)):
-        for run in _runs(word):
-            group = tuple(bigrams(run)) if _IS_CJK.match(run) else (run,)
-            if group not in groups:
-                groups.append(group)
-    return tuple(groups)
+def _dictionary() -> dict[str, int]:
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ
+
+
+@lru_cache(maxsize=4096)
+def word_parts(word: str) -> tuple[str, ...]:
+    """A CJK compound as the dictionary words it is made of, longest first from the left (收纳盒 →
+    收纳, 盒; 儿童玩具 → 儿童, 玩具), so no part crosses a join. Kept whole: words of one or two
+    characters, latin, and compounds that would fall apart into single characters (景德镇)."""
+    if len(word) < 3 or not _IS_CJK.match(word):
+        return (word,)
+    known, parts, i = _dictionary(), [], 0
+    while i < len(word):
+        for j in range(len(word) if i else len(word) - 1, i + 1, -1):
+            if known.get(word[i:j]):
+                parts.append(word[i:j])
+                i = j
+                break
+        else:
+            parts.append(word[i])
+            i += 1
+    if sum(len(p) == 1 for p in parts) > 1:
+        return (word,)
+    return tuple(parts)
 
 
 @lru_cache(maxsize=2048)
-def query_words(query: str) -> tuple[str, ...]:
-    """The query's words (jieba), each a run of CJK or of latin/digits: what Elasticsearch analyses."""
+def query_parts(query: str) -> tuple[tuple[str, ...], ...]:
+    """The query's words (jieba; each a run of CJK or of latin/digits), each as its parts."""
     words: list[str] = []
     for word in _segment(normalize(query)):
         for run in _runs(word):
             if run not in words:
                 words.append(run)
-    return tuple(words)
+    return tuple(word_parts(w) for w in words)
+
+
+def _group(part: str) -> tuple[str, ...]:
+    return tuple(bigrams(part)) if _IS_CJK.match(part) else (part,)
+
+
+@lru_cache(maxsize=2048)
+def query_groups(query: str) -> tuple[tuple[str, ...], ...]:
+    """The query as groups of terms: a document matches when it has every term of every group."""
+    groups: list[tuple[str, ...]] = []
+    for parts in query_parts(query):
+        for part in parts:
+            if _group(part) not in groups:
+                groups.append(_group(part))
+    return tuple(groups)
+
+
+def query_words(query: str) -> tuple[str, ...]:
+    """Every part of every word (收纳盒 → 收纳, 盒): what a document must contain, and what
+    Elasticsearch analyses, one `multi_match` each."""
+    return tuple(dict.fromkeys(part for parts in query_parts(query) for part in parts))
+
+
+def whole_words(query: str) -> tuple[str, ...]:
+    """The words as typed (收纳盒 stays whole): a title holding them all ranks highest."""
+    return tuple("".join(parts) for parts in query_parts(query))
+
+
+# Relaxing a query of more words than this would mean too many combinations to ask for; such a
+# long query is specific enough as it is.
+MAX_RELAXED_WORDS = 6
+
+
+def relax_needs(query: str) -> int | None:
+    """How many of the query's words a relaxed match needs (75%, rounded down, at least one), or
+    None when the query has a single word or too many to relax."""
+    n = len(query_parts(query))
+    if n < 2 or n > MAX_RELAXED_WORDS:
+        return None
+    return max(1, n * 3 // 4)
+
+
+def _word_terms(parts: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys(t for part in parts for t in _group(part)))
+
+
+def relaxed_word_sets(query: str) -> list[list[list[str]]]:
+    """The combinations a relaxed match accepts: each a list of words, each word its terms."""
+    need = relax_needs(query)
+    if need is None:
+        return []
+    words = [_word_terms(parts) for parts in query_parts(query)]
+    return [list(combo) for combo in combinations(words, need)]
 
 
 def query_terms(query: str) -> list[str]:
@@ -105,9 +180,17 @@ def is_latin(query: str) -> bool:
     return bool(query.strip()) and not _IS_CJK.search(query)
 
 
+def _ts(term: str) -> str:
+    return f"'{term}':*" if is_prefix_term(term) else f"'{term}'"
+
+
 def tsquery(query: str) -> str:
     """A tsquery literal (cast, not parsed: PostgreSQL's parser does not know CJK words)."""
-    parts = []
-    for group in query_groups(query):
-        parts.extend(f"'{term}':*" if is_prefix_term(term) else f"'{term}'" for term in group)
-    return " & ".join(parts)
+    return " & ".join(_ts(term) for group in query_groups(query) for term in group)
+
+
+def relaxed_tsquery(query: str) -> str:
+    """Most words, not all: (w1 & w2) | (w1 & w3) | (w2 & w3) for three words."""
+    return " | ".join(
+        "(" + " & ".join(_ts(t) for word in combo for t in word) + ")" for combo in relaxed_word_sets(query)
+    )

@@ -47,6 +47,7 @@ def search(request):
         "req": req,
         "params": req.params,
         "count": page.count,
+        "relaxed": page.relaxed,
         "rows": rows,
         "facets": search_page.facets(page.facets, req),
         "sorts": SORT_LABELS.items(),

@@ -33,6 +33,9 @@ class SearchPage:
     ids: list[int]
     count: int
     facets: dict[str, list[dict]] = field(default_factory=dict)
+    # Less than a page had every word of the query, so the results are those with most of them
+    # (every-word ones first); search/text.py.
+    relaxed: bool = False
 
 
 @dataclass

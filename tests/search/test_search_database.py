@@ -87,16 +87,20 @@ def test_chinese_word_inside_a_longer_title(api, catalog):
 def test_mixed_chinese_english_numbers(api, catalog):
     # when
     response = api.get(URL, {"q": "蓝牙5.3耳机"})
-    # then
-    assert titles(response) == ["TWS蓝牙5.3耳机 降噪"]
+    # then: the one with all three words, then (fewer than a page: relaxed) the one with two
+    assert titles(response) == ["TWS蓝牙5.3耳机 降噪", "蓝牙5.0耳机 入门款"]
+    assert response.json()["relaxed"] is True
+    strict = api.get(URL, {"q": "蓝牙5.3耳机", "page_size": 1})
+    assert (titles(strict), strict.json()["relaxed"]) == (["TWS蓝牙5.3耳机 降噪"], False)
 
 
 def test_words_split_by_jieba_need_not_be_adjacent(api, catalog):
     # given: 补水 is in the title, 面膜 too, but 补水面膜 never appears as such
     # when
     response = api.get(URL, {"q": "补水面膜"})
-    # then
-    assert titles(response) == ["补水睡眠面膜"]
+    # then: it alone has both words; the relaxed rest (one of the two words) follows
+    assert titles(response)[0] == "补水睡眠面膜"
+    assert titles(api.get(URL, {"q": "补水面膜", "page_size": 1})) == ["补水睡眠面膜"]
 
 
 def test_factory_and_category_names_are_searchable(api, catalog):

@@ -49,4 +49,5 @@ def test_a_query_with_no_hit_has_empty_facets(api, catalog):  # noqa: F811
             "trial_eligible": [],
             "verified_only": [],
         },
+        "relaxed": False,
     }

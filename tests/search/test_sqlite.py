@@ -31,7 +31,7 @@ def catalog(db):
     [
         ("面膜", {"补水睡眠面膜", "玻尿酸面膜 10片装"}),
         ("蓝牙5.3耳机", {"TWS蓝牙5.3耳机 降噪"}),
-        ("补水面膜", {"补水睡眠面膜"}),
+        ("补水面膜", {"补水睡眠面膜"}),  # every word (page_size 1: a full page, not relaxed)
         ("白云美妆", {"补水睡眠面膜", "玻尿酸面膜 10片装"}),
         ("mianmo", set()),
         ("膜", {"补水睡眠面膜", "玻尿酸面膜 10片装"}),  # one character: a prefix of the index terms
@@ -40,9 +40,16 @@ def catalog(db):
     ],
 )
 def test_text_search(api, catalog, q, titles):
-    body = api.get(URL, {"q": q}).json()
+    body = api.get(URL, {"q": q, "page_size": max(1, len(titles))}).json()
     assert {row["title"] for row in body["results"]} == titles
     assert body["count"] == len(titles)
+    assert body["relaxed"] is False
+
+
+def test_fewer_than_a_page_with_every_word_relaxes_to_most_words(api, catalog):
+    body = api.get(URL, {"q": "补水面膜"}).json()
+    assert [row["title"] for row in body["results"]] == ["补水睡眠面膜", "玻尿酸面膜 10片装"]
+    assert (body["count"], body["relaxed"]) == (2, True)
 
 
 def test_facets_and_matching(api, catalog):

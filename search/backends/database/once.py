@@ -27,14 +27,16 @@ def counts_and_page(matched, params, page_qs) -> tuple[list[dict], dict, list[in
     set. Returns the grouped rows and their labels (see combos.tally_grouped) and the page's ids."""
     model = matched.model
     table = connection.ops.quote_name(model._meta.db_table)
-    # Everything but the tsvector (~0.6 KB a row), which nothing after the match reads.
-    columns = [f.attname for f in model._meta.concrete_fields if f.attname != "search_vector"]
+    p_sql, p_params = _over(page_qs, table)
+    # Everything but the tsvector (~0.6 KB a row), which nothing after the match reads, unless
+    # the page's order does: a relaxed match ranks the rows with every word first (reader._text).
+    keep_vector = '"search_vector"' in p_sql
+    columns = [f.attname for f in model._meta.concrete_fields if keep_vector or f.attname != "search_vector"]
     m_sql, m_params = matched.values_list(*columns).query.sql_with_params()
     g_sql, g_params, labels = ranges.grouped_sql(
         model.objects.all(), params, over=lambda qs: _over(qs, table)
     )
     counts = ", ".join(f"g.{alias}" for alias in labels)
-    p_sql, p_params = _over(page_qs, table)
     sql = (
         f"WITH m AS MATERIALIZED ({m_sql}) "  # noqa: S608 - every value is a parameter
         # The grouped rows come back as one bigint[][] (facet_id, n, r0, …), cheaper than JSON.

@@ -24,7 +24,17 @@ from ...models import (
     ProductText,
 )
 from ...range_facets import RANGE_FACETS, listed
-from ...text import is_latin, is_prefix_term, query_terms, query_words, tsquery
+from ...text import (
+    is_latin,
+    is_prefix_term,
+    query_terms,
+    query_words,
+    relax_needs,
+    relaxed_tsquery,
+    relaxed_word_sets,
+    tsquery,
+    whole_words,
+)
 from ..base import Match, SearchPage, SearchParams
 from . import combos, once, ranges
 from .common import CATEGORY_MODELS, DOC_MODELS, FACET_LIMIT, _as_doc, _postgres, _value_fields
@@ -41,8 +51,9 @@ def _chosen(params: SearchParams) -> dict[str, str]:
 
 class DatabaseReader:
     # ---- keyword search --------------------------------------------------------------------
-    def _text(self, qs, q: str, *, with_rank: bool):
-        """Filter by the query; returns (queryset, rank expression or None).
+    def _text(self, qs, q: str, *, with_rank: bool, relaxed: bool = False):
+        """Filter by the query; returns (queryset, rank expression or None). `relaxed`: most of
+        the query's words instead of all (search/text.py), the rows with all of them ranked first.
 
         Products are ranked by where the words matched (all in the title: 3, elsewhere: 1), not by
         ts_rank: ts_rank reads every matching row's tsvector, which for a common word (a tenth of
@@ -51,24 +62,54 @@ class DatabaseReader:
         if not query_terms(q):
             return qs, None
         if not _postgres():
-            for term in query_terms(q):
-                # `terms` is " term term … ": a one-character term matches as a prefix (search/text.py).
-                qs = qs.filter(terms__contains=f" {term}" if is_prefix_term(term) else f" {term} ")
-            return qs, self._title_tier(q, "title__icontains") if with_rank else None
-        query = SearchQuery(tsquery(q), search_type="raw", config="simple")
-        if qs.model is ProductText:
-            return qs.filter(search_vector=query), self._title_tier(
-                q, "title_folded__contains"
-            ) if with_rank else None
-        return qs.filter(search_vector=query), SearchRank(F("search_vector"), query) if with_rank else None
+            every, found = self._contains_all(query_terms(q)), Q()
+            for combo in relaxed_word_sets(q) if relaxed else []:
+                found |= self._contains_all(t for word in combo for t in word)
+            qs = qs.filter(found if relaxed else every)
+            rank = self._title_tier(q, "title__icontains") if with_rank else None
+            return qs, self._strict_first(rank, every) if relaxed and rank is not None else rank
+        strict = SearchQuery(tsquery(q), search_type="raw", config="simple")
+        query = SearchQuery(relaxed_tsquery(q), search_type="raw", config="simple") if relaxed else strict
+        if not with_rank:
+            rank = None
+        elif qs.model is ProductText:
+            rank = self._title_tier(q, "title_folded__contains")
+        else:
+            rank = SearchRank(F("search_vector"), query)
+        if relaxed and rank is not None:
+            rank = self._strict_first(rank, Q(search_vector=strict))
+        return qs.filter(search_vector=query), rank
+
+    @staticmethod
+    def _contains_all(terms) -> Q:
+        # `terms` is " term term … ": a one-character term matches as a prefix (search/text.py).
+        cond = Q()
+        for term in terms:
+            cond &= Q(terms__contains=f" {term}" if is_prefix_term(term) else f" {term} ")
+        return cond
+
+    @staticmethod
+    def _strict_first(rank, strict: Q):
+        """A relaxed match: the rows with every word above all others, in the order a strict
+        match gives them (× 11: a title tier is 1–3 and quality at most doubles it)."""
+        factor = Case(When(strict, then=Value(11.0)), default=Value(1.0), output_field=FloatField())
+        return ExpressionWrapper(rank * factor, output_field=FloatField())
 
     @staticmethod
     def _title_tier(q: str, lookup: str):
-        # query_words are normalized (search.text.normalize) like ProductText.title_folded.
-        in_title = Q()
-        for word in query_words(q):
-            in_title &= Q(**{lookup: word})
-        return Case(When(in_title, then=Value(3.0)), default=Value(1.0), output_field=FloatField())
+        # Words are normalized (search.text.normalize) like ProductText.title_folded. A title
+        # holding the words as typed (收纳盒) ranks above one holding only their parts (收纳 … 盒).
+        whole, parts = Q(), Q()
+        for word in whole_words(q):
+            whole &= Q(**{lookup: word})
+        for part in query_words(q):
+            parts &= Q(**{lookup: part})
+        return Case(
+            When(whole, then=Value(3.0)),
+            When(parts, then=Value(2.0)),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
 
     def _typo(self, qs, q: str):
         """No exact hit for a latin word: try trigram similarity on the title (bluetoth → bluetooth)."""
@@ -171,6 +212,16 @@ class DatabaseReader:
             matched, rank, facet_filters, columns, order, params, page_source, plain
         )
         text_match = self._text
+        relaxed = False
+        if params.q and count < params.limit and relax_needs(params.q):
+            # Less than a page has every word: show what has most of them too, after those.
+            loose, loose_rank = self._text(base, params.q, with_rank=relevance, relaxed=True)
+            loose_count, loose_facets, loose_ids = self._counted_page(
+                loose, loose_rank, facet_filters, columns, order, params, plain=plain
+            )
+            if loose_count > count:
+                matched, count, facets, ids, relaxed = loose, loose_count, loose_facets, loose_ids, True
+                text_match = lambda qs, q, with_rank: self._text(qs, q, with_rank=with_rank, relaxed=True)  # noqa: E731
         if count == 0 and params.q:
             typo, typo_rank = self._typo(base, params.q)
             typo_rank = typo_rank if relevance else None
@@ -202,7 +253,9 @@ class DatabaseReader:
                     if empty
                     else ranged(text_match(model.objects.all(), params.q, with_rank=False)[0])
                 )
-        return SearchPage(ids=ids, count=count, facets={name: facets[name] for name in names})
+        return SearchPage(
+            ids=ids, count=count, facets={name: facets[name] for name in names}, relaxed=relaxed
+        )
 
     def search_products(self, params: SearchParams) -> SearchPage:
         plain = ranges.plain_q(params)

@@ -25,6 +25,7 @@ from django.conf import settings
 
 from ... import fit, range_facets
 from ...documents import as_decimal, category_expansion
+from ...text import relax_needs
 from ..base import Backend, Match, SearchPage, SearchParams, SearchUnavailable
 from . import mappings, queries
 from .engines import ElasticsearchEngine, OpenSearchEngine, make_opensearch_client
@@ -216,6 +217,14 @@ class EngineBackend(Backend):
     def _page(self, kind: str, params: SearchParams, plain: list, facets: dict) -> SearchPage:
         text = queries.text_query(params.q) if params.q else None
         result = self._search(kind, queries.search_body(kind, params, plain, facets, text))
+        relaxed = False
+        count = result["hits"]["total"]["value"]
+        if text is not None and count < params.limit and relax_needs(params.q):
+            # Less than a page has every word: show what has most of them too, after those.
+            loose = queries.text_query(params.q, relaxed=True)
+            loose_result = self._search(kind, queries.search_body(kind, params, plain, facets, loose))
+            if loose_result["hits"]["total"]["value"] > count:
+                result, relaxed = loose_result, True
         if result["hits"]["total"]["value"] == 0 and text is not None and params.q.isascii():
             result = self._search(
                 kind, queries.search_body(kind, params, plain, facets, queries.typo_query(params.q))
@@ -234,6 +243,7 @@ class EngineBackend(Backend):
             ids=[int(hit["_id"]) for hit in result["hits"]["hits"]],
             count=result["hits"]["total"]["value"],
             facets=facets,
+            relaxed=relaxed,
         )
 
     def search_products(self, params: SearchParams) -> SearchPage:

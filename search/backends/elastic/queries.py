@@ -13,7 +13,7 @@ from elasticsearch.dsl import A, Search
 from elasticsearch.dsl import Q as EQ
 
 from ... import fit, range_facets
-from ...text import query_words
+from ...text import query_parts, query_words, relax_needs
 from ..base import SearchParams
 
 HARD_WEIGHT = 10.0
@@ -21,9 +21,32 @@ FACET_SIZE = 50
 TEXT_FIELDS = ["title^3", "names^2", "body"]
 
 
-def text_query(q: str):
-    words = [EQ("multi_match", query=word, fields=TEXT_FIELDS, operator="and") for word in query_words(q)]
-    return EQ("bool", must=words) if words else None
+# A relaxed match lifts the rows with every word above the rest (text scores stay far below).
+STRICT_BOOST = 1000.0
+
+
+def _all_of(parts) -> list:
+    return [EQ("multi_match", query=part, fields=TEXT_FIELDS, operator="and") for part in parts]
+
+
+def text_query(q: str, *, relaxed: bool = False):
+    """Every part of every word (search/text.py: 收纳盒 → 收纳, 盒); `relaxed`: most words
+    (minimum_should_match, as the database backend's relaxed_tsquery), all-word rows first."""
+    parts = _all_of(query_words(q))
+    if not parts:
+        return None
+    # A title holding a split compound as typed (收纳盒, not 收纳 … 盒) ranks first, as the database
+    # backend's title tier does.
+    whole = [EQ("match_phrase", title={"query": "".join(w)}) for w in query_parts(q) if len(w) > 1]
+    strict = EQ("bool", must=parts, should=whole) if whole else EQ("bool", must=parts)
+    if not relaxed:
+        return strict
+    words = [EQ("bool", must=_all_of(word)) for word in query_parts(q)]
+    return EQ(
+        "bool",
+        should=[*words, EQ("constant_score", filter=strict, boost=STRICT_BOOST)],
+        minimum_should_match=relax_needs(q),
+    )
 
 
 def typo_query(q: str):
