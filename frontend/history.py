@@ -9,7 +9,7 @@ LABELS = {
     "trial.requested": _("Trial requested"),
     "trial.reminded": _("Reminder sent"),
     "sample.requested": _("Sample requested"),
-    "custom.requested": _("Request sent"),
+    "custom.requested": _("Request published"),
     "custom.quoted": _("Quote received"),
     "payment.started": _("Payment started"),
     "payment.needs_refund": _("Payment to refund"),
@@ -19,10 +19,11 @@ LABELS = {
 LIMIT = 50
 
 
-def history(target, statuses: dict) -> list[dict]:
-    """`statuses`: the flow's status → label, to name where each transition went."""
+def history(target, statuses: dict, *, events=None) -> list[dict]:
+    """`statuses`: the flow's status → label, to name where each transition went; `events`: the
+    target's events as the reader may see them (all of them by default)."""
     rows = []
-    for event in events_for(target)[:LIMIT]:
+    for event in (events_for(target) if events is None else events)[:LIMIT]:
         to = (event.data or {}).get("to")
         label = LABELS.get(event.verb) or (statuses.get(to) if to else None) or event.verb
         rows.append({"at": event.created_at, "label": label, "actor": event.actor, "verb": event.verb})

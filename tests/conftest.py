@@ -2,6 +2,7 @@ import importlib
 import os
 import shutil
 import tempfile
+import time
 
 import pytest
 from django.utils import translation
@@ -114,6 +115,20 @@ def buyer_user(db):
     return makers.UserMaker()
 
 
+def _wait_until_idle(app, queue: str, timeout: float = 30.0) -> None:
+    """Let the worker finish what the test's commits queued (search indexing, e-mails) before the
+    test database is flushed: a task still inside a transaction then deadlocked the TRUNCATE."""
+    from celery.worker import state
+
+    deadline = time.monotonic() + timeout
+    with app.connection_for_write() as conn:
+        client = conn.default_channel.client
+        while time.monotonic() < deadline:
+            if not client.llen(queue) and not state.active_requests and not state.reserved_requests:
+                return
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def live_celery_worker(transactional_db, settings):
     """A real Celery worker (threads) consuming from Redis, for the async paths.
@@ -141,6 +156,7 @@ def live_celery_worker(transactional_db, settings):
     app.control.purge()
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
         yield app
+        _wait_until_idle(app, "yuantou-tests")
     app.conf.update(previous)
     app._pool = None
     app.amqp._producer_pool = None

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.admin import StaffAction, StaffActionsMixin
@@ -10,6 +10,8 @@ from marketplace.core.errors import NotAllowed, TransitionNotAllowed
 from .models import (
     BulkOrder,
     CustomRequest,
+    CustomRequestOffer,
+    CustomStatus,
     Payment,
     PaymentProvider,
     PaymentStatus,
@@ -83,10 +85,27 @@ class SampleRequestAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
 
 
+class ReachFilter(admin.SimpleListFilter):
+    """The queue of open requests nobody received (no factory fits their category): staff can
+    widen the catalogue's reach or tell the streamer where to ask."""
+
+    title = _("reach")
+    parameter_name = "reach"
+
+    def lookups(self, request, model_admin):
+        return [("nobody", _("Open, offered to nobody"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "nobody":
+            offers = CustomRequestOffer.objects.filter(request=OuterRef("pk"))
+            return queryset.filter(factory__isnull=True, status=CustomStatus.OPEN).exclude(Exists(offers))
+        return queryset
+
+
 @admin.register(CustomRequest)
 class CustomRequestAdmin(ReadOnlyAdmin):
-    list_display = ["title", "status", "buyer", "factory", "quantity", "quotes_count", "deadline"]
-    list_filter = ["status"]
+    list_display = ["title", "status", "buyer", "factory", "category", "quantity", "quotes_count", "deadline"]
+    list_filter = [ReachFilter, "status"]
 
 
 @admin.register(Quote)

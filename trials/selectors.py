@@ -1,7 +1,9 @@
 from django.db.models import Q, QuerySet
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Role, User
+from marketplace.core.events import events_for
 from marketplace.money import half_price, quantize
+from search.matching_custom import factories_for_custom_request
 
 from .models import BulkOrder, CustomRequest, CustomRequestMessage, Quote, SampleRequest, TrialOrder
 
@@ -79,3 +81,41 @@ def messages_for(*, request: CustomRequest, user: User) -> QuerySet[CustomReques
     if user.is_factory:
         return qs.filter(factory__owner=user)
     return qs
+
+
+# How many factories an open request is offered to (the best-fitting ones).
+MAX_OFFERS = 20
+
+
+def custom_request_reach(request: CustomRequest) -> dict | None:
+    """For the streamer of an open request: how many factories it was offered to and, when that is
+    nobody, how to widen it so it reaches some (the parent category, then any category), with how
+    many factories each would reach (at most MAX_OFFERS are offered). Price and quantity never
+    keep a factory out (they only rank), so the category is what there is to widen."""
+    if not request.is_open_request:
+        return None
+    offered = len(request.offers.all())  # prefetched by the API and the page
+    widen = []
+    if offered == 0 and request.status == "open" and request.category_id:
+        wider = [request.category.parent, None] if request.category.parent_id else [None]
+        for category in wider:
+            fits = factories_for_custom_request(
+                buyer=request.buyer,
+                category_slug=category.slug if category else "",
+                target_unit_price=request.target_unit_price,
+                quantity=request.quantity,
+                limit=MAX_OFFERS,
+            )
+            if fits:  # the narrowest widening that reaches anyone
+                widen.append({"category": category.slug if category else None, "factories": len(fits)})
+                break
+    return {"offered": offered, "widen": widen}
+
+
+def custom_request_events_for(request: CustomRequest, user: User):
+    """The request's history as `user` may read it: a factory answering an open request sees the
+    streamer's, the staff's and its own steps, never another factory's (who else quoted, and how many)."""
+    events = events_for(request)
+    if user.is_factory and request.is_open_request:
+        events = events.exclude(Q(actor__role=Role.FACTORY) & ~Q(actor=user))
+    return events

@@ -1,6 +1,7 @@
 """定制 pages: the request form (to one factory or open), the request's page (side-by-side quotes
 and "accept" for the buyer, the quote form for a factory), and the message thread."""
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,7 +33,8 @@ def custom_request_new(request):
     if request.method == "GET":
         factory = _target_factory(request.GET.get("factory"))
         form = forms.CustomRequestForm(
-            initial={"factory": factory.pk if factory else None}, categories=categories
+            initial={"factory": factory.pk if factory else None, "category": request.GET.get("category", "")},
+            categories=categories,
         )
         return render(request, "frontend/custom_new.html", {"form": form, "factory": factory})
     form = forms.CustomRequestForm(request.POST, categories=categories)
@@ -42,13 +44,17 @@ def custom_request_new(request):
         form_refused(request, form)
         return render(request, "frontend/custom_new.html", {"form": form, "factory": factory})
     outcome = service_call(
-        request,
-        lambda: custom.custom_request_create(actor=request.user, data=form.service_data()),
-        success=_("Request sent. Quotes will appear on this page."),
+        request, lambda: custom.custom_request_create(actor=request.user, data=form.service_data())
     )
     if not outcome.ok:
         return render(request, "frontend/custom_new.html", {"form": form, "factory": factory})
-    return redirect("frontend:custom", pk=outcome.result.pk)
+    created = outcome.result
+    if created.is_open_request and not created.offers.exists():
+        # Nobody received it: say so (the request's page says how to widen it), never "sent".
+        messages.warning(request, _("No factory fits this request yet, so nobody has received it."))
+    else:
+        messages.success(request, _("Request sent. Quotes will appear on this page."))
+    return redirect("frontend:custom", pk=created.pk)
 
 
 @signed_in
@@ -82,9 +88,22 @@ def custom_request_detail(request, pk: int):
         # Open requests: which factories it went to and why (the streamer only).
         "offers": list(req.offers.all()) if is_buyer and req.is_open_request else [],
         "message_form": forms.MessageForm(),
-        "events": history(req, FLOW.labels),
+        "events": history(req, FLOW.labels, events=selectors.custom_request_events_for(req, user)),
+        **(_reach(req) if is_buyer else {}),
     }
     return render(request, "frontend/custom_detail.html", context)
+
+
+def _reach(req) -> dict:
+    """An open request offered to nobody: say so, and the wider ask that would reach factories."""
+    reach = selectors.custom_request_reach(req)
+    if reach is None or reach["offered"]:
+        return {}
+    widen = reach["widen"][0] if reach["widen"] else None
+    category = None
+    if widen and widen["category"]:
+        category = next(c for c in category_list() if c.slug == widen["category"])
+    return {"unreached": True, "widen": widen, "widen_category": category}
 
 
 def _visible(request, pk: int):

@@ -66,7 +66,7 @@ class CustomRequestListCreateApi(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         obj = custom.custom_request_create(actor=request.user, data=data.validated_data)
         return Response(
-            CustomRequestOutputSerializer(obj, context={"request": request}).data,
+            CustomRequestOutputSerializer(obj, context={"request": request, "widen": True}).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -77,7 +77,7 @@ class CustomRequestDetailApi(APIView):
     @extend_schema(responses=CustomRequestOutputSerializer, tags=["custom-requests"])
     def get(self, request, pk):
         obj = _visible_request(request, pk)
-        return Response(CustomRequestOutputSerializer(obj, context={"request": request}).data)
+        return Response(CustomRequestOutputSerializer(obj, context={"request": request, "widen": True}).data)
 
 
 class CustomRequestCancelApi(APIView):

@@ -1,7 +1,8 @@
 from django.core.exceptions import ObjectDoesNotExist
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from .. import selectors
 from ..flows import custom as custom_flow
 from ..flows import sample as sample_flow
 from ..flows import trial as trial_flow
@@ -195,6 +196,45 @@ class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
         help_text="Open requests: the factories it was offered to and why (shown to the streamer only)."
     )
 
+    quotes_count = serializers.SerializerMethodField(
+        help_text="How many quotes the request has; null for a factory reading an open request "
+        "(competitors stay unknown to each other)."
+    )
+    reach = serializers.SerializerMethodField(
+        help_text="Open requests, for the streamer only (else null): `offered`, how many factories it "
+        "was offered to, and `widen`: when that is nobody, the narrowest wider ask that reaches some, "
+        '`[{"category": slug or null (any category), "factories": n}]` (at most 20 are offered). '
+        "`widen` is computed on a single request's responses and null in lists."
+    )
+
+    def _reader(self):
+        request = self.context.get("request")
+        return request.user if request is not None else None
+
+    def get_quotes_count(self, obj) -> int | None:
+        user = self._reader()
+        if user is None or (user.is_factory and obj.is_open_request):
+            return None
+        return obj.quotes_count
+
+    @extend_schema_field(
+        inline_serializer(
+            "CustomRequestReach",
+            {
+                "offered": serializers.IntegerField(),
+                "widen": serializers.ListField(child=serializers.DictField(), allow_null=True),
+            },
+            allow_null=True,
+        )
+    )
+    def get_reach(self, obj) -> dict | None:
+        user = self._reader()
+        if user is None or obj.buyer.user_id != user.pk or not obj.is_open_request:
+            return None
+        if self.context.get("widen"):
+            return selectors.custom_request_reach(obj)
+        return {"offered": len(obj.offers.all()), "widen": None}
+
     @extend_schema_field(CustomOfferSerializer(many=True))
     def get_offers(self, obj) -> list[dict]:
         # Factories must not see which competitors were offered the same request.
@@ -221,6 +261,7 @@ class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
             "created_at",
             "closed_at",
             "offers",
+            "reach",
             "actions",
         ]
 

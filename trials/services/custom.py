@@ -26,9 +26,8 @@ from ..models import (
     QuoteStatus,
     TrialOrder,
 )
+from ..selectors import MAX_OFFERS
 from .common import buyer_profile_of, locked
-
-MAX_OFFERS = 20
 
 
 def fitting_factories(
