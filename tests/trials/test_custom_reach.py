@@ -163,11 +163,11 @@ def test_a_factory_reads_nothing_of_its_competitors(contest):
     for leak in (rival, first.name, "9.80", "Quote received"):
         assert leak not in page, leak
     for body in (detail.content, api.get(API).content):
-        assert rival.encode() not in body and "9.80".encode() not in body
+        assert rival.encode() not in body and b"9.80" not in body
 
 
 def test_the_quoting_factory_sees_its_own_step_and_the_streamer_sees_all(contest, buyer):
-    req, first, second = contest
+    req, first, _second = contest
     own = html(Browser().as_user(first.owner).get(f"/me/custom/{req.pk}/"))
     assert 'data-verb="custom.quoted"' in own and first.owner.username in own
     assert _api(buyer.user).get(f"{API}{req.pk}/").json()["quotes_count"] == 1
