@@ -19,6 +19,7 @@ LABELS = {
     "description": _("Description"),
     "category": _("Category"),
     "factory_price": _("Factory price per unit (CNY)"),
+    "price_tiers": _("Volume prices"),
     "attributes": _("Attributes"),
 }
 
@@ -41,6 +42,8 @@ def _shown(field: str, value, categories: dict[str, str]) -> str:
         return f"¥{Decimal(value):.2f}"
     if field == "attributes":
         return _attributes_text(value)
+    if field == "price_tiers":
+        return "；".join(f"{t['min_quantity']:,}+ ¥{Decimal(t['unit_price']):.2f}" for t in value) or "—"
     return value or "—"
 
 

@@ -6,6 +6,7 @@ trial flag vs. the factory's setting, review on edit, image checks) stay in fact
 and their refusals are shown on the matching field.
 """
 
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -59,6 +60,17 @@ class MultipleImageField(forms.FileField):
         return [super(MultipleImageField, self).clean(f, initial) for f in files]
 
 
+# "500 10.50", "500+ ¥10.50", "2,000 = 9.8", "500：10.5"
+TIER_LINE = re.compile(
+    r"^\s*(?P<quantity>\d{1,3}(?:,\d{3})+|\d{1,8})[\s+=:：¥￥]+(?P<price>\d{1,7}(?:\.\d{1,2})?)\s*$"
+)
+
+
+def tiers_text(tiers: list[dict]) -> str:
+    """Stored tiers as the form's lines."""
+    return "\n".join(f"{t['min_quantity']} {Decimal(t['unit_price']):.2f}" for t in tiers)
+
+
 class ProductForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120, validators=[single_line])
     description = forms.CharField(
@@ -84,6 +96,16 @@ class ProductForm(forms.Form):
         min_value=1,
         max_value=365,
         error_messages={"invalid": _("Enter the lead time as a whole number of days, from 1 to 365.")},
+    )
+    price_tiers = forms.CharField(
+        label=_("Volume prices (optional)"),
+        required=False,
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "500 10.50\n2000 9.80"}),
+        help_text=_(
+            "One tier per line: the quantity it starts at, then the unit price, e.g. “500 10.50”. "
+            "Quantities above the MOQ, prices not above the factory price."
+        ),
     )
     customizable = forms.BooleanField(label=_("Customizable (OEM/ODM on this product)"), required=False)
     # xgettext:no-python-format
@@ -122,6 +144,24 @@ class ProductForm(forms.Form):
         if moq > MOQ_MAX:
             raise ValidationError(_("The MOQ must be at most 10,000,000 units."), code="max_value")
         return moq
+
+    def clean_price_tiers(self) -> list[dict]:
+        """ "500 10.50" per line (also "500+ ¥10.50", "2,000 = 9.8") → the service's tiers; how
+        they relate to the MOQ and the price is the model's rule, said on the same field."""
+        tiers = []
+        for n, line in enumerate(self.cleaned_data["price_tiers"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            found = TIER_LINE.match(line)
+            if found is None:
+                raise ValidationError(
+                    _("Line %(n)d: write the quantity, then the unit price, e.g. “500 10.50”."),
+                    params={"n": n},
+                    code="tier",
+                )
+            quantity, price = int(found["quantity"].replace(",", "")), Decimal(found["price"])
+            tiers.append({"min_quantity": quantity, "unit_price": price})
+        return tiers
 
     def clean_images(self) -> list:
         if self.upload_too_large:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("me/", accounts.dashboard, name="dashboard"),
     path("products/<int:pk>/trial/", trials.trial_request, name="trial-request"),
     path("products/<int:pk>/sample/", samples.sample_request, name="sample-request"),
+    path("products/<int:pk>/report/", catalogue.product_report, name="product-report"),
     path("me/trials/", trials.trial_list, name="trials"),
     path("me/trials/<int:pk>/", trials.trial_detail, name="trial"),
     path("me/trials/<int:pk>/<slug:action>/", trials.trial_action, name="trial-action"),

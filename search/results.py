@@ -35,6 +35,7 @@ _PRODUCT_VALUES = (
     "lead_time_days",
     "customizable",
     "trial_eligible",
+    "price_tiers",
     "attributes",
     "status",
     "status_reason",
@@ -77,6 +78,10 @@ def _render(row: dict, images: list[dict]) -> dict:
         "lead_time_days": row["lead_time_days"],
         "customizable": row["customizable"],
         "trial_eligible": trial_eligible,
+        "price_tiers": [
+            {"min_quantity": t["min_quantity"], "unit_price": _money.to_representation(t["unit_price"])}
+            for t in row["price_tiers"]
+        ],
         "attributes": row["attributes"],
         "status": row["status"],
         "status_reason": row["status_reason"],

@@ -15,8 +15,14 @@ from marketplace.api.permissions import IsFactoryUser, IsStaffUser
 from .. import selectors, services
 from ..images import ImageSizeLimitUploadHandler, too_large_message
 from ..models import Product, ProductImage, ReportReason
+from ..validators import MAX_PRICE_TIERS
 from .base import ReasonSerializer, get_visible_or_404, require_owner
-from .serializers import ProductImageAddedSerializer, ProductOutputSerializer
+from .serializers import (
+    PRICE_TIERS_HELP,
+    PriceTierSerializer,
+    ProductImageAddedSerializer,
+    ProductOutputSerializer,
+)
 
 
 class ProductInputSerializer(serializers.Serializer):
@@ -32,6 +38,12 @@ class ProductInputSerializer(serializers.Serializer):
     # Left out: the listing follows the factory's `accepts_trials`.
     trial_eligible = serializers.BooleanField(
         required=False, help_text="true is refused unless the factory accepts trials."
+    )
+    price_tiers = serializers.ListField(
+        child=PriceTierSerializer(),
+        max_length=MAX_PRICE_TIERS,
+        required=False,
+        help_text=PRICE_TIERS_HELP,
     )
     attributes = serializers.JSONField(required=False, default=dict)
     # "draft" keeps it private; anything else sends it to review.

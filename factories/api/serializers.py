@@ -1,5 +1,7 @@
 """Output serializers shared by the factory and product endpoints (inputs live next to each view)."""
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -7,6 +9,7 @@ from marketplace.money import half_price
 
 from ..models import Category, Factory, Product, ProductImage, ProductRevision
 from ..selectors import product_revision_shown_to
+from ..validators import MAX_TIER_QUANTITY
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -119,7 +122,7 @@ class ProductRevisionSerializer(serializers.ModelSerializer):
 
     changes = serializers.DictField(
         help_text="Proposed values of title, description, category (slug), factory_price (decimal "
-        "string) and attributes; the live listing keeps its approved values until approval."
+        "string), price_tiers and attributes; the live listing keeps its approved values until approval."
     )
     images = serializers.SerializerMethodField(help_text="New photos waiting for approval.")
 
@@ -135,8 +138,23 @@ class ProductRevisionSerializer(serializers.ModelSerializer):
         return ProductImageSerializer(photos, many=True, context=self.context).data
 
 
+class PriceTierSerializer(serializers.Serializer):
+    min_quantity = serializers.IntegerField(min_value=2, max_value=MAX_TIER_QUANTITY)
+    unit_price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("9999999.99")
+    )
+
+
+PRICE_TIERS_HELP = (
+    "Volume prices above the MOQ (阶梯价), e.g. 500+ at 10.50, 2,000+ at 9.80: quantities rising above "
+    "`moq`, prices never above `factory_price` nor rising; at most 5. The first tier is always `moq` "
+    "at `factory_price`; a bulk order pays the tier of its quantity."
+)
+
+
 class ProductOutputSerializer(serializers.ModelSerializer):
     factory = serializers.PrimaryKeyRelatedField(read_only=True)
+    price_tiers = PriceTierSerializer(many=True, read_only=True, help_text=PRICE_TIERS_HELP)
     factory_name = serializers.CharField(source="factory.name", read_only=True)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     category_name = serializers.CharField(source="category.display_name", read_only=True)
@@ -164,6 +182,7 @@ class ProductOutputSerializer(serializers.ModelSerializer):
             "lead_time_days",
             "customizable",
             "trial_eligible",
+            "price_tiers",
             "attributes",
             "status",
             "status_reason",

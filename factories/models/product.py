@@ -1,9 +1,11 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..validators import validate_price_tiers
 from .catalog import Category
 from .factory import Factory
 
@@ -48,6 +50,13 @@ class Product(models.Model):
     # xgettext:no-python-format
     trial_eligible = models.BooleanField(_("50%-off trial available"), default=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    # Volume prices above the MOQ (阶梯价): [{"min_quantity": 500, "unit_price": "10.50"}, …], the
+    # quantities rising above `moq` and the prices never above `factory_price` nor rising. The
+    # first tier is always `moq` at `factory_price`, so search, matching and the 50%-off trial
+    # keep reading `factory_price`; a bulk order takes the tier of its quantity (price_for).
+    price_tiers = models.JSONField(
+        _("volume prices"), default=list, blank=True, validators=[validate_price_tiers]
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -71,6 +80,43 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """The tiers against the MOQ, the factory price and each other (their shape is the
+        field's validator's): quantities rise, prices never do."""
+        if not self.price_tiers or self.moq is None or self.factory_price is None:
+            return
+        try:
+            validate_price_tiers(self.price_tiers)
+        except ValidationError:
+            return  # the field's own error says it
+        quantity, price = self.moq, Decimal(self.factory_price)
+        for tier in self.price_tiers:
+            if tier["min_quantity"] <= quantity:
+                raise ValidationError(
+                    {"price_tiers": _("Each tier's quantity must be above the MOQ and the tier before it.")}
+                )
+            if Decimal(tier["unit_price"]) > price:
+                raise ValidationError(
+                    {"price_tiers": _("A larger quantity cannot cost more per unit than a smaller one.")}
+                )
+            quantity, price = tier["min_quantity"], Decimal(tier["unit_price"])
+
+    def price_for(self, quantity: int) -> Decimal:
+        """The unit price of `quantity` units: the highest tier it reaches, else the factory price."""
+        price = self.factory_price
+        for tier in self.price_tiers or []:
+            if quantity >= tier["min_quantity"]:
+                price = Decimal(tier["unit_price"])
+        return price
+
+    @property
+    def all_price_tiers(self) -> list[dict]:
+        """Every tier, the MOQ one first, for showing."""
+        return [{"min_quantity": self.moq, "unit_price": self.factory_price}] + [
+            {"min_quantity": t["min_quantity"], "unit_price": Decimal(t["unit_price"])}
+            for t in self.price_tiers or []
+        ]
 
     @property
     def open_for_trials(self) -> bool:

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -25,6 +26,7 @@ EDITABLE_FIELDS = [
     "customizable",
     "trial_eligible",
     "attributes",
+    "price_tiers",
 ]
 # The factory hears of staff decisions about its listing (in its inbox, and by e-mail).
 NOTIFIED = {"product.approved", "product.rejected", "product.delisted"}
@@ -58,7 +60,22 @@ def _clean(
         except ValidationError as error:
             raise ValidationError({"attributes": error.messages}) from error
         data["attributes"] = attributes
+    if "price_tiers" in data:
+        data["price_tiers"] = _tiers(data["price_tiers"])
     return data
+
+
+def _tiers(tiers) -> list:
+    """Tiers as stored: the price as a string with two decimals (the JSON keeps it exact). Anything
+    not shaped like a tier is passed on for the model's validator to refuse with its message."""
+    if not isinstance(tiers, list):
+        return tiers
+    out = []
+    for tier in tiers:
+        if isinstance(tier, dict) and isinstance(tier.get("unit_price"), Decimal | int):
+            tier = {**tier, "unit_price": f"{Decimal(tier['unit_price']):.2f}"}
+        out.append(tier)
+    return out
 
 
 def product_check_can_list(*, factory: Factory, actor: User) -> None:
@@ -143,7 +160,8 @@ def product_update(
     cleaned = _clean(data, factory=product.factory)
     if reviews_edits_of(product, actor):
         reviewed = {k: v for k, v in cleaned.items() if k in REVIEWED_FIELDS}
-        _validate_proposal(product, reviewed)
+        # Checked together with what applies at once (a new MOQ against proposed tiers).
+        _validate_proposal(product, cleaned if reviewed else {})
         revision_propose(product=product, actor=actor, values=reviewed)
         cleaned = {k: v for k, v in cleaned.items() if k not in REVIEWED_FIELDS}
     changed = model_update(instance=product, fields=EDITABLE_FIELDS, data=cleaned)

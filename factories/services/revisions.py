@@ -26,7 +26,7 @@ from ..models import Category, Product, ProductImage, ProductRevision, ProductSt
 from .common import delete_files, listing_notify, require_reason
 
 # What buyers judge a listing by. Order matters only for display.
-REVIEWED_FIELDS = ("title", "description", "category", "factory_price", "attributes")
+REVIEWED_FIELDS = ("title", "description", "category", "factory_price", "price_tiers", "attributes")
 
 
 def reviews_edits_of(product: Product, actor: User) -> bool:

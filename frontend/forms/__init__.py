@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from factories.models import ReportReason
 from marketplace.core.validators import MAX_UNIT_PRICE, validate_single_line
 from trials.models import PaymentProvider
 
@@ -19,6 +20,18 @@ class TrialRequestForm(forms.Form):
 class SampleRequestForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the factory"), required=False, max_length=2000, widget=forms.Textarea
+    )
+
+
+class ReportForm(forms.Form):
+    """Reporting a listing (fakes, misleading descriptions): the staff moderation queue."""
+
+    reason = forms.ChoiceField(label=_("What is wrong"), choices=ReportReason.choices)
+    detail = forms.CharField(
+        label=_("Details for staff (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

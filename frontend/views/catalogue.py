@@ -4,14 +4,18 @@ factories), whoever is signed in: owners and staff preview their rows in the adm
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from factories.models import Factory, Product
+from factories.selectors import product_visible_to
+from factories.services import product_report_create
 from marketplace.money import half_price, to_fen
 
-from .. import public
+from .. import forms, public
+from .common import form_refused, service_call, signed_in
 
 
 @require_GET
@@ -50,6 +54,7 @@ def product_detail(request, pk: int):
             # The request form's live total counts in fen, so the browser never rounds a float.
             "trial_fen": to_fen(trial_price) if trial_price is not None else None,
             "images": list(product.images.all()),  # prefetched, in the model's order (position, id)
+            "report_form": forms.ReportForm(),
         },
     )
 
@@ -69,3 +74,20 @@ def factory_detail(request, pk: int):
         "frontend/factory_detail.html",
         {"factory": factory, "products": products, "product_count": total},
     )
+
+
+@signed_in
+@require_POST
+def product_report(request, pk: int):
+    """Report a listing from its page: the staff moderation queue (one open report per person)."""
+    product = get_object_or_404(product_visible_to(None), pk=pk)
+    form = forms.ReportForm(request.POST)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("frontend:product", pk=pk)
+    service_call(
+        request,
+        lambda: product_report_create(product=product, reporter=request.user, **form.cleaned_data),
+        success=_("Thank you: staff will look at this listing."),
+    )
+    return redirect(reverse("frontend:product", args=[pk]) + "#report")

@@ -23,7 +23,7 @@ from factories.services.revisions import revision_working_values
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 
 from ..listing_changes import change_rows
-from ..product_forms import AttributeFormSet, ConfirmForm, ProductForm, attribute_rows
+from ..product_forms import AttributeFormSet, ConfirmForm, ProductForm, attribute_rows, tiers_text
 from .common import service_call, signed_in
 
 PAGE_SIZE = 50
@@ -218,6 +218,7 @@ def _initial(product: Product, working: dict) -> dict:
         "description": working["description"],
         "category": working["category"],
         "factory_price": working["factory_price"],
+        "price_tiers": tiers_text(working["price_tiers"]),
         "moq": product.moq,
         "lead_time_days": product.lead_time_days,
         "customizable": product.customizable,

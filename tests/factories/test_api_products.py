@@ -54,6 +54,7 @@ def test_factory_lists_a_product_for_review(api, factory):
         "lead_time_days": 10,
         "customizable": True,
         "trial_eligible": True,
+        "price_tiers": [],
         "attributes": {"material": "陶瓷", "pieces": 4, "colors": ["蓝", "白"]},
         "status": "pending_review",
         "status_reason": "",

@@ -38,7 +38,12 @@ def test_conversion_uses_the_approved_price_not_one_awaiting_review(api, product
     shown = api.as_user(buyer.user).get(f"/api/v1/trials/{trial.pk}/").json()["bulk_order_preview"]
     response = api.as_user(buyer.user).post(f"/api/v1/trials/{trial.pk}/convert/", {"quantity": 200})
     # then: what was shown is what was charged, at ¥22
-    assert shown == {"unit_price": "22.00", "min_quantity": 100, "min_total": "2200.00"}
+    assert shown == {
+        "unit_price": "22.00",
+        "min_quantity": 100,
+        "min_total": "2200.00",
+        "price_tiers": [{"min_quantity": 100, "unit_price": "22.00"}],
+    }
     assert response.status_code == 201
     assert (response.json()["unit_price"], response.json()["total"]) == ("22.00", "4400.00")
     bulk = BulkOrder.objects.get()
@@ -54,7 +59,12 @@ def test_once_staff_approve_the_new_price_it_is_the_one_shown_and_charged(api, p
     shown = api.as_user(buyer.user).get(f"/api/v1/trials/{trial.pk}/").json()["bulk_order_preview"]
     response = api.as_user(buyer.user).post(f"/api/v1/trials/{trial.pk}/convert/", {"quantity": 100})
     # then
-    assert shown == {"unit_price": "999.00", "min_quantity": 100, "min_total": "99900.00"}
+    assert shown == {
+        "unit_price": "999.00",
+        "min_quantity": 100,
+        "min_total": "99900.00",
+        "price_tiers": [{"min_quantity": 100, "unit_price": "999.00"}],
+    }
     assert response.json()["total"] == "99900.00"
 
 

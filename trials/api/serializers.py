@@ -41,8 +41,21 @@ class BulkOrderPreviewSerializer(serializers.Serializer):
     min_total = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
-        help_text="unit_price × min_quantity; any quantity costs unit_price × quantity.",
+        help_text="unit_price × min_quantity.",
     )
+    price_tiers = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="The unit price by quantity, the MOQ first: `[{min_quantity, unit_price}]` (volume "
+        "prices, 阶梯价); a bulk order of n units pays the last tier whose min_quantity ≤ n.",
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["price_tiers"] = [
+            {"min_quantity": t["min_quantity"], "unit_price": f"{t['unit_price']:.2f}"}
+            for t in instance["price_tiers"]
+        ]
+        return data
 
 
 class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):

@@ -63,7 +63,7 @@ def _product_guards(product: Product | None, quantity: int) -> None:
         )
 
 
-def bulk_unit_price(trial: TrialOrder) -> Decimal:
+def bulk_unit_price(trial: TrialOrder, quantity: int | None = None) -> Decimal:
     """The full price per unit a bulk order after this trial pays: the approved price buyers can see.
 
     A live (active) listing shows its approved price; a new price waits in a revision and is not
@@ -75,7 +75,8 @@ def bulk_unit_price(trial: TrialOrder) -> Decimal:
     if not trial.product_id:
         return trial.quote.unit_price
     if trial.product.status == ProductStatus.ACTIVE:
-        return trial.product.factory_price
+        # The volume price of the quantity ordered (阶梯价); at the MOQ, the factory price.
+        return trial.product.price_for(quantity or trial.moq)
     return trial.factory_price
 
 
@@ -83,7 +84,14 @@ def bulk_order_preview(trial: TrialOrder) -> dict:
     """What a bulk order would cost, shown before the buyer confirms (API field and trial page):
     the unit price `trial_convert` will charge, the minimum quantity, and the total at that minimum."""
     unit = bulk_unit_price(trial)
-    return {"unit_price": unit, "min_quantity": trial.moq, "min_total": quantize(unit * trial.moq)}
+    live = trial.product_id and trial.product.status == ProductStatus.ACTIVE
+    tiers = trial.product.all_price_tiers if live else [{"min_quantity": trial.moq, "unit_price": unit}]
+    return {
+        "unit_price": unit,
+        "min_quantity": trial.moq,
+        "min_total": quantize(unit * trial.moq),
+        "price_tiers": tiers,
+    }
 
 
 def trial_create(*, actor: User, product_id: int, quantity: int) -> TrialOrder:
@@ -205,7 +213,7 @@ def trial_convert(*, trial: TrialOrder, actor: User, quantity: int) -> BulkOrder
         TABLE.flow.check(name="convert", status=trial.status, actor_role=actor.acting_role)
         for guard in TABLE.rule("convert").guards:
             guard(trial, {"quantity": quantity})
-        unit = bulk_unit_price(trial)
+        unit = bulk_unit_price(trial, quantity)
         bulk = BulkOrder.objects.create(
             trial=trial,
             buyer=trial.buyer,
