@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import catalog, factories, products, revisions
+from .api import catalog, factories, media, products, revisions
 
 urlpatterns = [
     path("categories/", catalog.CategoryListApi.as_view(), name="categories"),
@@ -10,6 +10,13 @@ urlpatterns = [
     path("factories/<int:pk>/verify/", factories.FactoryVerifyApi.as_view(), name="factory-verify"),
     path("factories/<int:pk>/reject/", factories.FactoryRejectApi.as_view(), name="factory-reject"),
     path("factories/<int:pk>/suspend/", factories.FactorySuspendApi.as_view(), name="factory-suspend"),
+    path("factories/<int:pk>/photos/", media.FactoryPhotoUploadApi.as_view(), name="factory-photos"),
+    path(
+        "factories/<int:pk>/photos/<int:photo_id>/",
+        media.FactoryPhotoDetailApi.as_view(),
+        name="factory-photo",
+    ),
+    path("factories/<int:pk>/licence/", media.FactoryLicenceApi.as_view(), name="factory-licence"),
     path("products/", products.ProductListCreateApi.as_view(), name="product-list"),
     path("products/<int:pk>/", products.ProductDetailApi.as_view(), name="product-detail"),
     path("products/<int:pk>/images/", products.ProductImageUploadApi.as_view(), name="product-images"),

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -140,6 +141,7 @@ class FactorySearchApi(APIView):
             page, rows = selectors.factory_search(params=params)
         except SearchUnavailable:
             raise SearchUnavailableError() from None
+        prefetch_related_objects(rows, "photos")  # shown per factory: one query for the page
         results = FactoryOutputSerializer(rows, many=True, context={"request": request}).data
         return _search_response(request, params, page, results)
 
@@ -223,6 +225,7 @@ class FactoryMatchApi(_MatchApi):
     def get(self, request):
         limit = _limit(request)
         pairs = selectors.factory_matches(buyer=_buyer_of(request), limit=limit)
+        prefetch_related_objects([row for row, _m in pairs], "photos")
         return _matches_response("factory", FactoryOutputSerializer, pairs, {"request": request})
 
 

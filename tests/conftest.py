@@ -18,6 +18,7 @@ def _isolated_media(settings):
     """Every test writes uploads into its own temporary folder."""
     path = tempfile.mkdtemp(prefix="yuantou-media-")
     settings.MEDIA_ROOT = path
+    settings.PRIVATE_MEDIA_ROOT = os.path.join(path, "private")
     yield path
     shutil.rmtree(path, ignore_errors=True)
 

@@ -180,6 +180,7 @@ def test_every_operation_documents_its_error_responses_in_the_one_error_shape(sc
 
 CREATE_OPERATIONS = [
     "/api/v1/factories/",
+    "/api/v1/factories/{id}/photos/",
     "/api/v1/products/",
     "/api/v1/products/{id}/images/",
     "/api/v1/products/{id}/report/",

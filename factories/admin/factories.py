@@ -6,6 +6,9 @@ check the verification flow and record an event. Profile edits go through `facto
 
 from django import forms
 from django.contrib import admin
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.admin import EventHistoryMixin, ReasonForm, StaffAction, StaffActionsMixin
@@ -53,9 +56,22 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
     list_select_related = ("owner", "industrial_belt")
     autocomplete_fields = ("industrial_belt",)
     filter_horizontal = ("categories",)
-    readonly_fields = ("owner", *STATUS_FIELDS, *METRIC_FIELDS, "created_at", "updated_at", "event_history")
+    # A link typed without a scheme is https (the tour video must be; Django 6's default too).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = (
+        "owner",
+        "licence",
+        *STATUS_FIELDS,
+        *METRIC_FIELDS,
+        "created_at",
+        "updated_at",
+        "event_history",
+    )
     fieldsets = (
-        (None, {"fields": ("owner", "name", "credit_code", "province", "city", "industrial_belt")}),
+        (
+            None,
+            {"fields": ("owner", "name", "credit_code", "licence", "province", "city", "industrial_belt")},
+        ),
         (_("Status"), {"fields": STATUS_FIELDS}),
         (
             _("Profile"),
@@ -70,6 +86,7 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
                     "accepts_trials",
                     "max_trial_quantity",
                     "trial_days",
+                    "video_url",
                 )
             },
         ),
@@ -102,6 +119,16 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
             available=_can("suspend"),
         ),
     )
+
+    @admin.display(description=_("business licence"))
+    def licence(self, factory: Factory):
+        """The licence image next to the credit code it must match (staff only: the admin)."""
+        if not factory.licence_image:
+            return _("not uploaded yet")
+        url = reverse("factory-licence", args=[factory.pk])
+        return format_html(
+            '<a href="{}" target="_blank"><img src="{}" alt="" style="max-width:480px"></a>', url, url
+        )
 
     def has_add_permission(self, request):
         # Factories register themselves (one per factory account); staff only review them.

@@ -51,6 +51,12 @@ class FactoryInputSerializer(serializers.Serializer):
             "max_length": _("A unified social credit code has 18 characters."),
         },
     )
+    video_url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="An https:// link to a factory tour video (视频看厂); empty to remove it.",
+    )
 
 
 class FactoryFilter(filters.FilterSet):
@@ -71,7 +77,8 @@ class FactoryListCreateApi(generics.GenericAPIView):
     filterset_class = FactoryFilter
 
     def get_queryset(self):
-        return selectors.factory_visible_to(self.request.user)
+        # The output lists each factory's photos: one query for the page, not one per factory.
+        return selectors.factory_visible_to(self.request.user).prefetch_related("photos")
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -81,7 +88,9 @@ class FactoryListCreateApi(generics.GenericAPIView):
     @extend_schema(responses=FactoryOutputSerializer(many=True), tags=["factories"])
     def get(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(FactoryOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            FactoryOutputSerializer(page, many=True, context={"request": request}).data
+        )
 
     @extend_schema(
         request=FactoryInputSerializer, responses={201: FactoryOutputSerializer}, tags=["factories"]
@@ -92,7 +101,10 @@ class FactoryListCreateApi(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         factory = services.factory_create(owner=request.user, data=data.validated_data)
         factory = selectors.factory_visible_to(request.user).get(pk=factory.pk)
-        return Response(FactoryOutputSerializer(factory).data, status=status.HTTP_201_CREATED)
+        return Response(
+            FactoryOutputSerializer(factory, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class FactoryDetailApi(APIView):
@@ -104,7 +116,7 @@ class FactoryDetailApi(APIView):
     @extend_schema(responses=FactoryOutputSerializer, tags=["factories"])
     def get(self, request, pk):
         factory = get_visible_or_404(selectors.factory_visible_to(request.user), pk)
-        return Response(FactoryOutputSerializer(factory).data)
+        return Response(FactoryOutputSerializer(factory, context={"request": request}).data)
 
     @extend_schema(
         request=FactoryInputSerializer(partial=True), responses=FactoryOutputSerializer, tags=["factories"]
@@ -116,7 +128,7 @@ class FactoryDetailApi(APIView):
         data.is_valid(raise_exception=True)
         services.factory_update(factory=factory, actor=request.user, data=data.validated_data)
         factory = selectors.factory_visible_to(request.user).get(pk=pk)
-        return Response(FactoryOutputSerializer(factory).data)
+        return Response(FactoryOutputSerializer(factory, context={"request": request}).data)
 
 
 class FactoryVerifyApi(APIView):
@@ -133,7 +145,11 @@ class FactoryVerifyApi(APIView):
         factory = services.factory_verify(
             factory=factory, actor=request.user, tier=data.validated_data.get("tier")
         )
-        return Response(FactoryOutputSerializer(selectors.factory_visible_to(request.user).get(pk=pk)).data)
+        return Response(
+            FactoryOutputSerializer(
+                selectors.factory_visible_to(request.user).get(pk=pk), context={"request": request}
+            ).data
+        )
 
 
 class _FactoryReasonApi(APIView):
@@ -146,7 +162,11 @@ class _FactoryReasonApi(APIView):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         type(self).service(factory=factory, actor=request.user, reason=data.validated_data["reason"])
-        return Response(FactoryOutputSerializer(selectors.factory_visible_to(request.user).get(pk=pk)).data)
+        return Response(
+            FactoryOutputSerializer(
+                selectors.factory_visible_to(request.user).get(pk=pk), context={"request": request}
+            ).data
+        )
 
 
 class FactoryRejectApi(_FactoryReasonApi):

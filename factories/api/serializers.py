@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from marketplace.money import half_price
 
-from ..models import Category, Factory, Product, ProductImage, ProductRevision
+from ..models import Category, Factory, FactoryPhoto, Product, ProductImage, ProductRevision
 from ..selectors import product_revision_shown_to
 from ..validators import MAX_TIER_QUANTITY
 
@@ -49,6 +49,8 @@ class FactoryOutputSerializer(serializers.ModelSerializer):
     industrial_belt_name = serializers.SerializerMethodField()
     categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     metrics = FactoryMetricsSerializer(read_only=True)
+    photos = serializers.SerializerMethodField()
+    licence_uploaded = serializers.SerializerMethodField()
 
     class Meta:
         model = Factory
@@ -74,9 +76,27 @@ class FactoryOutputSerializer(serializers.ModelSerializer):
             "status_reason",
             "verified_at",
             "metrics",
+            "video_url",
+            "photos",
+            "licence_uploaded",
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_photos(self, factory: Factory) -> list[dict]:
+        """Workshop photos: [{id, url, thumbnail_url, width, height, caption}], in their order."""
+        return FactoryPhotoSerializer(factory.photos.all(), many=True, context=self.context).data
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_licence_uploaded(self, factory: Factory) -> bool | None:
+        """For the factory and staff: whether the business licence is on file; null for others."""
+        user = getattr(self.context.get("request"), "user", None)
+        if user is None or not (
+            user.is_authenticated and (user.is_staff_member or factory.owner_id == user.pk)
+        ):
+            return None
+        return bool(factory.licence_image)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_industrial_belt_name(self, factory: Factory) -> str | None:
@@ -100,6 +120,12 @@ class ProductImageSerializer(serializers.ModelSerializer):
 
     def get_thumbnail_url(self, image: ProductImage) -> str:
         return self._absolute(image.thumbnail)
+
+
+class FactoryPhotoSerializer(ProductImageSerializer):
+    class Meta:
+        model = FactoryPhoto
+        fields = ["id", "url", "thumbnail_url", "width", "height", "caption"]
 
 
 class ProductImageAddedSerializer(ProductImageSerializer):

@@ -1,5 +1,6 @@
 from .catalog import Category, IndustrialBelt
 from .factory import CustomizationLevel, Factory, FactoryTier, VerificationStatus
+from .media import FactoryPhoto
 from .moderation import ProductReport, ReportReason, ReportStatus
 from .product import Product, ProductImage, ProductStatus
 from .revision import ProductRevision, RevisionStatus
@@ -8,6 +9,7 @@ __all__ = [
     "Category",
     "CustomizationLevel",
     "Factory",
+    "FactoryPhoto",
     "FactoryTier",
     "IndustrialBelt",
     "Product",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from factories.validators import validate_credit_code
 
 from .catalog import Category, IndustrialBelt
+from .media import licence_path, private_storage, validate_https
 
 
 class VerificationStatus(models.TextChoices):
@@ -106,6 +107,14 @@ class Factory(models.Model):
     units_returned = models.PositiveBigIntegerField(_("units returned in trials"), default=0)
     requests_answered = models.PositiveIntegerField(_("requests answered"), default=0)
     requests_expired = models.PositiveIntegerField(_("requests left to expire"), default=0)
+
+    video_url = models.URLField(
+        _("factory tour video link"), max_length=500, blank=True, validators=[validate_https]
+    )
+    # Seen by staff only (verification), never served under MEDIA_URL: see media.py.
+    licence_image = models.FileField(
+        _("business licence"), upload_to=licence_path, storage=private_storage, blank=True, editable=False
+    )
 
     search_index_dirty = models.BooleanField(
         _("needs reindexing"), default=True, db_index=True, editable=False

@@ -30,6 +30,7 @@ PROFILE_FIELDS = [
     "max_trial_quantity",
     "trial_days",
     "credit_code",
+    "video_url",
 ]
 # Event verbs are past tense ("factory.verified"), like every other event row.
 PAST = {"verify": "verified", "reject": "rejected", "suspend": "suspended", "resubmit": "resubmitted"}

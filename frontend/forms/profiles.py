@@ -67,6 +67,13 @@ class FactoryProfileForm(forms.Form):
         label=_("Most units per trial"), min_value=1, max_value=100_000, initial=100
     )
     trial_days = forms.IntegerField(label=_("Trial period (days)"), min_value=7, max_value=180, initial=30)
+    video_url = forms.URLField(
+        label=_("Factory tour video (link)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// link to a video of your workshop (Douyin, Bilibili, WeChat Channels …)."),
+    )
 
     def __init__(self, *args, factory: Factory | None = None, **kwargs):
         if factory is not None and "initial" not in kwargs:
@@ -100,6 +107,7 @@ class FactoryProfileForm(forms.Form):
                 "accepts_trials",
                 "max_trial_quantity",
                 "trial_days",
+                "video_url",
             )
         }
         initial["industrial_belt"] = factory.industrial_belt.slug if factory.industrial_belt_id else ""

@@ -66,8 +66,13 @@ def custom_request_list(request):
 @signed_in
 @require_GET
 def custom_request_detail(request, pk: int):
+    req = get_object_or_404(selectors.custom_request_visible_to(request.user), pk=pk)
+    return _detail_page(request, req)
+
+
+def _detail_page(request, req, *, quote_form=None, status: int = 200):
+    """The request's page; `quote_form`: a refused quote, shown again with what was typed."""
     user = request.user
-    req = get_object_or_404(selectors.custom_request_visible_to(user), pk=pk)
     names = allowed_actions(FLOW, req.status, user)
     quotes = list(selectors.quotes_for(request=req, user=user))
     is_buyer = req.buyer.user_id == user.pk
@@ -80,7 +85,7 @@ def custom_request_detail(request, pk: int):
         "compared": selectors.quotes_compared(request=req, quotes=quotes) if is_buyer else [],
         "own_quote": own_quote,
         "quote_form": (
-            forms.QuoteForm()
+            (quote_form or forms.QuoteForm())
             if user.is_factory and own_quote is None and req.status == CustomStatus.OPEN
             else None
         ),
@@ -91,7 +96,7 @@ def custom_request_detail(request, pk: int):
         "events": history(req, FLOW.labels, events=selectors.custom_request_events_for(req, user)),
         **(_reach(req) if is_buyer else {}),
     }
-    return render(request, "frontend/custom_detail.html", context)
+    return render(request, "frontend/custom_detail.html", context, status=status)
 
 
 def _reach(req) -> dict:
@@ -128,13 +133,16 @@ def quote_submit(request, pk: int):
     req = _visible(request, pk)
     form = forms.QuoteForm(request.POST)
     if not form.is_valid():
+        # Shown again with everything typed (and the errors by their fields); nothing was written.
         form_refused(request, form)
-        return redirect("frontend:custom", pk=pk)
-    service_call(
+        return _detail_page(request, req, quote_form=form)
+    outcome = service_call(
         request,
         lambda: custom.quote_submit(request=req, actor=request.user, data=form.cleaned_data),
         success=_("Quote sent to the streamer."),
     )
+    if not outcome.ok:
+        return _detail_page(request, req, quote_form=form)
     return redirect("frontend:custom", pk=pk)
 
 

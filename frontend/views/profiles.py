@@ -12,6 +12,7 @@ from buyers import services as buyers
 from buyers.models import BuyerProfile
 from factories import services as factories
 from factories.models import Factory
+from factories.services.media import MAX_FACTORY_PHOTOS
 from marketplace.core.errors import NotAllowed, ValidationError
 
 from ..forms.fields import add_service_errors
@@ -68,7 +69,13 @@ def factory_profile(request):
             form.add_error(None, str(error.message))
         else:
             return _done(request, created=factory is None, url_name="frontend:factory-profile")
-    context = {"form": form, "factory": factory, "next": safe_next(request)}
+    context = {
+        "form": form,
+        "factory": factory,
+        "photos": list(factory.photos.all()) if factory else [],
+        "next": safe_next(request),
+        "max_photos": MAX_FACTORY_PHOTOS,
+    }
     return render(request, "frontend/factory_profile.html", context)
 
 

@@ -78,6 +78,9 @@ def test_factory_user_registers_a_pending_factory(api, factory_user):
         "status_reason": "",
         "verified_at": None,
         "metrics": METRICS_EMPTY,
+        "video_url": "",
+        "photos": [],
+        "licence_uploaded": False,
         "created_at": body["created_at"],
         "updated_at": body["updated_at"],
     }

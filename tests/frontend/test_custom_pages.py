@@ -240,3 +240,30 @@ def test_custom_lists_and_chinese_page(web, web_zh, factory, buyer):
     assert "<h1>My custom requests</h1>" in as_buyer and "定制款硅胶收纳袋</a>" in as_buyer
     assert "<h1>Incoming custom requests</h1>" in as_factory and "定制款硅胶收纳袋</a>" in as_factory
     assert zh.status_code == 200 and '<html lang="zh-hans">' in html(zh)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        # refused by the service (a rule across fields)
+        ({"trial_quantity": 200}, "The trial run can't be larger than the MOQ."),
+        # refused by the form (one field)
+        ({"lead_time_days": "abc"}, "Lead time (days): Enter a whole number."),
+    ],
+)
+def test_a_refused_quote_keeps_everything_typed(web, factory, buyer, typed, message):
+    req = request_to(factory, buyer)
+    data = {
+        "unit_price": "8.80",
+        "moq": 100,
+        "lead_time_days": 15,
+        "proposal": "加厚硅胶方案，三色可选",
+        "trial_quantity": 50,
+        **typed,
+    }
+    response = web.as_user(factory.owner).post(f"/me/custom/{req.pk}/quote/", data)
+    assert response.status_code == 200
+    assert messages_of(response) == [message]
+    page = html(response)
+    assert 'value="8.80"' in page and "加厚硅胶方案，三色可选</textarea>" in page
+    assert Quote.objects.count() == 0

@@ -641,7 +641,7 @@ def test_the_streamer_form_enforces_csrf(streamer_user):
     [
         # session, user, the factory (with its belt), its categories, all categories, all belts,
         # and the header's unread-notification count on every signed-in page
-        ("factory_owner", 7),
+        ("factory_owner", 8),  # + its workshop photos
         # session, user, no factory yet, all categories, all belts, unread count
         ("new_factory_user", 6),
         # session, user, the profile, its categories, its channels, all categories, unread count

@@ -167,8 +167,8 @@ def test_factory_page_query_count_does_not_grow_with_products(web, super_factory
     # given
     for n in range(10):
         makers.ProductMaker(factory=super_factory, title=f"面膜{n}")
-    # then: factory, its categories, products, their images
-    with django_assert_num_queries(4):
+    # then: factory, its categories, its workshop photos, products, their images
+    with django_assert_num_queries(5):
         response = web.get(f"/factories/{super_factory.pk}/")
     assert '<h2>Products <span class="muted">(10)</span></h2>' in html(response)
 
