@@ -8,6 +8,8 @@ from marketplace.core.events import events_for
 LABELS = {
     "trial.requested": _("Trial requested"),
     "trial.reminded": _("Reminder sent"),
+    "bulk.reminded": _("Reminder sent"),
+    "bulk_order.created": _("Bulk order placed"),
     "sample.requested": _("Sample requested"),
     "custom.requested": _("Request published"),
     "custom.quoted": _("Quote received"),

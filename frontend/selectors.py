@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from trials import selectors
-from trials.models import CustomStatus, Payment, TrialOrder
+from trials.models import CLOSED_BULK_STATUSES, BulkOrder, BulkStatus, CustomStatus, Payment, TrialOrder
 from trials.models.payment import LIVE_PAYMENT_STATUSES
 from trials.models.sample import OPEN_SAMPLE_STATUSES
 from trials.models.trial import OPEN_TRIAL_STATUSES
@@ -32,6 +32,16 @@ def samples_of(user) -> QuerySet:
 
 def custom_requests_of(user) -> QuerySet:
     return _open_first(selectors.custom_request_visible_to(user), OPEN_CUSTOM_STATUSES)
+
+
+def bulk_orders_of(user) -> QuerySet:
+    open_statuses = [s for s in BulkStatus.values if s not in CLOSED_BULK_STATUSES]
+    return _open_first(selectors.bulk_order_visible_to(user), open_statuses)
+
+
+def live_bulk_payment(order: BulkOrder, purpose: str) -> Payment | None:
+    live = [p for p in order.payments.all() if p.purpose == purpose and p.status in LIVE_PAYMENT_STATUSES]
+    return max(live, key=lambda p: p.attempt, default=None)
 
 
 def live_payment(trial: TrialOrder) -> Payment | None:

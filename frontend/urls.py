@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     accounts,
+    bulk,
     catalog_import,
     catalogue,
     custom,
@@ -30,6 +31,9 @@ urlpatterns = [
     path("me/trials/", trials.trial_list, name="trials"),
     path("me/trials/<int:pk>/", trials.trial_detail, name="trial"),
     path("me/trials/<int:pk>/<slug:action>/", trials.trial_action, name="trial-action"),
+    path("me/bulk-orders/", bulk.bulk_list, name="bulk-orders"),
+    path("me/bulk-orders/<int:pk>/", bulk.bulk_detail, name="bulk-order"),
+    path("me/bulk-orders/<int:pk>/<slug:action>/", bulk.bulk_action, name="bulk-order-action"),
     path("me/samples/", samples.sample_list, name="samples"),
     path("me/samples/<int:pk>/", samples.sample_detail, name="sample"),
     path("me/samples/<int:pk>/<slug:action>/", samples.sample_action, name="sample-action"),
@@ -39,6 +43,7 @@ urlpatterns = [
     path("me/custom/<int:pk>/cancel/", custom.custom_request_cancel, name="custom-cancel"),
     path("me/custom/<int:pk>/quote/", custom.quote_submit, name="quote-submit"),
     path("me/custom/<int:pk>/quotes/<int:quote_id>/accept/", custom.quote_accept, name="quote-accept"),
+    path("me/custom/<int:pk>/quotes/<int:quote_id>/order/", custom.quote_order, name="quote-order"),
     path("me/custom/<int:pk>/messages/", custom.message_post, name="custom-message"),
     # Bulk catalog import (factories): template, upload → preview with row errors, confirm.
     path("me/products/import/", catalog_import.catalog_import_upload, name="catalog-import"),

@@ -238,6 +238,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status` / `provider`: name their enums after what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "BulkOrderStatusEnum": "trials.models.BulkStatus",
+        "PaymentStatusEnum": "trials.models.PaymentStatus",
+        "PaymentProviderEnum": "trials.models.PaymentProvider",
+    },
 }
 
 # Celery: with no broker configured, tasks run in-process (the embedded default).
@@ -266,6 +272,8 @@ CELERY_BEAT_SCHEDULE.update(
         "trials-timed": {"task": "trials.tasks.trials_timed_transitions", "schedule": 300.0},
         "trials-reminders": {"task": "trials.tasks.trials_send_reminders", "schedule": 3600.0},
         "samples-timed": {"task": "trials.tasks.samples_timed_transitions", "schedule": 900.0},
+        "bulk-orders-timed": {"task": "trials.tasks.bulk_orders_timed_transitions", "schedule": 300.0},
+        "bulk-orders-reminders": {"task": "trials.tasks.bulk_orders_send_reminders", "schedule": 3600.0},
         "custom-requests-timed": {
             "task": "trials.tasks.custom_requests_timed_transitions",
             "schedule": 300.0,

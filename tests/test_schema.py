@@ -192,6 +192,8 @@ CREATE_OPERATIONS = [
     "/api/v1/custom-requests/",
     "/api/v1/custom-requests/{id}/quotes/",
     "/api/v1/custom-requests/{id}/quotes/{quote_id}/accept/",
+    "/api/v1/custom-requests/{id}/quotes/{quote_id}/order/",
+    "/api/v1/bulk-orders/{id}/pay/",
     "/api/v1/custom-requests/{id}/messages/",
 ]
 

@@ -128,16 +128,20 @@ def test_each_printed_login_finds_work_waiting(mailoutbox):
     streamer = BuyerProfile.objects.get(user__username="demo_streamer")
     assert sorted(TrialOrder.objects.filter(buyer=streamer).values_list("status", flat=True)) == [
         "accepted",
+        "converted",
         "feedback_submitted",
         "in_trial",
         "paid",
         "requested",
     ]
+    # and a bulk order of theirs in production, its deposit paid
+    (order,) = BulkOrder.objects.filter(buyer=streamer)
+    assert (order.status, order.payments.get().purpose) == ("in_production", "deposit")
     compare = CustomRequest.objects.get(buyer=streamer)
     assert (compare.status, compare.factory, compare.quotes.count()) == ("open", None, 3)
     for username in ("demo_factory", "demo_streamer"):
         assert Notification.objects.filter(recipient__username=username, read_at=None).count() >= 10
-    assert "9 trials, 4 samples, 2 custom requests, 3 quotes" in output
+    assert "10 trials, 4 samples, 2 custom requests, 3 quotes" in output
     assert mailoutbox == []  # made-up addresses: the seed sends no e-mail
 
 

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.core.admin import StaffAction, StaffActionsMixin
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed
 
+from .flows.bulk import REASON_MAX_LENGTH
 from .models import (
     BulkOrder,
+    BulkStatus,
     CustomRequest,
     CustomRequestOffer,
     CustomStatus,
@@ -22,6 +24,7 @@ from .models import (
     StripeEvent,
     TrialOrder,
 )
+from .services.bulk import bulk_cancel, bulk_cancel_with_refund, bulk_resume
 from .services.payments import payment_confirm_received
 from .services.refunds import REFERENCE_MAX_LENGTH, refund_mark_settled
 
@@ -58,8 +61,18 @@ class TrialOrderAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["id", "trial", "provider", "status", "amount", "reference_code", "created_at"]
-    list_filter = ["provider", "status"]
+    list_display = [
+        "id",
+        "trial",
+        "bulk_order",
+        "purpose",
+        "provider",
+        "status",
+        "amount",
+        "reference_code",
+        "created_at",
+    ]
+    list_filter = ["provider", "purpose", "status"]
     search_fields = ["reference_code", "provider_reference"]
     actions = ["mark_received"]
 
@@ -113,9 +126,58 @@ class QuoteAdmin(ReadOnlyAdmin):
     list_display = ["id", "request", "factory", "unit_price", "moq", "status"]
 
 
+class BulkReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (both sides read it)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea,
+        required=False,
+    )
+
+
 @admin.register(BulkOrder)
-class BulkOrderAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "trial", "buyer", "factory", "quantity", "unit_price", "total", "created_at"]
+class BulkOrderAdmin(StaffActionsMixin, ReadOnlyAdmin):
+    """Disputes come here (filter by status): staff settle one (the order goes on from its step)
+    or cancel it, and every payment that came in is refunded."""
+
+    list_display = [
+        "__str__",
+        "status",
+        "buyer",
+        "factory",
+        "quantity",
+        "total",
+        "deposit_amount",
+        "delivery_date",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["buyer__display_name", "factory__name", "tracking_number"]
+    staff_actions = (
+        StaffAction(
+            name="resume",
+            label=_("Settle the dispute: go on"),
+            done=_("Dispute settled: %(objects)s."),
+            apply=lambda o, actor, data: bulk_resume(bulk=o, actor=actor),
+            available=lambda o: o.status == BulkStatus.DISPUTED,
+        ),
+        StaffAction(
+            name="cancel_with_refund",
+            label=_("Cancel and refund"),
+            done=_("Cancelled, payments to refund: %(objects)s."),
+            apply=lambda o, actor, data: bulk_cancel_with_refund(bulk=o, actor=actor, reason=data["reason"]),
+            form=BulkReasonForm,
+            available=lambda o: o.status == BulkStatus.DISPUTED,
+        ),
+        StaffAction(
+            name="cancel",
+            label=_("Cancel (before the deposit)"),
+            done=_("Cancelled: %(objects)s."),
+            apply=lambda o, actor, data: bulk_cancel(bulk=o, actor=actor, reason=data["reason"]),
+            form=BulkReasonForm,
+            available=lambda o: o.status in (BulkStatus.PLACED, BulkStatus.CONFIRMED),
+        ),
+    )
 
 
 @admin.register(StripeEvent)

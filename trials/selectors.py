@@ -25,7 +25,8 @@ def trial_visible_to(user: User) -> QuerySet[TrialOrder]:
 
 
 def bulk_order_visible_to(user: User) -> QuerySet[BulkOrder]:
-    return _sides(user, BulkOrder.objects.select_related("trial", "product", "buyer", "factory"))
+    qs = BulkOrder.objects.select_related("trial", "product", "buyer__user", "factory__owner")
+    return _sides(user, qs.prefetch_related("payments"))
 
 
 def sample_visible_to(user: User) -> QuerySet[SampleRequest]:

@@ -13,12 +13,13 @@ from django.utils import timezone
 from marketplace.core.errors import TransitionNotAllowed
 from marketplace.core.outbox import outbox_claim
 
+from .flows import bulk as bulk_flow
 from .flows import custom as custom_flow
 from .flows import sample as sample_flow
 from .flows import trial as trial_flow
-from .models import CustomRequest, Payment, SampleRequest, TrialOrder, TrialStatus
+from .models import BulkOrder, CustomRequest, Payment, SampleRequest, TrialOrder, TrialStatus
 from .payments import get_provider
-from .services import custom, refunds, samples, trials
+from .services import bulk, custom, refunds, samples, trials
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,14 @@ TIMED = [
     ),
     (sample_flow.TABLE, SampleRequest, {"expire": lambda o: samples.sample_expire(sample=o)}),
     (custom_flow.TABLE, CustomRequest, {"close": lambda o: custom.custom_request_close(request=o)}),
+    (
+        bulk_flow.TABLE,
+        BulkOrder,
+        {
+            "lapse": lambda o: bulk.bulk_lapse(bulk=o),
+            "complete": lambda o: bulk.bulk_complete(bulk=o, actor=None),
+        },
+    ),
 ]
 
 
@@ -79,6 +88,21 @@ def trials_send_reminders() -> int:
         window_ends_at__lte=timezone.now() + trial_flow.REMIND_BEFORE_END,
     )
     return sum(1 for t in due.only("pk") if trials.trial_remind(trial=t))
+
+
+@shared_task(acks_late=True)
+def bulk_orders_timed_transitions() -> int:
+    """Every few minutes: cancel orders nobody confirmed (7 days) or paid a deposit for (14 days),
+    complete orders 7 days after the balance came in."""
+    return run_timed(*TIMED[3])
+
+
+@shared_task(acks_late=True)
+def bulk_orders_send_reminders() -> int:
+    """Hourly: tell the side an order waits for (once per step)."""
+    return sum(
+        1 for order, reminder in bulk.bulk_reminders_due() if bulk.bulk_remind(bulk=order, reminder=reminder)
+    )
 
 
 def payment_provider_cancel_now(payment_id: int) -> None:

@@ -1,6 +1,20 @@
 from django.urls import path
 
-from .api import custom, payments, samples, trials
+from .api import bulk, custom, payments, samples, trials
+
+BULK_ACTIONS = {
+    "confirm": bulk.BulkConfirmApi,
+    "decline": bulk.BulkDeclineApi,
+    "cancel": bulk.BulkCancelApi,
+    "pay": bulk.BulkPayApi,
+    "start-production": bulk.BulkStartProductionApi,
+    "ship": bulk.BulkShipApi,
+    "receive": bulk.BulkReceiveApi,
+    "complete": bulk.BulkCompleteApi,
+    "dispute": bulk.BulkDisputeApi,
+    "resume": bulk.BulkResumeApi,
+    "cancel-with-refund": bulk.BulkCancelWithRefundApi,
+}
 
 urlpatterns = [
     path("trials/", trials.TrialListCreateApi.as_view(), name="trial-list"),
@@ -14,8 +28,12 @@ urlpatterns = [
     path("trials/<int:pk>/feedback/", trials.TrialFeedbackApi.as_view(), name="trial-feedback"),
     path("trials/<int:pk>/convert/", trials.TrialConvertApi.as_view(), name="trial-convert"),
     path("trials/<int:pk>/end/", trials.TrialEndApi.as_view(), name="trial-end"),
-    path("bulk-orders/", trials.BulkOrderListApi.as_view(), name="bulk-order-list"),
-    path("bulk-orders/<int:pk>/", trials.BulkOrderDetailApi.as_view(), name="bulk-order-detail"),
+    path("bulk-orders/", bulk.BulkOrderListApi.as_view(), name="bulk-order-list"),
+    path("bulk-orders/<int:pk>/", bulk.BulkOrderDetailApi.as_view(), name="bulk-order-detail"),
+    *[
+        path(f"bulk-orders/<int:pk>/{action}/", view.as_view(), name=f"bulk-order-{action}")
+        for action, view in BULK_ACTIONS.items()
+    ],
     path("samples/", samples.SampleListCreateApi.as_view(), name="sample-list"),
     path("samples/<int:pk>/", samples.SampleDetailApi.as_view(), name="sample-detail"),
     path("samples/<int:pk>/accept/", samples.SampleAcceptApi.as_view(), name="sample-accept"),
@@ -35,6 +53,11 @@ urlpatterns = [
         "custom-requests/<int:pk>/quotes/<int:quote_id>/accept/",
         custom.QuoteAcceptApi.as_view(),
         name="quote-accept",
+    ),
+    path(
+        "custom-requests/<int:pk>/quotes/<int:quote_id>/order/",
+        custom.QuoteOrderApi.as_view(),
+        name="quote-order",
     ),
     path("custom-requests/<int:pk>/messages/", custom.MessageListCreateApi.as_view(), name="custom-messages"),
     path("payments/stripe/webhook/", payments.StripeWebhookApi.as_view(), name="stripe-webhook"),

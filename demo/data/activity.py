@@ -20,8 +20,9 @@ from factories.models import CustomizationLevel, Factory, Product, ProductStatus
 from factories.services import product_create, product_reject, product_update
 from marketplace.accounts.models import User
 from trials.models import TrialOrder
+from trials.services.bulk import bulk_confirm, bulk_start_production
 from trials.services.custom import custom_message_post, custom_request_create, quote_submit
-from trials.services.payments import payment_confirm_received, payment_start
+from trials.services.payments import bulk_payment_start, payment_confirm_received, payment_start
 from trials.services.samples import sample_accept, sample_create, sample_receive, sample_ship
 from trials.services.trials import (
     trial_accept,
@@ -68,10 +69,13 @@ class ActivitySeeder:
         ]
         for product, buyer, step in zip(products, owners, STEPS, strict=False):
             self.trial(buyer, product, until=step)
-        # The streamer's trials with other factories: one waiting for the factory, one to pay.
-        others = self.other_trial_products(exclude=self.factory, count=2)
-        for product, step in zip(others, ["requested", "accepted"], strict=False):
-            self.trial(streamer, product, until=step)
+        # The streamer's trials with other factories: one waiting for the factory, one to pay, and
+        # one converted whose bulk order is in production (its deposit paid).
+        others = self.other_trial_products(exclude=self.factory, count=3)
+        for product, step in zip(others, ["requested", "accepted", "converted"], strict=False):
+            trial = self.trial(streamer, product, until=step)
+        if len(others) == 3:
+            self.bulk_order_in_production(trial)
         # Incoming sample requests, one in each state (the shipped one is the streamer's to receive).
         sample_owners = [self.users["s_tea_lin"], self.users["s_chaoge"], streamer, self.users["s_qiqi"]]
         sample_products = list(self.factory.products.filter(status=ProductStatus.ACTIVE).order_by("-id"))
@@ -111,8 +115,17 @@ class ActivitySeeder:
                 )
             elif step == "converted":
                 trial_convert(trial=trial, actor=buyer, quantity=max(product.moq, 200))
+                trial.refresh_from_db()
                 self.created["bulk_orders"] += 1
         return trial
+
+    def bulk_order_in_production(self, trial: TrialOrder) -> None:
+        order = trial.bulk_order
+        owner = order.factory.owner
+        bulk_confirm(bulk=order, actor=owner, delivery_date=timezone.localdate() + timedelta(days=25))
+        payment = bulk_payment_start(bulk=order, actor=order.buyer.user, provider="bank_transfer")
+        payment_confirm_received(payment=payment, actor=self.staff)
+        bulk_start_production(bulk=order, actor=owner)
 
     def sample(self, buyer: User, product: Product, *, until: str) -> None:
         owner = product.factory.owner

@@ -42,6 +42,12 @@ class FactoryInputSerializer(serializers.Serializer):
     accepts_trials = serializers.BooleanField(required=False)
     max_trial_quantity = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
     trial_days = serializers.IntegerField(required=False, min_value=7, max_value=180)
+    deposit_percent = serializers.IntegerField(
+        required=False,
+        min_value=10,
+        max_value=90,
+        help_text="The share of a bulk order paid before production (定金), 10–90; the balance is paid on delivery.",
+    )
     credit_code = serializers.CharField(
         help_text="The unified social credit code: exactly 18 characters, not used by another factory.",
         max_length=18,

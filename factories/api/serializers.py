@@ -70,6 +70,7 @@ class FactoryOutputSerializer(serializers.ModelSerializer):
             "accepts_trials",
             "max_trial_quantity",
             "trial_days",
+            "deposit_percent",
             "credit_code",
             "verification_status",
             "tier",

@@ -63,6 +63,10 @@ class Factory(models.Model):
     trial_days = models.PositiveSmallIntegerField(
         _("trial days"), default=30, validators=[MinValueValidator(7), MaxValueValidator(180)]
     )
+    # The share of a bulk order paid before production (定金); the balance is paid on delivery.
+    deposit_percent = models.PositiveSmallIntegerField(
+        _("bulk-order deposit (%)"), default=30, validators=[MinValueValidator(10), MaxValueValidator(90)]
+    )
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
     )

@@ -29,6 +29,7 @@ PROFILE_FIELDS = [
     "accepts_trials",
     "max_trial_quantity",
     "trial_days",
+    "deposit_percent",
     "credit_code",
     "video_url",
 ]

@@ -57,6 +57,31 @@ class ConvertForm(forms.Form):
     quantity = forms.IntegerField(label=_("Bulk order quantity"), min_value=1, max_value=100_000_000)
 
 
+class ConfirmBulkForm(forms.Form):
+    delivery_date = forms.DateField(
+        label=_("Delivery by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class BulkReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the other side reads it)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What went wrong"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class QuoteOrderForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000_000)
+
+
 class PayForm(forms.Form):
     provider = forms.ChoiceField(label=_("Payment method"), choices=PaymentProvider.choices)
 

@@ -16,6 +16,7 @@ from .regions import province_choices
 
 BIG = 2_000_000_000  # below PostgreSQL's integer limit: a huge number is a form error, not a 500
 MAX_CHANNELS = 10
+DEFAULT_DEPOSIT_PERCENT = Factory._meta.get_field("deposit_percent").default
 
 
 def _with_current(choices: list, current: str) -> list:
@@ -67,6 +68,14 @@ class FactoryProfileForm(forms.Form):
         label=_("Most units per trial"), min_value=1, max_value=100_000, initial=100
     )
     trial_days = forms.IntegerField(label=_("Trial period (days)"), min_value=7, max_value=180, initial=30)
+    deposit_percent = forms.IntegerField(
+        label=_("Bulk-order deposit (%)"),
+        min_value=10,
+        max_value=90,
+        initial=DEFAULT_DEPOSIT_PERCENT,
+        required=False,
+        help_text=_("Paid before production starts; the balance is paid after delivery."),
+    )
     video_url = forms.URLField(
         label=_("Factory tour video (link)"),
         required=False,
@@ -107,12 +116,18 @@ class FactoryProfileForm(forms.Form):
                 "accepts_trials",
                 "max_trial_quantity",
                 "trial_days",
+                "deposit_percent",
                 "video_url",
             )
         }
         initial["industrial_belt"] = factory.industrial_belt.slug if factory.industrial_belt_id else ""
         initial["categories"] = [c.slug for c in factory.categories.all()]
         return initial
+
+    def clean_deposit_percent(self) -> int:
+        # Left empty (or posted by an older form): the usual 30%.
+        value = self.cleaned_data["deposit_percent"]
+        return DEFAULT_DEPOSIT_PERCENT if value is None else value
 
     def clean_credit_code(self) -> str:
         return self.cleaned_data["credit_code"].strip().upper()

@@ -162,6 +162,27 @@ def quote_accept(request, pk: int, quote_id: int):
 
 @signed_in
 @require_POST
+def quote_order(request, pk: int, quote_id: int):
+    """Order a quote's goods at once, without a trial run."""
+    req = _visible(request, pk)
+    form = forms.QuoteOrderForm(request.POST)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("frontend:custom", pk=pk)
+    outcome = service_call(
+        request,
+        lambda: custom.quote_order(
+            request=req, quote_id=quote_id, actor=request.user, quantity=form.cleaned_data["quantity"]
+        ),
+        success=_("Bulk order placed: the factory confirms it with a delivery date."),
+    )
+    if outcome.ok:
+        return redirect("frontend:bulk-order", pk=outcome.result.pk)
+    return redirect("frontend:custom", pk=pk)
+
+
+@signed_in
+@require_POST
 def message_post(request, pk: int):
     req = _visible(request, pk)
     form = forms.MessageForm(request.POST)

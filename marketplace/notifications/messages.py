@@ -82,6 +82,85 @@ MESSAGES = {
         _("Trial closed without feedback: %(title)s"),
         _("Trial %(ref)s was closed: no results were reported within 14 days of the end of its window."),
     ),
+    # bulk orders (大货)
+    "bulk.confirm": (
+        _("Bulk order confirmed: %(title)s"),
+        _(
+            "%(factory)s confirmed bulk order %(ref)s and promises delivery by %(delivery_date)s. Pay the deposit of %(deposit)s so production can start."
+        ),
+    ),
+    "bulk.decline": (
+        _("Bulk order declined: %(title)s"),
+        _("%(factory)s declined bulk order %(ref)s. Reason: %(reason)s"),
+    ),
+    "bulk.cancel": (_("Bulk order cancelled: %(title)s"), _("Bulk order %(ref)s was cancelled. %(reason)s")),
+    "bulk.lapse": (
+        _("Bulk order lapsed: %(title)s"),
+        _(
+            "Bulk order %(ref)s was cancelled because it was not confirmed or its deposit was not paid in time."
+        ),
+    ),
+    "bulk.mark_deposit_paid": (
+        _("Deposit paid: %(title)s"),
+        _("The deposit of %(deposit)s for bulk order %(ref)s has arrived; production can start."),
+    ),
+    "bulk.start_production": (
+        _("In production: %(title)s"),
+        _("%(factory)s started producing bulk order %(ref)s (delivery promised by %(delivery_date)s)."),
+    ),
+    "bulk.ship": (
+        _("Bulk order shipped: %(title)s"),
+        _("Bulk order %(ref)s was shipped with %(carrier)s, tracking number %(tracking_number)s."),
+    ),
+    "bulk.receive": (
+        _("Bulk order received: %(title)s"),
+        _("%(buyer)s received bulk order %(ref)s; the balance of %(balance)s is due now."),
+    ),
+    "bulk.mark_balance_paid": (
+        _("Balance paid: %(title)s"),
+        _("The balance of %(balance)s for bulk order %(ref)s has arrived."),
+    ),
+    "bulk.complete": (_("Bulk order completed: %(title)s"), _("Bulk order %(ref)s is complete.")),
+    "bulk.dispute": (
+        _("Dispute opened: %(title)s"),
+        _("A dispute was opened on bulk order %(ref)s; staff will look at it. Reason: %(reason)s"),
+    ),
+    "bulk.resume": (
+        _("Dispute settled: %(title)s"),
+        _("Staff settled the dispute on bulk order %(ref)s; the order goes on from where it stood."),
+    ),
+    "bulk.cancel_with_refund": (
+        _("Bulk order cancelled after a dispute: %(title)s"),
+        _("Staff cancelled bulk order %(ref)s; what the buyer paid is being refunded."),
+    ),
+    "bulk.remind.placed": (
+        _("Please confirm bulk order %(ref)s"),
+        _(
+            "%(buyer)s ordered %(quantity)s units of %(title)s (%(total)s). Confirm it with a delivery date or decline it; unconfirmed orders are cancelled after 7 days."
+        ),
+    ),
+    "bulk.remind.confirmed": (
+        _("Deposit due for bulk order %(ref)s"),
+        _(
+            "Pay the deposit of %(deposit)s so %(factory)s can start production; an unpaid order is cancelled 14 days after its confirmation."
+        ),
+    ),
+    "bulk.remind.in_production": (
+        _("Delivery date passed: %(ref)s"),
+        _(
+            "You promised to deliver bulk order %(ref)s by %(delivery_date)s. Ship it, or tell the buyer when it will leave."
+        ),
+    ),
+    "bulk.remind.shipped": (
+        _("Has bulk order %(ref)s arrived?"),
+        _(
+            "Bulk order %(ref)s was shipped with %(carrier)s (%(tracking_number)s). Confirm receipt when it arrives."
+        ),
+    ),
+    "bulk.remind.received": (
+        _("Balance due for bulk order %(ref)s"),
+        _("You received bulk order %(ref)s; please pay the balance of %(balance)s."),
+    ),
     # samples
     "sample.requested": (
         _("Sample request: %(title)s"),
@@ -114,6 +193,12 @@ MESSAGES = {
         _("Your quote was accepted: %(title)s"),
         _("%(buyer)s accepted your quote; trial run %(trial_ref)s of %(quantity)s units was created."),
     ),
+    "custom.quote_ordered": (
+        _("Your quote was accepted: %(title)s"),
+        _(
+            "%(buyer)s accepted your quote and ordered %(quantity)s units (bulk order %(bulk_ref)s). Confirm it."
+        ),
+    ),
     "custom.quote_not_chosen": (
         _("Another quote was chosen: %(title)s"),
         _("%(buyer)s chose another factory for %(title)s. Thank you for quoting."),
@@ -131,14 +216,12 @@ MESSAGES = {
     ),
     "payment.refund": (
         _("Payment refunded: %(title)s"),
-        _(
-            "The payment of %(amount)s for %(ref)s was refunded because the trial could no longer be paid for."
-        ),
+        _("The payment of %(amount)s for %(ref)s was refunded because the order could no longer take it."),
     ),
     "payment.refund_due": (
         _("Refund on its way: %(title)s"),
         _(
-            "Your transfer of %(amount)s for %(ref)s arrived after the trial was cancelled. We will pay it back."
+            "Your transfer of %(amount)s for %(ref)s can no longer be used for the order. We will pay it back."
         ),
     ),
     "payment.instructions": (

@@ -73,3 +73,20 @@ class Shots:
     def __call__(self, page, step: str) -> None:
         self.n += 1
         page.screenshot(path=self.folder / f"{self.n:02d}-{step}.png", full_page=True)
+
+
+def staff_confirms(browser, base, staff, payment, shot, step):
+    """Staff mark a bank transfer received in the admin (the changelist action), in their own window."""
+    admin = new_page(browser)
+    admin.goto(f"{base}/admin/login/?next=/admin/trials/payment/")
+    admin.fill("#id_username", staff.username)
+    admin.fill("#id_password", makers.PASSWORD)
+    admin.locator("input[type=submit]").click()
+    admin.wait_for_url(f"{base}/admin/trials/payment/")
+    admin.locator(f"input[name=_selected_action][value='{payment.pk}']").check()
+    admin.select_option("select[name=action]", "mark_received")
+    admin.locator("button[name=index]").click()
+    admin.wait_for_load_state()
+    assert "1 payment(s) marked received." in admin.locator(".messagelist").inner_text()
+    shot(admin, step)
+    admin.context.close()

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from tests import makers
-from tests.e2e.conftest import Shots, needs_chromium, new_page, sign_in
+from tests.e2e.conftest import Shots, needs_chromium, new_page, sign_in, staff_confirms
 from trials.models import BulkOrder, Payment, TrialOrder
 from trials.services.trials import trial_create
 
@@ -65,19 +65,7 @@ def test_accept_pay_confirm_ship_receive_feedback_and_bulk_order(live_server, br
     shot(streamer, "bank-transfer-instructions")
 
     # and: staff confirm the transfer in the admin
-    staff = makers.StaffUserMaker()
-    admin = new_page(browser)
-    admin.goto(f"{base}/admin/login/?next=/admin/trials/payment/")
-    admin.fill("#id_username", staff.username)
-    admin.fill("#id_password", makers.PASSWORD)
-    admin.locator("input[type=submit]").click()
-    admin.wait_for_url(f"{base}/admin/trials/payment/")
-    admin.locator(f"input[name=_selected_action][value='{payment.pk}']").check()
-    admin.select_option("select[name=action]", "mark_received")
-    admin.locator("button[name=index]").click()
-    admin.wait_for_load_state()
-    assert "1 payment(s) marked received." in admin.locator(".messagelist").inner_text()
-    shot(admin, "staff-confirms-transfer")
+    staff_confirms(browser, base, makers.StaffUserMaker(), payment, shot, "staff-confirms-transfer")
 
     # and: the factory ships with a carrier and tracking number
     owner.reload()

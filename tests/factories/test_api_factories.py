@@ -72,6 +72,7 @@ def test_factory_user_registers_a_pending_factory(api, factory_user):
         "accepts_trials": True,
         "max_trial_quantity": 200,
         "trial_days": 45,
+        "deposit_percent": 30,
         "credit_code": CODE,
         "verification_status": "pending",
         "tier": "standard",

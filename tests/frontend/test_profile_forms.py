@@ -285,6 +285,7 @@ def test_a_factory_edits_capacity_and_trial_terms(web, factory):
             accepts_trials=None,
             customization="odm",
             trial_days="45",
+            deposit_percent="40",
         ),
         follow=True,
     )
@@ -292,12 +293,13 @@ def test_a_factory_edits_capacity_and_trial_terms(web, factory):
     assert response.redirect_chain == [("/me/profile/factory/", 302)]
     assert messages_of(response) == ["Your profile is saved."]
     factory.refresh_from_db()
-    assert (factory.monthly_capacity, factory.accepts_trials, factory.customization, factory.trial_days) == (
-        80000,
-        False,
-        "odm",
-        45,
-    )
+    assert (
+        factory.monthly_capacity,
+        factory.accepts_trials,
+        factory.customization,
+        factory.trial_days,
+        factory.deposit_percent,
+    ) == (80000, False, "odm", 45, 40)
     assert verbs(factory)[-1] == "factory.updated"
 
 
@@ -348,6 +350,8 @@ def test_a_stored_province_outside_the_list_stays_selectable(web, factory):
         ("max_trial_quantity", "100001", "Ensure this value is less than or equal to 100000."),
         ("trial_days", "3", "Ensure this value is greater than or equal to 7."),
         ("trial_days", "", "This field is required."),
+        ("deposit_percent", "5", "Ensure this value is greater than or equal to 10."),
+        ("deposit_percent", "95", "Ensure this value is less than or equal to 90."),
         ("description", "x" * 10_000, "Ensure this value has at most 5000 characters (it has 10000)."),
     ],
 )

@@ -142,3 +142,94 @@ def stripe_live(settings, localstripe_url, live_server):
     ).encode()
     urllib.request.urlopen(f"{localstripe_url}/_config/webhooks/yuantou", data=data, timeout=5)  # noqa: S310
     return localstripe_url
+
+
+BULK_PATHS = {
+    "placed": [],
+    "confirmed": ["confirm"],
+    "declined": ["decline"],
+    "cancelled": ["cancel"],
+    "deposit_paid": ["confirm", "pay"],
+    "in_production": ["confirm", "pay", "start_production"],
+    "shipped": ["confirm", "pay", "start_production", "ship"],
+    "received": ["confirm", "pay", "start_production", "ship", "receive"],
+    "balance_paid": ["confirm", "pay", "start_production", "ship", "receive", "pay"],
+    "completed": ["confirm", "pay", "start_production", "ship", "receive", "pay", "complete"],
+    "disputed": ["confirm", "pay", "start_production", "dispute"],
+}
+
+
+def bulk_at(status: str, *, product, buyer):
+    """A bulk order of 200 units (from a converted trial) brought to `status` through the services."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trials.services import bulk as bulk_service
+
+    trial = trial_at("converted", product=product, buyer=buyer)
+    order = trial.bulk_order
+    f_user, b_user = product.factory.owner, buyer.user
+    staff = None
+    for step in BULK_PATHS[status]:
+        if step == "confirm":
+            tomorrow_month = timezone.localdate() + timedelta(days=30)
+            bulk_service.bulk_confirm(bulk=order, actor=f_user, delivery_date=tomorrow_month)
+        elif step == "decline":
+            bulk_service.bulk_decline(bulk=order, actor=f_user, reason="排期已满")
+        elif step == "cancel":
+            bulk_service.bulk_cancel(bulk=order, actor=b_user)
+        elif step == "pay":
+            payment = payments.bulk_payment_start(bulk=order, actor=b_user, provider="bank_transfer")
+            staff = staff or makers.StaffUserMaker()
+            payments.payment_confirm_received(payment=payment, actor=staff)
+        elif step == "start_production":
+            bulk_service.bulk_start_production(bulk=order, actor=f_user)
+        elif step == "ship":
+            bulk_service.bulk_ship(bulk=order, actor=f_user, carrier="德邦物流", tracking_number="DB778899")
+        elif step == "receive":
+            bulk_service.bulk_receive(bulk=order, actor=b_user)
+        elif step == "complete":
+            bulk_service.bulk_complete(bulk=order, actor=b_user)
+        elif step == "dispute":
+            bulk_service.bulk_dispute(bulk=order, actor=b_user, reason="工期延误且样品颜色不符")
+    order.refresh_from_db()
+    assert order.status == status
+    return order
+
+
+def mask_request(buyer, *, factory=None):
+    """A streamer's request for 5,000 face masks: directed to `factory`, else open to the category."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trials.services import custom
+
+    target = {"factory": factory.pk} if factory is not None else {"category": "facial-masks"}
+    return custom.custom_request_create(
+        actor=buyer.user,
+        data={
+            **target,
+            "title": "便携涂抹式睡眠面膜",
+            "requirements": "20 条独立包装",
+            "quantity": 5000,
+            "deadline": timezone.now() + timedelta(days=7),
+        },
+    )
+
+
+def quote_from(factory, request, *, price="3.25", moq=3000, proposal="一盒 20 条"):
+    from trials.services import custom
+
+    return custom.quote_submit(
+        request=request,
+        actor=factory.owner,
+        data={
+            "unit_price": Decimal(price),
+            "moq": moq,
+            "lead_time_days": 20,
+            "proposal": proposal,
+            "trial_quantity": 200,
+        },
+    )

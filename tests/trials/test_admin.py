@@ -64,3 +64,40 @@ def test_late_bank_transfer_is_marked_received_then_refunded_with_a_reference(cl
     refund.refresh_from_db()
     assert [m.split(": ")[0] for m in shown_messages(again)] == [str(refund)]  # an error, nothing done
     assert refund.reference == "ICBC-0042"
+
+
+def test_staff_decide_a_dispute_in_the_admin(client, staff, product, buyer):
+    from tests.admin.helpers import staff_action_url
+    from tests.trials.conftest import bulk_at
+    from trials.models import BulkOrder, Refund
+
+    disputed = bulk_at("disputed", product=product, buyer=buyer)
+    client.force_login(staff)
+    # the queue: disputed orders, with the two decisions on the order's page
+    listed = client.get("/admin/trials/bulkorder/?status__exact=disputed").content.decode()
+    assert f"/admin/trials/bulkorder/{disputed.pk}/change/" in listed
+    page = client.get(f"/admin/trials/bulkorder/{disputed.pk}/change/").content.decode()
+    assert (
+        staff_action_url(disputed, "resume") in page
+        and staff_action_url(disputed, "cancel_with_refund") in page
+    )
+    # settling it returns the order to production
+    client.post(staff_action_url(disputed, "resume"), {"apply": "yes"}, follow=True)
+    assert BulkOrder.objects.get(pk=disputed.pk).status == "in_production"
+    assert not Refund.objects.exists()
+    # another dispute, decided for the buyer: cancelled, the deposit owed back
+    other = bulk_at("disputed", product=makers_product(product), buyer=buyer)
+    client.post(
+        staff_action_url(other, "cancel_with_refund"), {"apply": "yes", "reason": "延期无法交货"}, follow=True
+    )
+    other.refresh_from_db()
+    assert (other.status, other.note) == ("cancelled", "延期无法交货")
+    assert list(Refund.objects.values_list("payment__bulk_order_id", "status")) == [(other.pk, "due")]
+
+
+def makers_product(product):
+    from decimal import Decimal
+
+    from tests import makers
+
+    return makers.ProductMaker(factory=product.factory, factory_price=Decimal("12.35"), moq=100)

@@ -6,12 +6,13 @@ import pytest
 from marketplace.accounts.models import Role
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed
 from trials.flows import SYSTEM
+from trials.flows import bulk as bulk_flow
 from trials.flows import custom as custom_flow
 from trials.flows import payment as payment_flow
 from trials.flows import sample as sample_flow
 from trials.flows import trial as trial_flow
 
-TABLES = [trial_flow.TABLE, sample_flow.TABLE, custom_flow.TABLE, payment_flow.TABLE]
+TABLES = [trial_flow.TABLE, sample_flow.TABLE, custom_flow.TABLE, payment_flow.TABLE, bulk_flow.TABLE]
 ROLES = [Role.BUYER, Role.FACTORY, Role.STAFF, SYSTEM]
 CASES = [(table, name) for table in TABLES for name in table.flow.transitions]
 

@@ -154,7 +154,7 @@ def test_cannot_cancel_while_a_payment_is_processing(api, product, buyer):
     # then
     assert (response.status_code, response.json()) == (
         409,
-        {"detail": "A payment for this trial is being processed; it can no longer be cancelled."},
+        {"detail": "A payment for this order is being processed; it can no longer be cancelled."},
     )
     assert snapshot(trial) == before
     assert Payment.objects.get(pk=payment.pk).status == "processing"
@@ -180,6 +180,6 @@ def test_no_switch_while_a_card_payment_is_processing(api, product, buyer):
     response = _pay(api, buyer.user, trial)
     assert (response.status_code, response.json()) == (
         409,
-        {"detail": "A payment for this trial is being processed; wait for its result."},
+        {"detail": "A payment for this order is being processed; wait for its result."},
     )
     assert Payment.objects.count() == 1

@@ -131,5 +131,7 @@ def test_beat_schedule_runs_these_tasks(settings):
         "trials.tasks.trials_send_reminders",
         "trials.tasks.samples_timed_transitions",
         "trials.tasks.custom_requests_timed_transitions",
+        "trials.tasks.bulk_orders_timed_transitions",
+        "trials.tasks.bulk_orders_send_reminders",
         "marketplace.notifications.tasks.notifications_email_sweep",
     } <= names

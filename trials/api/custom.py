@@ -12,6 +12,7 @@ from .. import selectors
 from ..models import CustomRequest
 from ..services import custom
 from .serializers import (
+    BulkOrderOutputSerializer,
     CustomRequestOutputSerializer,
     MessageOutputSerializer,
     QuoteComparedSerializer,
@@ -136,6 +137,35 @@ class QuoteAcceptApi(APIView):
         )
         return Response(
             TrialOutputSerializer(trial, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class QuoteOrderApi(APIView):
+    """Accept a quote and order the goods at once, without a trial run: a bulk order of
+    `quantity` (at least the quote's MOQ) at the quoted price, for the factory to confirm."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        quantity = quantity_field()
+
+    @extend_schema(
+        request=InputSerializer, responses={201: BulkOrderOutputSerializer}, tags=["custom-requests"]
+    )
+    @idempotent
+    def post(self, request, pk, quote_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = custom.quote_order(
+            request=_visible_request(request, pk),
+            quote_id=quote_id,
+            actor=request.user,
+            quantity=data.validated_data["quantity"],
+        )
+        order = selectors.bulk_order_visible_to(request.user).get(pk=order.pk)
+        return Response(
+            BulkOrderOutputSerializer(order, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

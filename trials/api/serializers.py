@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from .. import selectors
+from ..flows import bulk as bulk_flow
 from ..flows import custom as custom_flow
 from ..flows import sample as sample_flow
 from ..flows import trial as trial_flow
@@ -18,6 +19,7 @@ from ..models import (
     TrialStatus,
 )
 from ..payments import get_provider
+from ..services import payments as payments_service
 from ..services import trials as trials_service
 from .base import allowed_actions
 
@@ -124,22 +126,79 @@ class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
             return None
 
 
-class BulkOrderOutputSerializer(serializers.ModelSerializer):
+class BulkPaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "purpose", "provider", "status", "amount", "currency", "attempt", "created_at"]
+
+
+class BulkOrderOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
+    flow = bulk_flow.FLOW
+    title = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    buyer_name = serializers.CharField(source="buyer.display_name", read_only=True)
+    factory_name = serializers.CharField(source="factory.name", read_only=True)
+    amount_due = serializers.SerializerMethodField(
+        help_text="What `pay` charges now (the deposit once confirmed, the balance once received), else null."
+    )
+    payments = serializers.SerializerMethodField(help_text="Every payment attempt, newest first.")
+
     class Meta:
         model = BulkOrder
         fields = [
             "id",
+            "status",
+            "status_label",
+            "title",
             "trial",
+            "quote",
             "buyer",
+            "buyer_name",
             "factory",
+            "factory_name",
             "product",
             "quantity",
             "unit_price",
             "total",
+            "deposit_percent",
+            "deposit_amount",
+            "balance_amount",
+            "amount_due",
+            "payments",
             "specification",
-            "status",
+            "delivery_date",
+            "carrier",
+            "tracking_number",
+            "note",
+            "dispute_reason",
             "created_at",
+            "confirmed_at",
+            "deposit_paid_at",
+            "production_started_at",
+            "shipped_at",
+            "received_at",
+            "balance_paid_at",
+            "disputed_at",
+            "closed_at",
+            "actions",
         ]
+
+    def get_actions(self, obj) -> list[str]:
+        actions = super().get_actions(obj)
+        request = self.context.get("request")
+        # Paying is not a transition (the provider's confirmation is): offered to the buyer when due.
+        if request and obj.status in payments_service.BULK_DUE and request.user.pk == obj.buyer.user_id:
+            actions.insert(0, "pay")
+        return actions
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
+    def get_amount_due(self, obj) -> str | None:
+        due = payments_service.BULK_DUE.get(obj.status)
+        return None if due is None else f"{getattr(obj, due[1]):.2f}"
+
+    @extend_schema_field(BulkPaymentSerializer(many=True))
+    def get_payments(self, obj) -> list[dict]:
+        return BulkPaymentSerializer(obj.payments.all(), many=True).data
 
 
 class PaymentOutputSerializer(serializers.ModelSerializer):

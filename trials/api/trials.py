@@ -193,19 +193,3 @@ class TrialPayApi(_TrialAction):
             "payment": PaymentOutputSerializer(payment).data,
             "trial": TrialOutputSerializer(trial, context={"request": request}).data,
         }
-
-
-class BulkOrderListApi(generics.ListAPIView):
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = BulkOrderOutputSerializer
-
-    def get_queryset(self):
-        return selectors.bulk_order_visible_to(self.request.user)
-
-
-class BulkOrderDetailApi(generics.RetrieveAPIView):
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = BulkOrderOutputSerializer
-
-    def get_queryset(self):
-        return selectors.bulk_order_visible_to(self.request.user)

@@ -1,3 +1,3 @@
-from .base import SYSTEM, FlowTable, Rule, Timed, transition_apply
+from .base import PREVIOUS, SYSTEM, FlowTable, Rule, Timed, transition_apply
 
-__all__ = ["SYSTEM", "FlowTable", "Rule", "Timed", "transition_apply"]
+__all__ = ["PREVIOUS", "SYSTEM", "FlowTable", "Rule", "Timed", "transition_apply"]

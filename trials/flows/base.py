@@ -19,6 +19,9 @@ from marketplace.core.events import event_record
 from marketplace.core.transitions import Flow
 
 SYSTEM = "system"  # timed transitions and payment confirmations: no person fires them
+# A transition target meaning "the status kept in the table's `previous_field`" (a dispute that
+# staff resolve returns the order to the step it was in).
+PREVIOUS = "(previous)"
 
 Guard = Callable[[models.Model, dict[str, Any]], None]  # raises ValidationError with a message
 
@@ -49,6 +52,7 @@ class FlowTable:
     parties: Callable[[Any], dict[str, User]] = lambda obj: {}
     describe: Callable[[Any], dict[str, Any]] = lambda obj: {}
     kind_prefix: str = ""
+    previous_field: str | None = None
 
     def rule(self, name: str) -> Rule:
         return self.rules.get(name, Rule())
@@ -81,7 +85,7 @@ def transition_apply(
     for guard in rule.guards:
         guard(obj, context)
     previous = obj.status
-    obj.status = t.target
+    obj.status = getattr(obj, table.previous_field) if t.target == PREVIOUS else t.target
     update_fields = ["status", "updated_at", *(extra_fields or [])]
     if rule.stamp:
         setattr(obj, rule.stamp, timezone.now())
@@ -91,7 +95,7 @@ def transition_apply(
         actor=actor,
         verb=f"{table.kind_prefix}.{name}",
         target=obj,
-        **{"from": previous, "to": t.target},
+        **{"from": previous, "to": obj.status},
     )
     parties = table.parties(obj)
     data = table.describe(obj)

@@ -67,15 +67,15 @@ def guard_confirmation(payment, ctx):
 
 
 def parties(payment):
-    trial = payment.trial
-    return {"buyer": trial.buyer.user, "factory": trial.factory.owner}
+    order = payment.order
+    return {"buyer": order.buyer.user, "factory": order.factory.owner}
 
 
 def describe(payment):
-    trial = payment.trial
+    order = payment.order
     return {
-        "ref": str(trial),
-        "title": trial.title,
+        "ref": str(order),
+        "title": order.title,
         "amount": format_cny(payment.amount),
         "provider": payment.provider,
     }

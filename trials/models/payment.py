@@ -10,6 +10,12 @@ class PaymentProvider(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("bank transfer (对公转账)")
 
 
+class PaymentPurpose(models.TextChoices):
+    TRIAL = "trial", _("trial order")
+    DEPOSIT = "deposit", _("deposit")
+    BALANCE = "balance", _("balance")
+
+
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("awaiting payment")
     PROCESSING = "processing", _("processing")
@@ -27,11 +33,28 @@ LIVE_PAYMENT_STATUSES = [PaymentStatus.PENDING, PaymentStatus.PROCESSING]
 
 
 class Payment(models.Model):
-    """One attempt to pay one trial. `idempotency_key` makes the attempt unique on our side, since
-    neither a retried HTTP request nor localstripe can be trusted to deduplicate for us."""
+    """One attempt to pay one trial, or a bulk order's deposit or balance. `idempotency_key` makes
+    the attempt unique on our side, since neither a retried HTTP request nor localstripe can be
+    trusted to deduplicate for us."""
 
     trial = models.ForeignKey(
-        TrialOrder, on_delete=models.PROTECT, related_name="payments", verbose_name=_("trial")
+        TrialOrder,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("trial"),
+    )
+    bulk_order = models.ForeignKey(
+        "trials.BulkOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("bulk order"),
+    )
+    purpose = models.CharField(
+        max_length=8, choices=PaymentPurpose.choices, default=PaymentPurpose.TRIAL, verbose_name=_("for")
     )
     provider = models.CharField(max_length=16, choices=PaymentProvider.choices, verbose_name=_("provider"))
     status = models.CharField(
@@ -61,16 +84,39 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         constraints = [
             models.UniqueConstraint(fields=["trial", "attempt"], name="payment_unique_attempt"),
+            models.UniqueConstraint(
+                fields=["bulk_order", "purpose", "attempt"], name="payment_unique_bulk_attempt"
+            ),
+            # A trial payment belongs to a trial, a deposit or balance to a bulk order: never both.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(purpose="trial", trial__isnull=False, bulk_order__isnull=True)
+                    | models.Q(
+                        purpose__in=["deposit", "balance"], trial__isnull=True, bulk_order__isnull=False
+                    )
+                ),
+                name="payment_pays_one_order",
+            ),
             # At most one live attempt per trial: the buyer can't end up paying twice.
             models.UniqueConstraint(
                 fields=["trial"],
                 condition=models.Q(status__in=["pending", "processing"]),
                 name="payment_one_live_per_trial",
             ),
+            models.UniqueConstraint(
+                fields=["bulk_order", "purpose"],
+                condition=models.Q(status__in=["pending", "processing"]),
+                name="payment_one_live_per_bulk_purpose",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_provider_display()} {self.amount} ({self.status})"
+
+    @property
+    def order(self):
+        """What this pays for: the trial, or the bulk order (its deposit or balance)."""
+        return self.trial if self.trial_id else self.bulk_order
 
 
 class StripeEvent(models.Model):

@@ -14,7 +14,12 @@ class BankTransferProvider(Provider):
     code = PaymentProvider.BANK_TRANSFER
 
     def start(self, payment: Payment) -> list[str]:
-        payment.reference_code = f"YT{payment.trial_id:06d}-{payment.attempt}"
+        if payment.trial_id:
+            payment.reference_code = f"YT{payment.trial_id:06d}-{payment.attempt}"
+        else:  # a bulk order's deposit (D) or balance (B)
+            payment.reference_code = (
+                f"YB{payment.bulk_order_id:06d}-{payment.purpose[0].upper()}{payment.attempt}"
+            )
         return ["reference_code"]
 
     def details(self, payment: Payment) -> dict:

@@ -29,7 +29,9 @@ class StripeProvider(Provider):
                 "payment_method_types": ["card"],
                 "metadata": {
                     "payment_id": str(payment.pk),
-                    "trial_id": str(payment.trial_id),
+                    "trial_id": str(payment.trial_id or ""),
+                    "bulk_order_id": str(payment.bulk_order_id or ""),
+                    "purpose": payment.purpose,
                     "idempotency_key": payment.idempotency_key,
                 },
             },

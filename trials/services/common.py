@@ -4,11 +4,20 @@ from buyers.models import BuyerProfile
 from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, ValidationError
 
+from ..models import BulkOrder, TrialOrder
+
 
 def locked(model, pk: int):
     """Lock one row for the rest of the transaction. `of=("self",)` because PostgreSQL can't lock
     the nullable side of an outer join."""
     return model.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
+def locked_order_of(payment):
+    """Lock what `payment` pays for (trial or bulk order): the first lock of every payment change."""
+    if payment.trial_id:
+        return locked(TrialOrder, payment.trial_id)
+    return locked(BulkOrder, payment.bulk_order_id)
 
 
 def buyer_profile_of(user: User) -> BuyerProfile:

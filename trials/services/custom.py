@@ -18,6 +18,7 @@ from search.matching_custom import factories_for_custom_request
 from ..flows import transition_apply
 from ..flows.custom import TABLE, describe
 from ..models import (
+    BulkOrder,
     CustomRequest,
     CustomRequestMessage,
     CustomRequestOffer,
@@ -27,6 +28,7 @@ from ..models import (
     TrialOrder,
 )
 from ..selectors import MAX_OFFERS
+from .bulk import bulk_order_create
 from .common import buyer_profile_of, locked
 
 
@@ -186,25 +188,8 @@ def quote_accept(*, request: CustomRequest, quote_id: int, actor: User) -> Trial
     from .trials import trial_create_from_quote
 
     with transaction.atomic():
-        request = locked(CustomRequest, request.pk)
-        TABLE.flow.check(name="accept", status=request.status, actor_role=actor.acting_role)
-        _require_buyer(request, actor)
-        quote = Quote.objects.select_for_update().filter(pk=quote_id, request=request).first()
-        if quote is None:
-            raise ValidationError({"quote": _("No such quote on this request.")})
-        transition_apply(table=TABLE, obj=request, name="accept", actor=actor)
-        quote.status = QuoteStatus.ACCEPTED
-        quote.save(update_fields=["status"])
-        others = list(request.quotes.exclude(pk=quote.pk).select_related("factory__owner"))
-        request.quotes.exclude(pk=quote.pk).update(status=QuoteStatus.NOT_CHOSEN)
+        request, quote = _choose_quote(request=request, quote_id=quote_id, actor=actor)
         trial = trial_create_from_quote(quote=quote, actor=actor)
-        for other in others:
-            notification_create(
-                recipient=other.factory.owner,
-                kind="custom.quote_not_chosen",
-                key=f"custom:{request.pk}:quote_not_chosen",
-                data=describe(request),
-            )
         notification_create(
             recipient=quote.factory.owner,
             kind="custom.quote_accepted",
@@ -212,6 +197,60 @@ def quote_accept(*, request: CustomRequest, quote_id: int, actor: User) -> Trial
             data={**describe(request), "trial_ref": str(trial), "quantity": trial.quantity},
         )
     return trial
+
+
+def quote_order(*, request: CustomRequest, quote_id: int, actor: User, quantity: int) -> BulkOrder:
+    """The buyer picks one quote and orders the goods at once, without a trial run (大货 at the
+    quoted unit price, at least its MOQ); the factory confirms it like any bulk order."""
+    from .trials import quote_specification
+
+    with transaction.atomic():
+        request, quote = _choose_quote(request=request, quote_id=quote_id, actor=actor, quantity=quantity)
+        bulk = bulk_order_create(
+            actor=actor,
+            buyer=request.buyer,
+            factory=quote.factory,
+            product=None,
+            quantity=quantity,
+            unit_price=quote.unit_price,
+            specification=quote_specification(quote),
+            quote=quote,
+        )
+        notification_create(
+            recipient=quote.factory.owner,
+            kind="custom.quote_ordered",
+            key=f"custom:{request.pk}:quote_accepted",
+            data={**describe(request), "bulk_ref": str(bulk), "quantity": quantity},
+        )
+    return bulk
+
+
+def _choose_quote(*, request: CustomRequest, quote_id: int, actor: User, quantity: int | None = None):
+    """Inside the caller's transaction: accept `quote_id` on the request, tell the other factories.
+    Everything is checked before anything is written, so a refused choice changes nothing."""
+    request = locked(CustomRequest, request.pk)
+    TABLE.flow.check(name="accept", status=request.status, actor_role=actor.acting_role)
+    _require_buyer(request, actor)
+    quote = Quote.objects.select_for_update().filter(pk=quote_id, request=request).first()
+    if quote is None:
+        raise ValidationError({"quote": _("No such quote on this request.")})
+    if quantity is not None and quantity < quote.moq:
+        raise ValidationError(
+            {"quantity": _("A bulk order needs at least the MOQ of %(moq)d units.") % {"moq": quote.moq}}
+        )
+    transition_apply(table=TABLE, obj=request, name="accept", actor=actor)
+    quote.status = QuoteStatus.ACCEPTED
+    quote.save(update_fields=["status"])
+    others = list(request.quotes.exclude(pk=quote.pk).select_related("factory__owner"))
+    request.quotes.exclude(pk=quote.pk).update(status=QuoteStatus.NOT_CHOSEN)
+    for other in others:
+        notification_create(
+            recipient=other.factory.owner,
+            kind="custom.quote_not_chosen",
+            key=f"custom:{request.pk}:quote_not_chosen",
+            data=describe(request),
+        )
+    return request, quote
 
 
 def custom_message_post(*, request: CustomRequest, actor: User, body: str, factory_id: int | None = None):

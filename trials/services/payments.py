@@ -1,5 +1,9 @@
-"""Payments: start an attempt, confirm it (only the provider's confirmation marks a trial paid),
-and handle Stripe's webhooks, which arrive late, twice and out of order."""
+"""Payments: start an attempt, confirm it (only the provider's confirmation marks a trial, or a
+bulk order's deposit or balance, paid), and handle Stripe's webhooks, which arrive late, twice
+and out of order.
+
+Lock order everywhere: the order a payment is for (trial or bulk order), then the payment, then
+a refund; a cancel, a webhook and a staff confirmation all take them in that order."""
 
 from datetime import UTC, datetime
 
@@ -15,65 +19,129 @@ from marketplace.notifications.services import notification_create
 
 from ..flows import transition_apply
 from ..flows.payment import TABLE
-from ..models import Payment, PaymentProvider, PaymentStatus, StripeEvent, TrialOrder, TrialStatus
+from ..models import (
+    BulkOrder,
+    BulkStatus,
+    Payment,
+    PaymentProvider,
+    PaymentPurpose,
+    PaymentStatus,
+    StripeEvent,
+    TrialOrder,
+    TrialStatus,
+)
 from ..models.payment import FINAL_PAYMENT_STATUSES, LIVE_PAYMENT_STATUSES
 from ..payments import get_provider
-from .common import locked, require_party
+from .bulk_steps import bulk_mark_paid
+from .common import locked, locked_order_of, require_party
 from .refunds import refund_open
 from .trial_steps import trial_mark_paid
 
 PAYMENT_CANCEL_TOPIC = "payment.provider_cancel"
 
 
-def payment_start(*, trial: TrialOrder, actor: User, provider: str | None = None) -> Payment:
-    """The buyer pays an accepted trial. Calling it again returns the same live attempt (same
-    PaymentIntent), so a double click or a retried request never creates a second charge."""
+def _checked_provider(provider: str | None) -> str:
     provider = provider or settings.PAYMENT_PROVIDER
     if provider not in PaymentProvider.values:
         raise ValidationError({"provider": _("Choose stripe or bank_transfer.")})
     if provider == PaymentProvider.STRIPE and not settings.STRIPE_API_KEY:
         raise ValidationError({"provider": _("Card payments are not available here; choose bank_transfer.")})
+    return provider
+
+
+def _require_payer(order, actor: User, payable: bool) -> None:
+    if actor.acting_role != Role.BUYER:
+        raise NotAllowed(_("You are not allowed to %(action)s this.") % {"action": _("pay")})
+    require_party(order, actor)
+    if not payable:
+        raise TransitionNotAllowed(
+            _("Cannot %(action)s: it is %(status)s.")
+            % {"action": _("pay"), "status": order.get_status_display()}
+        )
+
+
+def payment_start(*, trial: TrialOrder, actor: User, provider: str | None = None) -> Payment:
+    """The buyer pays an accepted trial. Calling it again returns the same live attempt (same
+    PaymentIntent), so a double click or a retried request never creates a second charge."""
+    provider = _checked_provider(provider)
     with transaction.atomic():
         trial = locked(TrialOrder, trial.pk)
-        if actor.acting_role != Role.BUYER:
-            raise NotAllowed(_("You are not allowed to %(action)s this.") % {"action": _("pay")})
-        require_party(trial, actor)
-        if trial.status != TrialStatus.ACCEPTED:
-            raise TransitionNotAllowed(
-                _("Cannot %(action)s: it is %(status)s.")
-                % {"action": _("pay"), "status": trial.get_status_display()}
-            )
-        live = trial.payments.select_for_update().filter(status__in=LIVE_PAYMENT_STATUSES).first()
-        if live is not None and live.provider == provider:
-            return live
-        if live is not None and live.status == PaymentStatus.PROCESSING:
-            raise TransitionNotAllowed(_("A payment for this trial is being processed; wait for its result."))
-        if live is not None:
-            # Switching provider voids the other attempt first (one live attempt per trial).
-            _payment_step(payment=live, name="cancel", actor=None)
-        attempt = (trial.payments.order_by("-attempt").values_list("attempt", flat=True).first() or 0) + 1
-        payment = Payment.objects.create(
-            trial=trial,
-            provider=provider,
-            attempt=attempt,
-            idempotency_key=f"trial-{trial.pk}-attempt-{attempt}",
+        _require_payer(trial, actor, trial.status == TrialStatus.ACCEPTED)
+        return _attempt(
+            order=trial,
+            purpose=PaymentPurpose.TRIAL,
             amount=trial.total,
+            provider=provider,
+            actor=actor,
+            key=f"trial-{trial.pk}",
         )
-        # Inside the transaction on purpose: if the provider call fails, no attempt row remains;
-        # the trial row lock keeps a concurrent `pay` waiting until this one has its intent.
-        fields = get_provider(provider).start(payment)
-        payment.save(update_fields=[*fields, "updated_at"])
-        event_record(
-            actor=actor, verb="payment.started", target=trial, payment_id=payment.pk, provider=provider
+
+
+# What a bulk order pays in each status that owes money.
+BULK_DUE = {
+    BulkStatus.CONFIRMED: (PaymentPurpose.DEPOSIT, "deposit_amount"),
+    BulkStatus.RECEIVED: (PaymentPurpose.BALANCE, "balance_amount"),
+}
+
+
+def bulk_payment_start(*, bulk: BulkOrder, actor: User, provider: str | None = None) -> Payment:
+    """The buyer pays what the bulk order owes now: the deposit once the factory confirmed, the
+    balance once the goods arrived. Idempotent like a trial payment."""
+    provider = _checked_provider(provider)
+    with transaction.atomic():
+        bulk = locked(BulkOrder, bulk.pk)
+        _require_payer(bulk, actor, bulk.status in BULK_DUE)
+        purpose, amount_field = BULK_DUE[bulk.status]
+        return _attempt(
+            order=bulk,
+            purpose=purpose,
+            amount=getattr(bulk, amount_field),
+            provider=provider,
+            actor=actor,
+            key=f"bulk-{bulk.pk}-{purpose}",
         )
-        if provider == PaymentProvider.BANK_TRANSFER:
-            instructions = get_provider(provider).details(payment)["instructions"]
-            notification_create(
-                recipient=trial.buyer.user,
-                kind="payment.instructions",
-                key=f"payment:{payment.pk}:instructions",
-                data={"ref": str(trial), "title": trial.title, **instructions},
-            )
+
+
+def _attempt(*, order, purpose: str, amount, provider: str, actor: User, key: str) -> Payment:
+    """Inside the caller's transaction, `order` locked: the live attempt for `purpose` if it uses
+    this provider, else a new one (voiding the other provider's: one live attempt at a time)."""
+    attempts = order.payments.filter(purpose=purpose)
+    live = attempts.select_for_update().filter(status__in=LIVE_PAYMENT_STATUSES).first()
+    if live is not None and live.provider == provider:
+        return live
+    if live is not None and live.status == PaymentStatus.PROCESSING:
+        raise TransitionNotAllowed(_("A payment for this order is being processed; wait for its result."))
+    if live is not None:
+        _payment_step(payment=live, name="cancel", actor=None)
+    attempt = (attempts.order_by("-attempt").values_list("attempt", flat=True).first() or 0) + 1
+    payment = Payment.objects.create(
+        **{"trial" if purpose == PaymentPurpose.TRIAL else "bulk_order": order},
+        purpose=purpose,
+        provider=provider,
+        attempt=attempt,
+        idempotency_key=f"{key}-attempt-{attempt}",
+        amount=amount,
+    )
+    # Inside the transaction on purpose: if the provider call fails, no attempt row remains;
+    # the order's row lock keeps a concurrent `pay` waiting until this one has its intent.
+    fields = get_provider(provider).start(payment)
+    payment.save(update_fields=[*fields, "updated_at"])
+    event_record(
+        actor=actor,
+        verb="payment.started",
+        target=order,
+        payment_id=payment.pk,
+        provider=provider,
+        purpose=purpose,
+    )
+    if provider == PaymentProvider.BANK_TRANSFER:
+        instructions = get_provider(provider).details(payment)["instructions"]
+        notification_create(
+            recipient=order.buyer.user,
+            kind="payment.instructions",
+            key=f"payment:{payment.pk}:instructions",
+            data={"ref": str(order), "title": order.title, **instructions},
+        )
     return payment
 
 
@@ -85,23 +153,30 @@ def _payment_step(*, payment: Payment, name: str, actor: User | None, context=No
     return payment
 
 
-def payments_cancel_open(*, trial: TrialOrder, actor: User | None) -> None:
-    """With the trial: void live attempts. One that is already processing can't be stopped."""
-    for payment in trial.payments.select_for_update().filter(status__in=LIVE_PAYMENT_STATUSES):
+def payments_cancel_open(*, order: TrialOrder | BulkOrder, actor: User | None) -> None:
+    """With the order (locked): void live attempts. One already processing can't be stopped."""
+    for payment in order.payments.select_for_update().filter(status__in=LIVE_PAYMENT_STATUSES):
         if payment.status == PaymentStatus.PROCESSING:
             raise TransitionNotAllowed(
-                _("A payment for this trial is being processed; it can no longer be cancelled.")
+                _("A payment for this order is being processed; it can no longer be cancelled.")
             )
         _payment_step(payment=payment, name="cancel", actor=actor)
 
 
 def _succeeded(payment: Payment) -> str:
-    trial = locked(TrialOrder, payment.trial_id)
-    if trial.status != TrialStatus.ACCEPTED:
-        # Paid after the buyer cancelled (or a second attempt): the money goes back.
+    """The money is in: the order moves on, or, if it can no longer take it (cancelled meanwhile,
+    a second attempt), the money goes back."""
+    order = locked_order_of(payment)
+    if payment.purpose == PaymentPurpose.TRIAL:
+        if order.status != TrialStatus.ACCEPTED:
+            refund_open(payment=payment)
+            return "needs_refund"
+        trial_mark_paid(trial=order)
+        return "paid"
+    if BULK_DUE.get(order.status, (None,))[0] != payment.purpose:
         refund_open(payment=payment)
         return "needs_refund"
-    trial_mark_paid(trial=trial)
+    bulk_mark_paid(bulk=order, purpose=payment.purpose)
     return "paid"
 
 
@@ -110,11 +185,10 @@ def payment_confirm_received(*, payment: Payment, actor: User) -> Payment:
     if not actor.is_staff_member:
         raise NotAllowed(_("Only staff can do this."))
     with transaction.atomic():
-        # Lock order everywhere: trial, then payment (a cancel locks them the same way).
-        locked(TrialOrder, payment.trial_id)
+        locked_order_of(payment)
         payment = locked(Payment, payment.pk)
         if payment.status == PaymentStatus.CANCELED and payment.provider == PaymentProvider.BANK_TRANSFER:
-            # The transfer arrived after the trial was cancelled: the money is ours to give back,
+            # The transfer arrived after the order was cancelled: the money is ours to give back,
             # by hand (no API for a bank), so the refund is "due" for staff to settle.
             refund_open(payment=payment)
             return payment
@@ -144,13 +218,10 @@ def stripe_event_handle(*, event) -> str:
         name = STRIPE_EVENTS.get(event["type"])
         payment = None
         if name and intent.get("object") == "payment_intent":
-            found = (
-                Payment.objects.filter(provider_reference=intent["id"]).values_list("pk", "trial_id").first()
-            )
+            found = Payment.objects.filter(provider_reference=intent["id"]).first()
             if found:
-                # Lock order everywhere: trial, then payment (a cancel locks them the same way).
-                locked(TrialOrder, found[1])
-                payment = locked(Payment, found[0])
+                locked_order_of(found)
+                payment = locked(Payment, found.pk)
         outcome = _apply_stripe(payment=payment, name=name, created=created, intent=intent)
         record.payment = payment
         record.outcome = outcome
@@ -186,7 +257,7 @@ def _apply_stripe(*, payment: Payment | None, name: str | None, created: datetim
                 extra_fields=["last_event_at"],
             )
     except ValidationError:
-        event_record(actor=None, verb="payment.amount_mismatch", target=payment.trial, payment_id=payment.pk)
+        event_record(actor=None, verb="payment.amount_mismatch", target=payment.order, payment_id=payment.pk)
         return "amount_mismatch"
     if name == "succeed":
         return _succeeded(payment)

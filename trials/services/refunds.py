@@ -1,4 +1,6 @@
-"""Refunds: money that came in for a trial that could no longer be paid for goes back.
+"""Refunds: money that came in for an order that could no longer take it goes back (a trial
+cancelled meanwhile, a second attempt), and what a bulk order's buyer paid when staff cancel it
+after a dispute.
 
 Stripe (a card charged before our void reached it, the webhook arriving after the cancel): the
 service opens a Refund row and an outbox row in the webhook's transaction; the Refund API call
@@ -26,9 +28,9 @@ from marketplace.notifications.services import notification_create
 
 from ..flows import transition_apply
 from ..flows.payment import TABLE
-from ..models import Payment, PaymentProvider, Refund, RefundStatus, TrialOrder
+from ..models import Payment, PaymentProvider, Refund, RefundStatus
 from ..payments import get_provider
-from .common import locked
+from .common import locked, locked_order_of
 
 PAYMENT_REFUND_TOPIC = "payment.refund"
 REFERENCE_MAX_LENGTH = 64
@@ -49,11 +51,11 @@ def refund_open(*, payment: Payment) -> Refund:
             )
     except IntegrityError:
         return Refund.objects.get(payment=payment)  # already owed (a webhook delivered twice)
-    trial = payment.trial
+    order = payment.order
     event_record(
         actor=None,
         verb="payment.needs_refund",
-        target=trial,
+        target=order,
         payment_id=payment.pk,
         refund_id=refund.pk,
         refund_status=refund.status,
@@ -62,10 +64,10 @@ def refund_open(*, payment: Payment) -> Refund:
         outbox_put(PAYMENT_REFUND_TOPIC, {"refund_id": refund.pk})
     else:
         notification_create(
-            recipient=trial.buyer.user,
+            recipient=order.buyer.user,
             kind="payment.refund_due",
             key=f"payment:{payment.pk}:refund_due",
-            data={"ref": str(trial), "title": trial.title, "amount": format_cny(refund.amount)},
+            data={"ref": str(order), "title": order.title, "amount": format_cny(refund.amount)},
         )
     return refund
 
@@ -76,13 +78,13 @@ def refund_at_provider(*, refund_id: int) -> bool:
     Runs inside the transaction that marks the outbox row delivered; if the provider call raises,
     nothing is recorded and the row stays pending for the relay.
     """
-    found = Refund.objects.filter(pk=refund_id).values_list("payment_id", "payment__trial_id").first()
+    found = Refund.objects.select_related("payment").filter(pk=refund_id).first()
     if found is None:
         return False
     with transaction.atomic():
-        # Lock order as everywhere: trial, payment (as a cancel or a webhook), then the refund.
-        locked(TrialOrder, found[1])
-        payment = locked(Payment, found[0])
+        # Lock order as everywhere: the order, payment (as a cancel or a webhook), then the refund.
+        locked_order_of(found.payment)
+        payment = locked(Payment, found.payment_id)
         refund = Refund.objects.select_for_update().get(pk=refund_id)
         if refund.status != RefundStatus.PENDING:
             return False
@@ -105,8 +107,8 @@ def refund_mark_settled(*, refund: Refund, actor: User, reference: str) -> Refun
             }
         )
     with transaction.atomic():
-        payment_id, trial_id = Refund.objects.values_list("payment_id", "payment__trial_id").get(pk=refund.pk)
-        locked(TrialOrder, trial_id)
+        payment_id = Refund.objects.values_list("payment_id", flat=True).get(pk=refund.pk)
+        locked_order_of(Payment.objects.get(pk=payment_id))
         payment = locked(Payment, payment_id)
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if refund.status != RefundStatus.DUE:

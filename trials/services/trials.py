@@ -20,6 +20,7 @@ from ..flows import transition_apply
 from ..flows.trial import TABLE, describe
 from ..models import BulkOrder, Quote, TrialOrder, TrialStatus
 from . import records
+from .bulk import bulk_order_create
 from .common import buyer_profile_of, locked, require_party
 from .payments import payments_cancel_open
 from .trial_steps import trial_mark_paid, trial_step
@@ -140,7 +141,11 @@ def _specification(trial: TrialOrder) -> dict:
             "image_ids": list(product.images.values_list("pk", flat=True)),
             "product_updated_at": product.updated_at.isoformat(),
         }
-    quote = trial.quote
+    return quote_specification(trial.quote)
+
+
+def quote_specification(quote: Quote) -> dict:
+    """What a custom product's trial run or order must match: the request and the accepted quote."""
     return {
         "title": quote.request.title,
         "requirements": quote.request.requirements,
@@ -166,7 +171,7 @@ def trial_decline(*, trial: TrialOrder, actor: User) -> TrialOrder:
 def trial_cancel(*, trial: TrialOrder, actor: User) -> TrialOrder:
     with transaction.atomic():
         trial = trial_step(trial=trial, actor=actor, name="cancel")
-        payments_cancel_open(trial=trial, actor=actor)
+        payments_cancel_open(order=trial, actor=actor)
     return trial
 
 
@@ -213,22 +218,18 @@ def trial_convert(*, trial: TrialOrder, actor: User, quantity: int) -> BulkOrder
         TABLE.flow.check(name="convert", status=trial.status, actor_role=actor.acting_role)
         for guard in TABLE.rule("convert").guards:
             guard(trial, {"quantity": quantity})
-        unit = bulk_unit_price(trial, quantity)
-        bulk = BulkOrder.objects.create(
-            trial=trial,
+        bulk = bulk_order_create(
+            actor=actor,
             buyer=trial.buyer,
             factory=trial.factory,
             product=trial.product,
             quantity=quantity,
-            unit_price=unit,
-            total=_bounded_total(unit, quantity),
+            unit_price=bulk_unit_price(trial, quantity),
             specification=trial.specification,
+            trial=trial,
         )
         trial.bulk_order = bulk
         transition_apply(table=TABLE, obj=trial, name="convert", actor=actor, context={"quantity": quantity})
-        event_record(
-            actor=actor, verb="bulk_order.created", target=bulk, trial_id=trial.pk, total=str(bulk.total)
-        )
         records.after_trial_transition(trial=trial, name="convert")
     return bulk
 
