@@ -115,13 +115,16 @@ def bulk_list(request):
 @signed_in
 @require_GET
 def bulk_detail(request, pk: int):
-    order = get_object_or_404(selectors.bulk_order_visible_to(request.user), pk=pk)
+    return _detail_page(request, get_object_or_404(selectors.bulk_order_visible_to(request.user), pk=pk))
+
+
+def _detail_page(request, order, refused=None):
     due = payments.BULK_DUE.get(order.status)
     payment = pages.live_bulk_payment(order, due[0]) if due else None
     is_buyer = request.user.pk == order.buyer.user_id
     context = {
         "order": order,
-        "buttons": action_buttons(FLOW, ACTIONS, order.status, request.user, ROUTES),
+        "buttons": action_buttons(FLOW, ACTIONS, order.status, request.user, ROUTES, bound=refused),
         "steps": progress(order),
         "amount_due": getattr(order, due[1]) if due else None,
         "due_is_deposit": bool(due) and due[0] == PaymentPurpose.DEPOSIT,
@@ -158,6 +161,10 @@ def _spec_rows(spec: dict) -> list[tuple[str, str]]:
 @signed_in
 @require_POST
 def bulk_action(request, pk: int, action: str):
-    order = get_object_or_404(selectors.bulk_order_visible_to(request.user), pk=pk)
-    run_action(request, order, ACTIONS, action)
+    visible = selectors.bulk_order_visible_to(request.user)
+    order = get_object_or_404(visible, pk=pk)
+    refused = run_action(request, order, ACTIONS, action)
+    if refused:
+        # Shown again with what was typed (the message says why); nothing changed.
+        return _detail_page(request, visible.get(pk=pk), refused)
     return redirect("frontend:bulk-order", pk=pk)

@@ -99,26 +99,39 @@ def allowed_actions(flow, status: str, user, routes: dict[str, tuple[str, str]] 
     return names
 
 
-def action_buttons(flow, actions: dict[str, Action], status: str, user, routes=None) -> list[dict]:
-    """The detail page's buttons, each with an empty form when its action needs one."""
+def action_buttons(
+    flow, actions: dict[str, Action], status: str, user, routes=None, bound=None
+) -> list[dict]:
+    """The detail page's buttons, each with its form when its action needs one: empty, or the
+    one just refused (`bound`: name → form), so what the person typed is still there."""
+    bound = bound or {}
+
+    def form_of(name):
+        if actions[name].form is None:
+            return None
+        return bound.get(name) or actions[name].form()
+
     return [
-        {"name": n, "action": actions[n], "form": actions[n].form() if actions[n].form else None}
+        {"name": n, "action": actions[n], "form": form_of(n)}
         for n in allowed_actions(flow, status, user, routes)
         if n in actions
     ]
 
 
-def run_action(request, obj, actions: dict[str, Action], name: str) -> None:
-    """POST of one button: validate its form, call its service; refusals become messages."""
+def run_action(request, obj, actions: dict[str, Action], name: str) -> dict:
+    """POST of one button: validate its form, call its service; refusals become messages. Returns
+    {name: the posted form} when it was refused, for the page to show it filled in again."""
     spec = actions.get(name)
     if spec is None:
         messages.error(request, _("Unknown action."))
-        return
+        return {}
     data = {}
+    form = None
     if spec.form is not None:
         form = spec.form(request.POST)
         if not form.is_valid():
             form_refused(request, form)
-            return
+            return {name: form}
         data = form.cleaned_data
-    service_call(request, lambda: spec.call(obj, request.user, data), success=str(spec.done))
+    outcome = service_call(request, lambda: spec.call(obj, request.user, data), success=str(spec.done))
+    return {} if outcome.ok or form is None else {name: form}

@@ -77,8 +77,11 @@ def sample_list(request):
 @signed_in
 @require_GET
 def sample_detail(request, pk: int):
-    sample = get_object_or_404(selectors.sample_visible_to(request.user), pk=pk)
-    buttons = action_buttons(FLOW, ACTIONS, sample.status, request.user)
+    return _detail_page(request, get_object_or_404(selectors.sample_visible_to(request.user), pk=pk))
+
+
+def _detail_page(request, sample, refused=None):
+    buttons = action_buttons(FLOW, ACTIONS, sample.status, request.user, bound=refused)
     context = {
         "sample": sample,
         "buttons": buttons,
@@ -91,6 +94,10 @@ def sample_detail(request, pk: int):
 @signed_in
 @require_POST
 def sample_action(request, pk: int, action: str):
-    sample = get_object_or_404(selectors.sample_visible_to(request.user), pk=pk)
-    run_action(request, sample, ACTIONS, action)
+    visible = selectors.sample_visible_to(request.user)
+    sample = get_object_or_404(visible, pk=pk)
+    refused = run_action(request, sample, ACTIONS, action)
+    if refused:
+        # Shown again with what was typed (the message says why); nothing changed.
+        return _detail_page(request, visible.get(pk=pk), refused)
     return redirect("frontend:sample", pk=pk)

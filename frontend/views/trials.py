@@ -115,8 +115,11 @@ def trial_list(request):
 @signed_in
 @require_GET
 def trial_detail(request, pk: int):
-    trial = get_object_or_404(selectors.trial_visible_to(request.user), pk=pk)
-    buttons = action_buttons(FLOW, ACTIONS, trial.status, request.user, ROUTES)
+    return _detail_page(request, get_object_or_404(selectors.trial_visible_to(request.user), pk=pk))
+
+
+def _detail_page(request, trial, refused=None):
+    buttons = action_buttons(FLOW, ACTIONS, trial.status, request.user, ROUTES, bound=refused)
     payment = pages.live_payment(trial) if trial.status == TrialStatus.ACCEPTED else None
     context = {
         "trial": trial,
@@ -138,6 +141,10 @@ def trial_detail(request, pk: int):
 @signed_in
 @require_POST
 def trial_action(request, pk: int, action: str):
-    trial = get_object_or_404(selectors.trial_visible_to(request.user), pk=pk)
-    run_action(request, trial, ACTIONS, action)
+    visible = selectors.trial_visible_to(request.user)
+    trial = get_object_or_404(visible, pk=pk)
+    refused = run_action(request, trial, ACTIONS, action)
+    if refused:
+        # Shown again with what was typed (the message says why); nothing changed.
+        return _detail_page(request, visible.get(pk=pk), refused)
     return redirect("frontend:trial", pk=pk)

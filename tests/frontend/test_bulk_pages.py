@@ -160,3 +160,26 @@ def test_the_order_page_speaks_chinese(web_zh, product, buyer):
     for text in ("大货订单", "已确认，待付定金", "定金（30%）", "尾款（到货后）", "约定规格"):
         assert text in page, text
     assert "awaiting" not in page and "Deposit" not in page
+
+
+def test_a_refused_form_keeps_what_was_typed(web, product, buyer):
+    # a date in the past: the service refuses it; the page shows the typed date again
+    order = bulk_at("placed", product=product, buyer=buyer)
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = web.as_user(product.factory.owner).post(
+        f"/me/bulk-orders/{order.pk}/confirm/", {"delivery_date": past}
+    )
+    assert response.status_code == 200
+    assert f'name="delivery_date" value="{past}"' in html(response)
+    # a shipment without its tracking number: the form refuses it; the carrier stays typed in
+    shipping = bulk_at(
+        "in_production", product=makers.ProductMaker(factory=product.factory, moq=100), buyer=buyer
+    )
+    response = web.post(
+        f"/me/bulk-orders/{shipping.pk}/ship/", {"carrier": "德邦物流", "tracking_number": ""}
+    )
+    assert response.status_code == 200
+    assert 'value="德邦物流"' in html(response)
+    assert messages_of(response) == ["Tracking number: This field is required."]
+    shipping.refresh_from_db()
+    assert shipping.status == "in_production"

@@ -352,3 +352,14 @@ def test_lists_do_not_query_per_row(web, factory, buyer, url, queries, django_as
         response = web.get(url)
     assert response.status_code == 200
     assert html(response).count("收纳盒") + html(response).count("定制") >= 3
+
+
+def test_a_refused_form_keeps_what_was_typed(web, product, buyer):
+    trial = trial_at("paid", product=product, buyer=buyer, quantity=10)
+    response = web.as_user(product.factory.owner).post(
+        f"/me/trials/{trial.pk}/ship/", {"carrier": "顺丰速运", "tracking_number": ""}
+    )
+    assert response.status_code == 200
+    assert 'value="顺丰速运"' in html(response)
+    trial.refresh_from_db()
+    assert trial.status == "paid"
