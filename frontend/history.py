@@ -3,6 +3,8 @@ few other events have a label of their own. Unknown verbs fall back to their cod
 
 from django.utils.translation import gettext_lazy as _
 
+from buyers.models import BuyerProfile
+from factories.models import Factory
 from marketplace.core.events import events_for
 
 LABELS = {
@@ -23,10 +25,33 @@ LIMIT = 50
 
 def history(target, statuses: dict, *, events=None) -> list[dict]:
     """`statuses`: the flow's status → label, to name where each transition went; `events`: the
-    target's events as the reader may see them (all of them by default)."""
+    target's events as the reader may see them (all of them by default). Each row names who acted
+    by the name the other party knows (factory name, streamer's display name), never a login."""
+    events = list((events_for(target) if events is None else events)[:LIMIT])
+    names = _public_names(target, [e.actor for e in events if e.actor is not None])
     rows = []
-    for event in (events_for(target) if events is None else events)[:LIMIT]:
+    for event in events:
         to = (event.data or {}).get("to")
         label = LABELS.get(event.verb) or (statuses.get(to) if to else None) or event.verb
-        rows.append({"at": event.created_at, "label": label, "actor": event.actor, "verb": event.verb})
+        who = names.get(event.actor_id, _("system")) if event.actor_id else _("system")
+        rows.append({"at": event.created_at, "label": label, "who": who, "verb": event.verb})
     return rows
+
+
+def _public_names(target, actors) -> dict:
+    """actor id → public name: the deal's own parties without a query, anyone else (another
+    factory on an open request) in one query per kind; staff as "Staff"."""
+    names = {}
+    buyer, factory = getattr(target, "buyer", None), getattr(target, "factory", None)
+    if buyer is not None:
+        names[buyer.user_id] = buyer.display_name
+    if factory is not None:
+        names[factory.owner_id] = factory.name
+    rest = {a.pk for a in actors if a.pk not in names and not a.is_staff_member}
+    if rest:
+        names.update(Factory.objects.filter(owner_id__in=rest).values_list("owner_id", "name"))
+        names.update(BuyerProfile.objects.filter(user_id__in=rest).values_list("user_id", "display_name"))
+    for actor in actors:
+        if actor.is_staff_member:
+            names[actor.pk] = _("Staff")
+    return names

@@ -2,12 +2,14 @@ from django.urls import path
 
 from .views import (
     accounts,
+    addresses,
     bulk,
     catalog_import,
     catalogue,
     custom,
     factory_media,
     notifications,
+    packing,
     products,
     profiles,
     recommend,
@@ -57,6 +59,10 @@ urlpatterns = [
     path("sign-up/", signup.sign_up, name="signup"),
     path("welcome/", signup.welcome, name="welcome"),
     path("me/profile/", profiles.my_profile, name="profile"),
+    path("me/addresses/", addresses.address_book, name="addresses"),
+    path("me/<slug:kind>/<int:pk>/packing-slip/", packing.packing_slip, name="packing-slip"),
+    path("me/addresses/<int:pk>/default/", addresses.address_default, name="address-default"),
+    path("me/addresses/<int:pk>/delete/", addresses.address_delete, name="address-delete"),
     path("me/profile/factory/", profiles.factory_profile, name="factory-profile"),
     path("me/profile/factory/photos/", factory_media.factory_photo_upload, name="factory-photos"),
     path(

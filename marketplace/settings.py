@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "marketplace.accounts",
     "marketplace.core",
+    "marketplace.addresses",
     "factories",
     "buyers",
     "marketplace.notifications",

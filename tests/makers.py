@@ -11,6 +11,7 @@ from buyers.models import BuyerProfile, Channel, Platform
 from factories.models import Category, Factory, Product, ProductStatus, VerificationStatus
 from factories.validators import CREDIT_CODE_ALPHABET, credit_code_check_char
 from marketplace.accounts.models import Role, User
+from marketplace.addresses.models import Address
 
 PASSWORD = "Kz8!river-lantern"
 
@@ -118,6 +119,25 @@ class BuyerMaker(fb.django.DjangoModelFactory):
             Channel.objects.create(
                 buyer=obj, platform=Platform.DOUYIN, handle=f"h{obj.pk}", followers=120_000
             )
+
+    @fb.post_generation
+    def address(obj, create, extracted, **kwargs):
+        """A default shipping address, as every streamer who orders has (extracted=False: none)."""
+        if create and extracted is not False:
+            Address.objects.create(owner=obj.user, is_default=True, **ADDRESS)
+
+
+# 杭州市西湖区: a real division triple (province, city, district codes).
+ADDRESS = {
+    "kind": "shipping",
+    "recipient": "林小鹿",
+    "mobile": "13812345678",
+    "province_code": "330000",
+    "city_code": "330100",
+    "district_code": "330106",
+    "street": "文三路 90 号 3 幢 501",
+    "postcode": "310012",
+}
 
 
 def token_for(user: User) -> str:

@@ -179,6 +179,7 @@ def test_every_operation_documents_its_error_responses_in_the_one_error_shape(sc
 
 
 CREATE_OPERATIONS = [
+    "/api/v1/addresses/",
     "/api/v1/factories/",
     "/api/v1/factories/{id}/photos/",
     "/api/v1/products/",

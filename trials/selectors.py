@@ -78,7 +78,7 @@ def quotes_compared(*, request: CustomRequest, quotes) -> list[dict]:
 
 
 def messages_for(*, request: CustomRequest, user: User) -> QuerySet[CustomRequestMessage]:
-    qs = request.messages.select_related("author", "factory")
+    qs = request.messages.select_related("author", "factory", "request__buyer")
     if user.is_factory:
         return qs.filter(factory__owner=user)
     return qs

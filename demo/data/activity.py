@@ -136,7 +136,7 @@ class ActivitySeeder:
                 sample = sample_accept(sample=sample, actor=owner)
             elif step == "shipped":
                 sample = sample_ship(
-                    sample=sample, actor=owner, carrier="中通快递", tracking_number=f"ZT{sample.pk:010d}"
+                    sample=sample, actor=owner, carrier="中通快递", tracking_number=f"7531{sample.pk:010d}"
                 )
             elif step == "received":
                 sample = sample_receive(sample=sample, actor=buyer)

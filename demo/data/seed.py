@@ -31,6 +31,8 @@ from factories.services import (
 )
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import user_register
+from marketplace.addresses import divisions
+from marketplace.addresses.services import address_create
 from marketplace.core.events import event_record
 
 from .activity import ActivitySeeder
@@ -150,9 +152,27 @@ class _Seeder:
         )
         for streamer in STREAMERS:
             if streamer.key not in existing:
-                buyer_create(user=self.user(streamer.key, Role.BUYER), data=streamer_payload(streamer))
+                user = self.user(streamer.key, Role.BUYER)
+                buyer_create(user=user, data=streamer_payload(streamer))
+                address_create(
+                    actor=user,
+                    data=streamer_address(streamer, len(existing) + self.report.created["streamers"]),
+                )
                 self.report.created["streamers"] += 1
             self.step()
+
+
+def streamer_address(streamer, n: int) -> dict:
+    """Where a demo streamer's goods go: their city's first district, a made-up street and number."""
+    province, city, district = divisions.lookup(streamer.province, streamer.city)
+    return {
+        "recipient": streamer.name[:20],
+        "mobile": f"1380000{n:04d}",
+        "province_code": province,
+        "city_code": city,
+        "district_code": district,
+        "street": f"直播基地 {n + 1} 号楼 3 层",
+    }
 
 
 def seed_total_steps() -> int:

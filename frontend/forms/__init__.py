@@ -6,21 +6,25 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from factories.models import ReportReason
 from marketplace.core.validators import MAX_UNIT_PRICE, validate_single_line
+from trials.carriers import CARRIERS
 from trials.models import PaymentProvider
 
 
 class TrialRequestForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000)
+    address = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class SampleRequestForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the factory"), required=False, max_length=2000, widget=forms.Textarea
     )
+    address = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ReportForm(forms.Form):
@@ -35,8 +39,29 @@ class ReportForm(forms.Form):
     )
 
 
+class CarrierInput(forms.TextInput):
+    """A text box suggesting the listed couriers (a datalist): pick one or type another."""
+
+    def __init__(self):
+        super().__init__(attrs={"list": "carrier-list", "autocomplete": "off"})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = format_html_join("", '<option value="{}"></option>', ((c.name,) for c in CARRIERS))
+        return format_html(
+            '{}<datalist id="carrier-list">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            options,
+        )
+
+
 class ShipForm(forms.Form):
-    carrier = forms.CharField(label=_("Carrier"), max_length=60, validators=[validate_single_line])
+    carrier = forms.CharField(
+        label=_("Carrier"),
+        max_length=60,
+        validators=[validate_single_line],
+        widget=CarrierInput(),
+        help_text=_("Pick a listed courier to have the tracking number checked, or type another."),
+    )
     tracking_number = forms.CharField(
         label=_("Tracking number"), max_length=60, validators=[validate_single_line]
     )
@@ -80,6 +105,26 @@ class DisputeForm(forms.Form):
 
 class QuoteOrderForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000_000)
+
+
+class AddressForm(forms.Form):
+    """An address book entry. The division selects are filled from GET /api/v1/divisions/ by
+    divisions.js; the service checks the codes (so a forged code is a form error, not a 500)."""
+
+    recipient = forms.CharField(label=_("Recipient"), max_length=40, validators=[validate_single_line])
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20)
+    province_code = forms.CharField(label=_("Province"), max_length=6, widget=forms.Select)
+    city_code = forms.CharField(label=_("City"), max_length=6, widget=forms.Select)
+    district_code = forms.CharField(label=_("District"), max_length=6, required=False, widget=forms.Select)
+    street = forms.CharField(label=_("Street address"), max_length=120, validators=[validate_single_line])
+    postcode = forms.CharField(label=_("Postcode"), max_length=6, required=False)
+    is_default = forms.BooleanField(label=_("Make it the default"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The selects have no options until divisions.js loads them; it re-selects these.
+        for name in ("province_code", "city_code", "district_code"):
+            self.fields[name].widget.attrs["data-value"] = self.data.get(name, "") if self.is_bound else ""
 
 
 class PayForm(forms.Form):

@@ -14,6 +14,7 @@ from trials.services import bulk, payments
 
 from .. import forms
 from .. import selectors as pages
+from ..addresses import address_panel
 from ..history import history
 from .common import Action, action_buttons, run_action, signed_in
 
@@ -33,6 +34,7 @@ ACTIONS = {
         gettext_lazy("Order declined."),
         form=forms.BulkReasonForm,
         style="danger",
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
     ),
     "cancel": Action(
         gettext_lazy("Cancel the order"),
@@ -40,12 +42,14 @@ ACTIONS = {
         gettext_lazy("Order cancelled."),
         form=forms.BulkReasonForm,
         style="danger",
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
     ),
     "pay": Action(
         gettext_lazy("Pay"),
         lambda o, u, d: payments.bulk_payment_start(bulk=o, actor=u, provider=d["provider"]),
         gettext_lazy("Payment started. Follow the instructions below."),
         form=forms.PayForm,
+        confirm=gettext_lazy("This commits you to paying. Go on?"),
     ),
     "start_production": Action(
         gettext_lazy("Start production"),
@@ -67,6 +71,7 @@ ACTIONS = {
         gettext_lazy("Everything is in order: complete"),
         lambda o, u, d: bulk.bulk_complete(bulk=o, actor=u),
         gettext_lazy("Order completed."),
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
     ),
     "dispute": Action(
         gettext_lazy("Open a dispute"),
@@ -74,6 +79,7 @@ ACTIONS = {
         gettext_lazy("Dispute opened: staff will look at it and contact both sides."),
         form=forms.DisputeForm,
         style="danger",
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
     ),
 }
 
@@ -134,6 +140,7 @@ def _detail_page(request, order, refused=None):
         "card_available": pages.card_payments_available(),
         "stripe_key": pages.stripe_publishable_key(),
         "events": history(order, FLOW.labels),
+        "shipping": address_panel(order, request.user, "bulk"),
         "is_factory_side": request.user.pk == order.factory.owner_id,
         "spec_rows": _spec_rows(order.specification),
     }

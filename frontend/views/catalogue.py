@@ -15,6 +15,7 @@ from factories.services import product_report_create
 from marketplace.money import half_price, to_fen
 
 from .. import forms, public
+from ..addresses import address_lines
 from .common import form_refused, service_call, signed_in
 
 
@@ -55,6 +56,9 @@ def product_detail(request, pk: int):
             "trial_fen": to_fen(trial_price) if trial_price is not None else None,
             "images": list(product.images.all()),  # prefetched, in the model's order (position, id)
             "report_form": forms.ReportForm(),
+            "addresses": address_lines(request.user)
+            if request.user.is_authenticated and request.user.is_buyer
+            else [],
         },
     )
 

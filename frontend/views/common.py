@@ -81,6 +81,7 @@ class Action:
     done: Any  # success message
     form: type | None = None
     style: str = ""  # "danger" for the buttons that end a deal
+    confirm: Any = None  # asked before submitting: steps that cannot be undone or commit money
 
 
 def allowed_actions(flow, status: str, user, routes: dict[str, tuple[str, str]] | None = None) -> list[str]:

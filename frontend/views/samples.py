@@ -12,6 +12,7 @@ from trials.services import samples
 
 from .. import forms
 from .. import selectors as pages
+from ..addresses import address_panel
 from ..history import history
 from .common import Action, action_buttons, form_refused, run_action, service_call, signed_in
 
@@ -27,12 +28,14 @@ ACTIONS = {
         gettext_lazy("Sample request declined."),
         form=forms.DeclineForm,
         style="danger",
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
     ),
     "cancel": Action(
         gettext_lazy("Cancel the request"),
         lambda s, u, d: samples.sample_cancel(sample=s, actor=u),
         gettext_lazy("Sample request cancelled."),
         style="danger",
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
     ),
     "ship": Action(
         gettext_lazy("Mark as shipped"),
@@ -59,7 +62,10 @@ def sample_request(request, pk: int):
     outcome = service_call(
         request,
         lambda: samples.sample_create(
-            actor=request.user, product_id=product.pk, note=form.cleaned_data["note"]
+            actor=request.user,
+            product_id=product.pk,
+            note=form.cleaned_data["note"],
+            address=form.cleaned_data["address"],
         ),
         success=_("Sample requested. The factory has 7 days to answer."),
     )
@@ -86,6 +92,7 @@ def _detail_page(request, sample, refused=None):
         "sample": sample,
         "buttons": buttons,
         "events": history(sample, FLOW.labels),
+        "shipping": address_panel(sample, request.user, "sample"),
         "is_factory_side": request.user.pk == sample.factory.owner_id,
     }
     return render(request, "frontend/sample_detail.html", context)

@@ -16,6 +16,7 @@ from trials.services import payments, trials
 
 from .. import forms
 from .. import selectors as pages
+from ..addresses import address_lines, address_panel
 from ..history import history
 from .common import Action, action_buttons, form_refused, run_action, service_call, signed_in
 
@@ -33,18 +34,21 @@ ACTIONS = {
         lambda t, u, d: trials.trial_decline(trial=t, actor=u),
         gettext_lazy("Trial declined."),
         style="danger",
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
     ),
     "cancel": Action(
         gettext_lazy("Cancel the trial"),
         lambda t, u, d: trials.trial_cancel(trial=t, actor=u),
         gettext_lazy("Trial cancelled."),
         style="danger",
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
     ),
     "pay": Action(
         gettext_lazy("Pay"),
         lambda t, u, d: payments.payment_start(trial=t, actor=u, provider=d["provider"]),
         gettext_lazy("Payment started. Follow the instructions below."),
         form=forms.PayForm,
+        confirm=gettext_lazy("This commits you to paying. Go on?"),
     ),
     "ship": Action(
         gettext_lazy("Mark as shipped"),
@@ -68,12 +72,14 @@ ACTIONS = {
         lambda t, u, d: trials.trial_convert(trial=t, actor=u, quantity=d["quantity"]),
         gettext_lazy("Bulk order placed at the full factory price."),
         form=forms.ConvertForm,
+        confirm=gettext_lazy("This commits you to paying. Go on?"),
     ),
     "end": Action(
         gettext_lazy("End without an order"),
         lambda t, u, d: trials.trial_end(trial=t, actor=u),
         gettext_lazy("Trial ended."),
         style="danger",
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
     ),
 }
 
@@ -94,11 +100,19 @@ def trial_request(request, pk: int):
     quantity = form.cleaned_data["quantity"]
     if request.method == "GET":
         unit, total = trials.trial_price(factory_price=product.factory_price, quantity=quantity)
-        context = {"product": product, "quantity": quantity, "unit_price": unit, "total": total}
+        context = {
+            "product": product,
+            "quantity": quantity,
+            "unit_price": unit,
+            "total": total,
+            "addresses": address_lines(request.user),
+        }
         return render(request, "frontend/trial_confirm.html", context)
     outcome = service_call(
         request,
-        lambda: trials.trial_create(actor=request.user, product_id=product.pk, quantity=quantity),
+        lambda: trials.trial_create(
+            actor=request.user, product_id=product.pk, quantity=quantity, address=form.cleaned_data["address"]
+        ),
         success=_("Trial requested. The factory has 72 hours to answer."),
     )
     if not outcome.ok:
@@ -129,6 +143,7 @@ def _detail_page(request, trial, refused=None):
         "card_available": pages.card_payments_available(),
         "stripe_key": pages.stripe_publishable_key(),
         "events": history(trial, FLOW.labels),
+        "shipping": address_panel(trial, request.user, "trial"),
         "is_factory_side": request.user.pk == trial.factory.owner_id,
         # Shown above the "Place a bulk order" button: the price the order will really charge.
         "bulk_preview": (

@@ -9,6 +9,7 @@ urlpatterns = [
     path("auth/register/", accounts_api.RegisterApi.as_view(), name="auth-register"),
     path("auth/token/", accounts_api.TokenApi.as_view(), name="auth-token"),
     path("me/", accounts_api.MeApi.as_view(), name="me"),
+    path("", include("marketplace.addresses.urls")),
     path("", include("factories.urls")),
     path("", include("buyers.urls")),
     path("", include("trials.urls")),

@@ -10,6 +10,7 @@ from PIL import Image
 
 from buyers.models import BuyerProfile
 from factories.models import Factory, Product, ProductImage, ProductReport
+from marketplace.addresses.models import Address
 from marketplace.core.idempotency import idempotency_keys_purge
 from marketplace.core.models import IdempotencyKey
 from marketplace.core.tasks import idempotency_keys_purge_expired
@@ -238,6 +239,7 @@ def test_every_create_endpoint_replays(api):
         {"display_name": "主播", "categories": ["home"], "price_min": "10.00", "price_max": "50.00"},
         BuyerProfile,
     )
+    twice(buyer_user, "/api/v1/addresses/", makers.ADDRESS, Address)
     twice(buyer_user, "/api/v1/trials/", {"product": product.pk, "quantity": 5}, TrialOrder)
     twice(buyer_user, "/api/v1/samples/", {"product": product.pk, "note": "看样"}, SampleRequest)
     custom_request = twice(

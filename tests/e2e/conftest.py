@@ -50,7 +50,10 @@ def new_page(browser, *, language: str = "en", width: int = 1280, height: int = 
         extra_http_headers={"Accept-Language": language},
     )
     context.set_default_timeout(10_000)
-    return context.new_page()
+    page = context.new_page()
+    # Steps that commit money or cannot be undone ask first (confirm.js): the person says yes.
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
 
 
 def sign_in(page, base_url: str, username: str, next_path: str, *, password: str = makers.PASSWORD):

@@ -71,13 +71,13 @@ def test_accept_pay_confirm_ship_receive_feedback_and_bulk_order(live_server, br
     owner.reload()
     assert owner.inner_text("#trial-status") == "paid"
     assert "ship" in buttons(owner)
-    act(owner, "ship", carrier="顺丰速运", tracking_number="SF1234567890")
+    act(owner, "ship", carrier="顺丰速运", tracking_number="SF1234567890123")
     shot(owner, "factory-shipped")
 
     # and: the streamer receives, then reports results
     streamer.reload()
     assert streamer.inner_text("#trial-status") == "shipped"
-    assert "SF1234567890" in streamer.locator("main").inner_text()
+    assert "SF1234567890123" in streamer.locator("main").inner_text()
     act(streamer, "receive")
     assert streamer.inner_text("#trial-status") == "in trial"
     act(streamer, "feedback", units_sold=18, units_returned=1, rating=5, comment="卖得很好，回购")

@@ -18,6 +18,7 @@ from .serializers import (
     QuoteComparedSerializer,
     QuoteOutputSerializer,
     TrialOutputSerializer,
+    address_field,
 )
 
 
@@ -148,6 +149,7 @@ class QuoteOrderApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         quantity = quantity_field()
+        address = address_field()
 
     @extend_schema(
         request=InputSerializer, responses={201: BulkOrderOutputSerializer}, tags=["custom-requests"]
@@ -161,6 +163,7 @@ class QuoteOrderApi(APIView):
             quote_id=quote_id,
             actor=request.user,
             quantity=data.validated_data["quantity"],
+            address=data.validated_data.get("address"),
         )
         order = selectors.bulk_order_visible_to(request.user).get(pk=order.pk)
         return Response(

@@ -9,7 +9,7 @@ from .. import selectors
 from ..models import SampleRequest
 from ..services import samples
 from .base import ActionApi
-from .serializers import SampleOutputSerializer
+from .serializers import SampleOutputSerializer, address_field
 from .trials import ShipInput
 
 
@@ -20,6 +20,7 @@ class SampleListCreateApi(generics.GenericAPIView):
     class InputSerializer(serializers.Serializer):
         product = serializers.IntegerField()
         note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+        address = address_field()
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -39,7 +40,10 @@ class SampleListCreateApi(generics.GenericAPIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sample = samples.sample_create(
-            actor=request.user, product_id=data.validated_data["product"], note=data.validated_data["note"]
+            actor=request.user,
+            product_id=data.validated_data["product"],
+            note=data.validated_data["note"],
+            address=data.validated_data.get("address"),
         )
         return Response(
             SampleOutputSerializer(sample, context={"request": request}).data, status=status.HTTP_201_CREATED

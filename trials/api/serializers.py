@@ -19,9 +19,18 @@ from ..models import (
     TrialStatus,
 )
 from ..payments import get_provider
+from ..reveal import address_for
 from ..services import payments as payments_service
 from ..services import trials as trials_service
 from .base import allowed_actions
+
+
+def address_field():
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="An id from GET addresses/; the default address if left out.",
+    )
 
 
 class _ActionsMixin(serializers.Serializer):
@@ -31,6 +40,19 @@ class _ActionsMixin(serializers.Serializer):
     def get_actions(self, obj) -> list[str]:
         request = self.context.get("request")
         return allowed_actions(self.flow, obj, request.user) if request else []
+
+
+class _ShippingMixin(serializers.Serializer):
+    shipping_address = serializers.SerializerMethodField(
+        help_text="Where the goods go, frozen when the order was made. The factory sees province and "
+        "city until it accepts (confirms a bulk order), then the address with the mobile number masked "
+        "(138****5678), the number itself only on the shipping step; the streamer and staff see it all."
+    )
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_shipping_address(self, obj) -> dict | None:
+        request = self.context.get("request")
+        return address_for(obj, getattr(request, "user", None))
 
 
 class BulkOrderPreviewSerializer(serializers.Serializer):
@@ -60,7 +82,7 @@ class BulkOrderPreviewSerializer(serializers.Serializer):
         return data
 
 
-class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
+class TrialOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.ModelSerializer):
     flow = trial_flow.FLOW
     title = serializers.CharField(read_only=True)
     buyer = serializers.IntegerField(source="buyer_id")
@@ -109,6 +131,7 @@ class TrialOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
             "closed_at",
             "bulk_order",
             "bulk_order_preview",
+            "shipping_address",
             "actions",
         ]
 
@@ -132,7 +155,7 @@ class BulkPaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "purpose", "provider", "status", "amount", "currency", "attempt", "created_at"]
 
 
-class BulkOrderOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
+class BulkOrderOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.ModelSerializer):
     flow = bulk_flow.FLOW
     title = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -180,6 +203,7 @@ class BulkOrderOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
             "balance_paid_at",
             "disputed_at",
             "closed_at",
+            "shipping_address",
             "actions",
         ]
 
@@ -225,7 +249,7 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
         return get_provider(obj.provider).details(obj).get("instructions")
 
 
-class SampleOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
+class SampleOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.ModelSerializer):
     flow = sample_flow.FLOW
 
     class Meta:
@@ -244,6 +268,7 @@ class SampleOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
             "responded_at",
             "shipped_at",
             "received_at",
+            "shipping_address",
             "actions",
         ]
 
@@ -371,8 +396,16 @@ class QuoteComparedSerializer(serializers.Serializer):
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username")
+    author = serializers.SerializerMethodField(
+        help_text="Who wrote it, as the other side knows them: the streamer's display name or the factory name."
+    )
 
     class Meta:
         model = CustomRequestMessage
         fields = ["id", "author", "factory", "body", "created_at"]
+
+    def get_author(self, message) -> str:
+        buyer = message.request.buyer
+        if message.author_id == buyer.user_id:
+            return buyer.display_name
+        return message.factory.name if message.factory_id else ""

@@ -15,7 +15,12 @@ from .. import selectors
 from ..models import PaymentProvider, TrialOrder, TrialStatus
 from ..services import payments, trials
 from .base import ActionApi
-from .serializers import BulkOrderOutputSerializer, PaymentOutputSerializer, TrialOutputSerializer
+from .serializers import (
+    BulkOrderOutputSerializer,
+    PaymentOutputSerializer,
+    TrialOutputSerializer,
+    address_field,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +33,7 @@ class TrialListCreateApi(generics.GenericAPIView):
         product = serializers.IntegerField()
         # Only the upper bound here: the service says "Choose between 1 and N units" for the rest.
         quantity = quantity_field(min_value=None)
+        address = address_field()
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -53,6 +59,7 @@ class TrialListCreateApi(generics.GenericAPIView):
             actor=request.user,
             product_id=data.validated_data["product"],
             quantity=data.validated_data["quantity"],
+            address=data.validated_data.get("address"),
         )
         return Response(
             TrialOutputSerializer(trial, context={"request": request}).data, status=status.HTTP_201_CREATED
@@ -140,6 +147,7 @@ class TrialEndApi(_TrialAction):
 
 class ConvertInput(serializers.Serializer):
     quantity = quantity_field()
+    address = address_field()
 
 
 @_schema(ConvertInput, BulkOrderOutputSerializer, 201)
@@ -153,7 +161,9 @@ class TrialConvertApi(_TrialAction):
         return super().post(request, pk)
 
     def perform(self, trial, user, data):
-        return trials.trial_convert(trial=trial, actor=user, quantity=data["quantity"])
+        return trials.trial_convert(
+            trial=trial, actor=user, quantity=data["quantity"], address=data.get("address")
+        )
 
 
 class PayInput(serializers.Serializer):

@@ -11,6 +11,7 @@ from marketplace.core.errors import ValidationError
 from marketplace.core.transitions import Flow, transition
 from marketplace.money import format_cny
 
+from ..carriers import tracking_error
 from ..models import TrialStatus
 from .base import SYSTEM, FlowTable, Rule, Timed
 
@@ -43,10 +44,15 @@ FLOW = Flow(
 
 
 def guard_shipping(trial, ctx):
+    """Sample, trial and bulk order alike: a carrier and a number that can be that carrier's."""
     errors = {}
     for name in ("carrier", "tracking_number"):
         if not (ctx.get(name) or "").strip():
             errors[name] = _("This field is required to ship.")
+    if not errors:
+        wrong = tracking_error(ctx["carrier"], ctx["tracking_number"])
+        if wrong:
+            errors["tracking_number"] = str(wrong)
     if errors:
         raise ValidationError(errors)
 

@@ -82,6 +82,9 @@ class BulkOrder(models.Model):
     deposit_amount = models.DecimalField(_("deposit (CNY)"), max_digits=14, decimal_places=2)
     balance_amount = models.DecimalField(_("balance (CNY)"), max_digits=14, decimal_places=2)
     specification = models.JSONField(_("specification (from the trial)"), default=dict, blank=True)
+    # Where the goods go, frozen from the streamer's address book when the order was made (an edit
+    # of the book later moves nothing on its way); who may read how much: addresses/snapshot.py.
+    shipping_address = models.JSONField(_("shipping address"), default=dict, blank=True)
     status = models.CharField(
         max_length=16,
         choices=BulkStatus.choices,

@@ -39,6 +39,9 @@ class SampleRequest(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     decline_reason = models.TextField(_("reason"), blank=True)
+    # Where the goods go, frozen from the streamer's address book when the order was made (an edit
+    # of the book later moves nothing on its way); who may read how much: addresses/snapshot.py.
+    shipping_address = models.JSONField(_("shipping address"), default=dict, blank=True)
     carrier = models.CharField(_("carrier"), max_length=60, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created"))

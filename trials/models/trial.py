@@ -73,6 +73,9 @@ class TrialOrder(models.Model):
     total = models.DecimalField(_("total (CNY)"), max_digits=14, decimal_places=2)
     trial_days = models.PositiveSmallIntegerField(_("trial days"))
     specification = models.JSONField(_("approved specification"), default=dict, blank=True)
+    # Where the goods go, frozen from the streamer's address book when the order was made (an edit
+    # of the book later moves nothing on its way); who may read how much: addresses/snapshot.py.
+    shipping_address = models.JSONField(_("shipping address"), default=dict, blank=True)
 
     carrier = models.CharField(_("carrier"), max_length=60, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)

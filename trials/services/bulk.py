@@ -33,7 +33,16 @@ def bulk_split(total: Decimal, percent: int) -> tuple[Decimal, Decimal]:
 
 
 def bulk_order_create(
-    *, actor: User, buyer, factory, product, quantity: int, unit_price: Decimal, specification: dict, **origin
+    *,
+    actor: User,
+    buyer,
+    factory,
+    product,
+    quantity: int,
+    unit_price: Decimal,
+    specification: dict,
+    shipping_address: dict,
+    **origin,
 ) -> BulkOrder:
     """Inside the caller's transaction: the order at `unit_price` × `quantity`, split into the
     factory's deposit share and the balance. `origin` is `trial=` or `quote=`."""
@@ -56,6 +65,7 @@ def bulk_order_create(
         deposit_amount=deposit,
         balance_amount=balance,
         specification=specification,
+        shipping_address=shipping_address,
         **origin,
     )
     event_record(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from buyers.models import BuyerProfile
 from factories.models import Category, CustomizationLevel, Factory, VerificationStatus
 from marketplace.accounts.models import User
+from marketplace.addresses.services import frozen_address
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.notifications.services import notification_create, notification_language
@@ -199,7 +200,9 @@ def quote_accept(*, request: CustomRequest, quote_id: int, actor: User) -> Trial
     return trial
 
 
-def quote_order(*, request: CustomRequest, quote_id: int, actor: User, quantity: int) -> BulkOrder:
+def quote_order(
+    *, request: CustomRequest, quote_id: int, actor: User, quantity: int, address: int | None = None
+) -> BulkOrder:
     """The buyer picks one quote and orders the goods at once, without a trial run (大货 at the
     quoted unit price, at least its MOQ); the factory confirms it like any bulk order."""
     from .trials import quote_specification
@@ -214,6 +217,7 @@ def quote_order(*, request: CustomRequest, quote_id: int, actor: User, quantity:
             quantity=quantity,
             unit_price=quote.unit_price,
             specification=quote_specification(quote),
+            shipping_address=frozen_address(owner=actor, address_id=address),
             quote=quote,
         )
         notification_create(

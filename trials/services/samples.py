@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from buyers.models import BuyerProfile
 from factories.models import Product, ProductStatus, VerificationStatus
 from marketplace.accounts.models import User
+from marketplace.addresses.services import frozen_address
 from marketplace.core.errors import ValidationError
 from marketplace.core.events import event_record
 from marketplace.notifications.services import notification_create
@@ -30,7 +31,9 @@ def _month_start():
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def sample_create(*, actor: User, product_id: int, note: str = "") -> SampleRequest:
+def sample_create(
+    *, actor: User, product_id: int, note: str = "", address: int | None = None
+) -> SampleRequest:
     buyer = buyer_profile_of(actor)
     product = Product.objects.select_related("factory__owner").filter(pk=product_id).first()
     if product is None:
@@ -39,6 +42,7 @@ def sample_create(*, actor: User, product_id: int, note: str = "") -> SampleRequ
         raise ValidationError({"product": _("This factory is not verified.")})
     if product.status != ProductStatus.ACTIVE:
         raise ValidationError({"product": _("This product is not on sale.")})
+    shipping_address = frozen_address(owner=actor, address_id=address)
     try:
         with transaction.atomic():
             # Lock the buyer so two requests can't both pass the monthly count (check-then-act).
@@ -50,7 +54,11 @@ def sample_create(*, actor: User, product_id: int, note: str = "") -> SampleRequ
                     {"detail": _("You have used all %(cap)d sample requests of this month.") % {"cap": cap}}
                 )
             sample = SampleRequest.objects.create(
-                buyer=buyer, factory=product.factory, product=product, note=note.strip()
+                buyer=buyer,
+                factory=product.factory,
+                product=product,
+                note=note.strip(),
+                shipping_address=shipping_address,
             )
             event_record(actor=actor, verb="sample.requested", target=sample)
             notification_create(

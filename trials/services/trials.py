@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from factories.models import Product, ProductStatus, VerificationStatus
 from marketplace.accounts.models import User
+from marketplace.addresses.services import frozen_address
 from marketplace.core.errors import ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.validators import validate_order_total
@@ -95,11 +96,13 @@ def bulk_order_preview(trial: TrialOrder) -> dict:
     }
 
 
-def trial_create(*, actor: User, product_id: int, quantity: int) -> TrialOrder:
-    """A buyer asks for a trial. The price is frozen now; the factory has 72 hours to answer."""
+def trial_create(*, actor: User, product_id: int, quantity: int, address: int | None = None) -> TrialOrder:
+    """A buyer asks for a trial. The price and the address are frozen now; the factory has 72
+    hours to answer."""
     buyer = buyer_profile_of(actor)
     product = Product.objects.select_related("factory__owner").filter(pk=product_id).first()
     _product_guards(product, quantity)
+    shipping_address = frozen_address(owner=actor, address_id=address)
     unit, total = trial_price(factory_price=product.factory_price, quantity=quantity)
     try:
         with transaction.atomic():
@@ -112,6 +115,7 @@ def trial_create(*, actor: User, product_id: int, quantity: int) -> TrialOrder:
                 unit_price=unit,
                 total=total,
                 trial_days=product.factory.trial_days,
+                shipping_address=shipping_address,
             )
             event_record(
                 actor=actor, verb="trial.requested", target=trial, quantity=quantity, total=str(total)
@@ -209,8 +213,9 @@ def trial_feedback(
     return trial_step(trial=trial, actor=actor, name="feedback", context=context, prepare=prepare)
 
 
-def trial_convert(*, trial: TrialOrder, actor: User, quantity: int) -> BulkOrder:
-    """Sign the bulk order at the full price, carrying the trial's approved specification."""
+def trial_convert(*, trial: TrialOrder, actor: User, quantity: int, address: int | None = None) -> BulkOrder:
+    """Sign the bulk order at the full price, carrying the trial's approved specification, to the
+    chosen address (else the streamer's default now: the trial's may have been a studio's)."""
     with transaction.atomic():
         trial = locked(TrialOrder, trial.pk)
         require_party(trial, actor)
@@ -226,6 +231,7 @@ def trial_convert(*, trial: TrialOrder, actor: User, quantity: int) -> BulkOrder
             quantity=quantity,
             unit_price=bulk_unit_price(trial, quantity),
             specification=trial.specification,
+            shipping_address=frozen_address(owner=actor, address_id=address),
             trial=trial,
         )
         trial.bulk_order = bulk
@@ -255,6 +261,7 @@ def trial_create_from_quote(*, quote: Quote, actor: User) -> TrialOrder:
         unit_price=unit,
         total=total,
         trial_days=quote.factory.trial_days,
+        shipping_address=frozen_address(owner=request.buyer.user, address_id=None),
         status=TrialStatus.ACCEPTED,
         responded_at=timezone.now(),
     )
