@@ -62,6 +62,7 @@ urlpatterns = [
     path("me/addresses/", addresses.address_book, name="addresses"),
     path("me/<slug:kind>/<int:pk>/packing-slip/", packing.packing_slip, name="packing-slip"),
     path("me/addresses/<int:pk>/default/", addresses.address_default, name="address-default"),
+    path("me/addresses/<int:pk>/edit/", addresses.address_edit, name="address-edit"),
     path("me/addresses/<int:pk>/delete/", addresses.address_delete, name="address-delete"),
     path("me/profile/factory/", profiles.factory_profile, name="factory-profile"),
     path("me/profile/factory/photos/", factory_media.factory_photo_upload, name="factory-photos"),

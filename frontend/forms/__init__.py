@@ -124,7 +124,8 @@ class AddressForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The selects have no options until divisions.js loads them; it re-selects these.
         for name in ("province_code", "city_code", "district_code"):
-            self.fields[name].widget.attrs["data-value"] = self.data.get(name, "") if self.is_bound else ""
+            value = self.data.get(name, "") if self.is_bound else self.initial.get(name, "")
+            self.fields[name].widget.attrs["data-value"] = value
 
 
 class PayForm(forms.Form):

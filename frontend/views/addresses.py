@@ -14,9 +14,10 @@ from .. import forms
 from .common import form_refused, service_call, signed_in
 
 
-def _page(request, form, status=200):
+def _page(request, form, editing=None):
     book = [{"address": a, "line": one_line(snapshot(a))} for a in Address.objects.filter(owner=request.user)]
-    return render(request, "frontend/addresses.html", {"book": book, "form": form}, status=status)
+    context = {"book": book, "form": form, "editing": editing}
+    return render(request, "frontend/addresses.html", context)
 
 
 @signed_in
@@ -39,6 +40,39 @@ def address_book(request):
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
+    return redirect("frontend:addresses")
+
+
+FIELDS = (
+    "recipient",
+    "mobile",
+    "province_code",
+    "city_code",
+    "district_code",
+    "street",
+    "postcode",
+    "is_default",
+)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def address_edit(request, pk: int):
+    """The same form, filled with the entry; saving changes the book, never orders already made."""
+    address = get_object_or_404(Address.objects.filter(owner=request.user), pk=pk)
+    if request.method == "GET":
+        return _page(request, forms.AddressForm(initial={f: getattr(address, f) for f in FIELDS}), address)
+    form = forms.AddressForm(request.POST)
+    if not form.is_valid():
+        form_refused(request, form)
+        return _page(request, form, address)
+    outcome = service_call(
+        request,
+        lambda: services.address_update(address=address, actor=request.user, data=form.cleaned_data),
+        success=_("Address saved."),
+    )
+    if not outcome.ok:
+        return _page(request, form, address)
     return redirect("frontend:addresses")
 
 

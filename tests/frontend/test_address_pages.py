@@ -127,3 +127,22 @@ def test_steps_that_cannot_be_undone_ask_first_and_pay_is_offered_once(web, prod
     web.post(f"/me/trials/{trial.pk}/pay/", {"provider": "bank_transfer"})
     page = html(web.get(f"/me/trials/{trial.pk}/"))
     assert 'class="action-pay"' not in page and 'id="pay-instructions"' in page
+
+
+def test_an_address_is_edited_and_orders_keep_their_copy(web, product, buyer):
+    trial = trial_at("requested", product=product, buyer=buyer)
+    address = Address.objects.get(owner=buyer.user)
+    page = html(web.as_user(buyer.user).get(f"/me/addresses/{address.pk}/edit/"))
+    assert 'value="林小鹿"' in page and 'data-value="330100"' in page
+    response = web.post(
+        f"/me/addresses/{address.pk}/edit/", {**makers.ADDRESS, "street": "文一西路 969 号"}, follow=True
+    )
+    assert messages_of(response)[-1] == "Address saved."
+    assert Address.objects.get(pk=address.pk).street == "文一西路 969 号"
+    assert TrialOrder.objects.get(pk=trial.pk).shipping_address["street"] == makers.ADDRESS["street"]
+    # a bad number is refused and the form keeps what was typed
+    response = web.post(f"/me/addresses/{address.pk}/edit/", {**makers.ADDRESS, "mobile": "999"})
+    assert 'value="999"' in html(response)
+    assert Address.objects.get(pk=address.pk).mobile == "13812345678"
+    # someone else's entry is not found
+    assert web.as_user(makers.BuyerMaker().user).get(f"/me/addresses/{address.pk}/edit/").status_code == 404
