@@ -37,13 +37,14 @@ FLOW = Flow(
     [
         transition("confirm", [S.PLACED], S.CONFIRMED, [FACTORY], label=gettext_lazy("confirm")),
         transition("decline", [S.PLACED], S.DECLINED, [FACTORY], label=gettext_lazy("decline")),
+        # Before `cancel`: the buyer's page offers paying first.
+        transition(
+            "mark_deposit_paid", [S.CONFIRMED], S.DEPOSIT_PAID, [SYSTEM], label=gettext_lazy("mark as paid")
+        ),
         transition(
             "cancel", [S.PLACED, S.CONFIRMED], S.CANCELLED, [BUYER, STAFF], label=gettext_lazy("cancel")
         ),
         transition("lapse", [S.PLACED, S.CONFIRMED], S.CANCELLED, [SYSTEM], label=gettext_lazy("cancel")),
-        transition(
-            "mark_deposit_paid", [S.CONFIRMED], S.DEPOSIT_PAID, [SYSTEM], label=gettext_lazy("mark as paid")
-        ),
         transition(
             "start_production",
             [S.DEPOSIT_PAID],
