@@ -36,7 +36,8 @@ def custom_requests_of(user) -> QuerySet:
 
 def bulk_orders_of(user) -> QuerySet:
     open_statuses = [s for s in BulkStatus.values if s not in CLOSED_BULK_STATUSES]
-    return _open_first(selectors.bulk_order_visible_to(user), open_statuses)
+    # The rows show no payments: drop the selector's prefetch.
+    return _open_first(selectors.bulk_order_visible_to(user).prefetch_related(None), open_statuses)
 
 
 def live_bulk_payment(order: BulkOrder, purpose: str) -> Payment | None:

@@ -30,6 +30,7 @@ def dashboard(request):
         "factory": Factory.objects.filter(owner=user).first() if user.is_factory else None,
         "buyer": BuyerProfile.objects.filter(user=user).first() if user.is_buyer else None,
         "trials": pages.trials_of(user)[:DASHBOARD_ROWS],
+        "bulk_orders": pages.bulk_orders_of(user)[:DASHBOARD_ROWS],
         "samples": pages.samples_of(user)[:DASHBOARD_ROWS],
         "requests": pages.custom_requests_of(user)[:DASHBOARD_ROWS],
     }

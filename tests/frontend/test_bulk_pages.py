@@ -130,8 +130,8 @@ def test_lists_do_not_query_per_row(web, product, buyer, django_assert_num_queri
     for _ in range(3):
         bulk_at("placed", product=makers.ProductMaker(factory=product.factory, moq=100), buyer=buyer)
     web.as_user(buyer.user)
-    # session, user, the header bell's unread count, the orders, their payments
-    with django_assert_num_queries(5):
+    # session, user, the header bell's unread count, the orders
+    with django_assert_num_queries(4):
         response = web.get("/me/bulk-orders/")
     assert len(re.findall(r'href="/me/bulk-orders/\d+/"', html(response))) == 3
 
@@ -183,3 +183,11 @@ def test_a_refused_form_keeps_what_was_typed(web, product, buyer):
     assert messages_of(response) == ["Tracking number: This field is required."]
     shipping.refresh_from_db()
     assert shipping.status == "in_production"
+
+
+def test_the_dashboard_lists_bulk_orders_for_both_sides(web, product, buyer):
+    order = bulk_at("placed", product=product, buyer=buyer)
+    for user in (buyer.user, product.factory.owner):
+        page = html(web.as_user(user).get("/me/"))
+        assert f'<a href="/me/bulk-orders/{order.pk}/">{order}</a>' in page
+        assert '<a href="/me/bulk-orders/">Bulk orders</a>' in page

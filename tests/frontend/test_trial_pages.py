@@ -325,7 +325,7 @@ def test_trial_page_speaks_chinese(web_zh, product, buyer):
 
 
 @pytest.mark.parametrize(
-    ("url", "queries"), [("/me/trials/", 4), ("/me/samples/", 4), ("/me/custom/", 4), ("/me/", 7)]
+    ("url", "queries"), [("/me/trials/", 4), ("/me/samples/", 4), ("/me/custom/", 4), ("/me/", 8)]
 )
 def test_lists_do_not_query_per_row(web, factory, buyer, url, queries, django_assert_num_queries):
     # given: three of each kind
