@@ -199,3 +199,57 @@ def test_no_login_name_reaches_the_other_party(api, product, buyer):
                 assert login not in response.content.decode(), (url, login)
     messages = api.as_user(buyer.user).get(f"/api/v1/custom-requests/{request.pk}/messages/").json()
     assert [m["author"] for m in messages] == [buyer.display_name, maker.name]
+
+
+def test_every_status_of_every_flow_has_a_deliberate_level():
+    """A new status must be placed in trials/reveal.py on purpose: this table lists them all."""
+    from types import SimpleNamespace
+
+    from buyers.models import BuyerProfile
+    from trials.models import BulkOrder, BulkStatus, SampleStatus, TrialStatus
+    from trials.reveal import address_level
+
+    factory_user = SimpleNamespace(is_authenticated=True, is_staff_member=False, pk=-1)
+    expected = {
+        SampleRequest: {
+            "requested": "city",
+            "accepted": "full",
+            "declined": "city",
+            "shipped": "address",
+            "received": "address",
+            "cancelled": "city",
+            "expired": "city",
+        },
+        TrialOrder: {
+            "requested": "city",
+            "accepted": "address",
+            "declined": "city",
+            "cancelled": "city",
+            "expired": "city",
+            "paid": "full",
+            "shipped": "address",
+            "in_trial": "address",
+            "feedback_submitted": "address",
+            "converted": "address",
+            "ended": "address",
+        },
+        BulkOrder: {
+            "placed": "city",
+            "confirmed": "address",
+            "deposit_paid": "address",
+            "in_production": "full",
+            "shipped": "address",
+            "received": "address",
+            "balance_paid": "address",
+            "completed": "address",
+            "declined": "city",
+            "cancelled": "city",
+            "disputed": "address",
+        },
+    }
+    statuses = {SampleRequest: SampleStatus, TrialOrder: TrialStatus, BulkOrder: BulkStatus}
+    for model, levels in expected.items():
+        assert set(levels) == set(statuses[model].values), model
+        for status, level in levels.items():
+            obj = model(status=status, buyer=BuyerProfile(user_id=-2))
+            assert address_level(obj, factory_user) == level, (model.__name__, status)
