@@ -1,6 +1,7 @@
 """The inbox page's rows: each notification in the reader's language with a link to what it is
 about. The link comes from the ids the flows put in `data` (trial_id, sample_id,
-custom_request_id, product_id) or, for payments, from the trial's reference (T000012)."""
+custom_request_id, product_id, bulk_order_id) or, for payments, from the order's reference
+(T000012, B000012)."""
 
 from dataclasses import dataclass
 
@@ -11,11 +12,17 @@ from marketplace.notifications.models import Notification
 
 _ID_ROUTES = (
     ("trial_id", "frontend:trial"),
+    ("bulk_order_id", "frontend:bulk-order"),
     ("sample_id", "frontend:sample"),
     ("custom_request_id", "frontend:custom"),
     ("product_id", "frontend:my-product-edit"),  # only factories are told about their listings
 )
-_REF_ROUTES = {"T": "frontend:trial", "S": "frontend:sample", "C": "frontend:custom"}
+_REF_ROUTES = {
+    "T": "frontend:trial",
+    "S": "frontend:sample",
+    "C": "frontend:custom",
+    "B": "frontend:bulk-order",
+}
 
 
 def notification_url(data: dict) -> str | None:

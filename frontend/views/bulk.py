@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from marketplace.accounts.models import Role
 from trials import selectors
 from trials.flows.bulk import FLOW
 from trials.models import BulkStatus, PaymentPurpose
@@ -17,9 +16,6 @@ from .. import selectors as pages
 from ..addresses import address_panel
 from ..history import history
 from .common import Action, action_buttons, run_action, signed_in
-
-# Money moves only on the provider's confirmation; the buyer's way there is paying.
-ROUTES = {"mark_deposit_paid": ("pay", Role.BUYER), "mark_balance_paid": ("pay", Role.BUYER)}
 
 ACTIONS = {
     "confirm": Action(
@@ -130,7 +126,7 @@ def _detail_page(request, order, refused=None):
     is_buyer = request.user.pk == order.buyer.user_id
     context = {
         "order": order,
-        "buttons": action_buttons(FLOW, ACTIONS, order.status, request.user, ROUTES, bound=refused),
+        "buttons": action_buttons(FLOW, ACTIONS, order.status, request.user, bound=refused),
         "steps": progress(order),
         "amount_due": getattr(order, due[1]) if due else None,
         "due_is_deposit": bool(due) and due[0] == PaymentPurpose.DEPOSIT,

@@ -84,20 +84,9 @@ class Action:
     confirm: Any = None  # asked before submitting: steps that cannot be undone or commit money
 
 
-def allowed_actions(flow, status: str, user, routes: dict[str, tuple[str, str]] | None = None) -> list[str]:
-    """The buttons this person gets: transitions of the flow table their role may fire from the
-    current status. `routes` maps a transition people can't fire directly to the action that leads
-    to it (the buyer's `pay` is how a trial becomes `paid`, confirmed by the payment provider)."""
-    role = user.acting_role
-    names = []
-    for t in flow.transitions.values():
-        if status not in t.sources:
-            continue
-        if role in t.actors:
-            names.append(t.name)
-        elif routes and t.name in routes and routes[t.name][1] == role:
-            names.append(routes[t.name][0])
-    return names
+def allowed_actions(flow, status: str, user) -> list[str]:
+    """The buttons this person gets: the flow table's answer for their role (Flow.actions_for)."""
+    return flow.actions_for(status, user.acting_role)
 
 
 def action_buttons(
@@ -114,7 +103,7 @@ def action_buttons(
 
     return [
         {"name": n, "action": actions[n], "form": form_of(n)}
-        for n in allowed_actions(flow, status, user, routes)
+        for n in allowed_actions(flow, status, user)
         if n in actions
     ]
 

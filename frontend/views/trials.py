@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from factories.selectors import product_visible_to
-from marketplace.accounts.models import Role
 from trials import selectors
 from trials.flows.trial import FLOW
 from trials.models import TrialStatus
@@ -19,9 +18,6 @@ from .. import selectors as pages
 from ..addresses import address_lines, address_panel
 from ..history import history
 from .common import Action, action_buttons, form_refused, run_action, service_call, signed_in
-
-# A trial becomes `paid` only on the provider's confirmation; the buyer's way there is paying.
-ROUTES = {"mark_paid": ("pay", Role.BUYER)}
 
 ACTIONS = {
     "accept": Action(
@@ -133,7 +129,7 @@ def trial_detail(request, pk: int):
 
 
 def _detail_page(request, trial, refused=None):
-    buttons = action_buttons(FLOW, ACTIONS, trial.status, request.user, ROUTES, bound=refused)
+    buttons = action_buttons(FLOW, ACTIONS, trial.status, request.user, bound=refused)
     payment = pages.live_payment(trial) if trial.status == TrialStatus.ACCEPTED else None
     context = {
         "trial": trial,

@@ -40,13 +40,35 @@ def transition(
 
 
 class Flow:
-    def __init__(self, name: str, transitions: Iterable[Transition], labels: dict[str, str]):
+    def __init__(
+        self,
+        name: str,
+        transitions: Iterable[Transition],
+        labels: dict[str, str],
+        routes: dict[str, tuple[str, str]] | None = None,
+    ):
         self.name = name
         self.transitions = {t.name: t for t in transitions}
         self.labels = labels  # status -> human label, for messages
+        # A transition people can't fire directly → (the action that leads to it, the role taking
+        # it): a trial becomes `paid` on the provider's confirmation; the buyer's way there is `pay`.
+        self.routes = routes or {}
 
     def allowed_from(self, status: str) -> list[str]:
         return [t.name for t in self.transitions.values() if status in t.sources]
+
+    def actions_for(self, status: str, role: str) -> list[str]:
+        """What this role may do now, in table order: the one answer the API's `actions`, the
+        pages' buttons and the admin read."""
+        names = []
+        for t in self.transitions.values():
+            if status not in t.sources:
+                continue
+            if role in t.actors:
+                names.append(t.name)
+            elif t.name in self.routes and self.routes[t.name][1] == role:
+                names.append(self.routes[t.name][0])
+        return names
 
     def check(self, *, name: str, status: str, actor_role: str) -> Transition:
         """Return the transition or raise: wrong actor → NotAllowed (403), wrong state → 409."""

@@ -214,6 +214,8 @@ def test_bad_page_numbers_show_a_page(web, buyer, inbox, page):
         ({"ref": "S000003", "sample_id": 3}, "/me/samples/3/"),
         ({"ref": "C000007", "custom_request_id": 7}, "/me/custom/7/"),
         ({"ref": "T000012", "title": "payment instructions carry only the trial's ref"}, "/me/trials/12/"),
+        ({"ref": "B000009", "bulk_order_id": 9}, "/me/bulk-orders/9/"),
+        ({"ref": "B000009", "amount": "¥741.00"}, "/me/bulk-orders/9/"),  # a deposit's instructions
         ({"ref": "X000001"}, None),
         ({"ref": "T"}, None),
         ({"ref": "T12a"}, None),

@@ -61,3 +61,14 @@ def test_trial_statuses_match_the_api_contract():
         ("feedback_submitted", "ended"),
         ("in_trial", "ended"),  # the timed close of a trial that never reported
     }
+
+
+def test_actions_for_a_role_include_the_routes_to_what_only_the_system_fires():
+    # the trial: only the provider marks it paid; the buyer's way there is `pay`
+    assert trial_flow.FLOW.actions_for("accepted", Role.BUYER) == ["cancel", "pay"]
+    assert trial_flow.FLOW.actions_for("accepted", Role.FACTORY) == []
+    assert trial_flow.FLOW.actions_for("accepted", SYSTEM) == ["mark_paid"]
+    # the bulk order: the deposit once confirmed, the balance once received
+    assert bulk_flow.FLOW.actions_for("confirmed", Role.BUYER) == ["pay", "cancel"]
+    assert bulk_flow.FLOW.actions_for("received", Role.BUYER) == ["pay", "dispute"]
+    assert bulk_flow.FLOW.actions_for("received", Role.STAFF) == []

@@ -229,3 +229,9 @@ def test_factory_sees_the_streamers_record_on_a_request(api, product, buyer):
         "samples_received": 0,
         "samples_followed": 0,
     }
+
+
+def test_the_buyer_is_offered_pay_once_the_trial_is_accepted(api, product, buyer):
+    trial = trial_at("accepted", product=product, buyer=buyer)
+    assert api.as_user(buyer.user).get(f"/api/v1/trials/{trial.pk}/").json()["actions"] == ["cancel", "pay"]
+    assert api.as_user(product.factory.owner).get(f"/api/v1/trials/{trial.pk}/").json()["actions"] == []

@@ -36,5 +36,4 @@ class ActionApi(APIView):
 
 
 def allowed_actions(flow, obj, user) -> list[str]:
-    role = actor_role(user)
-    return [name for name in flow.allowed_from(obj.status) if role in flow.transitions[name].actors]
+    return flow.actions_for(obj.status, actor_role(user))

@@ -34,7 +34,9 @@ def address_field():
 
 
 class _ActionsMixin(serializers.Serializer):
-    actions = serializers.SerializerMethodField(help_text="Transitions the caller may fire now.")
+    actions = serializers.SerializerMethodField(
+        help_text="What the caller may do now: the transitions their role may fire, and `pay` when money is due."
+    )
     flow = None
 
     def get_actions(self, obj) -> list[str]:
@@ -206,14 +208,6 @@ class BulkOrderOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.Model
             "shipping_address",
             "actions",
         ]
-
-    def get_actions(self, obj) -> list[str]:
-        actions = super().get_actions(obj)
-        request = self.context.get("request")
-        # Paying is not a transition (the provider's confirmation is): offered to the buyer when due.
-        if request and obj.status in payments_service.BULK_DUE and request.user.pk == obj.buyer.user_id:
-            actions.insert(0, "pay")
-        return actions
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
     def get_amount_due(self, obj) -> str | None:

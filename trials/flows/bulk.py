@@ -73,6 +73,8 @@ FLOW = Flow(
         ),
     ],
     labels=dict(S.choices),
+    # Money moves only on the provider's confirmation; the buyer's way there is paying.
+    routes={"mark_deposit_paid": ("pay", BUYER), "mark_balance_paid": ("pay", BUYER)},
 )
 
 

@@ -40,6 +40,8 @@ FLOW = Flow(
         transition("end_unreported", [S.IN_TRIAL], S.ENDED, [SYSTEM], label=gettext_lazy("end")),
     ],
     labels=dict(S.choices),
+    # Only the provider's confirmation marks a trial paid; the buyer's way there is paying.
+    routes={"mark_paid": ("pay", BUYER)},
 )
 
 
