@@ -80,6 +80,12 @@ class FeedbackForm(forms.Form):
 
 class ConvertForm(forms.Form):
     quantity = forms.IntegerField(label=_("Bulk order quantity"), min_value=1, max_value=100_000_000)
+    address = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the picker's select
+
+
+class QuoteOrderForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000_000)
+    address = forms.IntegerField(required=False)
 
 
 class ConfirmBulkForm(forms.Form):
@@ -101,10 +107,6 @@ class DisputeForm(forms.Form):
     reason = forms.CharField(
         label=_("What went wrong"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-class QuoteOrderForm(forms.Form):
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000_000)
 
 
 class AddressForm(forms.Form):

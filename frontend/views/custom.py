@@ -14,6 +14,7 @@ from trials.services import custom
 
 from .. import forms
 from .. import selectors as pages
+from ..addresses import address_lines
 from ..history import history
 from .common import allowed_actions, form_refused, service_call, signed_in
 
@@ -82,6 +83,7 @@ def _detail_page(request, req, *, quote_form=None, status: int = 200):
         "is_buyer": is_buyer,
         "can_accept": is_buyer and "accept" in names,
         "can_cancel": is_buyer and "cancel" in names,
+        "addresses": address_lines(user) if is_buyer and "accept" in names else [],
         "compared": selectors.quotes_compared(request=req, quotes=quotes) if is_buyer else [],
         "own_quote": own_quote,
         "quote_form": (
@@ -172,7 +174,11 @@ def quote_order(request, pk: int, quote_id: int):
     outcome = service_call(
         request,
         lambda: custom.quote_order(
-            request=req, quote_id=quote_id, actor=request.user, quantity=form.cleaned_data["quantity"]
+            request=req,
+            quote_id=quote_id,
+            actor=request.user,
+            quantity=form.cleaned_data["quantity"],
+            address=form.cleaned_data["address"],
         ),
         success=_("Bulk order placed: the factory confirms it with a delivery date."),
     )

@@ -65,7 +65,7 @@ ACTIONS = {
     ),
     "convert": Action(
         gettext_lazy("Place a bulk order"),
-        lambda t, u, d: trials.trial_convert(trial=t, actor=u, quantity=d["quantity"]),
+        lambda t, u, d: trials.trial_convert(trial=t, actor=u, quantity=d["quantity"], address=d["address"]),
         gettext_lazy("Bulk order placed at the full factory price."),
         form=forms.ConvertForm,
         confirm=gettext_lazy("This commits you to paying. Go on?"),
@@ -140,6 +140,8 @@ def _detail_page(request, trial, refused=None):
         "stripe_key": pages.stripe_publishable_key(),
         "events": history(trial, FLOW.labels),
         "shipping": address_panel(trial, request.user, "trial"),
+        # The bulk order's destination is picked when converting (the default selected).
+        "addresses": address_lines(request.user) if trial.status == TrialStatus.FEEDBACK_SUBMITTED else [],
         "is_factory_side": request.user.pk == trial.factory.owner_id,
         # Shown above the "Place a bulk order" button: the price the order will really charge.
         "bulk_preview": (

@@ -146,3 +146,32 @@ def test_an_address_is_edited_and_orders_keep_their_copy(web, product, buyer):
     assert Address.objects.get(pk=address.pk).mobile == "13812345678"
     # someone else's entry is not found
     assert web.as_user(makers.BuyerMaker().user).get(f"/me/addresses/{address.pk}/edit/").status_code == 404
+
+
+def test_a_bulk_order_goes_to_the_address_picked_when_converting(web, product, buyer):
+    trial = trial_at("feedback_submitted", product=product, buyer=buyer)
+    web.as_user(buyer.user).post(
+        "/me/addresses/", {**makers.ADDRESS, "recipient": "仓库 王师傅", "street": "仓前街道 1 号"}
+    )
+    warehouse = Address.objects.get(owner=buyer.user, recipient="仓库 王师傅")
+    page = html(web.get(f"/me/trials/{trial.pk}/"))
+    convert = page[page.index('class="action-convert"') :]
+    assert f'<option value="{warehouse.pk}">' in convert[: convert.index("</form>")]
+    web.post(f"/me/trials/{trial.pk}/convert/", {"quantity": 100, "address": warehouse.pk})
+    trial.refresh_from_db()
+    assert trial.bulk_order.shipping_address["recipient"] == "仓库 王师傅"
+    assert trial.shipping_address["recipient"] == "林小鹿"
+
+
+def test_a_quote_ordered_from_its_page_goes_to_the_picked_address(web, buyer):
+    from tests.trials.conftest import mask_request, quote_from
+    from trials.models import BulkOrder
+
+    factory = makers.FactoryMaker(customization="odm", categories=["facial-masks"])
+    request = mask_request(buyer, factory=factory)
+    quote = quote_from(factory, request)
+    other = Address.objects.create(owner=buyer.user, **{**makers.ADDRESS, "recipient": "直播间 前台"})
+    page = html(web.as_user(buyer.user).get(f"/me/custom/{request.pk}/"))
+    assert f'id="id_address_{quote.pk}"' in page
+    web.post(f"/me/custom/{request.pk}/quotes/{quote.pk}/order/", {"quantity": 5000, "address": other.pk})
+    assert BulkOrder.objects.get().shipping_address["recipient"] == "直播间 前台"
