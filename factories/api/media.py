@@ -9,38 +9,23 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, permissions, serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api.idempotency import idempotent
 
 from .. import selectors, services
-from ..images import ImageSizeLimitUploadHandler, too_large_message
 from ..models import FactoryPhoto
-from .base import get_visible_or_404, require_owner
+from .base import ImageUploadApi, get_visible_or_404, require_owner
 from .serializers import FactoryPhotoSerializer
 
 
-class _UploadApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [parsers.MultiPartParser]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # Before anything reads the body: an oversized upload is refused without being stored.
-        self.size_limit = ImageSizeLimitUploadHandler(request._request)
-        request._request.upload_handlers.insert(0, self.size_limit)
-
+class _UploadApi(ImageUploadApi):
     def _factory_and_file(self, request, pk, serializer_class):
         factory = get_visible_or_404(selectors.factory_visible_to(request.user), pk)
         require_owner(request, factory.owner_id)
-        data = serializer_class(data=request.data)
-        if self.size_limit.too_large:
-            raise ValidationError({"image": [too_large_message()]})
-        data.is_valid(raise_exception=True)
-        return factory, data.validated_data
+        return factory, self.upload_data(request, serializer_class)
 
 
 class FactoryPhotoUploadApi(_UploadApi):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, parsers, permissions, serializers, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,10 +13,9 @@ from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsFactoryUser, IsStaffUser
 
 from .. import selectors, services
-from ..images import ImageSizeLimitUploadHandler, too_large_message
 from ..models import Product, ProductImage, ReportReason
 from ..validators import MAX_PRICE_TIERS
-from .base import ReasonSerializer, get_visible_or_404, require_owner
+from .base import ImageUploadApi, ReasonSerializer, get_visible_or_404, require_owner
 from .serializers import (
     PRICE_TIERS_HELP,
     PriceTierSerializer,
@@ -159,16 +158,7 @@ class ProductDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ProductImageUploadApi(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [parsers.MultiPartParser]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # Installed before anything reads the body (the idempotency fingerprint may, before `post`).
-        self.size_limit = ImageSizeLimitUploadHandler(request._request)
-        request._request.upload_handlers.insert(0, self.size_limit)
-
+class ProductImageUploadApi(ImageUploadApi):
     class InputSerializer(serializers.Serializer):
         # A plain FileField: Pillow validation happens in the service, with our own messages.
         image = serializers.FileField(
@@ -186,13 +176,8 @@ class ProductImageUploadApi(APIView):
         # Idempotency-Key asks to compare bodies; the size limit below holds for that parse too).
         product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
         require_owner(request, product.factory.owner_id)
-        data = self.InputSerializer(data=request.data)
-        if self.size_limit.too_large:
-            raise ValidationError({"image": [too_large_message()]})
-        data.is_valid(raise_exception=True)
-        image = services.product_image_add(
-            product=product, actor=request.user, upload=data.validated_data["image"]
-        )
+        data = self.upload_data(request, self.InputSerializer)
+        image = services.product_image_add(product=product, actor=request.user, upload=data["image"])
         return Response(
             ProductImageAddedSerializer(image, context={"request": request}).data,
             status=status.HTTP_201_CREATED,

@@ -43,25 +43,17 @@ def address_book(request):
     return redirect("frontend:addresses")
 
 
-FIELDS = (
-    "recipient",
-    "mobile",
-    "province_code",
-    "city_code",
-    "district_code",
-    "street",
-    "postcode",
-    "is_default",
-)
-
-
 @signed_in
 @require_http_methods(["GET", "POST"])
 def address_edit(request, pk: int):
     """The same form, filled with the entry; saving changes the book, never orders already made."""
     address = get_object_or_404(Address.objects.filter(owner=request.user), pk=pk)
     if request.method == "GET":
-        return _page(request, forms.AddressForm(initial={f: getattr(address, f) for f in FIELDS}), address)
+        return _page(
+            request,
+            forms.AddressForm(initial={f: getattr(address, f) for f in (*services.FIELDS, "is_default")}),
+            address,
+        )
     form = forms.AddressForm(request.POST)
     if not form.is_valid():
         form_refused(request, form)

@@ -15,6 +15,7 @@ from .. import forms
 from .. import selectors as pages
 from ..addresses import address_panel
 from ..history import history
+from ..specification import spec_rows
 from .common import Action, action_buttons, run_action, signed_in
 
 ACTIONS = {
@@ -138,27 +139,9 @@ def _detail_page(request, order, refused=None):
         "events": history(order, FLOW.labels),
         "shipping": address_panel(order, request.user, "bulk"),
         "is_factory_side": request.user.pk == order.factory.owner_id,
-        "spec_rows": _spec_rows(order.specification),
+        "spec_rows": spec_rows(order.specification),
     }
     return render(request, "frontend/bulk_detail.html", context)
-
-
-SPEC_LABELS = {
-    "title": gettext_lazy("Product"),
-    "description": gettext_lazy("Description"),
-    "requirements": gettext_lazy("Requirements"),
-    "proposal": gettext_lazy("Proposal"),
-    "benchmark_url": gettext_lazy("Benchmark product link"),
-}
-
-
-def _spec_rows(spec: dict) -> list[tuple[str, str]]:
-    """The agreed specification as label/value rows (attributes as they were when agreed)."""
-    rows = [(SPEC_LABELS[key], spec[key]) for key in SPEC_LABELS if spec.get(key)]
-    attributes = spec.get("attributes") or {}
-    if isinstance(attributes, dict):
-        rows += [(str(name), str(value)) for name, value in attributes.items()]
-    return rows
 
 
 @signed_in

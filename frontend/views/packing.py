@@ -13,7 +13,7 @@ from trials import selectors
 from trials.reveal import address_for
 
 from ..addresses import slip_url
-from .bulk import _spec_rows
+from ..specification import spec_rows
 from .common import signed_in
 
 KINDS = {
@@ -39,6 +39,7 @@ def packing_slip(request, kind: str, pk: int):
         "description": obj.product.description,
         "attributes": obj.product.attributes,
     }
+    to = address_for(obj, request.user)
     dispatch = Address.objects.filter(
         owner_id=obj.factory.owner_id, kind=AddressKind.DISPATCH, is_default=True
     ).first()
@@ -47,9 +48,9 @@ def packing_slip(request, kind: str, pk: int):
         "kind": kind,
         "title": title,
         "quantity": quantity,
-        "spec_rows": _spec_rows(spec),
-        "to": address_for(obj, request.user),
-        "to_line": one_line(address_for(obj, request.user)),
+        "spec_rows": spec_rows(spec),
+        "to": to,
+        "to_line": one_line(to),
         "from_line": one_line(snapshot(dispatch)) if dispatch else "",
     }
     return render(request, "frontend/packing_slip.html", context)

@@ -140,10 +140,3 @@ class BulkOrder(models.Model):
     @property
     def title(self) -> str:
         return self.specification.get("title", "")
-
-    @property
-    def moq(self) -> int:
-        if self.product_id:
-            return self.product.moq
-        quote = self.quote if self.quote_id else self.trial.quote
-        return quote.moq
