@@ -75,7 +75,7 @@ test: install
 	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 	# The embedded default of `make run` (SQLite): search, demo data and public pages on it too.
 	DATABASE_URL=sqlite:///$(CURDIR)/.test-embedded.sqlite3 $(BIN)/python -m pytest -q -p no:randomly \
-		tests/search/test_sqlite.py tests/search/test_range_facets.py tests/search/test_compound_words.py \
+		tests/search/test_sqlite.py tests/search/test_range_facets.py tests/search/test_compound_words.py tests/search/test_count_cap.py \
 		tests/test_seed_demo.py tests/frontend/test_pages.py
 	# The engine backend against a real search node (OpenSearch 2.19.6 from Maven Central jars),
 	# started when it is not running: the live module is no longer skipped in CI.

@@ -305,6 +305,10 @@ OPENSEARCH_URL = os.environ.get(
 )  # SEARCH_BACKEND=opensearch (index prefix, IK: as above)
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "yuantou")
 ELASTICSEARCH_IK = env_bool("ELASTICSEARCH_IK", False)
+# Counts are exact up to this many matching products and a lower bound beyond ("5,000+"): what a
+# search does then is bounded by the page, not by its hits (search/README.md). Pages past it are
+# not served. Chosen by measurement at 1M products (tests/bench).
+SEARCH_COUNT_CAP = int(os.environ.get("SEARCH_COUNT_CAP", "5000"))
 
 PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "bank_transfer")
 STRIPE_API_KEY = os.environ.get("STRIPE_API_KEY", "")

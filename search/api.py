@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -51,6 +52,17 @@ class SearchInputSerializer(serializers.Serializer):
     page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, default=1)
     page_size = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
 
+    def validate(self, attrs):
+        # As Elasticsearch's max_result_window: past the count cap nothing was counted or ranked.
+        if (attrs["page"] - 1) * attrs["page_size"] >= settings.SEARCH_COUNT_CAP:
+            raise serializers.ValidationError(
+                {
+                    "page": _("Only the first %(cap)s results can be paged through; narrow the search.")
+                    % {"cap": f"{settings.SEARCH_COUNT_CAP:,}"}
+                }
+            )
+        return attrs
+
     def to_params(self) -> SearchParams:
         data = dict(self.validated_data)
         page, size = data.pop("page"), data.pop("page_size")
@@ -80,6 +92,8 @@ def _search_response(request, params: SearchParams, page, results: list[dict]) -
             "results": results,
             "facets": page.facets,
             "relaxed": page.relaxed,
+            "count_exact": page.count_exact,
+            "facets_exact": page.facets_exact,
         }
     )
 
@@ -107,6 +121,16 @@ def _search_schema(output, tag):
                     help_text="True when fewer than a page of results held every word of `q`, so "
                     "the results are those holding most of its words (three of four, one of two), "
                     "the ones with every word first; `count` counts them all."
+                ),
+                "count_exact": serializers.BooleanField(
+                    help_text="False when more results match than the count cap (5,000 unless the "
+                    "deployment sets SEARCH_COUNT_CAP): `count` is then a lower bound (shown as "
+                    '"5,000+") and pages past the cap are refused (400 on `page`).'
+                ),
+                "facets_exact": serializers.BooleanField(
+                    help_text="False when the facet counts were taken over the first results found "
+                    "(as many as the cap) instead of all of them: each count is then a lower bound, "
+                    "good for ordering the values, not as a total."
                 ),
             },
         ),

@@ -62,6 +62,9 @@ class ProductDocument(BaseDocument, FactoryFields):
             models.Index(fields=["category_slug", "factory_price"], name="search_pd_cat_price"),
             models.Index(fields=["parent_category_slug"], name="search_pd_parent"),
             models.Index(fields=["-quality", "-created_at", "product"], name="search_pd_quality"),
+            # Relevance's order after the title tier (quality, then id): a capped keyword search
+            # walks it (search/backends/database/capped.py).
+            models.Index(fields=["-quality", "product"], name="search_pd_rank"),
             models.Index(fields=["-created_at", "product"], name="search_pd_newest"),
             models.Index(fields=["factory_price", "product"], name="search_pd_price"),
         ]

@@ -36,6 +36,11 @@ class SearchPage:
     # Less than a page had every word of the query, so the results are those with most of them
     # (every-word ones first); search/text.py.
     relaxed: bool = False
+    # False when the query matched more than settings.SEARCH_COUNT_CAP rows: `count` is then a
+    # lower bound (like Elasticsearch's track_total_hits) and the facet counts come from the
+    # first rows found (each a lower bound too); see search/README.md, "Work bounded by the page".
+    count_exact: bool = True
+    facets_exact: bool = True
 
 
 @dataclass

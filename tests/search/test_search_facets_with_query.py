@@ -50,4 +50,6 @@ def test_a_query_with_no_hit_has_empty_facets(api, catalog):  # noqa: F811
             "verified_only": [],
         },
         "relaxed": False,
+        "count_exact": True,
+        "facets_exact": True,
     }

@@ -5,6 +5,10 @@ index, then a visit to each hit's row. Run as two queries (counts, then the page
 done twice. Here the matching rows are found once, in a MATERIALIZED CTE; the counts per facet
 combination and the page (an ORM-built query pointed at the CTE) come back as arrays, in one
 round trip.
+
+The matching set holds at most `cap` + 1 rows (settings.SEARCH_COUNT_CAP): up to the cap
+everything is exact; past it the counts describe the first rows found, and the caller takes the
+page from a sort index instead (capped.py), so no statement visits every hit of a broad word.
 """
 
 from django.db import connection
@@ -21,10 +25,11 @@ def _over(qs, table: str) -> tuple[str, tuple]:
     return sql.replace(source, f"FROM m AS {table}", 1), params
 
 
-def counts_and_page(matched, params, page_qs) -> tuple[list[dict], dict, list[int]]:
+def counts_and_page(matched, params, page_qs, cap: int | None) -> tuple[list[dict], dict, list[int], int]:
     """`matched`: the text hits (ProductText), before any other filter; the counts per facet
-    combination (ranges.grouped_sql) and `page_qs` (built on the bare model) run over the matching
-    set. Returns the grouped rows and their labels (see combos.tally_grouped) and the page's ids."""
+    combination (ranges.grouped_sql) and `page_qs` (built on the bare model) run over the first
+    `cap` + 1 of them. Returns the grouped rows and their labels (see combos.tally_grouped), the
+    page's ids and how many hits were read (more than `cap`: the rest were not; None: no cap)."""
     model = matched.model
     table = connection.ops.quote_name(model._meta.db_table)
     p_sql, p_params = _over(page_qs, table)
@@ -32,7 +37,8 @@ def counts_and_page(matched, params, page_qs) -> tuple[list[dict], dict, list[in
     # the page's order does: a relaxed match ranks the rows with every word first (reader._text).
     keep_vector = '"search_vector"' in p_sql
     columns = [f.attname for f in model._meta.concrete_fields if keep_vector or f.attname != "search_vector"]
-    m_sql, m_params = matched.values_list(*columns).query.sql_with_params()
+    rows = matched.values_list(*columns)
+    m_sql, m_params = (rows if cap is None else rows[: cap + 1]).query.sql_with_params()
     g_sql, g_params, labels = ranges.grouped_sql(
         model.objects.all(), params, over=lambda qs: _over(qs, table)
     )
@@ -40,9 +46,10 @@ def counts_and_page(matched, params, page_qs) -> tuple[list[dict], dict, list[in
     sql = (
         f"WITH m AS MATERIALIZED ({m_sql}) "  # noqa: S608 - every value is a parameter
         # The grouped rows come back as one bigint[][] (facet_id, n, r0, …), cheaper than JSON.
-        f"SELECT (SELECT array_agg(ARRAY[g.facet_id, g.n, {counts}]) FROM ({g_sql}) AS g), ARRAY({p_sql})"
+        f"SELECT (SELECT array_agg(ARRAY[g.facet_id, g.n, {counts}]) FROM ({g_sql}) AS g), ARRAY({p_sql}),"
+        " (SELECT count(*) FROM m)"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (*m_params, *g_params, *p_params))
-        rows, ids = cursor.fetchone()
-    return [tuple(row) for row in rows or []], labels, list(ids)
+        rows, ids, read = cursor.fetchone()
+    return [tuple(row) for row in rows or []], labels, list(ids), read

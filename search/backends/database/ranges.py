@@ -50,11 +50,14 @@ def _value_conditions() -> list[tuple[str, str, str]]:
     return out
 
 
-def grouped_sql(rows_qs, params: SearchParams, over=None) -> tuple[str, tuple, dict]:
+def grouped_sql(
+    rows_qs, params: SearchParams, over=None, limit: int | None = None
+) -> tuple[str, tuple, dict]:
     """SQL counting `rows_qs` (ProductText / ProductFilter rows) per facet combination: `n`, the
     rows passing every range filter (what the search counts), and one column per range facet
-    value. `over(qs)` may rewrite the inner query's SQL (once.py points it at its matching set).
-    Returns (sql, params, column → (facet, value))."""
+    value. `over(qs)` may rewrite the inner query's SQL (once.py points it at its matching set);
+    `limit`: count only the first that many rows (capped searches). Returns (sql, params,
+    column → (facet, value))."""
     flags = _flags(params)
     inner = rows_qs.annotate(**flags).values(
         "facet_id", "customizable", "trial_eligible", "verified", "price_range", "moq_step", *flags
@@ -71,18 +74,22 @@ def grouped_sql(rows_qs, params: SearchParams, over=None) -> tuple[str, tuple, d
     for i, (facet, key, condition) in enumerate(_value_conditions()):
         labels[f"r{i}"] = (facet, key)
         columns.append(f"count(*) FILTER (WHERE {others(facet)} AND {condition}) AS r{i}")
-    # OFFSET 0 keeps the inner query a subquery: pulled up, its flags would be computed again in
-    # every count.
-    sql = f"SELECT facet_id, {', '.join(columns)} FROM ({inner_sql} OFFSET 0) AS x GROUP BY facet_id"  # noqa: S608
+    # OFFSET 0 (or the LIMIT) keeps the inner query a subquery: pulled up, its flags would be
+    # computed again in every count.
+    bound = f" LIMIT {int(limit)}" if limit is not None else " OFFSET 0"
+    sql = f"SELECT facet_id, {', '.join(columns)} FROM ({inner_sql}{bound}) AS x GROUP BY facet_id"  # noqa: S608
     return sql, inner_params, labels
 
 
-def grouped_rows(rows_qs, params: SearchParams) -> tuple[list[tuple], dict]:
-    """The rows of grouped_sql as tuples: (facet_id, n, r0, r1, …), in `labels`' order."""
-    sql, sql_params, labels = grouped_sql(rows_qs, params)
+def grouped_rows(rows_qs, params: SearchParams, limit: int | None = None) -> tuple[list[tuple], dict, int]:
+    """The rows of grouped_sql as tuples: (facet_id, n, r0, r1, …), in `labels`' order, and how
+    many rows were counted (`limit` of them: there may be more)."""
+    sql, sql_params, labels = grouped_sql(rows_qs, params, limit=limit)
+    sql = sql.replace("SELECT facet_id, ", "SELECT count(*), facet_id, ", 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, sql_params)
-        return cursor.fetchall(), labels
+        rows = cursor.fetchall()
+    return [row[1:] for row in rows], labels, sum(row[0] for row in rows)
 
 
 def summed(rows: list[tuple], labels: dict) -> dict[str, list[dict]]:

@@ -1,5 +1,6 @@
 """Reading the database index: keyword search with facets, and matching."""
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db.models import (
     Case,
@@ -36,8 +37,11 @@ from ...text import (
     whole_words,
 )
 from ..base import Match, SearchPage, SearchParams
-from . import combos, once, ranges
+from . import capped, combos, once, ranges
 from .common import CATEGORY_MODELS, DOC_MODELS, FACET_LIMIT, _as_doc, _postgres, _value_fields
+
+# A relaxed match multiplies the rank of the rows holding every word (_strict_first).
+STRICT_FIRST = 11.0
 
 
 def _chosen(params: SearchParams) -> dict[str, str]:
@@ -92,7 +96,7 @@ class DatabaseReader:
     def _strict_first(rank, strict: Q):
         """A relaxed match: the rows with every word above all others, in the order a strict
         match gives them (× 11: a title tier is 1–3 and quality at most doubles it)."""
-        factor = Case(When(strict, then=Value(11.0)), default=Value(1.0), output_field=FloatField())
+        factor = Case(When(strict, then=Value(STRICT_FIRST)), default=Value(1.0), output_field=FloatField())
         return ExpressionWrapper(rank * factor, output_field=FloatField())
 
     @staticmethod
@@ -153,14 +157,27 @@ class DatabaseReader:
         return count, facets
 
     def _counted_page(
-        self, matched, rank, facet_filters, columns, order, params, page_source=None, plain=None
-    ):
-        """(count, column facets, page ids) for the rows of `matched`; without a text match the page
-        may come from `page_source`, the same rows in the table holding the sort indexes. On the
-        PostgreSQL product tables `matched` is not range-filtered yet: `plain` (the range filters)
-        is counted in the same scan (ranges.annotations) and filters the page."""
+        self,
+        matched,
+        rank,
+        facet_filters,
+        columns,
+        order,
+        params,
+        page_source=None,
+        plain=None,
+        walk=None,
+        top=capped.TOP_TIER,
+    ) -> tuple[int, dict, list[int], bool, bool]:
+        """(count, column facets, page ids, count exact, facets exact) for the rows of `matched`;
+        without a text match the page may come from `page_source`, the same rows in the table
+        holding the sort indexes. On the PostgreSQL product tables `matched` is not range-filtered
+        yet: `plain` (the range filters) is counted in the same scan (ranges.annotations) and
+        filters the page, and counting stops at the cap (settings.SEARCH_COUNT_CAP): past it the
+        counts are lower bounds and `walk(matched, rank, top)` gives the page (capped.py; `top`:
+        the highest `rank` can be)."""
         if matched.query.is_empty():
-            return (*self._summed([], columns), [])
+            return (*self._summed([], columns), [], True, True)
 
         def page(qs):
             everything = Q()
@@ -178,14 +195,44 @@ class DatabaseReader:
         # sort index in the document table (well under a millisecond), while materializing every
         # row that passes the filters would cost more.
         chosen = _chosen(params)
+        cap = settings.SEARCH_COUNT_CAP
         if matched.model is ProductText:
-            rows, labels, ids = once.counts_and_page(matched, params, page(ProductText.objects.filter(plain)))
-            return (*combos.tally_grouped(rows, chosen, labels), ids)
+            rows, labels, ids, read = once.counts_and_page(
+                matched, params, page(ProductText.objects.filter(plain)), cap
+            )
+            count, facets = combos.tally_grouped(rows, chosen, labels)
+            if read <= cap:
+                return count, facets, ids, True, True
+            # More hits than the cap: what was counted is the first cap + 1 of them, and the page
+            # comes off a sort index, unless the other filters make hits too sparse for that.
+            # A sample holding less than the page of rows that pass the filters says the walk
+            # would read far (a broad word in a small category): rank every hit straight away.
+            walked = walk(matched, rank, top) if count > params.offset + params.limit else None
+            if walked is not None:
+                ids, found = walked
+                return min(max(count, found), cap), facets, ids, False, False
+            rows, labels, ids, _ = once.counts_and_page(
+                matched, params, page(ProductText.objects.filter(plain)), None
+            )
+            return (*combos.tally_grouped(rows, chosen, labels), ids, True, True)
         if matched.model is ProductFilter:
-            rows, labels = ranges.grouped_rows(matched, params)
-            return (*combos.tally_grouped(rows, chosen, labels), list(page(page_source)))
+            # The facets count the first cap + 1 rows of the catalogue (their range facets need
+            # the rows the range filters drop too); the total counts every filter at once, up to
+            # the cap (an index or an early stop bounds it); the page comes off a sort index.
+            ids = list(page(page_source))
+            rows, labels, sampled = ranges.grouped_rows(matched, params, limit=cap + 1)
+            count, facets = combos.tally_grouped(rows, chosen, labels)
+            if sampled <= cap:
+                return count, facets, ids, True, True
+            everything = Q(plain)
+            for cond in facet_filters.values():  # written over the document's columns
+                everything &= combos.on_text_rows(cond)
+            count = matched.filter(everything)[: cap + 1].count()
+            return min(count, cap), facets, ids, count <= cap, False
         rows = list(self._facet_rows(matched, facet_filters, columns))
-        return (*self._summed(rows, columns), list(page(matched if page_source is None else page_source)))
+        count, facets = self._summed(rows, columns)
+        ids = list(page(matched if page_source is None else page_source))
+        return min(count, cap), facets, ids, count <= cap, True
 
     def _run(
         self,
@@ -197,10 +244,12 @@ class DatabaseReader:
         columns,
         extra=None,
         ranged=None,
+        walk=None,
     ):
         """`ranged(rows)`: the range facets (search/range_facets.py) of `rows`, the rows matching
         the text (or its typo fallback) before any filter, where they are not counted with the rest
-        (SQLite); it applies the facet filters itself."""
+        (SQLite); it applies the facet filters itself. `walk(matched, rank, top)`: the page of a
+        product search with more hits than the cap (capped.py)."""
         counted_with_ranges = model in (ProductText, ProductFilter)
         base = model.objects.all() if counted_with_ranges else model.objects.filter(plain)
         relevance = params.sort == "relevance"
@@ -208,16 +257,24 @@ class DatabaseReader:
         # ProductFilter (narrow, for counting) has no sort indexes: writes stay cheap.
         page_source = ProductDocument.objects.filter(plain) if model is ProductFilter else None
         order = order_for(params.sort, rank is not None)
-        count, facets, ids = self._counted_page(
-            matched, rank, facet_filters, columns, order, params, page_source, plain
+        count, facets, ids, count_exact, facets_exact = self._counted_page(
+            matched, rank, facet_filters, columns, order, params, page_source, plain, walk
         )
         text_match = self._text
         relaxed = False
         if params.q and count < params.limit and relax_needs(params.q):
             # Less than a page has every word: show what has most of them too, after those.
             loose, loose_rank = self._text(base, params.q, with_rank=relevance, relaxed=True)
-            loose_count, loose_facets, loose_ids = self._counted_page(
-                loose, loose_rank, facet_filters, columns, order, params, plain=plain
+            loose_count, loose_facets, loose_ids, _, _ = self._counted_page(
+                loose,
+                loose_rank,
+                facet_filters,
+                columns,
+                order,
+                params,
+                plain=plain,
+                walk=walk,
+                top=capped.TOP_TIER * STRICT_FIRST,
             )
             if loose_count > count:
                 matched, count, facets, ids, relaxed = loose, loose_count, loose_facets, loose_ids, True
@@ -225,7 +282,7 @@ class DatabaseReader:
         if count == 0 and params.q:
             typo, typo_rank = self._typo(base, params.q)
             typo_rank = typo_rank if relevance else None
-            typo_count, typo_facets, typo_ids = self._counted_page(
+            typo_count, typo_facets, typo_ids, _, _ = self._counted_page(
                 typo,
                 typo_rank,
                 facet_filters,
@@ -233,6 +290,7 @@ class DatabaseReader:
                 order_for(params.sort, typo_rank is not None),
                 params,
                 plain=plain,
+                walk=walk,
             )
             if typo_count:
                 matched, count, facets, ids = typo, typo_count, typo_facets, typo_ids
@@ -254,7 +312,12 @@ class DatabaseReader:
                     else ranged(text_match(model.objects.all(), params.q, with_rank=False)[0])
                 )
         return SearchPage(
-            ids=ids, count=count, facets={name: facets[name] for name in names}, relaxed=relaxed
+            ids=ids,
+            count=count,
+            facets={name: facets[name] for name in names},
+            relaxed=relaxed,
+            count_exact=count_exact,
+            facets_exact=facets_exact,
         )
 
     def search_products(self, params: SearchParams) -> SearchPage:
@@ -286,8 +349,18 @@ class DatabaseReader:
                 return ["-created_at", "-pk"]
             return ["-relevance", "-quality", "pk"] if has_rank else ["-quality", "-created_at", "pk"]
 
+        # A capped keyword search walks the document table's sort indexes (capped.py), where the
+        # facet filters read the document's own columns.
+        doc_filter = Q(plain)
+        for name, value in chosen.items():
+            doc_filter &= combos.facet_q(name, value)
+
+        def walk(matched, rank, top):
+            order = order_for(params.sort, rank is not None)
+            return capped.walk(matched, rank, doc_filter, order, params, top)
+
         columns = {"category": "category_slug", "province": "province", "industrial_belt": "industrial_belt"}
-        return self._run(model, params, plain, facet_filters, order_for, columns, ranged=ranged)
+        return self._run(model, params, plain, facet_filters, order_for, columns, ranged=ranged, walk=walk)
 
     def search_factories(self, params: SearchParams) -> SearchPage:
         plain = Q()

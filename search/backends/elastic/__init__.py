@@ -239,11 +239,13 @@ class EngineBackend(Backend):
                 facets[name] = [{"key": b["key"], "count": b["doc_count"]} for b in buckets if b["key"] != ""]
         if ranged:
             facets.update(range_facets.listed(ranged))
+        total = result["hits"]["total"]
         return SearchPage(
             ids=[int(hit["_id"]) for hit in result["hits"]["hits"]],
-            count=result["hits"]["total"]["value"],
+            count=min(total["value"], settings.SEARCH_COUNT_CAP),
             facets=facets,
             relaxed=relaxed,
+            count_exact=total["relation"] == "eq" and total["value"] <= settings.SEARCH_COUNT_CAP,
         )
 
     def search_products(self, params: SearchParams) -> SearchPage:

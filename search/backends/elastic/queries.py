@@ -9,6 +9,7 @@
   misses always rank first), plus `field_value_factor` on quality and a region weight.
 """
 
+from django.conf import settings
 from elasticsearch.dsl import A, Search
 from elasticsearch.dsl import Q as EQ
 
@@ -155,7 +156,9 @@ def search_body(kind: str, p: SearchParams, plain: list, facets: dict, text=None
         s = s.sort("_score", {"quality": "desc"}, {"id": "asc"})
     else:
         s = s.sort({"quality": "desc"}, {"created_at": "desc"}, {"id": "asc"})
-    s = s.extra(from_=p.offset, size=p.limit, track_total_hits=True).source(False)
+    # Counted exactly up to the cap, a lower bound past it (total.relation "gte"), as the
+    # database backend does; the aggregations still count every hit.
+    s = s.extra(from_=p.offset, size=p.limit, track_total_hits=settings.SEARCH_COUNT_CAP).source(False)
     return s.to_dict()
 
 
