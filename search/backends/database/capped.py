@@ -17,10 +17,10 @@ in a small category): a walk that reads WALK_BUDGET rows without settling the pa
 and the caller ranks every hit instead, as it does under the cap.
 """
 
-from django.db import connection, transaction
 from django.db.models import Q
 
 from ...models import ProductDocument
+from .common import planner_settings
 
 FIRST_BATCH = 256
 LARGEST_BATCH = 2_048
@@ -35,10 +35,9 @@ def walk(
     lower bound of the total); None when the page was not settled within WALK_BUDGET rows. `matched`: the text hits (a ProductText queryset); `tier`: their
     rank expression for relevance (at most `top`), None for the price / date sorts; `doc_filter`:
     every other filter, over ProductDocument's columns."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Each batch's rows are looked up by key; left to itself the planner may read the whole
-        # text index for the words instead (a broad one-character prefix costs ~50 ms a batch).
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    # Each batch's rows are looked up by key; left to itself the planner may read the whole text
+    # index for the words instead (a broad one-character prefix costs ~50 ms a batch).
+    with planner_settings(enable_bitmapscan="off"):
         return _walk(matched, tier, doc_filter, order, params, top)
 
 

@@ -1,6 +1,12 @@
 """Tables, names and helpers shared by the database backend's writer and reader."""
 
-from django.db import connection
+from collections.abc import Iterable
+from contextlib import contextmanager
+from functools import reduce
+from operator import and_
+
+from django.db import connection, transaction
+from django.db.models import Q
 
 from ...models import (
     BuyerDocument,
@@ -34,3 +40,18 @@ def _value_fields(model) -> list[str]:
 def _as_doc(kind: str, row: dict) -> dict:
     row["id"] = row.pop(f"{PK_NAME[kind]}_id")
     return row
+
+
+def all_of(conds: Iterable[Q]) -> Q:
+    """Every condition at once (Q() when there is none: no filter)."""
+    return reduce(and_, conds, Q())
+
+
+@contextmanager
+def planner_settings(**settings: str):
+    """Run the block with PostgreSQL planner settings (SET LOCAL, so they end with the block's
+    transaction): for queries whose best plan the planner cannot see from its statistics."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, value in settings.items():
+            cursor.execute(f"SET LOCAL {name} = %s", [value])
+        yield

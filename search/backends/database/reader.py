@@ -38,7 +38,7 @@ from ...text import (
 )
 from ..base import Match, SearchPage, SearchParams
 from . import capped, combos, once, ranges
-from .common import CATEGORY_MODELS, DOC_MODELS, FACET_LIMIT, _as_doc, _postgres, _value_fields
+from .common import CATEGORY_MODELS, DOC_MODELS, FACET_LIMIT, _as_doc, _postgres, _value_fields, all_of
 
 # A relaxed match multiplies the rank of the rows holding every word (_strict_first).
 STRICT_FIRST = 11.0
@@ -87,10 +87,9 @@ class DatabaseReader:
     @staticmethod
     def _contains_all(terms) -> Q:
         # `terms` is " term term … ": a one-character term matches as a prefix (search/text.py).
-        cond = Q()
-        for term in terms:
-            cond &= Q(terms__contains=f" {term}" if is_prefix_term(term) else f" {term} ")
-        return cond
+        return all_of(
+            Q(terms__contains=f" {term}" if is_prefix_term(term) else f" {term} ") for term in terms
+        )
 
     @staticmethod
     def _strict_first(rank, strict: Q):
@@ -103,11 +102,8 @@ class DatabaseReader:
     def _title_tier(q: str, lookup: str):
         # Words are normalized (search.text.normalize) like ProductText.title_folded. A title
         # holding the words as typed (收纳盒) ranks above one holding only their parts (收纳 … 盒).
-        whole, parts = Q(), Q()
-        for word in whole_words(q):
-            whole &= Q(**{lookup: word})
-        for part in query_words(q):
-            parts &= Q(**{lookup: part})
+        whole = all_of(Q(**{lookup: word}) for word in whole_words(q))
+        parts = all_of(Q(**{lookup: part}) for part in query_words(q))
         return Case(
             When(whole, then=Value(3.0)),
             When(parts, then=Value(2.0)),
@@ -130,10 +126,7 @@ class DatabaseReader:
         facet counting only the rows that pass the *other* facet filters (FILTER clauses)."""
 
         def both(names):
-            cond = Q()
-            for name in names:
-                cond &= facet_filters[name]
-            return cond
+            return all_of(facet_filters[name] for name in names)
 
         annotations = {
             "n_all": Count("pk", filter=both(facet_filters)) if any(facet_filters.values()) else Count("pk")
@@ -180,10 +173,7 @@ class DatabaseReader:
             return (*self._summed([], columns), [], True, True)
 
         def page(qs):
-            everything = Q()
-            for cond in facet_filters.values():
-                everything &= cond
-            qs = qs.filter(everything)
+            qs = qs.filter(all_of(facet_filters.values()))
             if rank is not None:
                 qs = qs.annotate(relevance=rank * (Value(1.0) + F("quality")))
             return qs.order_by(*order).values_list("pk", flat=True)[
@@ -224,9 +214,8 @@ class DatabaseReader:
             count, facets = combos.tally_grouped(rows, chosen, labels)
             if sampled <= cap:
                 return count, facets, ids, True, True
-            everything = Q(plain)
-            for cond in facet_filters.values():  # written over the document's columns
-                everything &= combos.on_text_rows(cond)
+            # facet_filters are written over the document's columns
+            everything = plain & all_of(combos.on_text_rows(cond) for cond in facet_filters.values())
             count = matched.filter(everything)[: cap + 1].count()
             return min(count, cap), facets, ids, count <= cap, False
         rows = list(self._facet_rows(matched, facet_filters, columns))
@@ -296,10 +285,7 @@ class DatabaseReader:
                 matched, count, facets, ids = typo, typo_count, typo_facets, typo_ids
                 text_match = lambda qs, q, with_rank: self._typo(qs, q)  # noqa: E731
         for name, fn in (extra or {}).items():
-            others = Q()
-            for other, cond in facet_filters.items():
-                if other != name:
-                    others &= cond
+            others = all_of(cond for other, cond in facet_filters.items() if other != name)
             facets[name] = fn(matched.filter(others))
         names = ("category", "province", "industrial_belt")
         if ranged is not None:
@@ -333,9 +319,9 @@ class DatabaseReader:
         else:
             model = ProductFilter
         # The range facets count rows of the same table, filtered by the other facets as it can.
-        on_rows = Q()
-        for q in facet_filters.values():
-            on_rows &= combos.on_text_rows(q) if model is ProductFilter else q
+        on_rows = all_of(
+            combos.on_text_rows(q) if model is ProductFilter else q for q in facet_filters.values()
+        )
 
         def ranged(rows):
             return ranges.range_facets(rows.filter(on_rows), params)
@@ -351,9 +337,7 @@ class DatabaseReader:
 
         # A capped keyword search walks the document table's sort indexes (capped.py), where the
         # facet filters read the document's own columns.
-        doc_filter = Q(plain)
-        for name, value in chosen.items():
-            doc_filter &= combos.facet_q(name, value)
+        doc_filter = plain & all_of(combos.facet_q(name, value) for name, value in chosen.items())
 
         def walk(matched, rank, top):
             order = order_for(params.sort, rank is not None)
@@ -423,9 +407,7 @@ class DatabaseReader:
             rank=ExpressionWrapper(F("quality") + region, output_field=FloatField())
         )
         fields = _value_fields(model)
-        fitting = Q()
-        for rule in active:
-            fitting &= rule.q(ctx)
+        fitting = all_of(rule.q(ctx) for rule in active)
         # Most requests are answered by the first query (enough items fit every hard point);
         # the second, which scores every row, runs only to fill up the list.
         rows = list(base.filter(fitting).order_by("-rank", "pk").values(*fields, "rank")[:limit])
