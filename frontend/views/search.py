@@ -1,6 +1,7 @@
 """GET search/: the search results page. The API's search answers (search.selectors); the rows
 of a product page are read as the API reads them (search.results), so page and API never differ."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -47,6 +48,11 @@ def search(request):
         "req": req,
         "params": req.params,
         "count": page.count,
+        # Past settings.SEARCH_COUNT_CAP the count is a lower bound ("5,000+") and the facet
+        # counts come from the first results found (search/backends/base.py SearchPage).
+        "count_exact": page.count_exact,
+        "facets_exact": page.facets_exact,
+        "cap": f"{settings.SEARCH_COUNT_CAP:,}",
         "relaxed": page.relaxed,
         "rows": rows,
         "facets": search_page.facets(page.facets, req),

@@ -388,3 +388,48 @@ def test_range_facets_in_chinese(web_zh, catalog):
 def test_factories_tab_has_no_product_range_facets(web, catalog):
     response = web.get("/search/", {"tab": "factories"})
     assert (response.context["facets"].price, response.context["facets"].moq) == ([], [])
+
+
+def test_counts_past_the_cap_show_as_a_lower_bound(web, catalog, settings):
+    # given: five products, counted exactly up to three (issue 16: "5,000+" on a real catalog)
+    settings.SEARCH_COUNT_CAP = 3
+    # when
+    response = web.get("/search/")
+    # then
+    assert (response.context["count_exact"], response.context["facets_exact"]) == (False, False)
+    page = html(response)
+    assert '<h1 class="results-count">3+ results</h1>' in page
+    assert '<p class="muted facet-note" id="facets-sampled">Counts from the first 3 results.</p>' in page
+    assert "Only the first 3 results can be paged through; narrow the search." in page
+    assert len(titles(response)) == 5  # the page itself is whole: only counting stops at the cap
+
+
+def test_counts_under_the_cap_are_exact_and_unmarked(web, catalog, settings):
+    # given
+    settings.SEARCH_COUNT_CAP = 3
+    # when
+    response = web.get("/search/", {"q": "面膜"})
+    # then
+    page = html(response)
+    assert "2 results for “面膜”" in page
+    assert "+ results" not in page
+    assert 'id="facets-sampled"' not in page
+    assert 'id="cap-note"' not in page
+
+
+def test_the_lower_bound_speaks_chinese(web_zh, catalog, settings):
+    # given
+    settings.SEARCH_COUNT_CAP = 3
+    # when
+    page = html(web_zh.get("/search/", {"category": "beauty"}))
+    # then: three beauty products are not past the cap, but the facets (which count the other
+    # categories too) read the first rows of all five
+    assert "共 3 个结果" in page
+    assert "数量按前 3 个结果统计。" in page
+    assert "只能翻阅前" not in page
+    # when
+    page = html(web_zh.get("/search/"))
+    # then
+    assert "共 3+ 个结果" in page
+    assert "数量按前 3 个结果统计。" in page
+    assert "只能翻阅前 3 条结果；请缩小搜索范围。" in page
