@@ -648,3 +648,20 @@ def test_compound_words_find_what_the_database_finds(live, api, compound_catalog
     assert (body["count"], body["relaxed"]) == (expected.count, expected.relaxed)
     if whole_first:
         assert body["results"][0]["id"] == expected.ids[0]
+
+
+def test_counts_past_the_cap_are_a_flagged_lower_bound(api, catalog, settings):
+    # given: seven products, counted exactly up to three (settings.SEARCH_COUNT_CAP)
+    settings.SEARCH_COUNT_CAP = 3
+    # when
+    everything = search(api, sort="price")
+    masks = search(api, q="面膜")
+    past = api.get(URL, {"page": 2, "page_size": 3})
+    # then: the engine stops counting at the cap (track_total_hits) and says so; its aggregations
+    # still see every hit, and the page is whole
+    assert (everything["count"], everything["count_exact"], everything["facets_exact"]) == (3, False, True)
+    assert everything["facets"]["province"] == [{"key": "广东", "count": 5}, {"key": "江西", "count": 2}]
+    assert titles(everything)[:3] == ["手绘陶瓷马克杯", "蓝牙5.0耳机 入门款", "补水睡眠面膜"]
+    assert (masks["count"], masks["count_exact"]) == (2, True)
+    assert past.status_code == 400
+    assert list(past.json()) == ["page"]
