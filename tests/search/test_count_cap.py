@@ -176,3 +176,40 @@ def test_prices_in_the_catalog_make_the_sorts_differ(catalog):
     assert len({row.factory_price for row in rows}) > 20 and Decimal("10.00") in {
         r.factory_price for r in rows
     }
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_broad_word_inside_a_small_facet_is_counted_and_ranked_exactly(api, catalog, settings, sort):
+    """48 hits, 8 of them in 浙江 and storage: the text index finds those 8 by the facet lexemes
+    the rows carry, so the count and page are exact; only the facets (which count the other
+    provinces and categories too) come from the first hits."""
+    query = {"q": "保温杯", "province": "浙江", "category": "storage", "sort": sort, "page_size": 5}
+    settings.SEARCH_COUNT_CAP = 1000
+    full = search(api, **query)
+    settings.SEARCH_COUNT_CAP = CAP
+    body = search(api, **query)
+    assert full["count"] == 8
+    assert (body["count"], body["count_exact"], body["facets_exact"]) == (8, True, not sampled())
+    assert ids(body) == ids(full)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the text rows exist on PostgreSQL only")
+def test_text_rows_carry_their_facet_lexemes_as_the_migration_computes_them(catalog):
+    import importlib
+
+    from search.backends.database.common import facet_lexemes
+
+    migration = importlib.import_module("search.migrations.0014_facet_lexemes")
+    rows, _ = catalog
+    doc = ProductDocument.objects.filter(pk=rows[0].pk).values().get()
+    text = ProductText.objects.get(pk=rows[0].pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {migration.LEXEMES}, t.search_vector::text FROM search_producttext AS t "  # noqa: S608
+            "JOIN search_facetcombo AS c ON c.id = t.facet_id WHERE t.document_id = %s",
+            [text.pk],
+        )
+        in_sql, vector = cursor.fetchone()
+    # the writer's lexemes (category, its parent, province; no belt here) are the migration's
+    assert in_sql == facet_lexemes(doc) and len(in_sql) == 3
+    assert all(f"'{lexeme}'" in vector for lexeme in in_sql)

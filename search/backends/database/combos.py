@@ -9,11 +9,12 @@ combination, not once per row.
 
 from collections import defaultdict
 
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q
 
 from ...models import FacetCombo
 from . import ranges
-from .common import FACET_KEY, FACET_LIMIT
+from .common import FACET_KEY, FACET_LIMIT, facet_lexeme
 
 # Column positions in a combination's key, and the facet each one is the key of.
 CATEGORY, PARENT, PROVINCE, BELT = range(4)
@@ -99,3 +100,10 @@ def on_text_rows(q: Q) -> Q:
     """A facet filter (written over FacetCombo's / ProductDocument's columns) for ProductText rows,
     which hold only the combination's id."""
     return Q(facet__in=FacetCombo.objects.filter(q)) if q else q
+
+
+def lexeme_query(chosen: dict[str, str]) -> SearchQuery:
+    """The facet filters as a text query over ProductText's facet lexemes (common.facet_lexeme):
+    the same rows as facet_q, found through the text index."""
+    lexemes = [facet_lexeme(name, value) for name, value in chosen.items() if value]
+    return SearchQuery(" & ".join(lexemes), search_type="raw", config="simple")

@@ -1,5 +1,6 @@
 """Tables, names and helpers shared by the database backend's writer and reader."""
 
+import hashlib
 from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import reduce
@@ -26,6 +27,14 @@ VECTOR = (
 )
 # A product's facet combination (search.models.FacetCombo), by document field name.
 FACET_KEY = ("category_slug", "parent_category_slug", "province", "industrial_belt")
+# The facets a product's text row carries as lexemes (facet_lexeme): the category filter matches
+# a product's own category or its parent.
+LEXEME_FACETS = (
+    ("category", "category_slug"),
+    ("category", "parent_category_slug"),
+    ("province", "province"),
+    ("industrial_belt", "industrial_belt"),
+)
 TEXT_COLUMNS = {"terms", "terms_a", "terms_b", "terms_c", "search_vector", "indexed_at"}
 
 
@@ -55,3 +64,17 @@ def planner_settings(**settings: str):
         for name, value in settings.items():
             cursor.execute(f"SET LOCAL {name} = %s", [value])
         yield
+
+
+def facet_lexeme(name: str, value: str) -> str:
+    """The lexeme for one facet value in a product's tsvector (ProductText), so that the text index
+    itself finds a word's hits inside a category, province or belt (reader: past the count cap).
+    Hashed into one letters-and-digits token: to_tsquery parses even a quoted 'category:a-b' into
+    several words, and no text term starts with "zf" and sixteen hex digits. Migration
+    search/0014 computes the same in SQL: 'zf' || left(md5(name || chr(31) || value), 16)."""
+    digest = hashlib.md5(f"{name}\x1f{value}".encode(), usedforsecurity=False).hexdigest()
+    return f"zf{digest[:16]}"
+
+
+def facet_lexemes(doc: dict) -> list[str]:
+    return [facet_lexeme(name, doc[field]) for name, field in LEXEME_FACETS if doc[field]]

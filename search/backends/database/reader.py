@@ -187,23 +187,29 @@ class DatabaseReader:
         chosen = _chosen(params)
         cap = settings.SEARCH_COUNT_CAP
         if matched.model is ProductText:
-            rows, labels, ids, read = once.counts_and_page(
-                matched, params, page(ProductText.objects.filter(plain)), cap
-            )
+            page_qs = page(ProductText.objects.filter(plain))
+            rows, labels, ids, read = once.counts_and_page(matched, params, page_qs, cap)
             count, facets = combos.tally_grouped(rows, chosen, labels)
             if read <= cap:
                 return count, facets, ids, True, True
-            # More hits than the cap: what was counted is the first cap + 1 of them, and the page
-            # comes off a sort index, unless the other filters make hits too sparse for that.
-            # A sample holding less than the page of rows that pass the filters says the walk
-            # would read far (a broad word in a small category): rank every hit straight away.
+            # More hits than the cap: the facets stay those of the first cap + 1 hits. With a
+            # category, province or belt chosen, the text index finds the hits inside it by the
+            # facet lexemes the rows carry (a broad word in a small category: a few hundred rows),
+            # read once more up to the cap: when they are fewer, count and page are exact.
+            if any(chosen.values()):
+                inside = matched.filter(search_vector=combos.lexeme_query(chosen))
+                rows, labels, ids, read = once.counts_and_page(inside, params, page_qs, cap)
+                count = combos.tally_grouped(rows, chosen, labels)[0]
+                if read <= cap:
+                    return count, facets, ids, True, False
+            # Still more: the page comes off a sort index, unless the range filters make hits too
+            # sparse for that (less than a page of the rows read pass them: the walk would read
+            # far), or the walk does not settle; then every hit is ranked (exact, and slow).
             walked = walk(matched, rank, top) if count > params.offset + params.limit else None
             if walked is not None:
                 ids, found = walked
                 return min(max(count, found), cap), facets, ids, False, False
-            rows, labels, ids, _ = once.counts_and_page(
-                matched, params, page(ProductText.objects.filter(plain)), None
-            )
+            rows, labels, ids, _ = once.counts_and_page(matched, params, page_qs, None)
             return (*combos.tally_grouped(rows, chosen, labels), ids, True, True)
         if matched.model is ProductFilter:
             # The facets count the first cap + 1 rows of the catalogue (their range facets need
