@@ -36,7 +36,7 @@ def walk(
     rank expression for relevance (at most `top`), None for the price / date sorts; `doc_filter`:
     every other filter, over ProductDocument's columns."""
     # Each batch's rows are looked up by key; left to itself the planner may read the whole text
-    # index for the words instead (a broad one-character prefix costs ~50 ms a batch).
+    # index for the words instead (a broad word costs ~50 ms a batch that way).
     with planner_settings(enable_bitmapscan="off"):
         return _walk(matched, tier, doc_filter, order, params, top)
 

@@ -27,7 +27,6 @@ from ...models import (
 from ...range_facets import RANGE_FACETS, listed
 from ...text import (
     is_latin,
-    is_prefix_term,
     query_terms,
     query_words,
     relax_needs,
@@ -86,10 +85,8 @@ class DatabaseReader:
 
     @staticmethod
     def _contains_all(terms) -> Q:
-        # `terms` is " term term … ": a one-character term matches as a prefix (search/text.py).
-        return all_of(
-            Q(terms__contains=f" {term}" if is_prefix_term(term) else f" {term} ") for term in terms
-        )
+        # `terms` is " term term … " (search/text.py document_terms).
+        return all_of(Q(terms__contains=f" {term} ") for term in terms)
 
     @staticmethod
     def _strict_first(rank, strict: Q):
