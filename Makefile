@@ -87,6 +87,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 bench: install
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
 	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python -m pytest -q -p no:randomly tests/bench -s --override-ini addopts=
 
