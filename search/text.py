@@ -172,6 +172,15 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(t for group in query_groups(query) for t in group))
 
 
+def is_cjk(word: str) -> bool:
+    """Only CJK characters: a title holding the word as a substring holds its terms too (a latin
+    word may sit inside a longer one, 316 in 316l, whose term is 316l)."""
+    return bool(_ONLY_CJK.fullmatch(word))
+
+
+_ONLY_CJK = re.compile(rf"[{_CJK}]+")
+
+
 def is_latin(query: str) -> bool:
     return bool(query.strip()) and not _IS_CJK.search(query)
 

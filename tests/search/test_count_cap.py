@@ -213,3 +213,35 @@ def test_text_rows_carry_their_facet_lexemes_as_the_migration_computes_them(cata
     # the writer's lexemes (category, its parent, province; no belt here) are the migration's
     assert in_sql == facet_lexemes(doc) and len(in_sql) == 3
     assert all(f"'{lexeme}'" in vector for lexeme in in_sql)
+
+
+def test_a_relaxed_search_past_the_cap_walks_after_the_rows_with_every_word(api, catalog, settings, monkeypatch):
+    """Two products hold both words (fewer than a page: the search relaxes to either word, 56
+    hits, past the cap). They lead the page, known from the strict search; the rest is walked
+    with the bound of a strict search, and every page is the full ranking's."""
+    # given: the two rank lowest on quality, so only the strict-first rule puts them on top
+    both = [product(f"保温杯 台灯 二合一 {i}", category="locks") for i in range(2)]
+    index_all()
+    ProductDocument.objects.filter(pk__in=[p.pk for p in both]).update(quality=0.0)
+    if connection.vendor == "postgresql":
+        ProductText.objects.filter(pk__in=[p.pk for p in both]).update(quality=0.0)
+    # A walk may read 48 of the 62 documents: it must settle on its bound, not by reaching the end.
+    monkeypatch.setattr(capped, "WALK_BUDGET", 48)
+    settled = []
+    real_walk = capped.walk
+    monkeypatch.setattr(capped, "walk", lambda *a, **kw: settled.append(real_walk(*a, **kw)) or settled[-1])
+    for sort in SORTS:
+        for page in (1, 2):
+            params = {"q": "保温杯 台灯", "sort": sort, "page": page, "page_size": 5}
+            settings.SEARCH_COUNT_CAP = 1000
+            full = search(api, **params)
+            settings.SEARCH_COUNT_CAP = CAP
+            settled.clear()
+            body = search(api, **params)
+            # then
+            assert (full["relaxed"], body["relaxed"], full["count"]) == (True, True, 56)
+            assert ids(body) == ids(full), (sort, page)
+            if sort == "relevance" and page == 1:
+                assert ids(body)[:2] == sorted(p.pk for p in both)
+                if connection.vendor == "postgresql":  # the walk settled: no second full ranking
+                    assert settled and settled[-1] is not None

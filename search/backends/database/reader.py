@@ -1,5 +1,7 @@
 """Reading the database index: keyword search with facets, and matching."""
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db.models import (
@@ -26,6 +28,7 @@ from ...models import (
 )
 from ...range_facets import RANGE_FACETS, listed
 from ...text import (
+    is_cjk,
     is_latin,
     query_terms,
     query_words,
@@ -257,6 +260,22 @@ class DatabaseReader:
         if params.q and count < params.limit and relax_needs(params.q):
             # Less than a page has every word: show what has most of them too, after those.
             loose, loose_rank = self._text(base, params.q, with_rank=relevance, relaxed=True)
+            loose_walk = walk
+            if walk is not None and relevance and params.offset == 0:
+                strict_ids = list(ids)  # fewer than a page: every row with all the words, in order
+
+                # Those rows lead the relaxed page (× STRICT_FIRST) and are known; the rest rank
+                # by their title tier alone. A title holding every part of the words (tier 2 or
+                # 3) holds every term, so for Chinese words every row of the rest is tier 1.
+                rest_top = 1.0 if all(is_cjk(w) for w in query_words(params.q)) else capped.TOP_TIER
+
+                def loose_walk(matched, rank, top):
+                    rest = matched.exclude(pk__in=strict_ids)
+                    walked = walk(rest, rank, rest_top, limit=params.limit - len(strict_ids))
+                    if walked is None:
+                        return None
+                    return strict_ids + walked[0], walked[1] + len(strict_ids)
+
             loose_count, loose_facets, loose_ids, _, _ = self._counted_page(
                 loose,
                 loose_rank,
@@ -265,7 +284,7 @@ class DatabaseReader:
                 order,
                 params,
                 plain=plain,
-                walk=walk,
+                walk=loose_walk,
                 top=capped.TOP_TIER * STRICT_FIRST,
             )
             if loose_count > count:
@@ -342,9 +361,10 @@ class DatabaseReader:
         # facet filters read the document's own columns.
         doc_filter = plain & all_of(combos.facet_q(name, value) for name, value in chosen.items())
 
-        def walk(matched, rank, top):
+        def walk(matched, rank, top, limit=None):
             order = order_for(params.sort, rank is not None)
-            return capped.walk(matched, rank, doc_filter, order, params, top)
+            page = params if limit is None else replace(params, limit=limit)
+            return capped.walk(matched, rank, doc_filter, order, page, top)
 
         columns = {"category": "category_slug", "province": "province", "industrial_belt": "industrial_belt"}
         return self._run(model, params, plain, facet_filters, order_for, columns, ranged=ranged, walk=walk)
