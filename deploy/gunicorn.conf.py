@@ -22,6 +22,8 @@ keepalive = 5
 max_requests = 5000
 max_requests_jitter = 500
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-")
+# The response's X-Request-ID (marketplace/core/request_id.py) ties the access line to the app's.
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
 # Load the app before forking: workers share its memory pages (import cost paid once).
