@@ -86,10 +86,13 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 
-bench: install
+# Benchmarks (they print figures; see tests/bench): the database backend (BENCH_PRODUCTS, up to
+# 1,000,000) beside Tantivy, the engine backend on the search node, pages, outbox, catalog import.
+bench: install search-node
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
-	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python -m pytest -q -p no:randomly tests/bench -s --override-ini addopts=
+	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} OPENSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) \
+		$(BIN)/python -m pytest -q -p no:randomly tests/bench -s --override-ini addopts=
 
 # Matching quality on a generated market with known answers (rolled back afterwards).
 eval-match: install

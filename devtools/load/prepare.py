@@ -15,8 +15,26 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from factories.models import Product, ProductStatus, VerificationStatus  # noqa: E402
 from marketplace.accounts.models import User  # noqa: E402
+from marketplace.addresses import divisions  # noqa: E402
+from marketplace.addresses.models import Address  # noqa: E402
+from marketplace.addresses.services import address_create  # noqa: E402
 
 buyers = User.objects.filter(role="buyer", buyer_profile__isnull=False)
+# A trial ships to the streamer's default address (issue 18): give one to any load streamer from
+# a database seeded before addresses existed, through the service, as the demo seed does.
+province, city, district = divisions.lookup("浙江", "杭州")
+for n, user in enumerate(buyers.exclude(pk__in=Address.objects.values("owner"))):
+    address_create(
+        actor=user,
+        data={
+            "recipient": "压测主播",
+            "mobile": f"1390000{n:04d}",
+            "province_code": province,
+            "city_code": city,
+            "district_code": district,
+            "street": f"直播基地 {n + 1} 号楼",
+        },
+    )
 tokens = [Token.objects.get_or_create(user=u)[0].key for u in buyers]
 products = list(
     Product.objects.filter(
