@@ -58,12 +58,12 @@ def test_bulk_order_from_conversion_to_completed(live_server, browser):
 
     # and: the streamer pays the deposit by bank transfer
     streamer.reload()
-    assert "¥1980.00" in streamer.locator("#pay-hint").inner_text()
+    assert "¥1,980.00" in streamer.locator("#pay-hint").inner_text()
     assert buttons(streamer) == ["cancel", "pay"]
     act(streamer, "pay")
     deposit = Payment.objects.get(bulk_order=order, purpose="deposit")
     instructions = streamer.locator("#pay-instructions").inner_text()
-    assert deposit.reference_code in instructions and "¥1980.00" in instructions
+    assert deposit.reference_code in instructions and "¥1,980.00" in instructions
     shot(streamer, "streamer-deposit-instructions-phone")
     staff_confirms(browser, base, staff, deposit, shot, "staff-confirms-deposit")
 
@@ -83,7 +83,7 @@ def test_bulk_order_from_conversion_to_completed(live_server, browser):
     assert streamer.inner_text("#bulk-status") == "received, awaiting the balance"
     act(streamer, "pay")
     balance = Payment.objects.get(bulk_order=order, purpose="balance")
-    assert "¥4620.00" in streamer.locator("#pay-instructions").inner_text()
+    assert "¥4,620.00" in streamer.locator("#pay-instructions").inner_text()
     staff_confirms(browser, base, staff, balance, shot, "staff-confirms-balance")
 
     # when: the streamer completes
@@ -98,7 +98,7 @@ def test_bulk_order_from_conversion_to_completed(live_server, browser):
     steps = streamer.locator("#bulk-steps li.done").count()
     assert steps == 8
     paid = streamer.locator("#payments").inner_text()
-    assert "¥1980.00" in paid and "¥4620.00" in paid
+    assert "¥1,980.00" in paid and "¥4,620.00" in paid
     assert "桌面收纳盒" in streamer.locator("#specification").inner_text()
     shot(streamer, "streamer-completed-phone")
     shot(owner, "factory-completed-zh")

@@ -59,7 +59,7 @@ def test_the_page_shows_the_money_the_steps_and_the_agreed_specification(web, pr
     order = bulk_at("in_production", product=product, buyer=buyer)
     page = html(web.as_user(buyer.user).get(f"/me/bulk-orders/{order.pk}/"))
     # 200 × ¥12.35 = ¥2,470.00; 30% deposit ¥741.00 paid; balance ¥1,729.00 after delivery
-    assert "¥2470.00" in page and "Deposit (30%)" in page and "¥741.00" in page and "¥1729.00" in page
+    assert "¥2,470.00" in page and "Deposit (30%)" in page and "¥741.00" in page and "¥1,729.00" in page
     steps = page[page.index('id="bulk-steps"') : page.index("</ol>")]
     assert steps.count('class="done') == 4  # placed, confirmed, deposit paid, in production
     assert '<li class="done current"><span>in production</span>' in steps

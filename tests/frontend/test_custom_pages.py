@@ -146,8 +146,8 @@ def test_streamer_compares_quotes_side_by_side_and_accepts_one(web, buyer):
     # when
     page = html(web.as_user(buyer.user).get(f"/me/custom/{req.pk}/"))
     # then: cheapest total for 1000 units first
-    assert "¥8800.00" in page and "¥9900.00" in page
-    assert page.index("¥8800.00") < page.index("¥9900.00")
+    assert "¥8,800.00" in page and "¥9,900.00" in page
+    assert page.index("¥8,800.00") < page.index("¥9,900.00")
     assert "40 × ¥4.40 = ¥176.00" in page
     # when
     response = web.post(f"/me/custom/{req.pk}/quotes/{chosen.pk}/accept/", follow=True)

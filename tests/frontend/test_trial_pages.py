@@ -235,7 +235,7 @@ def test_each_later_button_moves_the_trial_through_its_service(web, product, buy
         5,
     )
     assert (trial.bulk_order.quantity, str(trial.bulk_order.total)) == (300, "3705.00")
-    assert "¥3705.00" in html(buyer_web.get(url))
+    assert "¥3,705.00" in html(buyer_web.get(url))  # money through the cny filter
 
 
 @pytest.mark.parametrize(

@@ -215,7 +215,9 @@ def test_text_rows_carry_their_facet_lexemes_as_the_migration_computes_them(cata
     assert all(f"'{lexeme}'" in vector for lexeme in in_sql)
 
 
-def test_a_relaxed_search_past_the_cap_walks_after_the_rows_with_every_word(api, catalog, settings, monkeypatch):
+def test_a_relaxed_search_past_the_cap_walks_after_the_rows_with_every_word(
+    api, catalog, settings, monkeypatch
+):
     """Two products hold both words (fewer than a page: the search relaxes to either word, 56
     hits, past the cap). They lead the page, known from the strict search; the rest is walked
     with the bound of a strict search, and every page is the full ranking's."""

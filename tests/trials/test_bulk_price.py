@@ -83,7 +83,7 @@ def test_trial_page_shows_the_approved_price_and_total_before_the_order_button(a
     page = web.get(f"/me/trials/{trial.pk}/").content.decode()
     # then: the bulk price panel, at ¥22, comes before the "Place a bulk order" button
     panel = page.index('id="bulk-preview"')
-    assert "¥22.00" in page[panel:] and "¥2200.00" in page[panel:]
+    assert "¥22.00" in page[panel:] and "¥2,200.00" in page[panel:]
     assert "¥999" not in page
     assert panel < page.index("Place a bulk order")
     # and the order placed from the page is at that price
