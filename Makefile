@@ -69,6 +69,8 @@ test: install
 	$(BIN)/ruff format --check .
 	# Layers point down (the contracts in pyproject.toml): core <- factories <- buyers <- search <- trials <- frontend <- demo.
 	$(BIN)/lint-imports --no-cache
+	# Templates: djLint's checks (pyproject.toml [tool.djlint]).
+	$(BIN)/djlint frontend/templates marketplace demo --lint
 	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
 	# Every model change has its migration (and none is left unwritten).
 	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python manage.py makemigrations --check --dry-run
@@ -85,6 +87,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint frontend/templates marketplace demo --lint
 
 # Benchmarks (they print figures; see tests/bench): the database backend (BENCH_PRODUCTS, up to
 # 1,000,000) beside Tantivy, the engine backend on the search node, pages, outbox, catalog import.

@@ -30,6 +30,8 @@ def test_card_is_offered_only_when_stripe_is_configured(web, product, buyer, set
     assert 'value="stripe"' not in without
     assert '<input type="hidden" name="provider" value="bank_transfer">' in without
     assert '<input type="radio" name="provider" value="stripe">' in with_stripe
+    # the partial's note to template readers stays out of the page (a {# #} comment cannot span lines)
+    assert "card button's sum" not in without and "card button&#x27;s sum" not in without
 
 
 def test_paying_by_card_opens_a_payment_intent_and_shows_the_card_form(web, product, buyer, stripe_on):
