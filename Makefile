@@ -8,6 +8,8 @@ export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/yuantou
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
 PHONY_SERVE := serve serve-stop load
+# Type-checked with mypy (pyproject.toml [tool.mypy]); issue 15 adds the other apps as they get clean.
+MYPY_PATHS := search
 .PHONY: $(PHONY_SERVE) run test lint bench eval-match install migrate seed messages divisions services search-node search-node-stop \
 	test-search-node
 
@@ -69,8 +71,9 @@ test: install
 	$(BIN)/ruff format --check .
 	# Layers point down (the contracts in pyproject.toml): core <- factories <- buyers <- search <- trials <- frontend <- demo.
 	$(BIN)/lint-imports --no-cache
-	# Templates: djLint's checks (pyproject.toml [tool.djlint]).
+	# Templates: djLint's checks (pyproject.toml [tool.djlint]); types: mypy on the apps that are clean.
 	$(BIN)/djlint frontend/templates marketplace demo --lint
+	DATABASE_URL=sqlite:///$(CURDIR)/.mypy.sqlite3 $(BIN)/mypy $(MYPY_PATHS)
 	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
 	# Every model change has its migration (and none is left unwritten).
 	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} $(BIN)/python manage.py makemigrations --check --dry-run
@@ -88,6 +91,7 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint frontend/templates marketplace demo --lint
+	DATABASE_URL=sqlite:///$(CURDIR)/.mypy.sqlite3 $(BIN)/mypy $(MYPY_PATHS)
 
 # Benchmarks (they print figures; see tests/bench): the database backend (BENCH_PRODUCTS, up to
 # 1,000,000) beside Tantivy, the engine backend on the search node, pages, outbox, catalog import.

@@ -101,7 +101,7 @@ def factory_product_stats(factory_ids: list[int]) -> dict[int, dict]:
             product_count=Count("id"),
         )
     )
-    return {r.pop("factory_id"): r for r in rows}
+    return {r["factory_id"]: {k: v for k, v in r.items() if k != "factory_id"} for r in rows}
 
 
 def factory_document(factory: Factory, stats: dict | None, expansion: dict[str, list[str]]) -> dict:

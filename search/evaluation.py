@@ -177,7 +177,8 @@ def baseline(buyer: BuyerProfile, factory_ids, k: int = 10) -> list[int]:
 
 def bad_share(ids: list[int], owners: dict[int, int], records: dict[int, str], k: int = 10) -> float:
     """The share of the top k that comes from factories whose trial goods came back."""
-    return sum(1 for pk in ids[:k] if records.get(owners.get(pk)) == "bad") / k
+    bad = [pk for pk in ids[:k] if pk in owners and records.get(owners[pk]) == "bad"]
+    return len(bad) / k
 
 
 def run(scale: Scale | None = None, seed: int = 7, k: int = 10, histories: Histories | None = None) -> dict:

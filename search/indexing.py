@@ -95,7 +95,7 @@ def index_dirty(kind: str, pks: Iterable[int] | None = None, *, batch: int = BAT
     done, last = 0, 0
     while True:
         with transaction.atomic():
-            qs = model.objects.filter(search_index_dirty=True, pk__gt=last)
+            qs = model._default_manager.filter(search_index_dirty=True, pk__gt=last)
             if wanted is not None:
                 qs = qs.filter(pk__in=wanted)
             chunk = list(
@@ -106,19 +106,21 @@ def index_dirty(kind: str, pks: Iterable[int] | None = None, *, batch: int = BAT
             if not chunk:
                 return done
             index_rows(kind, chunk, backend)
-            model.objects.filter(pk__in=chunk).update(search_index_dirty=False)
+            model._default_manager.filter(pk__in=chunk).update(search_index_dirty=False)
         done += len(chunk)
         last = chunk[-1]
 
 
 def dirty_counts() -> dict[str, int]:
-    return {kind: model.objects.filter(search_index_dirty=True).count() for kind, model in MODELS.items()}
+    return {
+        kind: model._default_manager.filter(search_index_dirty=True).count() for kind, model in MODELS.items()
+    }
 
 
 def iter_documents(kind: str, *, batch: int = BATCH) -> Iterator[list[dict]]:
     """All public documents of a kind, in batches (for a full rebuild)."""
     model = MODELS[kind]
-    qs = model.objects.order_by("pk")
+    qs = model._default_manager.order_by("pk")
     if kind == "product":
         qs = qs.filter(product_public_q())
     elif kind == "factory":
@@ -138,7 +140,7 @@ def rebuild(kind: str) -> dict:
     """Reindex everything of a kind. Rows that change meanwhile stay dirty and are swept after."""
     started = time.monotonic()
     model = MODELS[kind]
-    total = model.objects.count()
+    total = model._default_manager.count()
     result = get_backend().rebuild(kind, iter_documents(kind), total)
     result["seconds"] = round(time.monotonic() - started, 2)
     return result

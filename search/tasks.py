@@ -48,7 +48,7 @@ def index_dirty_task(
     if (
         not eager
         and pks is not None
-        and MODELS[kind].objects.filter(pk__in=pks, search_index_dirty=True).exists()
+        and MODELS[kind]._default_manager.filter(pk__in=pks, search_index_dirty=True).exists()
     ):
         # Some rows were locked by another transaction (SKIP LOCKED): try again in a moment
         # rather than leave them to the minute-long sweep. The outbox rows are delivered already.

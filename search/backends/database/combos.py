@@ -75,7 +75,9 @@ def tally(pairs: list[tuple[int, int]], chosen: dict[str, str]) -> tuple[int, di
     keys = _keys([pk for pk, _ in pairs])
     active = [(name, value) for name, value in chosen.items() if value]
     total = 0
-    category, province, belt = defaultdict(int), defaultdict(int), defaultdict(int)
+    category: defaultdict[str, int] = defaultdict(int)
+    province: defaultdict[str, int] = defaultdict(int)
+    belt: defaultdict[str, int] = defaultdict(int)
     by_name = {"category": category, "province": province, "industrial_belt": belt}
     # Up to a few thousand pairs on every search: one dict update per facet, no loop per facet.
     for pk, n in pairs:

@@ -25,7 +25,7 @@ def _over(qs, table: str) -> tuple[str, tuple]:
     return sql.replace(source, f"FROM m AS {table}", 1), params
 
 
-def counts_and_page(matched, params, page_qs, cap: int | None) -> tuple[list[dict], dict, list[int], int]:
+def counts_and_page(matched, params, page_qs, cap: int | None) -> tuple[list[tuple], dict, list[int], int]:
     """`matched`: the text hits (ProductText), before any other filter; the counts per facet
     combination (ranges.grouped_sql) and `page_qs` (built on the bare model) run over the first
     `cap` + 1 of them. Returns the grouped rows and their labels (see combos.tally_grouped), the

@@ -106,7 +106,8 @@ def range_facets(rows, params: SearchParams) -> dict[str, list[dict]]:
     """One aggregate over `rows` (the matching rows before any range filter, the facet filters
     applied): the path of small tables (SQLite), where a second statement costs nothing."""
     own = {name: as_q(FIELDS[name], condition) for name, condition in filters_of(params).items()}
-    counts, labels = {}, {}
+    counts: dict[str, Count] = {}
+    labels: dict[str, tuple[str, str]] = {}
     for name, values in buckets().items():
         others = Q()
         for other, q in own.items():

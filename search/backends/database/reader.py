@@ -1,6 +1,8 @@
 """Reading the database index: keyword search with facets, and matching."""
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -255,7 +257,7 @@ class DatabaseReader:
         count, facets, ids, count_exact, facets_exact = self._counted_page(
             matched, rank, facet_filters, columns, order, params, page_source, plain, walk
         )
-        text_match = self._text
+        text_match: Callable[..., Any] = self._text
         relaxed = False
         if params.q and count < params.limit and relax_needs(params.q):
             # Less than a page has every word: show what has most of them too, after those.
@@ -309,7 +311,7 @@ class DatabaseReader:
         for name, fn in (extra or {}).items():
             others = all_of(cond for other, cond in facet_filters.items() if other != name)
             facets[name] = fn(matched.filter(others))
-        names = ("category", "province", "industrial_belt")
+        names: tuple[str, ...] = ("category", "province", "industrial_belt")
         if ranged is not None:
             names += RANGE_FACETS
             if "price" not in facets:
@@ -332,6 +334,7 @@ class DatabaseReader:
         plain = ranges.plain_q(params)
         chosen = _chosen(params)
         facet_filters = {name: combos.facet_q(name, value) for name, value in chosen.items()}
+        model: type[ProductDocument] | type[ProductText] | type[ProductFilter]
         if not _postgres():
             model = ProductDocument
         elif query_terms(params.q):
@@ -426,7 +429,7 @@ class DatabaseReader:
             if ctx.province
             else Value(0.0)
         )
-        base = model.objects.annotate(
+        base = model._default_manager.annotate(
             rank=ExpressionWrapper(F("quality") + region, output_field=FloatField())
         )
         fields = _value_fields(model)
@@ -446,7 +449,9 @@ class DatabaseReader:
         if kind in CATEGORY_MODELS:
             slugs: dict[int, list[str]] = {d["id"]: [] for d in docs}
             for doc_id, slug in (
-                CATEGORY_MODELS[kind].objects.filter(document_id__in=slugs).values_list("document_id", "slug")
+                CATEGORY_MODELS[kind]
+                ._default_manager.filter(document_id__in=slugs)
+                .values_list("document_id", "slug")
             ):
                 slugs[doc_id].append(slug)
             for d in docs:

@@ -3,6 +3,7 @@
 import json
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -27,7 +28,7 @@ class DatabaseWriter:
     def index(self, kind: str, docs: list[dict], delete_ids: list[int]) -> None:
         model = DOC_MODELS[kind]
         if delete_ids:
-            model.objects.filter(pk__in=delete_ids).delete()
+            model._default_manager.filter(pk__in=delete_ids).delete()
         if not docs:
             return
         if _postgres():
@@ -35,13 +36,13 @@ class DatabaseWriter:
         else:
             rows = [self._row(model, doc) for doc in docs]
             update = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-            model.objects.bulk_create(
+            model._default_manager.bulk_create(
                 rows, update_conflicts=True, unique_fields=[PK_NAME[kind]], update_fields=update
             )
         if kind in CATEGORY_MODELS:
             cat_model = CATEGORY_MODELS[kind]
-            cat_model.objects.filter(document_id__in=[d["id"] for d in docs]).delete()
-            cat_model.objects.bulk_create(
+            cat_model._default_manager.filter(document_id__in=[d["id"] for d in docs]).delete()
+            cat_model._default_manager.bulk_create(
                 [
                     cat_model(document_id=d["id"], slug=slug, own=slug in d["categories"])
                     for d in docs
@@ -173,7 +174,7 @@ class DatabaseWriter:
         # One array per column (not a parameter per value: quoting thousands of them cost more
         # than the update itself).
         ids = list(stats)
-        columns = [ids, *([stats[fid].get(f) for fid in ids] for f in fields)]
+        columns: list[Any] = [ids, *([stats[fid].get(f) for fid in ids] for f in fields)]
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE search_factorydocument AS d SET price_min = v.price_min, price_max = v.price_max, "
@@ -194,10 +195,10 @@ class DatabaseWriter:
         for docs in docs_iter:
             self.index(kind, docs, [])
             seen.extend(d["id"] for d in docs)
-        stale = DOC_MODELS[kind].objects.exclude(pk__in=seen)
+        stale = DOC_MODELS[kind]._default_manager.exclude(pk__in=seen)
         removed = stale.count()
         stale.delete()
         return {"indexed": len(seen), "removed": removed}
 
     def status(self) -> dict:
-        return {kind: {"documents": model.objects.count()} for kind, model in DOC_MODELS.items()}
+        return {kind: {"documents": model._default_manager.count()} for kind, model in DOC_MODELS.items()}

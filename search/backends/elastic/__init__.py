@@ -20,6 +20,7 @@ indexing task rolls back and retries (rows stay dirty), and the search API answe
 import logging
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 
@@ -63,7 +64,7 @@ class _Unavailable:
 class EngineBackend(Backend):
     """The backend over one engine adapter; `client` is that library's own client object."""
 
-    engine_class = ElasticsearchEngine
+    engine_class: type[ElasticsearchEngine] | type[OpenSearchEngine] = ElasticsearchEngine
 
     def __init__(self, client=None, *, prefix: str | None = None, ik: bool | None = None):
         self.engine = self.engine_class(client)
@@ -197,7 +198,7 @@ class EngineBackend(Backend):
         return {"indexed": indexed, "index": name, "replaced": old}
 
     def status(self) -> dict:
-        out = {}
+        out: dict[str, dict[str, Any]] = {}
         with self._unavailable():
             for kind in mappings.KINDS:
                 alias = self.alias(kind)

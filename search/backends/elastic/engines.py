@@ -7,7 +7,7 @@ OpenSearch at all); `opensearch-py` takes `body=` and answers plain dicts. Each 
 few operations the backend uses and says which failures are an outage (→ SearchUnavailable).
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from django.conf import settings
 
@@ -70,7 +70,7 @@ class ElasticsearchEngine:
     def search(self, index: str, body: dict) -> dict:
         return self.client.search(index=index, **body).body
 
-    def bulk(self, actions: Iterable[dict], **options) -> Iterator[tuple[bool, dict]]:
+    def bulk(self, actions: Iterable[dict], **options) -> Iterable[tuple[bool, dict]]:
         from elasticsearch.helpers import streaming_bulk
 
         return streaming_bulk(self.client, actions, **options)
@@ -117,7 +117,7 @@ class OpenSearchEngine:
     def search(self, index: str, body: dict) -> dict:
         return self.client.search(index=index, body=body)
 
-    def bulk(self, actions: Iterable[dict], **options) -> Iterator[tuple[bool, dict]]:
+    def bulk(self, actions: Iterable[dict], **options) -> Iterable[tuple[bool, dict]]:
         from opensearchpy.helpers import streaming_bulk
 
         return streaming_bulk(self.client, actions, **options)

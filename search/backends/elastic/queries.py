@@ -9,6 +9,8 @@
   misses always rank first), plus `field_value_factor` on quality and a region weight.
 """
 
+from typing import Any
+
 from django.conf import settings
 from elasticsearch.dsl import A, Search
 from elasticsearch.dsl import Q as EQ
@@ -69,7 +71,7 @@ def range_query(name: str, condition: dict):
 def product_filters(p: SearchParams) -> tuple[list, dict]:
     """Products have no plain filters: every filter is a facet (so each facet's counts can leave
     its own filter out), applied as a post_filter."""
-    plain = []
+    plain: list[Any] = []
     facets = {}
     if p.category:
         facets["category"] = EQ("term", category_slug=p.category) | EQ(
@@ -106,7 +108,12 @@ def factory_filters(p: SearchParams, category_slugs: list[str]) -> tuple[list, d
     return plain, facets
 
 
-SORTS = {
+# The other orders; lists of Any, as the DSL's sort() types its keys narrower than it takes them.
+NEWEST: list[Any] = [{"created_at": "desc"}, {"id": "desc"}]
+BEST_MATCH: list[Any] = ["_score", {"quality": "desc"}, {"id": "asc"}]
+BEST_FIRST: list[Any] = [{"quality": "desc"}, {"created_at": "desc"}, {"id": "asc"}]
+BY_SCORE: list[Any] = ["_score", {"id": "asc"}]
+SORTS: dict[str, dict[str, list[Any]]] = {
     "product": {
         "price": [{"factory_price": "asc"}, {"id": "asc"}],
         "-price": [{"factory_price": "desc"}, {"id": "asc"}],
@@ -151,11 +158,11 @@ def search_body(kind: str, p: SearchParams, plain: list, facets: dict, text=None
     if p.sort in SORTS[kind]:
         s = s.sort(*SORTS[kind][p.sort])
     elif p.sort == "newest":
-        s = s.sort({"created_at": "desc"}, {"id": "desc"})
+        s = s.sort(*NEWEST)
     elif has_text:
-        s = s.sort("_score", {"quality": "desc"}, {"id": "asc"})
+        s = s.sort(*BEST_MATCH)
     else:
-        s = s.sort({"quality": "desc"}, {"created_at": "desc"}, {"id": "asc"})
+        s = s.sort(*BEST_FIRST)
     # Counted exactly up to the cap, a lower bound past it (total.relation "gte"), as the
     # database backend does; the aggregations still count every hit.
     s = s.extra(from_=p.offset, size=p.limit, track_total_hits=settings.SEARCH_COUNT_CAP).source(False)
@@ -176,5 +183,5 @@ def match_body(rules, ctx, limit: int) -> dict:
             boost_mode="replace",
         )
     )
-    s = s.sort("_score", {"id": "asc"}).extra(size=limit)
+    s = s.sort(*BY_SCORE).extra(size=limit)
     return s.to_dict()
