@@ -66,11 +66,11 @@ class BuyerProfileAdmin(EventHistoryMixin, admin.ModelAdmin):
 
     @admin.display(description=_("channels"), ordering="_channels")
     def channel_count(self, obj: BuyerProfile) -> int:
-        return obj._channels
+        return obj._channels  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description=_("followers"), ordering="_followers")
     def followers(self, obj: BuyerProfile) -> int:
-        return obj._followers or 0
+        return obj._followers or 0  # type: ignore[attr-defined]  # annotated by get_queryset
 
     def save_model(self, request, obj, form, change):
         """Saved in save_related, once the channel formset is known: one service call, one event."""

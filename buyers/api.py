@@ -43,7 +43,8 @@ class AudienceSerializer(serializers.Serializer):
 
 class BuyerInputSerializer(serializers.Serializer):
     display_name = SingleLineField(max_length=80)
-    channels = ChannelSerializer(many=True, required=False, max_length=20)
+    # DRF passes max_length on to the list serializer (3.15+); its stubs do not know it yet.
+    channels = ChannelSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
     categories = serializers.ListField(
         child=serializers.SlugField(),
         allow_empty=False,
@@ -74,7 +75,9 @@ class BuyerRecordSerializer(serializers.Serializer):
 
 class BuyerOutputSerializer(serializers.ModelSerializer):
     channels = ChannelSerializer(many=True, read_only=True)
-    categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    categories: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     audience = serializers.SerializerMethodField()
     record = serializers.SerializerMethodField()
 

@@ -89,7 +89,7 @@ def _price(value: float) -> Decimal:
 
 
 def _round_robin(groups: list[list]) -> list:
-    out = []
+    out: list = []
     for i in range(max(len(g) for g in groups)):
         out.extend(g[i] for g in groups if i < len(g))
     return out

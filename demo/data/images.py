@@ -24,7 +24,7 @@ PALETTE = ("#f4a261", "#2a9d8f", "#e76f51", "#457b9d", "#8ab17d", "#b5838d", "#e
 
 
 @cache
-def _font(size: int) -> tuple[ImageFont.ImageFont, bool]:
+def _font(size: int) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, bool]:
     for path in CJK_FONTS:
         if Path(path).exists():
             return ImageFont.truetype(path, size), True

@@ -44,7 +44,7 @@ class UserAdmin(EventHistoryMixin, DjangoUserAdmin):
     list_filter = ("role", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "email", "first_name", "last_name")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Marketplace"), {"fields": ("role", "event_history")}),
     )
     add_fieldsets = (

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -37,7 +38,7 @@ class AccountManager(UserManager):
 class User(AbstractUser):
     """Every person signs in as exactly one role; the role decides which side of a deal they act on."""
 
-    objects = AccountManager()
+    objects: ClassVar[AccountManager] = AccountManager()
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.BUYER)
 

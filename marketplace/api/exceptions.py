@@ -1,5 +1,7 @@
 """One place that turns service errors into the API's error shapes (docs/api.md, "Errors")."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,7 +23,7 @@ def validation_error_detail(error: DjangoValidationError) -> dict:
     """`{"field": [messages]}`, except `detail`, which is one string as docs/api.md promises."""
     if not hasattr(error, "error_dict"):
         return {"detail": " ".join(str(m) for m in error.messages)}
-    body = {}
+    body: dict[str, Any] = {}
     for field, errors in error.error_dict.items():
         messages = [str(m) for e in errors for m in e.messages]
         if field == "detail":

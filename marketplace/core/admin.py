@@ -10,7 +10,7 @@
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -125,7 +125,14 @@ class StaffAction:
     available: Callable[[Any], bool] = lambda obj: True  # which buttons to show
 
 
-class StaffActionsMixin:
+# The mixin runs inside a ModelAdmin (get_object, opts, message_user …): say so to the type checker.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class StaffActionsMixin(_AdminBase):
     staff_actions: tuple[StaffAction, ...] = ()
     change_form_template = "admin/core/change_form.html"
 

@@ -16,7 +16,7 @@ SEARCH_INDEX_TOPIC = "search.index"
 def mark_dirty_saving(model: type[Model], pk: int, fields: dict) -> None:
     """Save `fields` on one row and mark it for reindexing in the same UPDATE (one statement
     instead of an update, a read of the ids and a second update)."""
-    model.objects.filter(pk=pk).update(search_index_dirty=True, **fields)
+    model._default_manager.filter(pk=pk).update(search_index_dirty=True, **fields)
     outbox_put(SEARCH_INDEX_TOPIC, {"model": model._meta.label_lower, "ids": [pk]})
 
 
@@ -29,5 +29,5 @@ def mark_dirty(target: Model | QuerySet) -> None:
         pks = list(target.values_list("pk", flat=True))
     if not pks:
         return
-    model.objects.filter(pk__in=pks).update(search_index_dirty=True)
+    model._default_manager.filter(pk__in=pks).update(search_index_dirty=True)
     outbox_put(SEARCH_INDEX_TOPIC, {"model": model._meta.label_lower, "ids": sorted(pks)})

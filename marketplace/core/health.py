@@ -9,6 +9,7 @@ no app. `/healthz` and `/readyz` are the conventional names for the same two vie
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from celery import current_app
 from django.db import connection
@@ -64,7 +65,7 @@ def ready(request: HttpRequest) -> JsonResponse:
         except Exception:  # a check that fails to answer means the dependency is not ready
             checks[name] = "unavailable"
     ok = all(state in {"ok", "not used"} for state in checks.values())
-    body = {"status": "ok" if ok else "unavailable", **checks}
+    body: dict[str, Any] = {"status": "ok" if ok else "unavailable", **checks}
     if pending is not None:
         body["outbox_pending"] = pending
     response = JsonResponse(body, status=200 if ok else 503)
