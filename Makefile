@@ -9,7 +9,7 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 
 PHONY_SERVE := serve serve-stop load
 # Type-checked with mypy (pyproject.toml [tool.mypy]); issue 15 adds the other apps as they get clean.
-MYPY_PATHS := search marketplace buyers demo
+MYPY_PATHS := marketplace factories buyers search frontend demo
 .PHONY: $(PHONY_SERVE) run test lint bench eval-match install migrate seed messages divisions services search-node search-node-stop \
 	test-search-node
 

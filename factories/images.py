@@ -142,8 +142,8 @@ def image_process(upload) -> ProcessedImage:
         raise _error(too_large_message())
     upload.seek(0)
     image = _open(upload)
-    fmt = OUTPUT_FORMAT[image.format]
-    extension = EXTENSIONS[image.format]
+    fmt = OUTPUT_FORMAT[str(image.format)]  # _open refused any format not in the table
+    extension = EXTENSIONS[str(image.format)]
     decoded_mode = image.mode
     # Apply the camera's orientation before the EXIF that carries it is dropped (in place: no
     # second full-size copy). Unreadable EXIF must not refuse a good photo: it is dropped anyway.

@@ -1,6 +1,8 @@
 """The audit trail of a deal, in words: a transition's event says which status it moved to; the
 few other events have a label of their own. Unknown verbs fall back to their code."""
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import BuyerProfile
@@ -23,7 +25,7 @@ LABELS = {
 LIMIT = 50
 
 
-def history(target, statuses: dict, *, events=None) -> list[dict]:
+def history(target, statuses: Mapping[str, object], *, events=None) -> list[dict]:
     """`statuses`: the flow's status → label, to name where each transition went; `events`: the
     target's events as the reader may see them (all of them by default). Each row names who acted
     by the name the other party knows (factory name, streamer's display name), never a login."""

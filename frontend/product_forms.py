@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from factories.images import too_large_message
 from factories.selectors import category_list
 from factories.services.images import MAX_IMAGES_PER_PRODUCT, images_process
+from frontend.forms import set_choices
 from marketplace.core.errors import ValidationError as ServiceValidationError
 from marketplace.core.validators import MAX_ATTRIBUTE_KEY, MAX_ATTRIBUTE_VALUE, MAX_ATTRIBUTES, MAX_UNIT_PRICE
 
@@ -122,9 +123,9 @@ class ProductForm(forms.Form):
         self.upload_too_large = upload_too_large
         groups: dict = {}
         for c in category_list():
-            if c.parent_id is not None:
+            if c.parent is not None:
                 groups.setdefault(c.parent.display_name, []).append((c.slug, c.display_name))
-        self.fields["category"].choices = [("", _("Choose a category")), *groups.items()]
+        set_choices(self, "category", [("", _("Choose a category")), *groups.items()])
 
     def clean_factory_price(self) -> Decimal:
         price = self.cleaned_data["factory_price"]

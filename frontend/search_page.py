@@ -139,7 +139,7 @@ def category_tree(
         ]
         # Factories: one naming the top category and one naming two of its children are counted
         # apart (a sum would count the second twice), so no number is exact there: show none.
-        count = (by_slug.get(top.slug) or sum(k.count for k in kids) or None) if sum_children else None
+        count = (by_slug.get(top.slug) or sum(k.count or 0 for k in kids) or None) if sum_children else None
         if not by_slug.get(top.slug) and not kids:
             continue
         tree.append(
@@ -285,7 +285,7 @@ def chosen_filters(req: SearchRequest, names: dict[str, dict[str, str]]) -> list
         if not value:
             continue
         if name in YES_NO:
-            shown = _("Yes") if getattr(req.params, name) else _("No")
+            shown = str(_("Yes") if getattr(req.params, name) else _("No"))
         else:
             shown = names.get(name, {}).get(value, value)
         chips.append({"name": title, "value": shown, "url": link(req.filters, req.tab, **{name: None})})

@@ -12,9 +12,11 @@ SPEC_LABELS = {
 }
 
 
-def spec_rows(spec: dict) -> list[tuple[str, str]]:
+def spec_rows(spec: dict) -> list[tuple[object, object]]:
     """The agreed specification as label/value rows (attributes as they were when agreed)."""
-    rows = [(SPEC_LABELS[key], spec[key]) for key in SPEC_LABELS if spec.get(key)]
+    rows: list[tuple[object, object]] = [
+        (SPEC_LABELS[key], spec[key]) for key in SPEC_LABELS if spec.get(key)
+    ]
     attributes = spec.get("attributes") or {}
     if isinstance(attributes, dict):
         rows += [(str(name), str(value)) for name, value in attributes.items()]

@@ -54,7 +54,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("products"), ordering="_products")
     def product_count(self, obj: Category) -> int:
-        return obj._products
+        return obj._products  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 @admin.register(IndustrialBelt)
@@ -69,4 +69,4 @@ class IndustrialBeltAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("factories"), ordering="_factories")
     def factory_count(self, obj: IndustrialBelt) -> int:
-        return obj._factories
+        return obj._factories  # type: ignore[attr-defined]  # annotated by get_queryset

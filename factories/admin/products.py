@@ -114,7 +114,7 @@ class ProductAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
     @admin.display(description=_("changes waiting for review"))
     def pending_changes(self, product: Product) -> str:
         revision = product.revisions.filter(status=RevisionStatus.PENDING).first()
-        return object_link(revision, _("Review the changes")) if revision else "—"
+        return object_link(revision, str(_("Review the changes"))) if revision else "—"
 
     def has_add_permission(self, request):
         # Listings are created by their factory; staff review them.

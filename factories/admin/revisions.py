@@ -111,7 +111,7 @@ class ProductRevisionAdmin(StaffActionsMixin, ReadOnlyAdminMixin, admin.ModelAdm
 
     @admin.display(description=_("new photos"))
     def photo_count(self, revision: ProductRevision) -> int:
-        return revision.photo_count
+        return revision.photo_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
     def get_queryset(self, request):
         # Counted in the list's one query, not once per row (the join reads the image table, not

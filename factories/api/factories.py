@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -160,7 +162,7 @@ class FactoryVerifyApi(APIView):
 
 class _FactoryReasonApi(APIView):
     permission_classes = [permissions.IsAuthenticated, IsStaffUser]
-    service = None
+    service: Callable[..., Factory]
 
     @extend_schema(request=ReasonSerializer, responses=FactoryOutputSerializer, tags=["moderation"])
     def post(self, request, pk):

@@ -1,6 +1,7 @@
 """Output serializers shared by the factory and product endpoints (inputs live next to each view)."""
 
 from decimal import Decimal
+from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,7 +14,8 @@ from ..validators import MAX_TIER_QUANTITY
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(
+    # (`parent` is also Field's link to its serializer; the stubs type it so.)
+    parent: serializers.SlugRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="slug",
         read_only=True,
         allow_null=True,
@@ -43,11 +45,13 @@ class FactoryMetricsSerializer(serializers.Serializer):
 
 
 class FactoryOutputSerializer(serializers.ModelSerializer):
-    industrial_belt = serializers.SlugRelatedField(
+    industrial_belt: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, help_text="An industrial belt's slug, or null."
     )
     industrial_belt_name = serializers.SerializerMethodField()
-    categories = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    categories: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     metrics = FactoryMetricsSerializer(read_only=True)
     photos = serializers.SerializerMethodField()
     licence_uploaded = serializers.SerializerMethodField()
@@ -85,7 +89,7 @@ class FactoryOutputSerializer(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
-    def get_photos(self, factory: Factory) -> list[dict]:
+    def get_photos(self, factory: Factory) -> Any:
         """Workshop photos: [{id, url, thumbnail_url, width, height, caption}], in their order."""
         return FactoryPhotoSerializer(factory.photos.all(), many=True, context=self.context).data
 
@@ -158,7 +162,7 @@ class ProductRevisionSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "changes", "images", "reason", "created_at", "decided_at"]
 
     @extend_schema_field(ProductImageSerializer(many=True))
-    def get_images(self, revision: ProductRevision) -> list:
+    def get_images(self, revision: ProductRevision) -> Any:
         photos = getattr(revision, "proposed_images", None)
         if photos is None:
             photos = ProductImage.all_objects.filter(revision=revision)
@@ -180,10 +184,10 @@ PRICE_TIERS_HELP = (
 
 
 class ProductOutputSerializer(serializers.ModelSerializer):
-    factory = serializers.PrimaryKeyRelatedField(read_only=True)
+    factory: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     price_tiers = PriceTierSerializer(many=True, read_only=True, help_text=PRICE_TIERS_HELP)
     factory_name = serializers.CharField(source="factory.name", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     category_name = serializers.CharField(source="category.display_name", read_only=True)
     trial_eligible = serializers.SerializerMethodField()
     trial_unit_price = serializers.SerializerMethodField()

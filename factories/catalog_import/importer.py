@@ -92,7 +92,7 @@ def catalog_import(
     rows = preview.valid
     with transaction.atomic():
         for start in range(0, len(rows), batch_size):
-            batch = [r.product for r in rows[start : start + batch_size]]
+            batch = [r.product for r in rows[start : start + batch_size] if r.product is not None]
             product_create_many(factory=preview.factory, actor=actor, products=batch, via="import")
             if progress:
                 progress(len(batch))

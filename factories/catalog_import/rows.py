@@ -46,7 +46,7 @@ def category_lookup(categories: dict[str, Category]) -> dict[str, str]:
     by_id = {c.pk: c for c in categories.values()}
     for category in categories.values():
         names = [category.slug, category.name, category.name_en]
-        parent = by_id.get(category.parent_id)
+        parent = by_id.get(category.parent_id) if category.parent_id is not None else None
         if parent is not None:
             for sep in ("/", ">", "›", "-"):
                 names += [f"{parent.name}{sep}{category.name}", f"{parent.name_en}{sep}{category.name_en}"]

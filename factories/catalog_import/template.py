@@ -52,7 +52,7 @@ def template_xlsx() -> bytes:
     categories.append([_("Category"), _("Sub-category"), _("Write in the Category column")])
     parents = {c.pk: c for c in Category.objects.filter(parent=None)}
     for category in Category.objects.exclude(parent=None).order_by("parent__position", "position"):
-        parent = parents.get(category.parent_id)
+        parent = parents.get(category.parent_id) if category.parent_id is not None else None
         categories.append(
             [parent.display_name if parent else "", category.display_name, category.display_name]
         )

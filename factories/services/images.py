@@ -50,7 +50,8 @@ def product_image_add(*, product: Product, actor: User, upload) -> ProductImage:
 def images_process(uploads) -> list[ProcessedImage]:
     """Several uploads through the same Pillow checks as one; every bad file is named, so a person
     fixes them all at once. Nothing is stored: callers process first, then write in one transaction."""
-    processed, errors = [], []
+    processed: list = []
+    errors: list = []
     for upload in uploads:
         try:
             processed.append(image_process(upload))
@@ -91,11 +92,12 @@ def product_images_store(*, product: Product, actor: User, processed: list[Proce
             stem, ext = uuid.uuid4().hex, item.extension
             # The ContentFiles need a name: ImageField reads width/height from the content it is
             # given and treats a nameless file as "no file" (width/height would become NULL).
-            original = ContentFile(item.original, name=f"{stem}.{ext}")
-            thumbnail = ContentFile(item.thumbnail, name=f"{stem}_thumb.{ext}")
+            names = (f"{stem}.{ext}", f"{stem}_thumb.{ext}")
+            original = ContentFile(item.original, name=names[0])
+            thumbnail = ContentFile(item.thumbnail, name=names[1])
             files += [image.image, image.thumbnail]
-            image.image.save(original.name, original, save=False)
-            image.thumbnail.save(thumbnail.name, thumbnail, save=False)
+            image.image.save(names[0], original, save=False)
+            image.thumbnail.save(names[1], thumbnail, save=False)
             image.save()
             event_record(
                 actor=actor,
@@ -148,7 +150,7 @@ def product_image_delete(*, image: ProductImage, actor: User) -> None:
     files = [image.image, image.thumbnail]
     locked.delete()
     event_record(actor=actor, verb="product.image_deleted", target=product, image_id=image_id)
-    if locked.revision_id is None:
+    if locked.revision is None:
         mark_dirty(product)
     else:
         revision_withdraw_if_empty(revision=locked.revision, actor=actor)

@@ -49,10 +49,11 @@ def factory_photo_add(*, factory: Factory, actor: User, upload, caption: str = "
         files = [photo.image, photo.thumbnail]
         try:
             # Named ContentFiles: an ImageField treats a nameless one as no file (width/height None).
-            original = ContentFile(processed.original, name=f"{stem}.{processed.extension}")
-            thumbnail = ContentFile(processed.thumbnail, name=f"{stem}_thumb.{processed.extension}")
-            photo.image.save(original.name, original, save=False)
-            photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+            names = (f"{stem}.{processed.extension}", f"{stem}_thumb.{processed.extension}")
+            original = ContentFile(processed.original, name=names[0])
+            thumbnail = ContentFile(processed.thumbnail, name=names[1])
+            photo.image.save(names[0], original, save=False)
+            photo.thumbnail.save(names[1], thumbnail, save=False)
             photo.save()
             event_record(actor=actor, verb="factory.photo_added", target=factory, photo_id=photo.pk)
         except BaseException:

@@ -3,6 +3,7 @@ trials services' job, so the web pages refuse exactly what the API refuses, with
 
 from datetime import datetime, time
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -13,6 +14,11 @@ from factories.models import ReportReason
 from marketplace.core.validators import MAX_UNIT_PRICE, validate_single_line
 from trials.carriers import CARRIERS
 from trials.models import PaymentProvider
+
+
+def set_choices(form: forms.Form, name: str, choices: list) -> None:
+    """A choice field's options, set at run time (the field is typed as a plain Field)."""
+    cast(forms.ChoiceField, form.fields[name]).choices = choices
 
 
 class TrialRequestForm(forms.Form):
@@ -186,7 +192,7 @@ class MessageForm(forms.Form):
 
 def form_error_messages(form: forms.Form) -> list[str]:
     """ "Field: problem" lines for the page's message list."""
-    lines = []
+    lines: list[str] = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else None
         lines.extend(f"{label}: {e}" if label else str(e) for e in errors)

@@ -11,6 +11,7 @@ from buyers.models import BuyerProfile, Platform
 from factories.models import CustomizationLevel, Factory
 from factories.validators import validate_credit_code
 
+from . import set_choices
 from .fields import TextField, all_belts, belt_choices, category_choices
 from .regions import province_choices
 
@@ -89,15 +90,14 @@ class FactoryProfileForm(forms.Form):
             kwargs["initial"] = self.initial_from(factory)
         super().__init__(*args, **kwargs)
         current = (self.initial or {}).get("province", "")
-        self.fields["province"].choices = [
-            ("", _("Choose a province")),
-            *_with_current(province_choices(), current),
-        ]
+        set_choices(
+            self, "province", [("", _("Choose a province")), *_with_current(province_choices(), current)]
+        )
         belts = all_belts()
-        self.fields["industrial_belt"].choices = belt_choices(belts)
+        set_choices(self, "industrial_belt", belt_choices(belts))
         # Suggestions for the city box (a datalist: any city may be typed).
         self.cities = sorted({belt.city for belt in belts})
-        self.fields["categories"].choices = category_choices()
+        set_choices(self, "categories", category_choices())
 
     @staticmethod
     def initial_from(factory: Factory) -> dict:
@@ -120,7 +120,9 @@ class FactoryProfileForm(forms.Form):
                 "video_url",
             )
         }
-        initial["industrial_belt"] = factory.industrial_belt.slug if factory.industrial_belt_id else ""
+        initial["industrial_belt"] = (
+            factory.industrial_belt.slug if factory.industrial_belt is not None else ""
+        )
         initial["categories"] = [c.slug for c in factory.categories.all()]
         return initial
 
@@ -173,11 +175,10 @@ class StreamerProfileForm(forms.Form):
             kwargs["initial"] = self.initial_from(profile)
         super().__init__(*args, **kwargs)
         current = (self.initial or {}).get("province", "")
-        self.fields["province"].choices = [
-            ("", _("Choose a province")),
-            *_with_current(province_choices(), current),
-        ]
-        self.fields["categories"].choices = category_choices()
+        set_choices(
+            self, "province", [("", _("Choose a province")), *_with_current(province_choices(), current)]
+        )
+        set_choices(self, "categories", category_choices())
 
     @staticmethod
     def initial_from(profile: BuyerProfile) -> dict:

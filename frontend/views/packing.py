@@ -3,6 +3,8 @@ order number, the goods, the agreed specification and the full address. The fact
 the shipping step (the only step on which it reads the number in full); the streamer and staff
 at any time."""
 
+from typing import Any
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -28,7 +30,7 @@ KINDS = {
 def packing_slip(request, kind: str, pk: int):
     if kind not in KINDS:
         raise Http404
-    obj = get_object_or_404(KINDS[kind](request.user), pk=pk)
+    obj: Any = get_object_or_404(KINDS[kind](request.user), pk=pk)
     if slip_url(kind, obj, request.user) is None:
         raise Http404  # not the shipping step for this reader
     quantity = getattr(obj, "quantity", 1)

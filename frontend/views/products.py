@@ -177,7 +177,7 @@ def _product_edit(request, pk: int, size_limit):
                 lambda: services.product_update_with_images(
                     product=product,
                     actor=request.user,
-                    data=form.service_data(formset.as_dict(working["attributes"]), only_changed=True),
+                    data=form.service_data(formset.as_dict(working["attributes"]), only_changed=True),  # type: ignore[attr-defined]
                     uploads=form.cleaned_data["images"],
                     submit="submit" in request.POST,
                 ),

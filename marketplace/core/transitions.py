@@ -5,7 +5,7 @@ whether one may fire. Services call it under `select_for_update`, so two racing 
 serialized and the loser sees the new state and gets a clear 409.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -44,7 +44,7 @@ class Flow:
         self,
         name: str,
         transitions: Iterable[Transition],
-        labels: dict[str, str],
+        labels: Mapping[str, object],
         routes: dict[str, tuple[str, str]] | None = None,
     ):
         self.name = name
