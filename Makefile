@@ -8,8 +8,8 @@ export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/yuantou
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
 PHONY_SERVE := serve serve-stop load
-# Type-checked with mypy (pyproject.toml [tool.mypy]); issue 15 adds the other apps as they get clean.
-MYPY_PATHS := marketplace factories buyers search frontend demo
+# Type-checked with mypy (pyproject.toml [tool.mypy]): every app.
+MYPY_PATHS := marketplace factories buyers search trials frontend demo
 .PHONY: $(PHONY_SERVE) run test lint bench eval-match install migrate seed messages divisions services search-node search-node-stop \
 	test-search-node
 

@@ -8,13 +8,13 @@ from marketplace.addresses.snapshot import ADDRESS, CITY, FULL, revealed
 from .models import BulkOrder, BulkStatus, SampleRequest, SampleStatus, TrialOrder, TrialStatus
 
 # The step on which the factory ships: the whole address, number included.
-SHIPPING_STEP = {
+SHIPPING_STEP: dict[type, set[str]] = {
     SampleRequest: {SampleStatus.ACCEPTED},
     TrialOrder: {TrialStatus.PAID},
     BulkOrder: {BulkStatus.IN_PRODUCTION},
 }
 # Not (or no longer) a deal that needs the address: the city only.
-CITY_ONLY = {
+CITY_ONLY: dict[type, set[str]] = {
     SampleRequest: {
         SampleStatus.REQUESTED,
         SampleStatus.DECLINED,

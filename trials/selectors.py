@@ -97,8 +97,9 @@ def custom_request_reach(request: CustomRequest) -> dict | None:
         return None
     offered = len(request.offers.all())  # prefetched by the API and the page
     widen = []
-    if offered == 0 and request.status == "open" and request.category_id:
-        wider = [request.category.parent, None] if request.category.parent_id else [None]
+    category = request.category
+    if offered == 0 and request.status == "open" and category is not None:
+        wider = [category.parent, None] if category.parent_id else [None]
         for category in wider:
             fits = factories_for_custom_request(
                 buyer=request.buyer,

@@ -296,3 +296,19 @@ def test_no_quotes_after_the_deadline_even_before_the_beat_runs(api, buyer, mask
         {"detail": "Cannot quote: it is closed for quotes."},
     )
     assert Quote.objects.count() == 0
+
+
+def test_a_factory_account_without_its_profile_is_refused_a_directed_thread(buyer, mask_factories):
+    """A factory-role account that has not made its factory profile yet asked about a request
+    directed to a factory: the visibility check read `None.pk` (an AttributeError, a 500)."""
+    from marketplace.core.errors import NotAllowed
+    from tests.trials.conftest import mask_request
+
+    # given
+    request = mask_request(buyer, factory=mask_factories[0])
+    newcomer = makers.FactoryUserMaker()
+    # when / then
+    assert custom.custom_request_visible_to_factory(request, None) is False
+    with pytest.raises(NotAllowed):
+        custom.custom_message_post(request=request, actor=newcomer, body="你好")
+    assert not request.messages.exists()

@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from rest_framework import permissions, status
+from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,9 +11,9 @@ class ActionApi(APIView):
     may see (else 404), validate input, call one service, serialize the result."""
 
     permission_classes = [permissions.IsAuthenticated]
-    input_serializer = None
-    output_serializer = None
-    status_code = status.HTTP_200_OK
+    input_serializer: type[serializers.Serializer] | None = None
+    output_serializer: type[serializers.Serializer] | None = None
+    status_code: int = status.HTTP_200_OK
 
     def visible(self, user):
         raise NotImplementedError

@@ -37,7 +37,7 @@ class StripeEventShape(serializers.Serializer):
     id = serializers.CharField(max_length=255)
     type = serializers.CharField(max_length=64)
     created = serializers.IntegerField(min_value=0, max_value=MAX_UNIX_TIME)
-    data = serializers.DictField()
+    data = serializers.DictField()  # type: ignore[assignment]  # Stripe's field name; Serializer.data is the output
 
     def validate_data(self, value):
         intent = value.get("object")

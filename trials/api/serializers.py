@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -7,6 +9,7 @@ from ..flows import bulk as bulk_flow
 from ..flows import custom as custom_flow
 from ..flows import sample as sample_flow
 from ..flows import trial as trial_flow
+from ..flows.base import Flow
 from ..models import (
     BulkOrder,
     CustomRequest,
@@ -37,7 +40,7 @@ class _ActionsMixin(serializers.Serializer):
     actions = serializers.SerializerMethodField(
         help_text="What the caller may do now: the transitions their role may fire, and `pay` when money is due."
     )
-    flow = None
+    flow: Flow | None = None
 
     def get_actions(self, obj) -> list[str]:
         request = self.context.get("request")
@@ -215,7 +218,7 @@ class BulkOrderOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.Model
         return None if due is None else f"{getattr(obj, due[1]):.2f}"
 
     @extend_schema_field(BulkPaymentSerializer(many=True))
-    def get_payments(self, obj) -> list[dict]:
+    def get_payments(self, obj) -> Any:
         return BulkPaymentSerializer(obj.payments.all(), many=True).data
 
 
@@ -277,7 +280,7 @@ class CustomOfferSerializer(serializers.ModelSerializer):
 
 class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
     flow = custom_flow.FLOW
-    category = serializers.SlugRelatedField(
+    category: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
         allow_null=True,
@@ -327,7 +330,7 @@ class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
         return {"offered": len(obj.offers.all()), "widen": None}
 
     @extend_schema_field(CustomOfferSerializer(many=True))
-    def get_offers(self, obj) -> list[dict]:
+    def get_offers(self, obj) -> Any:
         # Factories must not see which competitors were offered the same request.
         request = self.context.get("request")
         if request is None or obj.buyer.user_id != request.user.pk:

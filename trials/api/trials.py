@@ -75,7 +75,7 @@ class TrialDetailApi(generics.RetrieveAPIView):
 
 
 class _TrialAction(ActionApi):
-    output_serializer = TrialOutputSerializer
+    output_serializer: type[serializers.Serializer] | None = TrialOutputSerializer
 
     def visible(self, user):
         return selectors.trial_visible_to(user)

@@ -9,7 +9,7 @@ so the API, admin and beat all go through the same checks.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import models
 from django.utils import timezone
@@ -62,15 +62,19 @@ def actor_role(actor: User | None) -> str:
     return SYSTEM if actor is None else actor.acting_role
 
 
+# Any flow's model (trial, sample, custom request, bulk order): what goes in comes back.
+M = TypeVar("M", bound=models.Model)
+
+
 def transition_apply(
     *,
     table: FlowTable,
-    obj: models.Model,
+    obj: M,
     name: str,
     actor: User | None,
     context: dict[str, Any] | None = None,
     extra_fields: list[str] | None = None,
-) -> models.Model:
+) -> M:
     """Check actor and state, run guards, move `obj` to the target state, audit and notify.
 
     `obj` must already be locked (select_for_update) by the calling service. `extra_fields` are
@@ -79,13 +83,14 @@ def transition_apply(
     """
     from marketplace.notifications.services import notification_create
 
+    record: Any = obj  # every flow's model has the status field its table moves
     context = context or {}
-    t = table.flow.check(name=name, status=obj.status, actor_role=actor_role(actor))
+    t = table.flow.check(name=name, status=record.status, actor_role=actor_role(actor))
     rule = table.rule(name)
     for guard in rule.guards:
         guard(obj, context)
-    previous = obj.status
-    obj.status = getattr(obj, table.previous_field) if t.target == PREVIOUS else t.target
+    previous = record.status
+    record.status = getattr(obj, cast(str, table.previous_field)) if t.target == PREVIOUS else t.target
     update_fields = ["status", "updated_at", *(extra_fields or [])]
     if rule.stamp:
         setattr(obj, rule.stamp, timezone.now())
@@ -95,7 +100,7 @@ def transition_apply(
         actor=actor,
         verb=f"{table.kind_prefix}.{name}",
         target=obj,
-        **{"from": previous, "to": obj.status},
+        **{"from": previous, "to": record.status},
     )
     parties = table.parties(obj)
     data = table.describe(obj)

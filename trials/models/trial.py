@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -6,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from buyers.models import BuyerProfile
 from factories.models import Factory, Product
+
+if TYPE_CHECKING:
+    from .custom import Quote
 
 
 class TrialStatus(models.TextChoices):
@@ -123,10 +127,18 @@ class TrialOrder(models.Model):
 
     @property
     def title(self) -> str:
-        if self.product_id:
+        if self.product is not None:
             return self.product.title
-        return self.quote.request.title if self.quote_id else ""
+        return self.quote.request.title if self.quote is not None else ""
 
     @property
     def moq(self) -> int:
-        return self.product.moq if self.product_id else self.quote.moq
+        return self.product.moq if self.product is not None else self.of_quote.moq
+
+    @property
+    def of_quote(self) -> "Quote":
+        """The quote of a custom product's trial: every trial is created from a product or from an
+        accepted quote, so asking a product's trial for its quote is a programming error."""
+        if self.quote is None:
+            raise ValueError(f"{self} is a product's trial, not a quote's")
+        return self.quote

@@ -11,7 +11,8 @@ from .base import Provider
 
 def stripe_client() -> stripe.StripeClient:
     base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
-    return stripe.StripeClient(settings.STRIPE_API_KEY, base_addresses=base, max_network_retries=2)
+    # (BaseAddresses is a TypedDict of these same keys; the SDK does not export its name.)
+    return stripe.StripeClient(settings.STRIPE_API_KEY, base_addresses=base, max_network_retries=2)  # type: ignore[arg-type]
 
 
 class StripeProvider(Provider):
@@ -26,7 +27,7 @@ class StripeProvider(Provider):
             params={
                 "amount": to_fen(payment.amount),
                 "currency": payment.currency.lower(),
-                "payment_method_types": ["card"],
+                "payment_method_types": ["card"],  # type: ignore[typeddict-unknown-key]  # localstripe needs it
                 "metadata": {
                     "payment_id": str(payment.pk),
                     "trial_id": str(payment.trial_id or ""),
@@ -38,7 +39,7 @@ class StripeProvider(Provider):
             options={"idempotency_key": payment.idempotency_key},
         )
         payment.provider_reference = intent.id
-        payment.client_secret = intent.client_secret
+        payment.client_secret = intent.client_secret or ""
         return ["provider_reference", "client_secret"]
 
     def details(self, payment: Payment) -> dict:
@@ -54,13 +55,13 @@ class StripeProvider(Provider):
         client = stripe_client()
         # Stripe deduplicates by the idempotency key for 24 h; localstripe ignores it. Either way a
         # refund made just before we crashed carries our key in its metadata: adopt it.
-        made = client.v1.refunds.list(params={"payment_intent": payment.provider_reference, "limit": 100})
+        made = client.v1.refunds.list(params={"payment_intent": payment.provider_reference, "limit": 100})  # type: ignore[arg-type]
         for existing in made.data:
             metadata = existing.metadata.to_dict() if existing.metadata else {}
             if metadata.get("idempotency_key") == refund.idempotency_key:
                 return existing.id
         created = client.v1.refunds.create(
-            params={
+            params={  # type: ignore[arg-type]  # the SDK's TypedDict; provider_reference is set by now
                 "payment_intent": payment.provider_reference,
                 "amount": to_fen(refund.amount),
                 "metadata": {

@@ -109,7 +109,9 @@ def custom_request_create(*, actor: User, data: dict) -> CustomRequest:
     return request
 
 
-def custom_request_visible_to_factory(request: CustomRequest, factory: Factory) -> bool:
+def custom_request_visible_to_factory(request: CustomRequest, factory: Factory | None) -> bool:
+    if factory is None:  # a factory account that has not made its profile yet sees no request
+        return False
     if request.factory_id is not None:
         return request.factory_id == factory.pk
     return request.offers.filter(factory=factory).exists()
@@ -264,7 +266,11 @@ def custom_message_post(*, request: CustomRequest, actor: User, body: str, facto
     if actor.is_buyer and request.buyer.user_id == actor.pk:
         factory = request.factory
         if factory is None:
-            factory = Factory.objects.filter(pk=factory_id, custom_request_offers__request=request).first()
+            factory = (
+                Factory.objects.filter(pk=factory_id, custom_request_offers__request=request).first()
+                if factory_id is not None
+                else None
+            )
             if factory is None:
                 raise ValidationError({"factory": _("Choose which offered factory you are writing to.")})
         recipient = factory.owner

@@ -78,7 +78,7 @@ def payment_start(*, trial: TrialOrder, actor: User, provider: str | None = None
 
 
 # What a bulk order pays in each status that owes money.
-BULK_DUE = {
+BULK_DUE: dict[str, tuple[str, str]] = {
     BulkStatus.CONFIRMED: (PaymentPurpose.DEPOSIT, "deposit_amount"),
     BulkStatus.RECEIVED: (PaymentPurpose.BALANCE, "balance_amount"),
 }

@@ -46,7 +46,7 @@ def _bounded_total(unit: Decimal, quantity: int) -> Decimal:
     return total
 
 
-def _product_guards(product: Product | None, quantity: int) -> None:
+def _product_guards(product: Product | None, quantity: int) -> Product:
     if product is None:
         raise ValidationError({"product": _("No such product.")})
     factory = product.factory
@@ -63,6 +63,7 @@ def _product_guards(product: Product | None, quantity: int) -> None:
         raise ValidationError(
             {"quantity": _("Choose between 1 and %(max)d units.") % {"max": factory.max_trial_quantity}}
         )
+    return product
 
 
 def bulk_unit_price(trial: TrialOrder, quantity: int | None = None) -> Decimal:
@@ -74,11 +75,12 @@ def bulk_unit_price(trial: TrialOrder, quantity: int | None = None) -> Decimal:
     factory price frozen on the trial when it was requested (it was the live, approved price then).
     A custom product's price is the accepted quote.
     """
-    if not trial.product_id:
-        return trial.quote.unit_price
-    if trial.product.status == ProductStatus.ACTIVE:
+    product = trial.product
+    if product is None:
+        return trial.of_quote.unit_price
+    if product.status == ProductStatus.ACTIVE:
         # The volume price of the quantity ordered (阶梯价); at the MOQ, the factory price.
-        return trial.product.price_for(quantity or trial.moq)
+        return product.price_for(quantity or trial.moq)
     return trial.factory_price
 
 
@@ -86,8 +88,13 @@ def bulk_order_preview(trial: TrialOrder) -> dict:
     """What a bulk order would cost, shown before the buyer confirms (API field and trial page):
     the unit price `trial_convert` will charge, the minimum quantity, and the total at that minimum."""
     unit = bulk_unit_price(trial)
-    live = trial.product_id and trial.product.status == ProductStatus.ACTIVE
-    tiers = trial.product.all_price_tiers if live else [{"min_quantity": trial.moq, "unit_price": unit}]
+    product = trial.product
+    live = product is not None and product.status == ProductStatus.ACTIVE
+    tiers = (
+        product.all_price_tiers
+        if product is not None and live
+        else [{"min_quantity": trial.moq, "unit_price": unit}]
+    )
     return {
         "unit_price": unit,
         "min_quantity": trial.moq,
@@ -100,8 +107,9 @@ def trial_create(*, actor: User, product_id: int, quantity: int, address: int | 
     """A buyer asks for a trial. The price and the address are frozen now; the factory has 72
     hours to answer."""
     buyer = buyer_profile_of(actor)
-    product = Product.objects.select_related("factory__owner").filter(pk=product_id).first()
-    _product_guards(product, quantity)
+    product = _product_guards(
+        Product.objects.select_related("factory__owner").filter(pk=product_id).first(), quantity
+    )
     shipping_address = frozen_address(owner=actor, address_id=address)
     unit, total = trial_price(factory_price=product.factory_price, quantity=quantity)
     try:
@@ -134,8 +142,8 @@ def trial_create(*, actor: User, product_id: int, quantity: int, address: int | 
 
 
 def _specification(trial: TrialOrder) -> dict:
-    if trial.product_id:
-        product = trial.product
+    product = trial.product
+    if product is not None:
         return {
             "title": product.title,
             "description": product.description,
@@ -145,7 +153,7 @@ def _specification(trial: TrialOrder) -> dict:
             "image_ids": list(product.images.values_list("pk", flat=True)),
             "product_updated_at": product.updated_at.isoformat(),
         }
-    return quote_specification(trial.quote)
+    return quote_specification(trial.of_quote)
 
 
 def quote_specification(quote: Quote) -> dict:
