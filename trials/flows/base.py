@@ -17,6 +17,7 @@ from django.utils import timezone
 from marketplace.accounts.models import User
 from marketplace.core.events import event_record
 from marketplace.core.transitions import Flow
+from marketplace.notifications.services import notification_create
 
 SYSTEM = "system"  # timed transitions and payment confirmations: no person fires them
 # A transition target meaning "the status kept in the table's `previous_field`" (a dispute that
@@ -81,8 +82,6 @@ def transition_apply(
     fields the service set on `obj` before calling and that must be saved with the change. A
     refused transition raises before anything is written.
     """
-    from marketplace.notifications.services import notification_create
-
     record: Any = obj  # every flow's model has the status field its table moves
     context = context or {}
     t = table.flow.check(name=name, status=record.status, actor_role=actor_role(actor))
