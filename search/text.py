@@ -39,7 +39,8 @@ def _segment(text: str) -> list[str]:
 
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+(?:[.\-][0-9a-z]+)*")
+# A run of Chinese characters, or a latin / numeric word: the units terms are made from.
+RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+(?:[.\-][0-9a-z]+)*")
 _IS_CJK = re.compile(rf"[{_CJK}]")
 
 
@@ -53,7 +54,7 @@ _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
 def _runs(text: str) -> list[str]:
-    return _RUN.findall(normalize(text))
+    return RUN.findall(normalize(text))
 
 
 def bigrams(run: str) -> list[str]:

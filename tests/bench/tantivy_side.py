@@ -27,13 +27,10 @@ from django.db import connection
 
 from search.backends.base import SearchParams
 from search.range_facets import MOQ_CEILINGS, PRICE_RANGES
-from search.text import normalize, query_terms, query_words, whole_words
+from search.text import RUN, is_cjk, normalize, query_terms, query_words, whole_words
 
 Q = tantivy.Query
 _LEXEME = re.compile(r"'((?:[^']|'')*)'")
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+(?:[.\-][0-9a-z]+)*")
-_IS_CJK = re.compile(rf"[{_CJK}]")
 FACETS = {"category": "category", "province": "province", "industrial_belt": "belt"}
 PRICE_EDGES = [float(r.high) + 0.01 for r in PRICE_RANGES if r.high is not None]
 MOQ_EDGES = [ceiling + 1 for ceiling in MOQ_CEILINGS]
@@ -43,11 +40,11 @@ def title_tokens(text: str) -> list[str]:
     """The title as characters (CJK) and words (latin / numbers), `|` where the text breaks."""
     tokens: list[str] = []
     end = 0
-    for match in _RUN.finditer(normalize(text)):
+    for match in RUN.finditer(normalize(text)):
         if tokens and match.start() != end:
             tokens.append("|")
         run = match.group()
-        tokens += list(run) if _IS_CJK.match(run) else [run]
+        tokens += list(run) if is_cjk(run) else [run]
         end = match.end()
     return tokens
 

@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from ...range_facets import FIELDS, MOQ_CEILINGS, PRICE_RANGES, buckets, filters_of, listed
 from ..base import SearchParams
+from .common import all_of
 
 LOOKUPS = {"gte": "gte", "lte": "lte", "eq": "exact"}
 YES_NO = ("customizable", "trial_eligible")
@@ -24,10 +25,7 @@ def as_q(field: str, condition: dict) -> Q:
 
 def plain_q(params: SearchParams) -> Q:
     """Every range filter of the search, as the rows' WHERE clause."""
-    q = Q()
-    for name, condition in filters_of(params).items():
-        q &= as_q(FIELDS[name], condition)
-    return q
+    return all_of(as_q(FIELDS[name], condition) for name, condition in filters_of(params).items())
 
 
 def _flags(params: SearchParams) -> dict:
@@ -109,10 +107,7 @@ def range_facets(rows, params: SearchParams) -> dict[str, list[dict]]:
     counts: dict[str, Count] = {}
     labels: dict[str, tuple[str, str]] = {}
     for name, values in buckets().items():
-        others = Q()
-        for other, q in own.items():
-            if other != name:
-                others &= q
+        others = all_of(q for other, q in own.items() if other != name)
         for key, condition in values:
             alias = f"r{len(labels)}"
             labels[alias] = (name, key)

@@ -262,22 +262,8 @@ class DatabaseReader:
         if params.q and count < params.limit and relax_needs(params.q):
             # Less than a page has every word: show what has most of them too, after those.
             loose, loose_rank = self._text(base, params.q, with_rank=relevance, relaxed=True)
-            loose_walk = walk
-            if walk is not None and relevance and params.offset == 0:
-                strict_ids = list(ids)  # fewer than a page: every row with all the words, in order
-
-                # Those rows lead the relaxed page (× STRICT_FIRST) and are known; the rest rank
-                # by their title tier alone. A title holding every part of the words (tier 2 or
-                # 3) holds every term, so for Chinese words every row of the rest is tier 1.
-                rest_top = 1.0 if all(is_cjk(w) for w in query_words(params.q)) else capped.TOP_TIER
-
-                def loose_walk(matched, rank, top):
-                    rest = matched.exclude(pk__in=strict_ids)
-                    walked = walk(rest, rank, rest_top, limit=params.limit - len(strict_ids))
-                    if walked is None:
-                        return None
-                    return strict_ids + walked[0], walked[1] + len(strict_ids)
-
+            # Fewer than a page: `ids` holds every row with all the words, in order.
+            loose_walk = self._after_strict(walk, ids, params) if relevance and params.offset == 0 else walk
             loose_count, loose_facets, loose_ids, _, _ = self._counted_page(
                 loose,
                 loose_rank,
@@ -329,6 +315,26 @@ class DatabaseReader:
             count_exact=count_exact,
             facets_exact=facets_exact,
         )
+
+    @staticmethod
+    def _after_strict(walk, strict_ids: list[int], params: SearchParams):
+        """The walk of a relaxed search's first page: the rows with every word lead it (×
+        STRICT_FIRST) and are known, so only the rest is walked, ranked by title tier alone. A
+        title holding every part of the words (tier 2 or 3) holds every term, so for Chinese
+        words every row of the rest is tier 1: the walk's bound is that of a strict search."""
+        if walk is None:
+            return None
+        rest_top = 1.0 if all(is_cjk(w) for w in query_words(params.q)) else capped.TOP_TIER
+
+        def after_strict(matched, rank, top):
+            walked = walk(
+                matched.exclude(pk__in=strict_ids), rank, rest_top, limit=params.limit - len(strict_ids)
+            )
+            if walked is None:
+                return None
+            return [*strict_ids, *walked[0]], walked[1] + len(strict_ids)
+
+        return after_strict
 
     def search_products(self, params: SearchParams) -> SearchPage:
         plain = ranges.plain_q(params)
