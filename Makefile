@@ -96,7 +96,6 @@ lint: install
 # Benchmarks (they print figures; see tests/bench): the database backend (BENCH_PRODUCTS, up to
 # 1,000,000) beside Tantivy, the engine backend on the search node, pages, outbox, catalog import.
 bench: install search-node
-	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python scripts/ensure_database.py "$${DATABASE_URL:-$$DATABASE_URL_TEST}"
 	DATABASE_URL=$${DATABASE_URL:-$$DATABASE_URL_TEST} OPENSEARCH_URL=http://127.0.0.1:$(SEARCH_NODE_PORT) \
 		$(BIN)/python -m pytest -q -p no:randomly tests/bench -s --override-ini addopts=

@@ -311,6 +311,9 @@ ELASTICSEARCH_IK = env_bool("ELASTICSEARCH_IK", False)
 # search does then is bounded by the page, not by its hits (search/README.md). Pages past it are
 # not served. Chosen by measurement at 1M products (tests/bench).
 SEARCH_COUNT_CAP = int(os.environ.get("SEARCH_COUNT_CAP", "5000"))
+# SEARCH_BACKEND=tantivy: the folder of the embedded product index (search/backends/tantivy/), on a
+# local disk of the one machine that runs web, worker and beat.
+SEARCH_TANTIVY_PATH = Path(os.environ.get("SEARCH_TANTIVY_PATH", BASE_DIR / "var" / "tantivy"))
 
 PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "bank_transfer")
 STRIPE_API_KEY = os.environ.get("STRIPE_API_KEY", "")

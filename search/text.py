@@ -156,8 +156,10 @@ def relax_needs(query: str) -> int | None:
     return max(1, n * 3 // 4)
 
 
-def _word_terms(parts: tuple[str, ...]) -> list[str]:
-    return list(dict.fromkeys(t for part in parts for t in _group(part)))
+def word_terms(query: str) -> list[list[str]]:
+    """Each word of the query as the terms a document must hold to have it (a relaxed match
+    needs relax_needs of them)."""
+    return [list(dict.fromkeys(t for part in parts for t in _group(part))) for parts in query_parts(query)]
 
 
 def relaxed_word_sets(query: str) -> list[list[list[str]]]:
@@ -165,8 +167,7 @@ def relaxed_word_sets(query: str) -> list[list[list[str]]]:
     need = relax_needs(query)
     if need is None:
         return []
-    words = [_word_terms(parts) for parts in query_parts(query)]
-    return [list(combo) for combo in combinations(words, need)]
+    return [list(combo) for combo in combinations(word_terms(query), need)]
 
 
 def query_terms(query: str) -> list[str]:

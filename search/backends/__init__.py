@@ -1,4 +1,5 @@
-"""Backend choice: settings.SEARCH_BACKEND = database | elasticsearch | opensearch | a dotted path (tests)."""
+"""Backend choice: settings.SEARCH_BACKEND = database | tantivy | elasticsearch | opensearch | a dotted
+path (tests)."""
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -17,6 +18,10 @@ def get_backend() -> Backend:
             from .database import DatabaseBackend
 
             _cache[name] = DatabaseBackend()
+        elif name == "tantivy":
+            from .tantivy import TantivyBackend
+
+            _cache[name] = TantivyBackend()
         elif name == "elasticsearch":
             from .elastic import ElasticsearchBackend
 

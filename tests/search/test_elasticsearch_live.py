@@ -13,16 +13,13 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from factories.models import FactoryTier, IndustrialBelt, ProductStatus
+from factories.models import ProductStatus
 from search import fit
-from search.api import SearchInputSerializer
 from search.backends import SearchParams, SearchUnavailable, get_backend, reset_backends
 from search.backends.database import DatabaseBackend
 from search.backends.elastic import ElasticsearchBackend, OpenSearchBackend, mappings
@@ -31,6 +28,19 @@ from search.selectors import buyer_needs, factory_offer
 from tests import makers
 from tests.search.conftest import index_all, product
 from tests.search.records import SOLD_OUT, Outcome, mask_streamer, record_market, trial_history
+from tests.search.scenarios import (
+    COMPOUNDS,
+    FACET_PARAMS,
+    FILTERS,
+    QUERIES,
+    RANGE_FACET_PARAMS,
+    SORTS,
+    URL,
+    crafted_catalog,
+    search,
+    search_database,
+    titles,
+)
 
 URLS = {"opensearch": "OPENSEARCH_URL", "elasticsearch": "ELASTICSEARCH_URL"}
 BACKENDS = {"opensearch": OpenSearchBackend, "elasticsearch": ElasticsearchBackend}
@@ -50,7 +60,6 @@ pytestmark = pytest.mark.skipif(
     reason="no search node: `make test-search-node` starts one and runs this module "
     "(or set OPENSEARCH_URL / ELASTICSEARCH_URL to a running node)",
 )
-URL = "/api/v1/search/products/"
 
 
 def engine_url() -> str:
@@ -139,68 +148,11 @@ def compound_catalog(live, db):
 
 @pytest.fixture
 def catalog(live, db):
-    jingdezhen = IndustrialBelt.objects.get(slug="jingdezhen-ceramics")
-    ceramics = makers.FactoryMaker(
-        name="景德镇瓷工坊",
-        province="江西",
-        city="景德镇",
-        industrial_belt=jingdezhen,
-        categories=["ceramics"],
-    )
-    beauty = makers.FactoryMaker(
-        name="白云美妆厂", province="广东", city="广州", tier=FactoryTier.SUPER, categories=["beauty"]
-    )
-    audio = makers.FactoryMaker(name="深圳声学科技", province="广东", city="深圳")
-    rows = {
-        "mask": product("补水睡眠面膜", factory=beauty, category="facial-masks", price="38.00", moq=200),
-        "mask2": product(
-            "玻尿酸面膜 10片装", factory=beauty, category="facial-masks", price="55.00", moq=500
-        ),
-        "cream": product(
-            "保湿面霜", factory=beauty, category="skincare", price="88.00", description="适合干皮，补水保湿"
-        ),
-        "buds": product(
-            "TWS蓝牙5.3耳机 降噪",
-            factory=audio,
-            category="earphones-speakers",
-            price="45.00",
-            moq=300,
-            customizable=True,
-        ),
-        "old_buds": product(
-            "蓝牙5.0耳机 入门款",
-            factory=audio,
-            category="earphones-speakers",
-            price="25.00",
-            moq=1000,
-            trial_eligible=False,
-        ),
-        "cups": product(
-            "手绘陶瓷马克杯", factory=ceramics, category="cups-mugs", price="18.00", moq=50, customizable=True
-        ),
-        "teaset": product(
-            "功夫茶具套装 Bluetooth-free", factory=ceramics, category="tea-sets", price="120.00", moq=20
-        ),
-    }
-    # One second apart: the engine keeps dates to the millisecond, the database to the microsecond,
-    # and rows made within one millisecond would sort by id on one and by time on the other.
-    start = timezone.now() - timedelta(minutes=1)
-    for n, row in enumerate(rows.values()):
-        type(row).objects.filter(pk=row.pk).update(created_at=start + timedelta(seconds=n))
+    rows = crafted_catalog()
     index_all()  # the dirty rows → the engine (SEARCH_BACKEND is the engine here)
     refresh(live)
     index_database_too()
     return rows
-
-
-def search(api, **params) -> dict:
-    response = api.get(URL, params)
-    assert response.status_code == 200, response.content
-    return response.json()
-
-
-def titles(body) -> list[str]:
-    return [row["title"] for row in body["results"]]
 
 
 # ---- mapping and analysis, as the node holds them ----------------------------------------------
@@ -246,25 +198,7 @@ def test_text_is_indexed_as_bigrams_and_unigrams_and_searched_as_bigrams(live, c
 # ---- Chinese (and latin) queries ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("q", "expected"),
-    [
-        ("面膜", {"mask", "mask2"}),
-        ("茶具", {"teaset"}),
-        ("补水面膜", {"mask"}),  # both words, not necessarily adjacent (保湿面霜 has 补水 only)
-        ("膜", {"mask", "mask2"}),  # one character: found inside words
-        ("杯", {"cups"}),
-        ("瓷", {"cups", "teaset"}),  # inside 陶瓷 and inside the factory's name 景德镇瓷工坊
-        ("ＴＷＳ", {"buds"}),  # full-width latin
-        ("tws蓝牙", {"buds"}),
-        ("蓝牙5.3耳机", {"buds"}),
-        ("白云美妆", {"mask", "mask2", "cream"}),  # the factory's name
-        ("bluetooth", {"teaset"}),
-        ("bluetoth", {"teaset"}),  # a latin typo: the fuzzy retry
-        ("mianmo", set()),
-        ("鞋", set()),
-    ],
-)
+@pytest.mark.parametrize(("q", "expected"), QUERIES)
 def test_chinese_queries_find_what_the_database_backend_finds(api, catalog, q, expected):
     # when
     body = search(api, q=q)
@@ -285,24 +219,7 @@ def test_title_matches_rank_above_description_matches(api, catalog):
 # ---- filters, facets, sorting ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("params", "expected"),
-    [
-        ({"category": "facial-masks"}, {"mask", "mask2"}),
-        ({"category": "beauty"}, {"mask", "mask2", "cream"}),  # a parent category
-        ({"province": "江西"}, {"cups", "teaset"}),
-        ({"industrial_belt": "jingdezhen-ceramics"}, {"cups", "teaset"}),
-        ({"price_min": "40", "price_max": "60"}, {"mask2", "buds"}),
-        ({"price_min": "38.00", "price_max": "38.00"}, {"mask"}),  # both bounds inclusive
-        ({"moq_max": "50"}, {"cups", "teaset"}),
-        ({"customizable": "true"}, {"buds", "cups"}),
-        ({"trial_eligible": "false"}, {"old_buds"}),
-        # only verified factories' products are public: the clause must keep all of them
-        ({"verified_only": "true", "province": "江西"}, {"cups", "teaset"}),
-        ({"q": "耳机", "trial_eligible": "true"}, {"buds"}),
-        ({"q": "面膜", "price_max": "50"}, {"mask"}),
-    ],
-)
+@pytest.mark.parametrize(("params", "expected"), FILTERS)
 def test_filters(api, catalog, params, expected):
     # when
     body = search(api, **params)
@@ -311,39 +228,17 @@ def test_filters(api, catalog, params, expected):
     assert body["count"] == len(expected)
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"province": "广东", "category": "facial-masks"},
-        {"q": "耳机"},
-        {"category": "beauty", "industrial_belt": "jingdezhen-ceramics"},
-        {},
-    ],
-)
+@pytest.mark.parametrize("params", FACET_PARAMS)
 def test_facets_equal_the_database_backends(api, catalog, params):
     assert search(api, **params)["facets"] == search_database(params).facets
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"price_min": "20", "price_max": "49.99", "customizable": "true"},
-        {"q": "面膜", "moq_max": "300", "trial_eligible": "true"},
-        {"verified_only": "true", "province": "广东"},
-    ],
-)
+@pytest.mark.parametrize("params", RANGE_FACET_PARAMS)
 def test_range_facets_equal_the_database_backends(api, catalog, params):
     """The price / MOQ / yes-no facets, each leaving out its own filter, as the node counts them."""
     facets = search(api, **params)["facets"]
     assert facets == search_database(params).facets
     assert facets["moq"] and facets["price"] and facets["verified_only"]  # something was compared
-
-
-def search_database(params: dict):
-    """The database backend's answer to the same query string (parsed as the API parses it)."""
-    data = SearchInputSerializer(data=params)
-    data.is_valid(raise_exception=True)
-    return DatabaseBackend().search_products(data.to_params())
 
 
 def test_facets_respect_the_other_filters_but_not_their_own(api, catalog):
@@ -362,15 +257,7 @@ def test_facets_respect_the_other_filters_but_not_their_own(api, catalog):
     }
 
 
-@pytest.mark.parametrize(
-    ("sort", "expected"),
-    [
-        ("price", ["手绘陶瓷马克杯", "蓝牙5.0耳机 入门款", "补水睡眠面膜"]),
-        ("-price", ["功夫茶具套装 Bluetooth-free", "保湿面霜", "玻尿酸面膜 10片装"]),
-        ("newest", ["功夫茶具套装 Bluetooth-free", "手绘陶瓷马克杯", "蓝牙5.0耳机 入门款"]),
-        ("relevance", ["保湿面霜", "玻尿酸面膜 10片装", "补水睡眠面膜"]),  # the super factory first
-    ],
-)
+@pytest.mark.parametrize(("sort", "expected"), SORTS)
 def test_sorting(api, catalog, sort, expected):
     assert titles(search(api, sort=sort, page_size=3)) == expected
 
@@ -628,17 +515,7 @@ def test_both_backends_rank_trial_records_the_same_way(live, db):
     assert live.match("buyer", fit.BUYER_FOR_FACTORY, offer, 3) == buyers
 
 
-@pytest.mark.parametrize(
-    ("q", "whole_first"),
-    [
-        ("收纳盒", True),
-        ("陶瓷杯", True),
-        ("儿童玩具", True),
-        ("蓝牙耳机", True),
-        ("杯", False),
-        ("ＢＬＵＥＴＯＯＴＨ", True),
-    ],
-)
+@pytest.mark.parametrize(("q", "whole_first"), COMPOUNDS)
 def test_compound_words_find_what_the_database_finds(live, api, compound_catalog, q, whole_first):
     # when
     body = search(api, q=q)

@@ -24,6 +24,10 @@ def _json_value(value):
 
 
 class DatabaseWriter:
+    # The tables only the database's product search reads (ProductText, ProductFilter); a
+    # backend that searches products elsewhere (tantivy) keeps the document rows alone.
+    writes_product_search_tables = True
+
     # ---- indexing -------------------------------------------------------------------------
     def index(self, kind: str, docs: list[dict], delete_ids: list[int]) -> None:
         model = DOC_MODELS[kind]
@@ -58,12 +62,13 @@ class DatabaseWriter:
         terms = " ".join(t for t in (doc["terms_a"], doc["terms_b"], doc["terms_c"]) if t)
         return model(pk=doc["id"], **{**values, "terms": f" {terms} "})
 
-    @staticmethod
-    def _upsert_postgres(model, docs) -> None:
+    def _upsert_postgres(self, model, docs) -> None:
         if model is not ProductDocument:
             DatabaseWriter._upsert_rows(model, docs, vector=VECTOR)
             return
         DatabaseWriter._upsert_rows(model, docs)
+        if not self.writes_product_search_tables:
+            return
         # The two copies shaped for searching (search/models.py), written from the same dicts
         # (no join against the rows just written: its plan went bad while a fresh table grew).
         combos = DatabaseWriter._facet_combos(docs)

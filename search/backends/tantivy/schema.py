@@ -1,0 +1,131 @@
+"""What a product looks like inside the Tantivy index: its fields, and the search document (the
+dict search/documents.py builds for every backend) turned into one Tantivy document.
+
+The fields mirror the database backend's product tables, so both find and order the same rows:
+- `terms`: the document's index terms (search.text.document_terms: every CJK bigram and character,
+  every latin / numeric word), whitespace-separated, exactly as the database's tsvector holds them;
+- `title`: the normalized title as characters and latin words with positions, for the title tier
+  (the words as typed in the title: 3, all their parts: 2, else 1) asked as phrase queries;
+- the filter and facet values as fast fields; `category` holds a product's own category and its
+  parent (the filter matches either), `own_category` only its own (the facet counts that one).
+"""
+
+import re
+from datetime import datetime
+from decimal import Decimal
+
+import tantivy
+
+from ...text import RUN, is_cjk, normalize
+
+# The facets counted by value (the API's names → the index's fields).
+VALUE_FACETS = {"category": "own_category", "province": "province", "industrial_belt": "belt"}
+FLAGS = {"customizable": "customizable", "trial_eligible": "trial_eligible", "verified_only": "verified"}
+# Dates count from this instant (2020-09-13, in milliseconds) so that quality and date fit one
+# integer (best_key).
+EPOCH_MS = 1_600_000_000_000
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("id", indexed=True, fast=True)
+    sb.add_text_field("terms", tokenizer_name="whitespace", index_option="basic")
+    sb.add_text_field("title", tokenizer_name="whitespace", index_option="position")
+    sb.add_float_field("quality", fast=True)
+    sb.add_float_field("price", indexed=True, fast=True)
+    sb.add_unsigned_field("moq", indexed=True, fast=True)
+    sb.add_unsigned_field("created", fast=True)  # microseconds after EPOCH_MS (the database's precision)
+    # Sort keys: one integer per order, so that Tantivy's top-k by a fast field reads the rows in
+    # the database backend's order (ties broken by the id as it breaks them; see the functions).
+    for key in ("rel", "best", "price_up", "price_down"):
+        sb.add_unsigned_field(key, fast=True)
+    for flag in FLAGS.values():
+        sb.add_boolean_field(flag, indexed=True, fast=True)
+    for name in ("category", "own_category", "province", "belt"):
+        sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    return sb.build()
+
+
+def title_tokens(text: str) -> list[str]:
+    """The title as characters (CJK) and words (latin / numbers), `|` where the text breaks: "the
+    title holds 大容量" is then the phrase 大 容 量, which a space or a latin word interrupts, as
+    the database's `title_folded LIKE '%大容量%'` would."""
+    tokens: list[str] = []
+    end = 0
+    for match in RUN.finditer(normalize(text)):
+        if tokens and match.start() != end:
+            tokens.append("|")
+        run = match.group()
+        # a latin run's words one by one (bluetooth-free, 5.3): LIKE '%bluetooth%' finds them
+        tokens += list(run) if is_cjk(run) else [w for w in re.split(r"[.\-]", run) if w]
+        end = match.end()
+    return tokens
+
+
+def created_us(created: datetime) -> int:
+    delta = created - datetime.fromtimestamp(EPOCH_MS / 1000, tz=created.tzinfo)
+    return max(0, (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds)
+
+
+ID_BITS = 34  # ids below 17 billion
+FEN_BITS = 30  # prices below 10,737,418.24 (the model allows 9,999,999.99)
+
+
+def quality_units(quality: float) -> int:
+    return round(quality * 1_000_000)  # qualities are rounded to 1e-6 (fit.outcomes)
+
+
+def rel_key(quality: float, pk: int) -> int:
+    """Descending: quality, then id ascending — the order of rows of one title tier."""
+    return (quality_units(quality) << 40) | ((1 << 40) - 1 - pk)
+
+
+def best_key(quality: float, created: int) -> int:
+    """Descending: quality, then creation to the millisecond (created_us): the database's
+    `-quality, -created_at` without words; rows of one quality and millisecond are put in order
+    by their full keys (queries.ProductSearch._by_field)."""
+    return (quality_units(quality) << 44) | (created // 1000)
+
+
+def price_keys(price: Decimal, pk: int) -> tuple[int, int]:
+    """Ascending: (price, id) and (price descending, id)."""
+    fen = min(int(price * 100), (1 << FEN_BITS) - 1)
+    return (fen << ID_BITS) | pk, (((1 << FEN_BITS) - 1 - fen) << ID_BITS) | pk
+
+
+def index_terms(doc: dict) -> list[str]:
+    """The document's terms as the database's tsvector holds them: PostgreSQL's parser also
+    indexes the parts of a hyphenated word (bluetooth-free: bluetooth, free), so they are here too."""
+    terms = " ".join((doc["terms_a"], doc["terms_b"], doc["terms_c"])).split()
+    parts = [part for term in terms if "-" in term for part in term.split("-") if part]
+    return list(dict.fromkeys(terms + parts))
+
+
+def product_document(doc: dict) -> tantivy.Document:
+    created = created_us(doc["created_at"])
+    quality = float(doc["quality"])
+    out = tantivy.Document()
+    out.add_unsigned("id", doc["id"])
+    out.add_text("terms", " ".join(index_terms(doc)))
+    out.add_text("title", " ".join(title_tokens(doc["title"])))
+    out.add_float("quality", quality)
+    out.add_float("price", float(Decimal(doc["factory_price"])))
+    out.add_unsigned("moq", doc["moq"])
+    out.add_unsigned("created", created)
+    out.add_unsigned("rel", rel_key(quality, doc["id"]))
+    out.add_unsigned("best", best_key(quality, created))
+    price_up, price_down = price_keys(Decimal(doc["factory_price"]), doc["id"])
+    out.add_unsigned("price_up", price_up)
+    out.add_unsigned("price_down", price_down)
+    out.add_boolean("customizable", bool(doc["customizable"]))
+    out.add_boolean("trial_eligible", bool(doc["trial_eligible"]))
+    out.add_boolean("verified", bool(doc["verified"]))
+    for slug in dict.fromkeys((doc["category_slug"], doc["parent_category_slug"])):
+        if slug:
+            out.add_text("category", slug)
+    out.add_text("own_category", doc["category_slug"])
+    # "" (no belt, no province) is indexed too: aggregations skip documents without the field,
+    # and the facet lists leave "" out as the database's do.
+    out.add_text("province", doc["province"] or "")
+    out.add_text("belt", doc["industrial_belt"] or "")
+    return out

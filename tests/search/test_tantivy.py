@@ -1,0 +1,309 @@
+"""The embedded Tantivy backend (SEARCH_BACKEND=tantivy) on the crafted catalog: the same answers
+as the database backend (hits, counts, facets, page order) through the API, and the index's own
+rules: one writer, readers that follow every commit and a rebuild's swap, writes during a rebuild
+kept, outages answered 503 with the rows left dirty.
+"""
+
+import time
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from factories.models import Product, ProductStatus
+from search import fit
+from search.backends import SearchParams, SearchUnavailable, get_backend, reset_backends
+from search.backends.database import DatabaseBackend
+from search.backends.tantivy import TantivyBackend, store
+from search.indexing import index_dirty, index_rows, iter_documents, rebuild
+from search.models import ProductDocument, ProductFilter, ProductText
+from search.selectors import buyer_needs
+from tests import makers
+from tests.search.conftest import index_all, product
+from tests.search.scenarios import (
+    COMPOUNDS,
+    FACET_PARAMS,
+    FILTERS,
+    QUERIES,
+    RANGE_FACET_PARAMS,
+    SORTS,
+    URL,
+    crafted_catalog,
+    search,
+    search_database,
+    titles,
+)
+
+
+@pytest.fixture
+def tantivy(settings, tmp_path):
+    settings.SEARCH_BACKEND = "tantivy"
+    settings.SEARCH_TANTIVY_PATH = tmp_path / "tantivy"
+    reset_backends()
+    backend = get_backend()
+    assert isinstance(backend, TantivyBackend)
+    return backend
+
+
+def index_database_too() -> None:
+    database = DatabaseBackend()
+    for kind, model in (("factory", "Factory"), ("product", "Product")):
+        from django.apps import apps
+
+        pks = list(apps.get_model("factories", model).objects.values_list("pk", flat=True))
+        index_rows(kind, pks, database)
+
+
+@pytest.fixture
+def catalog(tantivy, db):
+    rows = crafted_catalog()
+    index_all()  # the dirty rows → Tantivy (and the document rows matching reads)
+    index_database_too()
+    return rows
+
+
+# ---- the same answers as the database backend -------------------------------------------------
+
+
+@pytest.mark.parametrize(("q", "expected"), QUERIES)
+def test_queries_find_what_the_database_backend_finds(api, catalog, q, expected):
+    # when
+    body = search(api, q=q)
+    # then: the same rows in the same order, count and relaxation
+    ids = [row["id"] for row in body["results"]]
+    assert set(ids[: len(expected)]) == {catalog[name].pk for name in expected}
+    database = DatabaseBackend().search_products(SearchParams(q=q))
+    assert ids == database.ids
+    assert (body["count"], body["relaxed"]) == (database.count, database.relaxed)
+
+
+@pytest.mark.parametrize(("params", "expected"), FILTERS)
+def test_filters(api, catalog, params, expected):
+    body = search(api, **params)
+    assert {row["id"] for row in body["results"]} == {catalog[name].pk for name in expected}
+    assert body["count"] == len(expected)
+
+
+@pytest.mark.parametrize("params", FACET_PARAMS + RANGE_FACET_PARAMS)
+def test_facets_equal_the_database_backends(api, catalog, params):
+    facets = search(api, **params)["facets"]
+    assert facets == search_database(params).facets
+    assert any(facets.values())  # something was compared
+
+
+@pytest.mark.parametrize(("sort", "expected"), SORTS)
+def test_sorting(api, catalog, sort, expected):
+    assert titles(search(api, sort=sort, page_size=3)) == expected
+
+
+def test_the_same_order_as_the_database_backend_for_every_query_and_sort(tantivy, catalog):
+    # when: every query × sort × filter of the crafted catalog on both backends
+    database, differ, compared = DatabaseBackend(), [], 0
+    for q in (
+        "",
+        "面膜",
+        "补水",
+        "保湿",
+        "耳机",
+        "蓝牙",
+        "tws",
+        "杯",
+        "瓷",
+        "茶具",
+        "白云",
+        "景德镇",
+        "补水 耳机",
+    ):
+        for sort in ("relevance", "price", "-price", "newest"):
+            for extra in ({}, {"province": "广东"}, {"customizable": True}, {"offset": 2, "limit": 3}):
+                params = SearchParams(q=q, sort=sort, **extra)
+                ours, theirs = tantivy.search_products(params), database.search_products(params)
+                compared += 1
+                if (ours.ids, ours.count, ours.relaxed, ours.facets) != (
+                    theirs.ids,
+                    theirs.count,
+                    theirs.relaxed,
+                    theirs.facets,
+                ):
+                    differ.append((q, sort, extra))
+    # then: no difference at all (unlike the engine backend, whose text score orders rows that
+    # the database ranks the same: the ranking here is the database's, tier × (1 + quality))
+    assert (compared, differ) == (208, [])
+
+
+@pytest.fixture
+def compound_catalog(tantivy, db):
+    from tests.search.test_compound_words import TITLES
+
+    factory = makers.FactoryMaker(name="测试五金厂")
+    rows = {name: product(title, factory=factory, category="locks") for name, title in TITLES.items()}
+    index_all()
+    index_database_too()
+    return rows
+
+
+@pytest.mark.parametrize(("q", "whole_first"), COMPOUNDS)
+def test_compound_words_find_what_the_database_finds(api, compound_catalog, q, whole_first):
+    body = search(api, q=q)
+    expected = DatabaseBackend().search_products(SearchParams(q=q))
+    assert [row["id"] for row in body["results"]] == expected.ids
+    assert (body["count"], body["relaxed"]) == (expected.count, expected.relaxed)
+    assert expected.ids  # something was found
+
+
+def test_counts_past_the_cap_are_a_flagged_lower_bound(api, catalog, settings):
+    # given: seven products, counted up to three
+    settings.SEARCH_COUNT_CAP = 3
+    # when
+    everything = search(api, sort="price")
+    masks = search(api, q="面膜")
+    past = api.get(URL, {"page": 2, "page_size": 3})
+    # then: the count says "3+", the facets count every hit (exact), the page is whole
+    assert (everything["count"], everything["count_exact"], everything["facets_exact"]) == (3, False, True)
+    assert everything["facets"]["province"] == [{"key": "广东", "count": 5}, {"key": "江西", "count": 2}]
+    assert titles(everything)[:3] == ["手绘陶瓷马克杯", "蓝牙5.0耳机 入门款", "补水睡眠面膜"]
+    assert (masks["count"], masks["count_exact"]) == (2, True)
+    assert past.status_code == 400
+
+
+def test_matching_reads_the_document_rows_it_keeps(tantivy, catalog):
+    # given: the products indexed again by this backend alone
+    for model in (ProductDocument, ProductText, ProductFilter):
+        model.objects.all().delete()
+    index_rows("product", list(Product.objects.values_list("pk", flat=True)), tantivy)
+    # then: the product documents are in the database (matching reads them), the tables only the
+    # database's product search reads are not written
+    assert ProductDocument.objects.count() == 7
+    assert (ProductText.objects.count(), ProductFilter.objects.count()) == (0, 0)
+    buyer = makers.BuyerMaker(categories=["beauty"], price_min=Decimal("30"), price_max=Decimal("60"))
+    needs = buyer_needs(buyer)
+    # then: matching answers as the database backend's
+    expected = DatabaseBackend().match("product", fit.PRODUCT_FOR_BUYER, needs, 10)
+    assert [m.id for m in expected][:2] == [catalog["mask"].pk, catalog["mask2"].pk]
+    assert tantivy.match("product", fit.PRODUCT_FOR_BUYER, needs, 10) == expected
+
+
+# ---- the index: writers, readers, rebuild -------------------------------------------------------
+
+
+def test_an_edit_and_a_delisting_reach_the_index_through_the_dirty_flag(api, catalog):
+    # given
+    cups, old = catalog["cups"], catalog["old_buds"]
+    # when: the factory edits one product and delists another (services mark them dirty)
+    Product.objects.filter(pk=cups.pk).update(title="手绘陶瓷咖啡杯", search_index_dirty=True)
+    Product.objects.filter(pk=old.pk).update(status=ProductStatus.DELISTED, search_index_dirty=True)
+    assert index_dirty("product") == 2
+    # then
+    assert titles(search(api, q="咖啡杯")) == ["手绘陶瓷咖啡杯"]
+    assert search(api, q="马克杯")["count"] == 0
+    assert search(api, q="入门款")["count"] == 0
+    assert search(api)["count"] == 6
+    assert get_backend().status()["product"]["documents"] == 6
+
+
+def test_a_reader_in_another_process_follows_commits_and_the_rebuild_swap(settings, tantivy, catalog):
+    # given: a second backend on the same folder, as another web process holds it, that has read
+    other = TantivyBackend(settings.SEARCH_TANTIVY_PATH)
+    assert other.search_products(SearchParams(q="杯")).count == 1
+    # when: the writer commits a new product
+    late = product("骨瓷茶杯 礼盒", category="cups-mugs")
+    index_dirty("product")
+    # then: the other reader sees it at its next search
+    assert set(other.search_products(SearchParams(q="杯")).ids) == {catalog["cups"].pk, late.pk}
+    # when: a rebuild replaces the index folder
+    before = tantivy.store.current_name()
+    result = rebuild("product")
+    # then: the other reader follows the swap; the old folder is gone
+    assert result["index"] != before and result["replaced"] == [before]
+    assert not (tantivy.store.root / before).exists()
+    assert other.search_products(SearchParams()).count == 8
+    assert other.store.current_name() == result["index"]
+
+
+def test_a_rebuild_keeps_the_writes_made_during_it(api, tantivy, catalog, monkeypatch):
+    """Writes wait for the rebuild (one writer): their rows stay dirty and are indexed into the
+    new index once it is live: nothing lost, nothing stale, nothing twice."""
+    monkeypatch.setattr(store, "WRITE_WAIT", 0.2)
+    late: dict = {}
+
+    def docs_with_writes_in_between():
+        for n, docs in enumerate(iter_documents("product", batch=3)):
+            if n == 1:
+                # This batch was read already; meanwhile a new product is listed, cups renamed
+                # and old_buds delisted, and the indexer runs: it cannot write yet.
+                late["new"] = product("紫砂茶具 礼盒", category="tea-sets", price="99.00")
+                Product.objects.filter(pk=catalog["cups"].pk).update(
+                    title="手绘陶瓷咖啡杯", search_index_dirty=True
+                )
+                Product.objects.filter(pk=catalog["old_buds"].pk).update(
+                    status=ProductStatus.DELISTED, search_index_dirty=True
+                )
+                with pytest.raises(SearchUnavailable):
+                    index_dirty("product")
+                late["dirty"] = Product.objects.filter(search_index_dirty=True).count()
+            yield docs
+
+    # when
+    result = tantivy.rebuild("product", docs_with_writes_in_between(), 7)
+    # then: the rebuild wrote what it read (old_buds and cups' old title among it), the rows
+    # edited meanwhile stayed dirty
+    assert result["indexed"] == 7 and late["dirty"] == 3
+    assert search(api, q="入门款")["count"] == 1
+    # when: the indexer runs again (the task's retry, or the sweep)
+    assert index_dirty("product") == 3
+    # then: caught up, each product once
+    expected = {r.pk for name, r in catalog.items() if name != "old_buds"} | {late["new"].pk}
+    body = search(api, page_size=50)
+    assert sorted(row["id"] for row in body["results"]) == sorted(expected)
+    assert body["count"] == 7
+    assert titles(search(api, q="咖啡杯")) == ["手绘陶瓷咖啡杯"]
+    assert search(api, q="马克杯")["count"] == search(api, q="入门款")["count"] == 0
+    assert ProductDocument.objects.count() == 7
+
+
+def test_an_index_that_cannot_be_opened_is_an_outage_and_writes_stay_dirty(api, tantivy, catalog):
+    # given: the live folder lost (a wiped disk)
+    (tantivy.store.root / "CURRENT").write_text("products-missing")
+    Product.objects.filter(pk=catalog["cups"].pk).update(title="手绘陶瓷咖啡杯", search_index_dirty=True)
+    # when / then: searches answer 503 in the JSON error shape, readiness says so
+    response = api.get(URL, {"q": "杯"})
+    assert response.status_code == 503
+    assert response.json() == {"detail": "Search is temporarily unavailable; try again in a minute."}
+    ready = Client().get("/readyz")
+    assert (ready.status_code, ready.json()["search"]) == (503, "unavailable")
+    # and the indexer keeps the edit dirty
+    with pytest.raises(SearchUnavailable):
+        index_dirty("product")
+    assert Product.objects.get(pk=catalog["cups"].pk).search_index_dirty is True
+    # when: a rebuild makes a new index
+    rebuild("product")
+    index_dirty("product")
+    # then: found again, ready again
+    assert titles(search(api, q="咖啡杯")) == ["手绘陶瓷咖啡杯"]
+    assert Client().get("/readyz").status_code == 200
+
+
+def test_before_the_first_write_a_search_finds_nothing(api, tantivy, db):
+    body = search(api, q="面膜")
+    assert (body["count"], body["results"], body["facets"]["category"]) == (0, [], [])
+    assert Client().get("/readyz").status_code == 200
+
+
+@pytest.mark.async_worker
+@pytest.mark.django_db(transaction=True)
+def test_an_api_edit_reaches_the_index_through_a_real_worker(api, tantivy, live_celery_worker):
+    # given: a listed product, indexed
+    item = product("折叠收纳箱", moq=500)
+    index_all()
+    api.as_user(item.factory.owner)
+    assert search(api, q="收纳箱", moq_max=100)["count"] == 0
+    # when: its factory edits it through the API (marked dirty; on commit the worker indexes it)
+    response = api.patch(f"/api/v1/products/{item.pk}/", {"moq": 60}, format="json")
+    # then
+    assert response.status_code == 200
+    deadline = time.monotonic() + 15
+    while titles(search(api, q="收纳箱", moq_max=100)) != ["折叠收纳箱"]:
+        assert time.monotonic() < deadline, "not indexed after 15 s"
+        time.sleep(0.1)
+    item.refresh_from_db()
+    assert item.search_index_dirty is False
