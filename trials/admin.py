@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.core.admin import StaffAction, StaffActionsMixin
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed
 
+from .flows import bulk as bulk_flow
 from .flows.bulk import REASON_MAX_LENGTH
 from .models import (
     BulkOrder,
-    BulkStatus,
     CustomRequest,
     CustomRequestOffer,
     CustomStatus,
@@ -153,13 +153,13 @@ class BulkOrderAdmin(StaffActionsMixin, ReadOnlyAdmin):
     ]
     list_filter = ["status"]
     search_fields = ["buyer__display_name", "factory__name", "tracking_number"]
+    staff_flow = bulk_flow.TABLE
     staff_actions = (
         StaffAction(
             name="resume",
             label=_("Settle the dispute: go on"),
             done=_("Dispute settled: %(objects)s."),
             apply=lambda o, actor, data: bulk_resume(bulk=o, actor=actor),
-            available=lambda o: o.status == BulkStatus.DISPUTED,
         ),
         StaffAction(
             name="cancel_with_refund",
@@ -167,7 +167,6 @@ class BulkOrderAdmin(StaffActionsMixin, ReadOnlyAdmin):
             done=_("Cancelled, payments to refund: %(objects)s."),
             apply=lambda o, actor, data: bulk_cancel_with_refund(bulk=o, actor=actor, reason=data["reason"]),
             form=BulkReasonForm,
-            available=lambda o: o.status == BulkStatus.DISPUTED,
         ),
         StaffAction(
             name="cancel",
@@ -175,7 +174,6 @@ class BulkOrderAdmin(StaffActionsMixin, ReadOnlyAdmin):
             done=_("Cancelled: %(objects)s."),
             apply=lambda o, actor, data: bulk_cancel(bulk=o, actor=actor, reason=data["reason"]),
             form=BulkReasonForm,
-            available=lambda o: o.status in (BulkStatus.PLACED, BulkStatus.CONFIRMED),
         ),
     )
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.admin import EventHistoryMixin, ReasonForm, StaffAction, StaffActionsMixin
 
-from ..flows import FACTORY_VERIFICATION
+from ..flows import FACTORY_TABLE
 from ..models import Factory, FactoryTier
 from ..services import factory_reject, factory_suspend, factory_update, factory_verify
 from ..services.factories import PROFILE_FIELDS
@@ -21,10 +21,6 @@ from ..services.factories import PROFILE_FIELDS
 
 class VerifyForm(forms.Form):
     tier = forms.ChoiceField(label=_("Tier"), choices=FactoryTier.choices, initial=FactoryTier.STANDARD)
-
-
-def _can(name):
-    return lambda factory: name in FACTORY_VERIFICATION.allowed_from(factory.verification_status)
 
 
 STATUS_FIELDS = ("verification_status", "tier", "status_reason", "verified_at")
@@ -93,6 +89,7 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
         (_("Record"), {"fields": METRIC_FIELDS}),
         (_("History"), {"fields": ("created_at", "updated_at", "event_history")}),
     )
+    staff_flow = FACTORY_TABLE
     staff_actions = (
         StaffAction(
             name="verify",
@@ -100,7 +97,6 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
             done=_("Verified: %(objects)s."),
             apply=lambda f, actor, data: factory_verify(factory=f, actor=actor, tier=data["tier"]),
             form=VerifyForm,
-            available=_can("verify"),
         ),
         StaffAction(
             name="reject",
@@ -108,7 +104,6 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
             done=_("Rejected: %(objects)s."),
             apply=lambda f, actor, data: factory_reject(factory=f, actor=actor, reason=data["reason"]),
             form=ReasonForm,
-            available=_can("reject"),
         ),
         StaffAction(
             name="suspend",
@@ -116,7 +111,6 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
             done=_("Suspended: %(objects)s."),
             apply=lambda f, actor, data: factory_suspend(factory=f, actor=actor, reason=data["reason"]),
             form=ReasonForm,
-            available=_can("suspend"),
         ),
     )
 

@@ -13,14 +13,10 @@ from marketplace.core.admin import (
     object_link,
 )
 
-from ..flows import PRODUCT_REVIEW
+from ..flows import PRODUCT_TABLE
 from ..models import Product, ProductImage, ProductStatus, RevisionStatus
 from ..services import product_approve, product_delist, product_reject, product_update
 from ..services.products import EDITABLE_FIELDS
-
-
-def _can(name):
-    return lambda product: name in PRODUCT_REVIEW.allowed_from(product.status)
 
 
 def thumbnail_tag(image: ProductImage, size: int = 120) -> str:
@@ -85,13 +81,13 @@ class ProductAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
         ),
         (_("History"), {"fields": ("created_at", "updated_at", "event_history")}),
     )
+    staff_flow = PRODUCT_TABLE
     staff_actions = (
         StaffAction(
             name="approve",
             label=_("Approve"),
             done=_("Approved: %(objects)s."),
             apply=lambda p, actor, data: product_approve(product=p, actor=actor),
-            available=_can("approve"),
         ),
         StaffAction(
             name="reject",
@@ -99,7 +95,6 @@ class ProductAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
             done=_("Rejected: %(objects)s."),
             apply=lambda p, actor, data: product_reject(product=p, actor=actor, reason=data["reason"]),
             form=ReasonForm,
-            available=_can("reject"),
         ),
         StaffAction(
             name="delist",
@@ -107,7 +102,6 @@ class ProductAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
             done=_("Delisted: %(objects)s."),
             apply=lambda p, actor, data: product_delist(product=p, actor=actor, reason=data["reason"]),
             form=OptionalReasonForm,
-            available=_can("delist"),
         ),
     )
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from marketplace.core.errors import ValidationError
 from marketplace.notifications.services import notification_create
 
+from ..flows import listing_data
 from ..models import Category
 
 
@@ -50,10 +51,5 @@ def listing_notify(product, *, kind: str, key: str, reason: str = "") -> None:
         recipient=product.factory.owner,
         kind=kind,
         key=key,
-        data={
-            "ref": f"P{product.pk:06d}",
-            "title": product.title,
-            "product_id": product.pk,
-            "reason": reason,
-        },
+        data={**listing_data(product), "reason": reason},
     )

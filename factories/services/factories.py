@@ -8,10 +8,11 @@ from marketplace.accounts.models import Role, User
 from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
+from marketplace.core.transitions import transition_apply
 from marketplace.core.updates import model_update
 from marketplace.core.validators import require_single_line
 
-from ..flows import FACTORY_VERIFICATION
+from ..flows import FACTORY_TABLE
 from ..models import Factory, FactoryTier, IndustrialBelt, VerificationStatus
 from .common import categories_from_slugs, require_reason
 
@@ -33,8 +34,6 @@ PROFILE_FIELDS = [
     "credit_code",
     "video_url",
 ]
-# Event verbs are past tense ("factory.verified"), like every other event row.
-PAST = {"verify": "verified", "reject": "rejected", "suspend": "suspended", "resubmit": "resubmitted"}
 
 
 def _resolve_references(data: dict[str, Any]) -> dict[str, Any]:
@@ -122,37 +121,24 @@ def factory_update(*, factory: Factory, actor: User, data: dict[str, Any]) -> Fa
         event_record(actor=actor, verb="factory.updated", target=factory, fields=changed)
         # A rejected factory that fixes its profile goes back to the review queue.
         if factory.verification_status == VerificationStatus.REJECTED and actor.acting_role == Role.FACTORY:
-            _apply(factory, "resubmit", actor, reason="")
+            _verification_step(factory, "resubmit", actor, reason="")
     return factory
 
 
-def _apply(factory: Factory, name: str, actor: User, *, reason: str, **extra) -> Factory:
-    t = FACTORY_VERIFICATION.check(
-        name=name, status=factory.verification_status, actor_role=actor.acting_role
-    )
-    old = factory.verification_status
-    factory.verification_status = t.target
-    factory.status_reason = reason
-    factory.search_index_dirty = True
-    fields = ["verification_status", "status_reason", "search_index_dirty", "updated_at"]
-    for key, value in extra.items():
-        setattr(factory, key, value)
-        fields.append(key)
-    factory.save(update_fields=fields)
+def _verification_step(factory: Factory, name: str, actor: User, *, reason: str, **extra: Any) -> Factory:
+    """One verification transition on a locked factory, through the one engine."""
+
+    def prepare(factory: Factory) -> list[str]:
+        factory.status_reason = reason
+        factory.search_index_dirty = True
+        for key, value in extra.items():
+            setattr(factory, key, value)
+        return ["status_reason", "search_index_dirty", *extra]
+
+    transition_apply(table=FACTORY_TABLE, obj=factory, name=name, actor=actor, prepare=prepare)
     # Products of a factory that goes in or out of public view change visibility in search too.
     mark_dirty(factory)
     mark_dirty(factory.products.all())
-    # The tier is part of what staff decided on verification; keep it in the history.
-    logged = {"tier": factory.tier} if name == "verify" else {}
-    event_record(
-        actor=actor,
-        verb=f"factory.{PAST[name]}",
-        target=factory,
-        old=old,
-        new=t.target,
-        reason=reason,
-        **logged,
-    )
     return factory
 
 
@@ -162,18 +148,18 @@ def factory_verify(*, factory: Factory, actor: User, tier: str | None = None) ->
     tier = tier or factory.tier
     if tier not in FactoryTier.values:
         raise ValidationError({"tier": _("Choose standard or super.")})
-    return _apply(factory, "verify", actor, reason="", tier=tier, verified_at=timezone.now())
+    return _verification_step(factory, "verify", actor, reason="", tier=tier, verified_at=timezone.now())
 
 
 @transaction.atomic
 def factory_reject(*, factory: Factory, actor: User, reason: str) -> Factory:
     reason = require_reason(reason)
     factory = Factory.objects.select_for_update().get(pk=factory.pk)
-    return _apply(factory, "reject", actor, reason=reason)
+    return _verification_step(factory, "reject", actor, reason=reason)
 
 
 @transaction.atomic
 def factory_suspend(*, factory: Factory, actor: User, reason: str) -> Factory:
     reason = require_reason(reason)
     factory = Factory.objects.select_for_update().get(pk=factory.pk)
-    return _apply(factory, "suspend", actor, reason=reason)
+    return _verification_step(factory, "suspend", actor, reason=reason)

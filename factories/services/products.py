@@ -8,12 +8,13 @@ from marketplace.accounts.models import User
 from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record, events_record
+from marketplace.core.transitions import transition_apply
 from marketplace.core.updates import model_update
 from marketplace.core.validators import require_single_line, validate_attributes
 
-from ..flows import PRODUCT_REVIEW
+from ..flows import PRODUCT_TABLE
 from ..models import Category, Factory, Product, ProductStatus, VerificationStatus
-from .common import categories_from_slugs, listing_notify, require_reason
+from .common import categories_from_slugs, require_reason
 from .revisions import REVIEWED_FIELDS, reviews_edits_of, revision_merge_on_leaving_live, revision_propose
 
 EDITABLE_FIELDS = [
@@ -28,10 +29,6 @@ EDITABLE_FIELDS = [
     "attributes",
     "price_tiers",
 ]
-# The factory hears of staff decisions about its listing (in its inbox, and by e-mail).
-NOTIFIED = {"product.approved", "product.rejected", "product.delisted"}
-# Event verbs are past tense ("product.approved"), like every other event row.
-PAST = {"submit": "submitted", "approve": "approved", "reject": "rejected", "delist": "delisted"}
 
 
 def _clean(
@@ -169,11 +166,10 @@ def product_update(
         mark_dirty(product)
         event_record(actor=actor, verb="product.updated", target=product, fields=changed)
     if changed and product.status == ProductStatus.REJECTED and not actor.is_staff_member:
-        _move(product, actor, to=ProductStatus.PENDING_REVIEW, verb="product.resubmitted", reason="")
+        _review_step(product, actor, "resubmit")
     elif submit and product.status != ProductStatus.PENDING_REVIEW:
         # Asking for review of a listing already waiting for it is a harmless repeat, not a conflict.
-        t = PRODUCT_REVIEW.check(name="submit", status=product.status, actor_role=actor.acting_role)
-        _move(product, actor, to=t.target, verb="product.submitted", reason="")
+        _review_step(product, actor, "submit")
     return product
 
 
@@ -188,20 +184,19 @@ def _validate_proposal(product: Product, values: dict[str, Any]) -> None:
     trial.full_clean(exclude=[f.name for f in Product._meta.fields if f.name not in values])
 
 
-def _move(product: Product, actor: User, *, to: str, verb: str, reason: str) -> Product:
-    old = product.status
-    if old == ProductStatus.ACTIVE and to != ProductStatus.ACTIVE:
-        revision_merge_on_leaving_live(product=product, actor=actor)
-    product.status = to
-    product.status_reason = reason
-    product.search_index_dirty = True
-    product.save(update_fields=["status", "status_reason", "search_index_dirty", "updated_at"])
+def _review_step(product: Product, actor: User, name: str, *, reason: str = "") -> Product:
+    """One review transition on a locked listing, through the one engine (which also tells the
+    factory what staff decided)."""
+
+    def prepare(product: Product) -> list[str]:
+        if product.status == ProductStatus.ACTIVE:  # leaving live: no transition stays there
+            revision_merge_on_leaving_live(product=product, actor=actor)
+        product.status_reason = reason
+        product.search_index_dirty = True
+        return ["status_reason", "search_index_dirty"]
+
+    transition_apply(table=PRODUCT_TABLE, obj=product, name=name, actor=actor, prepare=prepare)
     mark_dirty(product)
-    event_record(actor=actor, verb=verb, target=product, old=old, new=to, reason=reason)
-    if verb in NOTIFIED and actor.is_staff_member:
-        listing_notify(
-            product, kind=verb, key=f"{verb}:{product.pk}:{product.updated_at.isoformat()}", reason=reason
-        )
     return product
 
 
@@ -213,8 +208,7 @@ def _check_owner(product: Product, actor: User) -> None:
 def _transition(product: Product, actor: User, name: str, *, reason: str = "") -> Product:
     product = Product.objects.select_for_update().select_related("factory").get(pk=product.pk)
     _check_owner(product, actor)
-    t = PRODUCT_REVIEW.check(name=name, status=product.status, actor_role=actor.acting_role)
-    return _move(product, actor, to=t.target, verb=f"product.{PAST[name]}", reason=reason)
+    return _review_step(product, actor, name, reason=reason)
 
 
 @transaction.atomic

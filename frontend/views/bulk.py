@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from trials import selectors
-from trials.flows.bulk import FLOW
+from trials.flows.bulk import TABLE
 from trials.models import BulkStatus, PaymentPurpose
 from trials.services import bulk, payments
 
@@ -127,7 +127,7 @@ def _detail_page(request, order, refused=None):
     is_buyer = request.user.pk == order.buyer.user_id
     context = {
         "order": order,
-        "buttons": action_buttons(FLOW, ACTIONS, order.status, request.user, bound=refused),
+        "buttons": action_buttons(TABLE, ACTIONS, order, request.user, bound=refused),
         "steps": progress(order),
         "amount_due": getattr(order, due[1]) if due else None,
         "due_is_deposit": bool(due) and due[0] == PaymentPurpose.DEPOSIT,
@@ -136,7 +136,7 @@ def _detail_page(request, order, refused=None):
         "paid": [p for p in order.payments.all() if p.status == "succeeded"],
         "card_available": pages.card_payments_available(),
         "stripe_key": pages.stripe_publishable_key(),
-        "events": history(order, FLOW.labels),
+        "events": history(order, TABLE.flow.labels),
         "shipping": address_panel(order, request.user, "bulk"),
         "is_factory_side": request.user.pk == order.factory.owner_id,
         "spec_rows": spec_rows(order.specification),

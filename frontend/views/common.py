@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
+from marketplace.core.transitions import FlowTable, allowed_actions
 
 from ..forms import form_error_messages
 from ..onboarding import profile_done
@@ -84,16 +85,10 @@ class Action:
     confirm: Any = None  # asked before submitting: steps that cannot be undone or commit money
 
 
-def allowed_actions(flow, status: str, user) -> list[str]:
-    """The buttons this person gets: the flow table's answer for their role (Flow.actions_for)."""
-    return flow.actions_for(status, user.acting_role)
-
-
-def action_buttons(
-    flow, actions: dict[str, Action], status: str, user, routes=None, bound=None
-) -> list[dict]:
-    """The detail page's buttons, each with its form when its action needs one: empty, or the
-    one just refused (`bound`: name → form), so what the person typed is still there."""
+def action_buttons(table: FlowTable, actions: dict[str, Action], obj, user, bound=None) -> list[dict]:
+    """The detail page's buttons (what `allowed_actions` lets this person do now that the page
+    has a button for), each with its form when its action needs one: empty, or the one just
+    refused (`bound`: name → form), so what the person typed is still there."""
     bound = bound or {}
 
     def form_of(name):
@@ -103,7 +98,7 @@ def action_buttons(
 
     return [
         {"name": n, "action": actions[n], "form": form_of(n)}
-        for n in allowed_actions(flow, status, user)
+        for n in allowed_actions(table, obj, user)
         if n in actions
     ]
 

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from factories.selectors import category_list, factory_visible_to
+from marketplace.core.transitions import allowed_actions
 from trials import selectors
-from trials.flows.custom import FLOW
+from trials.flows.custom import TABLE
 from trials.models import CustomStatus
 from trials.services import custom
 
@@ -16,7 +17,7 @@ from .. import forms
 from .. import selectors as pages
 from ..addresses import address_lines
 from ..history import history
-from .common import allowed_actions, form_refused, service_call, signed_in
+from .common import form_refused, service_call, signed_in
 
 
 def _target_factory(raw):
@@ -74,7 +75,7 @@ def custom_request_detail(request, pk: int):
 def _detail_page(request, req, *, quote_form=None, status: int = 200):
     """The request's page; `quote_form`: a refused quote, shown again with what was typed."""
     user = request.user
-    names = allowed_actions(FLOW, req.status, user)
+    names = allowed_actions(TABLE, req, user)
     quotes = list(selectors.quotes_for(request=req, user=user))
     is_buyer = req.buyer.user_id == user.pk
     own_quote = next((q for q in quotes if q.factory.owner_id == user.pk), None)
@@ -95,7 +96,7 @@ def _detail_page(request, req, *, quote_form=None, status: int = 200):
         # Open requests: which factories it went to and why (the streamer only).
         "offers": list(req.offers.all()) if is_buyer and req.is_open_request else [],
         "message_form": forms.MessageForm(),
-        "events": history(req, FLOW.labels, events=selectors.custom_request_events_for(req, user)),
+        "events": history(req, TABLE.flow.labels, events=selectors.custom_request_events_for(req, user)),
         **(_reach(req) if is_buyer else {}),
     }
     return render(request, "frontend/custom_detail.html", context, status=status)

@@ -16,19 +16,19 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from factories import selectors, services
+from factories.flows import PRODUCT_TABLE
 from factories.images import ImageSizeLimitUploadHandler
 from factories.models import Factory, Product, ProductImage, ProductStatus, RevisionStatus
 from factories.services.images import MAX_IMAGES_PER_PRODUCT
 from factories.services.revisions import revision_working_values
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
+from marketplace.core.transitions import allowed_actions
 
 from ..listing_changes import change_rows
 from ..product_forms import AttributeFormSet, ConfirmForm, ProductForm, attribute_rows, tiers_text
 from .common import service_call, signed_in
 
 PAGE_SIZE = 50
-# Statuses a factory can still delist from (the review flow's "delist" sources).
-DELISTABLE = {ProductStatus.DRAFT, ProductStatus.PENDING_REVIEW, ProductStatus.ACTIVE, ProductStatus.REJECTED}
 IMAGE_MOVES = {"earlier": -1, "later": 1}
 
 
@@ -206,7 +206,7 @@ def _product_edit(request, pk: int, size_limit):
             "rejected": revision
             if revision is not None and revision.status == RevisionStatus.REJECTED
             else None,
-            "delistable": product.status in DELISTABLE,
+            "delistable": "delist" in allowed_actions(PRODUCT_TABLE, product, request.user),
             **_limits(request),
         },
     )

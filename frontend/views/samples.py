@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from factories.selectors import product_visible_to
 from trials import selectors
-from trials.flows.sample import FLOW
+from trials.flows.sample import TABLE
 from trials.services import samples
 
 from .. import forms
@@ -87,11 +87,11 @@ def sample_detail(request, pk: int):
 
 
 def _detail_page(request, sample, refused=None):
-    buttons = action_buttons(FLOW, ACTIONS, sample.status, request.user, bound=refused)
+    buttons = action_buttons(TABLE, ACTIONS, sample, request.user, bound=refused)
     context = {
         "sample": sample,
         "buttons": buttons,
-        "events": history(sample, FLOW.labels),
+        "events": history(sample, TABLE.flow.labels),
         "shipping": address_panel(sample, request.user, "sample"),
         "is_factory_side": request.user.pk == sample.factory.owner_id,
     }

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from factories.selectors import product_visible_to
 from trials import selectors
-from trials.flows.trial import FLOW
+from trials.flows.trial import TABLE
 from trials.models import TrialStatus
 from trials.services import payments, trials
 
@@ -129,7 +129,7 @@ def trial_detail(request, pk: int):
 
 
 def _detail_page(request, trial, refused=None):
-    buttons = action_buttons(FLOW, ACTIONS, trial.status, request.user, bound=refused)
+    buttons = action_buttons(TABLE, ACTIONS, trial, request.user, bound=refused)
     payment = pages.live_payment(trial) if trial.status == TrialStatus.ACCEPTED else None
     context = {
         "trial": trial,
@@ -138,7 +138,7 @@ def _detail_page(request, trial, refused=None):
         "payment_details": pages.payment_details(payment) if request.user == trial.buyer.user else {},
         "card_available": pages.card_payments_available(),
         "stripe_key": pages.stripe_publishable_key(),
-        "events": history(trial, FLOW.labels),
+        "events": history(trial, TABLE.flow.labels),
         "shipping": address_panel(trial, request.user, "trial"),
         # The bulk order's destination is picked when converting (the default selected).
         "addresses": address_lines(request.user) if trial.status == TrialStatus.FEEDBACK_SUBMITTED else [],

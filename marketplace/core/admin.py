@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from .errors import NotAllowed, TransitionNotAllowed, ValidationError
 from .events import events_for
 from .models import Event
+from .transitions import FlowTable, allowed_actions
 
 HISTORY_LIMIT = 50
 
@@ -122,7 +123,8 @@ class StaffAction:
     done: Any  # "Verified: %(objects)s."
     apply: Callable[[Any, Any, dict], Any]
     form: type[forms.Form] | None = None
-    available: Callable[[Any], bool] = lambda obj: True  # which buttons to show
+    # Which buttons to show, for an action outside the admin's flow table (`staff_flow`).
+    available: Callable[[Any], bool] = lambda obj: True
 
 
 # The mixin runs inside a ModelAdmin (get_object, opts, message_user …): say so to the type checker.
@@ -134,6 +136,9 @@ else:
 
 class StaffActionsMixin(_AdminBase):
     staff_actions: tuple[StaffAction, ...] = ()
+    # The flow the staff actions fire: an action named after one of its transitions shows when
+    # `allowed_actions` says this person may fire it now, as the API and the pages ask.
+    staff_flow: FlowTable | None = None
     change_form_template = "admin/core/change_form.html"
 
     # --- changelist: each staff action is an admin action ---
@@ -170,9 +175,14 @@ class StaffActionsMixin(_AdminBase):
             extra_context["staff_actions"] = [
                 {"label": a.label, "url": reverse(url_name, args=[obj.pk, a.name])}
                 for a in self.staff_actions
-                if a.available(obj)
+                if self.staff_action_available(a, obj, request.user)
             ]
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def staff_action_available(self, action: StaffAction, obj, user) -> bool:
+        if self.staff_flow is not None and action.name in self.staff_flow.flow.transitions:
+            return action.name in allowed_actions(self.staff_flow, obj, user)
+        return action.available(obj)
 
     def staff_action_view(self, request: HttpRequest, object_id: str, name: str):
         action = next((a for a in self.staff_actions if a.name == name), None)

@@ -1,16 +1,34 @@
-"""State machines as data.
+"""State machines as data, and the one function that applies them.
 
-Each flow declares a table of `Transition`s; `transition_check` is the one function that decides
-whether one may fire. Services call it under `select_for_update`, so two racing requests are
-serialized and the loser sees the new state and gets a clear 409.
+Each flow declares a `Flow` (state, transition, which actor may fire it) and wraps it in a
+`FlowTable`: per transition, its guards, the timestamp it stamps, whom it notifies; and the
+timed transitions (beat tasks fire them as the `system` actor). Services lock the row, then call
+`transition_apply`, so the API, the pages, the admin and beat all go through the same checks; two
+racing requests are serialized by the lock and the loser sees the new state and gets a clear 409.
+`allowed_actions` is the one answer to "what may this person do now" that the API's `actions`,
+the pages' buttons and the admin's staff actions read.
+
+This module sits in the bottom layer: it knows no app. Notifications are a hook the
+notifications app registers (`transition_notifier_register`), the way outbox consumers register.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Protocol, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import NotAllowed, TransitionNotAllowed
+from .events import event_record
+
+SYSTEM = "system"  # timed transitions and payment confirmations: no person fires them
+# A transition target meaning "the status kept in the table's `previous_field`" (a dispute that
+# staff resolve returns the order to the step it was in).
+PREVIOUS = "(previous)"
 
 
 @dataclass(frozen=True)
@@ -58,8 +76,7 @@ class Flow:
         return [t.name for t in self.transitions.values() if status in t.sources]
 
     def actions_for(self, status: str, role: str) -> list[str]:
-        """What this role may do now, in table order: the one answer the API's `actions`, the
-        pages' buttons and the admin read."""
+        """What this role may do now, in table order (read through `allowed_actions`)."""
         names = []
         for t in self.transitions.values():
             if status not in t.sources:
@@ -81,3 +98,149 @@ class Flow:
                 % {"action": t.verb, "status": str(self.labels.get(status, status))}
             )
         return t
+
+
+class Actor(Protocol):
+    """A user as the tables see one (core does not import the accounts app)."""
+
+    pk: Any
+
+    @property
+    def acting_role(self) -> str: ...
+
+
+Guard = Callable[[Any, dict[str, Any]], None]  # (obj, context) → None, or raises ValidationError
+
+
+@dataclass(frozen=True)
+class Rule:
+    guards: tuple[Guard, ...] = ()
+    stamp: str | None = None  # a datetime field set to now
+    notify: tuple[str, ...] = ()  # parties to tell: "buyer" | "factory"
+
+
+@dataclass(frozen=True)
+class Timed:
+    """Fire `transition` on rows in `status` once `field` + `after` has passed."""
+
+    transition: str
+    status: str
+    field: str
+    after: timedelta
+
+
+def _from_to(obj: Any, name: str, previous: str, current: str) -> dict[str, Any]:
+    return {"from": previous, "to": current}
+
+
+@dataclass
+class FlowTable:
+    flow: Flow
+    rules: dict[str, Rule]
+    timed: list[Timed] = field(default_factory=list)
+    # obj -> {"buyer": User, "factory": User}, and obj -> data for the notification text
+    parties: Callable[[Any], Mapping[str, Any]] = lambda obj: {}
+    describe: Callable[[Any], dict[str, Any]] = lambda obj: {}
+    kind_prefix: str = ""
+    previous_field: str | None = None
+    status_field: str = "status"
+    # Event verb per transition name (`<kind_prefix>.<verb>`); a name not listed is its own verb.
+    verbs: Mapping[str, str] = field(default_factory=dict)
+    # What the event row holds: (obj, name, from, to) -> data.
+    event_data: Callable[[Any, str, str, str], dict[str, Any]] = _from_to
+    # The notification's de-duplication key: (obj, name) -> key. A transition a row goes through
+    # once keys on its name; a review that can repeat keys on the occurrence.
+    notification_key: Callable[[Any, str], str] | None = None
+
+    def rule(self, name: str) -> Rule:
+        return self.rules.get(name, Rule())
+
+    def status_of(self, obj: Any) -> str:
+        return getattr(obj, self.status_field)
+
+    def verb(self, name: str) -> str:
+        return f"{self.kind_prefix}.{self.verbs.get(name, name)}"
+
+    def check(self, *, obj: Any, name: str, actor: Actor | None) -> Transition:
+        """Refuse a wrong actor (403) or state (409) before the caller touches the row."""
+        return self.flow.check(name=name, status=self.status_of(obj), actor_role=actor_role(actor))
+
+
+def actor_role(actor: Actor | None) -> str:
+    return SYSTEM if actor is None else actor.acting_role
+
+
+def allowed_actions(table: FlowTable, obj: Any, user: Actor | None) -> list[str]:
+    """What `user` may do now with `obj`: the transitions their role may fire from its status, and
+    the routes to those only the system fires (`pay`). The API's `actions`, the pages' buttons and
+    the admin's staff actions all ask here, so they cannot disagree."""
+    return table.flow.actions_for(table.status_of(obj), actor_role(user))
+
+
+class Notifier(Protocol):
+    def __call__(self, *, recipient: Any, kind: str, key: str, data: dict) -> object: ...
+
+
+_notifier: Notifier | None = None
+
+
+def transition_notifier_register(notifier: Notifier) -> None:
+    """Called from the notifications app's AppConfig.ready(): how a transition tells a party."""
+    global _notifier  # one hook per process, set once at start-up
+    _notifier = notifier
+
+
+# Any flow's model (trial, sample, custom request, bulk order, factory, product): what goes in comes back.
+M = TypeVar("M", bound=models.Model)
+
+
+def transition_apply(
+    *,
+    table: FlowTable,
+    obj: M,
+    name: str,
+    actor: Actor | None,
+    context: dict[str, Any] | None = None,
+    extra_fields: list[str] | None = None,
+    prepare: Callable[[M], list[str]] | None = None,
+) -> M:
+    """Check actor and state, run guards, move `obj` to the target state, audit and notify.
+
+    `obj` must already be locked (select_for_update) by the calling service. `extra_fields` are
+    fields the service set on `obj` before calling and that must be saved with the change;
+    `prepare(obj)` sets fields once the transition is known to be allowed and returns their
+    names. A refused transition raises before anything is written.
+    """
+    context = context or {}
+    t = table.check(obj=obj, name=name, actor=actor)
+    rule = table.rule(name)
+    for guard in rule.guards:
+        guard(obj, context)
+    prepared = prepare(obj) if prepare else []
+    previous = table.status_of(obj)
+    target = getattr(obj, table.previous_field or "") if t.target == PREVIOUS else t.target
+    setattr(obj, table.status_field, target)
+    update_fields = [table.status_field, "updated_at", *(extra_fields or []), *prepared]
+    if rule.stamp:
+        setattr(obj, rule.stamp, timezone.now())
+        update_fields.append(rule.stamp)
+    obj.save(update_fields=list(dict.fromkeys(update_fields)))
+    verb = table.verb(name)
+    event_record(actor=actor, verb=verb, target=obj, **table.event_data(obj, name, previous, target))
+    if not rule.notify:
+        return obj
+    parties = table.parties(obj)
+    data = table.describe(obj)
+    key = (
+        table.notification_key(obj, name)
+        if table.notification_key
+        else f"{table.kind_prefix}:{obj.pk}:{name}"
+    )
+    for party in rule.notify:
+        recipient = parties.get(party)
+        if recipient is None or (actor is not None and recipient.pk == actor.pk):
+            continue
+        if _notifier is None:
+            raise ImproperlyConfigured("No transition notifier registered (marketplace.notifications).")
+        _notifier(recipient=recipient, kind=verb, key=key, data=data)
+    return obj

@@ -3,8 +3,6 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..flows.base import actor_role
-
 
 class ActionApi(APIView):
     """One POST endpoint per transition (HackSoft style): find the object among those the caller
@@ -33,7 +31,3 @@ class ActionApi(APIView):
 
     def output(self, result, request):
         return self.output_serializer(result, context={"request": request}).data
-
-
-def allowed_actions(flow, obj, user) -> list[str]:
-    return flow.actions_for(obj.status, actor_role(user))

@@ -4,12 +4,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from marketplace.core.transitions import FlowTable, allowed_actions
+
 from .. import selectors
 from ..flows import bulk as bulk_flow
 from ..flows import custom as custom_flow
 from ..flows import sample as sample_flow
 from ..flows import trial as trial_flow
-from ..flows.base import Flow
 from ..models import (
     BulkOrder,
     CustomRequest,
@@ -25,7 +26,6 @@ from ..payments import get_provider
 from ..reveal import address_for
 from ..services import payments as payments_service
 from ..services import trials as trials_service
-from .base import allowed_actions
 
 
 def address_field():
@@ -40,11 +40,11 @@ class _ActionsMixin(serializers.Serializer):
     actions = serializers.SerializerMethodField(
         help_text="What the caller may do now: the transitions their role may fire, and `pay` when money is due."
     )
-    flow: Flow | None = None
+    table: FlowTable | None = None
 
     def get_actions(self, obj) -> list[str]:
         request = self.context.get("request")
-        return allowed_actions(self.flow, obj, request.user) if request else []
+        return allowed_actions(self.table, obj, request.user) if request and self.table else []
 
 
 class _ShippingMixin(serializers.Serializer):
@@ -88,7 +88,7 @@ class BulkOrderPreviewSerializer(serializers.Serializer):
 
 
 class TrialOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.ModelSerializer):
-    flow = trial_flow.FLOW
+    table = trial_flow.TABLE
     title = serializers.CharField(read_only=True)
     buyer = serializers.IntegerField(source="buyer_id")
     factory = serializers.IntegerField(source="factory_id")
@@ -161,7 +161,7 @@ class BulkPaymentSerializer(serializers.ModelSerializer):
 
 
 class BulkOrderOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.ModelSerializer):
-    flow = bulk_flow.FLOW
+    table = bulk_flow.TABLE
     title = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     buyer_name = serializers.CharField(source="buyer.display_name", read_only=True)
@@ -247,7 +247,7 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
 
 
 class SampleOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.ModelSerializer):
-    flow = sample_flow.FLOW
+    table = sample_flow.TABLE
 
     class Meta:
         model = SampleRequest
@@ -279,7 +279,7 @@ class CustomOfferSerializer(serializers.ModelSerializer):
 
 
 class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
-    flow = custom_flow.FLOW
+    table = custom_flow.TABLE
     category: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,

@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from marketplace.accounts.models import Role
 from marketplace.core.errors import ValidationError
-from marketplace.core.transitions import Flow, transition
+from marketplace.core.transitions import PREVIOUS, SYSTEM, Flow, FlowTable, Rule, Timed, transition
 from marketplace.money import format_cny
 
 from ..models import DISPUTABLE_STATUSES, BulkStatus
-from .base import PREVIOUS, SYSTEM, FlowTable, Rule, Timed
 from .trial import guard_shipping
 
 S = BulkStatus

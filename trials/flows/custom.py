@@ -6,10 +6,9 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy
 
 from marketplace.accounts.models import Role
-from marketplace.core.transitions import Flow, transition
+from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, Timed, transition
 
 from ..models import CustomStatus
-from .base import SYSTEM, FlowTable, Rule, Timed
 
 C = CustomStatus
 

@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy
 
 from marketplace.accounts.models import Role
 from marketplace.core.errors import ValidationError
-from marketplace.core.transitions import Flow, transition
+from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, transition
 from marketplace.money import format_cny, to_fen
 
 from ..models import PaymentProvider, PaymentStatus
-from .base import SYSTEM, FlowTable, Rule
 
 P = PaymentStatus
 

@@ -8,12 +8,11 @@ from django.utils.translation import gettext_lazy
 
 from marketplace.accounts.models import Role
 from marketplace.core.errors import ValidationError
-from marketplace.core.transitions import Flow, transition
+from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, Timed, transition
 from marketplace.money import format_cny
 
 from ..carriers import tracking_error
 from ..models import TrialStatus
-from .base import SYSTEM, FlowTable, Rule, Timed
 
 S = TrialStatus
 BUYER, FACTORY, STAFF = Role.BUYER, Role.FACTORY, Role.STAFF

@@ -6,7 +6,6 @@ from django.db import transaction
 from marketplace.accounts.models import User
 
 from ..flows import transition_apply
-from ..flows.base import actor_role
 from ..flows.bulk import TABLE
 from ..models import BulkOrder, PaymentPurpose
 from .common import locked, require_party
@@ -17,7 +16,7 @@ def bulk_step(*, bulk: BulkOrder, actor: User | None, name: str, context=None, p
         bulk = locked(BulkOrder, bulk.pk)
         require_party(bulk, actor)
         # Refused before `prepare` touches the row: a wrong actor or state sets nothing.
-        TABLE.flow.check(name=name, status=bulk.status, actor_role=actor_role(actor))
+        TABLE.check(obj=bulk, name=name, actor=actor)
         fields = prepare(bulk) if prepare else []
         transition_apply(table=TABLE, obj=bulk, name=name, actor=actor, context=context, extra_fields=fields)
     return bulk

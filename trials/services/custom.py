@@ -173,7 +173,7 @@ def custom_request_close(*, request: CustomRequest) -> CustomRequest:
 def custom_request_cancel(*, request: CustomRequest, actor: User) -> CustomRequest:
     with transaction.atomic():
         request = locked(CustomRequest, request.pk)
-        TABLE.flow.check(name="cancel", status=request.status, actor_role=actor.acting_role)
+        TABLE.check(obj=request, name="cancel", actor=actor)
         _require_buyer(request, actor)
         transition_apply(table=TABLE, obj=request, name="cancel", actor=actor)
         for quote in request.quotes.select_related("factory__owner"):
@@ -235,7 +235,7 @@ def _choose_quote(*, request: CustomRequest, quote_id: int, actor: User, quantit
     """Inside the caller's transaction: accept `quote_id` on the request, tell the other factories.
     Everything is checked before anything is written, so a refused choice changes nothing."""
     request = locked(CustomRequest, request.pk)
-    TABLE.flow.check(name="accept", status=request.status, actor_role=actor.acting_role)
+    TABLE.check(obj=request, name="accept", actor=actor)
     _require_buyer(request, actor)
     quote = Quote.objects.select_for_update().filter(pk=quote_id, request=request).first()
     if quote is None:

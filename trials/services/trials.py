@@ -228,7 +228,7 @@ def trial_convert(*, trial: TrialOrder, actor: User, quantity: int, address: int
         trial = locked(TrialOrder, trial.pk)
         require_party(trial, actor)
         # Check first so a refused conversion creates no order.
-        TABLE.flow.check(name="convert", status=trial.status, actor_role=actor.acting_role)
+        TABLE.check(obj=trial, name="convert", actor=actor)
         for guard in TABLE.rule("convert").guards:
             guard(trial, {"quantity": quantity})
         bulk = bulk_order_create(
