@@ -45,7 +45,8 @@ test-search-node: install search-node
 	echo "test-search-node: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 # The production-like stack (Gunicorn + one Celery worker + one beat, DEBUG off) in the background;
-# SEARCH=opensearch also starts the search node. See devtools/serve and docs/deploy.md.
+# SEARCH=opensearch also starts the search node; SEARCH=tantivy uses the embedded product index.
+# See devtools/serve and docs/deploy.md.
 serve: install
 	bash devtools/serve
 
