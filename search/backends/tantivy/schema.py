@@ -46,6 +46,9 @@ def build_schema() -> tantivy.Schema:
     return sb.build()
 
 
+SCHEMA = build_schema()
+
+
 def title_tokens(text: str) -> list[str]:
     """The title as characters (CJK) and words (latin / numbers), `|` where the text breaks: "the
     title holds 大容量" is then the phrase 大 容 量, which a space or a latin word interrupts, as
@@ -104,28 +107,31 @@ def index_terms(doc: dict) -> list[str]:
 def product_document(doc: dict) -> tantivy.Document:
     created = created_us(doc["created_at"])
     quality = float(doc["quality"])
-    out = tantivy.Document()
-    out.add_unsigned("id", doc["id"])
-    out.add_text("terms", " ".join(index_terms(doc)))
-    out.add_text("title", " ".join(title_tokens(doc["title"])))
-    out.add_float("quality", quality)
-    out.add_float("price", float(Decimal(doc["factory_price"])))
-    out.add_unsigned("moq", doc["moq"])
-    out.add_unsigned("created", created)
-    out.add_unsigned("rel", rel_key(quality, doc["id"]))
-    out.add_unsigned("best", best_key(quality, created))
-    price_up, price_down = price_keys(Decimal(doc["factory_price"]), doc["id"])
-    out.add_unsigned("price_up", price_up)
-    out.add_unsigned("price_down", price_down)
-    out.add_boolean("customizable", bool(doc["customizable"]))
-    out.add_boolean("trial_eligible", bool(doc["trial_eligible"]))
-    out.add_boolean("verified", bool(doc["verified"]))
-    for slug in dict.fromkeys((doc["category_slug"], doc["parent_category_slug"])):
-        if slug:
-            out.add_text("category", slug)
-    out.add_text("own_category", doc["category_slug"])
-    # "" (no belt, no province) is indexed too: aggregations skip documents without the field,
-    # and the facet lists leave "" out as the database's do.
-    out.add_text("province", doc["province"] or "")
-    out.add_text("belt", doc["industrial_belt"] or "")
-    return out
+    price = Decimal(doc["factory_price"])
+    price_up, price_down = price_keys(price, doc["id"])
+    values = {
+        "id": doc["id"],
+        "terms": " ".join(index_terms(doc)),
+        "title": " ".join(title_tokens(doc["title"])),
+        "quality": quality,
+        "price": float(price),
+        "moq": doc["moq"],
+        "created": created,
+        "rel": rel_key(quality, doc["id"]),
+        "best": best_key(quality, created),
+        "price_up": price_up,
+        "price_down": price_down,
+        "customizable": bool(doc["customizable"]),
+        "trial_eligible": bool(doc["trial_eligible"]),
+        "verified": bool(doc["verified"]),
+        "category": [
+            slug for slug in dict.fromkeys((doc["category_slug"], doc["parent_category_slug"])) if slug
+        ],
+        "own_category": doc["category_slug"],
+        # "" (no belt, no province) is indexed too: aggregations skip documents without the
+        # field, and the facet lists leave "" out as the database's do.
+        "province": doc["province"] or "",
+        "belt": doc["industrial_belt"] or "",
+    }
+    # One call with the schema (it types each value): half the time of a call per field.
+    return tantivy.Document.from_dict(values, SCHEMA)

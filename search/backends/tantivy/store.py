@@ -31,7 +31,7 @@ from pathlib import Path
 import tantivy
 
 from ..base import SearchUnavailable
-from .schema import build_schema, product_document
+from .schema import SCHEMA, product_document
 
 WRITE_WAIT = 5.0  # seconds an incremental batch waits for the writer lock
 REBUILD_WAIT = 600.0
@@ -39,7 +39,6 @@ REBUILD_WAIT = 600.0
 # means fewer, larger segments before the merges.
 WRITE_HEAP = 50_000_000
 REBUILD_HEAP = 400_000_000
-SCHEMA = build_schema()
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -115,24 +114,24 @@ class Store:
         """Replace `docs` (by id) and delete `delete_ids`, in one commit."""
         if not docs and not delete_ids:
             return
+        ids = [d["id"] for d in docs] + list(delete_ids)
+        converted = [product_document(doc) for doc in docs]  # before the lock: others may write meanwhile
         with self._writer_lock(WRITE_WAIT), _failures_are_outages():
             name = self.current_name()
             if name is None:  # the first write on this machine
                 name, index = self._new_index()
-                self._commit(index, docs, delete_ids, WRITE_HEAP)
+                self._commit(index, converted, ids)
                 self._set_current(name)
                 return
-            self._commit(tantivy.Index.open(str(self.root / name)), docs, delete_ids, WRITE_HEAP)
+            self._commit(tantivy.Index.open(str(self.root / name)), converted, ids)
 
     @staticmethod
-    def _commit(index: tantivy.Index, docs: list[dict], delete_ids: list[int], heap: int) -> None:
-        writer = index.writer(heap_size=heap, num_threads=1)
-        ids = [d["id"] for d in docs] + list(delete_ids)
-        if ids:
-            # (delete_documents_by_term misses unsigned fields: it asks for a signed term)
-            writer.delete_documents_by_query(tantivy.Query.term_set_query(SCHEMA, "id", ids))
+    def _commit(index: tantivy.Index, docs: list[tantivy.Document], replaced_ids: list[int]) -> None:
+        writer = index.writer(heap_size=WRITE_HEAP, num_threads=1)
+        # (delete_documents_by_term misses unsigned fields: it asks for a signed term)
+        writer.delete_documents_by_query(tantivy.Query.term_set_query(SCHEMA, "id", replaced_ids))
         for doc in docs:
-            writer.add_document(product_document(doc))
+            writer.add_document(doc)
         writer.commit()  # deletes first: they apply to documents added before them only
         writer.wait_merging_threads()
 
