@@ -12,6 +12,7 @@ from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
 from marketplace.core.validators import require_single_line, validate_single_line
 
+from .events import BuyerEvents
 from .models import BuyerProfile, Channel
 
 PROFILE_FIELDS = [
@@ -129,7 +130,7 @@ def buyer_create(*, user: User, data: dict[str, Any]) -> BuyerProfile:
     profile.save()
     profile.categories.set(categories)
     _set_channels(profile, channels)
-    event_record(actor=user, verb="buyer.created", target=profile)
+    event_record(actor=user, verb=BuyerEvents.CREATED, target=profile)
     # New streamers show up in factories' matches as soon as they are indexed.
     mark_dirty(profile)
     return profile
@@ -153,5 +154,5 @@ def buyer_update(*, profile: BuyerProfile, actor: User, data: dict[str, Any]) ->
             changed.append("channels")
     if changed:
         mark_dirty(profile)
-        event_record(actor=actor, verb="buyer.updated", target=profile, fields=changed)
+        event_record(actor=actor, verb=BuyerEvents.UPDATED, target=profile, fields=changed)
     return profile

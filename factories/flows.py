@@ -1,9 +1,8 @@
 """The two review flows of the catalog, as transition tables applied by the one engine
 (marketplace/core/transitions.py): staff verify factories, and review listings.
 
-Their events are past tense with the old and new status and the reason ("factory.verified",
-{"old", "new", "reason"}), as they have always been recorded; the trials flows record the
-transition's name with {"from", "to"} (issue 15, point 3 makes that one vocabulary).
+Their events (factories/events.py) hold the statuses `from` and `to` like every state change,
+and the reason staff gave.
 """
 
 from typing import Any
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.accounts.models import Role
 from marketplace.core.transitions import Flow, FlowTable, Rule, transition
 
+from .events import FactoryEvents, ProductEvents
 from .models import Factory, Product, ProductStatus, VerificationStatus
 
 S, P = VerificationStatus, ProductStatus
@@ -56,23 +56,24 @@ PRODUCT_REVIEW = Flow(
 )
 
 
-def _factory_event(factory: Factory, name: str, old: str, new: str) -> dict[str, Any]:
+def _factory_reason(factory: Factory, name: str) -> dict[str, Any]:
     # The tier is part of what staff decided on verification; keep it in the history.
     tier = {"tier": factory.tier} if name == "verify" else {}
-    return {"old": old, "new": new, "reason": factory.status_reason, **tier}
-
-
-def _product_event(product: Product, name: str, old: str, new: str) -> dict[str, Any]:
-    return {"old": old, "new": new, "reason": product.status_reason}
+    return {"reason": factory.status_reason, **tier}
 
 
 FACTORY_TABLE = FlowTable(
     flow=FACTORY_VERIFICATION,
-    kind_prefix="factory",
+    key_prefix="factory",
     status_field="verification_status",
     rules={},
-    verbs={"verify": "verified", "reject": "rejected", "suspend": "suspended", "resubmit": "resubmitted"},
-    event_data=_factory_event,
+    events={
+        "verify": FactoryEvents.VERIFIED,
+        "reject": FactoryEvents.REJECTED,
+        "suspend": FactoryEvents.SUSPENDED,
+        "resubmit": FactoryEvents.RESUBMITTED,
+    },
+    event_extra=_factory_reason,
 )
 
 
@@ -86,17 +87,17 @@ def listing_data(product: Product) -> dict[str, Any]:
     }
 
 
-PRODUCT_VERBS = {
-    "submit": "submitted",
-    "resubmit": "resubmitted",
-    "approve": "approved",
-    "reject": "rejected",
-    "delist": "delisted",
+PRODUCT_EVENTS = {
+    "submit": ProductEvents.SUBMITTED,
+    "resubmit": ProductEvents.RESUBMITTED,
+    "approve": ProductEvents.APPROVED,
+    "reject": ProductEvents.REJECTED,
+    "delist": ProductEvents.DELISTED,
 }
 
 PRODUCT_TABLE = FlowTable(
     flow=PRODUCT_REVIEW,
-    kind_prefix="product",
+    key_prefix="product",
     # The factory hears of staff decisions about its listing (in its inbox, and by e-mail); not of
     # its own delisting (the engine never tells the actor).
     rules={
@@ -106,10 +107,10 @@ PRODUCT_TABLE = FlowTable(
     },
     parties=lambda product: {"factory": product.factory.owner},
     describe=listing_data,
-    verbs=PRODUCT_VERBS,
-    event_data=_product_event,
+    events=PRODUCT_EVENTS,
+    event_extra=lambda product, name: {"reason": product.status_reason},
     # A listing is reviewed again and again: one notification per decision.
     notification_key=lambda product, name: (
-        f"product.{PRODUCT_VERBS[name]}:{product.pk}:{product.updated_at.isoformat()}"
+        f"{PRODUCT_EVENTS[name]}:{product.pk}:{product.updated_at.isoformat()}"
     ),
 )

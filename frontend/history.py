@@ -1,5 +1,6 @@
-"""The audit trail of a deal, in words: a transition's event says which status it moved to; the
-few other events have a label of their own. Unknown verbs fall back to their code."""
+"""The audit trail of a deal, in words: a transition's event says which status it moved to (its
+`to`); the few other events (trials/events.py) have a label of their own. Unknown verbs fall back
+to their code."""
 
 from collections.abc import Mapping
 
@@ -8,18 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from buyers.models import BuyerProfile
 from factories.models import Factory
 from marketplace.core.events import events_for
+from trials.events import BulkEvents, CustomEvents, PaymentEvents, SampleEvents, TrialEvents
 
 LABELS = {
-    "trial.requested": _("Trial requested"),
-    "trial.reminded": _("Reminder sent"),
-    "bulk.reminded": _("Reminder sent"),
-    "bulk_order.created": _("Bulk order placed"),
-    "sample.requested": _("Sample requested"),
-    "custom.requested": _("Request published"),
-    "custom.quoted": _("Quote received"),
-    "payment.started": _("Payment started"),
-    "payment.needs_refund": _("Payment to refund"),
-    "payment.amount_mismatch": _("Payment amount did not match"),
+    TrialEvents.REQUESTED: _("Trial requested"),
+    TrialEvents.REMINDED: _("Reminder sent"),
+    BulkEvents.REMINDED: _("Reminder sent"),
+    BulkEvents.CREATED: _("Bulk order placed"),
+    SampleEvents.REQUESTED: _("Sample requested"),
+    CustomEvents.REQUESTED: _("Request published"),
+    CustomEvents.QUOTED: _("Quote received"),
+    PaymentEvents.STARTED: _("Payment started"),
+    PaymentEvents.NEEDS_REFUND: _("Payment to refund"),
+    PaymentEvents.AMOUNT_MISMATCH: _("Payment amount did not match"),
 }
 
 LIMIT = 50

@@ -12,6 +12,7 @@ from marketplace.core.transitions import transition_apply
 from marketplace.core.updates import model_update
 from marketplace.core.validators import require_single_line
 
+from ..events import FactoryEvents
 from ..flows import FACTORY_TABLE
 from ..models import Factory, FactoryTier, IndustrialBelt, VerificationStatus
 from .common import categories_from_slugs, require_reason
@@ -95,7 +96,7 @@ def factory_create(*, owner: User, data: dict[str, Any]) -> Factory:
             {"credit_code": _("A factory with this unified social credit code is already registered.")}
         ) from None
     factory.categories.set(categories)
-    event_record(actor=owner, verb="factory.created", target=factory)
+    event_record(actor=owner, verb=FactoryEvents.CREATED, target=factory)
     # Not public yet; indexing settles its flag so the index status shows nothing pending.
     mark_dirty(factory)
     return factory
@@ -118,7 +119,7 @@ def factory_update(*, factory: Factory, actor: User, data: dict[str, Any]) -> Fa
     changed = model_update(instance=factory, fields=PROFILE_FIELDS, data=data)
     if changed:
         mark_dirty(factory)
-        event_record(actor=actor, verb="factory.updated", target=factory, fields=changed)
+        event_record(actor=actor, verb=FactoryEvents.UPDATED, target=factory, fields=changed)
         # A rejected factory that fixes its profile goes back to the review queue.
         if factory.verification_status == VerificationStatus.REJECTED and actor.acting_role == Role.FACTORY:
             _verification_step(factory, "resubmit", actor, reason="")

@@ -10,6 +10,7 @@ from marketplace.core.dirty import mark_dirty
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
 
+from ..events import ProductEvents
 from ..images import ProcessedImage, image_process
 from ..models import Product, ProductImage
 from .common import delete_files
@@ -101,7 +102,7 @@ def product_images_store(*, product: Product, actor: User, processed: list[Proce
             image.save()
             event_record(
                 actor=actor,
-                verb="product.image_added",
+                verb=ProductEvents.IMAGE_ADDED,
                 target=product,
                 image_id=image.pk,
                 **({"revision_id": revision.pk} if revision else {}),
@@ -132,7 +133,9 @@ def product_image_move(*, image: ProductImage, actor: User, offset: int) -> None
             row.position = position
             row.save(update_fields=["position"])
     mark_dirty(product)
-    event_record(actor=actor, verb="product.image_moved", target=product, image_id=image.pk, offset=offset)
+    event_record(
+        actor=actor, verb=ProductEvents.IMAGE_MOVED, target=product, image_id=image.pk, offset=offset
+    )
 
 
 @transaction.atomic
@@ -149,7 +152,7 @@ def product_image_delete(*, image: ProductImage, actor: User) -> None:
         return
     files = [image.image, image.thumbnail]
     locked.delete()
-    event_record(actor=actor, verb="product.image_deleted", target=product, image_id=image_id)
+    event_record(actor=actor, verb=ProductEvents.IMAGE_DELETED, target=product, image_id=image_id)
     if locked.revision is None:
         mark_dirty(product)
     else:

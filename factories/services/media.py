@@ -13,6 +13,7 @@ from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, ValidationError
 from marketplace.core.events import event_record
 
+from ..events import FactoryEvents
 from ..images import image_process
 from ..models import Factory, FactoryPhoto
 from .common import delete_files
@@ -55,7 +56,7 @@ def factory_photo_add(*, factory: Factory, actor: User, upload, caption: str = "
             photo.image.save(names[0], original, save=False)
             photo.thumbnail.save(names[1], thumbnail, save=False)
             photo.save()
-            event_record(actor=actor, verb="factory.photo_added", target=factory, photo_id=photo.pk)
+            event_record(actor=actor, verb=FactoryEvents.PHOTO_ADDED, target=factory, photo_id=photo.pk)
         except BaseException:
             delete_files(files)  # storage is not transactional
             raise
@@ -66,7 +67,7 @@ def factory_photo_add(*, factory: Factory, actor: User, upload, caption: str = "
 def factory_photo_delete(*, photo: FactoryPhoto, actor: User) -> None:
     _check_owner(photo.factory, actor)
     files = [photo.image, photo.thumbnail]
-    event_record(actor=actor, verb="factory.photo_removed", target=photo.factory, photo_id=photo.pk)
+    event_record(actor=actor, verb=FactoryEvents.PHOTO_REMOVED, target=photo.factory, photo_id=photo.pk)
     photo.delete()
     transaction.on_commit(lambda: delete_files(files))
 
@@ -84,7 +85,7 @@ def factory_licence_set(*, factory: Factory, actor: User, upload) -> Factory:
         new = factory.licence_image
         try:
             factory.save(update_fields=["licence_image", "updated_at"])
-            event_record(actor=actor, verb="factory.licence_uploaded", target=factory)
+            event_record(actor=actor, verb=FactoryEvents.LICENCE_UPLOADED, target=factory)
         except BaseException:
             delete_files([new])
             raise

@@ -6,7 +6,13 @@ from marketplace.accounts.models import User
 from marketplace.core.errors import TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
 
+from ..events import ProductEvents, ReportEvents
 from ..models import Product, ProductReport, ReportReason, ReportStatus
+
+REPORT_VERBS: dict[str, str] = {
+    ReportStatus.RESOLVED: ReportEvents.RESOLVED,
+    ReportStatus.DISMISSED: ReportEvents.DISMISSED,
+}
 
 
 def product_report_create(
@@ -26,7 +32,11 @@ def product_report_create(
                 product=product, reporter=reporter, reason=reason, detail=detail
             )
             event_record(
-                actor=reporter, verb="product.reported", target=product, report_id=report.pk, reason=reason
+                actor=reporter,
+                verb=ProductEvents.REPORTED,
+                target=product,
+                report_id=report.pk,
+                reason=reason,
             )
     except IntegrityError:
         raise ValidationError(
@@ -49,5 +59,7 @@ def product_report_resolve(
     report.handled_by = actor
     report.handled_at = timezone.now()
     report.save(update_fields=["status", "resolution_note", "handled_by", "handled_at"])
-    event_record(actor=actor, verb=f"report.{status}", target=report.product, report_id=report.pk, note=note)
+    event_record(
+        actor=actor, verb=REPORT_VERBS[status], target=report.product, report_id=report.pk, note=note
+    )
     return report

@@ -12,6 +12,7 @@ from marketplace.core.transitions import transition_apply
 from marketplace.core.updates import model_update
 from marketplace.core.validators import require_single_line, validate_attributes
 
+from ..events import ProductEvents
 from ..flows import PRODUCT_TABLE
 from ..models import Category, Factory, Product, ProductStatus, VerificationStatus
 from .common import categories_from_slugs, require_reason
@@ -112,7 +113,7 @@ def product_create(*, factory: Factory, actor: User, data: dict[str, Any], submi
     product_check_can_list(factory=factory, actor=actor)
     product = product_build(factory=factory, data=data, submit=submit)
     product.save()
-    event_record(actor=actor, verb="product.created", target=product, status=product.status)
+    event_record(actor=actor, verb=ProductEvents.CREATED, target=product, status=product.status)
     mark_dirty(product)
     return product
 
@@ -129,7 +130,9 @@ def product_create_many(*, factory: Factory, actor: User, products: list[Product
         return []
     created = Product.objects.bulk_create(products)
     events_record(
-        actor=actor, verb="product.created", items=[(p, {"status": p.status, "via": via}) for p in created]
+        actor=actor,
+        verb=ProductEvents.CREATED,
+        items=[(p, {"status": p.status, "via": via}) for p in created],
     )
     mark_dirty(Product.objects.filter(pk__in=[p.pk for p in created]))
     return created
@@ -164,7 +167,7 @@ def product_update(
     changed = model_update(instance=product, fields=EDITABLE_FIELDS, data=cleaned)
     if changed:
         mark_dirty(product)
-        event_record(actor=actor, verb="product.updated", target=product, fields=changed)
+        event_record(actor=actor, verb=ProductEvents.UPDATED, target=product, fields=changed)
     if changed and product.status == ProductStatus.REJECTED and not actor.is_staff_member:
         _review_step(product, actor, "resubmit")
     elif submit and product.status != ProductStatus.PENDING_REVIEW:

@@ -22,6 +22,7 @@ from marketplace.core.errors import NotAllowed, TransitionNotAllowed
 from marketplace.core.events import event_record
 from marketplace.core.updates import model_update
 
+from ..events import ProductEvents
 from ..models import Category, Product, ProductImage, ProductRevision, ProductStatus, RevisionStatus
 from .common import delete_files, listing_notify, require_reason
 
@@ -89,7 +90,7 @@ def revision_open(*, product: Product, actor: User) -> ProductRevision:
     revision = _pending(product)
     if revision is None:
         revision = ProductRevision.objects.create(product=product, created_by=actor)
-        event_record(actor=actor, verb="product.revision_opened", target=product, revision_id=revision.pk)
+        event_record(actor=actor, verb=ProductEvents.REVISION_OPENED, target=product, revision_id=revision.pk)
     return revision
 
 
@@ -113,7 +114,7 @@ def revision_propose(*, product: Product, actor: User, values: dict[str, Any]) -
         revision.save(update_fields=["changes", "updated_at"])
         event_record(
             actor=actor,
-            verb="product.revision_updated",
+            verb=ProductEvents.REVISION_UPDATED,
             target=product,
             revision_id=revision.pk,
             fields=sorted(proposed),
@@ -128,7 +129,7 @@ def revision_withdraw_if_empty(*, revision: ProductRevision, actor: User) -> Pro
     revision.decided_at = timezone.now()
     revision.save(update_fields=["status", "decided_at", "updated_at"])
     event_record(
-        actor=actor, verb="product.revision_withdrawn", target=revision.product, revision_id=revision.pk
+        actor=actor, verb=ProductEvents.REVISION_WITHDRAWN, target=revision.product, revision_id=revision.pk
     )
     return None
 
@@ -176,7 +177,11 @@ def product_revision_approve(*, product: Product, actor: User) -> ProductRevisio
     changed = _apply(product, revision)
     _decide(revision, actor, RevisionStatus.APPROVED)
     event_record(
-        actor=actor, verb="product.revision_approved", target=product, revision_id=revision.pk, fields=changed
+        actor=actor,
+        verb=ProductEvents.REVISION_APPROVED,
+        target=product,
+        revision_id=revision.pk,
+        fields=changed,
     )
     _notify(product, revision, "product.revision_approved")
     return revision
@@ -193,7 +198,7 @@ def product_revision_reject(*, product: Product, actor: User, reason: str) -> Pr
     _decide(revision, actor, RevisionStatus.REJECTED, reason)
     event_record(
         actor=actor,
-        verb="product.revision_rejected",
+        verb=ProductEvents.REVISION_REJECTED,
         target=product,
         revision_id=revision.pk,
         reason=reason,
@@ -217,5 +222,9 @@ def revision_merge_on_leaving_live(*, product: Product, actor: User) -> None:
     revision.decided_at = timezone.now()
     revision.save(update_fields=["status", "decided_at", "updated_at"])
     event_record(
-        actor=actor, verb="product.revision_merged", target=product, revision_id=revision.pk, fields=changed
+        actor=actor,
+        verb=ProductEvents.REVISION_MERGED,
+        target=product,
+        revision_id=revision.pk,
+        fields=changed,
     )

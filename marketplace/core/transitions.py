@@ -129,10 +129,6 @@ class Timed:
     after: timedelta
 
 
-def _from_to(obj: Any, name: str, previous: str, current: str) -> dict[str, Any]:
-    return {"from": previous, "to": current}
-
-
 @dataclass
 class FlowTable:
     flow: Flow
@@ -141,16 +137,21 @@ class FlowTable:
     # obj -> {"buyer": User, "factory": User}, and obj -> data for the notification text
     parties: Callable[[Any], Mapping[str, Any]] = lambda obj: {}
     describe: Callable[[Any], dict[str, Any]] = lambda obj: {}
-    kind_prefix: str = ""
+    key_prefix: str = ""  # notification keys: "<key_prefix>:<pk>:<transition>"
     previous_field: str | None = None
     status_field: str = "status"
-    # Event verb per transition name (`<kind_prefix>.<verb>`); a name not listed is its own verb.
-    verbs: Mapping[str, str] = field(default_factory=dict)
-    # What the event row holds: (obj, name, from, to) -> data.
-    event_data: Callable[[Any, str, str, str], dict[str, Any]] = _from_to
+    # The event verb each transition records (the constants of the app's events.py); its event
+    # holds {"from": status, "to": status}, plus what `event_extra(obj, name)` adds (a reason).
+    events: Mapping[str, str] = field(default_factory=dict)
+    event_extra: Callable[[Any, str], dict[str, Any]] = lambda obj, name: {}
     # The notification's de-duplication key: (obj, name) -> key. A transition a row goes through
     # once keys on its name; a review that can repeat keys on the occurrence.
     notification_key: Callable[[Any, str], str] | None = None
+
+    def __post_init__(self) -> None:
+        unnamed = set(self.flow.transitions) - set(self.events)
+        if unnamed:
+            raise ImproperlyConfigured(f"{self.flow.name}: no event verb for {sorted(unnamed)}")
 
     def rule(self, name: str) -> Rule:
         return self.rules.get(name, Rule())
@@ -159,7 +160,7 @@ class FlowTable:
         return getattr(obj, self.status_field)
 
     def verb(self, name: str) -> str:
-        return f"{self.kind_prefix}.{self.verbs.get(name, name)}"
+        return self.events[name]
 
     def check(self, *, obj: Any, name: str, actor: Actor | None) -> Transition:
         """Refuse a wrong actor (403) or state (409) before the caller touches the row."""
@@ -226,15 +227,15 @@ def transition_apply(
         update_fields.append(rule.stamp)
     obj.save(update_fields=list(dict.fromkeys(update_fields)))
     verb = table.verb(name)
-    event_record(actor=actor, verb=verb, target=obj, **table.event_data(obj, name, previous, target))
+    event_record(
+        actor=actor, verb=verb, target=obj, **{"from": previous, "to": target}, **table.event_extra(obj, name)
+    )
     if not rule.notify:
         return obj
     parties = table.parties(obj)
     data = table.describe(obj)
     key = (
-        table.notification_key(obj, name)
-        if table.notification_key
-        else f"{table.kind_prefix}:{obj.pk}:{name}"
+        table.notification_key(obj, name) if table.notification_key else f"{table.key_prefix}:{obj.pk}:{name}"
     )
     for party in rule.notify:
         recipient = parties.get(party)

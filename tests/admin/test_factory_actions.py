@@ -45,7 +45,7 @@ def test_verify_with_tier(staff_client, staff):
     assert (event.actor, event.target, event.data) == (
         staff,
         factory,
-        {"old": "pending", "new": "verified", "reason": "", "tier": "super"},
+        {"from": "pending", "to": "verified", "reason": "", "tier": "super"},
     )
 
 

@@ -26,7 +26,7 @@ def test_approve_applies_at_once(staff_client, staff):
     assert (event.actor, event.target, event.data) == (
         staff,
         product,
-        {"old": "pending_review", "new": "active", "reason": ""},
+        {"from": "pending_review", "to": "active", "reason": ""},
     )
 
 

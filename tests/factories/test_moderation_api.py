@@ -29,7 +29,7 @@ def test_staff_verifies_a_pending_factory_as_super_and_it_becomes_public(api, st
     assert (event.verb, event.actor, event.data) == (
         "factory.verified",
         staff,
-        {"old": "pending", "new": "verified", "reason": "", "tier": "super"},
+        {"from": "pending", "to": "verified", "reason": "", "tier": "super"},
     )
     api.as_user(None)
     assert api.get(f"/api/v1/factories/{factory.id}/").status_code == 200
@@ -63,7 +63,7 @@ def test_staff_rejects_with_a_reason_and_the_factory_stays_hidden(api, staff):
         "rejected",
         "营业执照模糊",
     )
-    assert Event.objects.get().data == {"old": "pending", "new": "rejected", "reason": "营业执照模糊"}
+    assert Event.objects.get().data == {"from": "pending", "to": "rejected", "reason": "营业执照模糊"}
     assert api.as_user(None).get(f"/api/v1/factories/{factory.id}/").status_code == 404
 
 

@@ -19,6 +19,7 @@ from marketplace.core.errors import ValidationError
 from marketplace.core.transitions import PREVIOUS, SYSTEM, Flow, FlowTable, Rule, Timed, transition
 from marketplace.money import format_cny
 
+from ..events import BulkEvents
 from ..models import DISPUTABLE_STATUSES, BulkStatus
 from .trial import guard_shipping
 
@@ -129,7 +130,22 @@ def describe(bulk):
 
 TABLE = FlowTable(
     flow=FLOW,
-    kind_prefix="bulk",
+    key_prefix="bulk",
+    events={
+        "confirm": BulkEvents.CONFIRM,
+        "decline": BulkEvents.DECLINE,
+        "mark_deposit_paid": BulkEvents.MARK_DEPOSIT_PAID,
+        "cancel": BulkEvents.CANCEL,
+        "lapse": BulkEvents.LAPSE,
+        "start_production": BulkEvents.START_PRODUCTION,
+        "ship": BulkEvents.SHIP,
+        "receive": BulkEvents.RECEIVE,
+        "mark_balance_paid": BulkEvents.MARK_BALANCE_PAID,
+        "complete": BulkEvents.COMPLETE,
+        "dispute": BulkEvents.DISPUTE,
+        "resume": BulkEvents.RESUME,
+        "cancel_with_refund": BulkEvents.CANCEL_WITH_REFUND,
+    },
     parties=parties,
     describe=describe,
     previous_field="disputed_from",

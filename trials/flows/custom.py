@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from marketplace.accounts.models import Role
 from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, Timed, transition
 
+from ..events import CustomEvents
 from ..models import CustomStatus
 
 C = CustomStatus
@@ -41,7 +42,12 @@ def describe(request):
 
 TABLE = FlowTable(
     flow=FLOW,
-    kind_prefix="custom",
+    key_prefix="custom",
+    events={
+        "close": CustomEvents.CLOSE,
+        "accept": CustomEvents.ACCEPT,
+        "cancel": CustomEvents.CANCEL,
+    },
     parties=parties,
     describe=describe,
     rules={

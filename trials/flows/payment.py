@@ -9,6 +9,7 @@ from marketplace.core.errors import ValidationError
 from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, transition
 from marketplace.money import format_cny, to_fen
 
+from ..events import PaymentEvents
 from ..models import PaymentProvider, PaymentStatus
 
 P = PaymentStatus
@@ -82,7 +83,14 @@ def describe(payment):
 
 TABLE = FlowTable(
     flow=FLOW,
-    kind_prefix="payment",
+    key_prefix="payment",
+    events={
+        "process": PaymentEvents.PROCESS,
+        "fail": PaymentEvents.FAIL,
+        "succeed": PaymentEvents.SUCCEED,
+        "cancel": PaymentEvents.CANCEL,
+        "refund": PaymentEvents.REFUND,
+    },
     parties=parties,
     describe=describe,
     rules={

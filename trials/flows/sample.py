@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from marketplace.accounts.models import Role
 from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, Timed, transition
 
+from ..events import SampleEvents
 from ..models import SampleStatus
 from .trial import guard_shipping
 
@@ -47,7 +48,15 @@ def describe(sample):
 
 TABLE = FlowTable(
     flow=FLOW,
-    kind_prefix="sample",
+    key_prefix="sample",
+    events={
+        "accept": SampleEvents.ACCEPT,
+        "decline": SampleEvents.DECLINE,
+        "cancel": SampleEvents.CANCEL,
+        "expire": SampleEvents.EXPIRE,
+        "ship": SampleEvents.SHIP,
+        "receive": SampleEvents.RECEIVE,
+    },
     parties=parties,
     describe=describe,
     rules={

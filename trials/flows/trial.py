@@ -12,6 +12,7 @@ from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, Timed, t
 from marketplace.money import format_cny
 
 from ..carriers import tracking_error
+from ..events import TrialEvents
 from ..models import TrialStatus
 
 S = TrialStatus
@@ -105,7 +106,20 @@ def describe(trial):
 
 TABLE = FlowTable(
     flow=FLOW,
-    kind_prefix="trial",
+    key_prefix="trial",
+    events={
+        "accept": TrialEvents.ACCEPT,
+        "decline": TrialEvents.DECLINE,
+        "cancel": TrialEvents.CANCEL,
+        "expire": TrialEvents.EXPIRE,
+        "mark_paid": TrialEvents.MARK_PAID,
+        "ship": TrialEvents.SHIP,
+        "receive": TrialEvents.RECEIVE,
+        "feedback": TrialEvents.FEEDBACK,
+        "convert": TrialEvents.CONVERT,
+        "end": TrialEvents.END,
+        "end_unreported": TrialEvents.END_UNREPORTED,
+    },
     parties=parties,
     describe=describe,
     rules={

@@ -14,6 +14,7 @@ from marketplace.core.validators import require_single_line, validate_order_tota
 from marketplace.money import quantize
 from marketplace.notifications.services import notification_create
 
+from ..events import BulkEvents
 from ..flows.bulk import REMINDERS, TABLE, describe
 from ..models import BulkOrder, PaymentStatus
 from .bulk_steps import bulk_step
@@ -70,7 +71,7 @@ def bulk_order_create(
     )
     event_record(
         actor=actor,
-        verb="bulk_order.created",
+        verb=BulkEvents.CREATED,
         target=bulk,
         total=str(total),
         deposit=str(deposit),
@@ -184,7 +185,7 @@ def bulk_remind(*, bulk: BulkOrder, reminder) -> bool:
             return False
         bulk.reminded_status = bulk.status
         bulk.save(update_fields=["reminded_status", "updated_at"])
-        event_record(actor=None, verb="bulk.reminded", target=bulk, status=bulk.status)
+        event_record(actor=None, verb=BulkEvents.REMINDED, target=bulk, status=bulk.status)
         recipient = TABLE.parties(bulk)[reminder.party]
         notification_create(
             recipient=recipient,

@@ -16,6 +16,7 @@ from marketplace.notifications.services import notification_create, notification
 from search.fit import Fit
 from search.matching_custom import factories_for_custom_request
 
+from ..events import CustomEvents
 from ..flows import transition_apply
 from ..flows.custom import TABLE, describe
 from ..models import (
@@ -98,7 +99,9 @@ def custom_request_create(*, actor: User, data: dict) -> CustomRequest:
                 ]
             )
             targets = [f for f, _m in fits]
-        event_record(actor=actor, verb="custom.requested", target=request, offered=[f.pk for f in targets])
+        event_record(
+            actor=actor, verb=CustomEvents.REQUESTED, target=request, offered=[f.pk for f in targets]
+        )
         for f in targets:
             notification_create(
                 recipient=f.owner,
@@ -146,7 +149,7 @@ def quote_submit(*, request: CustomRequest, actor: User, data: dict) -> Quote:
             raise ValidationError({"detail": _("You have already quoted on this request.")}) from None
         request.quotes_count += 1
         request.save(update_fields=["quotes_count", "updated_at"])
-        event_record(actor=actor, verb="custom.quoted", target=request, quote_id=quote.pk)
+        event_record(actor=actor, verb=CustomEvents.QUOTED, target=request, quote_id=quote.pk)
         notification_create(
             recipient=request.buyer.user,
             kind="custom.quoted",

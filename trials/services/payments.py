@@ -17,6 +17,7 @@ from marketplace.core.events import event_record
 from marketplace.core.outbox import outbox_put
 from marketplace.notifications.services import notification_create
 
+from ..events import PaymentEvents
 from ..flows import transition_apply
 from ..flows.payment import TABLE
 from ..models import (
@@ -128,7 +129,7 @@ def _attempt(*, order, purpose: str, amount, provider: str, actor: User, key: st
     payment.save(update_fields=[*fields, "updated_at"])
     event_record(
         actor=actor,
-        verb="payment.started",
+        verb=PaymentEvents.STARTED,
         target=order,
         payment_id=payment.pk,
         provider=provider,
@@ -257,7 +258,9 @@ def _apply_stripe(*, payment: Payment | None, name: str | None, created: datetim
                 extra_fields=["last_event_at"],
             )
     except ValidationError:
-        event_record(actor=None, verb="payment.amount_mismatch", target=payment.order, payment_id=payment.pk)
+        event_record(
+            actor=None, verb=PaymentEvents.AMOUNT_MISMATCH, target=payment.order, payment_id=payment.pk
+        )
         return "amount_mismatch"
     if name == "succeed":
         return _succeeded(payment)

@@ -26,6 +26,7 @@ from marketplace.core.validators import require_single_line
 from marketplace.money import format_cny
 from marketplace.notifications.services import notification_create
 
+from ..events import PaymentEvents
 from ..flows import transition_apply
 from ..flows.payment import TABLE
 from ..models import Payment, PaymentProvider, Refund, RefundStatus
@@ -54,7 +55,7 @@ def refund_open(*, payment: Payment) -> Refund:
     order = payment.order
     event_record(
         actor=None,
-        verb="payment.needs_refund",
+        verb=PaymentEvents.NEEDS_REFUND,
         target=order,
         payment_id=payment.pk,
         refund_id=refund.pk,

@@ -12,6 +12,7 @@ from marketplace.core.errors import ValidationError
 from marketplace.core.events import event_record
 from marketplace.notifications.services import notification_create
 
+from ..events import SampleEvents
 from ..flows import transition_apply
 from ..flows.sample import TABLE, describe
 from ..models import SampleRequest
@@ -60,7 +61,7 @@ def sample_create(
                 note=note.strip(),
                 shipping_address=shipping_address,
             )
-            event_record(actor=actor, verb="sample.requested", target=sample)
+            event_record(actor=actor, verb=SampleEvents.REQUESTED, target=sample)
             notification_create(
                 recipient=product.factory.owner,
                 kind="sample.requested",

@@ -17,6 +17,7 @@ from marketplace.core.validators import validate_order_total
 from marketplace.money import half_price, quantize
 from marketplace.notifications.services import notification_create
 
+from ..events import TrialEvents
 from ..flows import transition_apply
 from ..flows.trial import TABLE, describe
 from ..models import BulkOrder, Quote, TrialOrder, TrialStatus
@@ -126,7 +127,7 @@ def trial_create(*, actor: User, product_id: int, quantity: int, address: int | 
                 shipping_address=shipping_address,
             )
             event_record(
-                actor=actor, verb="trial.requested", target=trial, quantity=quantity, total=str(total)
+                actor=actor, verb=TrialEvents.REQUESTED, target=trial, quantity=quantity, total=str(total)
             )
             notification_create(
                 recipient=product.factory.owner,
@@ -275,7 +276,7 @@ def trial_create_from_quote(*, quote: Quote, actor: User) -> TrialOrder:
     )
     trial.specification = _specification(trial)
     trial.save()
-    event_record(actor=actor, verb="trial.requested", target=trial, quote_id=quote.pk, total=str(total))
+    event_record(actor=actor, verb=TrialEvents.REQUESTED, target=trial, quote_id=quote.pk, total=str(total))
     return trial
 
 
@@ -287,7 +288,7 @@ def trial_remind(*, trial: TrialOrder) -> bool:
             return False
         trial.reminded_at = timezone.now()
         trial.save(update_fields=["reminded_at", "updated_at"])
-        event_record(actor=None, verb="trial.reminded", target=trial)
+        event_record(actor=None, verb=TrialEvents.REMINDED, target=trial)
         notification_create(
             recipient=trial.buyer.user,
             kind="trial.reminder",

@@ -1,0 +1,6 @@
+"""Every event verb the buyers app records (see factories/events.py)."""
+
+
+class BuyerEvents:
+    CREATED = "buyer.created"
+    UPDATED = "buyer.updated"
