@@ -69,6 +69,14 @@ def crafted_catalog() -> dict:
     return rows
 
 
+def compound_catalog_rows() -> dict:
+    """tests/search/test_compound_words.py's titles, one factory (not yet indexed)."""
+    from tests.search.test_compound_words import TITLES
+
+    factory = makers.FactoryMaker(name="测试五金厂")
+    return {name: product(title, factory=factory, category="locks") for name, title in TITLES.items()}
+
+
 def search(api, **params) -> dict:
     response = api.get(URL, params)
     assert response.status_code == 200, response.content

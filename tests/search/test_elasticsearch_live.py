@@ -36,6 +36,7 @@ from tests.search.scenarios import (
     RANGE_FACET_PARAMS,
     SORTS,
     URL,
+    compound_catalog_rows,
     crafted_catalog,
     search,
     search_database,
@@ -135,11 +136,8 @@ def index_database_too() -> None:
 
 @pytest.fixture
 def compound_catalog(live, db):
-    """tests/search/test_compound_words.py's titles, in the engine and the database backend."""
-    from tests.search.test_compound_words import TITLES
-
-    factory = makers.FactoryMaker(name="测试五金厂")
-    rows = {name: product(title, factory=factory, category="locks") for name, title in TITLES.items()}
+    """tests/search/test_compound_words.py's titles, in this backend and the database backend."""
+    rows = compound_catalog_rows()
     index_all()
     index_database_too()
     refresh(live)

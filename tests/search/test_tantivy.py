@@ -28,6 +28,7 @@ from tests.search.scenarios import (
     RANGE_FACET_PARAMS,
     SORTS,
     URL,
+    compound_catalog_rows,
     crafted_catalog,
     search,
     search_database,
@@ -133,10 +134,8 @@ def test_the_same_order_as_the_database_backend_for_every_query_and_sort(tantivy
 
 @pytest.fixture
 def compound_catalog(tantivy, db):
-    from tests.search.test_compound_words import TITLES
-
-    factory = makers.FactoryMaker(name="测试五金厂")
-    rows = {name: product(title, factory=factory, category="locks") for name, title in TITLES.items()}
+    """tests/search/test_compound_words.py's titles, in this backend and the database backend."""
+    rows = compound_catalog_rows()
     index_all()
     index_database_too()
     return rows
