@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "marketplace.addresses",
     "factories",
     "buyers",
+    "partners",
     "marketplace.notifications",
     "trials",
     "search",
@@ -214,7 +215,8 @@ API_JSON_MAX_BYTES = int(os.environ.get("API_JSON_MAX_BYTES", str(1024 * 1024)))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "marketplace.accounts.authentication.ApiKeyAuthentication",
+        # Organization keys (partners/, issue 12) and the older user-owned keys (accounts.ApiKey).
+        "partners.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -242,12 +244,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several models have a `status` / `provider`: name their enums after what they are.
+    # The drf-spectacular default, then which scope each operation needs from a partner key.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partners.schema.partner_scopes_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "BulkOrderStatusEnum": "trials.models.BulkStatus",
         "PaymentStatusEnum": "trials.models.PaymentStatus",
         "PaymentProviderEnum": "trials.models.PaymentProvider",
+        "MemberRoleEnum": "partners.models.MemberRole",
     },
 }
+
+# Partner keys (partners/, issue 12): a rotated key keeps working this long beside its successor,
+# so a tool can be redeployed with the new key without a moment of refused requests; requests per
+# minute for a new key (each key has its own, counted in the cache: Redis in production).
+PARTNER_KEY_ROTATION_GRACE = timedelta(hours=int(os.environ.get("PARTNER_KEY_ROTATION_GRACE_HOURS", "24")))
+PARTNER_KEY_RATE_PER_MINUTE = int(os.environ.get("PARTNER_KEY_RATE_PER_MINUTE", "120"))
 
 # Celery: with no broker configured, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

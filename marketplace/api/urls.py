@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("marketplace.addresses.urls")),
     path("", include("factories.urls")),
     path("", include("buyers.urls")),
+    path("", include("partners.urls")),
     path("", include("trials.urls")),
     path("", include("marketplace.notifications.urls")),
     path("", include("search.urls")),

@@ -17,6 +17,8 @@ from marketplace.accounts.models import ApiKey, User
 from marketplace.accounts.services import api_key_create
 from marketplace.core.events import event_record
 from marketplace.core.models import Event
+from partners import services as partners
+from partners.models import Organization, PartnerKey, StreamerLink
 from tests.makers import PASSWORD, BuyerMaker, FactoryMaker, ProductMaker, StaffUserMaker, UserMaker, category
 
 from .helpers import change_url, changelist_url
@@ -56,6 +58,24 @@ def new_event(n):
     return event_record(actor=product.factory.owner, verb="product.updated", target=product, fields=["moq"])
 
 
+def new_organization(n):
+    return partners.organization_create(actor=UserMaker(), name=f"测试机构{n}")
+
+
+def new_streamer_link(n):
+    organization = new_organization(n)
+    owner = organization.memberships.get().user
+    return partners.streamer_invite(organization_id=organization.pk, actor=owner, buyer_id=BuyerMaker().pk)
+
+
+def new_partner_key(n):
+    organization = new_organization(n)
+    owner = organization.memberships.get().user
+    return partners.key_create(
+        organization=organization, actor=owner, name=f"测试 {n}", scopes=["catalog:read"]
+    )[0]
+
+
 MAKERS = {
     User: lambda n: UserMaker(),
     ApiKey: lambda n: api_key_create(user=UserMaker(), name=f"MCN tool {n}")[0],
@@ -67,6 +87,9 @@ MAKERS = {
     ProductReport: new_report,
     BuyerProfile: lambda n: BuyerMaker(categories=["home", "beauty"]),
     Channel: lambda n: BuyerMaker().channels.get(),
+    Organization: new_organization,
+    StreamerLink: new_streamer_link,
+    PartnerKey: new_partner_key,
 }
 MODELS = list(MAKERS)
 

@@ -1,0 +1,14 @@
+"""Every event verb the partners app records (the same convention as factories/events.py): the
+audit rows of organization, streamer-link and key changes (issue 12, point 6)."""
+
+
+class PartnerEvents:
+    ORGANIZATION_CREATED = "organization.created"
+    MEMBER_ADDED = "organization.member_added"
+    MEMBER_REMOVED = "organization.member_removed"
+    LINK_INVITED = "streamer_link.invited"
+    LINK_ACCEPTED = "streamer_link.accepted"
+    LINK_ENDED = "streamer_link.ended"
+    KEY_CREATED = "partner_key.created"
+    KEY_REVOKED = "partner_key.revoked"
+    KEY_ROTATED = "partner_key.rotated"

@@ -1,0 +1,57 @@
+from django.db.models import Q, QuerySet
+
+from buyers.models import BuyerProfile
+from marketplace.accounts.models import User
+
+from .models import LinkStatus, MemberRole, Membership, Organization, PartnerKey, StreamerLink
+
+
+def organizations_of(user: User) -> QuerySet[Organization]:
+    """The organizations the user is a member of (any role)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(memberships__user=user).order_by("pk")
+
+
+def membership_of(*, organization: Organization, user: User) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(organization=organization, user=user).first()
+
+
+def is_owner(*, organization: Organization, user: User) -> bool:
+    membership = membership_of(organization=organization, user=user)
+    return membership is not None and membership.role == MemberRole.OWNER
+
+
+def links_visible_to(user: User) -> QuerySet[StreamerLink]:
+    """Links of the user's own streamer profile and of every organization the user is in."""
+    qs = StreamerLink.objects.select_related("organization", "buyer").order_by("-pk")
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(Q(buyer__user=user) | Q(organization__memberships__user=user)).distinct()
+
+
+def keys_of(organization: Organization) -> QuerySet[PartnerKey]:
+    return organization.keys.order_by("-pk")
+
+
+def streamers_of(organization: Organization) -> QuerySet[BuyerProfile]:
+    """The streamers an organization acts for now (active links)."""
+    return BuyerProfile.objects.filter(
+        organization_links__organization=organization, organization_links__status=LinkStatus.ACTIVE
+    ).order_by("pk")
+
+
+def partner_streamer(*, organization_id: int, buyer_id: int) -> BuyerProfile | None:
+    """The streamer a key of the organization may act for, with its user; None for any other."""
+    return (
+        BuyerProfile.objects.select_related("user")
+        .filter(
+            pk=buyer_id,
+            user__is_active=True,
+            organization_links__organization_id=organization_id,
+            organization_links__status=LinkStatus.ACTIVE,
+        )
+        .first()
+    )

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("organizations/", api.OrganizationListCreateApi.as_view(), name="organization-list"),
+    path("organizations/<int:pk>/", api.OrganizationDetailApi.as_view(), name="organization-detail"),
+    path("organizations/<int:pk>/members/", api.MemberCreateApi.as_view(), name="organization-members"),
+    path(
+        "organizations/<int:pk>/members/<int:user_id>/",
+        api.MemberDetailApi.as_view(),
+        name="organization-member",
+    ),
+    path("organizations/<int:pk>/keys/", api.KeyListCreateApi.as_view(), name="organization-keys"),
+    path(
+        "organizations/<int:pk>/keys/<int:key_id>/revoke/",
+        api.KeyRevokeApi.as_view(),
+        name="organization-key-revoke",
+    ),
+    path(
+        "organizations/<int:pk>/keys/<int:key_id>/rotate/",
+        api.KeyRotateApi.as_view(),
+        name="organization-key-rotate",
+    ),
+    path("streamer-links/", api.LinkListCreateApi.as_view(), name="streamer-link-list"),
+    path("streamer-links/<int:pk>/accept/", api.LinkAcceptApi.as_view(), name="streamer-link-accept"),
+    path("streamer-links/<int:pk>/end/", api.LinkEndApi.as_view(), name="streamer-link-end"),
+    path("partner/", api.PartnerApi.as_view(), name="partner"),
+]
