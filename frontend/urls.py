@@ -9,6 +9,7 @@ from .views import (
     custom,
     factory_media,
     notifications,
+    organizations,
     packing,
     products,
     profiles,
@@ -60,6 +61,12 @@ urlpatterns = [
     path("welcome/", signup.welcome, name="welcome"),
     path("me/profile/", profiles.my_profile, name="profile"),
     path("me/addresses/", addresses.address_book, name="addresses"),
+    path("me/organizations/", organizations.organizations, name="organizations"),
+    path("me/organizations/invite/", organizations.organization_invite, name="organization-invite"),
+    path(
+        "me/organizations/links/<int:pk>/accept/", organizations.link_accept, name="organization-link-accept"
+    ),
+    path("me/organizations/links/<int:pk>/end/", organizations.link_end, name="organization-link-end"),
     path("me/<slug:kind>/<int:pk>/packing-slip/", packing.packing_slip, name="packing-slip"),
     path("me/addresses/<int:pk>/default/", addresses.address_default, name="address-default"),
     path("me/addresses/<int:pk>/edit/", addresses.address_edit, name="address-edit"),

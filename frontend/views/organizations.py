@@ -1,0 +1,113 @@
+"""The organizations page (issue 12, point 1): a streamer sees who works for them, accepts or
+declines an invitation, invites an organization and leaves one at any time; an agency's members
+create organizations, invite streamers and see their links. The same services as the API."""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from axes.helpers import get_client_ip_address
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partners import selectors, services
+from partners.models import LinkStatus, MemberRole
+
+from .common import service_call
+
+
+def _signed_in(view):
+    """Signed in; no factory or streamer profile needed (an agency's staff may have neither)."""
+
+    @wraps(view)
+    def gate(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(reverse("frontend:login") + "?" + urlencode({"next": request.get_full_path()}))
+        return view(request, *args, **kwargs)
+
+    return gate
+
+
+def _number(request, name: str) -> int | None:
+    value = request.POST.get(name, "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+@_signed_in
+@require_http_methods(["GET", "POST"])
+def organizations(request):
+    if request.method == "POST":
+        service_call(
+            request,
+            lambda: services.organization_create(
+                actor=request.user,
+                name=request.POST.get("name", "")[:100],
+                address=get_client_ip_address(request),
+            ),
+            success=_("Organization created."),
+        )
+        return redirect("frontend:organizations")
+    user = request.user
+    buyer = getattr(user, "buyer_profile", None)
+    links = list(selectors.links_visible_to(user).exclude(status=LinkStatus.ENDED))
+    mine = list(selectors.organizations_of(user).prefetch_related("memberships__user"))
+    for org in mine:
+        org.my_role = next(m.role for m in org.memberships.all() if m.user_id == user.pk)
+        org.open_links = [link for link in links if link.organization_id == org.pk]
+    context = {
+        "buyer": buyer,
+        "own_links": [link for link in links if buyer is not None and link.buyer_id == buyer.pk],
+        "organizations": mine,
+        "owner_role": MemberRole.OWNER,
+        "title": _("Organizations"),
+    }
+    return render(request, "frontend/organizations.html", context)
+
+
+@_signed_in
+@require_POST
+def organization_invite(request):
+    organization_id = _number(request, "organization")
+    buyer_id = _number(request, "buyer")
+    if organization_id is None or (request.POST.get("buyer", "").strip() and buyer_id is None):
+        messages.error(request, _("Numbers are whole numbers, as shown on this page."))
+        return redirect("frontend:organizations")
+    address = get_client_ip_address(request)
+
+    def invite():
+        if buyer_id is None:
+            return services.organization_invite(
+                actor=request.user, organization_id=organization_id, address=address
+            )
+        return services.streamer_invite(
+            organization_id=organization_id, actor=request.user, buyer_id=buyer_id, address=address
+        )
+
+    service_call(request, invite, success=_("Invitation sent."))
+    return redirect("frontend:organizations")
+
+
+@_signed_in
+@require_POST
+def link_accept(request, pk: int):
+    link = get_object_or_404(selectors.links_visible_to(request.user), pk=pk)
+    service_call(
+        request,
+        lambda: services.link_accept(link=link, actor=request.user, address=get_client_ip_address(request)),
+        success=_("Invitation accepted."),
+    )
+    return redirect("frontend:organizations")
+
+
+@_signed_in
+@require_POST
+def link_end(request, pk: int):
+    link = get_object_or_404(selectors.links_visible_to(request.user), pk=pk)
+    service_call(
+        request,
+        lambda: services.link_end(link=link, actor=request.user, address=get_client_ip_address(request)),
+        success=_("Done: the organization no longer works for this streamer."),
+    )
+    return redirect("frontend:organizations")

@@ -1,0 +1,86 @@
+"""The organizations page (issue 12, point 1): a streamer accepts an organization and leaves it,
+an agency's member creates an organization and invites a streamer; both languages."""
+
+import pytest
+
+from marketplace.core.models import Event
+from partners import services
+from partners.models import LinkStatus, Membership, Organization, StreamerLink
+from tests import makers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_member_creates_an_organization_and_invites_a_streamer(web):
+    # given: an agency's person, with no factory or streamer profile
+    person = makers.UserMaker()
+    buyer = makers.BuyerMaker()
+    web.as_user(person)
+    # when
+    created = web.post("/me/organizations/", {"name": "星河 MCN"}, follow=True)
+    org = Organization.objects.get()
+    invited = web.post("/me/organizations/invite/", {"organization": org.pk, "buyer": buyer.pk}, follow=True)
+    # then
+    assert "Organization created." in created.content.decode()
+    assert "Invitation sent." in invited.content.decode()
+    assert Membership.objects.get().user == person
+    assert StreamerLink.objects.get().status == LinkStatus.PENDING
+    assert buyer.display_name in invited.content.decode()
+
+
+def test_a_streamer_accepts_and_later_leaves(web):
+    # given
+    owner = makers.UserMaker()
+    org = services.organization_create(actor=owner, name="星河 MCN")
+    buyer = makers.BuyerMaker()
+    link = services.streamer_invite(organization_id=org.pk, actor=owner, buyer_id=buyer.pk)
+    web.as_user(buyer.user)
+    page = web.get("/me/organizations/")
+    assert page.status_code == 200
+    assert "星河 MCN" in page.content.decode()
+    # when
+    accepted = web.post(f"/me/organizations/links/{link.pk}/accept/", follow=True)
+    left = web.post(f"/me/organizations/links/{link.pk}/end/", follow=True)
+    # then
+    assert "Invitation accepted." in accepted.content.decode()
+    assert "Done: the organization no longer works for this streamer." in left.content.decode()
+    link.refresh_from_db()
+    assert link.status == LinkStatus.ENDED
+    assert list(
+        Event.objects.filter(target_id=link.pk, verb__startswith="streamer_link.")
+        .values_list("verb", flat=True)
+        .order_by("pk")
+    ) == [
+        "streamer_link.invited",
+        "streamer_link.accepted",
+        "streamer_link.ended",
+    ]
+
+
+def test_a_refusal_is_shown_and_changes_nothing(web):
+    owner = makers.UserMaker()
+    org = services.organization_create(actor=owner, name="星河 MCN")
+    stranger = makers.UserMaker()
+    buyer = makers.BuyerMaker()
+    response = web.as_user(stranger).post(
+        "/me/organizations/invite/", {"organization": org.pk, "buyer": buyer.pk}, follow=True
+    )
+    assert "Only members of the organization can do this." in response.content.decode()
+    assert StreamerLink.objects.count() == 0
+    bad = web.post("/me/organizations/invite/", {"organization": "abc"}, follow=True)
+    assert "Numbers are whole numbers, as shown on this page." in bad.content.decode()
+    assert StreamerLink.objects.count() == 0
+
+
+def test_the_page_speaks_chinese(web_zh):
+    buyer = makers.BuyerMaker()
+    page = web_zh.as_user(buyer.user).get("/me/organizations/")
+    text = page.content.decode()
+    assert "合作机构" in text or "机构" in text
+    assert "没有机构为您服务。" in text
+
+
+def test_signed_out_is_sent_to_sign_in(web):
+    response = web.get("/me/organizations/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/?next=")
