@@ -214,7 +214,8 @@ API_JSON_MAX_BYTES = int(os.environ.get("API_JSON_MAX_BYTES", str(1024 * 1024)))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # A user's token; a member's may name a streamer of their organization (partners/, issue 12).
+        "partners.authentication.TokenAuthentication",
         # Organization keys (partners/, issue 12) and the older user-owned keys (accounts.ApiKey).
         "partners.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",

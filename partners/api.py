@@ -14,7 +14,7 @@ from marketplace.accounts.models import ApiKey
 from marketplace.api.fields import SingleLineField
 
 from . import selectors, services
-from .authentication import PartnerAccess
+from .authentication import MemberAccess, PartnerAccess
 from .models import LinkSide, LinkStatus, MemberRole, Organization, PartnerKey, Scope, StreamerLink
 
 
@@ -24,7 +24,9 @@ class SignedInPerson(permissions.IsAuthenticated):
     message = _("Manage organizations and keys with your own sign-in, not with an API key.")
 
     def has_permission(self, request, view):
-        return super().has_permission(request, view) and not isinstance(request.auth, ApiKey | PartnerAccess)
+        return super().has_permission(request, view) and not isinstance(
+            request.auth, ApiKey | PartnerAccess | MemberAccess
+        )
 
 
 class PartnerKeyOnly(permissions.BasePermission):

@@ -9,6 +9,11 @@ Everything a partner key may do is decided here, before any view runs, so no vie
    the request then runs as that streamer's account, so every existing permission and
    visibility rule applies unchanged (the key can never do more than the streamer could).
 A request that names no streamer (the catalogue) runs with no account, as the public's would.
+
+A member of an organization signed in with their own `Token` may name one of its streamers the
+same way (`TokenAuthentication` below): on the operations of scopes.RULES the request then runs as
+that streamer (404 for a streamer of none of the member's organizations). Without a `buyer`, or
+naming their own profile, a token acts as its user exactly as before.
 """
 
 import hmac
@@ -19,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication as DrfTokenAuthentication
 from rest_framework.authentication import get_authorization_header
 
 from buyers.models import BuyerProfile
@@ -28,6 +34,15 @@ from . import selectors, services
 from .models import PartnerKey
 from .ratelimit import rate_limit_hit
 from .scopes import Rule, rule_for
+
+
+@dataclass(frozen=True)
+class MemberAccess:
+    """`request.auth` of a member's token request acting for one of their organizations' streamers."""
+
+    token: object
+    member_id: int
+    buyer: BuyerProfile
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,38 @@ class KeyThrottled(exceptions.Throttled):
         self.wait = wait
 
 
+def _rule(request) -> Rule | None:
+    match = getattr(request._request, "resolver_match", None)
+    return rule_for(match.url_name if match else None, request.method)
+
+
+def _streamer_id(request) -> int | None:
+    buyer_id = _buyer_id(request)
+    if buyer_id is None:
+        return None
+    if not (buyer_id.isascii() and buyer_id.isdigit() and len(buyer_id) <= 18):
+        raise exceptions.ValidationError({"buyer": [_("A streamer id is a whole number.")]})
+    return int(buyer_id)
+
+
+class TokenAuthentication(DrfTokenAuthentication):
+    """DRF's token, plus a member acting for a streamer of their organization (`?buyer=`)."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None or _rule(request) is None:
+            return result
+        user, token = result
+        buyer_id = _streamer_id(request)
+        own = getattr(user, "buyer_profile", None)
+        if buyer_id is None or (own is not None and own.pk == buyer_id):
+            return result
+        buyer = selectors.member_streamer(user=user, buyer_id=buyer_id)
+        if buyer is None:
+            raise exceptions.NotFound(_("No such streamer in your organizations."))
+        return buyer.user, MemberAccess(token=token, member_id=user.pk, buyer=buyer)
+
+
 class ApiKeyAuthentication(UserApiKeyAuthentication):
     def authenticate(self, request):
         parts = get_authorization_header(request).decode("latin-1").split()
@@ -95,8 +142,7 @@ class ApiKeyAuthentication(UserApiKeyAuthentication):
             )
         services.key_touch(key=key, now=now)
 
-        match = getattr(request._request, "resolver_match", None)
-        rule = rule_for(match.url_name if match else None, request.method)
+        rule = _rule(request)
         if rule is None:
             raise exceptions.PermissionDenied(_("Partner keys cannot use this operation."))
         if rule.scope is not None and rule.scope not in key.scopes:
@@ -104,16 +150,14 @@ class ApiKeyAuthentication(UserApiKeyAuthentication):
                 _("This API key lacks the scope %(scope)s.") % {"scope": rule.scope}
             )
 
-        buyer_id = _buyer_id(request)
+        buyer_id = _streamer_id(request)
         if buyer_id is None:
             if rule.streamer:
                 raise exceptions.ValidationError(
                     {"buyer": [_("Name the streamer this request acts for: ?buyer=<id> or a buyer field.")]}
                 )
             return AnonymousUser(), PartnerAccess(key=key, rule=rule, buyer=None)
-        if not (buyer_id.isascii() and buyer_id.isdigit() and len(buyer_id) <= 18):
-            raise exceptions.ValidationError({"buyer": [_("A streamer id is a whole number.")]})
-        buyer = selectors.partner_streamer(organization_id=key.organization_id, buyer_id=int(buyer_id))
+        buyer = selectors.partner_streamer(organization_id=key.organization_id, buyer_id=buyer_id)
         if buyer is None:
             raise exceptions.NotFound(_("No such streamer in this organization."))
         return buyer.user, PartnerAccess(key=key, rule=rule, buyer=buyer)

@@ -33,13 +33,21 @@ BUYER_PARAMETER = {
     "required": False,
     "schema": {"type": "integer", "minimum": 1},
     "description": (
-        "With an organization's API key: the streamer (buyer id) this request acts for; one of the "
-        "organization's streamers, or 404. Ignored with a user's token."
+        "With an organization's API key, or a member's token: the streamer (buyer id) this request "
+        "acts for; one of the organization's streamers, or 404. A streamer naming themselves acts "
+        "as themselves."
     ),
 }
 TOO_MANY = {
     "description": "This API key made too many requests this minute; wait `Retry-After` seconds.",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+BUYER_ERRORS = {
+    "400": "The input was refused: see the messages per field (or `detail`); `buyer` is not a number.",
+    "404": "No such object among those you may see, or `buyer` names a streamer you may not act for.",
 }
 
 
@@ -61,4 +69,7 @@ def partner_scopes_hook(result, generator, request, public):
             if "buyer" not in names:
                 operation.setdefault("parameters", []).append(dict(BUYER_PARAMETER, required=False))
             operation["responses"].setdefault("429", TOO_MANY)
+            # `buyer` that is not a number (400) or not a streamer the caller may act for (404).
+            for code, description in BUYER_ERRORS.items():
+                operation["responses"].setdefault(code, dict(ERROR, description=description))
     return result

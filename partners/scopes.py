@@ -8,6 +8,9 @@ their own token). `streamer=True`: the operation acts for one streamer, named by
 organization's (else 404). Without it, the key reads as the public does (the catalogue), or acts
 for the named streamer when one is given.
 
+The same rules say where a member's own token may name a streamer of their organization
+(authentication.TokenAuthentication); scopes do not apply to members.
+
 `tests/partners/test_scopes.py` walks every operation of the OpenAPI document against this table.
 """
 

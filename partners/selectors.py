@@ -55,3 +55,17 @@ def partner_streamer(*, organization_id: int, buyer_id: int) -> BuyerProfile | N
         )
         .first()
     )
+
+
+def member_streamer(*, user: User, buyer_id: int) -> BuyerProfile | None:
+    """A streamer an organization of the user works for (active link), with its user; else None."""
+    return (
+        BuyerProfile.objects.select_related("user")
+        .filter(
+            pk=buyer_id,
+            user__is_active=True,
+            organization_links__status=LinkStatus.ACTIVE,
+            organization_links__organization__memberships__user=user,
+        )
+        .first()
+    )

@@ -1,0 +1,71 @@
+"""Members act for their organizations' streamers through the API with their own token (issue
+12, point 1): `?buyer=` or a `buyer` field, the same operations as a key (scopes.RULES)."""
+
+import pytest
+
+from partners import services
+from tests import makers
+from trials.models import TrialOrder
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(organization, owner):
+    user = makers.UserMaker(username="mcn_helper")
+    services.member_add(organization=organization, actor=owner, username=user.username, role="member")
+    return user
+
+
+def test_a_member_places_a_trial_for_a_streamer_of_the_organization(api, member, streamer, product):
+    # when
+    response = api.as_user(member).post(
+        "/api/v1/trials/", {"buyer": streamer.pk, "product": product.pk, "quantity": 5}
+    )
+    # then
+    assert response.status_code == 201, response.json()
+    assert TrialOrder.objects.get().buyer == streamer
+    assert [t["id"] for t in api.get("/api/v1/trials/", {"buyer": streamer.pk}).json()["results"]] == [
+        response.json()["id"]
+    ]
+
+
+def test_a_member_naming_a_streamer_outside_the_organizations_is_404(api, member, outsider, product):
+    response = api.as_user(member).post(
+        "/api/v1/trials/", {"buyer": outsider.pk, "product": product.pk, "quantity": 5}
+    )
+    assert (response.status_code, response.json()) == (
+        404,
+        {"detail": "No such streamer in your organizations."},
+    )
+    assert TrialOrder.objects.count() == 0
+
+
+def test_after_the_streamer_leaves_the_member_cannot_act_for_them(api, member, streamer, product):
+    services.link_end(link=streamer.organization_links.get(), actor=streamer.user)
+    response = api.as_user(member).post(
+        "/api/v1/trials/", {"buyer": streamer.pk, "product": product.pk, "quantity": 5}
+    )
+    assert response.status_code == 404
+    assert TrialOrder.objects.count() == 0
+
+
+def test_a_streamer_naming_themselves_acts_as_before_and_naming_another_is_404(api, streamer, outsider):
+    mine = api.as_user(streamer.user).get("/api/v1/buyers/", {"buyer": streamer.pk})
+    other = api.get("/api/v1/buyers/", {"buyer": outsider.pk})
+    assert [b["id"] for b in mine.json()["results"]] == [streamer.pk]
+    assert other.status_code == 404
+
+
+def test_without_buyer_and_outside_the_rules_a_token_is_unchanged(api, member, streamer):
+    # no buyer: the member's own (empty) trials
+    assert api.as_user(member).get("/api/v1/trials/").json()["results"] == []
+    # an operation no key may call ignores `buyer`: me/ is still the member
+    me = api.get("/api/v1/me/", {"buyer": streamer.pk})
+    assert (me.status_code, me.json()["username"]) == (200, "mcn_helper")
+
+
+def test_a_member_acting_for_a_streamer_cannot_manage_organizations(api, member, streamer, organization):
+    response = api.as_user(member).post(f"/api/v1/organizations/?buyer={streamer.pk}", {"name": "x"})
+    # organizations/ is outside the rules: `buyer` is ignored and the member acts as themselves
+    assert response.status_code == 201
