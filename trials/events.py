@@ -1,61 +1,63 @@
-"""Every event verb the trials app records (see factories/events.py). A state change's event
-holds `from` and `to`; its verb is the transition's, named in the flow table's `events`."""
+"""Every event verb the trials app records (see factories/events.py), in the past tense like
+every event: what happened, not what was asked. A state change's event holds `from` and `to`;
+the flow table's `events` names the verb of each of its transitions. The notification a
+transition sends is of the same kind (marketplace/notifications/messages.py)."""
 
 
 class TrialEvents:
     REQUESTED = "trial.requested"
     REMINDED = "trial.reminded"
     # State changes (trials/flows/trial.py)
-    ACCEPT = "trial.accept"
-    DECLINE = "trial.decline"
-    CANCEL = "trial.cancel"
-    EXPIRE = "trial.expire"
-    MARK_PAID = "trial.mark_paid"
-    SHIP = "trial.ship"
-    RECEIVE = "trial.receive"
-    FEEDBACK = "trial.feedback"
-    CONVERT = "trial.convert"
-    END = "trial.end"
-    END_UNREPORTED = "trial.end_unreported"
+    ACCEPTED = "trial.accepted"
+    DECLINED = "trial.declined"
+    CANCELLED = "trial.cancelled"
+    EXPIRED = "trial.expired"
+    PAID = "trial.paid"
+    SHIPPED = "trial.shipped"
+    RECEIVED = "trial.received"
+    FEEDBACK_SUBMITTED = "trial.feedback_submitted"
+    CONVERTED = "trial.converted"
+    ENDED = "trial.ended"
+    ENDED_UNREPORTED = "trial.ended_unreported"
 
 
 class SampleEvents:
     REQUESTED = "sample.requested"
     # State changes (trials/flows/sample.py)
-    ACCEPT = "sample.accept"
-    DECLINE = "sample.decline"
-    CANCEL = "sample.cancel"
-    EXPIRE = "sample.expire"
-    SHIP = "sample.ship"
-    RECEIVE = "sample.receive"
+    ACCEPTED = "sample.accepted"
+    DECLINED = "sample.declined"
+    CANCELLED = "sample.cancelled"
+    EXPIRED = "sample.expired"
+    SHIPPED = "sample.shipped"
+    RECEIVED = "sample.received"
 
 
 class CustomEvents:
     REQUESTED = "custom.requested"
     QUOTED = "custom.quoted"
     # State changes (trials/flows/custom.py)
-    CLOSE = "custom.close"
-    ACCEPT = "custom.accept"
-    CANCEL = "custom.cancel"
+    CLOSED = "custom.closed"
+    ACCEPTED = "custom.accepted"
+    CANCELLED = "custom.cancelled"
 
 
 class BulkEvents:
-    CREATED = "bulk_order.created"
+    CREATED = "bulk.created"
     REMINDED = "bulk.reminded"
     # State changes (trials/flows/bulk.py)
-    CONFIRM = "bulk.confirm"
-    DECLINE = "bulk.decline"
-    MARK_DEPOSIT_PAID = "bulk.mark_deposit_paid"
-    CANCEL = "bulk.cancel"
-    LAPSE = "bulk.lapse"
-    START_PRODUCTION = "bulk.start_production"
-    SHIP = "bulk.ship"
-    RECEIVE = "bulk.receive"
-    MARK_BALANCE_PAID = "bulk.mark_balance_paid"
-    COMPLETE = "bulk.complete"
-    DISPUTE = "bulk.dispute"
-    RESUME = "bulk.resume"
-    CANCEL_WITH_REFUND = "bulk.cancel_with_refund"
+    CONFIRMED = "bulk.confirmed"
+    DECLINED = "bulk.declined"
+    DEPOSIT_PAID = "bulk.deposit_paid"
+    CANCELLED = "bulk.cancelled"
+    LAPSED = "bulk.lapsed"
+    PRODUCTION_STARTED = "bulk.production_started"
+    SHIPPED = "bulk.shipped"
+    RECEIVED = "bulk.received"
+    BALANCE_PAID = "bulk.balance_paid"
+    COMPLETED = "bulk.completed"
+    DISPUTED = "bulk.disputed"
+    RESUMED = "bulk.resumed"
+    CANCELLED_WITH_REFUND = "bulk.cancelled_with_refund"
 
 
 class PaymentEvents:
@@ -65,8 +67,8 @@ class PaymentEvents:
     NEEDS_REFUND = "payment.needs_refund"
     AMOUNT_MISMATCH = "payment.amount_mismatch"
     # State changes (trials/flows/payment.py)
-    PROCESS = "payment.process"
-    FAIL = "payment.fail"
-    SUCCEED = "payment.succeed"
-    CANCEL = "payment.cancel"
-    REFUND = "payment.refund"
+    PROCESSING_STARTED = "payment.processing_started"
+    FAILED = "payment.failed"
+    SUCCEEDED = "payment.succeeded"
+    CANCELLED = "payment.cancelled"
+    REFUNDED = "payment.refunded"

@@ -1,6 +1,8 @@
 """What each kind of notification says, in English source strings (translated through gettext).
 
 `data` always carries `ref` (e.g. T000012) and `title`; other placeholders are listed per kind.
+A transition's notification is of its event's kind, the verb its flow table names (the apps'
+events.py, past tense); the other kinds (reminders, offers, instructions) are notifications only.
 A missing placeholder renders as an empty string rather than failing a delivery.
 """
 
@@ -41,25 +43,25 @@ MESSAGES = {
             "%(buyer)s asks for a trial of %(quantity)s units of %(title)s (%(ref)s). Please answer within 72 hours."
         ),
     ),
-    "trial.accept": (
+    "trial.accepted": (
         _("Trial accepted: %(title)s"),
         _("%(factory)s accepted your trial %(ref)s. Pay %(total)s to start it."),
     ),
-    "trial.decline": (_("Trial declined: %(title)s"), _("%(factory)s declined your trial %(ref)s.")),
-    "trial.cancel": (_("Trial cancelled: %(title)s"), _("%(buyer)s cancelled trial %(ref)s.")),
-    "trial.expire": (
+    "trial.declined": (_("Trial declined: %(title)s"), _("%(factory)s declined your trial %(ref)s.")),
+    "trial.cancelled": (_("Trial cancelled: %(title)s"), _("%(buyer)s cancelled trial %(ref)s.")),
+    "trial.expired": (
         _("Trial request expired: %(title)s"),
         _("Trial %(ref)s expired because the factory did not answer within 72 hours."),
     ),
-    "trial.mark_paid": (
+    "trial.paid": (
         _("Trial paid: %(title)s"),
         _("Trial %(ref)s is paid (%(total)s). Please ship the goods."),
     ),
-    "trial.ship": (
+    "trial.shipped": (
         _("Trial shipped: %(title)s"),
         _("Trial %(ref)s was shipped with %(carrier)s, tracking number %(tracking_number)s."),
     ),
-    "trial.receive": (
+    "trial.received": (
         _("Trial started: %(title)s"),
         _("%(buyer)s received trial %(ref)s; the trial window is open."),
     ),
@@ -67,69 +69,72 @@ MESSAGES = {
         _("Report your trial results: %(title)s"),
         _("The window of trial %(ref)s ends in 3 days. Please report units sold, returns and your rating."),
     ),
-    "trial.feedback": (
+    "trial.feedback_submitted": (
         _("Trial feedback: %(title)s"),
         _(
             "%(buyer)s reported on trial %(ref)s: %(units_sold)s sold, %(units_returned)s returned, rating %(rating)s/5."
         ),
     ),
-    "trial.convert": (
+    "trial.converted": (
         _("Bulk order placed: %(title)s"),
         _("%(buyer)s ordered %(bulk_quantity)s units after trial %(ref)s (total %(bulk_total)s)."),
     ),
-    "trial.end": (_("Trial ended: %(title)s"), _("Trial %(ref)s has ended without a bulk order.")),
-    "trial.end_unreported": (
+    "trial.ended": (_("Trial ended: %(title)s"), _("Trial %(ref)s has ended without a bulk order.")),
+    "trial.ended_unreported": (
         _("Trial closed without feedback: %(title)s"),
         _("Trial %(ref)s was closed: no results were reported within 14 days of the end of its window."),
     ),
     # bulk orders (大货)
-    "bulk.confirm": (
+    "bulk.confirmed": (
         _("Bulk order confirmed: %(title)s"),
         _(
             "%(factory)s confirmed bulk order %(ref)s and promises delivery by %(delivery_date)s. Pay the deposit of %(deposit)s so production can start."
         ),
     ),
-    "bulk.decline": (
+    "bulk.declined": (
         _("Bulk order declined: %(title)s"),
         _("%(factory)s declined bulk order %(ref)s. Reason: %(reason)s"),
     ),
-    "bulk.cancel": (_("Bulk order cancelled: %(title)s"), _("Bulk order %(ref)s was cancelled. %(reason)s")),
-    "bulk.lapse": (
+    "bulk.cancelled": (
+        _("Bulk order cancelled: %(title)s"),
+        _("Bulk order %(ref)s was cancelled. %(reason)s"),
+    ),
+    "bulk.lapsed": (
         _("Bulk order lapsed: %(title)s"),
         _(
             "Bulk order %(ref)s was cancelled because it was not confirmed or its deposit was not paid in time."
         ),
     ),
-    "bulk.mark_deposit_paid": (
+    "bulk.deposit_paid": (
         _("Deposit paid: %(title)s"),
         _("The deposit of %(deposit)s for bulk order %(ref)s has arrived; production can start."),
     ),
-    "bulk.start_production": (
+    "bulk.production_started": (
         _("In production: %(title)s"),
         _("%(factory)s started producing bulk order %(ref)s (delivery promised by %(delivery_date)s)."),
     ),
-    "bulk.ship": (
+    "bulk.shipped": (
         _("Bulk order shipped: %(title)s"),
         _("Bulk order %(ref)s was shipped with %(carrier)s, tracking number %(tracking_number)s."),
     ),
-    "bulk.receive": (
+    "bulk.received": (
         _("Bulk order received: %(title)s"),
         _("%(buyer)s received bulk order %(ref)s; the balance of %(balance)s is due now."),
     ),
-    "bulk.mark_balance_paid": (
+    "bulk.balance_paid": (
         _("Balance paid: %(title)s"),
         _("The balance of %(balance)s for bulk order %(ref)s has arrived."),
     ),
-    "bulk.complete": (_("Bulk order completed: %(title)s"), _("Bulk order %(ref)s is complete.")),
-    "bulk.dispute": (
+    "bulk.completed": (_("Bulk order completed: %(title)s"), _("Bulk order %(ref)s is complete.")),
+    "bulk.disputed": (
         _("Dispute opened: %(title)s"),
         _("A dispute was opened on bulk order %(ref)s; staff will look at it. Reason: %(reason)s"),
     ),
-    "bulk.resume": (
+    "bulk.resumed": (
         _("Dispute settled: %(title)s"),
         _("Staff settled the dispute on bulk order %(ref)s; the order goes on from where it stood."),
     ),
-    "bulk.cancel_with_refund": (
+    "bulk.cancelled_with_refund": (
         _("Bulk order cancelled after a dispute: %(title)s"),
         _("Staff cancelled bulk order %(ref)s; what the buyer paid is being refunded."),
     ),
@@ -166,15 +171,15 @@ MESSAGES = {
         _("Sample request: %(title)s"),
         _("%(buyer)s asks for a sample of %(title)s (%(ref)s). Please decide within 7 days."),
     ),
-    "sample.accept": (_("Sample accepted: %(title)s"), _("%(factory)s will send you a sample (%(ref)s).")),
-    "sample.decline": (_("Sample declined: %(title)s"), _("%(factory)s declined sample %(ref)s.")),
-    "sample.ship": (
+    "sample.accepted": (_("Sample accepted: %(title)s"), _("%(factory)s will send you a sample (%(ref)s).")),
+    "sample.declined": (_("Sample declined: %(title)s"), _("%(factory)s declined sample %(ref)s.")),
+    "sample.shipped": (
         _("Sample shipped: %(title)s"),
         _("Sample %(ref)s was shipped with %(carrier)s, tracking number %(tracking_number)s."),
     ),
-    "sample.receive": (_("Sample received: %(title)s"), _("%(buyer)s received sample %(ref)s.")),
-    "sample.cancel": (_("Sample request cancelled: %(title)s"), _("%(buyer)s cancelled sample %(ref)s.")),
-    "sample.expire": (
+    "sample.received": (_("Sample received: %(title)s"), _("%(buyer)s received sample %(ref)s.")),
+    "sample.cancelled": (_("Sample request cancelled: %(title)s"), _("%(buyer)s cancelled sample %(ref)s.")),
+    "sample.expired": (
         _("Sample request expired: %(title)s"),
         _("Sample %(ref)s expired because the factory did not decide within 7 days."),
     ),
@@ -203,18 +208,18 @@ MESSAGES = {
         _("Another quote was chosen: %(title)s"),
         _("%(buyer)s chose another factory for %(title)s. Thank you for quoting."),
     ),
-    "custom.close": (
+    "custom.closed": (
         _("Quotes closed: %(title)s"),
         _("Request %(ref)s received %(quotes)s quotes and is closed."),
     ),
     "custom.message": (_("New message: %(title)s"), _("%(author)s wrote: %(body)s")),
-    "custom.cancel": (_("Custom request cancelled: %(title)s"), _("%(buyer)s cancelled request %(ref)s.")),
+    "custom.cancelled": (_("Custom request cancelled: %(title)s"), _("%(buyer)s cancelled request %(ref)s.")),
     # payments
-    "payment.fail": (
+    "payment.failed": (
         _("Payment failed: %(title)s"),
         _("Your payment of %(amount)s for %(ref)s did not go through. You can try again."),
     ),
-    "payment.refund": (
+    "payment.refunded": (
         _("Payment refunded: %(title)s"),
         _("The payment of %(amount)s for %(ref)s was refunded because the order could no longer take it."),
     ),

@@ -240,7 +240,7 @@ def test_a_bulk_order_whose_total_would_overflow_is_400_and_not_created(api, fac
     assert BulkOrder.objects.count() == 0
     trial.refresh_from_db()
     assert trial.status == "feedback_submitted"
-    assert not Event.objects.filter(verb="bulk_order.created").exists()
+    assert not Event.objects.filter(verb="bulk.created").exists()
 
 
 @pytest.mark.parametrize(
@@ -304,7 +304,7 @@ def test_email_subjects_are_built_only_from_safe_text(db, django_capture_on_comm
     data = {"ref": "T1", "title": "面膜\r\nBcc: victim@example.com", "factory": "厂", "total": "¥1"}
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notification_create(recipient=user, kind="trial.accept", key="k1", data=data)
+        notifications.notification_create(recipient=user, kind="trial.accepted", key="k1", data=data)
     # then: one e-mail, its subject one clean line, sent only to the recipient
     (message,) = mail.outbox
     assert "\n" not in message.subject and "\r" not in message.subject

@@ -102,7 +102,7 @@ def test_relay_throughput_after_an_outage(settings):
         use_broker(DEAD_BROKER)
         for n in range(300):
             with transaction.atomic():
-                notification_create(recipient=users[n % 30], kind="trial.accept", key=f"bench:{n}", data={})
+                notification_create(recipient=users[n % 30], kind="trial.accepted", key=f"bench:{n}", data={})
                 mark_dirty(products[n % 30])
         started = time.perf_counter()
         delivered = outbox_relay()

@@ -67,3 +67,11 @@ def test_no_service_writes_a_verb_of_its_own():
 def test_the_vocabularies_do_not_overlap():
     apps = [_verbs(factory_events), _verbs(buyer_events), _verbs(trial_events)]
     assert sum(len(v) for v in apps) == len(set().union(*apps))
+
+
+@pytest.mark.parametrize(("table", "module"), TABLES, ids=[t.flow.name for t, _ in TABLES])
+def test_state_changes_are_past_tense_like_every_event(table, module):
+    """What happened ("trial.accepted"), never what was asked ("trial.accept")."""
+    for verb in table.events.values():
+        words = verb.split(".", 1)[1].split("_")
+        assert any(w.endswith("ed") or w == "paid" for w in words), verb

@@ -165,9 +165,9 @@ def test_a_broker_that_fails_is_tried_once_then_left_to_the_relay(
     broker(listener.url)
     # when: two writes that owe an e-mail each
     with django_capture_on_commit_callbacks(execute=True):
-        first = notification_create(recipient=user, kind="trial.accept", key="k1", data={})
+        first = notification_create(recipient=user, kind="trial.accepted", key="k1", data={})
     with django_capture_on_commit_callbacks(execute=True):
-        second = notification_create(recipient=user, kind="trial.accept", key="k2", data={})
+        second = notification_create(recipient=user, kind="trial.accepted", key="k2", data={})
     # then: no exception reached the writer; one connection for the first publish (no retry
     # loop), none for the second (publishing pauses while the broker is known to be down)
     assert listener.accepted == 1
@@ -180,12 +180,12 @@ def test_publishing_resumes_after_the_pause(broker, listener, django_capture_on_
     broker(listener.url)
     user = makers.UserMaker()
     with django_capture_on_commit_callbacks(execute=True):
-        notification_create(recipient=user, kind="trial.accept", key="k1", data={})
+        notification_create(recipient=user, kind="trial.accepted", key="k1", data={})
     assert listener.accepted == 1
     # when: the pause is over
     outbox._paused[listener.url] = 0.0
     with django_capture_on_commit_callbacks(execute=True):
-        notification_create(recipient=user, kind="trial.accept", key="k2", data={})
+        notification_create(recipient=user, kind="trial.accepted", key="k2", data={})
     # then: the next write tries again (once)
     assert listener.accepted == 2
 

@@ -87,7 +87,7 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(broker, worker):
     broker(DEAD_BROKER)
     for n, user in enumerate(users):
         with transaction.atomic():
-            notification_create(recipient=user, kind="trial.accept", key=f"trial:{n}:accept", data={})
+            notification_create(recipient=user, kind="trial.accepted", key=f"trial:{n}:accept", data={})
     assert OutboxMessage.objects.filter(delivered_at__isnull=True).count() == 5
     # when: the broker is back, a worker runs the relay and is killed while sending the third
     broker(REDIS_URL)

@@ -162,7 +162,7 @@ def test_streamer_compares_quotes_side_by_side_and_accepts_one(web, buyer):
     )
     req.refresh_from_db()
     assert req.status == "accepted"
-    assert "custom.accept" in verbs(req)
+    assert "custom.accepted" in verbs(req)
     assert messages_of(response) == ["Quote accepted: its trial run is ready to pay."]
     assert 'class="action-pay"' in html(response)
 
@@ -175,7 +175,7 @@ def test_accepting_after_cancelling_is_refused_and_changes_nothing(web, factory,
     assert messages_of(cancelled) == ["Request cancelled."]
     req.refresh_from_db()
     assert req.status == "cancelled"
-    assert verbs(req)[-1] == "custom.cancel"
+    assert verbs(req)[-1] == "custom.cancelled"
     before = snapshot(req)
     # when
     response = web.post(f"/me/custom/{req.pk}/quotes/{quote.pk}/accept/", follow=True)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def accepted(user, trial_id: int, title="桌面收纳盒") -> Notification:
     return notification_create(
         recipient=user,
-        kind="trial.accept",
+        kind="trial.accepted",
         key=f"trial:{trial_id}:accept",
         data={
             "ref": f"T{trial_id:06d}",

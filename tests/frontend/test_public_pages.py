@@ -219,7 +219,7 @@ def test_bell_caps_a_large_count(web, buyer):
     from marketplace.notifications.services import notification_create
 
     for n in range(120):
-        notification_create(recipient=buyer.user, kind="trial.accept", key=f"trial:{n}:accept", data={})
+        notification_create(recipient=buyer.user, kind="trial.accepted", key=f"trial:{n}:accept", data={})
     # when
     page = html(web.as_user(buyer.user).get("/"))
     # then

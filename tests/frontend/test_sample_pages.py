@@ -5,6 +5,7 @@ import pytest
 
 from tests.frontend.helpers import html, messages_of, verbs
 from tests.trials.conftest import snapshot
+from trials.flows.sample import TABLE
 from trials.models import SampleRequest
 from trials.services import samples
 
@@ -81,7 +82,7 @@ def test_factory_accepts_ships_and_streamer_receives(web, product, buyer):
         assert response["Location"] == url
         sample.refresh_from_db()
         assert sample.status == status
-        assert verbs(sample)[-1] == f"sample.{action}"
+        assert verbs(sample)[-1] == TABLE.verb(action)
     assert (sample.carrier, sample.tracking_number) == ("中通", "ZT778899")
 
 

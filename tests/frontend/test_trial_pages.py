@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests import makers
 from tests.frontend.helpers import html, messages_of, verbs
 from tests.trials.conftest import snapshot, trial_at
+from trials.flows.trial import TABLE
 from trials.models import Payment, TrialOrder
 from trials.services import payments
 
@@ -164,8 +165,8 @@ def test_factory_accepts_and_streamer_sees_pay_instructions_after_paying(web, pr
     trial.refresh_from_db()
     assert trial.status == "accepted"
     assert messages_of(response) == ["Trial accepted."]
-    assert verbs(trial) == ["trial.requested", "trial.accept"]
-    assert '<tr data-verb="trial.accept"><td class="muted">' in html(response)
+    assert verbs(trial) == ["trial.requested", "trial.accepted"]
+    assert '<tr data-verb="trial.accepted"><td class="muted">' in html(response)
     assert "</td><td>accepted</td><td>" in html(response)
     assert "</td><td>Trial requested</td><td>" in html(response)
     # when: the streamer pays by bank transfer
@@ -227,7 +228,7 @@ def test_each_later_button_moves_the_trial_through_its_service(web, product, buy
         assert (response.status_code, response["Location"]) == (302, url)
         trial.refresh_from_db()
         assert trial.status == status
-        assert verbs(trial)[-1] == f"trial.{action}"
+        assert verbs(trial)[-1] == TABLE.verb(action)
     assert (trial.carrier, trial.tracking_number, trial.units_sold, trial.rating) == (
         "顺丰",
         "SF1234567",

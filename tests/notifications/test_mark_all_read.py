@@ -16,11 +16,11 @@ def test_marks_only_the_users_unread_rows_and_returns_how_many(django_assert_num
     # given
     me, someone = makers.UserMaker(), makers.UserMaker()
     for n in range(3):
-        notification_create(recipient=me, kind="trial.accept", key=f"trial:{n}:accept", data={"title": "x"})
-    earlier = notification_create(recipient=me, kind="trial.ship", key="trial:9:ship", data={"title": "y"})
+        notification_create(recipient=me, kind="trial.accepted", key=f"trial:{n}:accept", data={"title": "x"})
+    earlier = notification_create(recipient=me, kind="trial.shipped", key="trial:9:ship", data={"title": "y"})
     read_at = timezone.now() - timedelta(days=1)
     Notification.objects.filter(pk=earlier.pk).update(read_at=read_at)
-    theirs = notification_create(recipient=someone, kind="trial.accept", key="trial:5:accept", data={})
+    theirs = notification_create(recipient=someone, kind="trial.accepted", key="trial:5:accept", data={})
     # when
     with django_assert_num_queries(1):
         changed = notification_mark_all_read(user=me)

@@ -13,7 +13,7 @@ DATA = {"ref": "T000042", "title": "补水睡眠面膜", "factory": "测试工�
 
 
 def _notify(user, key="trial:42:accept"):
-    return services.notification_create(recipient=user, kind="trial.accept", key=key, data=DATA)
+    return services.notification_create(recipient=user, kind="trial.accepted", key=key, data=DATA)
 
 
 def test_an_event_notifies_once(db, django_capture_on_commit_callbacks):
@@ -68,7 +68,7 @@ def test_default_language_is_chinese(db, django_capture_on_commit_callbacks):
 def test_delivering_twice_sends_one_email(db):
     # given: acks_late means a task may run again after a worker dies
     user = makers.UserMaker()
-    notification = Notification.objects.create(recipient=user, kind="trial.accept", key="k", data=DATA)
+    notification = Notification.objects.create(recipient=user, kind="trial.accepted", key="k", data=DATA)
     # when
     results = [notification_email_send(notification.pk), notification_email_send(notification.pk)]
     # then
@@ -85,7 +85,7 @@ def test_failed_send_leaves_it_unsent_for_a_retry(db, settings):
     # given
     settings.EMAIL_BACKEND = "tests.notifications.test_notifications.FailingBackend"
     user = makers.UserMaker()
-    notification = Notification.objects.create(recipient=user, kind="trial.accept", key="k", data=DATA)
+    notification = Notification.objects.create(recipient=user, kind="trial.accepted", key="k", data=DATA)
     # when
     with pytest.raises(SMTPException):
         services.notification_email(notification_id=notification.pk)
@@ -103,7 +103,7 @@ def test_no_email_address_or_email_off_sends_nothing(db):
     opted_out = makers.UserMaker()
     services.notification_settings_set(user=opted_out, email_enabled=False)
     for user in (silent, opted_out):
-        n = Notification.objects.create(recipient=user, kind="trial.accept", key="k", data=DATA)
+        n = Notification.objects.create(recipient=user, kind="trial.accepted", key="k", data=DATA)
         assert notification_email_send(n.pk) is False
         n.refresh_from_db()
         assert n.emailed_at is not None
@@ -113,8 +113,8 @@ def test_no_email_address_or_email_off_sends_nothing(db):
 def test_inbox_lists_my_notifications_in_my_language(api, db):
     # given
     me, someone = makers.UserMaker(), makers.UserMaker()
-    mine = Notification.objects.create(recipient=me, kind="trial.accept", key="a", data=DATA)
-    Notification.objects.create(recipient=someone, kind="trial.accept", key="a", data=DATA)
+    mine = Notification.objects.create(recipient=me, kind="trial.accepted", key="a", data=DATA)
+    Notification.objects.create(recipient=someone, kind="trial.accepted", key="a", data=DATA)
     # when
     body = api.as_user(me).get("/api/v1/notifications/").json()
     # then
@@ -122,7 +122,7 @@ def test_inbox_lists_my_notifications_in_my_language(api, db):
     (item,) = body["results"]
     assert item["id"] == mine.pk
     assert (item["kind"], item["title"], item["read"]) == (
-        "trial.accept",
+        "trial.accepted",
         "Trial accepted: 补水睡眠面膜",
         False,
     )
@@ -132,7 +132,7 @@ def test_inbox_lists_my_notifications_in_my_language(api, db):
 def test_mark_read(api, db):
     # given
     me = makers.UserMaker()
-    n = Notification.objects.create(recipient=me, kind="trial.accept", key="a", data=DATA)
+    n = Notification.objects.create(recipient=me, kind="trial.accepted", key="a", data=DATA)
     # when
     response = api.as_user(me).post(f"/api/v1/notifications/{n.pk}/read/")
     # then
@@ -146,7 +146,7 @@ def test_mark_read(api, db):
 
 
 def test_someone_elses_notification_is_not_found(api, db):
-    n = Notification.objects.create(recipient=makers.UserMaker(), kind="trial.accept", key="a", data=DATA)
+    n = Notification.objects.create(recipient=makers.UserMaker(), kind="trial.accepted", key="a", data=DATA)
     response = api.as_user(makers.UserMaker()).post(f"/api/v1/notifications/{n.pk}/read/")
     assert response.status_code == 404
     assert Notification.objects.get(pk=n.pk).read_at is None
@@ -168,7 +168,7 @@ def test_unknown_kind_still_renders(db):
 def test_inbox_query_count_does_not_grow(api, db, django_assert_max_num_queries):
     me = makers.UserMaker()
     for i in range(10):
-        Notification.objects.create(recipient=me, kind="trial.accept", key=f"k{i}", data=DATA)
+        Notification.objects.create(recipient=me, kind="trial.accepted", key=f"k{i}", data=DATA)
     client = api.as_user(me)
     with django_assert_max_num_queries(3):  # token auth, count, page
         assert client.get("/api/v1/notifications/").json()["count"] == 10

@@ -56,7 +56,7 @@ def test_late_bank_transfer_is_marked_received_then_refunded_with_a_reference(cl
     refund.refresh_from_db()
     assert (refund.status, refund.reference, refund.refunded_by_id) == ("succeeded", "ICBC-0042", staff.pk)
     assert Payment.objects.get(pk=payment.pk).status == "refunded"
-    assert Notification.objects.filter(kind="payment.refund").count() == 2
+    assert Notification.objects.filter(kind="payment.refunded").count() == 2
     # a second click finds nothing due
     again = client.post(
         staff_action_url(refund, "mark_refunded"), {"apply": "yes", "reference": "ICBC-0043"}, follow=True

@@ -11,7 +11,7 @@ from marketplace.core.models import Event
 from marketplace.notifications.models import Notification
 from tests import makers
 from tests.trials.conftest import bulk_at, snapshot
-from trials.flows.bulk import FLOW
+from trials.flows.bulk import FLOW, TABLE
 
 SHIP = {"carrier": "德邦物流", "tracking_number": "DB1234567"}
 DISPUTE = {"reason": "颜色与试销样品不一致"}
@@ -67,12 +67,12 @@ def test_allowed_actor_moves_the_order(api, product, buyer, action, source, acto
     assert response.json()["status"] == target
     order.refresh_from_db()
     assert order.status == target
-    event = Event.objects.filter(verb=f"bulk.{action}", target_id=order.pk).get()
+    event = Event.objects.filter(verb=TABLE.verb(action), target_id=order.pk).get()
     assert event.data == {"from": source, "to": target}
     assert event.actor == _user(actor, order)
     # the other side is told, once; the actor is not told about their own step
-    assert Notification.objects.filter(recipient=_other(actor, order), kind=f"bulk.{action}").count() == 1
-    assert not Notification.objects.filter(recipient=_user(actor, order), kind=f"bulk.{action}").exists()
+    assert Notification.objects.filter(recipient=_other(actor, order), kind=TABLE.verb(action)).count() == 1
+    assert not Notification.objects.filter(recipient=_user(actor, order), kind=TABLE.verb(action)).exists()
 
 
 @pytest.mark.parametrize(
@@ -135,12 +135,12 @@ def test_staff_resume_returns_the_order_to_the_step_it_stood_in(api, product, bu
     # then
     assert response.status_code == 200
     assert response.json()["status"] == "in_production"
-    assert Event.objects.get(verb="bulk.resume", target_id=order.pk).data == {
+    assert Event.objects.get(verb="bulk.resumed", target_id=order.pk).data == {
         "from": "disputed",
         "to": "in_production",
     }
     for user in (order.buyer.user, order.factory.owner):
-        assert Notification.objects.filter(recipient=user, kind="bulk.resume").count() == 1
+        assert Notification.objects.filter(recipient=user, kind="bulk.resumed").count() == 1
     # and the factory can go on shipping
     assert _post(api, order.factory.owner, order, "ship", SHIP).json()["status"] == "shipped"
 

@@ -105,18 +105,19 @@ def test_a_tiered_order_runs_to_completion_and_pays_exactly_its_total(api, buyer
     events = Event.objects.filter(target_id=order.pk, verb__startswith="bulk.").order_by("pk")
     verbs = list(events.values_list("verb", flat=True))
     assert verbs == [
-        "bulk.confirm",
-        "bulk.mark_deposit_paid",
-        "bulk.start_production",
-        "bulk.ship",
-        "bulk.receive",
-        "bulk.mark_balance_paid",
-        "bulk.complete",
+        "bulk.created",
+        "bulk.confirmed",
+        "bulk.deposit_paid",
+        "bulk.production_started",
+        "bulk.shipped",
+        "bulk.received",
+        "bulk.balance_paid",
+        "bulk.completed",
     ]
     # both sides heard of each payment; the trial's specification was carried on every step
     for user in (buyer.user, owner):
         kinds = set(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
-        assert {"bulk.mark_deposit_paid", "bulk.mark_balance_paid"} <= kinds
+        assert {"bulk.deposit_paid", "bulk.balance_paid"} <= kinds
     assert done["specification"] == trial.specification
 
 
@@ -182,7 +183,7 @@ def test_twenty_parallel_conversions_make_one_bulk_order(product, buyer):
     codes = sorted(code for code, _ in results)
     assert codes == [201] + [409] * 19
     assert BulkOrder.objects.filter(trial=trial).count() == 1
-    assert Event.objects.filter(verb="bulk_order.created").count() == 1
+    assert Event.objects.filter(verb="bulk.created").count() == 1
 
 
 def test_cancel_before_the_deposit_voids_the_attempt_and_a_late_transfer_is_owed_back(
@@ -200,7 +201,7 @@ def test_cancel_before_the_deposit_voids_the_attempt_and_a_late_transfer_is_owed
     assert response.json()["status"] == "cancelled"
     payment.refresh_from_db()
     assert payment.status == "canceled"
-    assert Notification.objects.filter(recipient=order.factory.owner, kind="bulk.cancel").count() == 1
+    assert Notification.objects.filter(recipient=order.factory.owner, kind="bulk.cancelled").count() == 1
     # when: the transfer arrives anyway
     api.as_user(staff).post(f"/api/v1/payments/{payment.pk}/confirm/")
     # then: the order stays cancelled and the money is owed back
@@ -227,7 +228,7 @@ def test_staff_cancel_a_dispute_with_refunds_of_what_was_paid(api, product, buye
     ]
     assert Notification.objects.filter(recipient=buyer.user, kind="payment.refund_due").count() == 1
     for user in (buyer.user, order.factory.owner):
-        assert Notification.objects.filter(recipient=user, kind="bulk.cancel_with_refund").count() == 1
+        assert Notification.objects.filter(recipient=user, kind="bulk.cancelled_with_refund").count() == 1
 
 
 def test_a_quote_can_be_ordered_without_a_trial_run(api, buyer):

@@ -35,9 +35,9 @@ def test_an_unconfirmed_order_lapses_after_7_days(clock, product, buyer):
     clock.move_to(T0 + timedelta(days=7))
     assert tasks.bulk_orders_timed_transitions() == 1
     assert _status(order) == "cancelled"
-    assert Event.objects.get(verb="bulk.lapse", target_id=order.pk).actor is None
+    assert Event.objects.get(verb="bulk.lapsed", target_id=order.pk).actor is None
     for user in (buyer.user, product.factory.owner):
-        assert Notification.objects.filter(recipient=user, kind="bulk.lapse").count() == 1
+        assert Notification.objects.filter(recipient=user, kind="bulk.lapsed").count() == 1
     assert tasks.bulk_orders_timed_transitions() == 0
 
 

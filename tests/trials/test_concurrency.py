@@ -55,16 +55,16 @@ def test_accept_and_cancel_at_once_are_serialized(product, buyer):
         assert trial.status == "cancelled"
         assert cancel[0] == 200
         verbs = list(
-            Event.objects.filter(target_id=trial.pk, verb__in=["trial.accept", "trial.cancel"])
+            Event.objects.filter(target_id=trial.pk, verb__in=["trial.accepted", "trial.cancelled"])
             .order_by("id")
             .values_list("verb", flat=True)
         )
         if accept[0] == 409:
             assert accept[1] == {"detail": "Cannot accept: it is cancelled."}
-            assert verbs == ["trial.cancel"]
+            assert verbs == ["trial.cancelled"]
         else:
             assert accept[0] == 200
-            assert verbs == ["trial.accept", "trial.cancel"]
+            assert verbs == ["trial.accepted", "trial.cancelled"]
         outcomes.add(accept[0])
     assert outcomes <= {200, 409}
 
@@ -85,7 +85,9 @@ def test_accept_and_decline_at_once_one_wins(product, buyer):
     action = "decline" if accept[0] == 200 else "accept"
     with translation.override("en"):
         assert loser[1] == {"detail": f"Cannot {action}: it is {trial.get_status_display()}."}
-    assert Event.objects.filter(target_id=trial.pk, verb__in=["trial.accept", "trial.decline"]).count() == 1
+    assert (
+        Event.objects.filter(target_id=trial.pk, verb__in=["trial.accepted", "trial.declined"]).count() == 1
+    )
 
 
 def test_cancel_and_payment_confirmation_at_once_one_wins(product, buyer, staff):
@@ -154,6 +156,6 @@ def test_same_webhook_five_times_at_once_applies_once(settings, product, buyer):
     results = race(*[deliver] * 5)
     # then
     assert sorted(results) == [(200, "duplicate")] * 4 + [(200, "paid")]
-    assert Event.objects.filter(verb="trial.mark_paid", target_id=trial.pk).count() == 1
+    assert Event.objects.filter(verb="trial.paid", target_id=trial.pk).count() == 1
     trial.refresh_from_db()
     assert trial.status == "paid"

@@ -173,7 +173,7 @@ def test_tenth_quote_closes_the_request(api, buyer):
     # then
     request.refresh_from_db()
     assert (request.status, request.quotes_count) == ("closed", 10)
-    assert Notification.objects.filter(recipient=buyer.user, kind="custom.close").count() == 1
+    assert Notification.objects.filter(recipient=buyer.user, kind="custom.closed").count() == 1
     response = api.as_user(factories[10].owner).post(url, _quote_body())
     assert (response.status_code, response.json()) == (
         409,
@@ -253,7 +253,7 @@ def test_cancel(api, buyer, mask_factories):
     response = api.as_user(mask_factories[0].owner).post(url)
     assert (response.status_code, response.json()) == (403, {"detail": "You are not allowed to cancel this."})
     assert api.as_user(buyer.user).post(url).json()["status"] == "cancelled"
-    assert Event.objects.filter(verb="custom.cancel", target_id=request.pk).count() == 1
+    assert Event.objects.filter(verb="custom.cancelled", target_id=request.pk).count() == 1
     response = api.post(url)
     assert (response.status_code, response.json()) == (409, {"detail": "Cannot cancel: it is cancelled."})
 

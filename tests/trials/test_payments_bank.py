@@ -73,8 +73,8 @@ def test_staff_confirm_received_marks_the_trial_paid(api, product, buyer, staff)
     trial.refresh_from_db()
     assert trial.status == "paid"
     assert trial.paid_at is not None
-    assert Notification.objects.filter(recipient=product.factory.owner, kind="trial.mark_paid").count() == 1
-    assert Notification.objects.filter(recipient=buyer.user, kind="trial.mark_paid").count() == 1
+    assert Notification.objects.filter(recipient=product.factory.owner, kind="trial.paid").count() == 1
+    assert Notification.objects.filter(recipient=buyer.user, kind="trial.paid").count() == 1
     # confirming again changes nothing
     before = snapshot(trial)
     response = api.post(f"/api/v1/payments/{payment_id}/confirm/")
@@ -97,7 +97,7 @@ def test_cancel_voids_the_pending_transfer(api, product, buyer):
     payment_id = _pay(api, buyer.user, trial).json()["payment"]["id"]
     assert api.as_user(buyer.user).post(f"/api/v1/trials/{trial.pk}/cancel/").status_code == 200
     assert Payment.objects.get(pk=payment_id).status == "canceled"
-    assert Event.objects.filter(verb="payment.cancel").count() == 1
+    assert Event.objects.filter(verb="payment.cancelled").count() == 1
 
 
 def test_admin_action_marks_transfer_received(client, product, buyer, staff):

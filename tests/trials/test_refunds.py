@@ -75,11 +75,11 @@ def test_success_after_cancel_is_refunded_once_and_both_parties_told(
     payment.refresh_from_db()
     assert payment.status == "refunded"
     assert TrialOrder.objects.get(pk=trial.pk).status == "cancelled"
-    assert Event.objects.filter(verb="payment.refund", target_id=payment.pk).count() == 1
+    assert Event.objects.filter(verb="payment.refunded", target_id=payment.pk).count() == 1
     assert not OutboxMessage.objects.filter(topic=PAYMENT_REFUND_TOPIC, delivered_at__isnull=True).exists()
     # and both parties are told, once each
     recipients = sorted(
-        Notification.objects.filter(kind="payment.refund").values_list("recipient_id", flat=True)
+        Notification.objects.filter(kind="payment.refunded").values_list("recipient_id", flat=True)
     )
     assert recipients == sorted([trial.buyer.user_id, trial.factory.owner_id])
     # when: Stripe delivers the webhook again, and the relay runs twice
@@ -90,7 +90,7 @@ def test_success_after_cancel_is_refunded_once_and_both_parties_told(
     assert again.json() == {"outcome": "duplicate"}
     assert len(_stripe_refunds(payment.provider_reference)) == 1
     assert Refund.objects.count() == 1
-    assert Notification.objects.filter(kind="payment.refund").count() == 2
+    assert Notification.objects.filter(kind="payment.refunded").count() == 2
     assert refunds.refund_at_provider(refund_id=refund.pk) is False  # a late second delivery
 
 
@@ -120,7 +120,7 @@ def test_stripe_down_at_refund_time_keeps_it_pending_for_the_relay(
     assert Refund.objects.get().status == "pending"
     assert Payment.objects.get(pk=payment.pk).status == "canceled"
     assert OutboxMessage.objects.filter(topic=PAYMENT_REFUND_TOPIC, delivered_at__isnull=True).count() == 1
-    assert Notification.objects.filter(kind="payment.refund").count() == 0
+    assert Notification.objects.filter(kind="payment.refunded").count() == 0
     # a relay while Stripe is still down delivers nothing and backs off
     assert outbox_relay() == 0
     settings.STRIPE_API_BASE = stripe_by_hand
@@ -136,7 +136,7 @@ def test_stripe_down_at_refund_time_keeps_it_pending_for_the_relay(
     assert len(_stripe_refunds(payment.provider_reference)) == 1
     assert Refund.objects.get().status == "succeeded"
     assert Payment.objects.get(pk=payment.pk).status == "refunded"
-    assert Notification.objects.filter(kind="payment.refund").count() == 2
+    assert Notification.objects.filter(kind="payment.refunded").count() == 2
 
 
 def test_refund_made_just_before_a_crash_is_adopted_not_repeated(
@@ -169,7 +169,7 @@ def test_normal_success_is_not_refunded(stripe_by_hand, api, client, product, bu
     assert _stripe_refunds(intent_id) == []
     assert Refund.objects.count() == 0
     assert not OutboxMessage.objects.filter(topic=PAYMENT_REFUND_TOPIC).exists()
-    assert Notification.objects.filter(kind="payment.refund").count() == 0
+    assert Notification.objects.filter(kind="payment.refunded").count() == 0
 
 
 def test_bank_transfer_for_a_cancelled_trial_is_due_then_settled_by_staff(product, buyer):
@@ -200,7 +200,7 @@ def test_bank_transfer_for_a_cancelled_trial_is_due_then_settled_by_staff(produc
     )
     assert Payment.objects.get(pk=payment.pk).status == "refunded"
     recipients = sorted(
-        Notification.objects.filter(kind="payment.refund").values_list("recipient_id", flat=True)
+        Notification.objects.filter(kind="payment.refunded").values_list("recipient_id", flat=True)
     )
     assert recipients == sorted([buyer.user_id, product.factory.owner_id])
 

@@ -9,6 +9,7 @@ from marketplace.core.models import Event
 from marketplace.notifications.models import Notification
 from tests import makers
 from tests.trials.conftest import snapshot
+from trials.flows.sample import TABLE
 from trials.models import SampleRequest
 from trials.services import samples
 from trials.services.samples import sample_monthly_cap
@@ -65,8 +66,8 @@ def test_sample_transitions(api, product, buyer, action, source, actor, target, 
     response = api.as_user(_user(actor, sample)).post(f"/api/v1/samples/{sample.pk}/{action}/", body)
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == target
-    assert Event.objects.filter(verb=f"sample.{action}", target_id=sample.pk).count() == 1
-    assert Notification.objects.filter(recipient=_other(actor, sample), kind=f"sample.{action}").count() == 1
+    assert Event.objects.filter(verb=TABLE.verb(action), target_id=sample.pk).count() == 1
+    assert Notification.objects.filter(recipient=_other(actor, sample), kind=TABLE.verb(action)).count() == 1
 
 
 @pytest.mark.parametrize(("action", "source", "actor", "target", "body", "wrong"), TRANSITIONS, ids=IDS)

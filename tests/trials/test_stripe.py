@@ -95,8 +95,8 @@ def test_same_webhook_five_times_changes_state_once(stripe_live, api, client, pr
     # then
     assert [(r.status_code, r.json()) for r in responses] == [(200, {"outcome": "duplicate"})] * 5
     assert StripeEvent.objects.filter(event_id=event["id"]).count() == 1
-    assert Event.objects.filter(verb="trial.mark_paid", target_id=trial.pk).count() == 1
-    assert Event.objects.filter(verb="payment.succeed").count() == 1
+    assert Event.objects.filter(verb="trial.paid", target_id=trial.pk).count() == 1
+    assert Event.objects.filter(verb="payment.succeeded").count() == 1
     assert Payment.objects.get(trial=trial).status == "succeeded"
 
 
@@ -121,7 +121,7 @@ def test_older_event_after_newer_never_moves_back(stripe_live, api, client, prod
     payment = Payment.objects.get(trial=trial)
     assert payment.status == "succeeded"
     assert TrialOrder.objects.get(pk=trial.pk).status == "paid"
-    assert Event.objects.filter(verb="payment.fail").count() == 0
+    assert Event.objects.filter(verb="payment.failed").count() == 0
 
 
 def test_bad_signature_is_refused(stripe_live, client, product, buyer):

@@ -39,7 +39,7 @@ def test_unanswered_trial_expires_after_72_hours(clock, product, buyer):
     answered.refresh_from_db()
     assert (trial.status, answered.status) == ("expired", "accepted")
     for user in (buyer.user, product.factory.owner):
-        assert Notification.objects.filter(recipient=user, kind="trial.expire").count() == 1
+        assert Notification.objects.filter(recipient=user, kind="trial.expired").count() == 1
     # and running the task again changes nothing
     assert tasks.trials_timed_transitions() == 0
     # the factory's record: one answered in 1 h, one let expire
@@ -80,7 +80,8 @@ def test_trial_without_feedback_ends_14_days_after_its_window(clock, product, bu
     reported.refresh_from_db()
     assert (silent.status, reported.status) == ("ended", "ended")
     assert (
-        Notification.objects.filter(recipient=product.factory.owner, kind="trial.end_unreported").count() == 1
+        Notification.objects.filter(recipient=product.factory.owner, kind="trial.ended_unreported").count()
+        == 1
     )
     # the streamer's record: one of two due trials reported on time
     buyer.refresh_from_db()
@@ -98,7 +99,7 @@ def test_samples_expire_after_7_days(clock, product, buyer):
     assert tasks.samples_timed_transitions() == 1
     # then
     assert SampleRequest.objects.get(pk=sample.pk).status == "expired"
-    assert Notification.objects.filter(recipient=buyer.user, kind="sample.expire").count() == 1
+    assert Notification.objects.filter(recipient=buyer.user, kind="sample.expired").count() == 1
 
 
 def test_custom_request_closes_at_its_deadline(clock, buyer):
@@ -121,7 +122,7 @@ def test_custom_request_closes_at_its_deadline(clock, buyer):
     assert tasks.custom_requests_timed_transitions() == 1
     # then
     assert CustomRequest.objects.get(pk=request.pk).status == "closed"
-    assert Notification.objects.filter(recipient=buyer.user, kind="custom.close").count() == 1
+    assert Notification.objects.filter(recipient=buyer.user, kind="custom.closed").count() == 1
 
 
 def test_beat_schedule_runs_these_tasks(settings):

@@ -7,7 +7,7 @@ from marketplace.core.models import Event
 from marketplace.notifications.models import Notification
 from tests import makers
 from tests.trials.conftest import snapshot, trial_at
-from trials.flows.trial import FLOW
+from trials.flows.trial import FLOW, TABLE
 
 FEEDBACK = {"units_sold": 8, "units_returned": 1, "rating": 4, "comment": "卖得不错"}
 SHIP = {"carrier": "顺丰", "tracking_number": "SF1234567"}
@@ -45,12 +45,12 @@ def test_allowed_actor_moves_the_trial(api, product, buyer, action, source, acto
     assert response.status_code == (201 if action == "convert" else 200), response.json()
     trial.refresh_from_db()
     assert trial.status == target
-    event = Event.objects.filter(verb=f"trial.{action}", target_id=trial.pk).get()
+    event = Event.objects.filter(verb=TABLE.verb(action), target_id=trial.pk).get()
     assert event.data == {"from": source, "to": target}
     assert event.actor == _user(actor, trial)
     # the other party is told, once
-    assert Notification.objects.filter(recipient=_other(actor, trial), kind=f"trial.{action}").count() == 1
-    assert not Notification.objects.filter(recipient=_user(actor, trial), kind=f"trial.{action}").exists()
+    assert Notification.objects.filter(recipient=_other(actor, trial), kind=TABLE.verb(action)).count() == 1
+    assert not Notification.objects.filter(recipient=_user(actor, trial), kind=TABLE.verb(action)).exists()
 
 
 @pytest.mark.parametrize(("action", "source", "actor", "target", "body", "_w", "_l"), TRANSITIONS, ids=IDS)

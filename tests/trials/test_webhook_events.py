@@ -58,7 +58,7 @@ def test_processing_failed_then_succeeded(client, payment):
     assert _deliver(client, _event(2, "payment_intent.payment_failed", now - 20)) == "fail"
     payment.refresh_from_db()
     assert payment.status == "failed"
-    assert Notification.objects.filter(recipient=payment.trial.buyer.user, kind="payment.fail").count() == 1
+    assert Notification.objects.filter(recipient=payment.trial.buyer.user, kind="payment.failed").count() == 1
     # the buyer retries the same intent with another card
     assert _deliver(client, _event(3, "payment_intent.succeeded", now - 10)) == "paid"
     payment.refresh_from_db()

@@ -36,14 +36,14 @@ def test_worker_delivers_the_notifications_of_a_full_trial(live_celery_worker, p
     # then: every inbox entry was e-mailed by the worker, exactly once
     expected = [
         (product.factory.owner.email, "trial.requested"),
-        (buyer.user.email, "trial.accept"),
+        (buyer.user.email, "trial.accepted"),
         (buyer.user.email, "payment.instructions"),
-        (buyer.user.email, "trial.mark_paid"),
-        (product.factory.owner.email, "trial.mark_paid"),
-        (buyer.user.email, "trial.ship"),
-        (product.factory.owner.email, "trial.receive"),
-        (product.factory.owner.email, "trial.feedback"),
-        (product.factory.owner.email, "trial.convert"),
+        (buyer.user.email, "trial.paid"),
+        (product.factory.owner.email, "trial.paid"),
+        (buyer.user.email, "trial.shipped"),
+        (product.factory.owner.email, "trial.received"),
+        (product.factory.owner.email, "trial.feedback_submitted"),
+        (product.factory.owner.email, "trial.converted"),
     ]
     assert Notification.objects.count() == len(expected)
     assert _wait(lambda: not Notification.objects.filter(emailed_at__isnull=True).exists()), (

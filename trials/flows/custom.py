@@ -44,9 +44,9 @@ TABLE = FlowTable(
     flow=FLOW,
     key_prefix="custom",
     events={
-        "close": CustomEvents.CLOSE,
-        "accept": CustomEvents.ACCEPT,
-        "cancel": CustomEvents.CANCEL,
+        "close": CustomEvents.CLOSED,
+        "accept": CustomEvents.ACCEPTED,
+        "cancel": CustomEvents.CANCELLED,
     },
     parties=parties,
     describe=describe,

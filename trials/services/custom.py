@@ -152,7 +152,7 @@ def quote_submit(*, request: CustomRequest, actor: User, data: dict) -> Quote:
         event_record(actor=actor, verb=CustomEvents.QUOTED, target=request, quote_id=quote.pk)
         notification_create(
             recipient=request.buyer.user,
-            kind="custom.quoted",
+            kind=CustomEvents.QUOTED,
             key=f"custom:{request.pk}:quote:{quote.pk}",
             data={
                 **describe(request),
@@ -182,7 +182,7 @@ def custom_request_cancel(*, request: CustomRequest, actor: User) -> CustomReque
         for quote in request.quotes.select_related("factory__owner"):
             notification_create(
                 recipient=quote.factory.owner,
-                kind="custom.cancel",
+                kind=CustomEvents.CANCELLED,
                 key=f"custom:{request.pk}:cancel",
                 data=describe(request),
             )

@@ -64,7 +64,7 @@ def sample_create(
             event_record(actor=actor, verb=SampleEvents.REQUESTED, target=sample)
             notification_create(
                 recipient=product.factory.owner,
-                kind="sample.requested",
+                kind=SampleEvents.REQUESTED,
                 key=f"sample:{sample.pk}:requested",
                 data=describe(sample),
             )

@@ -131,7 +131,7 @@ def trial_create(*, actor: User, product_id: int, quantity: int, address: int | 
             )
             notification_create(
                 recipient=product.factory.owner,
-                kind="trial.requested",
+                kind=TrialEvents.REQUESTED,
                 key=f"trial:{trial.pk}:requested",
                 data=describe(trial),
             )
