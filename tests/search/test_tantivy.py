@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from factories.models import Product, ProductStatus
-from search import fit
+from search import documents, fit
 from search.backends import SearchParams, SearchUnavailable, get_backend, reset_backends
 from search.backends.database import DatabaseBackend
 from search.backends.tantivy import TantivyBackend, store
@@ -97,6 +97,18 @@ def test_sorting(api, catalog, sort, expected):
     assert titles(search(api, sort=sort, page_size=3)) == expected
 
 
+# Filters and pages the comparison below adds; the short pages make queries.top skip the rank
+# classes that cannot reach them.
+EXTRAS = (
+    {},
+    {"province": "广东"},
+    {"customizable": True},
+    {"offset": 2, "limit": 3},
+    {"limit": 1},
+    {"offset": 1, "limit": 1},
+)
+
+
 def test_the_same_order_as_the_database_backend_for_every_query_and_sort(tantivy, catalog):
     # when: every query × sort × filter of the crafted catalog on both backends
     database, differ, compared = DatabaseBackend(), [], 0
@@ -116,7 +128,7 @@ def test_the_same_order_as_the_database_backend_for_every_query_and_sort(tantivy
         "补水 耳机",
     ):
         for sort in ("relevance", "price", "-price", "newest"):
-            for extra in ({}, {"province": "广东"}, {"customizable": True}, {"offset": 2, "limit": 3}):
+            for extra in EXTRAS:
                 params = SearchParams(q=q, sort=sort, **extra)
                 ours, theirs = tantivy.search_products(params), database.search_products(params)
                 compared += 1
@@ -129,7 +141,31 @@ def test_the_same_order_as_the_database_backend_for_every_query_and_sort(tantivy
                     differ.append((q, sort, extra))
     # then: no difference at all (unlike the engine backend, whose text score orders rows that
     # the database ranks the same: the ranking here is the database's, tier × (1 + quality))
-    assert (compared, differ) == (208, [])
+    assert (compared, differ) == (312, [])
+
+
+def test_a_lower_title_tier_with_a_better_record_still_reaches_a_short_page(tantivy, db):
+    """A title holding the word as typed (tier 3) from a factory with the worst record ranks
+    3 × (1 + 0) = 3, one holding only its parts (tier 2) from the best 2 × (1 + 1) = 4: the
+    tier-2 class must still be read for a page of one (queries.top skips only classes whose best
+    possible rank is below the page's last)."""
+    # given: the same documents in both backends, their qualities set to the extremes
+    whole = product("收纳盒 加厚", factory=makers.FactoryMaker(name="甲厂"))
+    parts = product("收纳 木盒", factory=makers.FactoryMaker(name="乙厂"))
+    docs = [
+        documents.product_document(p)
+        for p in documents.product_queryset().filter(pk__in=[whole.pk, parts.pk])
+    ]
+    for doc in docs:
+        doc["quality"] = 0.0 if doc["id"] == whole.pk else 1.0
+    for backend in (tantivy, DatabaseBackend()):
+        backend.index("product", docs, [])
+    params = SearchParams(q="收纳盒", limit=1)
+    # when
+    ours, theirs = tantivy.search_products(params), DatabaseBackend().search_products(params)
+    # then
+    assert theirs.ids == [parts.pk]
+    assert (ours.ids, ours.count) == (theirs.ids, theirs.count) == ([parts.pk], 2)
 
 
 @pytest.fixture

@@ -164,12 +164,18 @@ class ProductSearch:
         p = self.params
         want = p.offset + p.limit
         if p.sort == "relevance" and words is not None:
-            # Each rank class's first `want` rows by (quality, id); then all of them by
-            # tier × (1 + quality), quality, id: the database's -relevance, -quality, pk.
-            count, keyed = 0, []
-            for tier, rows in words.classes:
+            # Each rank class's first `want` rows by (quality, id), then all of them by
+            # tier × (1 + quality), quality, id: the database's -relevance, -quality, pk. A class
+            # whose best possible rank (tier × 2) is below the page's last is not read at all:
+            # for a broad word the title-tier classes (phrase queries over every hit) are most
+            # of the cost, and the page usually fills from the first.
+            count = _count(searcher.search(self.restricted(words.rows), 1, order_by_field="rel"))
+            keyed: list[tuple[float, float, int]] = []
+            for tier, rows in sorted(words.classes, key=lambda c: -c[0]):
+                keyed.sort()
+                if len(keyed) >= want and -keyed[want - 1][0] > tier * 2:
+                    break
                 result = searcher.search(self.restricted(rows), want, order_by_field="rel")
-                count += _count(result)
                 addresses = [address for _, address in result.hits]
                 ids = _ints(searcher, "id", addresses)
                 quality = _floats(searcher, "quality", addresses)
