@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from factories.models import Product, ProductStatus
+from factories.models import Factory, Product, ProductStatus
 from search import documents, fit
 from search.backends import SearchParams, SearchUnavailable, get_backend, reset_backends
 from search.backends.database import DatabaseBackend
@@ -47,12 +47,10 @@ def tantivy(settings, tmp_path):
 
 
 def index_database_too() -> None:
+    """The same rows into the database backend's tables, for the comparisons."""
     database = DatabaseBackend()
-    for kind, model in (("factory", "Factory"), ("product", "Product")):
-        from django.apps import apps
-
-        pks = list(apps.get_model("factories", model).objects.values_list("pk", flat=True))
-        index_rows(kind, pks, database)
+    for kind, model in (("factory", Factory), ("product", Product)):
+        index_rows(kind, list(model.objects.values_list("pk", flat=True)), database)
 
 
 @pytest.fixture
