@@ -9,6 +9,7 @@ from django.db import connection
 from factories.models import Product
 from search import documents
 from search.backends import SearchParams, get_backend
+from search.indexing import index_rows, iter_documents
 from search.models import FacetCombo, ProductDocument, ProductFilter, ProductText
 from search.tasks import sweep_dirty
 from search.text import normalize
@@ -162,6 +163,32 @@ def test_search_index_command_status_and_rebuild(listed, capsys):
     assert 'product: {"indexed": 0, "removed": 1' in out
     assert '"backend": "database"' in out
     assert not ProductDocument.objects.exists()
+
+
+def test_a_rebuild_removes_rows_no_longer_public_and_keeps_rows_indexed_while_it_ran(api, listed):
+    # given: a product delisted since it was indexed (its document row is stale)
+    gone = product("陶瓷茶杯")
+    index_all()
+    Product.objects.filter(pk=gone.pk).update(status="delisted")
+    backend = get_backend()
+    late = []
+
+    def batches():
+        docs = iter_documents("product")
+        first = next(docs)  # the rebuild's list of public products is read here
+        # a product published after that, indexed by the dirty-row indexer while the rebuild runs
+        late.append(product("蓝牙耳机"))
+        index_rows("product", [late[0].pk], backend)
+        yield first
+        yield from docs
+
+    # when
+    result = backend.rebuild("product", batches(), 2)
+    # then
+    assert result == {"indexed": 1, "removed": 1}
+    assert sorted(ProductDocument.objects.values_list("pk", flat=True)) == sorted([listed.pk, late[0].pk])
+    assert found(api, q="耳机") == ["蓝牙耳机"]
+    assert found(api, q="茶杯") == []
 
 
 @pytest.mark.skipif(

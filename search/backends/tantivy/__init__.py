@@ -17,9 +17,10 @@ the batch rolls back and its rows stay dirty for the retry.
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from ..base import SearchPage, SearchParams, SearchUnavailable
-from ..database import DOC_MODELS, DatabaseBackend
+from ..database import DatabaseBackend
 from .queries import ProductSearch
 from .store import SCHEMA, Store
 
@@ -42,18 +43,15 @@ class TantivyBackend(DatabaseBackend):
     def rebuild(self, kind: str, docs_iter, total: int) -> dict:
         if kind != "product":
             return super().rebuild(kind, docs_iter, total)
-        seen: list[int] = []
+        started = timezone.now()
 
         def batches():
             for docs in docs_iter:
                 DatabaseBackend.index(self, kind, docs, [])  # the document rows matching reads
-                seen.extend(d["id"] for d in docs)
                 yield docs
 
         result = self.store.rebuild(batches())
-        stale = DOC_MODELS[kind]._default_manager.exclude(pk__in=seen)
-        result["removed"] = stale.count()
-        stale.delete()
+        result["removed"] = self.remove_rows_written_before(kind, started)
         return result
 
     def search_products(self, params: SearchParams) -> SearchPage:
