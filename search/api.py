@@ -128,9 +128,10 @@ def _search_schema(output, tag):
                     '"5,000+") and pages past the cap are refused (400 on `page`).'
                 ),
                 "facets_exact": serializers.BooleanField(
-                    help_text="False when the facet counts were taken over the first results found "
-                    "(as many as the cap) instead of all of them: each count is then a lower bound, "
-                    "good for ordering the values, not as a total."
+                    help_text="False when the facet counts were taken over about as many results "
+                    "as the cap instead of all of them (the first found, or a sample spread over "
+                    "them, by search backend): each count is then a lower bound, good for ordering "
+                    "the values, not as a total."
                 ),
             },
         ),

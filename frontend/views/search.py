@@ -49,7 +49,7 @@ def search(request):
         "params": req.params,
         "count": page.count,
         # Past settings.SEARCH_COUNT_CAP the count is a lower bound ("5,000+") and the facet
-        # counts come from the first results found (search/backends/base.py SearchPage).
+        # counts come from about as many results (search/backends/base.py SearchPage).
         "count_exact": page.count_exact,
         "facets_exact": page.facets_exact,
         "cap": f"{settings.SEARCH_COUNT_CAP:,}",

@@ -37,8 +37,9 @@ class SearchPage:
     # (every-word ones first); search/text.py.
     relaxed: bool = False
     # False when the query matched more than settings.SEARCH_COUNT_CAP rows: `count` is then a
-    # lower bound (like Elasticsearch's track_total_hits) and the facet counts come from the
-    # first rows found (each a lower bound too); see search/README.md, "Work bounded by the page".
+    # lower bound (like Elasticsearch's track_total_hits). `facets_exact` False: the facet
+    # counts come from about that many rows (the first found by the database, a sample spread
+    # over all hits by Tantivy), each a lower bound; see search/README.md, "Work bounded by the page".
     count_exact: bool = True
     facets_exact: bool = True
 
@@ -71,6 +72,11 @@ class Backend:
 
     def rebuild(self, kind: str, docs_iter, total: int) -> dict:
         raise NotImplementedError
+
+    def needs_rebuild(self, kind: str) -> bool:
+        """True when the kind's index must be rebuilt before it can be used (missing, or built by
+        an older layout). The database and the engine backends create theirs as they go."""
+        return False
 
     def status(self) -> dict:
         raise NotImplementedError

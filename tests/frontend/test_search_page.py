@@ -399,7 +399,9 @@ def test_counts_past_the_cap_show_as_a_lower_bound(web, catalog, settings):
     assert (response.context["count_exact"], response.context["facets_exact"]) == (False, False)
     page = html(response)
     assert '<h1 class="results-count">3+ results</h1>' in page
-    assert '<p class="muted facet-note" id="facets-sampled">Counts from the first 3 results.</p>' in page
+    assert (
+        '<p class="muted facet-note" id="facets-sampled">Counts from a sample of about 3 results.</p>' in page
+    )
     assert "Only the first 3 results can be paged through; narrow the search." in page
     assert len(titles(response)) == 5  # the page itself is whole: only counting stops at the cap
 
@@ -425,11 +427,11 @@ def test_the_lower_bound_speaks_chinese(web_zh, catalog, settings):
     # then: three beauty products are not past the cap, but the facets (which count the other
     # categories too) read the first rows of all five
     assert "共 3 个结果" in page
-    assert "数量按前 3 个结果统计。" in page
+    assert "数量按约 3 个结果的样本统计。" in page
     assert "只能翻阅前" not in page
     # when
     page = html(web_zh.get("/search/"))
     # then
     assert "共 3+ 个结果" in page
-    assert "数量按前 3 个结果统计。" in page
+    assert "数量按约 3 个结果的样本统计。" in page
     assert "只能翻阅前 3 条结果；请缩小搜索范围。" in page

@@ -4,10 +4,13 @@ rules: one writer, readers that follow every commit and a rebuild's swap, writes
 kept, outages answered 503 with the rows left dirty.
 """
 
+import math
 import time
+from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from factories.models import Factory, Product, ProductStatus
@@ -15,6 +18,7 @@ from search import documents, fit
 from search.backends import SearchParams, SearchUnavailable, get_backend, reset_backends
 from search.backends.database import DatabaseBackend
 from search.backends.tantivy import TantivyBackend, store
+from search.backends.tantivy.schema import LAYOUT, SAMPLE_SLOTS, sample_slot
 from search.indexing import index_dirty, index_rows, iter_documents, rebuild
 from search.models import ProductDocument, ProductFilter, ProductText
 from search.selectors import buyer_needs
@@ -184,6 +188,12 @@ def test_compound_words_find_what_the_database_finds(api, compound_catalog, q, w
     assert expected.ids  # something was found
 
 
+def sampled(products, hits: int, cap: int) -> list:
+    """The products a facet aggregation over `hits` hits reads when the cap is `cap`."""
+    slots = math.ceil(SAMPLE_SLOTS * (cap + 1) / hits)
+    return [item for item in products if sample_slot(item.pk) < slots]
+
+
 def test_counts_past_the_cap_are_a_flagged_lower_bound(api, catalog, settings):
     # given: seven products, counted up to three
     settings.SEARCH_COUNT_CAP = 3
@@ -191,12 +201,77 @@ def test_counts_past_the_cap_are_a_flagged_lower_bound(api, catalog, settings):
     everything = search(api, sort="price")
     masks = search(api, q="面膜")
     past = api.get(URL, {"page": 2, "page_size": 3})
-    # then: the count says "3+", the facets count every hit (exact), the page is whole
-    assert (everything["count"], everything["count_exact"], everything["facets_exact"]) == (3, False, True)
-    assert everything["facets"]["province"] == [{"key": "广东", "count": 5}, {"key": "江西", "count": 2}]
+    # then: the count says "3+", the facets count a sample of about four (flagged), the page is whole
+    assert (everything["count"], everything["count_exact"], everything["facets_exact"]) == (3, False, False)
+    provinces = Counter(item.factory.province for item in sampled(catalog.values(), 7, 3))
+    assert {row["key"]: row["count"] for row in everything["facets"]["province"]} == provinces
     assert titles(everything)[:3] == ["手绘陶瓷马克杯", "蓝牙5.0耳机 入门款", "补水睡眠面膜"]
-    assert (masks["count"], masks["count_exact"]) == (2, True)
+    assert (masks["count"], masks["count_exact"], masks["facets_exact"]) == (2, True, True)
     assert past.status_code == 400
+
+
+def test_facets_past_the_cap_count_a_fair_sample_of_each_facets_own_hits(api, tantivy, db, settings):
+    # given: 60 products, 48 of them 保温杯, 40 of those in 浙江; a cap of 10
+    settings.SEARCH_COUNT_CAP = 10
+    zhejiang, fujian = makers.FactoryMaker(province="浙江"), makers.FactoryMaker(province="福建")
+    cups = [product(f"保温杯 {i}号", factory=zhejiang if i < 40 else fujian) for i in range(48)]
+    others = [product(f"玻璃瓶 {i}号", factory=fujian) for i in range(12)]
+    index_all()
+    # when: the word, and the word in 浙江
+    body = search(api, q="保温杯")
+    inside = search(api, q="保温杯", province="浙江")
+    everything = search(api)
+    # then: each aggregation read about cap + 1 of its own hits, the same rows every time
+    expected = sampled(cups, 48, 10)
+    assert 5 <= len(expected) <= 20  # a sample, not all 48 (ids spread over the slots)
+    assert body["facets"]["province"] == [
+        {"key": key, "count": n}
+        for key, n in sorted(Counter(c.factory.province for c in expected).items(), key=lambda kv: -kv[1])
+    ]
+    assert (body["count"], body["facets_exact"]) == (10, False)
+    # the province facet of a 浙江 search counts the word's hits in every province (its own
+    # filter left out): the same 48-hit sample; the others count the 40 in 浙江
+    assert inside["facets"]["province"] == body["facets"]["province"]
+    in_zhejiang = sampled(cups[:40], 40, 10)
+    assert (
+        inside["facets"]["customizable"] == search(api, q="保温杯", province="浙江")["facets"]["customizable"]
+    )
+    assert sum(row["count"] for row in inside["facets"]["category"]) == len(in_zhejiang)
+    # without words: a sample of all 60
+    assert sum(row["count"] for row in everything["facets"]["category"]) == len(
+        sampled(cups + others, 60, 10)
+    )
+    # and under the cap, exact: every 福建 cup
+    small = search(api, q="保温杯", province="福建")
+    assert (small["count"], small["count_exact"]) == (8, True)
+    assert small["facets"]["category"] == [{"key": "storage", "count": 8}]
+
+
+def test_an_index_built_with_older_fields_is_rebuilt_on_deploy_and_refused_until_then(api, tantivy, catalog):
+    # given: the live folder renamed as an index of an older layout (other fields)
+    root = tantivy.store.root
+    live = tantivy.store.current_name()
+    (root / live).rename(root / "products-20260101000000000000")
+    (root / "CURRENT").write_text("products-20260101000000000000")
+    Product.objects.filter(pk=catalog["cups"].pk).update(title="手绘陶瓷咖啡杯", search_index_dirty=True)
+    # when / then: not searched (503), not written (the edit stays dirty), said in the status
+    assert api.get(URL, {"q": "杯"}).status_code == 503
+    with pytest.raises(SearchUnavailable):
+        index_dirty("product")
+    assert Product.objects.get(pk=catalog["cups"].pk).search_index_dirty is True
+    assert tantivy.status()["product"]["needs_rebuild"] is True
+    # when: the deploy step
+    call_command("search_index", "rebuild", "--kind", "product", "--if-needed")
+    # then: a new index of this layout holds every product and the edit; the old folder is gone
+    rebuilt = tantivy.store.current_name()
+    assert rebuilt.startswith(f"products-{LAYOUT}-")
+    assert not (root / "products-20260101000000000000").exists()
+    assert titles(search(api, q="咖啡杯")) == ["手绘陶瓷咖啡杯"]
+    assert search(api)["count"] == 7
+    assert Product.objects.get(pk=catalog["cups"].pk).search_index_dirty is False
+    # and a second deploy leaves it alone
+    call_command("search_index", "rebuild", "--kind", "product", "--if-needed")
+    assert tantivy.store.current_name() == rebuilt
 
 
 def test_matching_reads_the_document_rows_it_keeps(tantivy, catalog):
@@ -296,7 +371,7 @@ def test_a_rebuild_keeps_the_writes_made_during_it(api, tantivy, catalog, monkey
 
 def test_an_index_that_cannot_be_opened_is_an_outage_and_writes_stay_dirty(api, tantivy, catalog):
     # given: the live folder lost (a wiped disk)
-    (tantivy.store.root / "CURRENT").write_text("products-missing")
+    (tantivy.store.root / "CURRENT").write_text(f"products-{LAYOUT}-missing")
     Product.objects.filter(pk=catalog["cups"].pk).update(title="手绘陶瓷咖啡杯", search_index_dirty=True)
     # when / then: searches answer 503 in the JSON error shape, readiness says so
     response = api.get(URL, {"q": "杯"})

@@ -70,11 +70,15 @@ class TantivyBackend(DatabaseBackend):
             return "unavailable"
         return "ok"
 
+    def needs_rebuild(self, kind: str) -> bool:
+        return kind == "product" and self.store.needs_rebuild()
+
     def status(self) -> dict:
         out = super().status()
         out["product"] = {
-            "documents": self.store.documents(),
+            "documents": None if self.store.needs_rebuild() else self.store.documents(),
             "index": self.store.current_name(),
+            "needs_rebuild": self.store.needs_rebuild(),
             "path": str(self.store.root),
         }
         return out

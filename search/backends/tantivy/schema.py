@@ -7,7 +7,12 @@ The fields mirror the database backend's product tables, so both find and order 
 - `title`: the normalized title as characters and latin words with positions, for the title tier
   (the words as typed in the title: 3, all their parts: 2, else 1) asked as phrase queries;
 - the filter and facet values as fast fields; `category` holds a product's own category and its
-  parent (the filter matches either), `own_category` only its own (the facet counts that one).
+  parent (the filter matches either), `own_category` only its own (the facet counts that one);
+- `sample`: a slot 0 … SAMPLE_SLOTS - 1 spread evenly over the ids, so that "the slots below k"
+  is a fair sample of any set of hits, read off the inverted index (the facets past the cap).
+
+LAYOUT names this set of fields: an index folder built with other fields is not read or written
+(store.py) until `search_index rebuild --kind product` replaces it.
 """
 
 import re
@@ -24,6 +29,9 @@ FLAGS = {"customizable": "customizable", "trial_eligible": "trial_eligible", "ve
 # Dates count from this instant (2020-09-13, in milliseconds) so that quality and date fit one
 # integer (best_key).
 EPOCH_MS = 1_600_000_000_000
+SAMPLE_SLOTS = 1024
+# Part of every index folder's name; change it with the fields.
+LAYOUT = "v2"
 
 
 def build_schema() -> tantivy.Schema:
@@ -35,6 +43,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_float_field("price", indexed=True, fast=True)
     sb.add_unsigned_field("moq", indexed=True, fast=True)
     sb.add_unsigned_field("created", fast=True)  # microseconds after EPOCH_MS (the database's precision)
+    sb.add_unsigned_field("sample", indexed=True)
     # Sort keys: one integer per order, so that Tantivy's top-k by a fast field reads the rows in
     # the database backend's order (ties broken by the id as it breaks them; see the functions).
     for key in ("rel", "best", "price_up", "price_down"):
@@ -96,6 +105,12 @@ def price_keys(price: Decimal, pk: int) -> tuple[int, int]:
     return (fen << ID_BITS) | pk, (((1 << FEN_BITS) - 1 - fen) << ID_BITS) | pk
 
 
+def sample_slot(pk: int) -> int:
+    """The id's sample slot: Knuth's multiplicative hash, top 10 of 32 bits. Consecutive ids
+    (a factory's listing of one afternoon) land in slots far apart."""
+    return ((pk * 2_654_435_761) & 0xFFFF_FFFF) >> 22
+
+
 def index_terms(doc: dict) -> list[str]:
     """The document's terms as the database's tsvector holds them: PostgreSQL's parser also
     indexes the parts of a hyphenated word (bluetooth-free: bluetooth, free), so they are here too."""
@@ -117,6 +132,7 @@ def product_document(doc: dict) -> tantivy.Document:
         "price": float(price),
         "moq": doc["moq"],
         "created": created,
+        "sample": sample_slot(doc["id"]),
         "rel": rel_key(quality, doc["id"]),
         "best": best_key(quality, created),
         "price_up": price_up,

@@ -2,7 +2,7 @@
 
 Under settings.SEARCH_TANTIVY_PATH:
     CURRENT              the name of the live index folder (replaced atomically by a rebuild)
-    products-<stamp>/    index folders
+    products-<layout>-<stamp>/    index folders (schema.LAYOUT: the fields they were built with)
     writer.lock          an flock: one writer on this machine at a time
 
 One writer. Tantivy's own lock refuses a second IndexWriter outright; every write here first takes
@@ -15,6 +15,10 @@ overwritten by the rebuild's older read of the row.
 Readers. Each process keeps the live index open. Before every search it compares CURRENT and the
 index's meta.json (what a commit replaces) with what it loaded, two stat calls, and reloads when
 either changed: a search sees every write committed before it began, in any process.
+
+An upgrade that changes the fields (schema.LAYOUT) leaves a folder built with the old ones: it is
+neither searched nor written (503, rows stay dirty) until a rebuild replaces it; `make serve` and
+the deploy notes rebuild when `needs_rebuild()` says so.
 """
 
 import fcntl
@@ -31,7 +35,7 @@ from pathlib import Path
 import tantivy
 
 from ..base import SearchUnavailable
-from .schema import SCHEMA, product_document
+from .schema import LAYOUT, SCHEMA, product_document
 
 WRITE_WAIT = 5.0  # seconds an incremental batch waits for the writer lock
 REBUILD_WAIT = 600.0
@@ -75,6 +79,20 @@ class Store:
         except FileNotFoundError:
             return None
 
+    def needs_rebuild(self) -> bool:
+        """No index yet, or one built with other fields than this code's."""
+        name = self.current_name()
+        return name is None or not name.startswith(f"products-{LAYOUT}-")
+
+    def _live_name(self) -> str | None:
+        name = self.current_name()
+        if name is not None and self.needs_rebuild():
+            raise SearchUnavailable(
+                f"the Tantivy index {name} was built with other fields: run "
+                "`manage.py search_index rebuild --kind product`"
+            )
+        return name
+
     def _set_current(self, name: str) -> None:
         staged = self.root / "CURRENT.next"
         staged.write_text(name)
@@ -102,7 +120,7 @@ class Store:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _new_index(self) -> tuple[str, tantivy.Index]:
-        name = f"products-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+        name = f"products-{LAYOUT}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
         return name, tantivy.Index(SCHEMA, path=str(self._folder(name)), reuse=False)
 
     def _folder(self, name: str) -> Path:
@@ -117,7 +135,7 @@ class Store:
         ids = [d["id"] for d in docs] + list(delete_ids)
         converted = [product_document(doc) for doc in docs]  # before the lock: others may write meanwhile
         with self._writer_lock(WRITE_WAIT), _failures_are_outages():
-            name = self.current_name()
+            name = self._live_name()
             if name is None:  # the first write on this machine
                 name, index = self._new_index()
                 self._commit(index, converted, ids)
@@ -166,7 +184,7 @@ class Store:
                     held.index.reload()
                     held.meta = meta
                 return held.index.searcher()
-            name = self.current_name()
+            name = self._live_name()
             if name is None:
                 self._open = None
                 return None

@@ -14,9 +14,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["rebuild", "status", "sweep"])
         parser.add_argument("--kind", choices=list(MODELS), action="append")
+        parser.add_argument(
+            "--if-needed",
+            action="store_true",
+            help="rebuild only the kinds whose index is missing or of an older layout (at deploy)",
+        )
 
-    def handle(self, *args, action, kind=None, **options):
+    def handle(self, *args, action, kind=None, if_needed=False, **options):
         kinds = kind or list(MODELS)
+        if action == "rebuild" and if_needed:
+            kinds = [name for name in kinds if get_backend().needs_rebuild(name)]
         if action == "status":
             report = {"backend": get_backend().name, "index": get_backend().status(), "dirty": dirty_counts()}
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2, default=str))
