@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Min
 
 from buyers.models import BuyerProfile
 from factories.models import Category, Factory, Product, ProductStatus, VerificationStatus
+from marketplace.core.sql import among
 
 from . import fit
 from .text import document_terms
@@ -22,12 +23,16 @@ def _terms(*texts: str) -> str:
     return " ".join(document_terms(*texts))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16_384)
+def _one_name_terms(name: str) -> list[str]:
+    return document_terms(name)
+
+
 def _name_terms(*names: str) -> str:
-    """The terms of a product's category, factory and belt names: the same for every product of
-    one factory and category, so a batch computes them once per pair (a third of the time spent
-    on terms when indexing)."""
-    return _terms(*names)
+    """The terms of a product's category, factory and belt names, as `_terms(*names)` gives them
+    (the first occurrence of each term, in order), from each name's terms computed once: the
+    same few thousand names recur on every product (a third of the time spent on terms)."""
+    return " ".join(dict.fromkeys(term for name in names for term in _one_name_terms(name)))
 
 
 def category_expansion() -> dict[str, list[str]]:
@@ -51,8 +56,44 @@ def _factory_fields(factory: Factory) -> dict:
     }
 
 
-def product_queryset():
-    return Product.objects.select_related("factory__industrial_belt", "category__parent")
+# What product_document reads of a product (with Product.is_public and open_for_trials): the
+# rest of the row (review state, timestamps, …) is not loaded.
+PRODUCT_FIELDS = (
+    "id",
+    "factory_id",
+    "category_id",
+    "status",
+    "title",
+    "description",
+    "attributes",
+    "created_at",
+    "factory_price",
+    "moq",
+    "customizable",
+    "trial_eligible",
+)
+
+
+def _ids(rows: list, attribute: str) -> list[int]:
+    return sorted({getattr(row, attribute) for row in rows})
+
+
+def products_with_relations(pks: list[int]) -> list[Product]:
+    """The products of `pks` with their factory (and its belt) and category (and its parent)
+    attached, each factory and category read once, not joined onto every product row: a batch of
+    1,000 products built ~4,500 model instances through select_related, most of them repeats."""
+    products = list(among(Product.objects.only(*PRODUCT_FIELDS), pks))
+    factories = {
+        f.pk: f
+        for f in among(Factory.objects.select_related("industrial_belt"), _ids(products, "factory_id"))
+    }
+    categories = {
+        c.pk: c for c in among(Category.objects.select_related("parent"), _ids(products, "category_id"))
+    }
+    for product in products:
+        product.factory = factories[product.factory_id]
+        product.category = categories[product.category_id]
+    return products
 
 
 def product_document(product: Product) -> dict:
@@ -101,6 +142,7 @@ def factory_queryset():
 def factory_product_stats(factory_ids: list[int]) -> dict[int, dict]:
     """Price range and smallest MOQ over each factory's public products (they feed matching)."""
     rows = (
+        # (`factory_id__in`, not `among`: PostgreSQL plans the IN list's aggregate faster)
         Product.objects.filter(factory_id__in=factory_ids, status=ProductStatus.ACTIVE)
         .values("factory_id")
         .annotate(

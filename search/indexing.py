@@ -15,6 +15,7 @@ from django.db import transaction
 from buyers.models import BuyerProfile
 from factories.models import Factory, Product
 from factories.selectors import factory_public_q, product_public_q
+from marketplace.core.sql import among
 
 from . import documents
 from .backends import get_backend
@@ -26,7 +27,7 @@ MODELS = {"product": Product, "factory": Factory, "buyer": BuyerProfile}
 
 
 def _product_docs(pks: list[int]) -> tuple[list[dict], list[int], set[int]]:
-    products = list(documents.product_queryset().filter(pk__in=pks))
+    products = documents.products_with_relations(pks)
     public = [p for p in products if p.is_public]
     public_pks = {p.pk for p in public}
     gone = [pk for pk in pks if pk not in public_pks]
@@ -55,7 +56,7 @@ def _refresh_factory_stats(backend, factory_ids: set[int]) -> None:
         return
     stats = documents.factory_product_stats(sorted(factory_ids))
     empty = {"price_min": None, "price_max": None, "moq_min": None, "product_count": 0}
-    public = Factory.objects.filter(pk__in=factory_ids, verification_status="verified").values_list(
+    public = among(Factory.objects.filter(verification_status="verified"), factory_ids).values_list(
         "pk", flat=True
     )
     backend.update_factory_stats({fid: stats.get(fid, empty) for fid in public})
@@ -106,7 +107,7 @@ def index_dirty(kind: str, pks: Iterable[int] | None = None, *, batch: int = BAT
             if not chunk:
                 return done
             index_rows(kind, chunk, backend)
-            model._default_manager.filter(pk__in=chunk).update(search_index_dirty=False)
+            among(model._default_manager.all(), chunk).update(search_index_dirty=False)
         done += len(chunk)
         last = chunk[-1]
 

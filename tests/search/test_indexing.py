@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from factories.models import Product
+from factories.models import IndustrialBelt, Product
 from search import documents
 from search.backends import SearchParams, get_backend
 from search.indexing import index_rows, iter_documents
@@ -242,7 +242,7 @@ def test_the_index_rows_hold_the_document_values_exactly(db):
         trials_reported=3, units_sold=3_000_000_000, units_returned=7, average_rating=Decimal("4.67")
     )
     tricky.refresh_from_db()
-    doc = documents.product_document(documents.product_queryset().get(pk=tricky.pk))
+    doc = documents.product_document(documents.products_with_relations([tricky.pk])[0])
     # when
     index_all()
     # then: every column the writer fills from the document reads back as the document's value
@@ -298,3 +298,19 @@ def test_a_product_edit_rewrites_its_factory_range_only_when_the_range_moves(lis
     new_version, *after = _stats_row(listed.factory_id)
     assert after == [Decimal("8.50"), Decimal("30.00"), 50, 2]
     assert new_version != version
+
+
+def test_a_batchs_documents_take_three_queries_and_equal_those_of_whole_rows(db, django_assert_num_queries):
+    # given: six products of two factories (one in an industrial belt), in a leaf category
+    belt = IndustrialBelt.objects.create(slug="yiwu", name="义乌小商品", name_en="Yiwu small goods")
+    factories = [makers.FactoryMaker(industrial_belt=belt), makers.FactoryMaker()]
+    items = [product(f"折叠收纳箱 {i}号", factory=factories[i % 2], category="storage") for i in range(6)]
+    pks = [item.pk for item in items]
+    # when
+    with django_assert_num_queries(3):  # products, their factories, their categories
+        docs = [documents.product_document(p) for p in documents.products_with_relations(pks)]
+    docs.sort(key=lambda doc: doc["id"])
+    # then: what loading every column of every joined row gives
+    whole = Product.objects.select_related("factory__industrial_belt", "category__parent").order_by("pk")
+    assert docs == [documents.product_document(p) for p in whole.filter(pk__in=pks)]
+    assert [d["industrial_belt"] for d in docs] == ["yiwu", "", "yiwu", "", "yiwu", ""]

@@ -154,10 +154,7 @@ def test_a_lower_title_tier_with_a_better_record_still_reaches_a_short_page(tant
     # given: the same documents in both backends, their qualities set to the extremes
     whole = product("收纳盒 加厚", factory=makers.FactoryMaker(name="甲厂"))
     parts = product("收纳 木盒", factory=makers.FactoryMaker(name="乙厂"))
-    docs = [
-        documents.product_document(p)
-        for p in documents.product_queryset().filter(pk__in=[whole.pk, parts.pk])
-    ]
+    docs = [documents.product_document(p) for p in documents.products_with_relations([whole.pk, parts.pk])]
     for doc in docs:
         doc["quality"] = 0.0 if doc["id"] == whole.pk else 1.0
     for backend in (tantivy, DatabaseBackend()):

@@ -17,9 +17,9 @@ in a small category): a walk that reads WALK_BUDGET rows without settling the pa
 and the caller ranks every hit instead, as it does under the cap.
 """
 
-from django.db import connection
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
+
+from marketplace.core.sql import among
 
 from ...models import ProductDocument
 from .common import planner_settings
@@ -53,7 +53,7 @@ def _walk(matched, tier, doc_filter, order, params, top):
         if start >= WALK_BUDGET:
             return None
         rows = list(docs.values_list("pk", "quality")[start : start + batch])
-        hits = _among(matched, [pk for pk, _ in rows])
+        hits = among(matched, [pk for pk, _ in rows])
         if relevance:
             tiers = dict(hits.annotate(tier=tier).values_list("pk", "tier"))
             found += [(-tiers[pk] * (1.0 + q), -q, pk) for pk, q in rows if pk in tiers]
@@ -72,13 +72,3 @@ def _walk(matched, tier, doc_filter, order, params, top):
         batch = min(batch * 4, LARGEST_BATCH, WALK_BUDGET - start)
     found.sort()
     return [row[-1] for row in found[params.offset : params.offset + params.limit]], len(found)
-
-
-def _among(qs, ids: list[int]):
-    """The rows of `qs` whose key is in `ids`, sent as ONE array parameter: `pk__in` prepares
-    each of up to 2,048 keys through the related field in Python (~5 ms a batch) and psycopg then
-    sends each as its own parameter."""
-    qn = connection.ops.quote_name
-    column = f"{qn(qs.model._meta.db_table)}.{qn(qs.model._meta.pk.column)}"
-    # Identifiers from the model; the keys are the one parameter.
-    return qs.filter(RawSQL(f"{column} = ANY(%s)", (ids,), output_field=BooleanField()))  # noqa: S611
