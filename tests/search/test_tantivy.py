@@ -185,6 +185,24 @@ def test_compound_words_find_what_the_database_finds(api, compound_catalog, q, w
     assert expected.ids  # something was found
 
 
+@pytest.mark.parametrize("q", ["大容量", "容量", "量杯", "保温杯", "大容量保温杯"])
+def test_a_title_holds_a_word_only_where_its_characters_touch(tantivy, db, q):
+    """The title tier of a CJK word is read off the title's character pairs: a pair never spans a
+    space or a latin word, so 大容 量杯 does not hold 容量 (as the database's LIKE says)."""
+    # given: the first's title does not hold 容量 or 大容量 (its description does), the others' do
+    product("大容 量杯 保温", description="大容量 容量500ml 保温杯")
+    product("大容量保温杯")
+    product("容器 5L量杯 大号保温杯")
+    index_all()
+    index_database_too()
+    # when
+    params = SearchParams(q=q)
+    page = tantivy.search_products(params)
+    # then
+    assert page.ids == DatabaseBackend().search_products(params).ids
+    assert page.ids  # something was found
+
+
 def sampled(products, hits: int, cap: int) -> list:
     """The products a facet aggregation over `hits` hits reads when the cap is `cap`."""
     slots = math.ceil(SAMPLE_SLOTS * (cap + 1) / hits)

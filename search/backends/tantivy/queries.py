@@ -34,7 +34,7 @@ from ...text import is_latin, query_terms, query_words, relax_needs, whole_words
 from ..base import SearchPage, SearchParams
 from ..database.common import FACET_LIMIT
 from ..database.reader import STRICT_FIRST
-from .schema import FLAGS, SAMPLE_SLOTS, VALUE_FACETS, title_tokens
+from .schema import FLAGS, SAMPLE_SLOTS, VALUE_FACETS, cjk_pairs, title_tokens
 
 Q = tantivy.Query
 MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
@@ -83,6 +83,11 @@ class ProductSearch:
     def _holds(self, word: str) -> tantivy.Query:
         """The title holds `word` (as a substring of characters / whole latin words)."""
         tokens = title_tokens(word)
+        pairs = cjk_pairs(tokens)
+        if pairs is not None and "|" not in pairs:  # a CJK word of two characters or more
+            if len(pairs) == 1:
+                return Q.term_query(self.schema, "title_pairs", pairs[0])
+            return Q.phrase_query(self.schema, "title_pairs", list[str | tuple[int, str]](pairs))
         if len(tokens) == 1:
             return Q.term_query(self.schema, "title", tokens[0])
         return Q.phrase_query(self.schema, "title", list[str | tuple[int, str]](tokens))

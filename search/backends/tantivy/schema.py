@@ -6,6 +6,9 @@ The fields mirror the database backend's product tables, so both find and order 
   every latin / numeric word), whitespace-separated, exactly as the database's tsvector holds them;
 - `title`: the normalized title as characters and latin words with positions, for the title tier
   (the words as typed in the title: 3, all their parts: 2, else 1) asked as phrase queries;
+- `title_pairs`: the title's adjacent CJK characters as pairs (大容量 → 大容 容量), so that "the
+  title holds 补水" is one term, not a phrase over two of the commonest characters' postings
+  (a broad word's tiers were most of its search time);
 - the filter and facet values as fast fields; `category` holds a product's own category and its
   parent (the filter matches either), `own_category` only its own (the facet counts that one);
 - `sample`: a slot 0 … SAMPLE_SLOTS - 1 spread evenly over the ids, so that "the slots below k"
@@ -18,6 +21,7 @@ LAYOUT names this set of fields: an index folder built with other fields is not 
 import re
 from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 
 import tantivy
 
@@ -31,7 +35,7 @@ FLAGS = {"customizable": "customizable", "trial_eligible": "trial_eligible", "ve
 EPOCH_MS = 1_600_000_000_000
 SAMPLE_SLOTS = 1024
 # Part of every index folder's name; change it with the fields.
-LAYOUT = "v2"
+LAYOUT = "v3"
 
 
 def build_schema() -> tantivy.Schema:
@@ -39,6 +43,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_unsigned_field("id", indexed=True, fast=True)
     sb.add_text_field("terms", tokenizer_name="whitespace", index_option="basic")
     sb.add_text_field("title", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("title_pairs", tokenizer_name="whitespace", index_option="position")
     sb.add_float_field("quality", fast=True)
     sb.add_float_field("price", indexed=True, fast=True)
     sb.add_unsigned_field("moq", indexed=True, fast=True)
@@ -72,6 +77,13 @@ def title_tokens(text: str) -> list[str]:
         tokens += list(run) if is_cjk(run) else [w for w in re.split(r"[.\-]", run) if w]
         end = match.end()
     return tokens
+
+
+def cjk_pairs(tokens: list[str]) -> list[str] | None:
+    """Adjacent CJK characters of `tokens` (title_tokens) as pairs, "|" where two tokens are not
+    both CJK characters (a break, a latin word); None when there are no two characters."""
+    pairs = [a + b if is_cjk(a) and is_cjk(b) else "|" for a, b in pairwise(tokens)]
+    return pairs if any(pair != "|" for pair in pairs) else None
 
 
 def created_us(created: datetime) -> int:
@@ -121,13 +133,15 @@ def index_terms(doc: dict) -> list[str]:
 
 def product_document(doc: dict) -> tantivy.Document:
     created = created_us(doc["created_at"])
+    tokens = title_tokens(doc["title"])
     quality = float(doc["quality"])
     price = Decimal(doc["factory_price"])
     price_up, price_down = price_keys(price, doc["id"])
     values = {
         "id": doc["id"],
         "terms": " ".join(index_terms(doc)),
-        "title": " ".join(title_tokens(doc["title"])),
+        "title": " ".join(tokens),
+        "title_pairs": " ".join(cjk_pairs(tokens) or []),
         "quality": quality,
         "price": float(price),
         "moq": doc["moq"],
