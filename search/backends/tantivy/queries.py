@@ -176,7 +176,7 @@ class ProductSearch:
             # Each rank class's first `want` rows by (quality, id), then all of them by
             # tier × (1 + quality), quality, id: the database's -relevance, -quality, pk. A class
             # whose best possible rank (tier × 2) is below the page's last is not read at all:
-            # for a broad word the title-tier classes (phrase queries over every hit) are most
+            # for a broad word the title-tier classes (each read over every hit) are most
             # of the cost, and the page usually fills from the first.
             count = _count(searcher.search(self.restricted(words.rows), 1, order_by_field="rel"))
             keyed: list[tuple[float, float, int]] = []
