@@ -7,15 +7,13 @@ the streamer may end it at any time. The organization's keys act only for stream
 active link. Uniqueness is the database's job (constraints below), never a check before an insert.
 """
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import BuyerProfile
+from marketplace.accounts.models import HashedKey
 
 # Names of the constraints that decide races (services.py turns them into answers).
 MEMBERSHIP_UNIQUE = "partners_membership_unique"
@@ -119,11 +117,9 @@ class Scope(models.TextChoices):
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhooks")
 
 
-class PartnerKey(models.Model):
-    """An organization's API key: `Api-Key <prefix>.<secret>`, only a SHA-256 of it is stored.
-
-    The secret has 256 bits of randomness, so a fast hash is enough (no password stretching): a
-    lookup by prefix, then a constant-time comparison. A rotated key keeps working until
+class PartnerKey(HashedKey):
+    """An organization's API key: `Api-Key <prefix>.<secret>`, hashed as every key kind is
+    (accounts.HashedKey). A rotated key keeps working until
     `expires_at` (the grace period), then only its successor does.
     """
 
@@ -166,13 +162,3 @@ class PartnerKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @staticmethod
-    def hash(raw_key: str) -> str:
-        return hashlib.sha256(raw_key.encode()).hexdigest()
-
-    @classmethod
-    def generate(cls) -> tuple[str, str]:
-        """Return (prefix, raw key). The raw key is shown once and never stored."""
-        prefix = secrets.token_hex(cls.PREFIX_LENGTH // 2)
-        return prefix, f"{prefix}.{secrets.token_urlsafe(32)}"

@@ -68,7 +68,31 @@ class User(AbstractUser):
         return Role.STAFF if self.is_staff_member else self.role
 
 
-class ApiKey(models.Model):
+class HashedKey(models.Model):
+    """What every API key kind shares: `<prefix>.<secret>`, of which only a SHA-256 is stored.
+
+    The secret has 256 bits of randomness, so a fast hash is enough (no password stretching): a
+    lookup by prefix, then a constant-time comparison. Each kind sets its own PREFIX_LENGTH, so
+    the prefix alone says which table a key is in (user keys 8, organization keys 12).
+    """
+
+    PREFIX_LENGTH: ClassVar[int]
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def hash(raw_key: str) -> str:
+        return hashlib.sha256(raw_key.encode()).hexdigest()
+
+    @classmethod
+    def generate(cls) -> tuple[str, str]:
+        """Return (prefix, raw key). The raw key is shown once and never stored."""
+        prefix = secrets.token_hex(cls.PREFIX_LENGTH // 2)
+        return prefix, f"{prefix}.{secrets.token_urlsafe(32)}"
+
+
+class ApiKey(HashedKey):
     """A partner tool's key (服务商 / MCN software). It acts as its owner; only a hash is stored.
 
     `read_only` keys may only use safe methods, so a reporting tool can't place orders.
@@ -91,13 +115,3 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @staticmethod
-    def hash(raw_key: str) -> str:
-        return hashlib.sha256(raw_key.encode()).hexdigest()
-
-    @classmethod
-    def generate(cls) -> tuple[str, str]:
-        """Return (prefix, raw key). The raw key is shown once and never stored."""
-        prefix = secrets.token_hex(cls.PREFIX_LENGTH // 2)
-        return prefix, f"{prefix}.{secrets.token_urlsafe(32)}"
