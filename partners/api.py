@@ -12,9 +12,11 @@ from rest_framework.views import APIView
 
 from marketplace.accounts.models import ApiKey
 from marketplace.api.fields import SingleLineField
+from marketplace.core.transitions import allowed_actions
 
 from . import selectors, services
 from .authentication import MemberAccess, PartnerAccess
+from .flows import STREAMER_LINK_TABLE
 from .models import LinkSide, LinkStatus, MemberRole, Organization, PartnerKey, Scope, StreamerLink
 
 
@@ -258,6 +260,13 @@ class LinkOutput(serializers.ModelSerializer):
     buyer = StreamerBrief()
     status = serializers.ChoiceField(choices=LinkStatus.choices)
     invited_by = serializers.ChoiceField(choices=LinkSide.choices)
+    actions = serializers.SerializerMethodField(
+        help_text="What the caller may do now with this link: `accept` (the invited side, while pending), `end`."
+    )
+
+    def get_actions(self, link: StreamerLink) -> list[str]:
+        request = self.context.get("request")
+        return allowed_actions(STREAMER_LINK_TABLE, link, request.user) if request else []
 
     class Meta:
         model = StreamerLink
@@ -270,6 +279,7 @@ class LinkOutput(serializers.ModelSerializer):
             "created_at",
             "accepted_at",
             "ended_at",
+            "actions",
         ]
 
 
@@ -290,7 +300,7 @@ class LinkListCreateApi(generics.GenericAPIView):
     @extend_schema(responses=LinkOutput(many=True), tags=["partners"])
     def get(self, request):
         page = self.paginate_queryset(selectors.links_visible_to(request.user))
-        return self.get_paginated_response(LinkOutput(page, many=True).data)
+        return self.get_paginated_response(LinkOutput(page, many=True, context={"request": request}).data)
 
     @extend_schema(request=InputSerializer, responses={201: LinkOutput}, tags=["partners"])
     def post(self, request):
@@ -309,7 +319,7 @@ class LinkListCreateApi(generics.GenericAPIView):
                 buyer_id=buyer_id,
                 address=_address(request),
             )
-        return Response(LinkOutput(link).data, status=status.HTTP_201_CREATED)
+        return Response(LinkOutput(link, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class LinkAcceptApi(APIView):
@@ -319,7 +329,10 @@ class LinkAcceptApi(APIView):
     def post(self, request, pk):
         link = get_object_or_404(selectors.links_visible_to(request.user), pk=pk)
         return Response(
-            LinkOutput(services.link_accept(link=link, actor=request.user, address=_address(request))).data
+            LinkOutput(
+                services.link_accept(link=link, actor=request.user, address=_address(request)),
+                context={"request": request},
+            ).data
         )
 
 
@@ -330,7 +343,10 @@ class LinkEndApi(APIView):
     def post(self, request, pk):
         link = get_object_or_404(selectors.links_visible_to(request.user), pk=pk)
         return Response(
-            LinkOutput(services.link_end(link=link, actor=request.user, address=_address(request))).data
+            LinkOutput(
+                services.link_end(link=link, actor=request.user, address=_address(request)),
+                context={"request": request},
+            ).data
         )
 
 

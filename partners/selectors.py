@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from buyers.models import BuyerProfile
 from marketplace.accounts.models import User
@@ -29,7 +29,14 @@ def links_visible_to(user: User) -> QuerySet[StreamerLink]:
     qs = StreamerLink.objects.select_related("organization", "buyer").order_by("-pk")
     if not user.is_authenticated:
         return qs.none()
-    return qs.filter(Q(buyer__user=user) | Q(organization__memberships__user=user)).distinct()
+    # Whether the caller is a member, per row: the side they are on (flows.link_role) without a
+    # query per link when a list shows each link's actions.
+    member = Membership.objects.filter(organization=OuterRef("organization"), user=user)
+    return (
+        qs.filter(Q(buyer__user=user) | Q(organization__memberships__user=user))
+        .distinct()
+        .annotate(caller_is_member=Exists(member))
+    )
 
 
 def keys_of(organization: Organization) -> QuerySet[PartnerKey]:

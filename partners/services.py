@@ -19,12 +19,13 @@ from buyers.models import BuyerProfile
 from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
+from marketplace.core.transitions import transition_apply
 
 from . import selectors
 from .events import PartnerEvents
+from .flows import STREAMER_LINK_TABLE, link_state
 from .models import (
     LinkSide,
-    LinkStatus,
     MemberRole,
     Membership,
     Organization,
@@ -32,6 +33,7 @@ from .models import (
     Scope,
     StreamerLink,
 )
+from .notify import link_notify
 
 # How often a key's `last_used_at` is written: at most once a minute, never a write per request.
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -133,10 +135,6 @@ def member_remove(
     )
 
 
-def _link_state(link: StreamerLink) -> dict:
-    return {"status": link.status, "organization": link.organization_id, "buyer": link.buyer_id}
-
-
 def _link_create(*, organization: Organization, buyer: BuyerProfile, side: str) -> StreamerLink:
     try:
         with transaction.atomic():
@@ -167,9 +165,8 @@ def streamer_invite(
     if buyer is None:
         raise ValidationError({"buyer": _("No such streamer.")})
     link = _link_create(organization=organization, buyer=buyer, side=LinkSide.ORGANIZATION)
-    _audit(
-        actor=actor, verb=PartnerEvents.LINK_INVITED, target=link, address=address, after=_link_state(link)
-    )
+    _audit(actor=actor, verb=PartnerEvents.LINK_INVITED, target=link, address=address, after=link_state(link))
+    link_notify(link=link, actor=actor, verb=PartnerEvents.LINK_INVITED)
     return link
 
 
@@ -181,65 +178,36 @@ def organization_invite(*, actor: User, organization_id: int, address: str | Non
         raise NotAllowed(_("Only streamers with a profile can invite an organization."))
     organization = _organization(organization_id)
     link = _link_create(organization=organization, buyer=buyer, side=LinkSide.STREAMER)
-    _audit(
-        actor=actor, verb=PartnerEvents.LINK_INVITED, target=link, address=address, after=_link_state(link)
-    )
+    _audit(actor=actor, verb=PartnerEvents.LINK_INVITED, target=link, address=address, after=link_state(link))
+    link_notify(link=link, actor=actor, verb=PartnerEvents.LINK_INVITED)
     return link
-
-
-def _is_streamer(link: StreamerLink, actor: User) -> bool:
-    return link.buyer.user_id == actor.pk
-
-
-def _is_member(link: StreamerLink, actor: User) -> bool:
-    return selectors.membership_of(organization=link.organization, user=actor) is not None
 
 
 @transaction.atomic
 def link_accept(*, link: StreamerLink, actor: User, address: str | None = None) -> StreamerLink:
     """The invited side accepts: the streamer an organization's invitation, a member a streamer's."""
-    link = StreamerLink.objects.select_for_update().select_related("organization", "buyer").get(pk=link.pk)
-    invited = (
-        _is_streamer(link, actor) if link.invited_by == LinkSide.ORGANIZATION else _is_member(link, actor)
-    )
-    if not invited:
-        raise NotAllowed(_("Only the invited side can accept."))
-    if link.status != LinkStatus.PENDING:
-        raise TransitionNotAllowed(_("This invitation is no longer open."))
-    before = _link_state(link)
-    link.status, link.accepted_at = LinkStatus.ACTIVE, timezone.now()
-    link.save(update_fields=["status", "accepted_at"])
-    _audit(
-        actor=actor,
-        verb=PartnerEvents.LINK_ACCEPTED,
-        target=link,
-        address=address,
-        before=before,
-        after=_link_state(link),
-    )
-    return link
+    return _link_transition(link=link, actor=actor, name="accept", address=address)
 
 
 @transaction.atomic
 def link_end(*, link: StreamerLink, actor: User, address: str | None = None) -> StreamerLink:
     """Either side ends a link at any time: the streamer leaves, declines or withdraws; a member
     drops the streamer, declines or withdraws. Keys stop acting for the streamer at once."""
+    return _link_transition(link=link, actor=actor, name="end", address=address)
+
+
+def _link_transition(*, link: StreamerLink, actor: User, name: str, address: str | None) -> StreamerLink:
+    # The lock serializes two sides acting at once; the loser sees the new status (409).
     link = StreamerLink.objects.select_for_update().select_related("organization", "buyer").get(pk=link.pk)
-    if not (_is_streamer(link, actor) or _is_member(link, actor)):
-        raise NotAllowed(_("Only the streamer or a member of the organization can do this."))
-    if link.status == LinkStatus.ENDED:
-        raise TransitionNotAllowed(_("This link has already ended."))
-    before = _link_state(link)
-    link.status, link.ended_at = LinkStatus.ENDED, timezone.now()
-    link.save(update_fields=["status", "ended_at"])
-    _audit(
+    before = link_state(link)
+    transition_apply(
+        table=STREAMER_LINK_TABLE,
+        obj=link,
+        name=name,
         actor=actor,
-        verb=PartnerEvents.LINK_ENDED,
-        target=link,
-        address=address,
-        before=before,
-        after=_link_state(link),
+        event_data={"before": before, "address": address},
     )
+    link_notify(link=link, actor=actor, verb=STREAMER_LINK_TABLE.verb(name))
     return link
 
 

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from marketplace.core.transitions import allowed_actions
 from partners import selectors, services
+from partners.flows import STREAMER_LINK_TABLE
 from partners.models import LinkStatus, MemberRole
 
 from .common import service_call
@@ -52,6 +54,9 @@ def organizations(request):
     user = request.user
     buyer = getattr(user, "buyer_profile", None)
     links = list(selectors.links_visible_to(user).exclude(status=LinkStatus.ENDED))
+    for link in links:
+        # The buttons are what the link's table lets this person do now (accept, end).
+        link.actions = allowed_actions(STREAMER_LINK_TABLE, link, user)
     mine = list(selectors.organizations_of(user).prefetch_related("memberships__user"))
     for org in mine:
         org.my_role = next(m.role for m in org.memberships.all() if m.user_id == user.pk)

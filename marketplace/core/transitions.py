@@ -40,6 +40,10 @@ class Transition:
     description: str = field(default="", compare=False)
     # A translatable verb for messages ("approve" / "审核通过"); falls back to `name`.
     label: object = field(default=None, compare=False)
+    # Refusals in the flow's own words, when the generic "You are not allowed to …" / "Cannot …:
+    # it is …" would say less (a link: "Only the invited side can accept.").
+    refused_actor: object = field(default=None, compare=False)
+    refused_state: object = field(default=None, compare=False)
 
     @property
     def verb(self) -> str:
@@ -53,8 +57,20 @@ def transition(
     actors: Iterable[str],
     description: str = "",
     label=None,
+    *,
+    refused_actor=None,
+    refused_state=None,
 ):
-    return Transition(name, frozenset(sources), target, frozenset(actors), description, label)
+    return Transition(
+        name,
+        frozenset(sources),
+        target,
+        frozenset(actors),
+        description,
+        label,
+        refused_actor,
+        refused_state,
+    )
 
 
 class Flow:
@@ -91,8 +107,12 @@ class Flow:
         """Return the transition or raise: wrong actor → NotAllowed (403), wrong state → 409."""
         t = self.transitions[name]
         if actor_role not in t.actors:
+            if t.refused_actor is not None:
+                raise NotAllowed(str(t.refused_actor))
             raise NotAllowed(_("You are not allowed to %(action)s this.") % {"action": t.verb})
         if status not in t.sources:
+            if t.refused_state is not None:
+                raise TransitionNotAllowed(str(t.refused_state))
             raise TransitionNotAllowed(
                 _("Cannot %(action)s: it is %(status)s.")
                 % {"action": t.verb, "status": str(self.labels.get(status, status))}
@@ -147,6 +167,10 @@ class FlowTable:
     # The notification's de-duplication key: (obj, name) -> key. A transition a row goes through
     # once keys on its name; a review that can repeat keys on the occurrence.
     notification_key: Callable[[Any, str], str] | None = None
+    # The actor's role for this row when it comes from a relationship, not the account: on a
+    # streamer link one user is the invited side of one link and the inviting side of another.
+    # (obj, user) -> role; None reads the account's `acting_role`.
+    role_of: Callable[[Any, Any], str] | None = None
 
     def __post_init__(self) -> None:
         unnamed = set(self.flow.transitions) - set(self.events)
@@ -162,9 +186,14 @@ class FlowTable:
     def verb(self, name: str) -> str:
         return self.events[name]
 
+    def role(self, obj: Any, actor: Actor | None) -> str:
+        if actor is None or self.role_of is None:
+            return actor_role(actor)
+        return self.role_of(obj, actor)
+
     def check(self, *, obj: Any, name: str, actor: Actor | None) -> Transition:
         """Refuse a wrong actor (403) or state (409) before the caller touches the row."""
-        return self.flow.check(name=name, status=self.status_of(obj), actor_role=actor_role(actor))
+        return self.flow.check(name=name, status=self.status_of(obj), actor_role=self.role(obj, actor))
 
 
 def actor_role(actor: Actor | None) -> str:
@@ -175,7 +204,7 @@ def allowed_actions(table: FlowTable, obj: Any, user: Actor | None) -> list[str]
     """What `user` may do now with `obj`: the transitions their role may fire from its status, and
     the routes to those only the system fires (`pay`). The API's `actions`, the pages' buttons and
     the admin's staff actions all ask here, so they cannot disagree."""
-    return table.flow.actions_for(table.status_of(obj), actor_role(user))
+    return table.flow.actions_for(table.status_of(obj), table.role(obj, user))
 
 
 class Notifier(Protocol):
@@ -191,6 +220,11 @@ def transition_notifier_register(notifier: Notifier) -> None:
     _notifier = notifier
 
 
+def _updated_at(obj: models.Model) -> list[str]:
+    # auto_now fields are written only when named in update_fields; a row without one (a link) has none.
+    return ["updated_at"] if any(f.name == "updated_at" for f in obj._meta.concrete_fields) else []
+
+
 # Any flow's model (trial, sample, custom request, bulk order, factory, product): what goes in comes back.
 M = TypeVar("M", bound=models.Model)
 
@@ -204,13 +238,15 @@ def transition_apply(
     context: dict[str, Any] | None = None,
     extra_fields: list[str] | None = None,
     prepare: Callable[[M], list[str]] | None = None,
+    event_data: dict[str, Any] | None = None,
 ) -> M:
     """Check actor and state, run guards, move `obj` to the target state, audit and notify.
 
     `obj` must already be locked (select_for_update) by the calling service. `extra_fields` are
     fields the service set on `obj` before calling and that must be saved with the change;
     `prepare(obj)` sets fields once the transition is known to be allowed and returns their
-    names. A refused transition raises before anything is written.
+    names. `event_data` is what only the caller knows and the event keeps (the address the
+    request came from, the row as it was). A refused transition raises before anything is written.
     """
     context = context or {}
     t = table.check(obj=obj, name=name, actor=actor)
@@ -221,14 +257,19 @@ def transition_apply(
     previous = table.status_of(obj)
     target = getattr(obj, table.previous_field or "") if t.target == PREVIOUS else t.target
     setattr(obj, table.status_field, target)
-    update_fields = [table.status_field, "updated_at", *(extra_fields or []), *prepared]
+    update_fields = [table.status_field, *_updated_at(obj), *(extra_fields or []), *prepared]
     if rule.stamp:
         setattr(obj, rule.stamp, timezone.now())
         update_fields.append(rule.stamp)
     obj.save(update_fields=list(dict.fromkeys(update_fields)))
     verb = table.verb(name)
     event_record(
-        actor=actor, verb=verb, target=obj, **{"from": previous, "to": target}, **table.event_extra(obj, name)
+        actor=actor,
+        verb=verb,
+        target=obj,
+        **{"from": previous, "to": target},
+        **(event_data or {}),
+        **table.event_extra(obj, name),
     )
     if not rule.notify:
         return obj

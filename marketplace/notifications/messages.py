@@ -235,6 +235,25 @@ MESSAGES = {
             "Transfer %(amount)s to %(account_name)s, %(bank)s, account %(account_number)s, with reference %(reference)s."
         ),
     ),
+    # streamer links (issue 12): the other side of an organization's work for a streamer
+    "streamer_link.invited": (
+        _("Invitation: %(organization)s and %(streamer)s"),
+        _(
+            "You are invited to work together: the organization %(organization)s for the streamer %(streamer)s (%(ref)s). Accept or decline it on your Organizations page."
+        ),
+    ),
+    "streamer_link.accepted": (
+        _("Invitation accepted: %(organization)s and %(streamer)s"),
+        _(
+            "The invitation %(ref)s was accepted: the organization %(organization)s now works for the streamer %(streamer)s."
+        ),
+    ),
+    "streamer_link.ended": (
+        _("Ended: %(organization)s and %(streamer)s"),
+        _(
+            "The organization %(organization)s no longer works for the streamer %(streamer)s (%(ref)s): the link or invitation was ended."
+        ),
+    ),
 }
 
 FALLBACK = (_("Update: %(title)s"), _("%(ref)s: %(kind)s"))
