@@ -14,6 +14,9 @@ class FactoryEvents:
     REJECTED = "factory.rejected"
     SUSPENDED = "factory.suspended"
     RESUBMITTED = "factory.resubmitted"
+    # Verification freshness (services/freshness.py): the reminder before expiry, and the lapse.
+    VERIFICATION_EXPIRING = "factory.verification_expiring"
+    VERIFICATION_LAPSED = "factory.verification_lapsed"
 
 
 class ProductEvents:

@@ -21,7 +21,10 @@ STAFF, FACTORY = Role.STAFF, Role.FACTORY
 FACTORY_VERIFICATION = Flow(
     "factory_verification",
     [
-        transition("verify", [S.PENDING, S.REJECTED, S.SUSPENDED], S.VERIFIED, [STAFF], label=_("verify")),
+        # From verified too: staff renew a verification (a lapsing or lapsed one) by verifying again.
+        transition(
+            "verify", [S.PENDING, S.REJECTED, S.SUSPENDED, S.VERIFIED], S.VERIFIED, [STAFF], label=_("verify")
+        ),
         transition("reject", [S.PENDING], S.REJECTED, [STAFF], label=_("reject")),
         transition("suspend", [S.VERIFIED], S.SUSPENDED, [STAFF], label=_("suspend")),
         # A rejected factory that fixes its profile asks for review again.
@@ -57,23 +60,55 @@ PRODUCT_REVIEW = Flow(
 
 
 def _factory_reason(factory: Factory, name: str) -> dict[str, Any]:
-    # The tier is part of what staff decided on verification; keep it in the history.
-    tier = {"tier": factory.tier} if name == "verify" else {}
-    return {"reason": factory.status_reason, **tier}
+    # The tier, what was checked and until when are part of what staff decided on verification.
+    verified = (
+        {
+            "tier": factory.tier,
+            "checks": factory.verification_checks,
+            "expires_at": expires.isoformat() if (expires := factory.verification_expires_at) else None,
+        }
+        if name == "verify"
+        else {}
+    )
+    return {"reason": factory.status_reason, **verified}
 
+
+def factory_data(factory: Factory) -> dict[str, Any]:
+    """What a notification about the factory's verification says."""
+    expires = factory.verification_expires_at
+    return {
+        "ref": f"F{factory.pk:06d}",
+        "title": factory.name,
+        "reason": factory.status_reason,
+        "expires": expires.date().isoformat() if expires else "",
+    }
+
+
+FACTORY_EVENTS = {
+    "verify": FactoryEvents.VERIFIED,
+    "reject": FactoryEvents.REJECTED,
+    "suspend": FactoryEvents.SUSPENDED,
+    "resubmit": FactoryEvents.RESUBMITTED,
+}
 
 FACTORY_TABLE = FlowTable(
     flow=FACTORY_VERIFICATION,
     key_prefix="factory",
     status_field="verification_status",
-    rules={},
-    events={
-        "verify": FactoryEvents.VERIFIED,
-        "reject": FactoryEvents.REJECTED,
-        "suspend": FactoryEvents.SUSPENDED,
-        "resubmit": FactoryEvents.RESUBMITTED,
+    # The factory hears staff's decisions with their reason (inbox and e-mail); not its own resubmission.
+    rules={
+        "verify": Rule(notify=("factory",)),
+        "reject": Rule(notify=("factory",)),
+        "suspend": Rule(notify=("factory",)),
     },
+    parties=lambda factory: {"factory": factory.owner},
+    describe=factory_data,
+    events=FACTORY_EVENTS,
     event_extra=_factory_reason,
+    # A factory is verified again and again (renewals): one notification per decision.
+    notification_key=lambda factory, name: (
+        f"{FACTORY_EVENTS[name]}:{factory.pk}:{factory.updated_at.isoformat()}"
+    ),
 )
 
 

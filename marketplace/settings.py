@@ -258,6 +258,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# A factory verification holds this many days; its factory is reminded this many days before it
+# lapses (factories/services/freshness.py, beat task factories-verification-freshness).
+FACTORY_VERIFICATION_VALID_DAYS = int(os.environ.get("FACTORY_VERIFICATION_VALID_DAYS", "365"))
+FACTORY_VERIFICATION_REMIND_DAYS = int(os.environ.get("FACTORY_VERIFICATION_REMIND_DAYS", "30"))
+
 # Partner keys (partners/, issue 12): a rotated key keeps working this long beside its successor,
 # so a tool can be redeployed with the new key without a moment of refused requests; requests per
 # minute for a new key (each key has its own, counted in the cache: Redis in production).
@@ -308,6 +313,10 @@ CELERY_BEAT_SCHEDULE.update(
 CELERY_BEAT_SCHEDULE["outbox-relay"] = {"task": "marketplace.core.tasks.outbox_relay_task", "schedule": 30.0}
 
 # Search: anything a lost task or an outage left dirty is indexed by this sweep (search/tasks.py).
+CELERY_BEAT_SCHEDULE["factories-verification-freshness"] = {
+    "task": "factories.tasks.verification_freshness",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["search-sweep-dirty"] = {"task": "search.tasks.sweep_dirty", "schedule": 60.0}
 # Idempotency keys are kept 24 hours (marketplace/core/idempotency.py).
 CELERY_BEAT_SCHEDULE["idempotency-keys-purge"] = {

@@ -12,7 +12,7 @@ from functools import lru_cache
 from django.db.models import Count, Max, Min
 
 from buyers.models import BuyerProfile
-from factories.models import Category, Factory, Product, ProductStatus, VerificationStatus
+from factories.models import Category, Factory, Product, ProductStatus
 from marketplace.core.sql import among
 
 from . import fit
@@ -50,7 +50,8 @@ def _factory_fields(factory: Factory) -> dict:
         "factory_name": factory.name,
         "industrial_belt": factory.industrial_belt.slug if factory.industrial_belt else "",
         "tier": factory.tier,
-        "verified": factory.verification_status == VerificationStatus.VERIFIED,
+        # A lapsed verification (factories/services/freshness.py) is no badge: out of "verified only".
+        "verified": factory.verification_current,
         # The figures of the factory's record: its score (`quality`) and reasons are made from them.
         "record": fit.factory_figures(factory),
     }

@@ -4,26 +4,65 @@ Status, tier and the metrics are read-only here: they change only through the se
 check the verification flow and record an event. Profile edits go through `factory_update`.
 """
 
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.admin import EventHistoryMixin, ReasonForm, StaffAction, StaffActionsMixin
 
 from ..flows import FACTORY_TABLE
-from ..models import Factory, FactoryTier
+from ..models import Factory, FactoryTier, VerificationCheck, VerificationStatus
 from ..services import factory_reject, factory_suspend, factory_update, factory_verify
 from ..services.factories import PROFILE_FIELDS
 
 
 class VerifyForm(forms.Form):
     tier = forms.ChoiceField(label=_("Tier"), choices=FactoryTier.choices, initial=FactoryTier.STANDARD)
+    checks = forms.MultipleChoiceField(
+        label=_("Checked"),
+        choices=VerificationCheck.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What you checked for this verification; it holds for a year."),
+    )
 
 
-STATUS_FIELDS = ("verification_status", "tier", "status_reason", "verified_at")
+class VerificationFreshnessFilter(admin.SimpleListFilter):
+    title = _("verification freshness")
+    parameter_name = "freshness"
+
+    def lookups(self, request, model_admin):
+        return (("expiring", _("expiring within 30 days")), ("lapsed", _("lapsed")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "expiring":
+            horizon = timezone.now() + timedelta(days=settings.FACTORY_VERIFICATION_REMIND_DAYS)
+            return queryset.filter(
+                verification_status=VerificationStatus.VERIFIED,
+                verification_lapsed_at__isnull=True,
+                verification_expires_at__lte=horizon,
+            )
+        if self.value() == "lapsed":
+            return queryset.filter(verification_lapsed_at__isnull=False)
+        return queryset
+
+
+STATUS_FIELDS = (
+    "verification_status",
+    "tier",
+    "status_reason",
+    "verified_at",
+    "verification_checks",
+    "verification_expires_at",
+    "verification_reminded_at",
+    "verification_lapsed_at",
+)
 METRIC_FIELDS = (
     "response_rate",
     "median_response_hours",
@@ -47,7 +86,14 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
         "customization",
         "created_at",
     )
-    list_filter = ("verification_status", "tier", "customization", "accepts_trials", "industrial_belt")
+    list_filter = (
+        "verification_status",
+        VerificationFreshnessFilter,
+        "tier",
+        "customization",
+        "accepts_trials",
+        "industrial_belt",
+    )
     search_fields = ("name", "credit_code", "owner__username", "owner__email", "city")
     list_select_related = ("owner", "industrial_belt")
     autocomplete_fields = ("industrial_belt",)
@@ -95,7 +141,9 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
             name="verify",
             label=_("Verify"),
             done=_("Verified: %(objects)s."),
-            apply=lambda f, actor, data: factory_verify(factory=f, actor=actor, tier=data["tier"]),
+            apply=lambda f, actor, data: factory_verify(
+                factory=f, actor=actor, tier=data["tier"], checks=data["checks"]
+            ),
             form=VerifyForm,
         ),
         StaffAction(

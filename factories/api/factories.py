@@ -12,7 +12,7 @@ from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsFactoryUser, IsStaffUser
 
 from .. import selectors, services
-from ..models import CustomizationLevel, Factory, FactoryTier
+from ..models import CustomizationLevel, Factory, FactoryTier, VerificationCheck
 from .base import ReasonSerializer, get_visible_or_404, require_owner
 from .serializers import FactoryOutputSerializer
 
@@ -144,6 +144,11 @@ class FactoryVerifyApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         tier = serializers.ChoiceField(choices=FactoryTier.values, required=False)
+        checks = serializers.MultipleChoiceField(
+            choices=VerificationCheck.values,
+            required=False,
+            help_text="What staff checked: business_licence, site_visit, video_tour (any of them).",
+        )
 
     @extend_schema(request=InputSerializer, responses=FactoryOutputSerializer, tags=["moderation"])
     def post(self, request, pk):
@@ -151,7 +156,10 @@ class FactoryVerifyApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         factory = services.factory_verify(
-            factory=factory, actor=request.user, tier=data.validated_data.get("tier")
+            factory=factory,
+            actor=request.user,
+            tier=data.validated_data.get("tier"),
+            checks=sorted(data.validated_data.get("checks", ())),
         )
         return Response(
             FactoryOutputSerializer(

@@ -8,7 +8,15 @@ from rest_framework import serializers
 
 from marketplace.money import half_price
 
-from ..models import Category, Factory, FactoryPhoto, Product, ProductImage, ProductRevision
+from ..models import (
+    Category,
+    Factory,
+    FactoryPhoto,
+    Product,
+    ProductImage,
+    ProductRevision,
+    VerificationCheck,
+)
 from ..selectors import product_revision_shown_to
 from ..validators import MAX_TIER_QUANTITY
 
@@ -55,6 +63,15 @@ class FactoryOutputSerializer(serializers.ModelSerializer):
     metrics = FactoryMetricsSerializer(read_only=True)
     photos = serializers.SerializerMethodField()
     licence_uploaded = serializers.SerializerMethodField()
+    verification_checks = serializers.ListField(
+        child=serializers.ChoiceField(choices=VerificationCheck.choices),
+        read_only=True,
+        help_text="What staff checked on the last verification: business_licence, site_visit, video_tour.",
+    )
+    verification_current = serializers.BooleanField(
+        read_only=True,
+        help_text="Verified and not lapsed: a lapsed verification shows no badge and no super tier.",
+    )
 
     class Meta:
         model = Factory
@@ -80,6 +97,9 @@ class FactoryOutputSerializer(serializers.ModelSerializer):
             "tier",
             "status_reason",
             "verified_at",
+            "verification_checks",
+            "verification_expires_at",
+            "verification_current",
             "metrics",
             "video_url",
             "photos",

@@ -1,5 +1,5 @@
 from .catalog import Category, IndustrialBelt
-from .factory import CustomizationLevel, Factory, FactoryTier, VerificationStatus
+from .factory import CustomizationLevel, Factory, FactoryTier, VerificationCheck, VerificationStatus
 from .media import FactoryPhoto
 from .moderation import ProductReport, ReportReason, ReportStatus
 from .product import Product, ProductImage, ProductStatus
@@ -20,5 +20,6 @@ __all__ = [
     "ReportReason",
     "ReportStatus",
     "RevisionStatus",
+    "VerificationCheck",
     "VerificationStatus",
 ]

@@ -21,6 +21,14 @@ class FactoryTier(models.TextChoices):
     SUPER = "super", _("super factory")
 
 
+class VerificationCheck(models.TextChoices):
+    """What staff checked when they verified a factory (any of them)."""
+
+    BUSINESS_LICENCE = "business_licence", _("business licence")
+    SITE_VISIT = "site_visit", _("site visit")
+    VIDEO_TOUR = "video_tour", _("video tour")
+
+
 class CustomizationLevel(models.TextChoices):
     NONE = "none", _("no customization")
     OEM = "oem", _("OEM (your brand, our design)")
@@ -83,6 +91,16 @@ class Factory(models.Model):
     )
     status_reason = models.TextField(_("reason (rejection / suspension)"), blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # Verification freshness (issue 12, point 5): what staff checked, and until when it holds. A
+    # verification past its expiry is lapsed (`verification_lapsed_at`, set by the beat task):
+    # the factory keeps its listings public but loses its verified badge and its super tier
+    # until staff verify it again. The reminder is stamped so it is sent once per verification.
+    verification_checks = models.JSONField(_("checked on verification"), default=list, blank=True)
+    verification_expires_at = models.DateTimeField(
+        _("verification expires at"), null=True, blank=True, db_index=True
+    )
+    verification_reminded_at = models.DateTimeField(_("expiry reminder sent at"), null=True, blank=True)
+    verification_lapsed_at = models.DateTimeField(_("verification lapsed at"), null=True, blank=True)
 
     # The factory's record, recomputed by the trials app from real trials and requests; they
     # feed matching and are shown on the profile. Null means "not enough history yet".
@@ -137,6 +155,16 @@ class Factory(models.Model):
     @property
     def is_public(self) -> bool:
         return self.verification_status == VerificationStatus.VERIFIED
+
+    @property
+    def verification_current(self) -> bool:
+        """Verified and not lapsed: what the verified badge and the search filter show."""
+        return self.is_public and self.verification_lapsed_at is None
+
+    @property
+    def verification_checks_display(self) -> list[str]:
+        labels = dict(VerificationCheck.choices)
+        return [str(labels.get(check, check)) for check in self.verification_checks]
 
     @property
     def metrics(self) -> dict:

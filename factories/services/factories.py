@@ -1,5 +1,7 @@
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from marketplace.core.validators import require_single_line
 
 from ..events import FactoryEvents
 from ..flows import FACTORY_TABLE
-from ..models import Factory, FactoryTier, IndustrialBelt, VerificationStatus
+from ..models import Factory, FactoryTier, IndustrialBelt, VerificationCheck, VerificationStatus
 from .common import categories_from_slugs, require_reason
 
 PROFILE_FIELDS = [
@@ -143,13 +145,38 @@ def _verification_step(factory: Factory, name: str, actor: User, *, reason: str,
     return factory
 
 
+def _checks(checks: list[str] | None) -> list[str]:
+    checks = list(dict.fromkeys(checks or []))
+    unknown = [c for c in checks if c not in VerificationCheck.values]
+    if unknown:
+        raise ValidationError({"checks": _("Unknown check: %(checks)s.") % {"checks": ", ".join(unknown)}})
+    return checks
+
+
 @transaction.atomic
-def factory_verify(*, factory: Factory, actor: User, tier: str | None = None) -> Factory:
+def factory_verify(
+    *, factory: Factory, actor: User, tier: str | None = None, checks: list[str] | None = None
+) -> Factory:
+    """Verify (or re-verify, which renews a verification) a factory: what staff checked, and an
+    expiry FACTORY_VERIFICATION_VALID_DAYS from now; a lapsed factory gets its badge back."""
+    checks = _checks(checks)
     factory = Factory.objects.select_for_update().get(pk=factory.pk)
     tier = tier or factory.tier
     if tier not in FactoryTier.values:
         raise ValidationError({"tier": _("Choose standard or super.")})
-    return _verification_step(factory, "verify", actor, reason="", tier=tier, verified_at=timezone.now())
+    now = timezone.now()
+    return _verification_step(
+        factory,
+        "verify",
+        actor,
+        reason="",
+        tier=tier,
+        verified_at=now,
+        verification_checks=checks,
+        verification_expires_at=now + timedelta(days=settings.FACTORY_VERIFICATION_VALID_DAYS),
+        verification_reminded_at=None,
+        verification_lapsed_at=None,
+    )
 
 
 @transaction.atomic

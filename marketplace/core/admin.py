@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from axes.helpers import get_client_ip_address
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -26,7 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .errors import NotAllowed, TransitionNotAllowed, ValidationError
-from .events import events_for
+from .events import acting_from, events_for
 from .models import Event
 from .transitions import FlowTable, allowed_actions
 
@@ -51,16 +52,40 @@ def json_summary(data) -> str:
     return json.dumps(data, ensure_ascii=False)[:120]
 
 
+class StaffActorFilter(admin.SimpleListFilter):
+    """Staff actions only (moderation, verification, suspension, report handling), or the rest."""
+
+    title = _("acted by")
+    parameter_name = "by"
+
+    def lookups(self, request, model_admin):
+        return (("staff", _("staff")), ("system", _("the system (timed)")), ("others", _("other people")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "staff":
+            return queryset.filter(models.Q(actor__is_staff=True) | models.Q(actor__role="staff"))
+        if self.value() == "system":
+            return queryset.filter(actor__isnull=True)
+        if self.value() == "others":
+            return queryset.filter(actor__isnull=False, actor__is_staff=False).exclude(actor__role="staff")
+        return queryset
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written by services and is evidence, so nobody edits or deletes it."""
 
-    list_display = ("created_at", "verb", "actor", "target_type", "target_id", "data_summary")
-    list_filter = ("target_type", "verb")
-    search_fields = ("verb", "actor__username", "=target_id")
+    list_display = ("created_at", "verb", "actor", "address", "target_type", "target_id", "data_summary")
+    list_filter = (StaffActorFilter, "target_type", "verb", "created_at")
+    search_fields = ("verb", "actor__username", "=target_id", "data__address")
+    date_hierarchy = "created_at"
     list_select_related = ("actor", "target_type")
     readonly_fields = ("created_at", "verb", "actor", "target_type", "target_id", "data")
     fields = readonly_fields
+
+    @admin.display(description=_("address"))
+    def address(self, obj: Event) -> str:
+        return (obj.data or {}).get("address") or "—"
 
     @admin.display(description=_("data"))
     def data_summary(self, obj: Event) -> str:
@@ -98,6 +123,12 @@ class EventHistoryMixin:
     def history_target(self, obj) -> models.Model:
         """The object whose events are shown; a report shows its product's history."""
         return obj
+
+
+def staff_address(request: HttpRequest) -> str | None:
+    """The staff member's client address for the audit rows (read as sign-in throttling reads it,
+    behind a proxy from X-Forwarded-For when PROXY_COUNT is set), as the partners API does."""
+    return get_client_ip_address(request) or None
 
 
 class ReasonForm(forms.Form):
@@ -167,6 +198,11 @@ class StaffActionsMixin(_AdminBase):
             *super().get_urls(),
         ]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Staff edits saved through the services are audited with the address too.
+        with acting_from(staff_address(request)):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
@@ -212,15 +248,16 @@ class StaffActionsMixin(_AdminBase):
                 return self._action_page(request, queryset, action, form, from_changelist)
         data = form.cleaned_data if form is not None else {}
         done, failed = [], []
-        for obj in queryset:
-            try:
-                action.apply(obj, request.user, data)
-            except (TransitionNotAllowed, NotAllowed) as error:
-                failed.append(f"{obj}: {error.message}")
-            except ValidationError as error:
-                failed.append(f"{obj}: {' '.join(error.messages)}")
-            else:
-                done.append(str(obj))
+        with acting_from(staff_address(request)):
+            for obj in queryset:
+                try:
+                    action.apply(obj, request.user, data)
+                except (TransitionNotAllowed, NotAllowed) as error:
+                    failed.append(f"{obj}: {error.message}")
+                except ValidationError as error:
+                    failed.append(f"{obj}: {' '.join(error.messages)}")
+                else:
+                    done.append(str(obj))
         if done:
             self.message_user(request, action.done % {"objects": ", ".join(done)}, messages.SUCCESS)
         for message in failed:

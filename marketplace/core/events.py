@@ -1,3 +1,6 @@
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -5,16 +8,51 @@ from django.db import models
 
 from .models import Event
 
+# The client address of the person acting, for the audit rows written while they act: the admin's
+# staff actions set it around the services they call (the services know no request). A service
+# that knows the address passes `address=` itself, as the partners services do.
+_acting_from: ContextVar[str | None] = ContextVar("audit_address", default=None)
+
+
+@contextmanager
+def acting_from(address: str | None) -> Iterator[None]:
+    token = _acting_from.set(address)
+    try:
+        yield
+    finally:
+        _acting_from.reset(token)
+
+
+def _with_address(data: dict[str, Any]) -> dict[str, Any]:
+    address = _acting_from.get()
+    return {**data, "address": address} if address and "address" not in data else data
+
+
+# Listeners told of every event row as it is written, in the same transaction (partner webhooks
+# write their delivery rows there). Registered from a higher app's AppConfig.ready(): this layer
+# imports no app.
+EventListener = Callable[[Event, models.Model], None]
+_listeners: list[EventListener] = []
+
+
+def event_listener_register(listener: EventListener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
 
 def event_record(*, actor, verb: str, target: models.Model, **data: Any) -> Event:
     """Write one audit row. Call it inside the service's transaction so it commits with the change."""
-    return Event.objects.create(
+    data = _with_address(data)
+    event = Event.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         verb=verb,
         target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
         data=data,
     )
+    for listener in _listeners:
+        listener(event, target)
+    return event
 
 
 def events_record(*, actor, verb: str, items: list[tuple[models.Model, dict[str, Any]]]) -> list[Event]:
@@ -27,7 +65,7 @@ def events_record(*, actor, verb: str, items: list[tuple[models.Model, dict[str,
                 verb=verb,
                 target_type=ContentType.objects.get_for_model(target),
                 target_id=target.pk,
-                data=data,
+                data=_with_address(data),
             )
             for target, data in items
         ]

@@ -13,6 +13,33 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.core.validators import single_line
 
 MESSAGES = {
+    # factory verification (staff decisions with their reason, and its freshness)
+    "factory.verified": (
+        _("Factory verified: %(title)s"),
+        _("Staff verified your factory %(title)s; the verification holds until %(expires)s."),
+    ),
+    "factory.rejected": (
+        _("Verification rejected: %(title)s"),
+        _(
+            "Staff did not verify your factory %(title)s. Reason: %(reason)s. Fix your profile to be reviewed again."
+        ),
+    ),
+    "factory.suspended": (
+        _("Factory suspended: %(title)s"),
+        _("Staff suspended your factory %(title)s; your listings are hidden. Reason: %(reason)s"),
+    ),
+    "factory.verification_expiring": (
+        _("Verification expires soon: %(title)s"),
+        _(
+            "The verification of your factory %(title)s expires on %(expires)s. Ask staff to verify it again before then to keep your verified badge and your tier."
+        ),
+    ),
+    "factory.verification_lapsed": (
+        _("Verification lapsed: %(title)s"),
+        _(
+            "The verification of your factory %(title)s expired on %(expires)s: it no longer shows as verified nor as a super factory. Ask staff to verify it again."
+        ),
+    ),
     # listings (the factory hears what staff decided, with the reason)
     "product.approved": (
         _("Listing approved: %(title)s"),

@@ -16,7 +16,9 @@ def staff_action_url(obj, name: str) -> str:
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_staff_action", args=[obj.pk, name])
 
 
-def run_action(client, model, action: str, objects, *, confirm: bool = True, **form):
+def run_action(
+    client, model, action: str, objects, *, confirm: bool = True, address: str = "127.0.0.1", **form
+):
     """POST a changelist action as the browser does.
 
     With `confirm`, the intermediate page is submitted with `form` and the redirect is followed;
@@ -25,7 +27,9 @@ def run_action(client, model, action: str, objects, *, confirm: bool = True, **f
     data = {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects]}
     if not confirm:
         return client.post(changelist_url(model), data)
-    return client.post(changelist_url(model), {**data, "apply": "yes", **form}, follow=True)
+    return client.post(
+        changelist_url(model), {**data, "apply": "yes", **form}, follow=True, REMOTE_ADDR=address
+    )
 
 
 def shown_messages(response) -> list[str]:

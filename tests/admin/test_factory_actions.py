@@ -1,9 +1,14 @@
-"""Staff verify / reject / suspend factories through the admin; each goes through the service."""
+"""Staff verify / reject / suspend factories through the admin; each goes through the service,
+records an audit row with the staff member's address and tells the factory (inbox)."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from factories.models import Factory, FactoryTier, VerificationStatus
 from marketplace.core.models import Event
+from marketplace.notifications.models import Notification
 from tests.makers import FactoryMaker
 
 from .helpers import change_url, run_action, shown_messages, staff_action_url, verbs
@@ -32,7 +37,16 @@ def test_verify_with_tier(staff_client, staff):
     factory = FactoryMaker(verification_status=VerificationStatus.PENDING)
 
     # when
-    response = run_action(staff_client, Factory, "verify", [factory], tier=FactoryTier.SUPER)
+    before = timezone.now()
+    response = run_action(
+        staff_client,
+        Factory,
+        "verify",
+        [factory],
+        tier=FactoryTier.SUPER,
+        checks=["business_licence", "video_tour"],
+        address="203.0.113.9",
+    )
 
     # then
     assert response.status_code == 200
@@ -40,13 +54,41 @@ def test_verify_with_tier(staff_client, staff):
     factory.refresh_from_db()
     assert factory.verification_status == VerificationStatus.VERIFIED
     assert factory.tier == FactoryTier.SUPER
-    assert factory.verified_at is not None
+    assert factory.verified_at >= before
+    assert factory.verification_checks == ["business_licence", "video_tour"]
+    assert factory.verification_expires_at == factory.verified_at + timedelta(days=365)
     event = Event.objects.get(verb="factory.verified")
     assert (event.actor, event.target, event.data) == (
         staff,
         factory,
-        {"from": "pending", "to": "verified", "reason": "", "tier": "super"},
+        {
+            "from": "pending",
+            "to": "verified",
+            "reason": "",
+            "tier": "super",
+            "checks": ["business_licence", "video_tour"],
+            "expires_at": factory.verification_expires_at.isoformat(),
+            "address": "203.0.113.9",
+        },
     )
+    notification = Notification.objects.get(recipient=factory.owner)
+    assert notification.kind == "factory.verified"
+    assert notification.data["expires"] == factory.verification_expires_at.date().isoformat()
+
+
+def test_verify_without_a_check_shows_the_form_again(staff_client):
+    # given
+    factory = FactoryMaker(verification_status=VerificationStatus.PENDING)
+
+    # when
+    response = run_action(staff_client, Factory, "verify", [factory], tier=FactoryTier.STANDARD)
+
+    # then: nothing verified, recorded or sent
+    assert response.context["form"].errors == {"checks": ["This field is required."]}
+    factory.refresh_from_db()
+    assert (factory.verification_status, factory.verified_at) == ("pending", None)
+    assert verbs(factory) == []
+    assert not Notification.objects.exists()
 
 
 def test_reject_with_reason(staff_client):
@@ -61,7 +103,14 @@ def test_reject_with_reason(staff_client):
     factory.refresh_from_db()
     assert (factory.verification_status, factory.status_reason) == ("rejected", "营业执照照片模糊")
     assert verbs(factory) == ["factory.rejected"]
-    assert Event.objects.get(verb="factory.rejected").data["reason"] == "营业执照照片模糊"
+    assert Event.objects.get(verb="factory.rejected").data == {
+        "from": "pending",
+        "to": "rejected",
+        "reason": "营业执照照片模糊",
+        "address": "127.0.0.1",
+    }
+    notification = Notification.objects.get(recipient=factory.owner)
+    assert (notification.kind, notification.data["reason"]) == ("factory.rejected", "营业执照照片模糊")
 
 
 def test_reject_without_reason_shows_the_form_again(staff_client):
@@ -77,6 +126,7 @@ def test_reject_without_reason_shows_the_form_again(staff_client):
     factory.refresh_from_db()
     assert (factory.verification_status, factory.status_reason) == ("pending", "")
     assert verbs(factory) == []
+    assert not Notification.objects.exists()
 
 
 def test_suspend_with_reason(staff_client):
@@ -91,12 +141,36 @@ def test_suspend_with_reason(staff_client):
     factory.refresh_from_db()
     assert (factory.verification_status, factory.status_reason) == ("suspended", "多次售假投诉")
     assert verbs(factory) == ["factory.suspended"]
+    notification = Notification.objects.get(recipient=factory.owner)
+    assert (notification.kind, notification.data["reason"]) == ("factory.suspended", "多次售假投诉")
+
+
+def test_verifying_a_verified_factory_renews_it_and_lifts_a_lapse(staff_client):
+    # given: a verification that lapsed, its super tier taken
+    old = timezone.now() - timedelta(days=400)
+    factory = FactoryMaker(
+        verification_status=VerificationStatus.VERIFIED,
+        verified_at=old,
+        verification_expires_at=old + timedelta(days=365),
+        verification_reminded_at=old + timedelta(days=335),
+        verification_lapsed_at=old + timedelta(days=365),
+    )
+
+    # when
+    run_action(staff_client, Factory, "verify", [factory], tier=FactoryTier.SUPER, checks=["site_visit"])
+
+    # then
+    factory.refresh_from_db()
+    assert factory.verification_current
+    assert (factory.tier, factory.verification_checks) == ("super", ["site_visit"])
+    assert factory.verification_expires_at == factory.verified_at + timedelta(days=365)
+    assert (factory.verification_reminded_at, factory.verification_lapsed_at) == (None, None)
+    assert Event.objects.get(verb="factory.verified").data["from"] == "verified"
 
 
 @pytest.mark.parametrize(
     ("action", "status", "form", "message"),
     [
-        ("verify", "verified", {"tier": "standard"}, "Cannot verify: it is verified."),
         ("reject", "verified", {"reason": "x"}, "Cannot reject: it is verified."),
         ("reject", "suspended", {"reason": "x"}, "Cannot reject: it is suspended."),
         ("suspend", "pending", {"reason": "x"}, "Cannot suspend: it is pending verification."),
@@ -117,6 +191,7 @@ def test_wrong_state_is_refused_with_a_visible_message(staff_client, action, sta
     factory.refresh_from_db()
     assert (factory.verification_status, factory.status_reason) == (status, "")
     assert Event.objects.count() == events_before
+    assert not Notification.objects.exists()
 
 
 def test_mixed_selection_applies_where_allowed(staff_client):
@@ -145,7 +220,11 @@ def test_change_page_offers_the_actions_of_the_current_state(staff_client):
 
     # then
     assert response.status_code == 200
-    assert [a["url"] for a in response.context["staff_actions"]] == [staff_action_url(factory, "suspend")]
+    # verifying again renews the verification
+    assert [a["url"] for a in response.context["staff_actions"]] == [
+        staff_action_url(factory, "verify"),
+        staff_action_url(factory, "suspend"),
+    ]
     assert f'<a href="{staff_action_url(factory, "suspend")}">Suspend</a>' in response.content.decode()
 
 

@@ -26,7 +26,7 @@ def test_approve_applies_at_once(staff_client, staff):
     assert (event.actor, event.target, event.data) == (
         staff,
         product,
-        {"from": "pending_review", "to": "active", "reason": ""},
+        {"from": "pending_review", "to": "active", "reason": "", "address": "127.0.0.1"},
     )
 
 
@@ -147,4 +147,4 @@ def test_staff_edit_goes_through_the_service(staff_client, staff):
     product.refresh_from_db()
     assert (product.moq, product.status) == (200, ProductStatus.ACTIVE)
     event = Event.objects.get(verb="product.updated")
-    assert (event.actor, event.data) == (staff, {"fields": ["moq"]})
+    assert (event.actor, event.data) == (staff, {"fields": ["moq"], "address": "127.0.0.1"})

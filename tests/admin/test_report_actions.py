@@ -92,7 +92,7 @@ def test_dismiss(staff_client, staff):
         staff,
     )
     event = Event.objects.get(verb="report.dismissed")
-    assert event.data == {"report_id": item.pk, "note": "正品，有授权书"}
+    assert event.data == {"report_id": item.pk, "note": "正品，有授权书", "address": "127.0.0.1"}
 
 
 def test_handled_report_is_refused_with_a_visible_message(staff_client):

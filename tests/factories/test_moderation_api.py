@@ -1,5 +1,7 @@
 """Staff verification of factories: verify (with tier), reject, suspend."""
 
+from datetime import timedelta
+
 import pytest
 
 from factories.models import Factory, Product
@@ -19,17 +21,32 @@ def test_staff_verifies_a_pending_factory_as_super_and_it_becomes_public(api, st
     product = makers.ProductMaker(factory=factory)
     assert api.get(f"/api/v1/products/{product.id}/").status_code == 404
     # when
-    response = api.as_user(staff).post(f"/api/v1/factories/{factory.id}/verify/", {"tier": "super"})
+    response = api.as_user(staff).post(
+        f"/api/v1/factories/{factory.id}/verify/",
+        {"tier": "super", "checks": ["site_visit", "business_licence"]},
+        content_type="application/json",
+    )
     # then
     assert response.status_code == 200
     body = response.json()
     assert (body["verification_status"], body["tier"], body["status_reason"]) == ("verified", "super", "")
     assert body["verified_at"] is not None
+    assert body["verification_checks"] == ["business_licence", "site_visit"]
+    assert body["verification_current"] is True
+    factory.refresh_from_db()
+    assert factory.verification_expires_at == factory.verified_at + timedelta(days=365)
     event = Event.objects.get()
     assert (event.verb, event.actor, event.data) == (
         "factory.verified",
         staff,
-        {"from": "pending", "to": "verified", "reason": "", "tier": "super"},
+        {
+            "from": "pending",
+            "to": "verified",
+            "reason": "",
+            "tier": "super",
+            "checks": ["business_licence", "site_visit"],
+            "expires_at": factory.verification_expires_at.isoformat(),
+        },
     )
     api.as_user(None)
     assert api.get(f"/api/v1/factories/{factory.id}/").status_code == 200
@@ -109,7 +126,6 @@ def test_suspended_factory_can_be_verified_again(api, staff):
 @pytest.mark.parametrize(
     ("status", "action", "message"),
     [
-        ("verified", "verify", "Cannot verify: it is verified."),
         ("verified", "reject", "Cannot reject: it is verified."),
         ("rejected", "reject", "Cannot reject: it is rejected."),
         ("pending", "suspend", "Cannot suspend: it is pending verification."),
@@ -151,3 +167,19 @@ def test_only_staff_moderate_factories(api, action, who, status, body):
 
 def test_moderating_a_missing_factory_is_404(api, staff):
     assert api.as_user(staff).post("/api/v1/factories/999999/verify/").status_code == 404
+
+
+def test_verify_refuses_an_unknown_check_and_changes_nothing(api, staff):
+    factory = makers.FactoryMaker(verification_status="pending")
+    response = api.as_user(staff).post(
+        f"/api/v1/factories/{factory.id}/verify/", {"checks": ["phone_call"]}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["checks"]
+    factory.refresh_from_db()
+    assert (factory.verification_status, factory.verified_at, factory.verification_expires_at) == (
+        "pending",
+        None,
+        None,
+    )
+    assert not Event.objects.exists()
