@@ -263,6 +263,13 @@ SPECTACULAR_SETTINGS = {
 FACTORY_VERIFICATION_VALID_DAYS = int(os.environ.get("FACTORY_VERIFICATION_VALID_DAYS", "365"))
 FACTORY_VERIFICATION_REMIND_DAYS = int(os.environ.get("FACTORY_VERIFICATION_REMIND_DAYS", "30"))
 
+# The moderation dashboard's stuck flows (trials/moderation.py): a request still unanswered this
+# long past its deadline (the timed transition should have closed it), a paid trial not shipped
+# after this many days, a payment pending for this many hours.
+MODERATION_STUCK_GRACE_HOURS = int(os.environ.get("MODERATION_STUCK_GRACE_HOURS", "2"))
+MODERATION_TRIAL_SHIP_DAYS = int(os.environ.get("MODERATION_TRIAL_SHIP_DAYS", "5"))
+MODERATION_PAYMENT_PENDING_HOURS = int(os.environ.get("MODERATION_PAYMENT_PENDING_HOURS", "48"))
+
 # Partner keys (partners/, issue 12): a rotated key keeps working this long beside its successor,
 # so a tool can be redeployed with the new key without a moment of refused requests; requests per
 # minute for a new key (each key has its own, counted in the cache: Redis in production).

@@ -10,6 +10,9 @@ urlpatterns = [
     path("health/ready", health.ready, name="health-ready"),
     path("healthz", health.live, name="healthz"),
     path("readyz", health.ready, name="readyz"),
+    # The staff moderation dashboard (frontend/views/moderation.py), under the admin it links into;
+    # before admin/, whose catch-all would answer its path.
+    path("admin/moderation/", include("frontend.moderation_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("marketplace.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

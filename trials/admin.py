@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.core.admin import StaffAction, StaffActionsMixin
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed
 
+from . import moderation
 from .flows import bulk as bulk_flow
 from .flows.bulk import REASON_MAX_LENGTH
 from .models import (
@@ -42,6 +43,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class StuckFilter(admin.SimpleListFilter):
+    """The stuck flows of the moderation dashboard (trials/moderation.py): the same queryset, so
+    the dashboard's count is what this filter lists."""
+
+    title = _("stuck")
+    parameter_name = "stuck"
+    options: dict = {}  # value -> (label, the queue's rows)
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _rows) in self.options.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.options:
+            return queryset.filter(pk__in=self.options[self.value()][1]().values("pk"))
+        return queryset
+
+
+def stuck_filter(**options) -> type[StuckFilter]:
+    return type("StuckFilter", (StuckFilter,), {"options": options})
+
+
 @admin.register(TrialOrder)
 class TrialOrderAdmin(ReadOnlyAdmin):
     list_display = [
@@ -55,7 +77,13 @@ class TrialOrderAdmin(ReadOnlyAdmin):
         "total",
         "created_at",
     ]
-    list_filter = ["status"]
+    list_filter = [
+        stuck_filter(
+            unanswered=(_("unanswered past the deadline"), moderation.trials_unanswered),
+            overdue=(_("overdue"), moderation.trials_overdue),
+        ),
+        "status",
+    ]
     search_fields = ["buyer__display_name", "factory__name", "product__title"]
 
 
@@ -72,7 +100,12 @@ class PaymentAdmin(ReadOnlyAdmin):
         "reference_code",
         "created_at",
     ]
-    list_filter = ["provider", "purpose", "status"]
+    list_filter = [
+        stuck_filter(**{"1": (_("pending too long"), moderation.payments_pending_too_long)}),
+        "provider",
+        "purpose",
+        "status",
+    ]
     search_fields = ["reference_code", "provider_reference"]
     actions = ["mark_received"]
 
@@ -95,7 +128,10 @@ class PaymentAdmin(ReadOnlyAdmin):
 @admin.register(SampleRequest)
 class SampleRequestAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "status", "buyer", "factory", "product", "created_at"]
-    list_filter = ["status"]
+    list_filter = [
+        stuck_filter(**{"1": (_("unanswered past the deadline"), moderation.samples_unanswered)}),
+        "status",
+    ]
 
 
 class ReachFilter(admin.SimpleListFilter):
@@ -118,7 +154,11 @@ class ReachFilter(admin.SimpleListFilter):
 @admin.register(CustomRequest)
 class CustomRequestAdmin(ReadOnlyAdmin):
     list_display = ["title", "status", "buyer", "factory", "category", "quantity", "quotes_count", "deadline"]
-    list_filter = [ReachFilter, "status"]
+    list_filter = [
+        stuck_filter(**{"1": (_("open past the deadline"), moderation.custom_requests_past_deadline)}),
+        ReachFilter,
+        "status",
+    ]
 
 
 @admin.register(Quote)
