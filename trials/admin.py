@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.admin import StaffAction, StaffActionsMixin
+from marketplace.core.admin import StaffAction, StaffActionsMixin, staff_address
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed
+from marketplace.core.events import acting_from
 
 from . import moderation
 from .flows import bulk as bulk_flow
@@ -114,14 +115,15 @@ class PaymentAdmin(ReadOnlyAdmin):
         done = 0
         # A transfer that arrives for a cancelled trial is confirmed too: it becomes a refund due.
         late = Q(status=PaymentStatus.CANCELED, provider=PaymentProvider.BANK_TRANSFER)
-        for payment in queryset.filter(
-            Q(status__in=[PaymentStatus.PENDING, PaymentStatus.PROCESSING]) | late
-        ):
-            try:
-                payment_confirm_received(payment=payment, actor=request.user)
-                done += 1
-            except (ValidationError, NotAllowed, TransitionNotAllowed) as exc:
-                self.message_user(request, f"{payment}: {getattr(exc, 'message', exc)}", messages.ERROR)
+        payments = queryset.filter(Q(status__in=[PaymentStatus.PENDING, PaymentStatus.PROCESSING]) | late)
+        # A staff action: its audit rows carry the staff member's address, as StaffActionsMixin's do.
+        with acting_from(staff_address(request)):
+            for payment in payments:
+                try:
+                    payment_confirm_received(payment=payment, actor=request.user)
+                    done += 1
+                except (ValidationError, NotAllowed, TransitionNotAllowed) as exc:
+                    self.message_user(request, f"{payment}: {getattr(exc, 'message', exc)}", messages.ERROR)
         self.message_user(request, _("%(n)d payment(s) marked received.") % {"n": done})
 
 

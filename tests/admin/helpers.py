@@ -26,7 +26,7 @@ def run_action(
     """
     data = {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects]}
     if not confirm:
-        return client.post(changelist_url(model), data)
+        return client.post(changelist_url(model), data, REMOTE_ADDR=address)
     return client.post(
         changelist_url(model), {**data, "apply": "yes", **form}, follow=True, REMOTE_ADDR=address
     )

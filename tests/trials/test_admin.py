@@ -101,3 +101,25 @@ def makers_product(product):
     from tests import makers
 
     return makers.ProductMaker(factory=product.factory, factory_price=Decimal("12.35"), moq=100)
+
+
+def test_marking_a_transfer_received_is_audited_with_the_staff_address(client, staff, product, buyer):
+    from marketplace.core.models import Event
+    from tests.admin.helpers import run_action
+    from trials.models import Payment
+    from trials.services import payments
+
+    # given
+    trial = trial_at("accepted", product=product, buyer=buyer)
+    payment = payments.payment_start(trial=trial, actor=buyer.user, provider="bank_transfer")
+    before = set(Event.objects.values_list("pk", flat=True))
+    client.force_login(staff)
+
+    # when
+    run_action(client, Payment, "mark_received", [payment], confirm=False, address="192.0.2.44")
+
+    # then: every row the action wrote carries the address: the staff member's confirmation, and
+    # what it set off (the trial becomes paid as the system)
+    written = Event.objects.exclude(pk__in=before)
+    assert {e.data.get("address") for e in written} == {"192.0.2.44"}
+    assert {e.actor_id for e in written} == {staff.pk, None}
