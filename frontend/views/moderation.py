@@ -7,6 +7,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Model
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ def queue_summary(queue: Queue) -> dict:
     rows = queue.rows()
     count = rows.count()
     oldest = rows.order_by(queue.age_field, "pk").first() if count else None
+    since = getattr(oldest, queue.age_field) if oldest else None
     changelist = reverse(f"admin:{rows.model._meta.app_label}_{rows.model._meta.model_name}_changelist")
     return {
         "key": queue.key,
@@ -29,7 +31,9 @@ def queue_summary(queue: Queue) -> dict:
         "url": f"{changelist}?{urlencode(queue.params)}",
         "oldest": oldest,
         "oldest_url": _admin_url(oldest, "change", oldest.pk) if oldest else "",
-        "oldest_since": getattr(oldest, queue.age_field) if oldest else None,
+        "oldest_since": since,
+        # An expiry still ahead (the verifications queue) is a date, not an age.
+        "oldest_ahead": since is not None and since > timezone.now(),
     }
 
 
