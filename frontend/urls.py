@@ -18,6 +18,7 @@ from .views import (
     search,
     signup,
     trials,
+    webhooks,
 )
 
 app_name = "frontend"
@@ -67,6 +68,22 @@ urlpatterns = [
         "me/organizations/links/<int:pk>/accept/", organizations.link_accept, name="organization-link-accept"
     ),
     path("me/organizations/links/<int:pk>/end/", organizations.link_end, name="organization-link-end"),
+    path("me/organizations/<int:pk>/webhooks/", webhooks.webhooks, name="organization-webhooks"),
+    path(
+        "me/organizations/<int:pk>/webhooks/<int:webhook_id>/delete/",
+        webhooks.webhook_delete,
+        name="organization-webhook-delete",
+    ),
+    path(
+        "me/organizations/<int:pk>/webhooks/<int:webhook_id>/enable/",
+        webhooks.webhook_enable,
+        name="organization-webhook-enable",
+    ),
+    path(
+        "me/organizations/<int:pk>/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver/",
+        webhooks.webhook_redeliver,
+        name="organization-webhook-redeliver",
+    ),
     path("me/<slug:kind>/<int:pk>/packing-slip/", packing.packing_slip, name="packing-slip"),
     path("me/addresses/<int:pk>/default/", addresses.address_default, name="address-default"),
     path("me/addresses/<int:pk>/edit/", addresses.address_edit, name="address-edit"),

@@ -275,6 +275,11 @@ MODERATION_PAYMENT_PENDING_HOURS = int(os.environ.get("MODERATION_PAYMENT_PENDIN
 # minute for a new key (each key has its own, counted in the cache: Redis in production).
 PARTNER_KEY_ROTATION_GRACE = timedelta(hours=int(os.environ.get("PARTNER_KEY_ROTATION_GRACE_HOURS", "24")))
 PARTNER_KEY_RATE_PER_MINUTE = int(os.environ.get("PARTNER_KEY_RATE_PER_MINUTE", "120"))
+# Outbound webhooks (partners/webhooks): https only, except http://127.0.0.1 when this is on (tests,
+# a receiver on the developer's machine); a short timeout; disabled after this many failures in a row.
+WEBHOOK_ALLOW_LOCAL_HTTP = env_bool("WEBHOOK_ALLOW_LOCAL_HTTP", False)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "20"))
 
 # Celery: with no broker configured, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -318,6 +323,8 @@ CELERY_BEAT_SCHEDULE.update(
 # The outbox relay: what could not be published (broker down) or whose message was lost (a worker
 # killed with acks_late messages unacknowledged) is delivered within this interval.
 CELERY_BEAT_SCHEDULE["outbox-relay"] = {"task": "marketplace.core.tasks.outbox_relay_task", "schedule": 30.0}
+# Webhook retries whose backoff is over (the first attempt goes through the outbox).
+CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {"task": "partners.tasks.webhooks_send_due", "schedule": 30.0}
 
 # Search: anything a lost task or an outage left dirty is indexed by this sweep (search/tasks.py).
 CELERY_BEAT_SCHEDULE["factories-verification-freshness"] = {

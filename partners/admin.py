@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from marketplace.core.admin import EventHistoryMixin, ReadOnlyAdminMixin
 
-from .models import Membership, Organization, PartnerKey, StreamerLink
+from .models import Membership, Organization, PartnerKey, StreamerLink, WebhookDelivery, WebhookSubscription
 from .services import key_revoke
 
 
@@ -82,3 +82,47 @@ class PartnerKeyAdmin(EventHistoryMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         messages.success(
             request, ngettext("%(count)d key revoked.", "%(count)d keys revoked.", count) % {"count": count}
         )
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(EventHistoryMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read only; the signing secret is never shown, not even to staff."""
+
+    list_display = ("organization", "url", "consecutive_failures", "disabled_at", "created_at")
+    list_filter = ("disabled_at",)
+    search_fields = ("organization__name", "url")
+    list_select_related = ("organization",)
+    fields = ("organization", "url", "event_types", "consecutive_failures", "disabled_at", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "event_type",
+        "subscription",
+        "object_key",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+    )
+    list_filter = ("status", "event_type")
+    search_fields = ("event_id", "object_key", "subscription__url")
+    list_select_related = ("subscription__organization",)
+    fields = (
+        "subscription",
+        "event_id",
+        "event_type",
+        "object_key",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_status_code",
+        "last_error",
+        "created_at",
+        "delivered_at",
+        "redelivery_of",
+        "payload",
+    )
+    readonly_fields = fields

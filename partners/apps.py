@@ -10,3 +10,6 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         # The OpenAPI description of the key scheme (drf-spectacular finds it once imported).
         from . import schema  # noqa: F401
+        from .webhooks import consumers
+
+        consumers.register()

@@ -12,3 +12,8 @@ class PartnerEvents:
     KEY_CREATED = "partner_key.created"
     KEY_REVOKED = "partner_key.revoked"
     KEY_ROTATED = "partner_key.rotated"
+    WEBHOOK_CREATED = "webhook.created"
+    WEBHOOK_DELETED = "webhook.deleted"
+    WEBHOOK_ENABLED = "webhook.enabled"
+    WEBHOOK_DISABLED = "webhook.disabled"
+    WEBHOOK_REDELIVERED = "webhook.redelivered"

@@ -33,6 +33,7 @@ def _rules(scope: str | None, streamer: bool, *names_methods: tuple[str, str]) -
 
 CATALOG, BUYERS, TRIALS = Scope.CATALOG_READ.value, Scope.BUYERS_WRITE.value, Scope.TRIALS_WRITE.value
 SAMPLES, REQUESTS = Scope.SAMPLES_WRITE.value, Scope.REQUESTS_WRITE.value
+WEBHOOKS = Scope.WEBHOOKS_MANAGE.value
 
 RULES: dict[tuple[str, str], Rule] = {
     **_rules(None, False, ("partner", "GET")),
@@ -95,6 +96,16 @@ RULES: dict[tuple[str, str], Rule] = {
         ("quote-accept", "POST"),
         ("quote-order", "POST"),
         ("custom-messages", "GET POST"),
+    ),
+    # The organization's own webhooks (the key's organization only; no streamer involved).
+    **_rules(
+        WEBHOOKS,
+        False,
+        ("webhook-list", "GET POST"),
+        ("webhook-detail", "DELETE"),
+        ("webhook-enable", "POST"),
+        ("webhook-deliveries", "GET"),
+        ("webhook-redeliver", "POST"),
     ),
 }
 

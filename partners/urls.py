@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import api
+from .webhooks import api as webhooks
 
 urlpatterns = [
     path("organizations/", api.OrganizationListCreateApi.as_view(), name="organization-list"),
@@ -26,4 +27,25 @@ urlpatterns = [
     path("streamer-links/<int:pk>/accept/", api.LinkAcceptApi.as_view(), name="streamer-link-accept"),
     path("streamer-links/<int:pk>/end/", api.LinkEndApi.as_view(), name="streamer-link-end"),
     path("partner/", api.PartnerApi.as_view(), name="partner"),
+    path("organizations/<int:pk>/webhooks/", webhooks.WebhookListCreateApi.as_view(), name="webhook-list"),
+    path(
+        "organizations/<int:pk>/webhooks/<int:webhook_id>/",
+        webhooks.WebhookDetailApi.as_view(),
+        name="webhook-detail",
+    ),
+    path(
+        "organizations/<int:pk>/webhooks/<int:webhook_id>/enable/",
+        webhooks.WebhookEnableApi.as_view(),
+        name="webhook-enable",
+    ),
+    path(
+        "organizations/<int:pk>/webhooks/<int:webhook_id>/deliveries/",
+        webhooks.DeliveryListApi.as_view(),
+        name="webhook-deliveries",
+    ),
+    path(
+        "organizations/<int:pk>/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver/",
+        webhooks.RedeliverApi.as_view(),
+        name="webhook-redeliver",
+    ),
 ]

@@ -6,6 +6,7 @@ class TrialsConfig(AppConfig):
     verbose_name = "试销 Trials, samples & custom products"
 
     def ready(self) -> None:
-        from . import consumers
+        from . import consumers, webhooks
 
         consumers.register()
+        webhooks.register()

@@ -262,6 +262,13 @@ MESSAGES = {
             "Transfer %(amount)s to %(account_name)s, %(bank)s, account %(account_number)s, with reference %(reference)s."
         ),
     ),
+    # partner webhooks (issue 12): the organization's owners
+    "webhook.disabled": (
+        _("Webhook disabled: %(title)s"),
+        _(
+            "Your webhook %(title)s (%(ref)s) failed %(failures)s times in a row and was disabled; its events wait. Fix the receiver, then enable it again."
+        ),
+    ),
     # streamer links (issue 12): the other side of an organization's work for a streamer
     "streamer_link.invited": (
         _("Invitation: %(organization)s and %(streamer)s"),

@@ -64,3 +64,22 @@ def test_a_partner_reads_refusals_in_chinese(organization, owner, product):
     # then
     assert no_scope.json() == {"detail": "此 API 密钥没有 trials:write 权限范围。"}
     assert no_buyer.json() == {"buyer": ["请指明本次请求代表哪位主播：?buyer=<id> 或 buyer 字段。"]}
+
+
+def test_webhooks_are_read_only_in_the_admin_and_never_show_the_secret(staff_client, organization, owner):
+    from partners.models import WebhookSubscription
+    from partners.webhooks.services import webhook_create
+
+    # given
+    subscription, secret = webhook_create(
+        organization=organization, actor=owner, url="https://hooks.example.com/yt", event_types=["trial.*"]
+    )
+    # when
+    listing = staff_client.get(changelist_url(WebhookSubscription))
+    page = staff_client.get(change_url(subscription))
+    posted = staff_client.post(change_url(subscription), {"url": "https://evil.example/"})
+    # then
+    assert (listing.status_code, page.status_code, posted.status_code) == (200, 200, 403)
+    assert "hooks.example.com/yt" in page.content.decode()
+    assert secret not in page.content.decode() and secret not in listing.content.decode()
+    assert WebhookSubscription.objects.get().url == "https://hooks.example.com/yt"

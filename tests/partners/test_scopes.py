@@ -15,7 +15,7 @@ from django.urls import resolve
 from marketplace.addresses.models import Address
 from marketplace.core.models import Event, OutboxMessage
 from marketplace.notifications.models import Notification
-from partners.models import Membership, PartnerKey, Scope, StreamerLink
+from partners.models import Membership, PartnerKey, Scope, StreamerLink, WebhookDelivery, WebhookSubscription
 from tests.conftest import Client
 from trials.models import CustomRequest, SampleRequest, TrialOrder
 
@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 ANY, NOT, OPEN = "any", "not for partner keys", "reads no credentials"
 CATALOG, BUYERS, TRIALS = "catalog:read", "buyers:write", "trials:write"
 SAMPLES, REQUESTS = "samples:write", "requests:write"
+WEBHOOKS = "webhooks:manage"
 
 EXPECTED = {
     ("post", "auth/register/"): OPEN,
@@ -139,10 +140,17 @@ EXPECTED = {
     ("post", "streamer-links/"): NOT,
     ("post", "streamer-links/{id}/accept/"): NOT,
     ("post", "streamer-links/{id}/end/"): NOT,
+    # the organization's webhooks: its members, or its keys with webhooks:manage
+    ("get", "organizations/{id}/webhooks/"): WEBHOOKS,
+    ("post", "organizations/{id}/webhooks/"): WEBHOOKS,
+    ("delete", "organizations/{id}/webhooks/{webhook_id}/"): WEBHOOKS,
+    ("post", "organizations/{id}/webhooks/{webhook_id}/enable/"): WEBHOOKS,
+    ("get", "organizations/{id}/webhooks/{webhook_id}/deliveries/"): WEBHOOKS,
+    ("post", "organizations/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/"): WEBHOOKS,
 }
 OPERATIONS = sorted(EXPECTED, key=lambda op: (op[1], op[0]))
 WRITTEN = [Event, OutboxMessage, Notification, TrialOrder, SampleRequest, CustomRequest, Address]
-WRITTEN += [PartnerKey, Membership, StreamerLink]
+WRITTEN += [PartnerKey, Membership, StreamerLink, WebhookSubscription, WebhookDelivery]
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +175,7 @@ def _counts() -> dict:
 
 def _call(client, method, path, **query):
     url = "/api/v1/" + path.replace("{id}", "999999").replace("{quote_id}", "1")
-    for name in ("photo_id", "image_id", "user_id", "key_id"):
+    for name in ("photo_id", "image_id", "user_id", "key_id", "webhook_id", "delivery_id"):
         url = url.replace("{" + name + "}", "1")
     if query:
         url += "?" + "&".join(f"{k}={v}" for k, v in query.items())

@@ -1,0 +1,195 @@
+"""organizations/{id}/webhooks/…: subscriptions and their delivery log (issue 12, point 3).
+
+Two kinds of caller: a member of the organization with their own sign-in (members read, owners
+write), or a key of the organization with the `webhooks:manage` scope (checked with every other
+scope in authentication.py). Another organization's subscriptions and deliveries are 404.
+"""
+
+from axes.helpers import get_client_ip_address
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.accounts.models import ApiKey
+
+from .. import selectors
+from ..authentication import MemberAccess, PartnerAccess
+from ..models import Organization, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from . import services
+from .sources import PATTERNS
+
+
+class MemberOrWebhookKey(permissions.BasePermission):
+    """A person's own sign-in, or an organization key (whose scope authentication.py checked)."""
+
+    def has_permission(self, request, view):
+        if isinstance(request.auth, PartnerAccess):
+            return True
+        return bool(request.user and request.user.is_authenticated) and not isinstance(
+            request.auth, ApiKey | MemberAccess
+        )
+
+
+class Caller:
+    """The organization a request may manage webhooks of, and who acts (a person, or a key)."""
+
+    actor: object | None
+    key_prefix: str | None
+
+    def __init__(self, request, pk: int):
+        self.address = get_client_ip_address(request._request) or None
+        if isinstance(request.auth, PartnerAccess):
+            key = request.auth.key
+            if key.organization_id != pk:
+                raise_not_found()
+            self.organization = key.organization
+            self.actor, self.key_prefix = None, key.prefix
+            return
+        self.organization = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
+        self.actor, self.key_prefix = request.user, None  # the services require an owner to write
+
+    def subscription(self, webhook_id: int) -> WebhookSubscription:
+        return get_object_or_404(
+            WebhookSubscription.objects.filter(organization=self.organization), pk=webhook_id
+        )
+
+
+def raise_not_found():
+    get_object_or_404(Organization.objects.none())
+
+
+class WebhookOutput(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "url", "event_types", "consecutive_failures", "disabled_at", "created_at"]
+
+
+class NewWebhookOutput(WebhookOutput):
+    secret = serializers.SerializerMethodField(help_text="The signing secret: shown this once.")
+
+    class Meta(WebhookOutput.Meta):
+        fields = [*WebhookOutput.Meta.fields, "secret"]
+
+    def get_secret(self, obj) -> str:
+        return self.context["secret"]
+
+
+class AttemptOutput(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookAttempt
+        fields = ["at", "status_code", "error", "duration_ms"]
+
+
+class DeliveryOutput(serializers.ModelSerializer):
+    attempts_log = AttemptOutput(many=True, source="attempt_rows")
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event_id",
+            "event_type",
+            "object_key",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_status_code",
+            "last_error",
+            "created_at",
+            "delivered_at",
+            "redelivery_of",
+            "payload",
+            "attempts_log",
+        ]
+
+
+class WebhookListCreateApi(generics.GenericAPIView):
+    permission_classes = [MemberOrWebhookKey]
+    serializer_class = WebhookOutput
+    queryset = WebhookSubscription.objects.none()
+
+    class InputSerializer(serializers.Serializer):
+        url = serializers.CharField(max_length=500)
+        event_types = serializers.ListField(
+            child=serializers.ChoiceField(choices=[(p, p) for p in PATTERNS]), max_length=len(PATTERNS)
+        )
+
+    @extend_schema(responses=WebhookOutput(many=True), tags=["partners"])
+    def get(self, request, pk):
+        caller = Caller(request, pk)
+        page = self.paginate_queryset(caller.organization.webhooks.order_by("-pk"))
+        return self.get_paginated_response(WebhookOutput(page, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: NewWebhookOutput}, tags=["partners"])
+    def post(self, request, pk):
+        caller = Caller(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        subscription, secret = services.webhook_create(
+            organization=caller.organization,
+            actor=caller.actor,
+            key_prefix=caller.key_prefix,
+            address=caller.address,
+            **data.validated_data,
+        )
+        return Response(
+            NewWebhookOutput(subscription, context={"secret": secret}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class WebhookDetailApi(APIView):
+    permission_classes = [MemberOrWebhookKey]
+
+    @extend_schema(request=None, responses={204: None}, tags=["partners"])
+    def delete(self, request, pk, webhook_id):
+        caller = Caller(request, pk)
+        services.webhook_delete(
+            subscription=caller.subscription(webhook_id),
+            actor=caller.actor,
+            key_prefix=caller.key_prefix,
+            address=caller.address,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebhookEnableApi(APIView):
+    permission_classes = [MemberOrWebhookKey]
+
+    @extend_schema(request=None, responses=WebhookOutput, tags=["partners"])
+    def post(self, request, pk, webhook_id):
+        caller = Caller(request, pk)
+        subscription = services.webhook_enable(
+            subscription=caller.subscription(webhook_id),
+            actor=caller.actor,
+            key_prefix=caller.key_prefix,
+            address=caller.address,
+        )
+        return Response(WebhookOutput(subscription).data)
+
+
+class DeliveryListApi(generics.GenericAPIView):
+    permission_classes = [MemberOrWebhookKey]
+    serializer_class = DeliveryOutput
+    queryset = WebhookDelivery.objects.none()
+
+    @extend_schema(responses=DeliveryOutput(many=True), tags=["partners"])
+    def get(self, request, pk, webhook_id):
+        subscription = Caller(request, pk).subscription(webhook_id)
+        deliveries = subscription.deliveries.order_by("-pk").prefetch_related("attempt_rows")
+        page = self.paginate_queryset(deliveries)
+        return self.get_paginated_response(DeliveryOutput(page, many=True).data)
+
+
+class RedeliverApi(APIView):
+    permission_classes = [MemberOrWebhookKey]
+
+    @extend_schema(request=None, responses={201: DeliveryOutput}, tags=["partners"])
+    def post(self, request, pk, webhook_id, delivery_id):
+        caller = Caller(request, pk)
+        delivery = get_object_or_404(caller.subscription(webhook_id).deliveries, pk=delivery_id)
+        again = services.webhook_redeliver(
+            delivery=delivery, actor=caller.actor, key_prefix=caller.key_prefix, address=caller.address
+        )
+        return Response(DeliveryOutput(again).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,174 @@
+"""Writes on webhook subscriptions: create (the secret is returned once), delete, enable again
+after an automatic disabling, redeliver. Each writes an audit row (point 6).
+
+The caller is an owner of the organization (their own token) or a key of the organization with
+the `webhooks:manage` scope; a key is recorded by its prefix, as it has no account of its own.
+"""
+
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from marketplace.core.errors import TransitionNotAllowed, ValidationError
+from marketplace.core.events import event_record
+from marketplace.core.outbox import outbox_put
+
+from ..events import PartnerEvents
+from ..models import Organization, WebhookDelivery, WebhookSubscription
+from ..services import _require_owner
+from .sources import PATTERNS, TOPIC
+
+MAX_URL_LENGTH = 500
+
+
+def _clean_url(url: str) -> str:
+    url = url.strip()
+    if not url or len(url) > MAX_URL_LENGTH or any(ord(c) < 33 or ord(c) == 127 for c in url):
+        raise ValidationError({"url": _("Give a URL of at most 500 characters without spaces.")})
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname == "127.0.0.1" and settings.WEBHOOK_ALLOW_LOCAL_HTTP
+    if not (parts.scheme == "https" and parts.hostname) and not local:
+        raise ValidationError({"url": _("The URL must start with https://.")})
+    if parts.username or parts.password:
+        raise ValidationError({"url": _("The URL must not contain a user name or password.")})
+    return url
+
+
+def _clean_patterns(event_types: list[str]) -> list[str]:
+    unknown = sorted(set(event_types) - set(PATTERNS))
+    if unknown:
+        raise ValidationError(
+            {"event_types": _("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)[:200]}}
+        )
+    if not event_types:
+        raise ValidationError({"event_types": _("Choose at least one event type.")})
+    return [p for p in PATTERNS if p in event_types]
+
+
+def _state(subscription: WebhookSubscription) -> dict[str, Any]:
+    return {
+        "url": subscription.url,
+        "event_types": subscription.event_types,
+        "disabled_at": subscription.disabled_at.isoformat() if subscription.disabled_at else None,
+    }
+
+
+def _require_manager(organization: Organization, actor, key_prefix: str | None) -> None:
+    # A key reached here only for its own organization with the scope (authentication.py and the
+    # view checked both); a person must be an owner, on the API and the web page alike.
+    if key_prefix is None:
+        _require_owner(organization, actor)
+
+
+def _audit(*, actor, key_prefix: str | None, verb: str, target, address: str | None, **data: Any) -> None:
+    if key_prefix:
+        data["key"] = key_prefix
+    event_record(actor=actor, verb=verb, target=target, address=address, **data)
+
+
+@transaction.atomic
+def webhook_create(
+    *,
+    organization: Organization,
+    actor,
+    url: str,
+    event_types: list[str],
+    key_prefix: str | None = None,
+    address: str | None = None,
+) -> tuple[WebhookSubscription, str]:
+    """Returns the subscription and its signing secret (shown to the caller this once)."""
+    _require_manager(organization, actor, key_prefix)
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    subscription = WebhookSubscription.objects.create(
+        organization=organization,
+        url=_clean_url(url),
+        event_types=_clean_patterns(event_types),
+        secret=secret,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _audit(
+        actor=actor,
+        key_prefix=key_prefix,
+        verb=PartnerEvents.WEBHOOK_CREATED,
+        target=subscription,
+        address=address,
+        before=None,
+        after=_state(subscription),
+    )
+    return subscription, secret
+
+
+@transaction.atomic
+def webhook_delete(
+    *, subscription: WebhookSubscription, actor, key_prefix: str | None = None, address: str | None = None
+) -> None:
+    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    _require_manager(subscription.organization, actor, key_prefix)
+    # The audit row outlives the subscription: it names the organization.
+    _audit(
+        actor=actor,
+        key_prefix=key_prefix,
+        verb=PartnerEvents.WEBHOOK_DELETED,
+        target=subscription.organization,
+        address=address,
+        before={"id": subscription.pk, **_state(subscription)},
+        after=None,
+    )
+    subscription.delete()
+
+
+@transaction.atomic
+def webhook_enable(
+    *, subscription: WebhookSubscription, actor, key_prefix: str | None = None, address: str | None = None
+) -> WebhookSubscription:
+    """Turn a disabled subscription back on; its pending deliveries are sent again when due."""
+    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    _require_manager(subscription.organization, actor, key_prefix)
+    if subscription.disabled_at is None:
+        raise TransitionNotAllowed(_("This webhook is not disabled."))
+    before = _state(subscription)
+    subscription.disabled_at, subscription.consecutive_failures = None, 0
+    subscription.save(update_fields=["disabled_at", "consecutive_failures"])
+    _audit(
+        actor=actor,
+        key_prefix=key_prefix,
+        verb=PartnerEvents.WEBHOOK_ENABLED,
+        target=subscription,
+        address=address,
+        before=before,
+        after=_state(subscription),
+    )
+    return subscription
+
+
+@transaction.atomic
+def webhook_redeliver(
+    *, delivery: WebhookDelivery, actor, key_prefix: str | None = None, address: str | None = None
+) -> WebhookDelivery:
+    """Send an event again, as a new delivery with the same event id (receivers de-duplicate on
+    it). It goes after the object's other pending deliveries, like any new one."""
+    _require_manager(delivery.subscription.organization, actor, key_prefix)
+    again = WebhookDelivery.objects.create(
+        subscription_id=delivery.subscription_id,
+        event_id=delivery.event_id,
+        event_type=delivery.event_type,
+        object_key=delivery.object_key,
+        payload=delivery.payload,
+        redelivery_of=delivery,
+    )
+    outbox_put(TOPIC, {"delivery_id": again.pk})
+    _audit(
+        actor=actor,
+        key_prefix=key_prefix,
+        verb=PartnerEvents.WEBHOOK_REDELIVERED,
+        target=delivery.subscription,
+        address=address,
+        delivery=delivery.pk,
+        redelivery=again.pk,
+        event_id=str(delivery.event_id),
+    )
+    return again
