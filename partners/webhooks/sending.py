@@ -25,6 +25,7 @@ from marketplace.core.events import event_record
 
 from ..events import PartnerEvents
 from ..models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from .addresses import refusal
 from .notify import webhook_disabled_notify
 
 SIGNATURE_HEADER = "Yuantou-Signature"
@@ -56,6 +57,9 @@ class Outcome:
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     started = time.monotonic()
+    refused = refusal(url, resolve=True)  # before every attempt: a name may point elsewhere now
+    if refused is not None:
+        return Outcome(None, refused, int((time.monotonic() - started) * 1000))
     try:
         response = requests.post(
             url,

@@ -20,6 +20,7 @@ from marketplace.core.outbox import outbox_put
 from ..events import PartnerEvents
 from ..models import Organization, WebhookDelivery, WebhookSubscription
 from ..services import _require_owner
+from .addresses import refusal
 from .sources import PATTERNS, TOPIC
 
 MAX_URL_LENGTH = 500
@@ -35,6 +36,8 @@ def _clean_url(url: str) -> str:
         raise ValidationError({"url": _("The URL must start with https://.")})
     if parts.username or parts.password:
         raise ValidationError({"url": _("The URL must not contain a user name or password.")})
+    if refusal(url, resolve=False) is not None:
+        raise ValidationError({"url": _("The URL must point to an address on the public internet.")})
     return url
 
 

@@ -3,8 +3,10 @@ signature with the verification code docs/api.md gives receivers."""
 
 import hashlib
 import hmac
+import ipaddress
 import itertools
 import json
+import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -353,9 +355,16 @@ def test_an_owner_subscribes_with_a_valid_url_and_sees_the_secret_once(api, sett
             "ftp://example.com/x",
             "https://u:p@example.com/",
             "https://a.example/\x07",
+            # not on the public internet (a worker inside our network would call them)
+            "https://10.1.2.3/hook",
+            "https://169.254.169.254/latest/meta-data/",
+            "https://[::1]/hook",
+            "https://localhost/hook",
+            "https://db.internal:8123/",
         )
     ]
-    assert [r.status_code for r in refused] == [400, 400, 400, 400]
+    assert [r.status_code for r in refused] == [400] * 9
+    assert refused[-1].json() == {"url": ["The URL must point to an address on the public internet."]}
     assert (
         client.post(
             base, {"url": "https://a.example/", "event_types": ["orders.*"]}, format="json"
@@ -426,3 +435,25 @@ def test_the_write_succeeds_when_the_broker_is_down_and_the_relay_delivers(
         "succeeded",
         ["trial.requested"],
     )
+
+
+def test_a_name_that_resolves_to_a_private_address_is_not_called(
+    settings, organization, owner, streamer, listed
+):
+    # given: a subscription whose host name now resolves inside the network (this machine's own
+    # name: /etc/hosts maps it to a loopback or private address)
+    settings.WEBHOOK_ALLOW_LOCAL_HTTP = False
+    host = socket.gethostname()
+    assert not ipaddress.ip_address(socket.getaddrinfo(host, 443)[0][4][0]).is_global
+    subscribe(organization, owner, "https://hooks.example.com/yt")
+    WebhookSubscription.objects.update(url=f"https://{host}/hook")
+    # when: an event is due for it
+    request_trial(streamer, listed)
+    delivery = WebhookDelivery.objects.get()
+    outcome = webhook_deliver(delivery_id=delivery.pk)
+    # then: no connection was made; the attempt is a failure with the reason, retried later
+    delivery.refresh_from_db()
+    attempt = WebhookAttempt.objects.get()
+    assert (outcome, delivery.status, delivery.attempts) == ("failed", DeliveryStatus.PENDING, 1)
+    assert (attempt.status_code, attempt.duration_ms < 1000) == (None, True)
+    assert attempt.error.startswith(f"{host} resolves to ") and attempt.error.endswith("not a public address")
