@@ -8,6 +8,7 @@ import itertools
 import json
 import socket
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +22,7 @@ from marketplace.notifications.models import Notification
 from partners import services
 from partners.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from partners.webhooks.sending import webhook_deliver
+from partners.webhooks.sources import TOPIC
 from tests import makers
 from tests.conftest import Client
 from tests.core.conftest import DEAD_BROKER
@@ -457,3 +459,25 @@ def test_a_name_that_resolves_to_a_private_address_is_not_called(
     assert (outcome, delivery.status, delivery.attempts) == ("failed", DeliveryStatus.PENDING, 1)
     assert (attempt.status_code, attempt.duration_ms < 1000) == (None, True)
     assert attempt.error.startswith(f"{host} resolves to ") and attempt.error.endswith("not a public address")
+
+
+@pytest.mark.async_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_delivers_after_the_commit(
+    receiver, organization, owner, streamer, listed, live_celery_worker
+):
+    # given: a subscription, and a real Celery worker on Redis
+    _subscription, secret = subscribe(organization, owner, receiver.url)
+    # when: the streamer requests a trial through the API (the request only writes rows)
+    trial_id = request_trial(streamer, listed)
+    # then: the worker posts the signed event within seconds, once
+    deadline = time.monotonic() + 15
+    while not receiver.received:
+        assert time.monotonic() < deadline, "not delivered after 15 s"
+        time.sleep(0.05)
+    time.sleep(0.5)  # a second delivery of the same row would arrive by now
+    (event,) = receiver.events(secret, timezone.now().timestamp())
+    assert (event["type"], event["data"]["id"]) == ("trial.requested", trial_id)
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 1)
+    assert OutboxMessage.objects.filter(topic=TOPIC, delivered_at__isnull=True).count() == 0
