@@ -118,6 +118,7 @@ def test_factory_signs_up_lists_a_product_with_two_photos_and_staff_approve_it(
     admin.goto(f"{base}/admin/factories/factory/{factory.pk}/change/")
     shot(admin, "admin-factory")
     admin.get_by_role("link", name="Verify", exact=True).click()
+    admin.get_by_label("business licence").check()  # what staff checked: at least one
     admin.locator("input[type=submit], button[type=submit]").last.click()
     admin.wait_for_url(f"{base}/admin/factories/factory/{factory.pk}/change/")
     assert f"Verified: {factory.name}." in admin.locator(".messagelist").inner_text()
