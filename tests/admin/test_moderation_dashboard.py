@@ -148,3 +148,11 @@ def test_the_page_in_chinese(staff):
     client.force_login(staff)
     page = client.get(URL).content.decode()
     assert "待认证的工厂" in page and "长时间未完成的付款" in page
+
+
+def test_the_admin_home_page_leads_to_the_dashboard(staff):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(staff)
+    page = client.get("/admin/").content.decode()
+    assert f'<a href="{URL}">审核队列：等待运营处理的事项，最早的在前</a>' in page
+    assert 'id="content-main"' in page  # the app list is still there
