@@ -29,6 +29,7 @@ from factories.services import (
     product_create,
     product_image_add,
 )
+from marketplace.accounts.events import AccountEvents
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import user_register
 from marketplace.addresses import divisions
@@ -81,7 +82,7 @@ class _Seeder:
             self._shared_hash = make_password(SHARED_PASSWORD)
         user = User.objects.create(username=username, email=email, role=role, password=self._shared_hash)
         Token.objects.create(user=user)
-        event_record(actor=user, verb="user.registered", target=user, role=role)
+        event_record(actor=user, verb=AccountEvents.USER_REGISTERED, target=user, role=role)
         return user
 
     def staff(self) -> User:

@@ -6,6 +6,7 @@ from rest_framework.authtoken.models import Token
 from marketplace.core.errors import ValidationError
 from marketplace.core.events import event_record
 
+from .events import AccountEvents
 from .models import EMAIL_CI_UNIQUE, USERNAME_CI_UNIQUE, ApiKey, Role, User
 
 SELF_SERVICE_ROLES = (Role.FACTORY, Role.BUYER)
@@ -50,7 +51,7 @@ def user_register(*, username: str, password: str, email: str, role: str) -> tup
     except IntegrityError as error:
         raise ValidationError(_taken_error(error)) from error
     token = Token.objects.create(user=user)
-    event_record(actor=user, verb="user.registered", target=user, role=role)
+    event_record(actor=user, verb=AccountEvents.USER_REGISTERED, target=user, role=role)
     return user, token
 
 
@@ -66,7 +67,9 @@ def api_key_create(
     key = ApiKey.objects.create(
         user=user, name=name, prefix=prefix, key_hash=ApiKey.hash(raw), read_only=read_only
     )
-    event_record(actor=actor or user, verb="api_key.created", target=key, name=name, read_only=read_only)
+    event_record(
+        actor=actor or user, verb=AccountEvents.API_KEY_CREATED, target=key, name=name, read_only=read_only
+    )
     return key, raw
 
 

@@ -12,6 +12,7 @@ from marketplace.core.events import event_record
 from marketplace.core.validators import validate_single_line
 
 from . import divisions
+from .events import AddressEvents
 from .models import Address, AddressKind, normalize_mobile, validate_mobile, validate_postcode
 from .snapshot import snapshot
 
@@ -75,7 +76,7 @@ def address_create(*, actor: User, data: dict) -> Address:
         if make_default:
             book.filter(is_default=True).update(is_default=False)
         address = Address.objects.create(owner=actor, kind=kind, is_default=make_default, **clean)
-        event_record(actor=actor, verb="address.created", target=address)
+        event_record(actor=actor, verb=AddressEvents.CREATED, target=address)
     return address
 
 
@@ -90,7 +91,7 @@ def address_update(*, address: Address, actor: User, data: dict) -> Address:
         address.save()
         if data.get("is_default"):
             _make_default(address)
-        event_record(actor=actor, verb="address.updated", target=address)
+        event_record(actor=actor, verb=AddressEvents.UPDATED, target=address)
     return address
 
 

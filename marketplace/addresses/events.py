@@ -1,0 +1,6 @@
+"""Every event verb the addresses app records (see factories/events.py)."""
+
+
+class AddressEvents:
+    CREATED = "address.created"
+    UPDATED = "address.updated"
