@@ -280,6 +280,8 @@ PARTNER_KEY_RATE_PER_MINUTE = int(os.environ.get("PARTNER_KEY_RATE_PER_MINUTE", 
 WEBHOOK_ALLOW_LOCAL_HTTP = env_bool("WEBHOOK_ALLOW_LOCAL_HTTP", False)
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "20"))
+# Every event fans out to each matching subscription inside the write that caused it: bounded.
+WEBHOOK_MAX_PER_ORGANIZATION = int(os.environ.get("WEBHOOK_MAX_PER_ORGANIZATION", "20"))
 
 # Celery: with no broker configured, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -85,11 +85,21 @@ def webhook_create(
 ) -> tuple[WebhookSubscription, str]:
     """Returns the subscription and its signing secret (shown to the caller this once)."""
     _require_manager(organization, actor, key_prefix)
+    url, event_types = _clean_url(url), _clean_patterns(event_types)
+    # Counted under the organization's row lock: two requests cannot both take the last place.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    if organization.webhooks.count() >= settings.WEBHOOK_MAX_PER_ORGANIZATION:
+        raise ValidationError(
+            {
+                "url": _("An organization has at most %(n)s webhooks.")
+                % {"n": settings.WEBHOOK_MAX_PER_ORGANIZATION}
+            }
+        )
     secret = "whsec_" + secrets.token_urlsafe(32)
     subscription = WebhookSubscription.objects.create(
         organization=organization,
-        url=_clean_url(url),
-        event_types=_clean_patterns(event_types),
+        url=url,
+        event_types=event_types,
         secret=secret,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

@@ -481,3 +481,23 @@ def test_a_real_worker_delivers_after_the_commit(
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 1)
     assert OutboxMessage.objects.filter(topic=TOPIC, delivered_at__isnull=True).count() == 0
+
+
+def test_an_organization_has_a_bounded_number_of_webhooks(api, settings, organization, owner):
+    # given: the limit set to 3, and 3 webhooks
+    settings.WEBHOOK_MAX_PER_ORGANIZATION = 3
+    for n in range(3):
+        subscribe(organization, owner, f"https://hooks.example.com/{n}")
+    # when: a fourth through the API
+    response = api.as_user(owner).post(
+        f"/api/v1/organizations/{organization.pk}/webhooks/",
+        {"url": "https://hooks.example.com/4", "event_types": ["trial.*"]},
+        format="json",
+    )
+    # then: refused in the JSON shape, nothing written, no audit row
+    assert (response.status_code, response.json()) == (
+        400,
+        {"url": ["An organization has at most 3 webhooks."]},
+    )
+    assert WebhookSubscription.objects.count() == 3
+    assert Event.objects.filter(verb="webhook.created").count() == 3
