@@ -9,7 +9,7 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 
 PHONY_SERVE := serve serve-stop load
 # Type-checked with mypy (pyproject.toml [tool.mypy]): every app.
-MYPY_PATHS := marketplace factories buyers partners search trials frontend demo
+MYPY_PATHS := marketplace factories buyers partners conversations search trials tours frontend demo
 .PHONY: $(PHONY_SERVE) run test lint bench eval-match install migrate seed messages divisions services search-node search-node-stop \
 	test-search-node
 
@@ -70,7 +70,7 @@ run: seed
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	# Layers point down (the contracts in pyproject.toml): core <- factories <- buyers <- partners <- search <- trials <- frontend <- demo.
+	# Layers point down (the contracts in pyproject.toml): core <- factories <- buyers <- partners <- conversations <- search <- trials <- tours <- frontend <- demo.
 	$(BIN)/lint-imports --no-cache
 	# Templates: djLint's checks (pyproject.toml [tool.djlint]); types: mypy on the apps that are clean.
 	$(BIN)/djlint frontend/templates marketplace demo --lint

@@ -61,9 +61,11 @@ INSTALLED_APPS = [
     "factories",
     "buyers",
     "partners",
+    "conversations",
     "marketplace.notifications",
     "trials",
     "search",
+    "tours",
     "frontend",
     "demo",
 ]

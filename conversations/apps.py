@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConversationsConfig(AppConfig):
+    """Direct conversations between a streamer and a factory (issue 13); the custom-request threads
+    live here too."""
+
+    name = "conversations"
+    verbose_name = _("Conversations")
+    default_auto_field = "django.db.models.BigAutoField"
