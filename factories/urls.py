@@ -1,5 +1,7 @@
 from django.urls import path
 
+from marketplace.core.public_cache import public_cached
+
 from .api import catalog, factories, media, products, revisions
 
 urlpatterns = [
@@ -17,8 +19,8 @@ urlpatterns = [
         name="factory-photo",
     ),
     path("factories/<int:pk>/licence/", media.FactoryLicenceApi.as_view(), name="factory-licence"),
-    path("products/", products.ProductListCreateApi.as_view(), name="product-list"),
-    path("products/<int:pk>/", products.ProductDetailApi.as_view(), name="product-detail"),
+    path("products/", public_cached(products.ProductListCreateApi.as_view()), name="product-list"),
+    path("products/<int:pk>/", public_cached(products.ProductDetailApi.as_view()), name="product-detail"),
     path("products/<int:pk>/images/", products.ProductImageUploadApi.as_view(), name="product-images"),
     path(
         "products/<int:pk>/images/<int:image_id>/",

@@ -162,6 +162,12 @@ CONTENT_SECURITY_POLICY = {
 
 # Sign-in throttling (all three entrances: API token, web sign-in, admin), see accounts/throttling.py.
 # Counted per account and, separately, per address: either one reaching the limit locks for the cool-off.
+# Anonymous reads of the public catalogue (search, product lists) served from the shared cache for
+# this long at most (marketplace/core/public_cache.py); a catalogue change ends them at once.
+# On by default only with a shared cache (CACHE_URL): each process's local memory would keep its
+# own copies, which one process's change could not end. 0 turns it off.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "30" if CACHE_URL else "0"))
+
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_CACHE = "default"
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))

@@ -15,6 +15,7 @@ from django.db import transaction
 from buyers.models import BuyerProfile
 from factories.models import Factory, Product
 from factories.selectors import factory_public_q, product_public_q
+from marketplace.core.public_cache import catalog_changed
 from marketplace.core.sql import among
 
 from . import documents
@@ -85,6 +86,8 @@ def index_rows(kind: str, pks: list[int], backend=None) -> int:
     else:
         docs, gone = _buyer_docs(pks)
         backend.index("buyer", docs, gone)
+    if kind != "buyer":
+        catalog_changed()  # cached anonymous searches would not show the new documents yet
     return len(pks)
 
 
@@ -143,5 +146,7 @@ def rebuild(kind: str) -> dict:
     model = MODELS[kind]
     total = model._default_manager.count()
     result = get_backend().rebuild(kind, iter_documents(kind), total)
+    if kind != "buyer":
+        catalog_changed()
     result["seconds"] = round(time.monotonic() - started, 2)
     return result

@@ -9,15 +9,25 @@ survives a broker outage. This module lives in core so that apps below search ne
 from django.db.models import Model, QuerySet
 
 from .outbox import outbox_put
+from .public_cache import catalog_changed
 
 SEARCH_INDEX_TOPIC = "search.index"
+# What anonymous visitors see (marketplace/core/public_cache.py); a streamer's profile is not.
+PUBLIC_CATALOG = {"factories.product", "factories.factory"}
+
+
+def _marked(model: type[Model], pks: list[int]) -> None:
+    label = model._meta.label_lower
+    outbox_put(SEARCH_INDEX_TOPIC, {"model": label, "ids": pks})
+    if label in PUBLIC_CATALOG:
+        catalog_changed()
 
 
 def mark_dirty_saving(model: type[Model], pk: int, fields: dict) -> None:
     """Save `fields` on one row and mark it for reindexing in the same UPDATE (one statement
     instead of an update, a read of the ids and a second update)."""
     model._default_manager.filter(pk=pk).update(search_index_dirty=True, **fields)
-    outbox_put(SEARCH_INDEX_TOPIC, {"model": model._meta.label_lower, "ids": [pk]})
+    _marked(model, [pk])
 
 
 def mark_dirty(target: Model | QuerySet) -> None:
@@ -30,4 +40,4 @@ def mark_dirty(target: Model | QuerySet) -> None:
     if not pks:
         return
     model._default_manager.filter(pk__in=pks).update(search_index_dirty=True)
-    outbox_put(SEARCH_INDEX_TOPIC, {"model": model._meta.label_lower, "ids": sorted(pks)})
+    _marked(model, sorted(pks))

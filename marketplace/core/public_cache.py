@@ -1,0 +1,128 @@
+"""Anonymous reads of the public catalogue, answered from the shared cache (issue 11).
+
+Most requests a marketplace serves are the same anonymous reads (a search for 面膜, the first
+page of products) asked again and again. Rendering one costs 15–40 ms of CPU; answering it from
+Redis costs about a tenth of that. A response is kept only when nobody is signed in (no
+`Authorization` header, no session cookie), it is a 200, and it sets no cookie, so nothing
+personal is ever shared; the key holds the method, host, path, query, language and `Accept`
+header, so each variant is kept apart.
+
+Freshness: every key carries the catalogue's *generation*, a counter that moves when a product
+or a factory changes (`catalog_changed`, called by core/dirty.py after the writing transaction
+commits, and by the search indexer once new documents are searchable). A change is therefore
+visible at the next request; `PUBLIC_CACHE_SECONDS` (0 turns the cache off) bounds what no hook
+sees, e.g. a factory's record counted from its orders.
+
+The cache is an optimization only: when Redis fails, the request is served uncached and the
+error is logged, never shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "public:catalog:generation"
+# Response headers a cached copy keeps (the rest are the request's own, e.g. X-Request-ID).
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Allow")
+
+
+def _seconds() -> int:
+    return int(getattr(settings, "PUBLIC_CACHE_SECONDS", 0))
+
+
+def catalog_generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # First use (or Redis lost its keys): start anywhere no old key could have used.
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return int(value)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no counter yet: nothing cached under any generation either
+        cache.add(GENERATION_KEY, 1, timeout=None)
+    except Exception:  # an outage must not fail the write that already committed
+        logger.warning("public cache: could not move the catalogue generation", exc_info=True)
+
+
+def catalog_changed() -> None:
+    """Something a visitor sees changed: cached public reads stop being served once the caller's
+    transaction commits (at once outside one)."""
+    if _seconds():
+        transaction.on_commit(_bump)
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    return "HTTP_AUTHORIZATION" not in request.META and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _key(request: HttpRequest, generation: int) -> str:
+    query = sorted(request.GET.lists())
+    parts = [
+        request.method,
+        request.scheme,
+        request.get_host(),
+        request.path,
+        repr(query),
+        translation.get_language() or "",
+        request.META.get("HTTP_ACCEPT", ""),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"public:response:{generation}:{digest}"
+
+
+def _restore(stored: dict) -> HttpResponse:
+    response = HttpResponse(stored["content"], status=stored["status"])
+    for name, value in stored["headers"].items():
+        response[name] = value
+    response["X-Cache"] = "hit"
+    return response
+
+
+def public_cached(view: Callable) -> Callable:
+    """Wrap a view (a function or `View.as_view()`) so anonymous GETs are served from the cache."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        seconds = _seconds()
+        if not seconds or request.method not in ("GET", "HEAD") or not _anonymous(request):
+            return view(request, *args, **kwargs)
+        try:
+            key = _key(request, catalog_generation())
+            stored = cache.get(key)
+        except Exception:
+            logger.warning("public cache: read failed; serving uncached", exc_info=True)
+            return view(request, *args, **kwargs)
+        if stored is not None:
+            return _restore(stored)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()  # DRF and template responses render lazily; the copy needs the bytes
+        if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
+            stored = {
+                "status": 200,
+                "content": response.content,
+                "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
+            }
+            try:
+                cache.set(key, stored, timeout=seconds)
+            except Exception:
+                logger.warning("public cache: write failed", exc_info=True)
+            response["X-Cache"] = "miss"
+        return response
+
+    return wrapper

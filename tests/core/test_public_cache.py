@@ -1,0 +1,163 @@
+"""Anonymous catalogue reads from the shared cache (marketplace/core/public_cache.py, issue 11):
+served again without touching the database, never for a signed-in caller, never stale after a
+change, and never a reason for an error when Redis is down."""
+
+import uuid
+
+import pytest
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from factories.services.products import product_delist
+from marketplace.core import public_cache
+from search.indexing import index_dirty
+from tests import makers
+from tests.conftest import REDIS_URL
+
+# Commit hooks run through django_capture_on_commit_callbacks: the same hooks, without the
+# ~8 s per test of flushing a transactional database on this machine.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _redis_cache(settings):
+    # As in production: a cache every process shares, its own prefix per test so no copy is
+    # carried over from another test (or another run) on the same Redis.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-public-{uuid.uuid4().hex}",
+        }
+    }
+    settings.PUBLIC_CACHE_SECONDS = 30
+    shared = caches["default"]  # kept: a test may point the settings elsewhere
+    yield
+    # not clear(): on Redis that empties the whole database; the copies expire in 30 s
+    shared.delete(public_cache.GENERATION_KEY)
+
+
+@pytest.fixture
+def product(django_capture_on_commit_callbacks):
+    made = makers.ProductMaker(title="收纳盒 缓存测试")
+    with django_capture_on_commit_callbacks(execute=True):
+        index_dirty("product")
+    return made
+
+
+def _get(client, path, **extra):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **extra)
+    return response, len(queries.captured_queries)
+
+
+def test_an_anonymous_read_is_served_again_from_the_cache_without_the_database(product):
+    client = APIClient()
+    first, _ = _get(client, "/api/v1/search/products/", data={"q": "收纳盒"})
+    again, queries = _get(client, "/api/v1/search/products/", data={"q": "收纳盒"})
+    assert first.status_code == again.status_code == 200
+    assert first["X-Cache"] == "miss" and again["X-Cache"] == "hit"
+    assert again.content == first.content
+    assert [r["id"] for r in again.json()["results"]] == [product.pk]
+    assert again["Content-Type"] == "application/json"
+    assert queries == 0
+
+
+def test_variants_are_kept_apart_language_query_and_path(product):
+    client = APIClient()
+    en = client.get("/api/v1/products/", HTTP_ACCEPT_LANGUAGE="en")
+    zh = client.get("/api/v1/products/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert en["X-Cache"] == zh["X-Cache"] == "miss"
+    page_two = client.get("/api/v1/products/", data={"page": "2"})
+    assert page_two.status_code == 404  # one product: no second page, and the 404 is not kept
+    assert "X-Cache" not in page_two
+    detail = client.get(f"/api/v1/products/{product.pk}/")
+    assert detail["X-Cache"] == "miss" and detail.json()["id"] == product.pk
+
+
+def test_a_signed_in_caller_is_never_served_or_stored_a_copy(product, buyer_user):
+    signed_in = APIClient()
+    signed_in.credentials(HTTP_AUTHORIZATION=f"Token {makers.token_for(buyer_user)}")
+    first = signed_in.get("/api/v1/products/")
+    assert first.status_code == 200 and "X-Cache" not in first
+    # an anonymous copy exists now, and the signed-in caller still does not get it
+    assert APIClient().get("/api/v1/products/")["X-Cache"] == "miss"
+    again, queries = _get(signed_in, "/api/v1/products/")
+    assert "X-Cache" not in again and queries > 0
+    session = APIClient()
+    session.force_login(buyer_user)
+    assert "X-Cache" not in session.get("/api/v1/products/")
+
+
+def test_a_change_to_the_catalogue_is_seen_at_the_next_request(product, django_capture_on_commit_callbacks):
+    client = APIClient()
+    assert client.get(f"/api/v1/products/{product.pk}/").status_code == 200
+    listed = client.get("/api/v1/products/").json()
+    assert [p["id"] for p in listed["results"]] == [product.pk]
+    generation = public_cache.catalog_generation()
+    # when: the factory takes the product off the market (a service, one transaction)
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        product_delist(product=product, actor=product.factory.owner)
+    # then: the generation moved at commit (and again when the indexer, eager here, ran), and no
+    # cached copy is served
+    assert hooks and public_cache.catalog_generation() > generation
+    assert client.get(f"/api/v1/products/{product.pk}/").status_code == 404
+    assert client.get("/api/v1/products/").json()["results"] == []
+
+
+def test_a_rolled_back_change_moves_nothing(product, django_capture_on_commit_callbacks):
+    generation = public_cache.catalog_generation()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as hooks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        product_delist(product=product, actor=product.factory.owner)
+        raise RuntimeError("the caller's transaction fails after the change")
+    assert hooks == []
+    assert public_cache.catalog_generation() == generation
+
+
+def test_search_results_change_once_the_indexer_made_them_searchable(
+    product, django_capture_on_commit_callbacks
+):
+    client = APIClient()
+    assert client.get("/api/v1/search/products/", data={"q": "茶具"}).json()["count"] == 0
+    tea = makers.ProductMaker(title="茶具 缓存测试")  # a row written without a service
+    assert client.get("/api/v1/search/products/", data={"q": "茶具"})["X-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        index_dirty("product")  # the indexer makes it searchable and moves the generation
+    found = client.get("/api/v1/search/products/", data={"q": "茶具"})
+    assert found["X-Cache"] == "miss"
+    assert [r["id"] for r in found.json()["results"]] == [tea.pk]
+
+
+def test_redis_down_serves_the_request_uncached(
+    product, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    response = APIClient().get("/api/v1/products/")
+    assert response.status_code == 200
+    assert [p["id"] for p in response.json()["results"]] == [product.pk]
+    assert "X-Cache" not in response
+    assert "public cache: read failed" in caplog.text
+    # and a write's commit hook does not fail the write either
+    with django_capture_on_commit_callbacks(execute=True):
+        delisted = product_delist(product=product, actor=product.factory.owner)
+    assert delisted.status == "delisted"
+    assert "could not move the catalogue generation" in caplog.text
+
+
+def test_off_when_the_setting_is_zero(product, settings):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    client = APIClient()
+    client.get("/api/v1/products/")
+    again, queries = _get(client, "/api/v1/products/")
+    assert "X-Cache" not in again and queries > 0
