@@ -1,24 +1,29 @@
 """GET search/products/, search/factories/, matches/{products,factories,buyers}/ (docs/api.md)."""
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Model, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, NotAuthenticated, PermissionDenied, ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from buyers.api import BuyerOutputSerializer
+from buyers.models import BuyerProfile
 from factories.api.serializers import FactoryOutputSerializer, ProductOutputSerializer
 from factories.models import VerificationStatus
+from marketplace.accounts.models import User
 from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
 
 from . import selectors
-from .backends import SearchParams, SearchUnavailable
+from .backends import Match, SearchPage, SearchParams, SearchUnavailable
 from .backends.base import SORTS
 from .results import product_results
 
@@ -31,8 +36,12 @@ class SearchUnavailableError(APIException):
 
 MAX_PAGE = 1000
 
+View = TypeVar("View", bound=Callable[..., Response])
+# An output serializer class (products, factories, streamers): what a page or a match list shows.
+OutputSerializer = type[serializers.BaseSerializer[Any]]
 
-class SearchInputSerializer(serializers.Serializer):
+
+class SearchInputSerializer(serializers.Serializer[None]):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     category = serializers.SlugField(required=False, allow_blank=True, default="")
     province = serializers.CharField(required=False, allow_blank=True, max_length=32, default="")
@@ -52,7 +61,7 @@ class SearchInputSerializer(serializers.Serializer):
     page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, default=1)
     page_size = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:  # the request's validated fields
         # As Elasticsearch's max_result_window: past the count cap nothing was counted or ranked.
         if (attrs["page"] - 1) * attrs["page_size"] >= settings.SEARCH_COUNT_CAP:
             raise serializers.ValidationError(
@@ -70,12 +79,13 @@ class SearchInputSerializer(serializers.Serializer):
         return SearchParams(offset=(page - 1) * size, limit=size, **data)
 
 
-class FacetSerializer(serializers.Serializer):
+class FacetSerializer(serializers.Serializer[None]):
     key = serializers.CharField()
     count = serializers.IntegerField()
 
 
-def _search_response(request, params: SearchParams, page, results: list[dict]) -> Response:
+def _search_response(request: Request, params: SearchParams, page: SearchPage, results: object) -> Response:
+    """`results`: the page's rows as JSON-ready values (a list, or a serializer's `.data`)."""
     size, number = params.limit, params.offset // params.limit + 1
     url = request.build_absolute_uri()
     next_url = replace_query_param(url, "page", number + 1) if params.offset + size < page.count else None
@@ -98,7 +108,7 @@ def _search_response(request, params: SearchParams, page, results: list[dict]) -
     )
 
 
-def _search_schema(output, tag):
+def _search_schema(output: OutputSerializer, tag: str) -> Callable[[View], View]:
     return extend_schema(
         parameters=[SearchInputSerializer],
         responses=inline_serializer(
@@ -143,7 +153,7 @@ class ProductSearchApi(APIView):
     permission_classes = [permissions.AllowAny]
 
     @_search_schema(ProductOutputSerializer, "product")
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         data = SearchInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         params = data.to_params()
@@ -158,7 +168,7 @@ class FactorySearchApi(APIView):
     permission_classes = [permissions.AllowAny]
 
     @_search_schema(FactoryOutputSerializer, "factory")
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         data = SearchInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         params = data.to_params()
@@ -171,11 +181,11 @@ class FactorySearchApi(APIView):
         return _search_response(request, params, page, results)
 
 
-class MatchInputSerializer(serializers.Serializer):
+class MatchInputSerializer(serializers.Serializer[None]):
     limit = serializers.IntegerField(min_value=1, max_value=50, required=False, default=20)
 
 
-def _match_schema(name, output):
+def _match_schema(name: str, output: OutputSerializer) -> Callable[[View], View]:
     return extend_schema(
         parameters=[MatchInputSerializer],
         responses=inline_serializer(
@@ -199,20 +209,30 @@ def _match_schema(name, output):
     )
 
 
-def _limit(request) -> int:
+def _limit(request: Request) -> int:
     data = MatchInputSerializer(data=request.query_params)
     data.is_valid(raise_exception=True)
-    return data.validated_data["limit"]
+    limit: int = data.validated_data["limit"]
+    return limit
 
 
-def _buyer_of(request):
-    buyer = getattr(request.user, "buyer_profile", None)
+def _account(request: Request) -> User:
+    """The signed-in account: the view's permission classes have refused anonymous callers already."""
+    if not isinstance(request.user, User):
+        raise NotAuthenticated()
+    return request.user
+
+
+def _buyer_of(request: Request) -> BuyerProfile:
+    buyer: BuyerProfile | None = getattr(request.user, "buyer_profile", None)
     if buyer is None:
         raise ValidationError({"detail": _("Create your streamer profile first (POST /api/v1/buyers/).")})
     return buyer
 
 
-def _matches_response(key, output, pairs, context) -> Response:
+def _matches_response(
+    key: str, output: OutputSerializer, pairs: Sequence[tuple[Model, Match]], context: dict[str, object]
+) -> Response:
     return Response(
         [
             {
@@ -227,7 +247,7 @@ def _matches_response(key, output, pairs, context) -> Response:
 
 
 class _MatchApi(APIView):
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, SearchUnavailable):
             exc = SearchUnavailableError()
         return super().handle_exception(exc)
@@ -237,7 +257,7 @@ class ProductMatchApi(_MatchApi):
     permission_classes = [permissions.IsAuthenticated, IsBuyerUser]
 
     @_match_schema("Product", ProductOutputSerializer)
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         limit = _limit(request)
         pairs = selectors.product_matches(buyer=_buyer_of(request), limit=limit)
         return _matches_response("product", ProductOutputSerializer, pairs, {"request": request})
@@ -247,7 +267,7 @@ class FactoryMatchApi(_MatchApi):
     permission_classes = [permissions.IsAuthenticated, IsBuyerUser]
 
     @_match_schema("Factory", FactoryOutputSerializer)
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         limit = _limit(request)
         pairs = selectors.factory_matches(buyer=_buyer_of(request), limit=limit)
         prefetch_related_objects([row for row, _m in pairs], "photos")
@@ -258,12 +278,12 @@ class BuyerMatchApi(_MatchApi):
     permission_classes = [permissions.IsAuthenticated, IsFactoryUser]
 
     @_match_schema("Buyer", BuyerOutputSerializer)
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         limit = _limit(request)
         factory = getattr(request.user, "factory", None)
         if factory is None:
             raise ValidationError({"detail": _("Register your factory first (POST /api/v1/factories/).")})
         if factory.verification_status != VerificationStatus.VERIFIED:
             raise PermissionDenied(_("Your factory must be verified before you can see matching streamers."))
-        pairs = selectors.buyer_matches(factory=factory, user=request.user, limit=limit)
+        pairs = selectors.buyer_matches(factory=factory, user=_account(request), limit=limit)
         return _matches_response("buyer", BuyerOutputSerializer, pairs, {"request": request})

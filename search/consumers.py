@@ -1,6 +1,7 @@
 """Search as a consumer of the outbox topic `search.index` (written by marketplace.core.dirty)."""
 
 from collections import defaultdict
+from typing import Any
 
 from marketplace.core.dirty import SEARCH_INDEX_TOPIC
 from marketplace.core.outbox import PUBLISH_OPTIONS, outbox_register
@@ -10,8 +11,12 @@ from .tasks import index_dirty_task
 
 KIND_BY_LABEL = {model._meta.label_lower: kind for kind, model in MODELS.items()}
 
+# An outbox row's payload as the relay reads it back (JSON): {"model": "app.model", "ids": [pk, …]}
+# as marketplace.core.dirty writes it.
+Payload = dict[str, Any]
 
-def _handle(payloads: list[dict]) -> None:
+
+def _handle(payloads: list[Payload]) -> None:
     """The relay's delivery: index whichever of these rows are still dirty, one call per kind."""
     by_kind: dict[str, set[int]] = defaultdict(set)
     for payload in payloads:
@@ -20,7 +25,7 @@ def _handle(payloads: list[dict]) -> None:
         index_dirty(kind, sorted(pks))
 
 
-def _publish(messages: list[tuple[int, dict]]) -> None:
+def _publish(messages: list[tuple[int, Payload]]) -> None:
     """One task per kind for all the rows one commit marked."""
     by_kind: dict[str, tuple[list[int], set[int]]] = defaultdict(lambda: ([], set()))
     for message_id, payload in messages:

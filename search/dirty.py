@@ -15,7 +15,7 @@ from factories.models import Product
 from marketplace.core.dirty import mark_dirty as _mark_dirty
 
 
-def mark_dirty(target: Model | QuerySet, *, products: bool = False) -> None:
+def mark_dirty(target: Model | QuerySet[Model], *, products: bool = False) -> None:
     """Mark a row (or a queryset of rows) dirty; `products=True` also marks a factory's products."""
     _mark_dirty(target)
     if products:

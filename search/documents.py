@@ -6,16 +6,18 @@ Only public rows get a document; anything else is removed from the index.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Model, QuerySet
 
 from buyers.models import BuyerProfile
 from factories.models import Category, Factory, Product, ProductStatus
 from marketplace.core.sql import among
 
 from . import fit
+from .shapes import Document, ProductStats
 from .text import document_terms
 
 
@@ -38,14 +40,14 @@ def _name_terms(*names: str) -> str:
 def category_expansion() -> dict[str, list[str]]:
     """slug → [slug] for leaves, [slug, children…] for top-level ones: choosing 家居日用 means all of it."""
     rows = list(Category.objects.values_list("slug", "parent__slug"))
-    children = defaultdict(list)
+    children: defaultdict[str, list[str]] = defaultdict(list)
     for slug, parent in rows:
         if parent:
             children[parent].append(slug)
     return {slug: [slug] if parent else [slug, *children[slug]] for slug, parent in rows}
 
 
-def _factory_fields(factory: Factory) -> dict:
+def _factory_fields(factory: Factory) -> Document:
     return {
         "factory_name": factory.name,
         "industrial_belt": factory.industrial_belt.slug if factory.industrial_belt else "",
@@ -75,7 +77,7 @@ PRODUCT_FIELDS = (
 )
 
 
-def _ids(rows: list, attribute: str) -> list[int]:
+def _ids(rows: Sequence[Model], attribute: str) -> list[int]:
     return sorted({getattr(row, attribute) for row in rows})
 
 
@@ -97,7 +99,7 @@ def products_with_relations(pks: list[int]) -> list[Product]:
     return products
 
 
-def product_document(product: Product) -> dict:
+def product_document(product: Product) -> Document:
     factory, category = product.factory, product.category
     belt = factory.industrial_belt
     parent = category.parent
@@ -110,7 +112,7 @@ def product_document(product: Product) -> dict:
         names += [parent.name, parent.name_en]
     if belt:
         names += [belt.name, belt.name_en]
-    doc = {
+    doc: Document = {
         "id": product.pk,
         "title": product.title,
         "terms_a": _terms(product.title),
@@ -136,11 +138,11 @@ def product_document(product: Product) -> dict:
     return doc
 
 
-def factory_queryset():
+def factory_queryset() -> QuerySet[Factory]:
     return Factory.objects.select_related("industrial_belt").prefetch_related("categories")
 
 
-def factory_product_stats(factory_ids: list[int]) -> dict[int, dict]:
+def factory_product_stats(factory_ids: list[int]) -> dict[int, ProductStats]:
     """Price range and smallest MOQ over each factory's public products (they feed matching)."""
     rows = (
         # (`factory_id__in`, not `among`: PostgreSQL plans the IN list's aggregate faster)
@@ -156,7 +158,9 @@ def factory_product_stats(factory_ids: list[int]) -> dict[int, dict]:
     return {r["factory_id"]: {k: v for k, v in r.items() if k != "factory_id"} for r in rows}
 
 
-def factory_document(factory: Factory, stats: dict | None, expansion: dict[str, list[str]]) -> dict:
+def factory_document(
+    factory: Factory, stats: ProductStats | None, expansion: dict[str, list[str]]
+) -> Document:
     stats = stats or {}
     own = [c.slug for c in factory.categories.all()]
     implied = [s for slug in own for s in expansion.get(slug, [slug]) if s not in own]
@@ -164,7 +168,7 @@ def factory_document(factory: Factory, stats: dict | None, expansion: dict[str, 
     names = [c.name for c in factory.categories.all()] + [c.name_en for c in factory.categories.all()]
     if belt:
         names += [belt.name, belt.name_en]
-    doc = {
+    doc: Document = {
         "id": factory.pk,
         "title": factory.name,
         "terms_a": _terms(factory.name),
@@ -189,14 +193,14 @@ def factory_document(factory: Factory, stats: dict | None, expansion: dict[str, 
     return doc
 
 
-def buyer_queryset():
+def buyer_queryset() -> QuerySet[BuyerProfile]:
     return BuyerProfile.objects.prefetch_related("categories", "channels")
 
 
-def buyer_document(buyer: BuyerProfile, expansion: dict[str, list[str]]) -> dict:
+def buyer_document(buyer: BuyerProfile, expansion: dict[str, list[str]]) -> Document:
     own = [c.slug for c in buyer.categories.all()]
     implied = [s for slug in own for s in expansion.get(slug, [slug]) if s not in own]
-    doc = {
+    doc: Document = {
         "id": buyer.pk,
         "title": buyer.display_name,
         "terms_a": _terms(buyer.display_name),
@@ -219,5 +223,5 @@ def buyer_document(buyer: BuyerProfile, expansion: dict[str, list[str]]) -> dict
     return doc
 
 
-def as_decimal(value) -> Decimal | None:
+def as_decimal(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value))

@@ -165,7 +165,7 @@ def ndcg_at(ids: list[int], grades: dict[int, int], k: int = 10) -> float:
     return gain / ideal if ideal else 0.0
 
 
-def baseline(buyer: BuyerProfile, factory_ids, k: int = 10) -> list[int]:
+def baseline(buyer: BuyerProfile, factory_ids: list[int], k: int = 10) -> list[int]:
     """What a plain category filter gives: the newest public products in the streamer's categories."""
     cats = [c.pk for c in buyer.categories.all()]
     return list(
@@ -181,7 +181,9 @@ def bad_share(ids: list[int], owners: dict[int, int], records: dict[int, str], k
     return len(bad) / k
 
 
-def run(scale: Scale | None = None, seed: int = 7, k: int = 10, histories: Histories | None = None) -> dict:
+def run(
+    scale: Scale | None = None, seed: int = 7, k: int = 10, histories: Histories | None = None
+) -> dict[str, float | int]:
     """Generate, index, evaluate; everything is rolled back afterwards."""
     scale = scale or Scale()
     with transaction.atomic():
@@ -213,7 +215,9 @@ def run(scale: Scale | None = None, seed: int = 7, k: int = 10, histories: Histo
                 sums[f"{prefix}ndcg"] += ndcg_at(ids, grades, k)
                 sums[f"{prefix}bad_share"] += bad_share(ids, owners, records, k)
         transaction.set_rollback(True)
-    result = {name: round(total / judged, 3) if judged else 0.0 for name, total in sums.items()}
+    result: dict[str, float | int] = {
+        name: round(total / judged, 3) if judged else 0.0 for name, total in sums.items()
+    }
     result["streamers_judged"] = judged
     result["streamers"] = len(buyers)
     result["products"] = scale.factories * scale.products_per_factory

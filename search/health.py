@@ -7,7 +7,8 @@ def search_readiness() -> str:
     backend = get_backend()
     own = getattr(backend, "readiness", None)
     if own is not None:  # the embedded Tantivy index: can it be opened?
-        return own()
+        answer: str = own()
+        return answer
     engine = getattr(backend, "engine", None)
     if engine is None:
         return "not used"  # the database backend: the database check already covers it

@@ -19,7 +19,8 @@ from marketplace.core.public_cache import catalog_changed
 from marketplace.core.sql import among
 
 from . import documents
-from .backends import get_backend
+from .backends import Backend, get_backend
+from .shapes import Document, EngineJson, ProductStats
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ BATCH = 1000
 MODELS = {"product": Product, "factory": Factory, "buyer": BuyerProfile}
 
 
-def _product_docs(pks: list[int]) -> tuple[list[dict], list[int], set[int]]:
+def _product_docs(pks: list[int]) -> tuple[list[Document], list[int], set[int]]:
     products = documents.products_with_relations(pks)
     public = [p for p in products if p.is_public]
     public_pks = {p.pk for p in public}
@@ -35,7 +36,7 @@ def _product_docs(pks: list[int]) -> tuple[list[dict], list[int], set[int]]:
     return [documents.product_document(p) for p in public], gone, {p.factory_id for p in products}
 
 
-def _factory_docs(pks: list[int]) -> tuple[list[dict], list[int]]:
+def _factory_docs(pks: list[int]) -> tuple[list[Document], list[int]]:
     factories = list(documents.factory_queryset().filter(pk__in=pks))
     public = [f for f in factories if f.is_public]
     stats = documents.factory_product_stats([f.pk for f in public])
@@ -44,26 +45,26 @@ def _factory_docs(pks: list[int]) -> tuple[list[dict], list[int]]:
     return [documents.factory_document(f, stats.get(f.pk), expansion) for f in public], gone
 
 
-def _buyer_docs(pks: list[int]) -> tuple[list[dict], list[int]]:
+def _buyer_docs(pks: list[int]) -> tuple[list[Document], list[int]]:
     buyers = list(documents.buyer_queryset().filter(pk__in=pks))
     expansion = documents.category_expansion()
     found = {b.pk for b in buyers}
     return [documents.buyer_document(b, expansion) for b in buyers], [pk for pk in pks if pk not in found]
 
 
-def _refresh_factory_stats(backend, factory_ids: set[int]) -> None:
+def _refresh_factory_stats(backend: Backend, factory_ids: set[int]) -> None:
     """A product change moves its factory's price range / smallest MOQ (used by matching)."""
     if not factory_ids:
         return
     stats = documents.factory_product_stats(sorted(factory_ids))
-    empty = {"price_min": None, "price_max": None, "moq_min": None, "product_count": 0}
+    empty: ProductStats = {"price_min": None, "price_max": None, "moq_min": None, "product_count": 0}
     public = among(Factory.objects.filter(verification_status="verified"), factory_ids).values_list(
         "pk", flat=True
     )
     backend.update_factory_stats({fid: stats.get(fid, empty) for fid in public})
 
 
-def index_rows(kind: str, pks: list[int], backend=None) -> int:
+def index_rows(kind: str, pks: list[int], backend: Backend | None = None) -> int:
     """Build and send the documents of these rows (caller holds the locks / clears the flags)."""
     backend = backend or get_backend()
     if kind == "product":
@@ -121,7 +122,7 @@ def dirty_counts() -> dict[str, int]:
     }
 
 
-def iter_documents(kind: str, *, batch: int = BATCH) -> Iterator[list[dict]]:
+def iter_documents(kind: str, *, batch: int = BATCH) -> Iterator[list[Document]]:
     """All public documents of a kind, in batches (for a full rebuild)."""
     model = MODELS[kind]
     qs = model._default_manager.order_by("pk")
@@ -140,7 +141,7 @@ def iter_documents(kind: str, *, batch: int = BATCH) -> Iterator[list[dict]]:
             yield _buyer_docs(chunk)[0]
 
 
-def rebuild(kind: str) -> dict:
+def rebuild(kind: str) -> EngineJson:
     """Reindex everything of a kind. Rows that change meanwhile stay dirty and are swept after."""
     started = time.monotonic()
     model = MODELS[kind]

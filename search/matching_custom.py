@@ -15,6 +15,7 @@ are one trade's customizing factories, a few hundred at most, so building their 
 
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from buyers.models import BuyerProfile
@@ -29,8 +30,10 @@ from .documents import (
     factory_product_stats,
     factory_queryset,
 )
+from .fit.needs import BuyerNeeds
 from .fit.rules import Customization, FactoryMoq, FactoryPrice, SharedCategory
 from .selectors import buyer_needs
+from .shapes import Document
 
 # A custom product is priced like, not exactly as, the factory's current catalogue: a factory whose
 # prices come within 20% of the target can plausibly make it at the target.
@@ -40,7 +43,7 @@ PRICE_TOLERANCE = Decimal("0.2")
 class RequestPrice(FactoryPrice):
     """FactoryPrice's check, said about the request's target price instead of a profile's band."""
 
-    def reason(self, ctx, doc, ok):
+    def reason(self, ctx: BuyerNeeds, doc: Document, ok: bool) -> str | None:
         if doc["price_min"] is None:
             return super().reason(ctx, doc, ok)
         low, high = doc["price_min"], doc["price_max"]
@@ -56,7 +59,7 @@ class RequestPrice(FactoryPrice):
 class RequestMoq(FactoryMoq):
     """FactoryMoq's check, said about the requested quantity instead of units per session."""
 
-    def reason(self, ctx, doc, ok):
+    def reason(self, ctx: BuyerNeeds, doc: Document, ok: bool) -> str | None:
         if doc["moq_min"] is None:
             return None
         values = {"moq": doc["moq_min"], "units": ctx.units_per_session}
@@ -65,9 +68,9 @@ class RequestMoq(FactoryMoq):
         return _("Smallest MOQ %(moq)s > the %(units)s units you asked for") % values
 
 
-def _rules(*, by_target: bool, with_category: bool) -> tuple[fit.Rule, ...]:
+def _rules(*, by_target: bool, with_category: bool) -> tuple[fit.Rule[BuyerNeeds], ...]:
     """FACTORY_FOR_BUYER with the request's wording where it differs from a profile's."""
-    rules = []
+    rules: list[fit.Rule[BuyerNeeds]] = []
     for rule in fit.FACTORY_FOR_BUYER:
         if isinstance(rule, FactoryPrice) and by_target:
             rule = RequestPrice()  # without a target, the streamer's own band: the profile wording fits
@@ -105,7 +108,7 @@ def custom_request_needs(
     )
 
 
-def _candidates(needs: fit.BuyerNeeds, expansion: dict[str, list[str]]):
+def _candidates(needs: fit.BuyerNeeds, expansion: dict[str, list[str]]) -> QuerySet[Factory]:
     """A superset of the factories the excluding rules keep (they decide, below)."""
     qs = factory_queryset().filter(factory_public_q())
     qs = qs.exclude(customization=CustomizationLevel.NONE)

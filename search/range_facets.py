@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .backends.base import SearchParams
+from .shapes import FacetBucket
+
+# A facet's condition on one document field: {"gte": …, "lte": …} for a range, {"eq": …} for
+# yes/no, {} for none. Both backends turn it into their query language.
+Condition = dict[str, Decimal | int | bool]
 
 RANGE_FACETS = ("price", "moq", "customizable", "trial_eligible", "verified_only")
 
@@ -48,10 +53,12 @@ def moq_step(moq: int) -> int:
     return next((i for i, ceiling in enumerate(MOQ_CEILINGS) if moq <= ceiling), len(MOQ_CEILINGS))
 
 
-def filters_of(params: SearchParams) -> dict[str, dict]:
+def filters_of(params: SearchParams) -> dict[str, Condition]:
     """Each range facet's own filter as plain values ({} when not filtered): what both backends
     turn into their query language, so they cannot disagree on what a filter means."""
-    price = {k: v for k, v in (("gte", params.price_min), ("lte", params.price_max)) if v is not None}
+    price: Condition = {
+        k: v for k, v in (("gte", params.price_min), ("lte", params.price_max)) if v is not None
+    }
     return {
         "price": price,
         "moq": {"lte": params.moq_max} if params.moq_max is not None else {},
@@ -61,7 +68,7 @@ def filters_of(params: SearchParams) -> dict[str, dict]:
     }
 
 
-def buckets() -> dict[str, list[tuple[str, dict]]]:
+def buckets() -> dict[str, list[tuple[str, Condition]]]:
     """Each range facet's values, in display order, with the condition a product meets to count."""
     return {
         "price": [
@@ -85,7 +92,7 @@ FIELDS = {
 }
 
 
-def listed(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
+def listed(counts: dict[str, dict[str, int]]) -> dict[str, list[FacetBucket]]:
     """{facet: {key: count}} → the API's lists, in display order, values with no product left out."""
     return {
         name: [{"key": key, "count": counts[name][key]} for key, _ in values if counts.get(name, {}).get(key)]

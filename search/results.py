@@ -7,9 +7,11 @@ per search on the 100k bench, more than the search itself. Two `.values()` queri
 row cost ~2 ms. Every other product endpoint keeps the serializer; the API schema documents it.
 """
 
-from typing import cast
+from collections.abc import Callable
+from typing import Any, TypedDict, cast
 
 from django.db.models import FileField
+from django.http import HttpRequest
 from rest_framework import serializers
 
 from factories.models import Product, ProductImage
@@ -47,12 +49,25 @@ _PRODUCT_VALUES = (
 )
 _IMAGE_VALUES = ("product_id", "id", "image", "thumbnail", "width", "height")
 
+# A `.values(*_PRODUCT_VALUES)` row (the database's values, read by column name) and the API's JSON
+# of one product made from it (docs/api.md, the product serializer's shape).
+Row = dict[str, Any]
+ProductJson = dict[str, Any]
 
-def _images(ids: list[int], absolute) -> dict[int, list[dict]]:
+
+class ImageJson(TypedDict):
+    id: int
+    url: str
+    thumbnail_url: str
+    width: int | None
+    height: int | None
+
+
+def _images(ids: list[int], absolute: Callable[[str], str]) -> dict[int, list[ImageJson]]:
     storage = {
         name: cast(FileField, ProductImage._meta.get_field(name)).storage for name in ("image", "thumbnail")
     }
-    by_product: dict[int, list[dict]] = {}
+    by_product: dict[int, list[ImageJson]] = {}
     # The model's ordering (position, id), as the serializer's prefetch reads them.
     for row in ProductImage.objects.filter(product_id__in=ids).values(*_IMAGE_VALUES):
         by_product.setdefault(row["product_id"], []).append(
@@ -67,7 +82,7 @@ def _images(ids: list[int], absolute) -> dict[int, list[dict]]:
     return by_product
 
 
-def _render(row: dict, images: list[dict]) -> dict:
+def _render(row: Row, images: list[ImageJson]) -> ProductJson:
     trial_eligible = open_for_trials(row["trial_eligible"], row["factory__accepts_trials"])
     return {
         "id": row["id"],
@@ -99,7 +114,7 @@ def _render(row: dict, images: list[dict]) -> dict:
     }
 
 
-def product_results(*, ids: list[int], request) -> list[dict]:
+def product_results(*, ids: list[int], request: HttpRequest) -> list[ProductJson]:
     """Public products `ids` in that order, as the API shows them. A product that stopped being
     public between the index's answer and this read is left out, not shown."""
     rows = {

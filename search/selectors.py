@@ -1,19 +1,25 @@
 """Reads for the search and match endpoints: ask the backend for ids, load the rows in that order."""
 
 from decimal import Decimal
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 
 from buyers.models import BuyerProfile
 from buyers.selectors import buyer_visible_to
-from factories.models import Factory
+from factories.models import Factory, Product
 from factories.selectors import factory_visible_to, product_visible_to
 from marketplace.accounts.models import User
 
 from . import fit
 from .backends import SearchPage, SearchParams, get_backend
+from .backends.base import Match
 from .documents import category_expansion, factory_product_stats
 
+Row = TypeVar("Row", bound=Model)
 
-def _in_order(queryset, ids: list[int]) -> list:
+
+def _in_order(queryset: QuerySet[Row], ids: list[int]) -> list[Row]:
     # No ORDER BY: the order is the index's (a sort here cost ~2 ms of planning and sorting).
     rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
     # A row can vanish between the index answer and this read; skip it rather than fail.
@@ -25,7 +31,7 @@ def product_search(*, params: SearchParams) -> SearchPage:
     return get_backend().search_products(params)
 
 
-def factory_search(*, params: SearchParams) -> tuple[SearchPage, list]:
+def factory_search(*, params: SearchParams) -> tuple[SearchPage, list[Factory]]:
     page = get_backend().search_factories(params)
     return page, _in_order(factory_visible_to(None), page.ids)
 
@@ -59,19 +65,19 @@ def factory_offer(factory: Factory) -> fit.FactoryOffer:
     )
 
 
-def product_matches(*, buyer: BuyerProfile, limit: int) -> list[tuple]:
+def product_matches(*, buyer: BuyerProfile, limit: int) -> list[tuple[Product, Match]]:
     matches = get_backend().match("product", fit.PRODUCT_FOR_BUYER, buyer_needs(buyer), limit)
     rows = {p.pk: p for p in product_visible_to(None).filter(pk__in=[m.id for m in matches])}
     return [(rows[m.id], m) for m in matches if m.id in rows]
 
 
-def factory_matches(*, buyer: BuyerProfile, limit: int) -> list[tuple]:
+def factory_matches(*, buyer: BuyerProfile, limit: int) -> list[tuple[Factory, Match]]:
     matches = get_backend().match("factory", fit.FACTORY_FOR_BUYER, buyer_needs(buyer), limit)
     rows = {f.pk: f for f in factory_visible_to(None).filter(pk__in=[m.id for m in matches])}
     return [(rows[m.id], m) for m in matches if m.id in rows]
 
 
-def buyer_matches(*, factory: Factory, user: User, limit: int) -> list[tuple]:
+def buyer_matches(*, factory: Factory, user: User, limit: int) -> list[tuple[BuyerProfile, Match]]:
     matches = get_backend().match("buyer", fit.BUYER_FOR_FACTORY, factory_offer(factory), limit)
     rows = {b.pk: b for b in buyer_visible_to(user).filter(pk__in=[m.id for m in matches])}
     return [(rows[m.id], m) for m in matches if m.id in rows]

@@ -2,7 +2,7 @@
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from marketplace.core.outbox import outbox_claim
 
@@ -26,7 +26,7 @@ MAX_IDS_PER_TASK = 5000
     time_limit=150,
 )
 def index_dirty_task(
-    self, kind: str, pks: list[int] | None = None, outbox_ids: list[int] | None = None
+    self: Task, kind: str, pks: list[int] | None = None, outbox_ids: list[int] | None = None
 ) -> int:
     """Index the dirty rows among `pks` and mark the outbox rows that asked for it delivered."""
     if pks is not None and len(pks) > MAX_IDS_PER_TASK:
@@ -59,7 +59,7 @@ def index_dirty_task(
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=280)
 def sweep_dirty() -> dict[str, int]:
     """Periodic: index anything still dirty (a lost task, a backend outage that has ended)."""
-    done = {}
+    done: dict[str, int] = {}
     for kind in MODELS:
         try:
             done[kind] = index_dirty(kind)

@@ -29,7 +29,7 @@ _frozen = False
 
 def _segment(text: str) -> list[str]:
     global _frozen
-    words = jieba.lcut(text)
+    words: list[str] = jieba.lcut(text)  # jieba ships no type hints
     if not _frozen:
         # jieba's dictionary is ~350k long-lived objects; without this every full garbage
         # collection walks them all, which showed up as ~20 ms pauses inside search requests.
@@ -80,7 +80,8 @@ def document_terms(*texts: str) -> list[str]:
 
 def _dictionary() -> dict[str, int]:
     jieba.dt.check_initialized()
-    return jieba.dt.FREQ
+    frequencies: dict[str, int] = jieba.dt.FREQ  # jieba ships no type hints
+    return frequencies
 
 
 @lru_cache(maxsize=4096)

@@ -1,7 +1,11 @@
 """The one search interface. Both backends return ids (+ counts, facets, fits); the API loads rows."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from ..fit.rules import Ctx, Rule
+from ..shapes import Document, EngineJson, FacetBucket, Figures, ProductStats
 
 FACETS = ("category", "province", "industrial_belt")
 SORTS = ("relevance", "price", "-price", "newest")
@@ -32,7 +36,7 @@ class SearchParams:
 class SearchPage:
     ids: list[int]
     count: int
-    facets: dict[str, list[dict]] = field(default_factory=dict)
+    facets: dict[str, list[FacetBucket]] = field(default_factory=dict)
     # Less than a page had every word of the query, so the results are those with most of them
     # (every-word ones first); search/text.py.
     relaxed: bool = False
@@ -49,7 +53,7 @@ class Match:
     id: int
     score: float
     reasons: list[str]
-    record: dict | None = None  # the record figures and estimates behind the score
+    record: Figures | None = None  # the record figures and estimates behind the score
 
 
 class Backend:
@@ -61,16 +65,16 @@ class Backend:
     def search_factories(self, params: SearchParams) -> SearchPage:
         raise NotImplementedError
 
-    def match(self, kind: str, rules, ctx, limit: int) -> list[Match]:
+    def match(self, kind: str, rules: Sequence[Rule[Ctx]], ctx: Ctx, limit: int) -> list[Match]:
         raise NotImplementedError
 
-    def index(self, kind: str, docs: list[dict], delete_ids: list[int]) -> None:
+    def index(self, kind: str, docs: list[Document], delete_ids: list[int]) -> None:
         raise NotImplementedError
 
-    def update_factory_stats(self, stats: dict[int, dict]) -> None:
+    def update_factory_stats(self, stats: dict[int, ProductStats]) -> None:
         raise NotImplementedError
 
-    def rebuild(self, kind: str, docs_iter, total: int) -> dict:
+    def rebuild(self, kind: str, docs_iter: Iterable[list[Document]], total: int) -> EngineJson:
         raise NotImplementedError
 
     def needs_rebuild(self, kind: str) -> bool:
@@ -78,5 +82,5 @@ class Backend:
         an older layout). The database and the engine backends create theirs as they go."""
         return False
 
-    def status(self) -> dict:
+    def status(self) -> EngineJson:
         raise NotImplementedError

@@ -19,9 +19,16 @@ the API shows the figures and estimates it was made from (`record`).
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from ..shapes import Figures
+
+if TYPE_CHECKING:  # annotations only: the rules and scores load before the app registry is ready
+    from buyers.models import BuyerProfile
+    from factories.models import Factory
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ class Outcome:
     parts: dict[str, float]  # each part of the score, 0…1 (1 = best)
     score: float  # Σ weight × part, 0…1
 
-    def as_dict(self, figures: dict) -> dict:
+    def as_dict(self, figures: Figures) -> Figures:
         """The API's `record`: the figures used, the estimates made from them and the score."""
         return {
             **figures,
@@ -89,7 +96,7 @@ def _weighted(parts: dict[str, float], weights: dict[str, float]) -> float:
     return sum(weights[name] * parts[name] for name in weights)
 
 
-def factory_figures(factory) -> dict:
+def factory_figures(factory: "Factory") -> Figures:
     """What a factory's score rests on, as plain JSON values (copied into its search documents)."""
     rating = factory.average_rating
     hours = factory.median_response_hours
@@ -106,7 +113,7 @@ def factory_figures(factory) -> dict:
     }
 
 
-def factory_outcome(figures: dict) -> Outcome:
+def factory_outcome(figures: Figures) -> Outcome:
     p = FACTORY_PRIORS
     trials, sold = figures.get("trials", 0), figures.get("units_sold", 0)
     # Returns are counted in units but weighed by trials: 3 trials of 1,000 units each are 3 trials
@@ -137,13 +144,13 @@ def factory_outcome(figures: dict) -> Outcome:
     return Outcome(estimates=estimates, parts=parts, score=_weighted(parts, FACTORY_WEIGHTS))
 
 
-def factory_quality(tier: str, figures: dict) -> float:
+def factory_quality(tier: str, figures: Figures) -> float:
     """0…1: the record's score, plus the super-factory badge's small share."""
     value = TIER_WEIGHT * (tier == "super") + (1 - TIER_WEIGHT) * factory_outcome(figures).score
     return round(value, 6)
 
 
-def buyer_figures(buyer) -> dict:
+def buyer_figures(buyer: "BuyerProfile") -> Figures:
     return {
         "feedback_due": buyer.feedback_due,
         "feedback_on_time": buyer.feedback_on_time,
@@ -154,7 +161,7 @@ def buyer_figures(buyer) -> dict:
     }
 
 
-def buyer_outcome(figures: dict) -> Outcome:
+def buyer_outcome(figures: Figures) -> Outcome:
     p = BUYER_PRIORS
     estimates = {
         "on_time_rate": shrink(
@@ -175,7 +182,7 @@ def buyer_outcome(figures: dict) -> Outcome:
     return Outcome(estimates=estimates, parts=parts, score=_weighted(parts, BUYER_WEIGHTS))
 
 
-def buyer_quality(reach: float, figures: dict) -> float:
+def buyer_quality(reach: float, figures: Figures) -> float:
     """0…1: audience reach (0…1) and the streamer's record."""
     return round(REACH_WEIGHT * reach + (1 - REACH_WEIGHT) * buyer_outcome(figures).score, 6)
 
@@ -185,7 +192,7 @@ def _pct(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
-def factory_evidence(figures: dict, *, super_tier: bool = False) -> list[str]:
+def factory_evidence(figures: Figures, *, super_tier: bool = False) -> list[str]:
     """What the record says, with its numbers: "3 trials, 0 of 600 units returned, 2 turned into
     bulk orders", "Trial return rate 40% (3 trials)", "New factory, no trial record yet"."""
     n = figures.get("trials", 0)
@@ -221,11 +228,11 @@ def factory_evidence(figures: dict, *, super_tier: bool = False) -> list[str]:
     return out
 
 
-def buyer_evidence(figures: dict) -> list[str]:
+def buyer_evidence(figures: Figures) -> list[str]:
     due, received = figures.get("feedback_due", 0), figures.get("samples_received", 0)
     if not due and not received:
         return [_("New streamer, no trial record yet")]
-    out = []
+    out: list[str] = []
     if due:
         out.append(
             _("Trial feedback on time %(on_time)s of %(due)s times")

@@ -1,26 +1,28 @@
 """Quality, signals and the final order / score of candidates (shared by both backends)."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from math import log10
 
 from django.utils.translation import gettext as _
 
+from ..shapes import Document, Figures
 from . import outcomes
 from .needs import FAST_RESPONSE, REGION_BONUS
-from .rules import _pct
+from .rules import AnySide, Ctx, Rule, _pct
 
 
-def factory_quality(doc: dict) -> float:
+def factory_quality(doc: Document) -> float:
     """0…1 from the factory's record (shrunk towards the marketplace's prior, outcomes.py) and tier."""
     return outcomes.factory_quality(doc["tier"], doc.get("record") or {})
 
 
-def buyer_quality(doc: dict) -> float:
+def buyer_quality(doc: Document) -> float:
     reach = min(1.0, log10(doc["followers"] + 1) / 7)  # 10 million followers = the top
     return outcomes.buyer_quality(reach, doc.get("record") or {})
 
 
-def _factory_signals(ctx, doc: dict) -> list[str]:
+def _factory_signals(ctx: AnySide, doc: Document) -> list[str]:
     figures = doc.get("record") or {}
     super_tier = doc.get("tier") == "super"
     out = [_("Super factory")] if super_tier else []
@@ -32,14 +34,14 @@ def _factory_signals(ctx, doc: dict) -> list[str]:
     return out
 
 
-def _buyer_signals(ctx, doc: dict) -> list[str]:
-    out = []
+def _buyer_signals(ctx: AnySide, doc: Document) -> list[str]:
+    out: list[str] = []
     if doc["followers"] >= 10_000:
         out.append(_("%(n)s followers") % {"n": f"{doc['followers']:,}"})
     return out + outcomes.buyer_evidence(doc.get("record") or {})
 
 
-def record_breakdown(doc: dict) -> dict | None:
+def record_breakdown(doc: Document) -> Figures | None:
     """The API's `record` of a match: the figures the score used, the estimates and the score."""
     if "record" not in doc:
         return None
@@ -50,24 +52,25 @@ def record_breakdown(doc: dict) -> dict | None:
 
 @dataclass
 class Fit:
-    doc: dict
+    doc: Document
     misses: int
     rank: float
     score: float
     reasons: list[str]
-    record: dict | None = None
+    record: Figures | None = None
 
-    def sort_key(self):
+    def sort_key(self) -> tuple[int, float, int]:
         return (self.misses, -self.rank, self.doc["id"])
 
 
-def region_bonus(ctx, doc: dict) -> float:
+def region_bonus(ctx: AnySide, doc: Document) -> float:
     return REGION_BONUS if ctx.province and doc.get("province") == ctx.province else 0.0
 
 
-def evaluate(rules, ctx, doc: dict) -> Fit:
+def evaluate(rules: Iterable[Rule[Ctx]], ctx: Ctx, doc: Document) -> Fit:
     active = [r for r in rules if r.applies(ctx)]
-    reasons, misses = [], 0
+    reasons: list[str] = []
+    misses = 0
     for rule in active:
         ok = rule.ok(ctx, doc)
         misses += not ok
@@ -92,5 +95,5 @@ def evaluate(rules, ctx, doc: dict) -> Fit:
     )
 
 
-def rank(rules, ctx, docs: list[dict]) -> list[Fit]:
+def rank(rules: Sequence[Rule[Ctx]], ctx: Ctx, docs: list[Document]) -> list[Fit]:
     return sorted((evaluate(rules, ctx, d) for d in docs), key=Fit.sort_key)

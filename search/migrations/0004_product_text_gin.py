@@ -1,6 +1,10 @@
 """PostgreSQL only: the GIN index moves to the narrow text table (see ProductText)."""
 
+from collections.abc import Callable, Sequence
+
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 FORWARD = [
     "DROP INDEX IF EXISTS search_pd_vector",
@@ -12,8 +16,8 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
+def _run(statements: Sequence[str]) -> Callable[[Apps, BaseDatabaseSchemaEditor], None]:
+    def run(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         for sql in statements:

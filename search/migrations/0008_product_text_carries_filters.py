@@ -1,8 +1,12 @@
 """Keyword searches read ProductText alone (its rows now carry the filter, facet and ranking
 columns); ProductFilter keeps only what searches without a query count on."""
 
+from typing import Never
+
 import django.utils.timezone
+from django.apps.registry import Apps
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 COPIED = (
     "moq, verified, customizable, trial_eligible, factory_price, category_slug, parent_category_slug, "
@@ -10,7 +14,7 @@ COPIED = (
 )
 
 
-def backfill(apps, schema_editor):
+def backfill(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # PostgreSQL only (SQLite searches the document table). lower() is search.text.normalize() for
     # all but full-width letters; the next `search_index rebuild` writes the exact value.
     if schema_editor.connection.vendor != "postgresql":
@@ -22,7 +26,7 @@ def backfill(apps, schema_editor):
     )
 
 
-def text_field(name, field):
+def text_field(name: str, field: "models.Field[Never, object]") -> migrations.AddField:  # any field
     return migrations.AddField(model_name="producttext", name=name, field=field, preserve_default=False)
 
 

@@ -1,12 +1,16 @@
 """ProductFilter rows point at a FacetCombo instead of carrying category / province / belt text."""
 
+from typing import Never
+
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 KEY = "category_slug, parent_category_slug, province, industrial_belt"
 
 
-def backfill(apps, schema_editor):
+def backfill(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # PostgreSQL only: the SQLite demo searches the document table.
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -22,7 +26,7 @@ def backfill(apps, schema_editor):
     schema_editor.execute("DELETE FROM search_productfilter WHERE facet_id IS NULL")
 
 
-def facet(null: bool):
+def facet(null: bool) -> "models.ForeignKey[Never, object]":
     return models.ForeignKey(
         db_constraint=False,
         db_index=False,

@@ -1,10 +1,14 @@
 """ProductText rows point at their FacetCombo too (counted per combination, like ProductFilter)."""
 
+from typing import Never
+
 import django.db.models.deletion
+from django.apps.registry import Apps
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-def backfill(apps, schema_editor):
+def backfill(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # PostgreSQL only: the SQLite demo searches the document table.
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -16,7 +20,7 @@ def backfill(apps, schema_editor):
     schema_editor.execute("DELETE FROM search_producttext WHERE facet_id IS NULL")
 
 
-def facet(null: bool):
+def facet(null: bool) -> "models.ForeignKey[Never, object]":
     return models.ForeignKey(
         db_constraint=False,
         db_index=False,

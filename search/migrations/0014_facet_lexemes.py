@@ -3,7 +3,9 @@ facet_lexeme), for keyword searches inside a category / province / belt past the
 writer adds them from now on; this adds them to the rows already written, in SQL (~1 min per
 million products). PostgreSQL only: SQLite has no text rows."""
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 # common.facet_lexeme, in SQL: 'zf' and the first 16 hex digits of md5(facet name, 0x1f, value).
 LEXEMES = """
@@ -18,7 +20,7 @@ LEXEMES = """
 """
 
 
-def add_lexemes(apps, schema_editor):
+def add_lexemes(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(
@@ -27,7 +29,7 @@ def add_lexemes(apps, schema_editor):
     )
 
 
-def remove_lexemes(apps, schema_editor):
+def remove_lexemes(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(

@@ -3,10 +3,12 @@ product document (the sweep does it, ~7 min per million products on 2 cores; doc
 Until a product is reindexed, a one-character word finds it only where the character ends a run
 of Chinese text, as before. The engine backend is not affected (its analyzer does its own terms)."""
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-def reindex_products(apps, schema_editor):
+def reindex_products(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     apps.get_model("factories", "Product").objects.update(search_index_dirty=True)
 
 

@@ -17,11 +17,12 @@ in a small category): a walk that reads WALK_BUDGET rows without settling the pa
 and the caller ranks every hit instead, as it does under the cap.
 """
 
-from django.db.models import Q
+from django.db.models import Expression, Q, QuerySet
 
 from marketplace.core.sql import among
 
-from ...models import ProductDocument
+from ...models import ProductDocument, ProductText
+from ..base import SearchParams
 from .common import planner_settings
 
 FIRST_BATCH = 256
@@ -31,7 +32,12 @@ TOP_TIER = 3.0  # reader._title_tier's best
 
 
 def walk(
-    matched, tier, doc_filter: Q, order: list, params, top: float = TOP_TIER
+    matched: QuerySet[ProductText],
+    tier: Expression | None,
+    doc_filter: Q,
+    order: list[str],
+    params: SearchParams,
+    top: float = TOP_TIER,
 ) -> tuple[list[int], int] | None:
     """The page's ids (params.offset / limit) in `order`, and how many hits the walk found (a
     lower bound of the total); None when the page was not settled within WALK_BUDGET rows. `matched`: the text hits (a ProductText queryset); `tier`: their
@@ -43,11 +49,18 @@ def walk(
         return _walk(matched, tier, doc_filter, order, params, top)
 
 
-def _walk(matched, tier, doc_filter, order, params, top):
+def _walk(
+    matched: QuerySet[ProductText],
+    tier: Expression | None,
+    doc_filter: Q,
+    order: list[str],
+    params: SearchParams,
+    top: float,
+) -> tuple[list[int], int] | None:
     relevance = tier is not None
     docs = ProductDocument.objects.filter(doc_filter).order_by(*(["-quality", "pk"] if relevance else order))
     need = params.offset + params.limit + 1  # one more: is there a next page?
-    found: list[tuple] = []  # relevance: (-score, -quality, id); else (position, id)
+    found: list[tuple[float, ...]] = []  # relevance: (-score, -quality, id); else (position, id)
     start, batch = 0, FIRST_BATCH
     while True:
         if start >= WALK_BUDGET:
@@ -71,4 +84,4 @@ def _walk(matched, tier, doc_filter, order, params, top):
                 break
         batch = min(batch * 4, LARGEST_BATCH, WALK_BUDGET - start)
     found.sort()
-    return [row[-1] for row in found[params.offset : params.offset + params.limit]], len(found)
+    return [int(row[-1]) for row in found[params.offset : params.offset + params.limit]], len(found)

@@ -13,23 +13,26 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q
 
 from ...models import FacetCombo
+from ...shapes import FacetBucket
 from . import ranges
-from .common import FACET_KEY, FACET_LIMIT, facet_lexeme
+from .common import FACET_KEY, FACET_LIMIT, GroupedRow, Labels, facet_lexeme
 
 # Column positions in a combination's key, and the facet each one is the key of.
 CATEGORY, PARENT, PROVINCE, BELT = range(4)
+# A combination's key: (category_slug, parent_category_slug, province, industrial_belt).
+ComboKey = tuple[str, ...]
 FACET_KEYS = {"category": CATEGORY, "province": PROVINCE, "industrial_belt": BELT}
 
 # FacetCombo id → key. A combination row is never changed or deleted and ids are never reused,
 # so what is read once stays true; `manage.py flush` (which resets ids) clears it (search/apps.py).
-_known: dict[int, tuple] = {}
+_known: dict[int, ComboKey] = {}
 
 
-def forget_combos(**kwargs) -> None:
+def forget_combos(**kwargs: object) -> None:  # a signal receiver
     _known.clear()
 
 
-def _keys(ids: list[int]) -> dict[int, tuple]:
+def _keys(ids: list[int]) -> dict[int, ComboKey]:
     missing = [pk for pk in ids if pk not in _known]
     if missing:
         for pk, *key in FacetCombo.objects.filter(pk__in=missing).values_list("pk", *FACET_KEY):
@@ -47,7 +50,7 @@ def facet_q(name: str, value: str) -> Q:
     return Q(**{name: value})
 
 
-def _passes(key: tuple, name: str, value: str) -> bool:
+def _passes(key: ComboKey, name: str, value: str) -> bool:
     """facet_q(name, value) for one combination's key."""
     if name == "category":
         return value in (key[CATEGORY], key[PARENT])
@@ -55,8 +58,8 @@ def _passes(key: tuple, name: str, value: str) -> bool:
 
 
 def tally_grouped(
-    rows: list[tuple], chosen: dict[str, str], labels: dict
-) -> tuple[int, dict[str, list[dict]]]:
+    rows: list[GroupedRow], chosen: dict[str, str], labels: Labels
+) -> tuple[int, dict[str, list[FacetBucket]]]:
     """(total, facets) from ranges.grouped_sql rows (facet_id, n, range counts …): `n` (rows
     passing every range filter) feeds the total and the category / province / belt facets
     (tally); the range counts of the combinations that pass every category / province / belt
@@ -69,7 +72,7 @@ def tally_grouped(
     return total, {**facets, **ranges.summed(rows, labels)}
 
 
-def tally(pairs: list[tuple[int, int]], chosen: dict[str, str]) -> tuple[int, dict[str, list[dict]]]:
+def tally(pairs: list[tuple[int, int]], chosen: dict[str, str]) -> tuple[int, dict[str, list[FacetBucket]]]:
     """(total, facets) from (combination id, rows) pairs. The total counts rows passing every facet
     filter; each facet counts the rows that pass the *other* facet filters, as in every backend."""
     keys = _keys([pk for pk, _ in pairs])
@@ -90,7 +93,7 @@ def tally(pairs: list[tuple[int, int]], chosen: dict[str, str]) -> tuple[int, di
             belt[key[BELT]] += n
         elif len(failed) == 1:  # counts only for the facet it fails
             by_name[failed[0]][key[FACET_KEYS[failed[0]]]] += n
-    facets = {}
+    facets: dict[str, list[FacetBucket]] = {}
     for name, counted in by_name.items():
         counted.pop("", None)  # no belt (or no province) is not a facet value
         ordered = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMIT]

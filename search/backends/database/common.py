@@ -1,13 +1,14 @@
 """Tables, names and helpers shared by the database backend's writer and reader."""
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import reduce
 from operator import and_
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from ...models import (
     BuyerDocument,
@@ -16,8 +17,14 @@ from ...models import (
     FactoryDocumentCategory,
     ProductDocument,
 )
+from ...shapes import Document
 
-DOC_MODELS = {"product": ProductDocument, "factory": FactoryDocument, "buyer": BuyerDocument}
+DocModel = type[ProductDocument] | type[FactoryDocument] | type[BuyerDocument]
+DOC_MODELS: dict[str, DocModel] = {
+    "product": ProductDocument,
+    "factory": FactoryDocument,
+    "buyer": BuyerDocument,
+}
 CATEGORY_MODELS = {"factory": FactoryDocumentCategory, "buyer": BuyerDocumentCategory}
 PK_NAME = {"product": "product", "factory": "factory", "buyer": "buyer"}
 FACET_LIMIT = 50
@@ -35,6 +42,14 @@ LEXEME_FACETS = (
     ("province", "province"),
     ("industrial_belt", "industrial_belt"),
 )
+# The parameters of a query's SQL, as Django's `sql_with_params()` gives them: one value per
+# placeholder, of whatever type its column has (the database driver's boundary).
+SqlParams = tuple[Any, ...]
+# A grouped counting row of ranges.grouped_sql: (facet combination id, n, r0, r1, …), all integers.
+GroupedRow = tuple[int, ...]
+# A counting column's alias → (facet, value) it counts: "r3" → ("price", "100-200").
+Labels = dict[str, tuple[str, str]]
+
 TEXT_COLUMNS = {"terms", "terms_a", "terms_b", "terms_c", "search_vector", "indexed_at"}
 
 
@@ -42,11 +57,11 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _value_fields(model) -> list[str]:
+def _value_fields(model: type[Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname not in TEXT_COLUMNS]
 
 
-def _as_doc(kind: str, row: dict) -> dict:
+def _as_doc(kind: str, row: Document) -> Document:
     row["id"] = row.pop(f"{PK_NAME[kind]}_id")
     return row
 
@@ -57,7 +72,7 @@ def all_of(conds: Iterable[Q]) -> Q:
 
 
 @contextmanager
-def planner_settings(**settings: str):
+def planner_settings(**settings: str) -> Iterator[None]:
     """Run the block with PostgreSQL planner settings (SET LOCAL, so they end with the block's
     transaction): for queries whose best plan the planner cannot see from its statistics."""
     with transaction.atomic(), connection.cursor() as cursor:
@@ -76,5 +91,5 @@ def facet_lexeme(name: str, value: str) -> str:
     return f"zf{digest[:16]}"
 
 
-def facet_lexemes(doc: dict) -> list[str]:
+def facet_lexemes(doc: Document) -> list[str]:
     return [facet_lexeme(name, doc[field]) for name, field in LEXEME_FACETS if doc[field]]

@@ -12,11 +12,15 @@ page from a sort index instead (capped.py), so no statement visits every hit of 
 """
 
 from django.db import connection
+from django.db.models import QuerySet
 
+from ...models import ProductSearchColumns, ProductText
+from ..base import SearchParams
 from . import ranges
+from .common import GroupedRow, Labels, SqlParams
 
 
-def _over(qs, table: str) -> tuple[str, tuple]:
+def _over(qs: QuerySet[ProductSearchColumns, object], table: str) -> tuple[str, SqlParams]:
     sql, params = qs.query.sql_with_params()
     source = f"FROM {table}"
     # The CTE takes the table's name, so every "table"."column" in the query still resolves.
@@ -25,7 +29,12 @@ def _over(qs, table: str) -> tuple[str, tuple]:
     return sql.replace(source, f"FROM m AS {table}", 1), params
 
 
-def counts_and_page(matched, params, page_qs, cap: int | None) -> tuple[list[tuple], dict, list[int], int]:
+def counts_and_page(
+    matched: QuerySet[ProductText],
+    params: SearchParams,
+    page_qs: QuerySet[ProductSearchColumns, object],
+    cap: int | None,
+) -> tuple[list[GroupedRow], Labels, list[int], int]:
     """`matched`: the text hits (ProductText), before any other filter; the counts per facet
     combination (ranges.grouped_sql) and `page_qs` (built on the bare model) run over the first
     `cap` + 1 of them. Returns the grouped rows and their labels (see combos.tally_grouped), the

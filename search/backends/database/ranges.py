@@ -8,18 +8,24 @@ small-integer price range / MOQ step columns the writer stored. Computing the ra
 (CASE over numerics) instead cost ~50 ms against ~35 ms over 100k rows.
 """
 
-from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from __future__ import annotations  # django-stubs generics (ExpressionWrapper[…]) exist only for mypy
 
-from ...range_facets import FIELDS, MOQ_CEILINGS, PRICE_RANGES, buckets, filters_of, listed
+from collections.abc import Callable
+
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+
+from ...models import ProductSearchColumns
+from ...range_facets import FIELDS, MOQ_CEILINGS, PRICE_RANGES, Condition, buckets, filters_of, listed
+from ...shapes import FacetBucket
 from ..base import SearchParams
-from .common import all_of
+from .common import GroupedRow, Labels, SqlParams, all_of
 
 LOOKUPS = {"gte": "gte", "lte": "lte", "eq": "exact"}
 YES_NO = ("customizable", "trial_eligible")
 
 
-def as_q(field: str, condition: dict) -> Q:
+def as_q(field: str, condition: Condition) -> Q:
     return Q(**{f"{field}__{LOOKUPS[op]}": value for op, value in condition.items()})
 
 
@@ -28,7 +34,7 @@ def plain_q(params: SearchParams) -> Q:
     return all_of(as_q(FIELDS[name], condition) for name, condition in filters_of(params).items())
 
 
-def _flags(params: SearchParams) -> dict:
+def _flags(params: SearchParams) -> dict[str, ExpressionWrapper[Q]]:
     """Per row: ok_<facet>, whether it passes that facet's filter (only filtered facets have one).
     The price range and MOQ step are columns the writer filled (range_facets.price_range_index)."""
     return {
@@ -49,8 +55,11 @@ def _value_conditions() -> list[tuple[str, str, str]]:
 
 
 def grouped_sql(
-    rows_qs, params: SearchParams, over=None, limit: int | None = None
-) -> tuple[str, tuple, dict]:
+    rows_qs: QuerySet[ProductSearchColumns],
+    params: SearchParams,
+    over: Callable[[QuerySet[ProductSearchColumns, object]], tuple[str, SqlParams]] | None = None,
+    limit: int | None = None,
+) -> tuple[str, SqlParams, Labels]:
     """SQL counting `rows_qs` (ProductText / ProductFilter rows) per facet combination: `n`, the
     rows passing every range filter (what the search counts), and one column per range facet
     value. `over(qs)` may rewrite the inner query's SQL (once.py points it at its matching set);
@@ -68,7 +77,7 @@ def grouped_sql(
 
     every = " AND ".join(f"ok_{name}" for name in names) or "TRUE"
     columns = [f"count(*) FILTER (WHERE {every}) AS n"]
-    labels = {}
+    labels: Labels = {}
     for i, (facet, key, condition) in enumerate(_value_conditions()):
         labels[f"r{i}"] = (facet, key)
         columns.append(f"count(*) FILTER (WHERE {others(facet)} AND {condition}) AS r{i}")
@@ -79,7 +88,9 @@ def grouped_sql(
     return sql, inner_params, labels
 
 
-def grouped_rows(rows_qs, params: SearchParams, limit: int | None = None) -> tuple[list[tuple], dict, int]:
+def grouped_rows(
+    rows_qs: QuerySet[ProductSearchColumns], params: SearchParams, limit: int | None = None
+) -> tuple[list[GroupedRow], Labels, int]:
     """The rows of grouped_sql as tuples: (facet_id, n, r0, r1, …), in `labels`' order, and how
     many rows were counted (`limit` of them: there may be more)."""
     sql, sql_params, labels = grouped_sql(rows_qs, params, limit=limit)
@@ -90,7 +101,7 @@ def grouped_rows(rows_qs, params: SearchParams, limit: int | None = None) -> tup
     return [row[1:] for row in rows], labels, sum(row[0] for row in rows)
 
 
-def summed(rows: list[tuple], labels: dict) -> dict[str, list[dict]]:
+def summed(rows: list[GroupedRow], labels: Labels) -> dict[str, list[FacetBucket]]:
     """The range facets from grouped rows (those of the combinations passing the other facets).
     Summed a column at a time: ~1,600 rows × 16 counts on every search without a keyword."""
     columns = list(zip(*rows, strict=True))[2:] if rows else [()] * len(labels)
@@ -100,7 +111,7 @@ def summed(rows: list[tuple], labels: dict) -> dict[str, list[dict]]:
     return listed(counts)
 
 
-def range_facets(rows, params: SearchParams) -> dict[str, list[dict]]:
+def range_facets(rows: QuerySet[ProductSearchColumns], params: SearchParams) -> dict[str, list[FacetBucket]]:
     """One aggregate over `rows` (the matching rows before any range filter, the facet filters
     applied): the path of small tables (SQLite), where a second statement costs nothing."""
     own = {name: as_q(FIELDS[name], condition) for name, condition in filters_of(params).items()}
@@ -113,5 +124,5 @@ def range_facets(rows, params: SearchParams) -> dict[str, list[dict]]:
             labels[alias] = (name, key)
             counts[alias] = Count("pk", filter=others & as_q(FIELDS[name], condition))
     totals = rows.aggregate(**counts)
-    # In grouped_rows' shape: (facet_id, n, r0, r1, …); the first two are not read here.
-    return summed([(None, None, *(totals[alias] for alias in labels))], labels)
+    # In grouped_rows' shape: (facet_id, n, r0, r1, …); the first two are not read here (zeros).
+    return summed([(0, 0, *(totals[alias] for alias in labels))], labels)

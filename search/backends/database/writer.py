@@ -1,20 +1,35 @@
 """Writing the database index: upserts (one statement per batch), factory stats, rebuild, status."""
 
+from __future__ import annotations  # django-stubs generics (Field[…]) exist only for mypy
+
 import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Never, TypeVar
 
 from django.db import connection
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from ...models import FactoryDocument, ProductDocument, ProductFilter, ProductText
 from ...range_facets import moq_step, price_range_index
+from ...shapes import Document, EngineJson, ProductStats
 from ...text import normalize
+from .combos import ComboKey
 from .common import CATEGORY_MODELS, DOC_MODELS, FACET_KEY, PK_NAME, VECTOR, _postgres, facet_lexemes
 
+Row = TypeVar("Row", bound=Model)
 
-def _json_value(value):
+
+def _column(field: Field[Never, object] | None) -> str:
+    """A concrete field's quoted column (django-stubs allow None: only non-concrete fields have none)."""
+    if field is None or field.column is None:
+        raise ValueError(f"{field} has no column")
+    return connection.ops.quote_name(field.column)
+
+
+def _json_value(value: object) -> str:
     """What json.dumps cannot write itself, as PostgreSQL reads it back exactly."""
     if isinstance(value, Decimal):
         return str(value)
@@ -29,7 +44,7 @@ class DatabaseWriter:
     writes_product_search_tables = True
 
     # ---- indexing -------------------------------------------------------------------------
-    def index(self, kind: str, docs: list[dict], delete_ids: list[int]) -> None:
+    def index(self, kind: str, docs: list[Document], delete_ids: list[int]) -> None:
         model = DOC_MODELS[kind]
         if delete_ids:
             model._default_manager.filter(pk__in=delete_ids).delete()
@@ -38,11 +53,7 @@ class DatabaseWriter:
         if _postgres():
             self._upsert_postgres(model, docs)
         else:
-            rows = [self._row(model, doc) for doc in docs]
-            update = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-            model._default_manager.bulk_create(
-                rows, update_conflicts=True, unique_fields=[PK_NAME[kind]], update_fields=update
-            )
+            self._upsert_sqlite(model, docs, PK_NAME[kind])
         if kind in CATEGORY_MODELS:
             cat_model = CATEGORY_MODELS[kind]
             cat_model._default_manager.filter(document_id__in=[d["id"] for d in docs]).delete()
@@ -55,14 +66,22 @@ class DatabaseWriter:
             )
 
     @staticmethod
-    def _row(model, doc: dict):
-        """SQLite: a model row whose `terms` column is searched with LIKE."""
+    def _upsert_sqlite(model: type[Row], docs: list[Document], unique_field: str) -> None:
+        rows = [model(**DatabaseWriter._row_values(model, doc)) for doc in docs]
+        update = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        model._default_manager.bulk_create(
+            rows, update_conflicts=True, unique_fields=[unique_field], update_fields=update
+        )
+
+    @staticmethod
+    def _row_values(model: type[Model], doc: Document) -> Document:
+        """SQLite: the field values of a model row whose `terms` column is searched with LIKE."""
         names = {f.name for f in model._meta.concrete_fields}
         values = {k: v for k, v in doc.items() if k in names and k != "id"}
         terms = " ".join(t for t in (doc["terms_a"], doc["terms_b"], doc["terms_c"]) if t)
-        return model(pk=doc["id"], **{**values, "terms": f" {terms} "})
+        return {"pk": doc["id"], **values, "terms": f" {terms} "}
 
-    def _upsert_postgres(self, model, docs) -> None:
+    def _upsert_postgres(self, model: type[Model], docs: list[Document]) -> None:
         if model is not ProductDocument:
             DatabaseWriter._upsert_rows(model, docs, vector=VECTOR)
             return
@@ -94,7 +113,7 @@ class DatabaseWriter:
         DatabaseWriter._upsert_rows(ProductFilter, rows)
 
     @staticmethod
-    def _facet_combos(docs) -> dict[tuple, int]:
+    def _facet_combos(docs: list[Document]) -> dict[ComboKey, int]:
         """The FacetCombo id of every (category, parent, province, belt) in `docs`, adding new ones
         (in key order, so two indexers adding the same combinations cannot deadlock)."""
         keys = sorted({tuple(d[k] for k in FACET_KEY) for d in docs})
@@ -114,7 +133,13 @@ class DatabaseWriter:
             return {tuple(row[:4]): row[4] for row in cursor.fetchall()}
 
     @staticmethod
-    def _upsert_rows(model, docs, *, vector: str | None = None, lexemes: list | None = None) -> None:
+    def _upsert_rows(
+        model: type[Model],
+        docs: list[Document],
+        *,
+        vector: str | None = None,
+        lexemes: Sequence[object] | None = None,
+    ) -> None:
         """One INSERT … SELECT FROM json_to_recordset(the batch as ONE JSON text) per batch, the
         tsvector (the SQL expression `vector` over ta / tb / tc, and tf: `lexemes`, a JSON list of
         extra lexemes per row) computed in the same statement.
@@ -122,11 +147,11 @@ class DatabaseWriter:
         quoted it value by value in Python, ~15% of indexing time."""
         fields = [f for f in model._meta.concrete_fields if f.name != "search_vector"]
         qn = connection.ops.quote_name
-        columns = [qn(f.column) for f in fields]
-        pk = qn(model._meta.pk.column)
+        columns = [_column(f) for f in fields]
+        pk = _column(model._meta.pk)
         now = timezone.now()
 
-        def column(f) -> list:
+        def column(f: Field[Never, object]) -> list[object]:
             # Straight from the document dicts (no model instances: they cost more than the SQL).
             if f.primary_key:
                 return [d["id"] for d in docs]
@@ -137,7 +162,7 @@ class DatabaseWriter:
             default = f.get_default()
             return [d.get(f.name, default) for d in docs]
 
-        arrays = [column(f) for f in fields]
+        arrays: list[Sequence[object]] = [column(f) for f in fields]
         types = [f.db_type(connection) for f in fields]
         aliases = [f"c{i}" for i in range(len(fields))]
         if vector is not None:
@@ -168,7 +193,7 @@ class DatabaseWriter:
         with connection.cursor() as cursor:
             cursor.execute(sql, [json.dumps(rows, default=_json_value)])
 
-    def update_factory_stats(self, stats: dict[int, dict]) -> None:
+    def update_factory_stats(self, stats: dict[int, ProductStats]) -> None:
         fields = ["price_min", "price_max", "moq_min", "product_count"]
         if not stats:
             return
@@ -193,7 +218,7 @@ class DatabaseWriter:
                 columns,
             )
 
-    def rebuild(self, kind: str, docs_iter, total: int) -> dict:
+    def rebuild(self, kind: str, docs_iter: Iterable[list[Document]], total: int) -> EngineJson:
         # The table is updated in place (upserts); rows no longer public are removed at the end,
         # so search never sees an empty index during a rebuild.
         started = timezone.now()
@@ -213,5 +238,5 @@ class DatabaseWriter:
         _, per_model = model._default_manager.filter(indexed_at__lt=started).delete()
         return per_model.get(model._meta.label, 0)
 
-    def status(self) -> dict:
+    def status(self) -> EngineJson:
         return {kind: {"documents": model._default_manager.count()} for kind, model in DOC_MODELS.items()}

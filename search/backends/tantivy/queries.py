@@ -30,6 +30,7 @@ import tantivy
 from django.conf import settings
 
 from ...range_facets import MOQ_CEILINGS, PRICE_RANGES, listed
+from ...shapes import EngineJson, FacetBucket
 from ...text import is_latin, query_terms, query_words, relax_needs, whole_words, word_terms
 from ..base import SearchPage, SearchParams
 from ..database.common import FACET_LIMIT
@@ -234,16 +235,18 @@ class ProductSearch:
         )
         return _all([query, sampled]), False
 
-    def facets(self, searcher: tantivy.Searcher, words: Words | None, count: int) -> tuple[dict, bool]:
+    def facets(
+        self, searcher: tantivy.Searcher, words: Words | None, count: int
+    ) -> tuple[dict[str, list[FacetBucket]], bool]:
         """The facets, and whether they counted every hit (not a sample). `count`: the hits of
         the page's query (every filter applied)."""
-        aggs: dict[str, dict] = {
+        aggs: dict[str, EngineJson] = {
             name: {"terms": {"field": field, "size": ALL_VALUES}} for name, field in VALUE_FACETS.items()
         }
         aggs["price"] = {"range": {"field": "price", "ranges": _ranges(PRICE_EDGES)}}
         aggs["moq"] = {"range": {"field": "moq", "ranges": _ranges(MOQ_EDGES)}}
         aggs.update({name: {"terms": {"field": field}} for name, field in FLAGS.items()})
-        found: dict[str, dict] = {}
+        found: dict[str, EngineJson] = {}
         rows = words.rows if words is not None else None
         shared = {name: agg for name, agg in aggs.items() if name not in self.filters}
         exact = True
@@ -303,7 +306,7 @@ class ProductSearch:
         )
 
 
-def _values(buckets: list[dict]) -> list[dict]:
+def _values(buckets: list[EngineJson]) -> list[FacetBucket]:
     """A facet's values as the database lists them: most rows first, then by key; no "" (rows
     without a belt)."""
     rows = sorted(((b["key"], b["doc_count"]) for b in buckets if b["key"] and b["doc_count"]), key=_by_count)
@@ -314,7 +317,7 @@ def _by_count(row: tuple[str, int]) -> tuple[int, str]:
     return -row[1], row[0]
 
 
-def _ranges(edges: Sequence[float]) -> list[dict]:
+def _ranges(edges: Sequence[float]) -> list[EngineJson]:
     bounds = [None, *edges, None]
     return [
         {k: v for k, v in (("from", low), ("to", high)) if v is not None} for low, high in pairwise(bounds)

@@ -1,6 +1,7 @@
 """`search_index rebuild` (everything, or --kind) and `search_index status` (documents, dirty rows)."""
 
 import json
+from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand
 
@@ -11,7 +12,7 @@ from search.indexing import MODELS, dirty_counts, index_dirty, rebuild
 class Command(BaseCommand):
     help = "Rebuild the search index (new index + alias swap on Elasticsearch) or show its status."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("action", choices=["rebuild", "status", "sweep"])
         parser.add_argument("--kind", choices=list(MODELS), action="append")
         parser.add_argument(
@@ -20,7 +21,14 @@ class Command(BaseCommand):
             help="rebuild only the kinds whose index is missing or of an older layout (at deploy)",
         )
 
-    def handle(self, *args, action, kind=None, if_needed=False, **options):
+    def handle(
+        self,
+        *args: object,
+        action: str,
+        kind: list[str] | None = None,
+        if_needed: bool = False,
+        **options: object,
+    ) -> None:
         kinds = kind or list(MODELS)
         if action == "rebuild" and if_needed:
             kinds = [name for name in kinds if get_backend().needs_rebuild(name)]
