@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from rest_framework.test import APIClient
 
 from factories.models import ProductStatus, VerificationStatus
 from marketplace.notifications.models import Notification
@@ -111,3 +113,18 @@ def test_price_frozen_with_odd_prices(api, buyer):
     product = makers.ProductMaker(factory_price=Decimal("0.01"))
     body = _post(api, buyer.user, product.pk, 3).json()
     assert (body["unit_price"], body["total"]) == ("0.01", "0.03")
+
+
+def test_create_and_cancel_take_a_fixed_number_of_queries(product, buyer, django_assert_num_queries):
+    """The busiest write of the load run (issue 11), signed in with a token as a client is: the
+    party check, the notifications and the answer read the trial's rows with its lock (one query
+    where there were five), and the profile authentication read is not read again."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {makers.token_for(buyer.user)}")
+    ContentType.objects.get_for_model(TrialOrder)  # a process reads it once, and the tests' is fresh
+    with django_assert_num_queries(16):
+        created = client.post("/api/v1/trials/", {"product": product.pk, "quantity": 10}, format="json")
+    assert created.status_code == 201, created.content
+    with django_assert_num_queries(23):
+        cancelled = client.post(f"/api/v1/trials/{created.json()['id']}/cancel/")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"

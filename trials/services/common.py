@@ -7,10 +7,11 @@ from marketplace.core.errors import NotAllowed, ValidationError
 from ..models import BulkOrder, TrialOrder
 
 
-def locked(model, pk: int):
-    """Lock one row for the rest of the transaction. `of=("self",)` because PostgreSQL can't lock
-    the nullable side of an outer join."""
-    return model.objects.select_for_update(of=("self",)).get(pk=pk)
+def locked(model, pk: int, *related: str):
+    """Lock one row for the rest of the transaction, reading the `related` rows in the same query
+    (only the row itself is locked). `of=("self",)` because PostgreSQL can't lock the nullable
+    side of an outer join."""
+    return model.objects.select_related(*related).select_for_update(of=("self",)).get(pk=pk)
 
 
 def locked_order_of(payment):
@@ -21,7 +22,8 @@ def locked_order_of(payment):
 
 
 def buyer_profile_of(user: User) -> BuyerProfile:
-    profile = BuyerProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    # The relation, not a query: authentication has usually read it already (partners/authentication.py).
+    profile = getattr(user, "buyer_profile", None) if user.is_authenticated else None
     if profile is None:
         raise ValidationError({"detail": _("Create your streamer profile first (POST /api/v1/buyers/).")})
     return profile

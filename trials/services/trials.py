@@ -139,6 +139,8 @@ def trial_create(*, actor: User, product_id: int, quantity: int, address: int | 
         # The partial unique index: another open trial of this product exists (maybe created by
         # a concurrent identical request a moment ago).
         raise ValidationError({"detail": _("You already have an open trial of this product.")}) from None
+    # A new trial has no bulk order: say so, so whoever shows it does not ask the database.
+    TrialOrder.bulk_order.related.set_cached_value(trial, None)
     return trial
 
 
