@@ -3,10 +3,11 @@ of a product page are read as the API reads them (search.results), so page and A
 
 from django.conf import settings
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
+from marketplace.core.public_cache import public_fragment
 from search import selectors
 from search.backends import SearchUnavailable
 from search.results import product_results
@@ -25,22 +26,13 @@ def _run(req: search_page.SearchRequest):
     return page, None
 
 
-@require_GET
-def search(request):
-    req = search_page.parse(request.GET)
-    try:
+def _content(request, req: search_page.SearchRequest) -> str:
+    """The page's main part. It reads nothing of the user, so every visitor shares one copy."""
+    page, rows = _run(req)
+    last = max(1, -(-page.count // PAGE_SIZE))
+    if req.page > last:  # past the end (an old link, a hand-edited URL): show the last page
+        req = search_page.parse(request.GET, page=last)
         page, rows = _run(req)
-        last = max(1, -(-page.count // PAGE_SIZE))
-        if req.page > last:  # past the end (an old link, a hand-edited URL): show the last page
-            req = search_page.parse(request.GET, page=last)
-            page, rows = _run(req)
-    except SearchUnavailable:
-        return render(
-            request,
-            "frontend/search.html",
-            {"req": req, "unavailable": True, "sorts": SORT_LABELS.items()},
-            status=503,
-        )
     if rows is None:
         rows = product_results(ids=page.ids, request=request)
     pages = max(1, -(-page.count // PAGE_SIZE))
@@ -65,6 +57,20 @@ def search(request):
         "previous": search_page.link(req.filters, req.tab, page=req.page - 1) if req.page > 1 else None,
         "next": search_page.link(req.filters, req.tab, page=req.page + 1) if req.page < pages else None,
         "ignored": [str(IGNORED_NAMES.get(n, n)) for n in req.ignored],
-        "title": _("Search"),
     }
-    return render(request, "frontend/search.html", context)
+    return render_to_string("frontend/_search_content.html", context, request)
+
+
+@require_GET
+def search(request):
+    req = search_page.parse(request.GET)
+    try:
+        content = public_fragment(request, "search-page", lambda: _content(request, req))
+    except SearchUnavailable:
+        content = render_to_string(
+            "frontend/_search_content.html",
+            {"req": req, "unavailable": True, "sorts": SORT_LABELS.items()},
+            request,
+        )
+        return render(request, "frontend/search.html", {"req": req, "content": content}, status=503)
+    return render(request, "frontend/search.html", {"req": req, "content": content})

@@ -161,3 +161,32 @@ def test_off_when_the_setting_is_zero(product, settings):
     client.get("/api/v1/products/")
     again, queries = _get(client, "/api/v1/products/")
     assert "X-Cache" not in again and queries > 0
+
+
+def test_the_search_page_shares_its_results_part_but_not_its_frame(product, buyer_user):
+    from django.test import Client
+
+    signed_in = Client()
+    signed_in.force_login(buyer_user)
+    first = signed_in.get("/search/", {"q": "收纳盒"})
+    assert first.status_code == 200 and product.title in first.content.decode()
+    assert buyer_user.username in first.content.decode()  # the header greets them
+    # an anonymous visitor gets the same results from the cache: only the session-less frame is built
+    visitor = Client()
+    with CaptureQueriesContext(connection) as queries:
+        page = visitor.get("/search/", {"q": "收纳盒"})
+    html = page.content.decode()
+    assert page.status_code == 200 and product.title in html
+    assert buyer_user.username not in html  # nothing of the signed-in visitor was kept
+    assert '<nav class="tabs"' in html and "&lt;nav" not in html  # kept as HTML, not escaped text
+    assert len(queries.captured_queries) == 0
+
+
+def test_the_search_page_shows_a_change_at_once(product, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    visitor = Client()
+    assert product.title in visitor.get("/search/", {"q": "收纳盒"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        product_delist(product=product, actor=product.factory.owner)
+    assert product.title not in visitor.get("/search/", {"q": "收纳盒"}).content.decode()
