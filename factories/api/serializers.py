@@ -6,6 +6,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace.api.output import OutputModelSerializer
 from marketplace.money import half_price
 
 from ..models import (
@@ -52,7 +53,7 @@ class FactoryMetricsSerializer(serializers.Serializer):
     requests_expired = serializers.IntegerField()
 
 
-class FactoryOutputSerializer(serializers.ModelSerializer):
+class FactoryOutputSerializer(OutputModelSerializer):
     industrial_belt: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, help_text="An industrial belt's slug, or null."
     )
@@ -203,7 +204,7 @@ PRICE_TIERS_HELP = (
 )
 
 
-class ProductOutputSerializer(serializers.ModelSerializer):
+class ProductOutputSerializer(OutputModelSerializer):
     factory: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     price_tiers = PriceTierSerializer(many=True, read_only=True, help_text=PRICE_TIERS_HELP)
     factory_name = serializers.CharField(source="factory.name", read_only=True)

@@ -4,6 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from marketplace.api.output import OutputModelSerializer
 from marketplace.core.transitions import FlowTable, allowed_actions
 
 from .. import selectors
@@ -87,7 +88,7 @@ class BulkOrderPreviewSerializer(serializers.Serializer):
         return data
 
 
-class TrialOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.ModelSerializer):
+class TrialOutputSerializer(_ShippingMixin, _ActionsMixin, OutputModelSerializer):
     table = trial_flow.TABLE
     title = serializers.CharField(read_only=True)
     buyer = serializers.IntegerField(source="buyer_id")
@@ -160,7 +161,7 @@ class BulkPaymentSerializer(serializers.ModelSerializer):
         fields = ["id", "purpose", "provider", "status", "amount", "currency", "attempt", "created_at"]
 
 
-class BulkOrderOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.ModelSerializer):
+class BulkOrderOutputSerializer(_ShippingMixin, _ActionsMixin, OutputModelSerializer):
     table = bulk_flow.TABLE
     title = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -222,7 +223,7 @@ class BulkOrderOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.Model
         return BulkPaymentSerializer(obj.payments.all(), many=True).data
 
 
-class PaymentOutputSerializer(serializers.ModelSerializer):
+class PaymentOutputSerializer(OutputModelSerializer):
     client_secret = serializers.SerializerMethodField()
     instructions = serializers.SerializerMethodField()
 
@@ -246,7 +247,7 @@ class PaymentOutputSerializer(serializers.ModelSerializer):
         return get_provider(obj.provider).details(obj).get("instructions")
 
 
-class SampleOutputSerializer(_ShippingMixin, _ActionsMixin, serializers.ModelSerializer):
+class SampleOutputSerializer(_ShippingMixin, _ActionsMixin, OutputModelSerializer):
     table = sample_flow.TABLE
 
     class Meta:
@@ -278,7 +279,7 @@ class CustomOfferSerializer(serializers.ModelSerializer):
         fields = ["factory", "factory_name", "rank", "score", "reasons"]
 
 
-class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
+class CustomRequestOutputSerializer(_ActionsMixin, OutputModelSerializer):
     table = custom_flow.TABLE
     category: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="slug",
@@ -360,7 +361,7 @@ class CustomRequestOutputSerializer(_ActionsMixin, serializers.ModelSerializer):
         ]
 
 
-class QuoteOutputSerializer(serializers.ModelSerializer):
+class QuoteOutputSerializer(OutputModelSerializer):
     factory_name = serializers.CharField(source="factory.name", read_only=True)
 
     class Meta:
