@@ -17,11 +17,11 @@ in a small category): a walk that reads WALK_BUDGET rows without settling the pa
 and the caller ranks every hit instead, as it does under the cap.
 """
 
-from django.db.models import Expression, Q, QuerySet
+from django.db.models import Expression, Model, Q, QuerySet
 
 from marketplace.core.sql import among
 
-from ...models import ProductDocument, ProductText
+from ...models import ProductDocument
 from ..base import SearchParams
 from .common import planner_settings
 
@@ -32,7 +32,7 @@ TOP_TIER = 3.0  # reader._title_tier's best
 
 
 def walk(
-    matched: QuerySet[ProductText],
+    matched: QuerySet[Model],  # the text hits (ProductText rows)
     tier: Expression | None,
     doc_filter: Q,
     order: list[str],
@@ -50,7 +50,7 @@ def walk(
 
 
 def _walk(
-    matched: QuerySet[ProductText],
+    matched: QuerySet[Model],  # the text hits (ProductText rows)
     tier: Expression | None,
     doc_filter: Q,
     order: list[str],

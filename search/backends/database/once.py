@@ -12,15 +12,14 @@ page from a sort index instead (capped.py), so no statement visits every hit of 
 """
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
-from ...models import ProductSearchColumns, ProductText
 from ..base import SearchParams
 from . import ranges
 from .common import GroupedRow, Labels, SqlParams
 
 
-def _over(qs: QuerySet[ProductSearchColumns, object], table: str) -> tuple[str, SqlParams]:
+def _over(qs: QuerySet[Model, object], table: str) -> tuple[str, SqlParams]:
     sql, params = qs.query.sql_with_params()
     source = f"FROM {table}"
     # The CTE takes the table's name, so every "table"."column" in the query still resolves.
@@ -30,9 +29,9 @@ def _over(qs: QuerySet[ProductSearchColumns, object], table: str) -> tuple[str, 
 
 
 def counts_and_page(
-    matched: QuerySet[ProductText],
+    matched: QuerySet[Model],  # ProductText rows
     params: SearchParams,
-    page_qs: QuerySet[ProductSearchColumns, object],
+    page_qs: QuerySet[Model, object],
     cap: int | None,
 ) -> tuple[list[GroupedRow], Labels, list[int], int]:
     """`matched`: the text hits (ProductText), before any other filter; the counts per facet
@@ -49,7 +48,7 @@ def counts_and_page(
     rows = matched.values_list(*columns)
     m_sql, m_params = (rows if cap is None else rows[: cap + 1]).query.sql_with_params()
     g_sql, g_params, labels = ranges.grouped_sql(
-        model.objects.all(), params, over=lambda qs: _over(qs, table)
+        model._default_manager.all(), params, over=lambda qs: _over(qs, table)
     )
     counts = ", ".join(f"g.{alias}" for alias in labels)
     sql = (

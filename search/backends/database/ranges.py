@@ -13,9 +13,8 @@ from __future__ import annotations  # django-stubs generics (ExpressionWrapper[â
 from collections.abc import Callable
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Model, Q, QuerySet
 
-from ...models import ProductSearchColumns
 from ...range_facets import FIELDS, MOQ_CEILINGS, PRICE_RANGES, Condition, buckets, filters_of, listed
 from ...shapes import FacetBucket
 from ..base import SearchParams
@@ -55,9 +54,9 @@ def _value_conditions() -> list[tuple[str, str, str]]:
 
 
 def grouped_sql(
-    rows_qs: QuerySet[ProductSearchColumns],
+    rows_qs: QuerySet[Model],
     params: SearchParams,
-    over: Callable[[QuerySet[ProductSearchColumns, object]], tuple[str, SqlParams]] | None = None,
+    over: Callable[[QuerySet[Model, object]], tuple[str, SqlParams]] | None = None,
     limit: int | None = None,
 ) -> tuple[str, SqlParams, Labels]:
     """SQL counting `rows_qs` (ProductText / ProductFilter rows) per facet combination: `n`, the
@@ -89,7 +88,7 @@ def grouped_sql(
 
 
 def grouped_rows(
-    rows_qs: QuerySet[ProductSearchColumns], params: SearchParams, limit: int | None = None
+    rows_qs: QuerySet[Model], params: SearchParams, limit: int | None = None
 ) -> tuple[list[GroupedRow], Labels, int]:
     """The rows of grouped_sql as tuples: (facet_id, n, r0, r1, â€¦), in `labels`' order, and how
     many rows were counted (`limit` of them: there may be more)."""
@@ -111,7 +110,7 @@ def summed(rows: list[GroupedRow], labels: Labels) -> dict[str, list[FacetBucket
     return listed(counts)
 
 
-def range_facets(rows: QuerySet[ProductSearchColumns], params: SearchParams) -> dict[str, list[FacetBucket]]:
+def range_facets(rows: QuerySet[Model], params: SearchParams) -> dict[str, list[FacetBucket]]:
     """One aggregate over `rows` (the matching rows before any range filter, the facet filters
     applied): the path of small tables (SQLite), where a second statement costs nothing."""
     own = {name: as_q(FIELDS[name], condition) for name, condition in filters_of(params).items()}

@@ -1,8 +1,8 @@
 """Reading the database index: keyword search with facets, and matching."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -10,17 +10,22 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     FloatField,
+    Model,
     OuterRef,
     Q,
+    QuerySet,
     Value,
     When,
 )
+from django.db.models.expressions import OrderBy
 
 from ... import fit
 from ...documents import category_expansion
+from ...fit.rules import Ctx, Rule
 from ...models import (
     FactoryDocument,
     FactoryDocumentCategory,
@@ -29,6 +34,7 @@ from ...models import (
     ProductText,
 )
 from ...range_facets import RANGE_FACETS, listed
+from ...shapes import FacetBucket
 from ...text import (
     is_cjk,
     is_latin,
@@ -47,6 +53,29 @@ from .common import CATEGORY_MODELS, DOC_MODELS, FACET_LIMIT, _as_doc, _postgres
 # A relaxed match multiplies the rank of the rows holding every word (_strict_first).
 STRICT_FIRST = 11.0
 
+# The rows a search reads: the document, text or filter table of products, or factory documents.
+Rows = QuerySet[Model]
+Facets = dict[str, list[FacetBucket]]
+Order = Sequence[str | OrderBy]
+# (count, facets, page ids, count exact, facets exact)
+Counted = tuple[int, Facets, list[int], bool, bool]
+
+
+class Walk(Protocol):
+    """The page of a product search with more hits than the cap (capped.walk), or None."""
+
+    def __call__(
+        self, matched: Rows, rank: Expression | None, top: float
+    ) -> tuple[list[int], int] | None: ...
+
+
+class LimitedWalk(Protocol):
+    """A Walk that can also stop at `limit` rows (a relaxed search's rest, _after_strict)."""
+
+    def __call__(
+        self, matched: Rows, rank: Expression | None, top: float, limit: int | None = None
+    ) -> tuple[list[int], int] | None: ...
+
 
 def _chosen(params: SearchParams) -> dict[str, str]:
     """The facet filters of a search ("" when not filtered)."""
@@ -59,7 +88,9 @@ def _chosen(params: SearchParams) -> dict[str, str]:
 
 class DatabaseReader:
     # ---- keyword search --------------------------------------------------------------------
-    def _text(self, qs, q: str, *, with_rank: bool, relaxed: bool = False):
+    def _text(
+        self, qs: Rows, q: str, *, with_rank: bool, relaxed: bool = False
+    ) -> tuple[Rows, Expression | None]:
         """Filter by the query; returns (queryset, rank expression or None). `relaxed`: most of
         the query's words instead of all (search/text.py), the rows with all of them ranked first.
 
@@ -69,6 +100,7 @@ class DatabaseReader:
         """
         if not query_terms(q):
             return qs, None
+        rank: Expression | None
         if not _postgres():
             every, found = self._contains_all(query_terms(q)), Q()
             for combo in relaxed_word_sets(q) if relaxed else []:
@@ -89,19 +121,19 @@ class DatabaseReader:
         return qs.filter(search_vector=query), rank
 
     @staticmethod
-    def _contains_all(terms) -> Q:
+    def _contains_all(terms: Iterable[str]) -> Q:
         # `terms` is " term term … " (search/text.py document_terms).
         return all_of(Q(terms__contains=f" {term} ") for term in terms)
 
     @staticmethod
-    def _strict_first(rank, strict: Q):
+    def _strict_first(rank: Expression, strict: Q) -> Expression:
         """A relaxed match: the rows with every word above all others, in the order a strict
         match gives them (× 11: a title tier is 1–3 and quality at most doubles it)."""
         factor = Case(When(strict, then=Value(STRICT_FIRST)), default=Value(1.0), output_field=FloatField())
         return ExpressionWrapper(rank * factor, output_field=FloatField())
 
     @staticmethod
-    def _title_tier(q: str, lookup: str):
+    def _title_tier(q: str, lookup: str) -> Case:
         # Words are normalized (search.text.normalize) like ProductText.title_folded. A title
         # holding the words as typed (收纳盒) ranks above one holding only their parts (收纳 … 盒).
         whole = all_of(Q(**{lookup: word}) for word in whole_words(q))
@@ -113,7 +145,7 @@ class DatabaseReader:
             output_field=FloatField(),
         )
 
-    def _typo(self, qs, q: str):
+    def _typo(self, qs: Rows, q: str) -> tuple[Rows, Expression | None]:
         """No exact hit for a latin word: try trigram similarity on the title (bluetoth → bluetooth)."""
         if not (_postgres() and is_latin(q) and query_terms(q)):
             return qs.none(), None
@@ -123,11 +155,13 @@ class DatabaseReader:
         return qs.filter(title__trigram_word_similar=q), TrigramWordSimilarity(q, "title")
 
     @staticmethod
-    def _facet_rows(qs, facet_filters: dict[str, Q], columns: dict[str, str]):
+    def _facet_rows(
+        qs: Rows, facet_filters: dict[str, Q], columns: dict[str, str]
+    ) -> QuerySet[Model, dict[str, Any]]:
         """Count and the column facets in ONE scan: group by every facet column at once, each
         facet counting only the rows that pass the *other* facet filters (FILTER clauses)."""
 
-        def both(names):
+        def both(names: Iterable[str]) -> Q:
             return all_of(facet_filters[name] for name in names)
 
         annotations = {
@@ -136,12 +170,15 @@ class DatabaseReader:
         for name in columns:
             others = both(n for n in facet_filters if n != name)
             annotations[f"n_{name}"] = Count("pk", filter=others) if others else Count("pk")
-        return qs.values(*columns.values()).annotate(**annotations).order_by()
+        # (the Django plugin gives up on annotate() over values() rows: their type is restated)
+        grouped: QuerySet[Model, dict[str, Any]] = qs.values(*columns.values()).annotate(**annotations)
+        return grouped.order_by()
 
     @staticmethod
-    def _summed(rows, columns: dict[str, str]):
+    def _summed(rows: list[dict[str, Any]], columns: dict[str, str]) -> tuple[int, Facets]:
+        """`rows`: _facet_rows' values (a database row by column name)."""
         count = sum(r["n_all"] for r in rows)
-        facets = {}
+        facets: Facets = {}
         for name, column in columns.items():
             totals: dict[str, int] = {}
             for r in rows:
@@ -153,17 +190,17 @@ class DatabaseReader:
 
     def _counted_page(
         self,
-        matched,
-        rank,
-        facet_filters,
-        columns,
-        order,
-        params,
-        page_source=None,
-        plain=None,
-        walk=None,
-        top=capped.TOP_TIER,
-    ) -> tuple[int, dict, list[int], bool, bool]:
+        matched: Rows,
+        rank: Expression | None,
+        facet_filters: dict[str, Q],
+        columns: dict[str, str],
+        order: Order,
+        params: SearchParams,
+        page_source: Rows | None = None,
+        plain: Q | None = None,
+        walk: Walk | None = None,
+        top: float = capped.TOP_TIER,
+    ) -> Counted:
         """(count, column facets, page ids, count exact, facets exact) for the rows of `matched`;
         without a text match the page may come from `page_source`, the same rows in the table
         holding the sort indexes. On the PostgreSQL product tables `matched` is not range-filtered
@@ -174,7 +211,7 @@ class DatabaseReader:
         if matched.query.is_empty():
             return (*self._summed([], columns), [], True, True)
 
-        def page(qs):
+        def page(qs: Rows) -> QuerySet[Model, int]:
             qs = qs.filter(all_of(facet_filters.values()))
             if rank is not None:
                 qs = qs.annotate(relevance=rank * (Value(1.0) + F("quality")))
@@ -207,7 +244,8 @@ class DatabaseReader:
             # Still more: the page comes off a sort index, unless the range filters make hits too
             # sparse for that (less than a page of the rows read pass them: the walk would read
             # far), or the walk does not settle; then every hit is ranked (exact, and slow).
-            walked = walk(matched, rank, top) if count > params.offset + params.limit else None
+            # (every product search passes a walk; a search without one ranks every hit)
+            walked = walk(matched, rank, top) if walk and count > params.offset + params.limit else None
             if walked is not None:
                 ids, found = walked
                 return min(max(count, found), cap), facets, ids, False, False
@@ -217,38 +255,38 @@ class DatabaseReader:
             # The facets count the first cap + 1 rows of the catalogue (their range facets need
             # the rows the range filters drop too); the total counts every filter at once, up to
             # the cap (an index or an early stop bounds it); the page comes off a sort index.
-            ids = list(page(page_source))
+            ids = list(page(matched if page_source is None else page_source))  # (always a source here)
             rows, labels, sampled = ranges.grouped_rows(matched, params, limit=cap + 1)
             count, facets = combos.tally_grouped(rows, chosen, labels)
             if sampled <= cap:
                 return count, facets, ids, True, True
             # facet_filters are written over the document's columns
-            everything = plain & all_of(combos.on_text_rows(cond) for cond in facet_filters.values())
+            everything = (plain or Q()) & all_of(combos.on_text_rows(cond) for cond in facet_filters.values())
             count = matched.filter(everything)[: cap + 1].count()
             return min(count, cap), facets, ids, count <= cap, False
-        rows = list(self._facet_rows(matched, facet_filters, columns))
-        count, facets = self._summed(rows, columns)
+        facet_rows = list(self._facet_rows(matched, facet_filters, columns))
+        count, facets = self._summed(facet_rows, columns)
         ids = list(page(matched if page_source is None else page_source))
         return min(count, cap), facets, ids, count <= cap, True
 
     def _run(
         self,
-        model,
+        model: type[Model],
         params: SearchParams,
         plain: Q,
         facet_filters: dict[str, Q],
-        order_for,
-        columns,
-        extra=None,
-        ranged=None,
-        walk=None,
-    ):
+        order_for: Callable[[str, bool], Order],
+        columns: dict[str, str],
+        extra: dict[str, Callable[[Rows], list[FacetBucket]]] | None = None,
+        ranged: Callable[[Rows], Facets] | None = None,
+        walk: LimitedWalk | None = None,
+    ) -> SearchPage:
         """`ranged(rows)`: the range facets (search/range_facets.py) of `rows`, the rows matching
         the text (or its typo fallback) before any filter, where they are not counted with the rest
         (SQLite); it applies the facet filters itself. `walk(matched, rank, top)`: the page of a
         product search with more hits than the cap (capped.py)."""
         counted_with_ranges = model in (ProductText, ProductFilter)
-        base = model.objects.all() if counted_with_ranges else model.objects.filter(plain)
+        base = model._default_manager.all() if counted_with_ranges else model._default_manager.filter(plain)
         relevance = params.sort == "relevance"
         matched, rank = self._text(base, params.q, with_rank=relevance)
         # ProductFilter (narrow, for counting) has no sort indexes: writes stay cheap.
@@ -305,7 +343,7 @@ class DatabaseReader:
                 facets.update(
                     listed({})
                     if empty
-                    else ranged(text_match(model.objects.all(), params.q, with_rank=False)[0])
+                    else ranged(text_match(model._default_manager.all(), params.q, with_rank=False)[0])
                 )
         return SearchPage(
             ids=ids,
@@ -317,7 +355,7 @@ class DatabaseReader:
         )
 
     @staticmethod
-    def _after_strict(walk, strict_ids: list[int], params: SearchParams):
+    def _after_strict(walk: LimitedWalk | None, strict_ids: list[int], params: SearchParams) -> Walk | None:
         """The walk of a relaxed search's first page: the rows with every word lead it (×
         STRICT_FIRST) and are known, so only the rest is walked, ranked by title tier alone. A
         title holding every part of the words (tier 2 or 3) holds every term, so for Chinese
@@ -326,7 +364,7 @@ class DatabaseReader:
             return None
         rest_top = 1.0 if all(is_cjk(w) for w in query_words(params.q)) else capped.TOP_TIER
 
-        def after_strict(matched, rank, top):
+        def after_strict(matched: Rows, rank: Expression | None, top: float) -> tuple[list[int], int] | None:
             walked = walk(
                 matched.exclude(pk__in=strict_ids), rank, rest_top, limit=params.limit - len(strict_ids)
             )
@@ -354,10 +392,10 @@ class DatabaseReader:
             combos.on_text_rows(q) if model is ProductFilter else q for q in facet_filters.values()
         )
 
-        def ranged(rows):
+        def ranged(rows: Rows) -> Facets:
             return ranges.range_facets(rows.filter(on_rows), params)
 
-        def order_for(sort, has_rank):
+        def order_for(sort: str, has_rank: bool) -> list[str]:
             if sort == "price":
                 return ["factory_price", "pk"]
             if sort == "-price":
@@ -370,7 +408,9 @@ class DatabaseReader:
         # facet filters read the document's own columns.
         doc_filter = plain & all_of(combos.facet_q(name, value) for name, value in chosen.items())
 
-        def walk(matched, rank, top, limit=None):
+        def walk(
+            matched: Rows, rank: Expression | None, top: float, limit: int | None = None
+        ) -> tuple[list[int], int] | None:
             order = order_for(params.sort, rank is not None)
             page = params if limit is None else replace(params, limit=limit)
             return capped.walk(matched, rank, doc_filter, order, page, top)
@@ -403,7 +443,7 @@ class DatabaseReader:
         if params.industrial_belt:
             facet_filters["industrial_belt"] = Q(industrial_belt=params.industrial_belt)
 
-        def order_for(sort, has_rank):
+        def order_for(sort: str, has_rank: bool) -> Order:
             if sort == "price":
                 return [F("price_min").asc(nulls_last=True), "pk"]
             if sort == "-price":
@@ -412,7 +452,7 @@ class DatabaseReader:
                 return ["-created_at", "-pk"]
             return ["-relevance", "-quality", "pk"] if has_rank else ["-quality", "-created_at", "pk"]
 
-        def category_facet(qs):
+        def category_facet(qs: Rows) -> list[FacetBucket]:
             rows = (
                 FactoryDocumentCategory.objects.filter(own=True, document__in=qs.values("pk"))
                 .values("slug")
@@ -427,7 +467,7 @@ class DatabaseReader:
         )
 
     # ---- matching ----------------------------------------------------------------------------
-    def match(self, kind: str, rules, ctx, limit: int) -> list[Match]:
+    def match(self, kind: str, rules: Sequence[Rule[Ctx]], ctx: Ctx, limit: int) -> list[Match]:
         model = DOC_MODELS[kind]
         active = [r for r in rules if r.applies(ctx)]
         region = (

@@ -8,13 +8,20 @@ few operations the backend uses and says which failures are an outage (→ Searc
 """
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+
+from ...shapes import EngineJson
+
+if TYPE_CHECKING:  # the client libraries are imported when an engine is used, not before
+    from elasticsearch import Elasticsearch
+    from opensearchpy import OpenSearch
 
 TIMEOUT = 10  # seconds: a search request that takes longer is an outage for the API, not a wait
 
 
-def make_elasticsearch_client(**options):
+def make_elasticsearch_client(**options: Any) -> "Elasticsearch":  # options go to the client as given
     """An `elasticsearch` client for ELASTICSEARCH_URL (options: e.g. node_class for a fake node)."""
     from elasticsearch import Elasticsearch
 
@@ -27,7 +34,7 @@ def make_elasticsearch_client(**options):
     )
 
 
-def make_opensearch_client(**options):
+def make_opensearch_client(**options: Any) -> "OpenSearch":  # options go to the client as given
     """An `opensearch-py` client for OPENSEARCH_URL."""
     from opensearchpy import OpenSearch
 
@@ -43,10 +50,10 @@ def make_opensearch_client(**options):
 class ElasticsearchEngine:
     name = "elasticsearch"
 
-    def __init__(self, client=None):
+    def __init__(self, client: "Elasticsearch | None" = None) -> None:
         self.client = client or make_elasticsearch_client()
 
-    def create_index(self, name: str, body: dict) -> None:
+    def create_index(self, name: str, body: EngineJson) -> None:
         self.client.indices.create(index=name, **body)
 
     def alias_exists(self, alias: str) -> bool:
@@ -55,7 +62,7 @@ class ElasticsearchEngine:
     def alias_indices(self, alias: str) -> list[str]:
         return sorted(self.client.indices.get_alias(name=alias).body)
 
-    def update_aliases(self, actions: list[dict]) -> None:
+    def update_aliases(self, actions: list[EngineJson]) -> None:
         self.client.indices.update_aliases(actions=actions)
 
     def refresh(self, index: str) -> None:
@@ -65,12 +72,14 @@ class ElasticsearchEngine:
         self.client.indices.delete(index=index)
 
     def count(self, index: str) -> int:
-        return self.client.count(index=index).body["count"]
+        count: int = self.client.count(index=index).body["count"]
+        return count
 
-    def search(self, index: str, body: dict) -> dict:
-        return self.client.search(index=index, **body).body
+    def search(self, index: str, body: EngineJson) -> EngineJson:
+        answer: EngineJson = self.client.search(index=index, **body).body
+        return answer
 
-    def bulk(self, actions: Iterable[dict], **options) -> Iterable[tuple[bool, dict]]:
+    def bulk(self, actions: Iterable[EngineJson], **options: Any) -> Iterable[tuple[bool, EngineJson]]:
         from elasticsearch.helpers import streaming_bulk
 
         return streaming_bulk(self.client, actions, **options)
@@ -90,10 +99,10 @@ class ElasticsearchEngine:
 class OpenSearchEngine:
     name = "opensearch"
 
-    def __init__(self, client=None):
+    def __init__(self, client: "OpenSearch | None" = None) -> None:
         self.client = client or make_opensearch_client()
 
-    def create_index(self, name: str, body: dict) -> None:
+    def create_index(self, name: str, body: EngineJson) -> None:
         self.client.indices.create(index=name, body=body)
 
     def alias_exists(self, alias: str) -> bool:
@@ -102,7 +111,7 @@ class OpenSearchEngine:
     def alias_indices(self, alias: str) -> list[str]:
         return sorted(self.client.indices.get_alias(name=alias))
 
-    def update_aliases(self, actions: list[dict]) -> None:
+    def update_aliases(self, actions: list[EngineJson]) -> None:
         self.client.indices.update_aliases(body={"actions": actions})
 
     def refresh(self, index: str) -> None:
@@ -112,15 +121,18 @@ class OpenSearchEngine:
         self.client.indices.delete(index=index)
 
     def count(self, index: str) -> int:
-        return self.client.count(index=index)["count"]
+        count: int = self.client.count(index=index)["count"]
+        return count
 
-    def search(self, index: str, body: dict) -> dict:
-        return self.client.search(index=index, body=body)
+    def search(self, index: str, body: EngineJson) -> EngineJson:
+        answer: EngineJson = self.client.search(index=index, body=body)
+        return answer
 
-    def bulk(self, actions: Iterable[dict], **options) -> Iterable[tuple[bool, dict]]:
+    def bulk(self, actions: Iterable[EngineJson], **options: Any) -> Iterable[tuple[bool, EngineJson]]:
         from opensearchpy.helpers import streaming_bulk
 
-        return streaming_bulk(self.client, actions, **options)
+        results: Iterable[tuple[bool, EngineJson]] = streaming_bulk(self.client, actions, **options)
+        return results
 
     @staticmethod
     def is_outage(exc: BaseException) -> bool:

@@ -14,15 +14,18 @@ a failed write (the writer lock held by a rebuild, a full disk) raises SearchUna
 the batch rolls back and its rows stay dirty for the retry.
 """
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
+from ...shapes import Document, EngineJson
 from ..base import SearchPage, SearchParams, SearchUnavailable
 from ..database import DatabaseBackend
 from .queries import ProductSearch
-from .store import SCHEMA, Store
+from .schema import SCHEMA
+from .store import Store
 
 __all__ = ["TantivyBackend"]
 
@@ -31,21 +34,21 @@ class TantivyBackend(DatabaseBackend):
     name = "tantivy"
     writes_product_search_tables = False
 
-    def __init__(self, path: Path | str | None = None):
+    def __init__(self, path: Path | str | None = None) -> None:
         self.store = Store(Path(path or settings.SEARCH_TANTIVY_PATH))
 
-    def index(self, kind: str, docs: list[dict], delete_ids: list[int]) -> None:
+    def index(self, kind: str, docs: list[Document], delete_ids: list[int]) -> None:
         super().index(kind, docs, delete_ids)
         if kind == "product":
             # After the database rows, in the same transaction: if this fails, both roll back.
             self.store.write(docs, delete_ids)
 
-    def rebuild(self, kind: str, docs_iter, total: int) -> dict:
+    def rebuild(self, kind: str, docs_iter: Iterable[list[Document]], total: int) -> EngineJson:
         if kind != "product":
             return super().rebuild(kind, docs_iter, total)
         started = timezone.now()
 
-        def batches():
+        def batches() -> Iterator[list[Document]]:
             for docs in docs_iter:
                 DatabaseBackend.index(self, kind, docs, [])  # the document rows matching reads
                 yield docs
@@ -73,7 +76,7 @@ class TantivyBackend(DatabaseBackend):
     def needs_rebuild(self, kind: str) -> bool:
         return kind == "product" and self.store.needs_rebuild()
 
-    def status(self) -> dict:
+    def status(self) -> EngineJson:
         out = super().status()
         out["product"] = {
             "documents": None if self.store.needs_rebuild() else self.store.documents(),

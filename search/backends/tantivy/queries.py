@@ -52,14 +52,15 @@ MOQ_EDGES = [ceiling + 1 for ceiling in MOQ_CEILINGS]
 
 # Tantivy's stubs (0.27) lag its API: SearchResult.count exists; fast field values are typed loosely.
 def _count(result: tantivy.SearchResult) -> int:
-    return result.count  # type: ignore[attr-defined]
+    count: int = result.count  # type: ignore[attr-defined]  # see above: the stubs lack it
+    return count
 
 
-def _ints(searcher: tantivy.Searcher, field: str, addresses: list) -> list[int]:
+def _ints(searcher: tantivy.Searcher, field: str, addresses: list[tantivy.DocAddress]) -> list[int]:
     return cast("list[int]", searcher.fast_field_values(field, addresses))
 
 
-def _floats(searcher: tantivy.Searcher, field: str, addresses: list) -> list[float]:
+def _floats(searcher: tantivy.Searcher, field: str, addresses: list[tantivy.DocAddress]) -> list[float]:
     return cast("list[float]", searcher.fast_field_values(field, addresses))
 
 
@@ -201,7 +202,9 @@ class ProductSearch:
         field = "created" if p.sort == "newest" else "best"
         return self._by_field(searcher, query, field, want)
 
-    def _by_field(self, searcher: tantivy.Searcher, query: tantivy.Query, field: str, want: int):
+    def _by_field(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, field: str, want: int
+    ) -> tuple[int, list[int]]:
         """The first `want` rows by `field` descending, rows of equal value in the database's
         order: newest (-created_at, -pk), best (-quality, -created_at, pk)."""
         result = searcher.search(query, want + MARGIN, order_by_field=field)

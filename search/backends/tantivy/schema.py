@@ -25,6 +25,7 @@ from itertools import pairwise
 
 import tantivy
 
+from ...shapes import Document
 from ...text import RUN, is_cjk, normalize
 
 # The facets counted by value (the API's names → the index's fields).
@@ -123,7 +124,7 @@ def sample_slot(pk: int) -> int:
     return ((pk * 2_654_435_761) & 0xFFFF_FFFF) >> 22
 
 
-def index_terms(doc: dict) -> list[str]:
+def index_terms(doc: Document) -> list[str]:
     """The document's terms as the database's tsvector holds them: PostgreSQL's parser also
     indexes the parts of a hyphenated word (bluetooth-free: bluetooth, free), so they are here too."""
     terms = " ".join((doc["terms_a"], doc["terms_b"], doc["terms_c"])).split()
@@ -131,7 +132,7 @@ def index_terms(doc: dict) -> list[str]:
     return list(dict.fromkeys(terms + parts))
 
 
-def product_document(doc: dict) -> tantivy.Document:
+def product_document(doc: Document) -> tantivy.Document:
     created = created_us(doc["created_at"])
     tokens = title_tokens(doc["title"])
     quality = float(doc["quality"])

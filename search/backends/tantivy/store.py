@@ -34,6 +34,7 @@ from pathlib import Path
 
 import tantivy
 
+from ...shapes import Document, EngineJson
 from ..base import SearchUnavailable
 from .schema import LAYOUT, SCHEMA, product_document
 
@@ -128,7 +129,7 @@ class Store:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def write(self, docs: list[dict], delete_ids: list[int]) -> None:
+    def write(self, docs: list[Document], delete_ids: list[int]) -> None:
         """Replace `docs` (by id) and delete `delete_ids`, in one commit."""
         if not docs and not delete_ids:
             return
@@ -153,7 +154,7 @@ class Store:
         writer.commit()  # deletes first: they apply to documents added before them only
         writer.wait_merging_threads()
 
-    def rebuild(self, batches: Iterable[list[dict]]) -> dict:
+    def rebuild(self, batches: Iterable[list[Document]]) -> EngineJson:
         """Fill a new index folder from `batches`, make it the live one, remove the old one."""
         with self._writer_lock(REBUILD_WAIT), _failures_are_outages():
             name, index = self._new_index()
