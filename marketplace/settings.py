@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every line logged while serving the request carries its id.
     "marketplace.core.request_id.RequestIdMiddleware",
+    # The client address for the audit rows of staff actions (API and pages; the admin's too).
+    "marketplace.core.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server (hashed names, cached forever, compressed), so the
     # production stack needs no separate file server (see deploy/ and `make serve`).
@@ -277,6 +279,8 @@ FACTORY_VERIFICATION_REMIND_DAYS = int(os.environ.get("FACTORY_VERIFICATION_REMI
 MODERATION_STUCK_GRACE_HOURS = int(os.environ.get("MODERATION_STUCK_GRACE_HOURS", "2"))
 MODERATION_TRIAL_SHIP_DAYS = int(os.environ.get("MODERATION_TRIAL_SHIP_DAYS", "5"))
 MODERATION_PAYMENT_PENDING_HOURS = int(os.environ.get("MODERATION_PAYMENT_PENDING_HOURS", "48"))
+# A bulk order waiting on one side this many days past the reminder that side was sent.
+MODERATION_BULK_WAIT_DAYS = int(os.environ.get("MODERATION_BULK_WAIT_DAYS", "7"))
 
 # Partner keys (partners/, issue 12): a rotated key keeps working this long beside its successor,
 # so a tool can be redeployed with the new key without a moment of refused requests; requests per

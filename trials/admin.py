@@ -193,7 +193,10 @@ class BulkOrderAdmin(StaffActionsMixin, ReadOnlyAdmin):
         "delivery_date",
         "created_at",
     ]
-    list_filter = ["status"]
+    list_filter = [
+        stuck_filter(**{"1": (_("stuck at a step"), moderation.bulk_orders_stuck)}),
+        "status",
+    ]
     search_fields = ["buyer__display_name", "factory__name", "tracking_number"]
     staff_flow = bulk_flow.TABLE
     staff_actions = (

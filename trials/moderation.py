@@ -29,9 +29,20 @@ from factories.models import (
     VerificationStatus,
 )
 
+from .flows import bulk as bulk_flow
 from .flows import sample as sample_flow
 from .flows import trial as trial_flow
-from .models import CustomRequest, CustomStatus, Payment, SampleRequest, SampleStatus, TrialOrder, TrialStatus
+from .models import (
+    BulkOrder,
+    BulkStatus,
+    CustomRequest,
+    CustomStatus,
+    Payment,
+    SampleRequest,
+    SampleStatus,
+    TrialOrder,
+    TrialStatus,
+)
 from .models.payment import LIVE_PAYMENT_STATUSES
 
 
@@ -83,6 +94,29 @@ def custom_requests_past_deadline() -> QuerySet:
 def payments_pending_too_long() -> QuerySet:
     due = timezone.now() - timedelta(hours=settings.MODERATION_PAYMENT_PENDING_HOURS)
     return Payment.objects.filter(status__in=LIVE_PAYMENT_STATUSES, created_at__lt=due)
+
+
+def bulk_orders_stuck() -> QuerySet:
+    """A bulk order past a timed transition that should have moved it (lapse, completion), or
+    waiting on one side MODERATION_BULK_WAIT_DAYS past the reminder that side was sent (the flow's
+    REMINDERS: confirm, pay, ship by the promised date, confirm receipt, pay the balance). Read off
+    the flow's own tables, so a step added there is watched here too."""
+    now = timezone.now()
+    late = Q(pk__in=[])
+    for timed in bulk_flow.TABLE.timed:
+        late |= Q(status=timed.status, **{f"{timed.field}__lt": now - timed.after - _grace()})
+    wait = timedelta(days=settings.MODERATION_BULK_WAIT_DAYS)
+    for reminder in bulk_flow.REMINDERS:
+        # delivery_date is a date: compare it with a date.
+        due = now - reminder.after - wait
+        bound = due.date() if reminder.field == "delivery_date" else due
+        late |= Q(status=reminder.status, **{f"{reminder.field}__lt": bound})
+    return BulkOrder.objects.filter(late)
+
+
+def bulk_disputes() -> QuerySet:
+    """Disputes wait for staff: settle (go on) or cancel and refund (the bulk order admin)."""
+    return BulkOrder.objects.filter(status=BulkStatus.DISPUTED)
 
 
 def factories_expiring() -> QuerySet:
@@ -159,6 +193,20 @@ QUEUES = [
         trials_overdue,
         "updated_at",
         {"stuck": "overdue"},
+    ),
+    Queue(
+        "bulk_disputes",
+        _("Bulk order disputes awaiting a decision"),
+        bulk_disputes,
+        "disputed_at",
+        {"status__exact": "disputed"},
+    ),
+    Queue(
+        "bulk_stuck",
+        _("Bulk orders stuck at a step"),
+        bulk_orders_stuck,
+        "updated_at",
+        STUCK,
     ),
     Queue(
         "payments",

@@ -23,26 +23,46 @@ def acting_from(address: str | None) -> Iterator[None]:
         _acting_from.reset(token)
 
 
-def _with_address(data: dict[str, Any]) -> dict[str, Any]:
+# The client address of the request being served (ClientAddressMiddleware), recorded on the audit
+# rows of staff actors only: a staff decision made through the API or a page is audited like one
+# made through the admin, while a streamer's or factory's own writes keep no address.
+_request_address: ContextVar[str | None] = ContextVar("request_address", default=None)
+
+
+@contextmanager
+def request_from(address: str | None) -> Iterator[None]:
+    token = _request_address.set(address)
+    try:
+        yield
+    finally:
+        _request_address.reset(token)
+
+
+def _with_address(data: dict[str, Any], actor) -> dict[str, Any]:
     address = _acting_from.get()
+    if address is None and getattr(actor, "is_staff_member", False):
+        address = _request_address.get()
     return {**data, "address": address} if address and "address" not in data else data
 
 
 # Listeners told of every event row as it is written, in the same transaction (partner webhooks
 # write their delivery rows there). Registered from a higher app's AppConfig.ready(): this layer
 # imports no app.
+# A listener may also take a batch at once (`many`), for events_record: a catalog import's
+# thousand events then cost the listener a fixed number of queries, not a thousand.
 EventListener = Callable[[Event, models.Model], None]
-_listeners: list[EventListener] = []
+EventsListener = Callable[[list[tuple[Event, models.Model]]], None]
+_listeners: list[tuple[EventListener, EventsListener | None]] = []
 
 
-def event_listener_register(listener: EventListener) -> None:
-    if listener not in _listeners:
-        _listeners.append(listener)
+def event_listener_register(listener: EventListener, *, many: EventsListener | None = None) -> None:
+    if all(registered is not listener for registered, _many in _listeners):
+        _listeners.append((listener, many))
 
 
 def event_record(*, actor, verb: str, target: models.Model, **data: Any) -> Event:
     """Write one audit row. Call it inside the service's transaction so it commits with the change."""
-    data = _with_address(data)
+    data = _with_address(data, actor)
     event = Event.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         verb=verb,
@@ -50,7 +70,7 @@ def event_record(*, actor, verb: str, target: models.Model, **data: Any) -> Even
         target_id=target.pk,
         data=data,
     )
-    for listener in _listeners:
+    for listener, _many in _listeners:
         listener(event, target)
     return event
 
@@ -58,18 +78,26 @@ def event_record(*, actor, verb: str, target: models.Model, **data: Any) -> Even
 def events_record(*, actor, verb: str, items: list[tuple[models.Model, dict[str, Any]]]) -> list[Event]:
     """Many audit rows of one verb in one INSERT (batch services, e.g. a catalog import)."""
     actor = actor if actor is not None and actor.is_authenticated else None
-    return Event.objects.bulk_create(
+    events = Event.objects.bulk_create(
         [
             Event(
                 actor=actor,
                 verb=verb,
                 target_type=ContentType.objects.get_for_model(target),
                 target_id=target.pk,
-                data=_with_address(data),
+                data=_with_address(data, actor),
             )
             for target, data in items
         ]
     )
+    pairs = [(event, target) for event, (target, _data) in zip(events, items, strict=True)]
+    for listener, many in _listeners:
+        if many is not None:
+            many(pairs)
+        else:
+            for event, target in pairs:
+                listener(event, target)
+    return events
 
 
 def events_for(target: models.Model):

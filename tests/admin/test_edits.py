@@ -69,7 +69,8 @@ def test_buyer_profile_and_channels_edit_goes_through_buyer_update(staff_client,
     assert str(profile.price_max) == "120.00"
     assert list(profile.channels.values_list("platform", "followers")) == [("douyin", 150000)]
     event = Event.objects.get(verb="buyer.updated")
-    assert (event.actor, event.data) == (staff, {"fields": ["price_max", "channels"]})
+    # a staff edit carries the client address, as every staff action does
+    assert (event.actor, event.data) == (staff, {"fields": ["price_max", "channels"], "address": "127.0.0.1"})
 
 
 def test_categories_are_listed_as_a_tree(staff_client):

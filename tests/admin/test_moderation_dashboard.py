@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from factories.models import Factory, ProductReport, VerificationStatus
 from tests import makers
-from tests.trials.conftest import trial_at
-from trials.models import CustomRequest, Payment, TrialOrder
+from tests.trials.conftest import bulk_at, trial_at
+from trials.models import BulkOrder, CustomRequest, Payment, TrialOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -66,12 +66,12 @@ def test_counts_and_oldest_of_each_queue_in_a_fixed_number_of_queries(
     staff_client.get(URL)  # the session and the admin's caches warm
 
     # when: the session and user, a count per queue, the oldest item of the 7 non-empty ones
-    with django_assert_num_queries(2 + 10 + 7):
+    with django_assert_num_queries(2 + 12 + 7):
         response = staff_client.get(URL)
     # and with longer queues, the same
     for _ in range(5):
         makers.FactoryMaker(verification_status=VerificationStatus.PENDING)
-    with django_assert_num_queries(2 + 10 + 7):
+    with django_assert_num_queries(2 + 12 + 7):
         longer = staff_client.get(URL)
     assert queues(longer)["factories"] == (7, older)
 
@@ -87,6 +87,8 @@ def test_counts_and_oldest_of_each_queue_in_a_fixed_number_of_queries(
         "samples_unanswered": (0, None),
         "custom_requests": (1, custom),
         "trials_overdue": (0, None),
+        "bulk_disputes": (0, None),
+        "bulk_stuck": (0, None),
         "payments": (1, payment),
     }
     links = {q["key"]: q["url"] for q in response.context["queues"]}
@@ -123,6 +125,41 @@ def test_each_link_lists_exactly_its_queue(staff_client):
     assert [t.pk for t in overdue.context["cl"].result_list] == [shipped_late.pk]
 
 
+def test_bulk_orders_stuck_at_a_step_and_disputes_are_queues(staff_client, settings):
+    # given: orders that should have moved on, and the same steps still within their time
+    now = timezone.now()
+    buyer = makers.BuyerMaker()
+
+    def order(status, **aged):
+        return _age(BulkOrder, bulk_at(status, product=makers.ProductMaker(), buyer=buyer), **aged)
+
+    unconfirmed = order("placed", created_at=now - timedelta(days=7, hours=3))  # lapse missed
+    order("placed", created_at=now - timedelta(days=6))
+    never_received = order("shipped", shipped_at=now - timedelta(days=18))  # reminded at 10, +7
+    order("shipped", shipped_at=now - timedelta(days=16))
+    late = order("in_production", delivery_date=timezone.localdate() - timedelta(days=8))
+    order("in_production", delivery_date=timezone.localdate() - timedelta(days=6))
+    disputed = order("disputed", disputed_at=now - timedelta(days=2))
+    order("completed")
+    # when
+    page = staff_client.get(URL)
+    links = {q["key"]: q["url"] for q in page.context["queues"]}
+    stuck = staff_client.get(links["bulk_stuck"])
+    disputes = staff_client.get(links["bulk_disputes"])
+    # then: the dashboard counts what its links list; the oldest stuck is the least recently touched
+    assert queues(page)["bulk_stuck"][0] == 3
+    assert queues(page)["bulk_disputes"] == (1, disputed)
+    assert links["bulk_stuck"] == "/admin/trials/bulkorder/?stuck=1"
+    assert sorted(o.pk for o in stuck.context["cl"].result_list) == sorted(
+        [unconfirmed.pk, never_received.pk, late.pk]
+    )
+    assert [o.pk for o in disputes.context["cl"].result_list] == [disputed.pk]
+    # and the wait is a setting: at 10 days the orders shipped 18 days ago and 8 days late are
+    # not stuck yet; the missed lapse is (a timed transition's margin is the grace hours)
+    settings.MODERATION_BULK_WAIT_DAYS = 10
+    assert queues(staff_client.get(URL))["bulk_stuck"] == (1, unconfirmed)
+
+
 def test_margins_are_settings(staff_client, settings):
     # given: a payment pending 30 hours: not too long by default (48), too long at 24
     buyer = makers.BuyerMaker()
@@ -147,7 +184,7 @@ def test_the_page_in_chinese(staff):
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(staff)
     page = client.get(URL).content.decode()
-    assert "待认证的工厂" in page and "长时间未完成的付款" in page
+    assert "待认证的工厂" in page and "长时间未完成的付款" in page and "卡在某一步的大货订单" in page
 
 
 def test_the_admin_home_page_leads_to_the_dashboard(staff):

@@ -541,7 +541,8 @@ def test_delete_removes_row_now_and_files_after_commit(
     assert (event.verb, event.actor, event.data) == (
         "product.image_deleted",
         user,
-        {"image_id": stored_image.pk},
+        # staff acting through the API are audited with their address (issue 12)
+        {"image_id": stored_image.pk, **({"address": "127.0.0.1"} if user.is_staff_member else {})},
     )
 
 

@@ -46,6 +46,7 @@ def test_staff_verifies_a_pending_factory_as_super_and_it_becomes_public(api, st
             "tier": "super",
             "checks": ["business_licence", "site_visit"],
             "expires_at": factory.verification_expires_at.isoformat(),
+            "address": "127.0.0.1",  # a staff action through the API carries the client address
         },
     )
     api.as_user(None)
@@ -80,7 +81,12 @@ def test_staff_rejects_with_a_reason_and_the_factory_stays_hidden(api, staff):
         "rejected",
         "营业执照模糊",
     )
-    assert Event.objects.get().data == {"from": "pending", "to": "rejected", "reason": "营业执照模糊"}
+    assert Event.objects.get().data == {
+        "from": "pending",
+        "to": "rejected",
+        "reason": "营业执照模糊",
+        "address": "127.0.0.1",
+    }
     assert api.as_user(None).get(f"/api/v1/factories/{factory.id}/").status_code == 404
 
 

@@ -138,6 +138,7 @@ def test_staff_resume_returns_the_order_to_the_step_it_stood_in(api, product, bu
     assert Event.objects.get(verb="bulk.resumed", target_id=order.pk).data == {
         "from": "disputed",
         "to": "in_production",
+        "address": "127.0.0.1",  # staff through the API: audited with the client address
     }
     for user in (order.buyer.user, order.factory.owner):
         assert Notification.objects.filter(recipient=user, kind="bulk.resumed").count() == 1
