@@ -294,6 +294,10 @@ WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "20"))
 # Every event fans out to each matching subscription inside the write that caused it: bounded.
 WEBHOOK_MAX_PER_ORGANIZATION = int(os.environ.get("WEBHOOK_MAX_PER_ORGANIZATION", "20"))
+WEBHOOK_MAX_PER_FACTORY = int(os.environ.get("WEBHOOK_MAX_PER_FACTORY", "5"))
+# Signing secrets are stored encrypted (partners/webhooks/sealing.py): comma-separated Fernet keys,
+# the first encrypts, all decrypt (rotation: docs/deploy.md). Unset: one derived from SECRET_KEY.
+WEBHOOK_SECRET_KEYS = [k.strip() for k in os.environ.get("WEBHOOK_SECRET_KEYS", "").split(",") if k.strip()]
 
 # Celery: with no broker configured, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

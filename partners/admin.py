@@ -88,11 +88,19 @@ class PartnerKeyAdmin(EventHistoryMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 class WebhookSubscriptionAdmin(EventHistoryMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read only; the signing secret is never shown, not even to staff."""
 
-    list_display = ("organization", "url", "consecutive_failures", "disabled_at", "created_at")
+    list_display = ("organization", "factory", "url", "consecutive_failures", "disabled_at", "created_at")
     list_filter = ("disabled_at",)
-    search_fields = ("organization__name", "url")
-    list_select_related = ("organization",)
-    fields = ("organization", "url", "event_types", "consecutive_failures", "disabled_at", "created_at")
+    search_fields = ("organization__name", "factory__name", "url")
+    list_select_related = ("organization", "factory")
+    fields = (
+        "organization",
+        "factory",
+        "url",
+        "event_types",
+        "consecutive_failures",
+        "disabled_at",
+        "created_at",
+    )
     readonly_fields = fields
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import BuyerProfile
+from factories.models import Factory
 from marketplace.accounts.models import HashedKey
 
 # Names of the constraints that decide races (services.py turns them into answers).
@@ -164,21 +165,41 @@ class PartnerKey(HashedKey):
         return f"{self.name} ({self.prefix}…)"
 
 
+# Names of the constraints that decide races (services.py turns them into answers).
+WEBHOOK_ONE_OWNER = "partners_webhook_one_owner"
+
+
 class WebhookSubscription(models.Model):
-    """An organization's endpoint for events about its streamers (issue 12, point 3).
+    """An organization's endpoint for events about its streamers, or a factory's for events about
+    its own products (`product.*`): exactly one of the two owns it (issue 12, point 3).
 
     `event_types` are patterns (`trial.*` …). The secret signs every delivery; it is shown once
-    when the subscription is made and kept here because signing needs it. After
+    when the subscription is made and kept here, encrypted (webhooks/sealing.py), because signing
+    needs it. After
     WEBHOOK_DISABLE_AFTER_FAILURES failed attempts in a row the subscription is disabled
     (`disabled_at`) and its owners are told; enabling it again resets the count.
     """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="webhooks", verbose_name=_("organization")
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+        verbose_name=_("organization"),
+    )
+    factory = models.ForeignKey(
+        Factory,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+        verbose_name=_("factory"),
     )
     url = models.URLField(_("URL"), max_length=500)
     event_types = models.JSONField(_("event types"), default=list)
-    secret = models.CharField(_("signing secret"), max_length=64, editable=False)
+    # Fernet token of the secret (webhooks/sealing.py): never the secret itself.
+    secret_sealed = models.TextField(_("signing secret (encrypted)"), editable=False)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -194,9 +215,16 @@ class WebhookSubscription(models.Model):
     class Meta:
         verbose_name = _("webhook subscription")
         verbose_name_plural = _("webhook subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False, factory__isnull=True)
+                | Q(organization__isnull=True, factory__isnull=False),
+                name=WEBHOOK_ONE_OWNER,
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.organization}: {self.url}"
+        return f"{self.organization or self.factory}: {self.url}"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -222,6 +250,9 @@ class WebhookDelivery(models.Model):
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    # Set while a worker posts it (webhooks/sending.py): no lock is held during the post; a lease
+    # past its time is a worker that died, and the delivery is free again.
+    lease_until = models.DateTimeField(_("being sent until"), null=True, blank=True, editable=False)
     last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -1,5 +1,5 @@
 """Webhook sending (issue 12, point 3): the first attempt comes through the outbox, retries from
-beat once their backoff is over. Tasks take ids and are safe to run twice (the row lock and the
+beat once their backoff is over. Tasks take ids and are safe to run twice (the delivery's lease and
 status decide)."""
 
 from celery import shared_task
@@ -12,12 +12,13 @@ from .webhooks.sending import deliveries_due, webhook_deliver
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def webhook_delivery_send(delivery_id: int, outbox_id: int | None = None) -> str:
-    if outbox_id is None:
-        return webhook_deliver(delivery_id=delivery_id)
-    with outbox_claim([outbox_id]) as claim:
-        if not claim:
-            return "claimed"  # the relay or another worker has it
-        return webhook_deliver(delivery_id=delivery_id)
+    if outbox_id is not None:
+        with outbox_claim([outbox_id]) as claim:
+            if not claim:
+                return "claimed"  # the relay or another worker has it
+        # Marked delivered and committed before the post, so the post holds no transaction. Dying
+        # here loses nothing: the delivery row is pending and beat's webhooks_send_due sends it.
+    return webhook_deliver(delivery_id=delivery_id)
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)

@@ -48,4 +48,30 @@ urlpatterns = [
         webhooks.RedeliverApi.as_view(),
         name="webhook-redeliver",
     ),
+    # A factory's own webhooks (product.* about its products): its owner, with their own sign-in.
+    path(
+        "factories/<int:pk>/webhooks/",
+        webhooks.FactoryWebhookListCreateApi.as_view(),
+        name="factory-webhook-list",
+    ),
+    path(
+        "factories/<int:pk>/webhooks/<int:webhook_id>/",
+        webhooks.FactoryWebhookDetailApi.as_view(),
+        name="factory-webhook-detail",
+    ),
+    path(
+        "factories/<int:pk>/webhooks/<int:webhook_id>/enable/",
+        webhooks.FactoryWebhookEnableApi.as_view(),
+        name="factory-webhook-enable",
+    ),
+    path(
+        "factories/<int:pk>/webhooks/<int:webhook_id>/deliveries/",
+        webhooks.FactoryDeliveryListApi.as_view(),
+        name="factory-webhook-deliveries",
+    ),
+    path(
+        "factories/<int:pk>/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver/",
+        webhooks.FactoryRedeliverApi.as_view(),
+        name="factory-webhook-redeliver",
+    ),
 ]

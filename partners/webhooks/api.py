@@ -12,6 +12,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from factories.models import Factory
 from marketplace.accounts.models import ApiKey
 
 from .. import selectors
@@ -50,9 +51,37 @@ class Caller:
         self.organization = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
         self.actor, self.key_prefix = request.user, None  # the services require an owner to write
 
+    def owner(self) -> dict:
+        return {"organization": self.organization}
+
+    def subscriptions(self):
+        return WebhookSubscription.objects.filter(organization=self.organization)
+
     def subscription(self, webhook_id: int) -> WebhookSubscription:
-        return get_object_or_404(
-            WebhookSubscription.objects.filter(organization=self.organization), pk=webhook_id
+        return get_object_or_404(self.subscriptions(), pk=webhook_id)
+
+
+class FactoryCaller(Caller):
+    """factories/{id}/webhooks/…: the factory's owner with their own sign-in; anyone else → 404."""
+
+    def __init__(self, request, pk: int):
+        self.address = get_client_ip_address(request._request) or None
+        self.factory = get_object_or_404(Factory.objects.filter(owner_id=request.user.pk), pk=pk)
+        self.actor, self.key_prefix = request.user, None
+
+    def owner(self) -> dict:
+        return {"factory": self.factory}
+
+    def subscriptions(self):
+        return WebhookSubscription.objects.filter(factory=self.factory)
+
+
+class OwnSignIn(permissions.BasePermission):
+    """A person's own sign-in (a factory's webhooks are not managed with keys)."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated) and not isinstance(
+            request.auth, ApiKey | MemberAccess | PartnerAccess
         )
 
 
@@ -106,7 +135,8 @@ class DeliveryOutput(serializers.ModelSerializer):
 
 
 class WebhookListCreateApi(generics.GenericAPIView):
-    permission_classes = [MemberOrWebhookKey]
+    permission_classes: list = [MemberOrWebhookKey]
+    caller_class: type[Caller] = Caller
     serializer_class = WebhookOutput
     queryset = WebhookSubscription.objects.none()
 
@@ -118,17 +148,17 @@ class WebhookListCreateApi(generics.GenericAPIView):
 
     @extend_schema(responses=WebhookOutput(many=True), tags=["partners"])
     def get(self, request, pk):
-        caller = Caller(request, pk)
-        page = self.paginate_queryset(caller.organization.webhooks.order_by("-pk"))
+        caller = self.caller_class(request, pk)
+        page = self.paginate_queryset(caller.subscriptions().order_by("-pk"))
         return self.get_paginated_response(WebhookOutput(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: NewWebhookOutput}, tags=["partners"])
     def post(self, request, pk):
-        caller = Caller(request, pk)
+        caller = self.caller_class(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         subscription, secret = services.webhook_create(
-            organization=caller.organization,
+            **caller.owner(),
             actor=caller.actor,
             key_prefix=caller.key_prefix,
             address=caller.address,
@@ -140,11 +170,12 @@ class WebhookListCreateApi(generics.GenericAPIView):
 
 
 class WebhookDetailApi(APIView):
-    permission_classes = [MemberOrWebhookKey]
+    permission_classes: list = [MemberOrWebhookKey]
+    caller_class: type[Caller] = Caller
 
     @extend_schema(request=None, responses={204: None}, tags=["partners"])
     def delete(self, request, pk, webhook_id):
-        caller = Caller(request, pk)
+        caller = self.caller_class(request, pk)
         services.webhook_delete(
             subscription=caller.subscription(webhook_id),
             actor=caller.actor,
@@ -155,11 +186,12 @@ class WebhookDetailApi(APIView):
 
 
 class WebhookEnableApi(APIView):
-    permission_classes = [MemberOrWebhookKey]
+    permission_classes: list = [MemberOrWebhookKey]
+    caller_class: type[Caller] = Caller
 
     @extend_schema(request=None, responses=WebhookOutput, tags=["partners"])
     def post(self, request, pk, webhook_id):
-        caller = Caller(request, pk)
+        caller = self.caller_class(request, pk)
         subscription = services.webhook_enable(
             subscription=caller.subscription(webhook_id),
             actor=caller.actor,
@@ -170,26 +202,54 @@ class WebhookEnableApi(APIView):
 
 
 class DeliveryListApi(generics.GenericAPIView):
-    permission_classes = [MemberOrWebhookKey]
+    permission_classes: list = [MemberOrWebhookKey]
+    caller_class: type[Caller] = Caller
     serializer_class = DeliveryOutput
     queryset = WebhookDelivery.objects.none()
 
     @extend_schema(responses=DeliveryOutput(many=True), tags=["partners"])
     def get(self, request, pk, webhook_id):
-        subscription = Caller(request, pk).subscription(webhook_id)
+        subscription = self.caller_class(request, pk).subscription(webhook_id)
         deliveries = subscription.deliveries.order_by("-pk").prefetch_related("attempt_rows")
         page = self.paginate_queryset(deliveries)
         return self.get_paginated_response(DeliveryOutput(page, many=True).data)
 
 
 class RedeliverApi(APIView):
-    permission_classes = [MemberOrWebhookKey]
+    permission_classes: list = [MemberOrWebhookKey]
+    caller_class: type[Caller] = Caller
 
     @extend_schema(request=None, responses={201: DeliveryOutput}, tags=["partners"])
     def post(self, request, pk, webhook_id, delivery_id):
-        caller = Caller(request, pk)
+        caller = self.caller_class(request, pk)
         delivery = get_object_or_404(caller.subscription(webhook_id).deliveries, pk=delivery_id)
         again = services.webhook_redeliver(
             delivery=delivery, actor=caller.actor, key_prefix=caller.key_prefix, address=caller.address
         )
         return Response(DeliveryOutput(again).data, status=status.HTTP_201_CREATED)
+
+
+# The same operations on a factory's own webhooks (`product.*` events about its products).
+class FactoryWebhookListCreateApi(WebhookListCreateApi):
+    permission_classes = [OwnSignIn]
+    caller_class = FactoryCaller
+
+
+class FactoryWebhookDetailApi(WebhookDetailApi):
+    permission_classes = [OwnSignIn]
+    caller_class = FactoryCaller
+
+
+class FactoryWebhookEnableApi(WebhookEnableApi):
+    permission_classes = [OwnSignIn]
+    caller_class = FactoryCaller
+
+
+class FactoryDeliveryListApi(DeliveryListApi):
+    permission_classes = [OwnSignIn]
+    caller_class = FactoryCaller
+
+
+class FactoryRedeliverApi(RedeliverApi):
+    permission_classes = [OwnSignIn]
+    caller_class = FactoryCaller

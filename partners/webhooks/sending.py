@@ -4,7 +4,9 @@ Signature (like Stripe's): header `Yuantou-Signature: t=<unix seconds>,v1=<hex>`
 HMAC-SHA256 with the subscription's secret over "<t>.<raw body>". Receivers check it and that t
 is recent (docs/api.md has the code). Redirects are never followed (a 3xx is a failure): the
 signed body goes only to the URL the partner registered. Timeouts are short so a slow receiver
-holds a worker for seconds, not minutes.
+holds a worker for seconds, not minutes, and it holds no database lock or transaction meanwhile:
+a delivery is leased (`lease_until`) under a short lock, posted, then its outcome recorded under
+another short lock.
 """
 
 import contextlib
@@ -27,6 +29,7 @@ from ..events import PartnerEvents
 from ..models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .addresses import refusal
 from .notify import webhook_disabled_notify
+from .sealing import unseal
 
 SIGNATURE_HEADER = "Yuantou-Signature"
 FIRST_RETRY = timedelta(seconds=30)
@@ -86,14 +89,29 @@ def _earlier_pending(delivery: WebhookDelivery) -> bool:
     ).exists()
 
 
-def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
-    """Make one attempt at a delivery if it is due. Returns what happened (for logs and tests):
-    sent, failed, gave_up, waiting (an earlier delivery of the object is pending), not_due,
-    disabled, or gone (delivered, given up, or held by another worker).
+def lease_length() -> timedelta:
+    """Long enough that a live worker's post (connect + read timeouts) ends well inside it; a
+    lease still there after it is a worker that died, and the delivery is free again."""
+    return timedelta(seconds=3 * settings.WEBHOOK_TIMEOUT_SECONDS + 30)
 
-    Never raises for the receiver's sake: a failure is an attempt row and a later retry.
-    """
-    now = now or timezone.now()
+
+@dataclass(frozen=True)
+class Claim:
+    """What the post needs, read under the short lock: nothing of it is locked while posting."""
+
+    delivery_id: int
+    lease_until: datetime
+    url: str
+    sealed_secret: str
+    event_id: str
+    event_type: str
+    payload: dict
+
+
+def _claim(delivery_id: int, now: datetime) -> Claim | str:
+    """Lease a due delivery for one attempt, in a short transaction of its own. At most one
+    delivery of an object is ever leased: a later one waits while an earlier one is pending (the
+    order), and a leased one is not taken again until its lease is over."""
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -103,6 +121,8 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
         )
         if delivery is None:
             return "gone"
+        if delivery.lease_until is not None and delivery.lease_until > now:
+            return "in_flight"
         subscription = delivery.subscription
         if subscription.disabled_at is not None:
             return "disabled"
@@ -110,19 +130,59 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
             return "not_due"
         if _earlier_pending(delivery):
             return "waiting"
-        body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
-        timestamp = int(now.timestamp())
-        outcome = _post(
-            subscription.url,
-            body,
-            {
-                "Content-Type": "application/json",
-                "User-Agent": "Yuantou-Webhooks/1",
-                "Yuantou-Event-Id": str(delivery.event_id),
-                "Yuantou-Event-Type": delivery.event_type,
-                SIGNATURE_HEADER: f"t={timestamp},v1={signature(subscription.secret, timestamp, body)}",
-            },
+        delivery.lease_until = now + lease_length()
+        delivery.save(update_fields=["lease_until"])
+        return Claim(
+            delivery_id=delivery.pk,
+            lease_until=delivery.lease_until,
+            url=subscription.url,
+            sealed_secret=subscription.secret_sealed,
+            event_id=str(delivery.event_id),
+            event_type=delivery.event_type,
+            payload=delivery.payload,
         )
+
+
+def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
+    """Make one attempt at a delivery if it is due. Returns what happened (for logs and tests):
+    sent, failed, gave_up, waiting (an earlier delivery of the object is pending), not_due,
+    disabled, in_flight (another worker is posting it), or gone (delivered, given up, or held).
+
+    Three steps, so no lock and no transaction is held while the receiver takes its time (up to
+    WEBHOOK_TIMEOUT_SECONDS): lease the row (short transaction), post, record the outcome (short
+    transaction). Call it outside any transaction (tasks and the outbox's on-commit step do).
+    Never raises for the receiver's sake: a failure is an attempt row and a later retry.
+    """
+    now = now or timezone.now()
+    claim = _claim(delivery_id, now)
+    if isinstance(claim, str):
+        return claim
+    body = json.dumps(claim.payload, ensure_ascii=False, separators=(",", ":")).encode()
+    timestamp = int(now.timestamp())
+    outcome = _post(
+        claim.url,
+        body,
+        {
+            "Content-Type": "application/json",
+            "User-Agent": "Yuantou-Webhooks/1",
+            "Yuantou-Event-Id": claim.event_id,
+            "Yuantou-Event-Type": claim.event_type,
+            SIGNATURE_HEADER: f"t={timestamp},v1={signature(unseal(claim.sealed_secret), timestamp, body)}",
+        },
+    )
+    return _record(claim, outcome, now)
+
+
+def _record(claim: Claim, outcome: Outcome, now: datetime) -> str:
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(of=("self",))
+            .select_related("subscription")
+            .filter(pk=claim.delivery_id)
+            .first()
+        )
+        if delivery is None:
+            return "gone"  # the subscription was deleted while posting
         WebhookAttempt.objects.create(
             delivery=delivery,
             at=now,
@@ -130,9 +190,23 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
             error=outcome.error,
             duration_ms=outcome.duration_ms,
         )
+        if delivery.status != DeliveryStatus.PENDING or delivery.lease_until != claim.lease_until:
+            # Our lease ran out and another attempt took over: the attempt is logged, the
+            # outcome is the other one's to decide.
+            return "gone"
+        subscription = delivery.subscription
         delivery.attempts += 1
         delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
-        fields = ["attempts", "last_status_code", "last_error", "status", "next_attempt_at", "delivered_at"]
+        delivery.lease_until = None
+        fields = [
+            "attempts",
+            "last_status_code",
+            "last_error",
+            "status",
+            "next_attempt_at",
+            "delivered_at",
+            "lease_until",
+        ]
         if outcome.ok:
             delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
                 DeliveryStatus.SUCCEEDED,
@@ -205,6 +279,7 @@ def deliveries_due(*, now: datetime, limit: int = 500) -> list[int]:
     return list(
         WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, subscription__disabled_at__isnull=True)
         .exclude(next_attempt_at__gt=now)
+        .exclude(lease_until__gt=now)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from marketplace.core.errors import TransitionNotAllowed, ValidationError
+from factories.models import Factory
+from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.outbox import outbox_put
 
@@ -21,7 +22,8 @@ from ..events import PartnerEvents
 from ..models import Organization, WebhookDelivery, WebhookSubscription
 from ..services import _require_owner
 from .addresses import refusal
-from .sources import PATTERNS, TOPIC
+from .sealing import seal
+from .sources import FACTORY_PATTERNS, PATTERNS, TOPIC
 
 MAX_URL_LENGTH = 500
 
@@ -41,15 +43,15 @@ def _clean_url(url: str) -> str:
     return url
 
 
-def _clean_patterns(event_types: list[str]) -> list[str]:
-    unknown = sorted(set(event_types) - set(PATTERNS))
+def _clean_patterns(event_types: list[str], allowed: tuple[str, ...] = PATTERNS) -> list[str]:
+    unknown = sorted(set(event_types) - set(allowed))
     if unknown:
         raise ValidationError(
             {"event_types": _("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)[:200]}}
         )
     if not event_types:
         raise ValidationError({"event_types": _("Choose at least one event type.")})
-    return [p for p in PATTERNS if p in event_types]
+    return [p for p in allowed if p in event_types]
 
 
 def _state(subscription: WebhookSubscription) -> dict[str, Any]:
@@ -60,11 +62,20 @@ def _state(subscription: WebhookSubscription) -> dict[str, Any]:
     }
 
 
-def _require_manager(organization: Organization, actor, key_prefix: str | None) -> None:
+def _require_manager(owner: Organization | Factory, actor, key_prefix: str | None) -> None:
     # A key reached here only for its own organization with the scope (authentication.py and the
-    # view checked both); a person must be an owner, on the API and the web page alike.
-    if key_prefix is None:
-        _require_owner(organization, actor)
+    # view checked both); a person must be an owner, on the API and the web page alike. A
+    # factory's webhooks are its owner's alone (no key manages them).
+    if isinstance(owner, Factory):
+        if key_prefix is not None or getattr(actor, "pk", None) != owner.owner_id:
+            raise NotAllowed(_("Only the factory's owner can manage its webhooks."))
+    elif key_prefix is None:
+        _require_owner(owner, actor)
+
+
+def _owner_of(subscription: WebhookSubscription) -> Organization | Factory:
+    # The database checks that exactly one of the two is set.
+    return subscription.organization or subscription.factory  # type: ignore[return-value]
 
 
 def _audit(*, actor, key_prefix: str | None, verb: str, target, address: str | None, **data: Any) -> None:
@@ -76,31 +87,41 @@ def _audit(*, actor, key_prefix: str | None, verb: str, target, address: str | N
 @transaction.atomic
 def webhook_create(
     *,
-    organization: Organization,
+    organization: Organization | None = None,
+    factory: Factory | None = None,
     actor,
     url: str,
     event_types: list[str],
     key_prefix: str | None = None,
     address: str | None = None,
 ) -> tuple[WebhookSubscription, str]:
-    """Returns the subscription and its signing secret (shown to the caller this once)."""
-    _require_manager(organization, actor, key_prefix)
-    url, event_types = _clean_url(url), _clean_patterns(event_types)
-    # Counted under the organization's row lock: two requests cannot both take the last place.
-    Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    if organization.webhooks.count() >= settings.WEBHOOK_MAX_PER_ORGANIZATION:
-        raise ValidationError(
-            {
-                "url": _("An organization has at most %(n)s webhooks.")
-                % {"n": settings.WEBHOOK_MAX_PER_ORGANIZATION}
-            }
+    """Returns the subscription and its signing secret (shown to the caller this once). The owner
+    is an organization (events about its streamers) or a factory (events about its products)."""
+    owner: Organization | Factory | None = organization or factory
+    if owner is None or (organization is not None and factory is not None):
+        raise TypeError("webhook_create takes an organization or a factory.")
+    _require_manager(owner, actor, key_prefix)
+    allowed = FACTORY_PATTERNS if factory is not None else PATTERNS
+    url, event_types = _clean_url(url), _clean_patterns(event_types, allowed)
+    # Counted under the owner's row lock: two requests cannot both take the last place.
+    if factory is not None:
+        Factory.objects.select_for_update().filter(pk=factory.pk).first()
+        limit, message = settings.WEBHOOK_MAX_PER_FACTORY, _("A factory has at most %(n)s webhooks.")
+    else:
+        Organization.objects.select_for_update().filter(pk=owner.pk).first()
+        limit, message = (
+            settings.WEBHOOK_MAX_PER_ORGANIZATION,
+            _("An organization has at most %(n)s webhooks."),
         )
+    if owner.webhooks.count() >= limit:
+        raise ValidationError({"url": message % {"n": limit}})
     secret = "whsec_" + secrets.token_urlsafe(32)
     subscription = WebhookSubscription.objects.create(
         organization=organization,
+        factory=factory,
         url=url,
         event_types=event_types,
-        secret=secret,
+        secret_sealed=seal(secret),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _audit(
@@ -120,13 +141,13 @@ def webhook_delete(
     *, subscription: WebhookSubscription, actor, key_prefix: str | None = None, address: str | None = None
 ) -> None:
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
-    _require_manager(subscription.organization, actor, key_prefix)
-    # The audit row outlives the subscription: it names the organization.
+    _require_manager(_owner_of(subscription), actor, key_prefix)
+    # The audit row outlives the subscription: it names the organization (or the factory).
     _audit(
         actor=actor,
         key_prefix=key_prefix,
         verb=PartnerEvents.WEBHOOK_DELETED,
-        target=subscription.organization,
+        target=_owner_of(subscription),
         address=address,
         before={"id": subscription.pk, **_state(subscription)},
         after=None,
@@ -140,7 +161,7 @@ def webhook_enable(
 ) -> WebhookSubscription:
     """Turn a disabled subscription back on; its pending deliveries are sent again when due."""
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
-    _require_manager(subscription.organization, actor, key_prefix)
+    _require_manager(_owner_of(subscription), actor, key_prefix)
     if subscription.disabled_at is None:
         raise TransitionNotAllowed(_("This webhook is not disabled."))
     before = _state(subscription)
@@ -164,7 +185,7 @@ def webhook_redeliver(
 ) -> WebhookDelivery:
     """Send an event again, as a new delivery with the same event id (receivers de-duplicate on
     it). It goes after the object's other pending deliveries, like any new one."""
-    _require_manager(delivery.subscription.organization, actor, key_prefix)
+    _require_manager(_owner_of(delivery.subscription), actor, key_prefix)
     again = WebhookDelivery.objects.create(
         subscription_id=delivery.subscription_id,
         event_id=delivery.event_id,

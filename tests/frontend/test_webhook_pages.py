@@ -7,6 +7,7 @@ import pytest
 from marketplace.core.models import Event
 from partners import services
 from partners.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from partners.webhooks.sealing import unseal
 from tests import makers
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +31,9 @@ def test_an_owner_subscribes_reads_the_log_and_redelivers(web, organization_owne
     # then: subscribed, the secret shown this once
     subscription = WebhookSubscription.objects.get()
     assert subscription.event_types == ["trial.*", "quote.*"]
-    assert subscription.secret in made.content.decode()
-    assert subscription.secret not in web.get(url).content.decode()
+    secret = unseal(subscription.secret_sealed)
+    assert secret.startswith("whsec_") and secret in made.content.decode()
+    assert secret not in web.get(url).content.decode()
     # given: a failed delivery in the log
     delivery = WebhookDelivery.objects.create(
         subscription=subscription,

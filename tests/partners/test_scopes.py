@@ -147,6 +147,13 @@ EXPECTED = {
     ("post", "organizations/{id}/webhooks/{webhook_id}/enable/"): WEBHOOKS,
     ("get", "organizations/{id}/webhooks/{webhook_id}/deliveries/"): WEBHOOKS,
     ("post", "organizations/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/"): WEBHOOKS,
+    # a factory's own webhooks: its owner's sign-in only
+    ("get", "factories/{id}/webhooks/"): NOT,
+    ("post", "factories/{id}/webhooks/"): NOT,
+    ("delete", "factories/{id}/webhooks/{webhook_id}/"): NOT,
+    ("post", "factories/{id}/webhooks/{webhook_id}/enable/"): NOT,
+    ("get", "factories/{id}/webhooks/{webhook_id}/deliveries/"): NOT,
+    ("post", "factories/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/"): NOT,
 }
 OPERATIONS = sorted(EXPECTED, key=lambda op: (op[1], op[0]))
 WRITTEN = [Event, OutboxMessage, Notification, TrialOrder, SampleRequest, CustomRequest, Address]
