@@ -78,7 +78,7 @@ def product_revisions_shown() -> QuerySet[ProductRevision]:
     )
 
 
-def product_revisions_prefetch() -> Prefetch:
+def product_revisions_prefetch() -> "Prefetch[str, QuerySet[ProductRevision], str]":
     return Prefetch("revisions", queryset=product_revisions_shown(), to_attr="shown_revisions")
 
 

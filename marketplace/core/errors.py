@@ -9,7 +9,7 @@ __all__ = ["NotAllowed", "PermissionDenied", "TransitionNotAllowed", "Validation
 class TransitionNotAllowed(Exception):
     """A state change that is not allowed from the current state (HTTP 409)."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -17,6 +17,6 @@ class TransitionNotAllowed(Exception):
 class NotAllowed(PermissionDenied):
     """The actor may not do this (HTTP 403). Carries a message for the person."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message

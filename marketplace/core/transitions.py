@@ -56,11 +56,11 @@ def transition(
     target: str,
     actors: Iterable[str],
     description: str = "",
-    label=None,
+    label: object = None,
     *,
-    refused_actor=None,
-    refused_state=None,
-):
+    refused_actor: object = None,
+    refused_state: object = None,
+) -> Transition:
     return Transition(
         name,
         frozenset(sources),
@@ -80,7 +80,7 @@ class Flow:
         transitions: Iterable[Transition],
         labels: Mapping[str, object],
         routes: dict[str, tuple[str, str]] | None = None,
-    ):
+    ) -> None:
         self.name = name
         self.transitions = {t.name: t for t in transitions}
         self.labels = labels  # status -> human label, for messages
@@ -181,7 +181,8 @@ class FlowTable:
         return self.rules.get(name, Rule())
 
     def status_of(self, obj: Any) -> str:
-        return getattr(obj, self.status_field)
+        status: str = getattr(obj, self.status_field)
+        return status
 
     def verb(self, name: str) -> str:
         return self.events[name]
@@ -208,7 +209,7 @@ def allowed_actions(table: FlowTable, obj: Any, user: Actor | None) -> list[str]
 
 
 class Notifier(Protocol):
-    def __call__(self, *, recipient: Any, kind: str, key: str, data: dict) -> object: ...
+    def __call__(self, *, recipient: Any, kind: str, key: str, data: dict[str, Any]) -> object: ...
 
 
 _notifier: Notifier | None = None

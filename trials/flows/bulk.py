@@ -9,18 +9,19 @@ stood (`resume`), or cancel it and pay back what the buyer paid (`cancel_with_re
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace.accounts.models import Role
+from marketplace.accounts.models import Role, User
 from marketplace.core.errors import ValidationError
 from marketplace.core.transitions import PREVIOUS, SYSTEM, Flow, FlowTable, Rule, Timed, transition
 from marketplace.money import format_cny
 
 from ..events import BulkEvents
-from ..models import DISPUTABLE_STATUSES, BulkStatus
+from ..models import DISPUTABLE_STATUSES, BulkOrder, BulkStatus
 from .trial import guard_shipping
 
 S = BulkStatus
@@ -78,7 +79,7 @@ FLOW = Flow(
 )
 
 
-def guard_delivery_date(bulk, ctx):
+def guard_delivery_date(bulk: BulkOrder, ctx: dict[str, Any]) -> None:
     date = ctx.get("delivery_date")
     today = timezone.localdate()
     if date is None:
@@ -92,7 +93,7 @@ def guard_delivery_date(bulk, ctx):
         )
 
 
-def guard_reason(bulk, ctx):
+def guard_reason(bulk: BulkOrder, ctx: dict[str, Any]) -> None:
     reason = (ctx.get("reason") or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say what went wrong, so staff can decide.")})
@@ -100,16 +101,16 @@ def guard_reason(bulk, ctx):
         raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": REASON_MAX_LENGTH}})
 
 
-def guard_note(bulk, ctx):
+def guard_note(bulk: BulkOrder, ctx: dict[str, Any]) -> None:
     if len(ctx.get("reason") or "") > REASON_MAX_LENGTH:
         raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": REASON_MAX_LENGTH}})
 
 
-def parties(bulk):
+def parties(bulk: BulkOrder) -> dict[str, User]:
     return {"buyer": bulk.buyer.user, "factory": bulk.factory.owner}
 
 
-def describe(bulk):
+def describe(bulk: BulkOrder) -> dict[str, object]:
     return {
         "ref": str(bulk),
         "bulk_order_id": bulk.pk,

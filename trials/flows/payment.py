@@ -1,16 +1,18 @@
 """A payment attempt as a table. People fire only `cancel` (the buyer, with the trial) and
 `succeed` for bank transfers (staff, who see the money arrive); Stripe's webhooks fire the rest."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace.accounts.models import Role
+from marketplace.accounts.models import Role, User
 from marketplace.core.errors import ValidationError
 from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, transition
 from marketplace.money import format_cny, to_fen
 
 from ..events import PaymentEvents
-from ..models import PaymentProvider, PaymentStatus
+from ..models import Payment, PaymentProvider, PaymentStatus
 
 P = PaymentStatus
 
@@ -49,7 +51,7 @@ FLOW = Flow(
 )
 
 
-def guard_confirmation(payment, ctx):
+def guard_confirmation(payment: Payment, ctx: dict[str, Any]) -> None:
     """Staff confirm transfers only; a provider's confirmation must be for the full amount."""
     if ctx.get("by_staff") and payment.provider != PaymentProvider.BANK_TRANSFER:
         raise ValidationError(
@@ -66,12 +68,12 @@ def guard_confirmation(payment, ctx):
         raise ValidationError({"detail": _("The amount paid does not match the order.")})
 
 
-def parties(payment):
+def parties(payment: Payment) -> dict[str, User]:
     order = payment.order
     return {"buyer": order.buyer.user, "factory": order.factory.owner}
 
 
-def describe(payment):
+def describe(payment: Payment) -> dict[str, object]:
     order = payment.order
     return {
         "ref": str(order),

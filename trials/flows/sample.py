@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy
 
-from marketplace.accounts.models import Role
+from marketplace.accounts.models import Role, User
 from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, Timed, transition
 
 from ..events import SampleEvents
-from ..models import SampleStatus
+from ..models import SampleRequest, SampleStatus
 from .trial import guard_shipping
 
 S = SampleStatus
@@ -30,11 +30,11 @@ FLOW = Flow(
 )
 
 
-def parties(sample):
+def parties(sample: SampleRequest) -> dict[str, User]:
     return {"buyer": sample.buyer.user, "factory": sample.factory.owner}
 
 
-def describe(sample):
+def describe(sample: SampleRequest) -> dict[str, object]:
     return {
         "ref": str(sample),
         "sample_id": sample.pk,

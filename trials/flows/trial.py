@@ -2,18 +2,19 @@
 trial that never reported (14 days after its window)."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace.accounts.models import Role
+from marketplace.accounts.models import Role, User
 from marketplace.core.errors import ValidationError
 from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, Timed, transition
 from marketplace.money import format_cny
 
 from ..carriers import tracking_error
 from ..events import TrialEvents
-from ..models import TrialStatus
+from ..models import TrialOrder, TrialStatus
 
 S = TrialStatus
 BUYER, FACTORY, STAFF = Role.BUYER, Role.FACTORY, Role.STAFF
@@ -45,9 +46,9 @@ FLOW = Flow(
 )
 
 
-def guard_shipping(trial, ctx):
+def guard_shipping(order: object, ctx: dict[str, Any]) -> None:
     """Sample, trial and bulk order alike: a carrier and a number that can be that carrier's."""
-    errors = {}
+    errors: dict[str, str] = {}
     for name in ("carrier", "tracking_number"):
         if not (ctx.get(name) or "").strip():
             errors[name] = _("This field is required to ship.")
@@ -59,7 +60,7 @@ def guard_shipping(trial, ctx):
         raise ValidationError(errors)
 
 
-def guard_feedback(trial, ctx):
+def guard_feedback(trial: TrialOrder, ctx: dict[str, Any]) -> None:
     sold, returned, rating = ctx["units_sold"], ctx["units_returned"], ctx["rating"]
     if sold > trial.quantity:
         raise ValidationError(
@@ -71,19 +72,19 @@ def guard_feedback(trial, ctx):
         raise ValidationError({"rating": _("Rate from 1 to 5.")})
 
 
-def guard_convert(trial, ctx):
+def guard_convert(trial: TrialOrder, ctx: dict[str, Any]) -> None:
     if ctx["quantity"] < trial.moq:
         raise ValidationError(
             {"quantity": _("A bulk order needs at least the MOQ of %(moq)d units.") % {"moq": trial.moq}}
         )
 
 
-def parties(trial):
+def parties(trial: TrialOrder) -> dict[str, User]:
     return {"buyer": trial.buyer.user, "factory": trial.factory.owner}
 
 
-def describe(trial):
-    data = {
+def describe(trial: TrialOrder) -> dict[str, object]:
+    data: dict[str, object] = {
         "ref": str(trial),
         "trial_id": trial.pk,
         "title": trial.title,
