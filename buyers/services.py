@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -55,8 +56,9 @@ def _flatten(data: dict[str, Any]) -> dict[str, Any]:
 def _check_ranges(profile: BuyerProfile, data: dict[str, Any]) -> None:
     """Check the bands as they will be after applying `data` (a PATCH may change only one end)."""
 
-    def value(name):
-        return data[name] if name in data else getattr(profile, name)
+    def value(name: str) -> Decimal | int | None:
+        found: Decimal | int | None = data[name] if name in data else getattr(profile, name)
+        return found
 
     low, high = value("price_min"), value("price_max")
     if low is not None and high is not None and low > high:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +44,16 @@ def _constraint(error: IntegrityError) -> str:
     return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) or str(error)
 
 
-def _audit(*, actor: User, verb: str, target, address: str | None, before=None, after=None, **data: Any):
+def _audit(
+    *,
+    actor: User,
+    verb: str,
+    target: Model,
+    address: str | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    **data: Any,
+) -> None:
     event_record(actor=actor, verb=verb, target=target, before=before, after=after, address=address, **data)
 
 
@@ -211,7 +220,7 @@ def _link_transition(*, link: StreamerLink, actor: User, name: str, address: str
     return link
 
 
-def _key_state(key: PartnerKey) -> dict:
+def _key_state(key: PartnerKey) -> dict[str, object]:
     return {
         "name": key.name,
         "prefix": key.prefix,
@@ -230,7 +239,9 @@ def _clean_scopes(scopes: list[str]) -> list[str]:
     return [s for s in Scope.values if s in scopes]  # one order, no repeats
 
 
-def _key_insert(*, organization: Organization, actor: User, name: str, scopes: list[str], rate: int):
+def _key_insert(
+    *, organization: Organization, actor: User, name: str, scopes: list[str], rate: int
+) -> tuple[PartnerKey, str]:
     prefix, raw = PartnerKey.generate()
     key = PartnerKey.objects.create(
         organization=organization,

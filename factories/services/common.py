@@ -1,10 +1,13 @@
+from collections.abc import Iterable
+
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from marketplace.core.errors import ValidationError
 from marketplace.notifications.services import notification_create
 
 from ..flows import listing_data
-from ..models import Category
+from ..models import Category, Product
 
 
 def categories_from_slugs(
@@ -37,7 +40,7 @@ def require_reason(reason: str) -> str:
     return reason
 
 
-def delete_files(files) -> None:
+def delete_files(files: Iterable[FieldFile]) -> None:
     """Remove stored files (an image and its thumbnail). Storage is not transactional: callers
     call this after a rollback, or on commit once the rows are gone for good."""
     for file in files:
@@ -45,7 +48,7 @@ def delete_files(files) -> None:
             file.storage.delete(file.name)
 
 
-def listing_notify(product, *, kind: str, key: str, reason: str = "") -> None:
+def listing_notify(product: Product, *, kind: str, key: str, reason: str = "") -> None:
     """Tell a listing's factory what staff decided about it (inbox and e-mail, once per `key`)."""
     notification_create(
         recipient=product.factory.owner,

@@ -8,10 +8,11 @@ claimed by a conditional UPDATE of its stamp and the lapse by a locked re-check,
 two workers) send one reminder and record one lapse.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from marketplace.core.dirty import mark_dirty
@@ -23,7 +24,7 @@ from ..flows import factory_data
 from ..models import Factory, FactoryTier, VerificationStatus
 
 
-def _current():
+def _current() -> QuerySet[Factory]:
     return Factory.objects.filter(
         verification_status=VerificationStatus.VERIFIED,
         verification_lapsed_at__isnull=True,
@@ -31,7 +32,7 @@ def _current():
     )
 
 
-def factories_to_remind(now=None) -> list[int]:
+def factories_to_remind(now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     horizon = now + timedelta(days=settings.FACTORY_VERIFICATION_REMIND_DAYS)
     rows = _current().filter(
@@ -42,7 +43,7 @@ def factories_to_remind(now=None) -> list[int]:
     return list(rows.order_by("verification_expires_at", "pk").values_list("pk", flat=True))
 
 
-def factories_to_lapse(now=None) -> list[int]:
+def factories_to_lapse(now: datetime | None = None) -> list[int]:
     rows = _current().filter(verification_expires_at__lte=now or timezone.now())
     return list(rows.order_by("verification_expires_at", "pk").values_list("pk", flat=True))
 
@@ -84,6 +85,7 @@ def factory_verification_lapse(*, factory_id: int) -> bool:
     if factory is None:
         return False
     before = {"tier": factory.tier, "verified": True}
+    expires = factory.verification_expires_at.isoformat()  # type: ignore[union-attr]  # _current(): set
     factory.verification_lapsed_at = now
     factory.tier = FactoryTier.STANDARD
     factory.save(update_fields=["verification_lapsed_at", "tier", "updated_at"])
@@ -93,7 +95,7 @@ def factory_verification_lapse(*, factory_id: int) -> bool:
         target=factory,
         before=before,
         after={"tier": factory.tier, "verified": False},
-        expires_at=factory.verification_expires_at.isoformat(),
+        expires_at=expires,
     )
     # Search shows the badge and the tier on the factory and on each of its listings.
     mark_dirty(factory)
@@ -101,7 +103,7 @@ def factory_verification_lapse(*, factory_id: int) -> bool:
     notification_create(
         recipient=factory.owner,
         kind=FactoryEvents.VERIFICATION_LAPSED,
-        key=f"{FactoryEvents.VERIFICATION_LAPSED}:{factory.pk}:{factory.verification_expires_at.isoformat()}",
+        key=f"{FactoryEvents.VERIFICATION_LAPSED}:{factory.pk}:{expires}",
         data=factory_data(factory),
     )
     return True

@@ -1,6 +1,10 @@
+from __future__ import annotations  # django-stubs generics (UploadedFile[…]) exist only for mypy
+
 import uuid
+from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -36,7 +40,7 @@ def _check_room(product: Product) -> None:
         )
 
 
-def product_image_add(*, product: Product, actor: User, upload) -> ProductImage:
+def product_image_add(*, product: Product, actor: User, upload: UploadedFile[bytes]) -> ProductImage:
     _check_owner(product, actor)
     # Cheap early refusal, so a full product does not cost a decode; re-checked under the lock.
     _check_room(product)
@@ -48,11 +52,11 @@ def product_image_add(*, product: Product, actor: User, upload) -> ProductImage:
         return product_images_store(product=product, actor=actor, processed=[processed])[0]
 
 
-def images_process(uploads) -> list[ProcessedImage]:
+def images_process(uploads: Iterable[UploadedFile[bytes]]) -> list[ProcessedImage]:
     """Several uploads through the same Pillow checks as one; every bad file is named, so a person
     fixes them all at once. Nothing is stored: callers process first, then write in one transaction."""
-    processed: list = []
-    errors: list = []
+    processed: list[ProcessedImage] = []
+    errors: list[str] = []
     for upload in uploads:
         try:
             processed.append(image_process(upload))
@@ -77,7 +81,9 @@ def check_room_for(product: Product | None, count: int) -> None:
         )
 
 
-def product_images_store(*, product: Product, actor: User, processed: list[ProcessedImage]) -> list:
+def product_images_store(
+    *, product: Product, actor: User, processed: list[ProcessedImage]
+) -> list[ProductImage]:
     """Write already-processed images after the product's last one. The caller holds the product's
     row lock inside its transaction and has checked the room. New photos of a live listing wait
     in its revision: buyers see them once staff approve."""

@@ -6,28 +6,37 @@ The API adds photos one request at a time; the form sends them together, and a p
 share one transaction. The rules stay in product_create / product_update and images.py.
 """
 
+from __future__ import annotations  # django-stubs generics (UploadedFile[…]) exist only for mypy
+
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 
 from marketplace.accounts.models import User
 
-from ..models import Factory, Product
+from ..models import Factory, Product, ProductImage
 from .common import delete_files
 from .images import check_room_for, images_process, product_images_store
 from .products import product_create, product_update
 
 
-def _stored_files(images) -> list:
+def _stored_files(images: list[ProductImage]) -> list[FieldFile]:
     return [f for image in images for f in (image.image, image.thumbnail)]
 
 
 def product_create_with_images(
-    *, factory: Factory, actor: User, data: dict[str, Any], uploads: list, submit: bool = True
+    *,
+    factory: Factory,
+    actor: User,
+    data: dict[str, Any],
+    uploads: list[UploadedFile[bytes]],
+    submit: bool = True,
 ) -> Product:
     check_room_for(None, len(uploads))
     processed = images_process(uploads)
-    stored: list = []
+    stored: list[ProductImage] = []
     try:
         with transaction.atomic():
             product = product_create(factory=factory, actor=actor, data=data, submit=submit)
@@ -40,11 +49,16 @@ def product_create_with_images(
 
 
 def product_update_with_images(
-    *, product: Product, actor: User, data: dict[str, Any], uploads: list, submit: bool = False
+    *,
+    product: Product,
+    actor: User,
+    data: dict[str, Any],
+    uploads: list[UploadedFile[bytes]],
+    submit: bool = False,
 ) -> Product:
     check_room_for(product, len(uploads))  # early and cheap; re-checked under the lock
     processed = images_process(uploads) if uploads else []
-    stored: list = []
+    stored: list[ProductImage] = []
     try:
         with transaction.atomic():
             # product_update locks the row and checks ownership and state before anything changes.

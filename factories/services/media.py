@@ -2,9 +2,12 @@
 is private). Photos go through the same Pillow checks as product photos; so does the licence,
 which is re-encoded too (no EXIF, proven to decode) before staff see it."""
 
+from __future__ import annotations  # django-stubs generics (UploadedFile[…]) exist only for mypy
+
 import uuid
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -26,7 +29,9 @@ def _check_owner(factory: Factory, actor: User) -> None:
         raise NotAllowed(_("Only the owner can change this."))
 
 
-def factory_photo_add(*, factory: Factory, actor: User, upload, caption: str = "") -> FactoryPhoto:
+def factory_photo_add(
+    *, factory: Factory, actor: User, upload: UploadedFile[bytes], caption: str = ""
+) -> FactoryPhoto:
     _check_owner(factory, actor)
     caption = (caption or "").strip()
     if len(caption) > 60 or any(ord(c) < 32 for c in caption):
@@ -72,7 +77,7 @@ def factory_photo_delete(*, photo: FactoryPhoto, actor: User) -> None:
     transaction.on_commit(lambda: delete_files(files))
 
 
-def factory_licence_set(*, factory: Factory, actor: User, upload) -> Factory:
+def factory_licence_set(*, factory: Factory, actor: User, upload: UploadedFile[bytes]) -> Factory:
     """The business licence staff check when verifying; replacing it drops the old file."""
     _check_owner(factory, actor)
     processed = image_process(upload)

@@ -63,12 +63,12 @@ def _clean(
     return data
 
 
-def _tiers(tiers) -> list:
+def _tiers(tiers: object) -> object:
     """Tiers as stored: the price as a string with two decimals (the JSON keeps it exact). Anything
     not shaped like a tier is passed on for the model's validator to refuse with its message."""
     if not isinstance(tiers, list):
         return tiers
-    out = []
+    out: list[object] = []
     for tier in tiers:
         if isinstance(tier, dict) and isinstance(tier.get("unit_price"), Decimal | int):
             tier = {**tier, "unit_price": f"{Decimal(tier['unit_price']):.2f}"}

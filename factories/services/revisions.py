@@ -68,8 +68,8 @@ def revision_working_values(product: Product, revision: ProductRevision | None) 
 
 def _is_live_value(product: Product, field: str, value: Any) -> bool:
     if field == "category":
-        return value.pk == product.category_id
-    return getattr(product, field) == value
+        return bool(value.pk == product.category_id)
+    return bool(getattr(product, field) == value)
 
 
 def _pending(product: Product) -> ProductRevision | None:

@@ -12,7 +12,7 @@ from .models import EMAIL_CI_UNIQUE, USERNAME_CI_UNIQUE, ApiKey, Role, User
 SELF_SERVICE_ROLES = (Role.FACTORY, Role.BUYER)
 
 
-def _taken_error(error: IntegrityError) -> dict:
+def _taken_error(error: IntegrityError) -> dict[str, list[str]]:
     """Which unique index a lost sign-up race hit, as the field error the early checks give."""
     # PostgreSQL names the constraint; SQLite (the `make run` default) only says it in the text.
     constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) or str(error)

@@ -1,6 +1,8 @@
 """Every write to an address book: validated here, so the API, the profile page and the admin
 refuse the same things with the same words."""
 
+from typing import Any  # request data: the API's validated JSON
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -29,7 +31,7 @@ def kind_for(user: User) -> str:
     raise NotAllowed(_("Only streamers and factories keep addresses."))
 
 
-def _clean(data: dict) -> dict:
+def _clean(data: dict[str, Any]) -> dict[str, str]:
     clean = {name: str(data.get(name) or "").strip() for name in FIELDS}
     clean["mobile"] = normalize_mobile(clean["mobile"])
     errors: dict[str, list[str]] = {}
@@ -63,7 +65,7 @@ NOT_IN_LIST = {
 }
 
 
-def address_create(*, actor: User, data: dict) -> Address:
+def address_create(*, actor: User, data: dict[str, Any]) -> Address:
     kind = kind_for(actor)
     clean = _clean(data)
     with transaction.atomic():
@@ -80,7 +82,7 @@ def address_create(*, actor: User, data: dict) -> Address:
     return address
 
 
-def address_update(*, address: Address, actor: User, data: dict) -> Address:
+def address_update(*, address: Address, actor: User, data: dict[str, Any]) -> Address:
     _require_owner(address, actor)
     merged = {name: data.get(name, getattr(address, name)) for name in FIELDS}
     clean = _clean(merged)
@@ -133,7 +135,7 @@ def _require_owner(address: Address, actor: User) -> None:
         raise NotAllowed(_("This is not yours."))
 
 
-def frozen_address(*, owner: User, address_id: int | None) -> dict:
+def frozen_address(*, owner: User, address_id: int | None) -> dict[str, str]:
     """For an order being made: the chosen address of `owner` (else their default), frozen."""
     book = Address.objects.filter(owner=owner, kind=AddressKind.SHIPPING)
     address = book.filter(pk=address_id).first() if address_id else book.filter(is_default=True).first()

@@ -1,12 +1,16 @@
 """大货: every write to a BulkOrder. Each function locks the order and applies one transition of
 flows/bulk.py; the two payments go through services/payments.py like a trial's."""
 
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buyers.models import BuyerProfile
+from factories.models import Factory, Product
 from marketplace.accounts.models import User
 from marketplace.core.errors import ValidationError
 from marketplace.core.events import event_record
@@ -15,8 +19,8 @@ from marketplace.money import quantize
 from marketplace.notifications.services import notification_create
 
 from ..events import BulkEvents
-from ..flows.bulk import REMINDERS, TABLE, describe
-from ..models import BulkOrder, PaymentStatus
+from ..flows.bulk import REMINDERS, TABLE, Reminder, describe
+from ..models import BulkOrder, PaymentStatus, Quote, TrialOrder
 from .bulk_steps import bulk_step
 from .common import locked
 from .payments import payments_cancel_open
@@ -36,14 +40,14 @@ def bulk_split(total: Decimal, percent: int) -> tuple[Decimal, Decimal]:
 def bulk_order_create(
     *,
     actor: User,
-    buyer,
-    factory,
-    product,
+    buyer: BuyerProfile,
+    factory: Factory,
+    product: Product | None,
     quantity: int,
     unit_price: Decimal,
-    specification: dict,
-    shipping_address: dict,
-    **origin,
+    specification: dict[str, object],
+    shipping_address: dict[str, str],
+    **origin: TrialOrder | Quote,
 ) -> BulkOrder:
     """Inside the caller's transaction: the order at `unit_price` × `quantity`, split into the
     factory's deposit share and the balance. `origin` is `trial=` or `quote=`."""
@@ -80,8 +84,8 @@ def bulk_order_create(
     return bulk
 
 
-def bulk_confirm(*, bulk: BulkOrder, actor: User, delivery_date) -> BulkOrder:
-    def prepare(b):
+def bulk_confirm(*, bulk: BulkOrder, actor: User, delivery_date: date | None) -> BulkOrder:
+    def prepare(b: BulkOrder) -> list[str]:
         b.delivery_date = delivery_date
         return ["delivery_date"]
 
@@ -90,11 +94,11 @@ def bulk_confirm(*, bulk: BulkOrder, actor: User, delivery_date) -> BulkOrder:
     )
 
 
-def _with_note(name: str):
+def _with_note(name: str) -> Callable[..., BulkOrder]:
     def step(*, bulk: BulkOrder, actor: User, reason: str = "") -> BulkOrder:
         reason = (reason or "").strip()
 
-        def prepare(b):
+        def prepare(b: BulkOrder) -> list[str]:
             b.note = reason
             return ["note"]
 
@@ -127,7 +131,7 @@ def bulk_ship(*, bulk: BulkOrder, actor: User, carrier: str, tracking_number: st
         {"carrier": carrier, "tracking_number": tracking_number}, ("carrier", "tracking_number")
     )
 
-    def prepare(b):
+    def prepare(b: BulkOrder) -> list[str]:
         b.carrier, b.tracking_number = carrier.strip(), tracking_number.strip()
         return ["carrier", "tracking_number"]
 
@@ -146,7 +150,7 @@ def bulk_complete(*, bulk: BulkOrder, actor: User | None) -> BulkOrder:
 def bulk_dispute(*, bulk: BulkOrder, actor: User, reason: str) -> BulkOrder:
     reason = (reason or "").strip()
 
-    def prepare(b):
+    def prepare(b: BulkOrder) -> list[str]:
         b.disputed_from, b.dispute_reason = b.status, reason
         return ["disputed_from", "dispute_reason"]
 
@@ -163,7 +167,7 @@ def bulk_cancel_with_refund(*, bulk: BulkOrder, actor: User, reason: str = "") -
     in goes back (Stripe through the outbox; a bank transfer becomes a refund staff pay by hand)."""
     reason = (reason or "").strip()
 
-    def prepare(b):
+    def prepare(b: BulkOrder) -> list[str]:
         b.note = reason
         return ["note"]
 
@@ -177,7 +181,7 @@ def bulk_cancel_with_refund(*, bulk: BulkOrder, actor: User, reason: str = "") -
     return bulk
 
 
-def bulk_remind(*, bulk: BulkOrder, reminder) -> bool:
+def bulk_remind(*, bulk: BulkOrder, reminder: Reminder) -> bool:
     """Tell one side the order waits for them. Once per step: stamped with the status it was sent in."""
     with transaction.atomic():
         bulk = locked(BulkOrder, bulk.pk)
@@ -196,7 +200,7 @@ def bulk_remind(*, bulk: BulkOrder, reminder) -> bool:
     return True
 
 
-def bulk_reminders_due(now=None):
+def bulk_reminders_due(now: datetime | None = None) -> Iterator[tuple[BulkOrder, Reminder]]:
     """(order, reminder) pairs whose wait has passed and that were not reminded in this step."""
     now = now or timezone.now()
     for reminder in REMINDERS:

@@ -1,6 +1,9 @@
 """One bulk-order transition in its own transaction: the step both the bulk-order and the
 payment services take (below both, like trial_steps.py, so imports run one way)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import transaction
 
 from marketplace.accounts.models import User
@@ -11,7 +14,14 @@ from ..models import BulkOrder, PaymentPurpose
 from .common import locked, require_party
 
 
-def bulk_step(*, bulk: BulkOrder, actor: User | None, name: str, context=None, prepare=None) -> BulkOrder:
+def bulk_step(
+    *,
+    bulk: BulkOrder,
+    actor: User | None,
+    name: str,
+    context: dict[str, Any] | None = None,
+    prepare: Callable[[BulkOrder], list[str]] | None = None,
+) -> BulkOrder:
     with transaction.atomic():
         bulk = locked(BulkOrder, bulk.pk)
         require_party(bulk, actor)

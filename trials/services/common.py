@@ -1,35 +1,42 @@
+from typing import TypeVar
+
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from buyers.models import BuyerProfile
 from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, ValidationError
 
-from ..models import BulkOrder, TrialOrder
+from ..models import BulkOrder, Payment, SampleRequest, TrialOrder
+
+Row = TypeVar("Row", bound=Model)
 
 
-def locked(model, pk: int, *related: str):
+def locked(model: type[Row], pk: int, *related: str) -> Row:
     """Lock one row for the rest of the transaction, reading the `related` rows in the same query
     (only the row itself is locked). `of=("self",)` because PostgreSQL can't lock the nullable
     side of an outer join."""
-    return model.objects.select_related(*related).select_for_update(of=("self",)).get(pk=pk)
+    return model._default_manager.select_related(*related).select_for_update(of=("self",)).get(pk=pk)
 
 
-def locked_order_of(payment):
+def locked_order_of(payment: Payment) -> TrialOrder | BulkOrder:
     """Lock what `payment` pays for (trial or bulk order): the first lock of every payment change."""
     if payment.trial_id:
         return locked(TrialOrder, payment.trial_id)
+    if payment.bulk_order_id is None:  # Payment's check constraint: a trial or a bulk order, always
+        raise BulkOrder.DoesNotExist(f"payment {payment.pk} pays for no order")
     return locked(BulkOrder, payment.bulk_order_id)
 
 
 def buyer_profile_of(user: User) -> BuyerProfile:
     # The relation, not a query: authentication has usually read it already (partners/authentication.py).
-    profile = getattr(user, "buyer_profile", None) if user.is_authenticated else None
+    profile: BuyerProfile | None = getattr(user, "buyer_profile", None) if user.is_authenticated else None
     if profile is None:
         raise ValidationError({"detail": _("Create your streamer profile first (POST /api/v1/buyers/).")})
     return profile
 
 
-def require_party(obj, actor: User | None) -> None:
+def require_party(obj: TrialOrder | BulkOrder | SampleRequest, actor: User | None) -> None:
     """The buyer or the factory of `obj` (anything with `buyer` and `factory`), or staff, or the system."""
     if actor is None or actor.is_staff_member:
         return

@@ -5,7 +5,10 @@ and out of order.
 Lock order everywhere: the order a payment is for (trial or bulk order), then the payment, then
 a refund; a cancel, a webhook and a staff confirmation all take them in that order."""
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -50,7 +53,7 @@ def _checked_provider(provider: str | None) -> str:
     return provider
 
 
-def _require_payer(order, actor: User, payable: bool) -> None:
+def _require_payer(order: TrialOrder | BulkOrder, actor: User, payable: bool) -> None:
     if actor.acting_role != Role.BUYER:
         raise NotAllowed(_("You are not allowed to %(action)s this.") % {"action": _("pay")})
     require_party(order, actor)
@@ -103,7 +106,9 @@ def bulk_payment_start(*, bulk: BulkOrder, actor: User, provider: str | None = N
         )
 
 
-def _attempt(*, order, purpose: str, amount, provider: str, actor: User, key: str) -> Payment:
+def _attempt(
+    *, order: TrialOrder | BulkOrder, purpose: str, amount: Decimal, provider: str, actor: User, key: str
+) -> Payment:
     """Inside the caller's transaction, `order` locked: the live attempt for `purpose` if it uses
     this provider, else a new one (voiding the other provider's: one live attempt at a time)."""
     attempts = order.payments.filter(purpose=purpose)
@@ -146,7 +151,9 @@ def _attempt(*, order, purpose: str, amount, provider: str, actor: User, key: st
     return payment
 
 
-def _payment_step(*, payment: Payment, name: str, actor: User | None, context=None) -> Payment:
+def _payment_step(
+    *, payment: Payment, name: str, actor: User | None, context: dict[str, Any] | None = None
+) -> Payment:
     transition_apply(table=TABLE, obj=payment, name=name, actor=actor, context=context)
     if name == "cancel":
         # Voiding at the provider is a side effect: a row now, delivered after the commit.
@@ -168,7 +175,8 @@ def _succeeded(payment: Payment) -> str:
     """The money is in: the order moves on, or, if it can no longer take it (cancelled meanwhile,
     a second attempt), the money goes back."""
     order = locked_order_of(payment)
-    if payment.purpose == PaymentPurpose.TRIAL:
+    # Payment's check constraint: the trial purpose pays for a trial, the others for a bulk order.
+    if isinstance(order, TrialOrder):
         if order.status != TrialStatus.ACCEPTED:
             refund_open(payment=payment)
             return "needs_refund"
@@ -206,7 +214,7 @@ STRIPE_EVENTS = {
 }
 
 
-def stripe_event_handle(*, event) -> str:
+def stripe_event_handle(*, event: Mapping[str, Any]) -> str:  # a verified Stripe event (its JSON)
     """Apply one verified Stripe event at most once, and only ever forward. Returns the outcome."""
     created = datetime.fromtimestamp(int(event["created"]), tz=UTC)
     intent = event["data"]["object"]
@@ -230,7 +238,9 @@ def stripe_event_handle(*, event) -> str:
     return outcome
 
 
-def _apply_stripe(*, payment: Payment | None, name: str | None, created: datetime, intent) -> str:
+def _apply_stripe(
+    *, payment: Payment | None, name: str | None, created: datetime, intent: Mapping[str, Any]
+) -> str:
     if name is None:
         return "ignored"
     if payment is None:

@@ -5,6 +5,8 @@ queries are per factory / per buyer and indexed. Both records feed matching, so 
 for reindexing.
 """
 
+from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 from statistics import median
 
@@ -25,11 +27,14 @@ def _rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(RATE) if whole else None
 
 
-def _hours(rows) -> list[float]:
-    return [(responded - created).total_seconds() / 3600 for created, responded in rows]
+def _hours(rows: Iterable[tuple[datetime, datetime | None]]) -> list[float]:
+    # (the caller's rows all have an answer: responded_at__isnull=False)
+    return [
+        (responded - created).total_seconds() / 3600 for created, responded in rows if responded is not None
+    ]
 
 
-def factory_record_refresh(*, factory_id: int) -> dict:
+def factory_record_refresh(*, factory_id: int) -> dict[str, int | Decimal | None]:
     # Runs inside the transition's transaction, so every query here lengthens the time its rows
     # stay locked: one aggregate over the trials, one read of the samples, one UPDATE.
     trials = TrialOrder.objects.filter(factory_id=factory_id)
@@ -72,7 +77,7 @@ def factory_record_refresh(*, factory_id: int) -> dict:
     return fields
 
 
-def buyer_record_refresh(*, buyer_id: int) -> dict:
+def buyer_record_refresh(*, buyer_id: int) -> dict[str, int | Decimal | None]:
     trials = TrialOrder.objects.filter(buyer_id=buyer_id)
     started = Q(received_at__isnull=False)
     # Due: the window is over or they reported anyway; on time: reported before the window ended.

@@ -1,4 +1,7 @@
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,7 +30,7 @@ def sample_monthly_cap(buyer: BuyerProfile) -> int:
     return next(cap for floor, cap in SAMPLE_TIERS if buyer.monthly_gmv >= floor)
 
 
-def _month_start():
+def _month_start() -> datetime:
     now = timezone.localtime()
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
@@ -76,7 +79,12 @@ def sample_create(
 
 
 def _step(
-    *, sample: SampleRequest, actor: User | None, name: str, context=None, prepare=None
+    *,
+    sample: SampleRequest,
+    actor: User | None,
+    name: str,
+    context: dict[str, Any] | None = None,
+    prepare: Callable[[SampleRequest], list[str]] | None = None,
 ) -> SampleRequest:
     with transaction.atomic():
         sample = locked(SampleRequest, sample.pk)
@@ -97,7 +105,7 @@ def sample_accept(*, sample: SampleRequest, actor: User) -> SampleRequest:
 
 
 def sample_decline(*, sample: SampleRequest, actor: User, reason: str = "") -> SampleRequest:
-    def prepare(s):
+    def prepare(s: SampleRequest) -> list[str]:
         s.decline_reason = reason.strip()
         return ["decline_reason"]
 
@@ -113,7 +121,7 @@ def sample_expire(*, sample: SampleRequest) -> SampleRequest:
 
 
 def sample_ship(*, sample: SampleRequest, actor: User, carrier: str, tracking_number: str) -> SampleRequest:
-    def prepare(s):
+    def prepare(s: SampleRequest) -> list[str]:
         s.carrier, s.tracking_number = carrier.strip(), tracking_number.strip()
         return ["carrier", "tracking_number"]
 

@@ -5,6 +5,9 @@ voids the live attempts) and payments.py imports only this (a confirmed payment 
 paid), with no import hidden inside a function to break a circle.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import transaction
 
 from marketplace.accounts.models import User
@@ -16,7 +19,14 @@ from . import records
 from .common import locked, require_party
 
 
-def trial_step(*, trial: TrialOrder, actor: User | None, name: str, context=None, prepare=None) -> TrialOrder:
+def trial_step(
+    *,
+    trial: TrialOrder,
+    actor: User | None,
+    name: str,
+    context: dict[str, Any] | None = None,
+    prepare: Callable[[TrialOrder], list[str]] | None = None,
+) -> TrialOrder:
     with transaction.atomic():
         # What the party check, the notifications and the API's answer read: one query, not five.
         trial = locked(TrialOrder, trial.pk, "buyer__user", "factory__owner", "product", "bulk_order")

@@ -85,7 +85,7 @@ def bulk_unit_price(trial: TrialOrder, quantity: int | None = None) -> Decimal:
     return trial.factory_price
 
 
-def bulk_order_preview(trial: TrialOrder) -> dict:
+def bulk_order_preview(trial: TrialOrder) -> dict[str, object]:
     """What a bulk order would cost, shown before the buyer confirms (API field and trial page):
     the unit price `trial_convert` will charge, the minimum quantity, and the total at that minimum."""
     unit = bulk_unit_price(trial)
@@ -144,7 +144,7 @@ def trial_create(*, actor: User, product_id: int, quantity: int, address: int | 
     return trial
 
 
-def _specification(trial: TrialOrder) -> dict:
+def _specification(trial: TrialOrder) -> dict[str, object]:
     product = trial.product
     if product is not None:
         return {
@@ -159,7 +159,7 @@ def _specification(trial: TrialOrder) -> dict:
     return quote_specification(trial.of_quote)
 
 
-def quote_specification(quote: Quote) -> dict:
+def quote_specification(quote: Quote) -> dict[str, object]:
     """What a custom product's trial run or order must match: the request and the accepted quote."""
     return {
         "title": quote.request.title,
@@ -172,7 +172,7 @@ def quote_specification(quote: Quote) -> dict:
 
 
 def trial_accept(*, trial: TrialOrder, actor: User) -> TrialOrder:
-    def prepare(t):
+    def prepare(t: TrialOrder) -> list[str]:
         t.specification = _specification(t)
         return ["specification"]
 
@@ -195,7 +195,7 @@ def trial_expire(*, trial: TrialOrder) -> TrialOrder:
 
 
 def trial_ship(*, trial: TrialOrder, actor: User, carrier: str, tracking_number: str) -> TrialOrder:
-    def prepare(t):
+    def prepare(t: TrialOrder) -> list[str]:
         t.carrier, t.tracking_number = carrier.strip(), tracking_number.strip()
         return ["carrier", "tracking_number"]
 
@@ -204,7 +204,7 @@ def trial_ship(*, trial: TrialOrder, actor: User, carrier: str, tracking_number:
 
 
 def trial_receive(*, trial: TrialOrder, actor: User) -> TrialOrder:
-    def prepare(t):
+    def prepare(t: TrialOrder) -> list[str]:
         # The window starts when the goods arrive, not when they were paid for.
         t.received_at = timezone.now()
         t.window_ends_at = t.received_at + timedelta(days=t.trial_days)
@@ -216,7 +216,7 @@ def trial_receive(*, trial: TrialOrder, actor: User) -> TrialOrder:
 def trial_feedback(
     *, trial: TrialOrder, actor: User, units_sold: int, units_returned: int, rating: int, comment: str = ""
 ) -> TrialOrder:
-    def prepare(t):
+    def prepare(t: TrialOrder) -> list[str]:
         t.units_sold, t.units_returned, t.rating, t.comment = units_sold, units_returned, rating, comment
         return ["units_sold", "units_returned", "rating", "comment"]
 
