@@ -107,9 +107,9 @@ def bulk_orders_stuck() -> QuerySet:
         late |= Q(status=timed.status, **{f"{timed.field}__lt": now - timed.after - _grace()})
     wait = timedelta(days=settings.MODERATION_BULK_WAIT_DAYS)
     for reminder in bulk_flow.REMINDERS:
-        # delivery_date is a date: compare it with a date.
+        # delivery_date is a date in the site's time zone: compare it with the local date.
         due = now - reminder.after - wait
-        bound = due.date() if reminder.field == "delivery_date" else due
+        bound = timezone.localdate(due) if reminder.field == "delivery_date" else due
         late |= Q(status=reminder.status, **{f"{reminder.field}__lt": bound})
     return BulkOrder.objects.filter(late)
 
