@@ -51,6 +51,7 @@ def test_a_cached_serializer_answers_as_before(rf):
             return serializers.ModelSerializer.get_fields(self)
 
     for _ in range(2):  # the second time from the kept fields
-        assert ProductOutputSerializer(product, context={"request": request}).data == Plain(
-            product, context={"request": request}
-        ).data
+        assert (
+            ProductOutputSerializer(product, context={"request": request}).data
+            == Plain(product, context={"request": request}).data
+        )
