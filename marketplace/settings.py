@@ -343,6 +343,9 @@ CELERY_BEAT_SCHEDULE.update(
 CELERY_BEAT_SCHEDULE["outbox-relay"] = {"task": "marketplace.core.tasks.outbox_relay_task", "schedule": 30.0}
 # Webhook retries whose backoff is over (the first attempt goes through the outbox).
 CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {"task": "partners.tasks.webhooks_send_due", "schedule": 30.0}
+# Video tours: the reminder 30 minutes before a confirmed call (sent once), unanswered requests expire.
+CELERY_BEAT_SCHEDULE["tours-reminders"] = {"task": "tours.tasks.tours_send_reminders", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["tours-timed"] = {"task": "tours.tasks.tours_timed_transitions", "schedule": 300.0}
 
 # Search: anything a lost task or an outage left dirty is indexed by this sweep (search/tasks.py).
 CELERY_BEAT_SCHEDULE["factories-verification-freshness"] = {

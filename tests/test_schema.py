@@ -196,6 +196,7 @@ CREATE_OPERATIONS = [
     "/api/v1/custom-requests/{id}/quotes/{quote_id}/order/",
     "/api/v1/bulk-orders/{id}/pay/",
     "/api/v1/custom-requests/{id}/messages/",
+    "/api/v1/tours/bookings/",
 ]
 
 

@@ -8,3 +8,12 @@ class ToursConfig(AppConfig):
     name = "tours"
     verbose_name = _("Factory tours")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from marketplace.notifications.services import notification_attacher_register
+
+        from .events import TourEvents
+        from .notifications import calendar_attachment
+
+        # The confirmation e-mail to both sides carries the call as a calendar file.
+        notification_attacher_register(TourEvents.CONFIRMED, calendar_attachment)

@@ -129,6 +129,11 @@ class Factory(models.Model):
     units_returned = models.PositiveBigIntegerField(_("units returned in trials"), default=0)
     requests_answered = models.PositiveIntegerField(_("requests answered"), default=0)
     requests_expired = models.PositiveIntegerField(_("requests left to expire"), default=0)
+    # Video tours (the tours app): the streamers' ratings after their calls.
+    tour_rating = models.DecimalField(
+        _("average video tour rating"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    tours_rated = models.PositiveIntegerField(_("video tours rated"), default=0)
 
     video_url = models.URLField(
         _("factory tour video link"), max_length=500, blank=True, validators=[validate_https]
@@ -182,4 +187,6 @@ class Factory(models.Model):
             "units_returned": self.units_returned,
             "requests_answered": self.requests_answered,
             "requests_expired": self.requests_expired,
+            "tour_rating": self.tour_rating,
+            "tours_rated": self.tours_rated,
         }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("buyers.urls")),
     path("", include("partners.urls")),
     path("", include("trials.urls")),
+    path("", include("tours.urls")),
     path("", include("marketplace.notifications.urls")),
     path("", include("search.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -12,6 +14,15 @@ from .messages import render
 from .models import Notification, NotificationSettings
 
 EMAIL_TOPIC = "notification.email"
+
+# kind -> notification -> [(filename, content, mimetype)]: files an app attaches to the e-mail of
+# its notifications (a tour's calendar file). Registered from the app's ready(); this app imports none.
+Attacher = Callable[[Notification], list[tuple[str, str | bytes, str]]]
+_attachers: dict[str, Attacher] = {}
+
+
+def notification_attacher_register(kind: str, attacher: Attacher) -> None:
+    _attachers[kind] = attacher
 
 
 def notification_create(*, recipient: User, kind: str, key: str, data: dict) -> Notification | None:
@@ -63,11 +74,13 @@ def notification_email(*, notification_id: int) -> bool:
     language = prefs.language if prefs else settings.LANGUAGE_CODE
     with translation.override(language):
         subject, body = render(notification.kind, notification.data)
+    attacher = _attachers.get(notification.kind)
     EmailMessage(
         subject=subject,
         body=body,
         to=[recipient.email],
         headers={"Content-Language": language, "X-Yuantou-Notification": notification.key},
+        attachments=attacher(notification) if attacher else None,
     ).send()
     notification.emailed_at = timezone.now()
     notification.save(update_fields=["emailed_at", "email_attempts"])

@@ -27,6 +27,8 @@ METRICS_EMPTY = {
     "units_returned": 0,
     "requests_answered": 0,
     "requests_expired": 0,
+    "tour_rating": None,
+    "tours_rated": 0,
 }
 
 
