@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from factories.selectors import category_list, factory_visible_to
 from marketplace.core.transitions import allowed_actions
+from tours import selectors as tour_selectors
 from trials import selectors
 from trials.flows.custom import TABLE
 from trials.models import CustomStatus
@@ -28,14 +29,39 @@ def _target_factory(raw):
     return factory_visible_to(None).filter(pk=pk).first()
 
 
+def _after_tour(request) -> dict:
+    """`?tour=<id>`: the form prefilled from the streamer's own video tour (its factory, the
+    products discussed, the agenda). Anyone else's tour, or a bad id, prefills nothing."""
+    try:
+        pk = int(request.GET.get("tour", ""))
+    except ValueError:
+        return {}
+    booking = tour_selectors.booking_visible_to(request.user).filter(pk=pk, buyer__user=request.user).first()
+    if booking is None:
+        return {}
+    products = list(booking.products.select_related("category"))
+    lines = [f"- {p.title}" for p in products] + ([booking.agenda] if booking.agenda else [])
+    return {
+        "factory": booking.factory_id,
+        "category": products[0].category.slug if products else "",
+        "title": (_("After the video tour %(ref)s") % {"ref": booking})[:120],
+        "requirements": "\n".join(lines),
+    }
+
+
 @signed_in
 @require_http_methods(["GET", "POST"])
 def custom_request_new(request):
     categories = category_list()
     if request.method == "GET":
-        factory = _target_factory(request.GET.get("factory"))
+        prefill = _after_tour(request)
+        factory = _target_factory(prefill.get("factory") or request.GET.get("factory"))
         form = forms.CustomRequestForm(
-            initial={"factory": factory.pk if factory else None, "category": request.GET.get("category", "")},
+            initial={
+                **prefill,
+                "factory": factory.pk if factory else None,
+                "category": prefill.get("category") or request.GET.get("category", ""),
+            },
             categories=categories,
         )
         return render(request, "frontend/custom_new.html", {"form": form, "factory": factory})

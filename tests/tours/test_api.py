@@ -130,7 +130,9 @@ def test_book_confirm_and_a_third_party_sees_nothing(factory, product, buyer, ot
     detail = streamer.get(f"/api/v1/tours/bookings/{pk}/").json()
     assert detail["actions"] == ["rate"]
     assert detail["follow_up"] == {
-        "trials": [{"product": product.pk, "title": product.title, "url": f"/products/{product.pk}/#trial"}],
+        "trials": [
+            {"product": product.pk, "title": product.title, "url": f"/products/{product.pk}/#trial-request"}
+        ],
         "custom_request": f"/me/custom/new/?tour={pk}",
     }
     rated = streamer.post(
