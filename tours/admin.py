@@ -17,8 +17,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class WindowInline(admin.TabularInline):
-    model = TourWindow
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -29,7 +28,11 @@ class WindowInline(admin.TabularInline):
         return False
 
 
-class BlackoutInline(WindowInline):
+class WindowInline(ReadOnlyInline):
+    model = TourWindow
+
+
+class BlackoutInline(ReadOnlyInline):
     model = TourBlackout
 
 
