@@ -1,6 +1,6 @@
 """The inbox page's rows: each notification in the reader's language with a link to what it is
 about. The link comes from the ids the flows put in `data` (trial_id, sample_id,
-custom_request_id, product_id, bulk_order_id) or, for payments, from the order's reference
+custom_request_id, product_id, bulk_order_id, conversation_id) or, for payments, from the order's reference
 (T000012, B000012)."""
 
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ _ID_ROUTES = (
     ("sample_id", "frontend:sample"),
     ("custom_request_id", "frontend:custom"),
     ("product_id", "frontend:my-product-edit"),  # only factories are told about their listings
+    ("conversation_id", "frontend:conversation"),
 )
 _REF_ROUTES = {
     "T": "frontend:trial",

@@ -6,6 +6,7 @@ from .views import (
     bulk,
     catalog_import,
     catalogue,
+    conversations,
     custom,
     factory_media,
     notifications,
@@ -49,6 +50,17 @@ urlpatterns = [
     path("me/custom/<int:pk>/quotes/<int:quote_id>/accept/", custom.quote_accept, name="quote-accept"),
     path("me/custom/<int:pk>/quotes/<int:quote_id>/order/", custom.quote_order, name="quote-order"),
     path("me/custom/<int:pk>/messages/", custom.message_post, name="custom-message"),
+    # Conversations between a streamer and a factory (issue 13).
+    path("me/conversations/", conversations.conversation_list, name="conversations"),
+    path("me/conversations/start/", conversations.conversation_start, name="conversation-start"),
+    path("me/conversations/contact/", conversations.contact_card_save, name="contact-card"),
+    path("me/conversations/<int:pk>/", conversations.conversation_detail, name="conversation"),
+    path("me/conversations/<int:pk>/messages/", conversations.message_post, name="conversation-message"),
+    path(
+        "me/conversations/<int:pk>/attachments/<int:attachment_id>/",
+        conversations.attachment_download,
+        name="conversation-attachment",
+    ),
     # Bulk catalog import (factories): template, upload → preview with row errors, confirm.
     path("me/products/import/", catalog_import.catalog_import_upload, name="catalog-import"),
     path("me/products/import/confirm/", catalog_import.catalog_import_confirm, name="catalog-import-confirm"),

@@ -180,6 +180,8 @@ def test_every_operation_documents_its_error_responses_in_the_one_error_shape(sc
 
 CREATE_OPERATIONS = [
     "/api/v1/addresses/",
+    "/api/v1/conversations/",
+    "/api/v1/conversations/{id}/messages/",
     "/api/v1/factories/",
     "/api/v1/factories/{id}/photos/",
     "/api/v1/products/",

@@ -16,7 +16,16 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-SOURCE_DIRS = ["marketplace", "factories", "buyers", "partners", "trials", "search", "frontend"]
+SOURCE_DIRS = [
+    "marketplace",
+    "factories",
+    "buyers",
+    "partners",
+    "conversations",
+    "trials",
+    "search",
+    "frontend",
+]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[-#0 +]*\d*(?:\.\d+)?[sdfi]|%[sd]|\{[a-z_]+\}")
 

@@ -6,7 +6,8 @@ class TrialsConfig(AppConfig):
     verbose_name = "试销 Trials, samples & custom products"
 
     def ready(self) -> None:
-        from . import consumers, webhooks
+        from . import agreements, consumers, webhooks
 
+        agreements.register()
         consumers.register()
         webhooks.register()

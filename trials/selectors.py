@@ -1,11 +1,13 @@
 from django.db.models import Q, QuerySet
 
+from conversations.models import Message, TopicKind
+from conversations.selectors import topic_messages
 from marketplace.accounts.models import Role, User
 from marketplace.core.events import events_for
 from marketplace.money import half_price, quantize
 from search.matching_custom import factories_for_custom_request
 
-from .models import BulkOrder, CustomRequest, CustomRequestMessage, Quote, SampleRequest, TrialOrder
+from .models import BulkOrder, CustomRequest, Quote, SampleRequest, TrialOrder
 
 
 def _sides(user: User, qs: QuerySet, buyer_path: str = "buyer__user", factory_path: str = "factory__owner"):
@@ -77,11 +79,10 @@ def quotes_compared(*, request: CustomRequest, quotes) -> list[dict]:
     return sorted(rows, key=lambda r: (r["total_for_quantity"], r["lead_time_days"], r["quote"].pk))
 
 
-def messages_for(*, request: CustomRequest, user: User) -> QuerySet[CustomRequestMessage]:
-    qs = request.messages.select_related("author", "factory", "request__buyer")
-    if user.is_factory:
-        return qs.filter(factory__owner=user)
-    return qs
+def messages_for(*, request: CustomRequest, user: User) -> QuerySet[Message]:
+    """The request's thread as `user` may read it: a factory its own conversation's messages only,
+    the streamer every factory's (conversations/selectors.py, topic_messages)."""
+    return topic_messages(kind=TopicKind.CUSTOM_REQUEST, topic_id=request.pk, user=user)
 
 
 # How many factories an open request is offered to (the best-fitting ones).

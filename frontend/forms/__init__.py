@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from conversations.models import ContactCard
 from factories.models import ReportReason
 from marketplace.core.validators import MAX_UNIT_PRICE, validate_single_line
 from trials.carriers import CARRIERS
@@ -188,6 +189,23 @@ class QuoteForm(forms.Form):
 class MessageForm(forms.Form):
     body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     factory = forms.IntegerField(required=False)
+
+
+class ConversationMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=4000,
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attachment = forms.FileField(label=_("Attach an image or PDF"), required=False)
+
+
+class ContactCardForm(forms.ModelForm):
+    class Meta:
+        model = ContactCard
+        fields = ["name", "phone", "wechat", "email"]
 
 
 def form_error_messages(form: forms.Form) -> list[str]:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
+from marketplace.core.errors import NotAllowed, TooManyRequests, TransitionNotAllowed, ValidationError
 from marketplace.core.transitions import FlowTable, allowed_actions
 
 from ..forms import form_error_messages
@@ -55,7 +55,7 @@ def service_call(request, call: Callable[[], Any], *, success: str | None = None
         for message in exc.messages:
             messages.error(request, message)
         return Outcome(False)
-    except (TransitionNotAllowed, NotAllowed) as exc:
+    except (TransitionNotAllowed, NotAllowed, TooManyRequests) as exc:
         messages.error(request, str(exc.message))
         return Outcome(False)
     except stripe.StripeError:

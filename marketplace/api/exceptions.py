@@ -10,7 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from marketplace.core.errors import NotAllowed, TransitionNotAllowed
+from marketplace.core.errors import NotAllowed, TooManyRequests, TransitionNotAllowed
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -36,6 +36,12 @@ def validation_error_detail(error: DjangoValidationError) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, TransitionNotAllowed):
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, TooManyRequests):
+        return Response(
+            {"detail": str(exc.message)},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     if isinstance(exc, NotAllowed):
         exc = exceptions.PermissionDenied(str(exc.message))
     elif isinstance(exc, DjangoPermissionDenied):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("factories.urls")),
     path("", include("buyers.urls")),
     path("", include("partners.urls")),
+    path("", include("conversations.urls")),
     path("", include("trials.urls")),
     path("", include("tours.urls")),
     path("", include("marketplace.notifications.urls")),

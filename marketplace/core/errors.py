@@ -3,7 +3,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-__all__ = ["NotAllowed", "PermissionDenied", "TransitionNotAllowed", "ValidationError"]
+__all__ = ["NotAllowed", "PermissionDenied", "TooManyRequests", "TransitionNotAllowed", "ValidationError"]
 
 
 class TransitionNotAllowed(Exception):
@@ -20,3 +20,12 @@ class NotAllowed(PermissionDenied):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class TooManyRequests(Exception):
+    """The actor did this too often lately (HTTP 429 with Retry-After). Nothing was written."""
+
+    def __init__(self, message, *, retry_after: int):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after

@@ -240,6 +240,11 @@ MESSAGES = {
         _("Request %(ref)s received %(quotes)s quotes and is closed."),
     ),
     "custom.message": (_("New message: %(title)s"), _("%(author)s wrote: %(body)s")),
+    # conversations (one inbox entry and e-mail per burst of messages: conversations/services.py)
+    "conversation.message": (
+        _("New message from %(author)s"),
+        _("%(author)s wrote: %(body)s (more messages may follow in the conversation)"),
+    ),
     "custom.cancelled": (_("Custom request cancelled: %(title)s"), _("%(buyer)s cancelled request %(ref)s.")),
     # payments
     "payment.failed": (

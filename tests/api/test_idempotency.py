@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from buyers.models import BuyerProfile
+from conversations.models import Message
 from factories.models import Factory, Product, ProductImage, ProductReport
 from marketplace.addresses.models import Address
 from marketplace.core.idempotency import idempotency_keys_purge
@@ -17,7 +18,7 @@ from marketplace.core.tasks import idempotency_keys_purge_expired
 from tests import makers
 from tests.concurrency import race
 from tests.conftest import Client
-from trials.models import CustomRequest, CustomRequestMessage, Quote, SampleRequest, TrialOrder
+from trials.models import CustomRequest, Quote, SampleRequest, TrialOrder
 
 KEY = "0b6f1d8e-5c1e-4a35-9a35-3f4a1c2b9d10"
 REUSED = (
@@ -255,7 +256,7 @@ def test_every_create_endpoint_replays(api):
         CustomRequest,
     )
     base = f"/api/v1/custom-requests/{custom_request['id']}"
-    twice(buyer_user, f"{base}/messages/", {"body": "你好"}, CustomRequestMessage)
+    twice(buyer_user, f"{base}/messages/", {"body": "你好"}, Message)
     quote = twice(
         factory.owner,
         f"{base}/quotes/",

@@ -100,6 +100,17 @@ EXPECTED = {
     ("post", "custom-requests/{id}/cancel/"): REQUESTS,
     ("get", "custom-requests/{id}/messages/"): REQUESTS,
     ("post", "custom-requests/{id}/messages/"): REQUESTS,
+    # Conversations (issue 13): people write them with their own token; no key scope yet.
+    ("get", "conversations/"): NOT,
+    ("post", "conversations/"): NOT,
+    ("get", "conversations/unread/"): NOT,
+    ("get", "conversations/contact-card/"): NOT,
+    ("put", "conversations/contact-card/"): NOT,
+    ("get", "conversations/{id}/"): NOT,
+    ("get", "conversations/{id}/messages/"): NOT,
+    ("post", "conversations/{id}/messages/"): NOT,
+    ("post", "conversations/{id}/read/"): NOT,
+    ("get", "conversations/{id}/attachments/{attachment_id}/"): NOT,
     ("get", "custom-requests/{id}/quotes/"): REQUESTS,
     ("post", "custom-requests/{id}/quotes/{quote_id}/accept/"): REQUESTS,
     ("post", "custom-requests/{id}/quotes/{quote_id}/order/"): REQUESTS,
@@ -182,7 +193,7 @@ def _counts() -> dict:
 
 def _call(client, method, path, **query):
     url = "/api/v1/" + path.replace("{id}", "999999").replace("{quote_id}", "1")
-    for name in ("photo_id", "image_id", "user_id", "key_id", "webhook_id", "delivery_id"):
+    for name in ("photo_id", "image_id", "user_id", "key_id", "webhook_id", "delivery_id", "attachment_id"):
         url = url.replace("{" + name + "}", "1")
     if query:
         url += "?" + "&".join(f"{k}={v}" for k, v in query.items())

@@ -1,9 +1,10 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, serializers, status
+from rest_framework import generics, parsers, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conversations.attachments import attachment_check
 from marketplace.api.fields import SingleLineField, price_field, quantity_field
 from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
@@ -173,12 +174,19 @@ class QuoteOrderApi(APIView):
 
 
 class MessageListCreateApi(APIView):
+    """The request's thread. Since issue 13 its messages live in the conversation of the streamer
+    and each factory (conversations/), about this request; paths and fields are unchanged."""
+
     permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     class InputSerializer(serializers.Serializer):
-        body = serializers.CharField(max_length=4000)
+        body = serializers.CharField(max_length=4000, required=False, allow_blank=True, trim_whitespace=False)
         factory = serializers.IntegerField(
             required=False, allow_null=True, help_text="Open requests: which factory"
+        )
+        attachment = serializers.FileField(
+            required=False, help_text="A JPEG, PNG or WebP image or a PDF (multipart)"
         )
 
     @extend_schema(responses=MessageOutputSerializer(many=True), tags=["custom-requests"])
@@ -196,10 +204,13 @@ class MessageListCreateApi(APIView):
         obj = _visible_request(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        upload = data.validated_data.get("attachment")
         message = custom.custom_message_post(
             request=obj,
             actor=request.user,
-            body=data.validated_data["body"],
+            body=data.validated_data.get("body", ""),
             factory_id=data.validated_data.get("factory"),
+            attachment=attachment_check(upload) if upload is not None else None,
         )
+        message = selectors.messages_for(request=obj, user=request.user).get(pk=message.pk)
         return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)

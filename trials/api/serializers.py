@@ -4,6 +4,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from conversations.api.serializers import AttachmentOutputSerializer
+from conversations.models import Message, Side
 from marketplace.api.output import OutputModelSerializer
 from marketplace.core.transitions import FlowTable, allowed_actions
 
@@ -15,7 +17,6 @@ from ..flows import trial as trial_flow
 from ..models import (
     BulkOrder,
     CustomRequest,
-    CustomRequestMessage,
     CustomRequestOffer,
     Payment,
     Quote,
@@ -394,16 +395,22 @@ class QuoteComparedSerializer(serializers.Serializer):
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):
+    """A message about a custom request (stored in the streamer's conversation with that factory)."""
+
     author = serializers.SerializerMethodField(
         help_text="Who wrote it, as the other side knows them: the streamer's display name or the factory name."
     )
+    factory = serializers.IntegerField(
+        source="conversation.factory_id", read_only=True, help_text="The factory of this conversation."
+    )
+    conversation = serializers.IntegerField(source="conversation_id", read_only=True)
+    attachments = AttachmentOutputSerializer(many=True, read_only=True)
 
     class Meta:
-        model = CustomRequestMessage
-        fields = ["id", "author", "factory", "body", "created_at"]
+        model = Message
+        fields = ["id", "author", "factory", "body", "created_at", "conversation", "attachments"]
 
     def get_author(self, message) -> str:
-        buyer = message.request.buyer
-        if message.author_id == buyer.user_id:
-            return buyer.display_name
-        return message.factory.name if message.factory_id else ""
+        if message.side == Side.BUYER:
+            return message.conversation.buyer.display_name
+        return message.conversation.factory.name

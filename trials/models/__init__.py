@@ -1,5 +1,5 @@
 from .bulk import CLOSED_BULK_STATUSES, DISPUTABLE_STATUSES, BulkOrder, BulkStatus
-from .custom import CustomRequest, CustomRequestMessage, CustomRequestOffer, CustomStatus, Quote, QuoteStatus
+from .custom import CustomRequest, CustomRequestOffer, CustomStatus, Quote, QuoteStatus
 from .payment import (
     Payment,
     PaymentProvider,
@@ -19,7 +19,6 @@ __all__ = [
     "BulkOrder",
     "BulkStatus",
     "CustomRequest",
-    "CustomRequestMessage",
     "CustomRequestOffer",
     "CustomStatus",
     "Payment",

@@ -1,11 +1,11 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import BuyerProfile
+from conversations.models import Message, TopicKind
 from factories.models import Category, Factory
 
 
@@ -77,6 +77,12 @@ class CustomRequest(models.Model):
     def is_open_request(self) -> bool:
         return self.factory_id is None
 
+    @property
+    def messages(self):
+        """The messages about this request, in the conversations of its streamer with each factory
+        (the thread moved onto conversations; trials/migrations/0009)."""
+        return Message.objects.filter(topic_kind=TopicKind.CUSTOM_REQUEST, topic_id=self.pk)
+
 
 class CustomRequestOffer(models.Model):
     """An open request shown to one fitting factory (computed once, when the request is made)."""
@@ -144,26 +150,3 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return f"Q{self.pk}"
-
-
-class CustomRequestMessage(models.Model):
-    """The thread on a request. A factory's messages are visible to the buyer and that factory only."""
-
-    request = models.ForeignKey(
-        CustomRequest, on_delete=models.CASCADE, related_name="messages", verbose_name=_("request")
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
-    )
-    # For open requests each factory has its own conversation with the buyer.
-    factory = models.ForeignKey(
-        Factory, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("factory")
-    )
-    body = models.TextField(_("message"))
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.author_id}: {self.body[:40]}"

@@ -7,6 +7,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from buyers.models import BuyerProfile
+from conversations.models import Message, TopicKind
+from conversations.services import Notice, conversation_start, message_post
 from factories.models import Category, CustomizationLevel, Factory, VerificationStatus
 from marketplace.accounts.models import User
 from marketplace.addresses.services import frozen_address
@@ -22,7 +24,6 @@ from ..flows.custom import TABLE, describe
 from ..models import (
     BulkOrder,
     CustomRequest,
-    CustomRequestMessage,
     CustomRequestOffer,
     CustomStatus,
     Quote,
@@ -262,10 +263,12 @@ def _choose_quote(*, request: CustomRequest, quote_id: int, actor: User, quantit
     return request, quote
 
 
-def custom_message_post(*, request: CustomRequest, actor: User, body: str, factory_id: int | None = None):
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError({"body": _("Write a message.")})
+def custom_message_post(
+    *, request: CustomRequest, actor: User, body: str, factory_id: int | None = None, attachment=None
+) -> Message:
+    """A message about the request, in the conversation of its streamer and one factory: the
+    directed factory, or for an open request the offered factory the streamer names (a factory
+    writes in its own). Bounds, rate limits and the notification are the conversation's."""
     if actor.is_buyer and request.buyer.user_id == actor.pk:
         factory = request.factory
         if factory is None:
@@ -276,21 +279,20 @@ def custom_message_post(*, request: CustomRequest, actor: User, body: str, facto
             )
             if factory is None:
                 raise ValidationError({"factory": _("Choose which offered factory you are writing to.")})
-        recipient = factory.owner
     elif actor.is_factory and custom_request_visible_to_factory(request, getattr(actor, "factory", None)):
         factory = actor.factory
-        recipient = request.buyer.user
     else:
         raise NotAllowed(_("This is not yours."))
-    with transaction.atomic():
-        message = CustomRequestMessage.objects.create(
-            request=request, author=actor, factory=factory, body=body
-        )
-        author = request.buyer.display_name if actor.is_buyer else factory.name
-        notification_create(
-            recipient=recipient,
-            kind="custom.message",
-            key=f"custom:{request.pk}:message:{message.pk}",
-            data={**describe(request), "author": author, "body": body[:200]},
-        )
-    return message
+    if not (body or "").strip() and attachment is None:
+        raise ValidationError({"body": _("Write a message.")})
+    conversation = conversation_start(
+        actor=actor, buyer=request.buyer, factory=factory, require_verified=False
+    )
+    return message_post(
+        conversation=conversation,
+        actor=actor,
+        body=body,
+        topic=(TopicKind.CUSTOM_REQUEST, request.pk),
+        attachment=attachment,
+        notice=Notice(kind="custom.message", data=describe(request)),
+    )

@@ -1,0 +1,100 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Attachment, ContactCard, Conversation, Message, Side
+
+
+class AttachmentOutputSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Served to the two sides of the conversation only.")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "name", "content_type", "size", "width", "height", "url"]
+
+    def get_url(self, attachment) -> str:
+        return reverse(
+            "conversation-attachment",
+            kwargs={"pk": attachment.message.conversation_id, "attachment_id": attachment.pk},
+        )
+
+
+class ConversationMessageSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField(help_text="The streamer's display name or the factory name.")
+    topic = serializers.SerializerMethodField(
+        help_text='What it is about, e.g. {"kind": "custom_request", "id": 7}.'
+    )
+    attachments = AttachmentOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "side", "author", "body", "topic", "attachments", "created_at"]
+
+    def get_author(self, message) -> str:
+        conversation = self.context["conversation"]
+        return conversation.buyer.display_name if message.side == Side.BUYER else conversation.factory.name
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"kind": {"type": "string"}, "id": {"type": "integer"}},
+        }
+    )
+    def get_topic(self, message) -> dict | None:
+        return {"kind": message.topic_kind, "id": message.topic_id} if message.topic_kind else None
+
+
+class ContactCardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContactCard
+        fields = ["name", "phone", "wechat", "email", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class ConversationOutputSerializer(serializers.ModelSerializer):
+    buyer = serializers.IntegerField(source="buyer_id", read_only=True)
+    buyer_name = serializers.CharField(source="buyer.display_name", read_only=True)
+    factory_name = serializers.CharField(source="factory.name", read_only=True)
+    side = serializers.SerializerMethodField(help_text="The caller's side: buyer or factory.")
+    unread = serializers.IntegerField(
+        read_only=True, help_text="The other side's messages the caller has not read."
+    )
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "id",
+            "buyer",
+            "buyer_name",
+            "factory",
+            "factory_name",
+            "side",
+            "unread",
+            "created_at",
+            "last_message_at",
+        ]
+
+    def get_side(self, conversation) -> str:
+        return Side.BUYER if conversation.buyer.user_id == self.context["user"].pk else Side.FACTORY
+
+
+class ConversationDetailSerializer(ConversationOutputSerializer):
+    agreement = serializers.SerializerMethodField(
+        help_text="Why contact details are shared (e.g. trial, sample, quote, tour_booking), or null: "
+        "until both sides have agreed to talk, contact is null."
+    )
+    contact = serializers.SerializerMethodField(help_text="The other side's contact details, once agreed.")
+
+    class Meta(ConversationOutputSerializer.Meta):
+        fields = [*ConversationOutputSerializer.Meta.fields, "agreement", "contact"]
+
+    def get_agreement(self, conversation) -> str | None:
+        return self.context["agreement"]
+
+    @extend_schema_field(ContactCardSerializer(allow_null=True))
+    def get_contact(self, conversation) -> dict | None:
+        card = self.context["contact"]
+        if self.context["agreement"] is None:
+            return None
+        return ContactCardSerializer(card).data if card is not None else {}

@@ -1,0 +1,204 @@
+"""/api/v1/conversations/…: a streamer's and a factory's direct conversations (docs/api.md)."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, parsers, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from buyers.models import BuyerProfile
+from factories.models import Factory
+from marketplace.api.idempotency import idempotent
+
+from .. import selectors, services
+from ..attachments import attachment_check
+from ..models import Attachment, ContactCard, Conversation
+from .serializers import (
+    ContactCardSerializer,
+    ConversationDetailSerializer,
+    ConversationMessageSerializer,
+    ConversationOutputSerializer,
+)
+
+TAGS = ["conversations"]
+
+
+def visible_conversation(request, pk: int) -> Conversation:
+    """One of the caller's conversations; anyone else's is a 404, whoever asks."""
+    return get_object_or_404(selectors.conversations_of(request.user), pk=pk)
+
+
+class ConversationListApi(generics.GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ConversationOutputSerializer
+    queryset = Conversation.objects.none()  # for the schema; reads go through selectors
+
+    class InputSerializer(serializers.Serializer):
+        factory = serializers.IntegerField(required=False, help_text="A streamer names the factory.")
+        buyer = serializers.IntegerField(required=False, help_text="A factory names the streamer profile.")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool, description="Only conversations with unread messages")],
+        responses=ConversationOutputSerializer(many=True),
+        tags=TAGS,
+    )
+    def get(self, request):
+        qs = selectors.conversations_of(request.user)
+        if request.query_params.get("unread", "").lower() in {"1", "true", "yes"}:
+            qs = qs.filter(unread__gt=0)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(
+            ConversationOutputSerializer(page, many=True, context={"user": request.user}).data
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: ConversationOutputSerializer, 200: ConversationOutputSerializer},
+        tags=TAGS,
+        description="Start the conversation with a factory (streamer) or a streamer (factory); the pair has "
+        "one conversation, so starting it again answers 200 with the same one.",
+    )
+    @idempotent
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        if user.is_buyer:
+            buyer = get_object_or_404(BuyerProfile, user=user)
+            factory = Factory.objects.filter(pk=data.validated_data.get("factory")).first()
+            if factory is None:
+                raise serializers.ValidationError({"factory": ["No such factory."]})
+        elif user.is_factory:
+            factory = get_object_or_404(Factory, owner=user)
+            buyer = BuyerProfile.objects.filter(pk=data.validated_data.get("buyer")).first()
+            if buyer is None:
+                raise serializers.ValidationError({"buyer": ["No such streamer."]})
+        else:
+            raise serializers.ValidationError({"detail": "Only streamers and factories hold conversations."})
+        before = Conversation.objects.filter(buyer=buyer, factory=factory).exists()
+        conversation = services.conversation_start(actor=user, buyer=buyer, factory=factory)
+        conversation = visible_conversation(request, conversation.pk)
+        return Response(
+            ConversationOutputSerializer(conversation, context={"user": user}).data,
+            status=status.HTTP_200_OK if before else status.HTTP_201_CREATED,
+        )
+
+
+class UnreadApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={200: OpenApiResponse(description='{"unread": n}: unread messages over all conversations')},
+        tags=TAGS,
+    )
+    def get(self, request):
+        return Response({"unread": selectors.unread_total(request.user)})
+
+
+class ConversationDetailApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=ConversationDetailSerializer, tags=TAGS)
+    def get(self, request, pk):
+        conversation = visible_conversation(request, pk)
+        agreement, card = selectors.other_contact(conversation, request.user)
+        context = {"user": request.user, "agreement": agreement, "contact": card}
+        return Response(ConversationDetailSerializer(conversation, context=context).data)
+
+
+class ConversationMessagesApi(generics.GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ConversationMessageSerializer
+    queryset = Conversation.objects.none()  # for the schema
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=4000)
+        attachment = serializers.FileField(
+            required=False, help_text="A JPEG, PNG or WebP image or a PDF (multipart)"
+        )
+
+    @extend_schema(responses=ConversationMessageSerializer(many=True), tags=TAGS, description="Newest first.")
+    def get(self, request, pk):
+        conversation = visible_conversation(request, pk)
+        page = self.paginate_queryset(selectors.messages_of(conversation).order_by("-id"))
+        context = {"conversation": conversation}
+        return self.get_paginated_response(
+            ConversationMessageSerializer(page, many=True, context=context).data
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: ConversationMessageSerializer}, tags=TAGS)
+    @idempotent
+    def post(self, request, pk):
+        conversation = visible_conversation(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data.get("attachment")
+        message = services.message_post(
+            conversation=conversation,
+            actor=request.user,
+            body=data.validated_data.get("body", ""),
+            attachment=attachment_check(upload) if upload is not None else None,
+        )
+        message = selectors.messages_of(conversation).get(pk=message.pk)
+        return Response(
+            ConversationMessageSerializer(message, context={"conversation": conversation}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ReadApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: OpenApiResponse(description='{"read_upto": message id, "unread": 0}')},
+        tags=TAGS,
+    )
+    def post(self, request, pk):
+        conversation = visible_conversation(request, pk)
+        marker = services.conversation_mark_read(conversation=conversation, actor=request.user)
+        return Response({"read_upto": marker, "unread": 0})
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The file as a download: never rendered inline on our origin, never sniffed as another type."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class AttachmentApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiResponse(description="The file (image or PDF)")}, tags=TAGS)
+    def get(self, request, pk, attachment_id):
+        conversation = visible_conversation(request, pk)
+        attachment = get_object_or_404(Attachment, pk=attachment_id, message__conversation=conversation)
+        return attachment_response(attachment)
+
+
+class ContactCardApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses=ContactCardSerializer, tags=TAGS, description="The caller's own contact details."
+    )
+    def get(self, request):
+        card = ContactCard.objects.filter(user=request.user).first() or ContactCard(user=request.user)
+        return Response(ContactCardSerializer(card).data)
+
+    @extend_schema(request=ContactCardSerializer, responses=ContactCardSerializer, tags=TAGS)
+    def put(self, request):
+        data = ContactCardSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        card = services.contact_card_set(actor=request.user, data=data.validated_data)
+        return Response(ContactCardSerializer(card).data)

@@ -1,0 +1,7 @@
+"""Event verbs of the conversations app (past tense, like every app's events.py). A message is
+its own record; only the start of a conversation is an audit event."""
+
+
+class ConversationEvents:
+    STARTED = "conversation.started"
+    MESSAGE = "conversation.message"  # the notification kind of a new message

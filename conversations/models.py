@@ -1,0 +1,151 @@
+"""One conversation per (streamer, factory) pair, its messages and their attachments.
+
+A message may name what it is about (`topic_kind` + `topic_id`, e.g. a custom request): a plain
+pair of columns rather than a foreign key, because the things talked about live in apps above this
+one (trials, tours) and this layer imports none of them.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from buyers.models import BuyerProfile
+from factories.models import Factory
+from factories.models.media import private_storage
+from marketplace.core.validators import validate_single_line
+
+
+class Side(models.TextChoices):
+    BUYER = "buyer", _("streamer")
+    FACTORY = "factory", _("factory")
+
+
+class Conversation(models.Model):
+    buyer = models.ForeignKey(
+        BuyerProfile, on_delete=models.PROTECT, related_name="conversations", verbose_name=_("streamer")
+    )
+    factory = models.ForeignKey(
+        Factory, on_delete=models.PROTECT, related_name="conversations", verbose_name=_("factory")
+    )
+    started_by = models.CharField(_("started by"), max_length=8, choices=Side.choices)
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    last_message_at = models.DateTimeField(_("last message"), null=True, blank=True)
+    # Last-read markers: the id of the newest message each side has seen. Message ids only grow,
+    # so "unread" is every message of the other side with a larger id — one integer per side
+    # instead of a row per message and reader.
+    buyer_read_upto = models.PositiveBigIntegerField(_("streamer read up to"), default=0)
+    factory_read_upto = models.PositiveBigIntegerField(_("factory read up to"), default=0)
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        constraints = [models.UniqueConstraint(fields=["buyer", "factory"], name="conversation_one_per_pair")]
+        indexes = [models.Index(fields=["factory", "-last_message_at"], name="conversation_factory_recent")]
+
+    def __str__(self) -> str:
+        # M for message thread (C is a custom request's reference).
+        return f"M{self.pk:06d}" if self.pk else "M"
+
+
+class TopicKind(models.TextChoices):
+    CUSTOM_REQUEST = "custom_request", _("custom request")
+    BOOKING = "tour_booking", _("video tour")
+
+
+class Message(models.Model):
+    MAX_BODY = 4000
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages", verbose_name=_("conversation")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    side = models.CharField(_("side"), max_length=8, choices=Side.choices)
+    body = models.TextField(_("message"), blank=True)
+    topic_kind = models.CharField(_("about"), max_length=32, choices=TopicKind.choices, blank=True)
+    topic_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    # A default rather than auto_now_add: the migration of the custom-request threads keeps their times.
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["conversation", "id"], name="message_conversation_id"),
+            models.Index(fields=["topic_kind", "topic_id"], name="message_topic"),
+            # The rate limit counts a sender's recent messages.
+            models.Index(fields=["author", "created_at"], name="message_author_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(topic_kind="") & models.Q(topic_id__isnull=True))
+                | (~models.Q(topic_kind="") & models.Q(topic_id__isnull=False)),
+                name="message_topic_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id}: {self.body[:40]}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # Under PRIVATE_MEDIA_ROOT (no URL: only the views that check the reader is a side serve it).
+    # A random name: the stored path says nothing about the conversation or the original file name.
+    return f"conversations/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("image")
+    PDF = "pdf", _("PDF")
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage, max_length=200)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(_("content type"), max_length=40)
+    name = models.CharField(_("file name"), max_length=120)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactCard(models.Model):
+    """How to reach a person outside the service. Shown to the other side of a conversation only
+    once both sides have agreed to talk (agreements.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="contact_card",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("contact name"), max_length=60, blank=True, validators=[validate_single_line])
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_single_line])
+    wechat = models.CharField(_("WeChat ID"), max_length=40, blank=True, validators=[validate_single_line])
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact details")
+        verbose_name_plural = _("contact details")
+
+    def __str__(self) -> str:
+        return self.name or str(self.user_id)

@@ -1,0 +1,94 @@
+"""Reads of the conversations app: whose conversations, unread counts, a topic's messages."""
+
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from marketplace.accounts.models import User
+
+from .agreements import agreement_between
+from .models import ContactCard, Conversation, Message, Side
+
+
+def conversations_of(user: User) -> QuerySet[Conversation]:
+    """The conversations `user` is a side of (nobody else's: a third party's lookups find nothing,
+    which the API and the pages turn into 404), each with `unread`: the other side's messages past
+    the user's read marker."""
+    base = Conversation.objects.select_related("buyer__user", "factory__owner")
+    if not user.is_authenticated:
+        return base.none()
+    if user.is_buyer:
+        mine, other, marker = Q(buyer__user=user), Side.FACTORY, "buyer_read_upto"
+    elif user.is_factory:
+        mine, other, marker = Q(factory__owner=user), Side.BUYER, "factory_read_upto"
+    else:
+        return base.none()
+    return (
+        base.filter(mine)
+        .annotate(unread=Count("messages", filter=Q(messages__side=other, messages__id__gt=F(marker))))
+        # Explicit: Meta.ordering does not apply to a GROUP BY query.
+        .order_by(F("last_message_at").desc(nulls_last=True), "-id")
+    )
+
+
+def unread_messages(user: User) -> QuerySet[Message]:
+    """The other side's messages past the user's read markers, over all their conversations."""
+    if user.is_authenticated and user.is_buyer:
+        return Message.objects.filter(
+            conversation__buyer__user=user, side=Side.FACTORY, id__gt=F("conversation__buyer_read_upto")
+        )
+    if user.is_authenticated and user.is_factory:
+        return Message.objects.filter(
+            conversation__factory__owner=user, side=Side.BUYER, id__gt=F("conversation__factory_read_upto")
+        )
+    return Message.objects.none()
+
+
+def unread_total(user: User) -> int:
+    """Unread messages over all of the user's conversations: one COUNT."""
+    return unread_messages(user).count()
+
+
+def unread_total_expression(user: User):
+    """unread_total as a scalar subquery, for a page that counts several things in one query (the
+    navigation's badges: frontend/templatetags/bell.py). 0 when nothing is unread."""
+    return count_subquery(unread_messages(user))
+
+
+def count_subquery(qs: QuerySet):
+    """SELECT COUNT(id) … as an expression (COUNT as a plain function: no GROUP BY, always one row)."""
+    counted = qs.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def messages_of(conversation: Conversation) -> QuerySet[Message]:
+    return conversation.messages.select_related("author").prefetch_related("attachments")
+
+
+def topic_messages(*, kind: str, topic_id: int, user: User) -> QuerySet[Message]:
+    """The messages about one thing (e.g. a custom request) that `user` may read: a factory only those
+    of its own conversation, a streamer those of all their conversations, staff all."""
+    qs = (
+        Message.objects.filter(topic_kind=kind, topic_id=topic_id)
+        .select_related("author", "conversation__buyer", "conversation__factory")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+    if user.is_staff_member:
+        return qs
+    if user.is_factory:
+        return qs.filter(conversation__factory__owner=user)
+    if user.is_buyer:
+        return qs.filter(conversation__buyer__user=user)
+    return qs.none()
+
+
+def other_contact(conversation: Conversation, user: User) -> tuple[str | None, ContactCard | None]:
+    """The other side's contact details for `user`, shown only once the two sides have agreed to talk
+    (agreements.py): (the agreement's name, their card) or (None, None)."""
+    agreement = agreement_between(buyer_id=conversation.buyer_id, factory_id=conversation.factory_id)
+    if agreement is None:
+        return None, None
+    other = (
+        conversation.factory.owner_id if conversation.buyer.user_id == user.pk else conversation.buyer.user_id
+    )
+    return agreement, ContactCard.objects.filter(user_id=other).first()

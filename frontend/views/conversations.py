@@ -1,0 +1,137 @@
+"""Conversations between a streamer and a factory (me/conversations/…), through the conversations
+services behind /api/v1/conversations/. Opening a conversation marks it read."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from buyers.models import BuyerProfile
+from conversations import selectors, services
+from conversations.api.views import attachment_response
+from conversations.attachments import attachment_check, max_bytes
+from conversations.models import Attachment, ContactCard
+from factories.models import Factory
+
+from .. import forms
+from .common import form_refused, service_call, signed_in
+
+PAGE_SIZE = 30
+
+
+@signed_in
+@require_GET
+def conversation_list(request):
+    page = Paginator(selectors.conversations_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    card = ContactCard.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "frontend/conversation_list.html",
+        {
+            "page": page,
+            "card_form": forms.ContactCardForm(instance=card),
+            "can_talk": _can_talk(request.user),
+        },
+    )
+
+
+def _can_talk(user) -> bool:
+    return user.is_buyer or user.is_factory
+
+
+@signed_in
+@require_GET
+def conversation_detail(request, pk: int):
+    conversation = get_object_or_404(selectors.conversations_of(request.user), pk=pk)
+    unread_before = conversation.unread  # type: ignore[attr-defined]  # annotated by conversations_of
+    services.conversation_mark_read(conversation=conversation, actor=request.user)
+    thread = list(selectors.messages_of(conversation).order_by("-id")[: PAGE_SIZE * 2])[::-1]
+    agreement, card = selectors.other_contact(conversation, request.user)
+    is_buyer = conversation.buyer.user_id == request.user.pk
+    return render(
+        request,
+        "frontend/conversation_detail.html",
+        {
+            "conversation": conversation,
+            "thread": thread,
+            "unread_before": unread_before,
+            "is_buyer": is_buyer,
+            "other_name": conversation.factory.name if is_buyer else conversation.buyer.display_name,
+            "agreement": agreement,
+            "card": card,
+            "form": forms.ConversationMessageForm(),
+            "max_mb": max_bytes() // (1024 * 1024),
+        },
+    )
+
+
+@signed_in
+@require_POST
+def message_post(request, pk: int):
+    conversation = get_object_or_404(selectors.conversations_of(request.user), pk=pk)
+    form = forms.ConversationMessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("frontend:conversation", pk=pk)
+    upload = form.cleaned_data.get("attachment")
+
+    def post():
+        checked = attachment_check(upload) if upload else None
+        return services.message_post(
+            conversation=conversation, actor=request.user, body=form.cleaned_data["body"], attachment=checked
+        )
+
+    service_call(request, post)
+    return redirect("frontend:conversation", pk=pk)
+
+
+@signed_in
+@require_POST
+def conversation_start(request):
+    """From a factory's page (a streamer) or a streamer's match (a factory)."""
+    user = request.user
+    if user.is_buyer:
+        buyer = BuyerProfile.objects.filter(user=user).first()
+        factory = Factory.objects.filter(pk=_int(request.POST.get("factory"))).first()
+    elif user.is_factory:
+        factory = Factory.objects.filter(owner=user).first()
+        buyer = BuyerProfile.objects.filter(pk=_int(request.POST.get("buyer"))).first()
+    else:
+        buyer = factory = None
+    if buyer is None or factory is None:
+        messages.error(request, _("Make your profile first, then choose whom to write to."))
+        return redirect("frontend:conversations")
+    outcome = service_call(
+        request, lambda: services.conversation_start(actor=user, buyer=buyer, factory=factory)
+    )
+    if outcome.ok:
+        return redirect("frontend:conversation", pk=outcome.result.pk)
+    return redirect("frontend:conversations")
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 12 else None
+
+
+@signed_in
+@require_POST
+def contact_card_save(request):
+    form = forms.ContactCardForm(request.POST)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("frontend:conversations")
+    service_call(
+        request,
+        lambda: services.contact_card_set(actor=request.user, data=form.cleaned_data),
+        success=_("Contact details saved. They are shown to the other side once you have agreed to talk."),
+    )
+    return redirect("frontend:conversations")
+
+
+@signed_in
+@require_GET
+def attachment_download(request, pk: int, attachment_id: int):
+    conversation = get_object_or_404(selectors.conversations_of(request.user), pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, message__conversation=conversation)
+    return attachment_response(attachment)

@@ -1,0 +1,100 @@
+"""me/conversations/: the list with unread counts (also in the navigation), the thread (opening it
+reads it), writing with an attachment, contact details behind agreement, a third party's 404."""
+
+import pytest
+
+from conversations import services
+from conversations.models import Conversation, Message
+from tests import makers
+from tests.conversations.conftest import pdf
+from tests.frontend.conftest import Browser
+from tests.frontend.helpers import html, messages_of
+
+
+@pytest.fixture
+def buyer(db):
+    return makers.BuyerMaker(display_name="小鹿直播间")
+
+
+@pytest.fixture
+def conversation(buyer, factory):
+    return services.conversation_start(actor=buyer.user, buyer=buyer, factory=factory)
+
+
+def test_a_streamer_writes_from_the_factory_page(web, buyer, factory):
+    # when
+    response = web.as_user(buyer.user).post("/me/conversations/start/", {"factory": factory.pk}, follow=True)
+    # then
+    conversation = Conversation.objects.get()
+    assert response.redirect_chain[-1][0] == f"/me/conversations/{conversation.pk}/"
+    assert "<h1>义乌市好物收纳用品厂</h1>" in html(response)
+    page = web.get(f"/factories/{factory.pk}/")
+    assert "Write to the factory" in html(page)
+
+
+def test_unread_counts_in_the_navigation_and_the_list_and_opening_reads(web, buyer, factory, conversation):
+    # given
+    services.message_post(conversation=conversation, actor=factory.owner, body="您好")
+    services.message_post(conversation=conversation, actor=factory.owner, body="看厂吗?")
+    web.as_user(buyer.user)
+    # then
+    home = html(web.get("/"))
+    assert '<a href="/me/conversations/">Messages <span class="nav-count">2</span>' in home
+    listing = html(web.get("/me/conversations/"))
+    assert '<span class="nav-count">2</span>' in listing and "义乌市好物收纳用品厂" in listing
+    # when
+    thread = html(web.get(f"/me/conversations/{conversation.pk}/"))
+    # then
+    assert "2 new messages" in thread
+    assert thread.index("您好") < thread.index("看厂吗?")
+    assert "nav-count" not in html(web.get("/me/conversations/"))
+
+
+def test_writing_with_an_attachment_and_a_refusal(web, buyer, factory, conversation):
+    web.as_user(factory.owner)
+    url = f"/me/conversations/{conversation.pk}/messages/"
+    response = web.post(url, {"body": "报价见附件", "attachment": pdf()}, follow=True)
+    assert messages_of(response) == []
+    message = Message.objects.get()
+    (attachment,) = message.attachments.all()
+    assert f"/me/conversations/{conversation.pk}/attachments/{attachment.pk}/" in html(response)
+    download = web.get(f"/me/conversations/{conversation.pk}/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    # a refused file: the message is shown, nothing written
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("a.exe", b"MZ\x90\x00", "application/octet-stream")
+    response = web.post(url, {"body": "再看这个", "attachment": bad}, follow=True)
+    assert messages_of(response) == [
+        "Attach a JPEG, PNG or WebP image or a PDF file; other files are refused."
+    ]
+    assert Message.objects.count() == 1
+
+
+def test_a_third_party_gets_404(buyer, factory, conversation):
+    services.message_post(conversation=conversation, actor=buyer.user, body="hi", attachment=None)
+    outsider = Browser().as_user(makers.FactoryMaker().owner)
+    assert outsider.get(f"/me/conversations/{conversation.pk}/").status_code == 404
+    assert outsider.post(f"/me/conversations/{conversation.pk}/messages/", {"body": "x"}).status_code == 404
+    assert outsider.get(f"/me/conversations/{conversation.pk}/attachments/1/").status_code == 404
+    assert Message.objects.count() == 1
+
+
+def test_contact_details_wait_for_agreement(web, buyer, factory, conversation):
+    # given
+    Browser().as_user(factory.owner).post(
+        "/me/conversations/contact/", {"name": "王厂长", "phone": "13900001111"}
+    )
+    web.as_user(buyer.user)
+    # then
+    page = html(web.get(f"/me/conversations/{conversation.pk}/"))
+    assert "13900001111" not in page
+    assert "Contact details are shown once you have agreed to work together" in page
+
+
+def test_chinese_pages(web_zh, buyer, factory, conversation):
+    services.message_post(conversation=conversation, actor=factory.owner, body="您好")
+    page = html(web_zh.as_user(buyer.user).get("/me/conversations/"))
+    assert "消息" in page and "您的联系方式" in page
+    thread = html(web_zh.get(f"/me/conversations/{conversation.pk}/"))
+    assert "1 条新消息" in thread and "附上图片或 PDF" in thread
