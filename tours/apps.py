@@ -10,10 +10,14 @@ class ToursConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from conversations.agreements import agreement_provider_register
         from marketplace.notifications.services import notification_attacher_register
 
         from .events import TourEvents
         from .notifications import calendar_attachment
+        from .selectors import confirmed_tour_between
 
         # The confirmation e-mail to both sides carries the call as a calendar file.
         notification_attacher_register(TourEvents.CONFIRMED, calendar_attachment)
+        # A confirmed call is agreement to talk: the conversation shows both sides' contact details.
+        agreement_provider_register("tour_booking", confirmed_tour_between)

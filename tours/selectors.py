@@ -10,7 +10,7 @@ from factories.models import Factory, ProductStatus, VerificationStatus
 from marketplace.accounts.models import User
 from marketplace.core.errors import ValidationError
 
-from .models import HOLDING, TourAvailability, TourBooking
+from .models import HOLDING, TourAvailability, TourBooking, TourStatus
 from .slots import BOOKING_HORIZON_DAYS, MAX_RANGE_DAYS, MIN_LEAD, Slot, WeeklyRange, slot_starts
 
 
@@ -110,3 +110,10 @@ def booking_visible_to(user: User) -> QuerySet[TourBooking]:
 
 def public_products_of(factory: Factory, ids: list[int]):
     return factory.products.filter(pk__in=ids, status=ProductStatus.ACTIVE)
+
+
+def confirmed_tour_between(buyer_id: int, factory_id: int) -> bool:
+    """A confirmed call between the two (any time): agreement to talk for conversations/agreements.py."""
+    return TourBooking.objects.filter(
+        buyer_id=buyer_id, factory_id=factory_id, status=TourStatus.CONFIRMED
+    ).exists()

@@ -113,7 +113,11 @@ def follow_up_links(booking: TourBooking) -> dict:
     products = list(booking.products.all())
     return {
         "trials": [
-            {"product": p.pk, "title": p.title, "url": reverse("frontend:product", args=[p.pk]) + "#trial-request"}
+            {
+                "product": p.pk,
+                "title": p.title,
+                "url": reverse("frontend:product", args=[p.pk]) + "#trial-request",
+            }
             for p in products
         ],
         "custom_request": reverse("frontend:custom-new") + f"?tour={booking.pk}",
