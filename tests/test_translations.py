@@ -23,6 +23,7 @@ SOURCE_DIRS = [
     "partners",
     "conversations",
     "trials",
+    "tours",
     "search",
     "frontend",
 ]
