@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -43,20 +44,26 @@ def _seconds() -> int:
     return int(getattr(settings, "PUBLIC_CACHE_SECONDS", 0))
 
 
+def _fresh_start() -> int:
+    # The counter itself can be lost (evicted, Redis restarted) while copies kept under it live on:
+    # a new counter starts at the clock in microseconds, above any value the old one reached
+    # unless it moved more than once a microsecond, so no old copy is ever read again.
+    return time.time_ns() // 1000
+
+
 def catalog_generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        # First use (or Redis lost its keys): start anywhere no old key could have used.
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, _fresh_start(), timeout=None)
+        value = cache.get(GENERATION_KEY)
     return int(value)
 
 
 def _bump() -> None:
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # no counter yet: nothing cached under any generation either
-        cache.add(GENERATION_KEY, 1, timeout=None)
+    except ValueError:  # the counter is gone: a fresh one is above every generation used so far
+        cache.add(GENERATION_KEY, _fresh_start(), timeout=None)
     except Exception:  # an outage must not fail the write that already committed
         logger.warning("public cache: could not move the catalogue generation", exc_info=True)
 

@@ -190,3 +190,14 @@ def test_the_search_page_shows_a_change_at_once(product, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         product_delist(product=product, actor=product.factory.owner)
     assert product.title not in visitor.get("/search/", {"q": "收纳盒"}).content.decode()
+
+
+def test_a_lost_counter_never_brings_back_an_old_copy(product):
+    client = APIClient()
+    assert client.get("/api/v1/products/")["X-Cache"] == "miss"
+    before = public_cache.catalog_generation()
+    # when: Redis loses the counter (eviction, restart) while the copy made under it lives on
+    caches["default"].delete(public_cache.GENERATION_KEY)
+    # then: the new counter starts above the old one, and the copy is not served
+    assert public_cache.catalog_generation() > before
+    assert client.get("/api/v1/products/")["X-Cache"] == "miss"
