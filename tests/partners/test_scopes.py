@@ -165,6 +165,19 @@ EXPECTED = {
     ("post", "factories/{id}/webhooks/{webhook_id}/enable/"): NOT,
     ("get", "factories/{id}/webhooks/{webhook_id}/deliveries/"): NOT,
     ("post", "factories/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/"): NOT,
+    # Video tours (issue 13): a streamer's or factory's own calls; no partner key acts on them yet.
+    ("get", "tours/availability/"): NOT,
+    ("put", "tours/availability/"): NOT,
+    ("get", "tours/factories/{factory_id}/slots/"): NOT,
+    ("get", "tours/bookings/"): NOT,
+    ("post", "tours/bookings/"): NOT,
+    ("get", "tours/bookings/{id}/"): NOT,
+    ("post", "tours/bookings/{id}/confirm/"): NOT,
+    ("post", "tours/bookings/{id}/propose/"): NOT,
+    ("post", "tours/bookings/{id}/accept-proposal/"): NOT,
+    ("post", "tours/bookings/{id}/decline-proposal/"): NOT,
+    ("post", "tours/bookings/{id}/cancel/"): NOT,
+    ("post", "tours/bookings/{id}/rate/"): NOT,
 }
 OPERATIONS = sorted(EXPECTED, key=lambda op: (op[1], op[0]))
 WRITTEN = [Event, OutboxMessage, Notification, TrialOrder, SampleRequest, CustomRequest, Address]
@@ -193,7 +206,16 @@ def _counts() -> dict:
 
 def _call(client, method, path, **query):
     url = "/api/v1/" + path.replace("{id}", "999999").replace("{quote_id}", "1")
-    for name in ("photo_id", "image_id", "user_id", "key_id", "webhook_id", "delivery_id", "attachment_id"):
+    for name in (
+        "photo_id",
+        "image_id",
+        "user_id",
+        "key_id",
+        "webhook_id",
+        "delivery_id",
+        "attachment_id",
+        "factory_id",
+    ):
         url = url.replace("{" + name + "}", "1")
     if query:
         url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
