@@ -15,13 +15,15 @@ def conversations_of(user: User) -> QuerySet[Conversation]:
     the user's read marker."""
     base = Conversation.objects.select_related("buyer__user", "factory__owner")
     if not user.is_authenticated:
-        return base.none()
+        return base.annotate(unread=Value(0)).none()
     if user.is_buyer:
         mine, other, marker = Q(buyer__user=user), Side.FACTORY, "buyer_read_upto"
     elif user.is_factory:
         mine, other, marker = Q(factory__owner=user), Side.BUYER, "factory_read_upto"
     else:
-        return base.none()
+        # Staff and others are no side of any conversation; `unread` is there so that callers may
+        # filter on it as on anyone's (staff asking for ?unread=true got a 500).
+        return base.annotate(unread=Value(0)).none()
     return (
         base.filter(mine)
         .annotate(unread=Count("messages", filter=Q(messages__side=other, messages__id__gt=F(marker))))

@@ -46,6 +46,10 @@ class ConversationMessageSerializer(serializers.ModelSerializer):
 
 
 class ContactCardSerializer(serializers.ModelSerializer):
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null until the card is first saved."
+    )
+
     class Meta:
         model = ContactCard
         fields = ["name", "phone", "wechat", "email", "updated_at"]

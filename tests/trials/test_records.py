@@ -56,6 +56,9 @@ def test_factory_record_from_feedback_and_conversion(product, buyer):
         "units_returned": 4,
         "requests_answered": 3,
         "requests_expired": 0,
+        # video tours (the tours app) rated by their streamers: none here
+        "tour_rating": None,
+        "tours_rated": 0,
     }
     assert factory.search_index_dirty is True
 

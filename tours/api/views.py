@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,7 +42,13 @@ class AvailabilityApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated, IsFactoryUser]
 
-    @extend_schema(responses=s.AvailabilitySerializer, tags=TAGS)
+    @extend_schema(
+        responses={
+            200: s.AvailabilitySerializer,
+            404: OpenApiResponse(description="No tour availability published yet (the JSON error shape)."),
+        },
+        tags=TAGS,
+    )
     def get(self, request):
         availability = selectors.availability_of(factory_of(request.user))
         if availability is None:
