@@ -314,3 +314,26 @@ def test_a_batchs_documents_take_three_queries_and_equal_those_of_whole_rows(db,
     whole = Product.objects.select_related("factory__industrial_belt", "category__parent").order_by("pk")
     assert docs == [documents.product_document(p) for p in whole.filter(pk__in=pks)]
     assert [d["industrial_belt"] for d in docs] == ["yiwu", "", "yiwu", "", "yiwu", ""]
+
+
+def test_the_factory_price_stats_are_read_from_the_covering_index_alone(listed):
+    # given: a second public product and one awaiting review (outside the partial index)
+    product("收纳盒", factory=listed.factory, price="10.00", moq=50)
+    makers.ProductMaker(factory=listed.factory, factory_price=Decimal("1.00"), status="pending_review")
+    # when: the indexer's aggregate, planned as at scale (a seq scan wins on a tiny table)
+    stats_sql, params = documents.factory_product_stats_query([listed.factory_id]).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {stats_sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # then: an index-only scan of the partial covering index; the values count public products only
+    assert "Index Only Scan using product_public_price_moq" in plan
+    assert documents.factory_product_stats([listed.factory_id]) == {
+        listed.factory_id: {
+            "price_min": Decimal("10.00"),
+            "price_max": Decimal("30.00"),
+            "moq_min": 50,
+            "product_count": 2,
+        }
+    }
