@@ -66,6 +66,20 @@ def messages_of(conversation: Conversation) -> QuerySet[Message]:
     return conversation.messages.select_related("author").prefetch_related("attachments")
 
 
+def messages_before(
+    conversation: Conversation, *, before: int | None, limit: int
+) -> tuple[list[Message], bool]:
+    """One page of the conversation, newest first: up to `limit` messages with an id below `before`
+    (all when None), and whether older ones remain. Keyset by id, not OFFSET: a page stays the same
+    while new messages arrive, and reading far back costs one index range scan
+    (message_conversation_id) instead of skipping rows. The page and the API page alike."""
+    qs = messages_of(conversation).order_by("-id")
+    if before is not None:
+        qs = qs.filter(id__lt=before)
+    rows = list(qs[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
 def topic_messages(*, kind: str, topic_id: int, user: User) -> QuerySet[Message]:
     """The messages about one thing (e.g. a custom request) that `user` may read: a factory only those
     of its own conversation, a streamer those of all their conversations, staff all."""

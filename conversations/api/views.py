@@ -5,11 +5,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, parsers, permissions, serializers, status
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from buyers.models import BuyerProfile
 from factories.models import Factory
 from marketplace.api.idempotency import idempotent
+from marketplace.api.pagination import StandardPagination
 
 from .. import selectors, services
 from ..attachments import attachment_check
@@ -27,6 +29,11 @@ TAGS = ["conversations"]
 def visible_conversation(request, pk: int) -> Conversation:
     """One of the caller's conversations; anyone else's is a 404, whoever asks."""
     return get_object_or_404(selectors.conversations_of(request.user), pk=pk)
+
+
+def message_context(request, conversation: Conversation) -> dict:
+    """What ConversationMessageSerializer needs to word a message for this reader."""
+    return {"conversation": conversation}
 
 
 class ConversationListApi(generics.GenericAPIView):
@@ -119,13 +126,54 @@ class ConversationMessagesApi(generics.GenericAPIView):
             required=False, help_text="A JPEG, PNG or WebP image or a PDF (multipart)"
         )
 
-    @extend_schema(responses=ConversationMessageSerializer(many=True), tags=TAGS, description="Newest first.")
+    class PageSerializer(serializers.Serializer):
+        count = serializers.IntegerField(help_text="Messages in the conversation.")
+        next = serializers.URLField(
+            allow_null=True, help_text="The page of older messages (?before=), or null."
+        )
+        previous = serializers.URLField(
+            allow_null=True, help_text="Always null: start again without ?before=."
+        )
+        results = ConversationMessageSerializer(many=True)
+
+    class PageQuery(serializers.Serializer):
+        before = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+        page_size = serializers.IntegerField(
+            required=False, min_value=1, max_value=StandardPagination.max_page_size
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "before", int, description="Only messages with a smaller id (the next link sets it)"
+            ),
+            OpenApiParameter("page_size", int, description="At most 100; 20 when not given"),
+        ],
+        responses=PageSerializer,
+        tags=TAGS,
+        description="Newest first, paged by message id (keyset, as the thread page): `next` carries "
+        "`?before=` the oldest id of this page.",
+    )
     def get(self, request, pk):
         conversation = visible_conversation(request, pk)
-        page = self.paginate_queryset(selectors.messages_of(conversation).order_by("-id"))
-        context = {"conversation": conversation}
-        return self.get_paginated_response(
-            ConversationMessageSerializer(page, many=True, context=context).data
+        query = self.PageQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        size = query.validated_data.get("page_size", StandardPagination.page_size)
+        page, more = selectors.messages_before(
+            conversation, before=query.validated_data.get("before"), limit=size
+        )
+        next_url = None
+        if more:
+            next_url = replace_query_param(request.build_absolute_uri(), "before", page[-1].pk)
+        return Response(
+            {
+                "count": conversation.messages.count(),
+                "next": next_url,
+                "previous": None,
+                "results": ConversationMessageSerializer(
+                    page, many=True, context=message_context(request, conversation)
+                ).data,
+            }
         )
 
     @extend_schema(request=InputSerializer, responses={201: ConversationMessageSerializer}, tags=TAGS)
@@ -143,7 +191,7 @@ class ConversationMessagesApi(generics.GenericAPIView):
         )
         message = selectors.messages_of(conversation).get(pk=message.pk)
         return Response(
-            ConversationMessageSerializer(message, context={"conversation": conversation}).data,
+            ConversationMessageSerializer(message, context=message_context(request, conversation)).data,
             status=status.HTTP_201_CREATED,
         )
 

@@ -18,6 +18,7 @@ from .. import forms
 from .common import form_refused, service_call, signed_in
 
 PAGE_SIZE = 30
+THREAD_SIZE = 60  # messages on one thread page
 
 
 @signed_in
@@ -46,7 +47,9 @@ def conversation_detail(request, pk: int):
     conversation = get_object_or_404(selectors.conversations_of(request.user), pk=pk)
     unread_before = conversation.unread  # type: ignore[attr-defined]  # annotated by conversations_of
     services.conversation_mark_read(conversation=conversation, actor=request.user)
-    thread = list(selectors.messages_of(conversation).order_by("-id")[: PAGE_SIZE * 2])[::-1]
+    before = _int(request.GET.get("before"))
+    newest_first, earlier = selectors.messages_before(conversation, before=before, limit=THREAD_SIZE)
+    thread = newest_first[::-1]
     agreement, card = selectors.other_contact(conversation, request.user)
     is_buyer = conversation.buyer.user_id == request.user.pk
     return render(
@@ -55,6 +58,9 @@ def conversation_detail(request, pk: int):
         {
             "conversation": conversation,
             "thread": thread,
+            # Keyset paging by id, as the API: the link to older messages carries the oldest shown.
+            "earlier_before": thread[0].pk if earlier else None,
+            "paged": before is not None,
             "unread_before": unread_before,
             "is_buyer": is_buyer,
             "other_name": conversation.factory.name if is_buyer else conversation.buyer.display_name,

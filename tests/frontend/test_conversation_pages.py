@@ -7,6 +7,7 @@ from conversations import services
 from conversations.models import Conversation, Message
 from tests import makers
 from tests.conversations.conftest import pdf
+from tests.conversations.test_paging import messages_bulk
 from tests.frontend.conftest import Browser
 from tests.frontend.helpers import html, messages_of
 
@@ -98,3 +99,17 @@ def test_chinese_pages(web_zh, buyer, factory, conversation):
     assert "消息" in page and "您的联系方式" in page
     thread = html(web_zh.get(f"/me/conversations/{conversation.pk}/"))
     assert "1 条新消息" in thread and "附上图片或 PDF" in thread
+
+
+def test_the_thread_page_links_to_earlier_messages(web, buyer, factory, conversation):
+    ids = messages_bulk(conversation, factory.owner, 61)
+    web.as_user(buyer.user)
+    page = web.get(f"/me/conversations/{conversation.pk}/").content.decode()
+    # the newest 60: 第2条 … 第61条, and a link to what is before the oldest shown
+    assert "<div>第61条</div>" in page and "<div>第2条</div>" in page and "<div>第1条</div>" not in page
+    assert f'rel="prev" href="?before={ids[1]}"' in page
+    assert "Latest messages" not in page
+    earlier = web.get(f"/me/conversations/{conversation.pk}/?before={ids[1]}").content.decode()
+    assert "<div>第1条</div>" in earlier and "<div>第2条</div>" not in earlier
+    assert 'rel="prev"' not in earlier
+    assert f'href="/me/conversations/{conversation.pk}/">↓ Latest messages' in earlier
