@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from marketplace.accounts.models import User
 
 from .agreements import agreement_between
+from .masking import body_shown
 from .models import ContactCard, Conversation, Message, Side
 
 
@@ -78,6 +79,29 @@ def messages_before(
         qs = qs.filter(id__lt=before)
     rows = list(qs[: limit + 1])
     return rows[:limit], len(rows) > limit
+
+
+def with_shown_bodies(messages, *, user: User) -> list[Message]:
+    """The messages, each with `shown_body`: its body as `user` reads it (masking.py: contact details
+    hidden from the other side until the pair has agreed to talk). Every output of a message body
+    (API serializers, pages) reads `shown_body`, never `body`. One agreement check per pair."""
+    agreed: dict[tuple[int, int], bool] = {}
+    rows = list(messages)
+    for message in rows:
+        conversation = message.conversation
+        pair = (conversation.buyer_id, conversation.factory_id)
+        if pair not in agreed:
+            agreed[pair] = agreement_between(buyer_id=pair[0], factory_id=pair[1]) is not None
+        if conversation.buyer.user_id == user.pk:
+            reader: str | None = Side.BUYER
+        elif conversation.factory.owner_id == user.pk:
+            reader = Side.FACTORY
+        else:
+            reader = None
+        message.shown_body = body_shown(
+            body=message.body, author_side=message.side, reader_side=reader, agreed=agreed[pair]
+        )
+    return rows
 
 
 def topic_messages(*, kind: str, topic_id: int, user: User) -> QuerySet[Message]:

@@ -18,9 +18,11 @@ from marketplace.core.validators import is_control
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import notification_create
 
+from .agreements import agreement_between
 from .attachments import CheckedAttachment
 from .events import ConversationEvents
 from .limits import message_rate_check
+from .masking import contact_masked
 from .models import Attachment, ContactCard, Conversation, Message, Side
 
 # Line breaks and tabs belong in a message; every other control character is refused.
@@ -164,7 +166,9 @@ def _notify(conversation: Conversation, message: Message, notice: Notice | None)
     else:
         recipient, read_upto = conversation.buyer.user, conversation.buyer_read_upto
         author = conversation.factory.name
-    preview = message.body[:200] or _("(an attachment)")
+    # The inbox entry and its e-mail go to the other side: contact details masked until agreed.
+    agreed = agreement_between(buyer_id=conversation.buyer_id, factory_id=conversation.factory_id) is not None
+    preview = (message.body if agreed else contact_masked(message.body))[:200] or _("(an attachment)")
     notice = notice or Notice(
         kind=ConversationEvents.MESSAGE, data={"ref": str(conversation), "title": author}
     )

@@ -25,6 +25,12 @@ class ConversationMessageSerializer(serializers.ModelSerializer):
         help_text='What it is about, e.g. {"kind": "custom_request", "id": 7}.'
     )
     attachments = AttachmentOutputSerializer(many=True, read_only=True)
+    body = serializers.CharField(
+        source="shown_body",
+        read_only=True,
+        help_text="As written; before both sides have agreed to talk, phone numbers, WeChat IDs and e-mail "
+        "addresses in the other side's messages read [contact hidden].",
+    )
 
     class Meta:
         model = Message

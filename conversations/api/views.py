@@ -171,7 +171,9 @@ class ConversationMessagesApi(generics.GenericAPIView):
                 "next": next_url,
                 "previous": None,
                 "results": ConversationMessageSerializer(
-                    page, many=True, context=message_context(request, conversation)
+                    selectors.with_shown_bodies(page, user=request.user),
+                    many=True,
+                    context=message_context(request, conversation),
                 ).data,
             }
         )
@@ -189,7 +191,9 @@ class ConversationMessagesApi(generics.GenericAPIView):
             body=data.validated_data.get("body", ""),
             attachment=attachment_check(upload) if upload is not None else None,
         )
-        message = selectors.messages_of(conversation).get(pk=message.pk)
+        (message,) = selectors.with_shown_bodies(
+            selectors.messages_of(conversation).filter(pk=message.pk), user=request.user
+        )
         return Response(
             ConversationMessageSerializer(message, context=message_context(request, conversation)).data,
             status=status.HTTP_201_CREATED,

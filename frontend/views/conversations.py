@@ -49,7 +49,7 @@ def conversation_detail(request, pk: int):
     services.conversation_mark_read(conversation=conversation, actor=request.user)
     before = _int(request.GET.get("before"))
     newest_first, earlier = selectors.messages_before(conversation, before=before, limit=THREAD_SIZE)
-    thread = newest_first[::-1]
+    thread = selectors.with_shown_bodies(newest_first[::-1], user=request.user)
     agreement, card = selectors.other_contact(conversation, request.user)
     is_buyer = conversation.buyer.user_id == request.user.pk
     return render(

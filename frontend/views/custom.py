@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conversations.selectors import with_shown_bodies
 from factories.selectors import category_list, factory_visible_to
 from marketplace.core.transitions import allowed_actions
 from tours import selectors as tour_selectors
@@ -118,7 +119,7 @@ def _detail_page(request, req, *, quote_form=None, status: int = 200):
             if user.is_factory and own_quote is None and req.status == CustomStatus.OPEN
             else None
         ),
-        "thread": selectors.messages_for(request=req, user=user),
+        "thread": with_shown_bodies(selectors.messages_for(request=req, user=user), user=user),
         # Open requests: which factories it went to and why (the streamer only).
         "offers": list(req.offers.all()) if is_buyer and req.is_open_request else [],
         "message_form": forms.MessageForm(),

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conversations.attachments import attachment_check
+from conversations.selectors import with_shown_bodies
 from marketplace.api.fields import SingleLineField, price_field, quantity_field
 from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
@@ -193,7 +194,10 @@ class MessageListCreateApi(APIView):
     def get(self, request, pk):
         obj = _visible_request(request, pk)
         return Response(
-            MessageOutputSerializer(selectors.messages_for(request=obj, user=request.user), many=True).data
+            MessageOutputSerializer(
+                with_shown_bodies(selectors.messages_for(request=obj, user=request.user), user=request.user),
+                many=True,
+            ).data
         )
 
     @extend_schema(
@@ -212,5 +216,7 @@ class MessageListCreateApi(APIView):
             factory_id=data.validated_data.get("factory"),
             attachment=attachment_check(upload) if upload is not None else None,
         )
-        message = selectors.messages_for(request=obj, user=request.user).get(pk=message.pk)
+        (message,) = with_shown_bodies(
+            selectors.messages_for(request=obj, user=request.user).filter(pk=message.pk), user=request.user
+        )
         return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)

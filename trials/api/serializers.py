@@ -405,6 +405,11 @@ class MessageOutputSerializer(serializers.ModelSerializer):
     )
     conversation = serializers.IntegerField(source="conversation_id", read_only=True)
     attachments = AttachmentOutputSerializer(many=True, read_only=True)
+    body = serializers.CharField(
+        source="shown_body",
+        read_only=True,
+        help_text="As in the conversation: contact details hidden from the other side until agreed.",
+    )
 
     class Meta:
         model = Message
