@@ -4,7 +4,9 @@ import shutil
 import tempfile
 import time
 
+import psycopg
 import pytest
+from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -161,3 +163,38 @@ def live_celery_worker(transactional_db, settings):
     app.conf.update(previous)
     app._pool = None
     app.amqp._producer_pool = None
+
+
+# A test that times out waiting on PostgreSQL (it happened twice in CI: a row lock held by some
+# other session) says who was in the database at that moment: each session's state, what it
+# waits on, which sessions block it, and its query.
+_SESSIONS_SQL = """
+SELECT pid, state, wait_event_type, wait_event, pg_blocking_pids(pid), now() - xact_start, left(query, 300)
+FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY pid
+"""
+
+
+def _database_sessions() -> str:
+    params = connection.settings_dict
+    try:
+        with psycopg.connect(
+            host=params["HOST"] or None,
+            port=params["PORT"] or None,
+            user=params["USER"] or None,
+            password=params["PASSWORD"] or None,
+            dbname=params["NAME"],
+            connect_timeout=5,
+        ) as conn:
+            rows = conn.execute(_SESSIONS_SQL).fetchall()
+    except psycopg.Error as error:
+        return f"could not read pg_stat_activity: {error}"
+    return "\n".join(" | ".join(str(value) for value in row) for row in rows) or "no other session"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    timed_out = call.excinfo is not None and "Timeout" in str(call.excinfo.value)
+    if report.failed and timed_out and connection.vendor == "postgresql":
+        report.sections.append(("PostgreSQL sessions at the timeout", _database_sessions()))
