@@ -4,7 +4,7 @@ good, compressed; a name that is not in the manifest is a 404, never a page."""
 import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 MANIFEST_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -12,12 +12,20 @@ MANIFEST_STORAGES = {
 }
 
 
+@pytest.fixture(scope="module")
+def collected_once(tmp_path_factory):
+    """collectstatic hashes and compresses every app's files (~40 s here): once for the module."""
+    root = tmp_path_factory.mktemp("static")
+    with override_settings(STORAGES=MANIFEST_STORAGES, STATIC_ROOT=root):
+        call_command("collectstatic", "--noinput", verbosity=0)
+    return root
+
+
 @pytest.fixture
-def collected(settings, tmp_path):
+def collected(settings, collected_once):
     settings.STORAGES = MANIFEST_STORAGES
-    settings.STATIC_ROOT = tmp_path / "static"
-    call_command("collectstatic", "--noinput", verbosity=0)
-    return settings.STATIC_ROOT
+    settings.STATIC_ROOT = collected_once
+    return collected_once
 
 
 def test_collectstatic_writes_hashed_compressed_files_that_the_app_serves_for_good(collected, settings):
