@@ -153,10 +153,19 @@ def _attach(message: Message, checked: CheckedAttachment) -> None:
         width=checked.width,
         height=checked.height,
     )
-    # Written before the commit: a rollback leaves an unreferenced file behind, never a row
-    # without its file.
-    attachment.file.save(f"upload.{checked.extension}", ContentFile(checked.content), save=False)
+    # The (random) name is chosen now and the file written once the outermost transaction commits:
+    # a rollback — here, or in a caller's transaction such as an idempotent request's — leaves no
+    # file behind. Should the process die between commit and write, the row has no file and is
+    # served as 404 (attachment_response), which beats files nobody can find or delete.
+    attachment.file.name = attachment.file.field.generate_filename(attachment, f"upload.{checked.extension}")
     attachment.save()
+    transaction.on_commit(lambda: _attachment_write(attachment, checked.content))
+
+
+def _attachment_write(attachment: Attachment, content: bytes) -> None:
+    stored = attachment.file.storage.save(attachment.file.name, ContentFile(content))
+    if stored != attachment.file.name:  # the storage renamed it (the name was taken)
+        Attachment.objects.filter(pk=attachment.pk).update(file=stored)
 
 
 def _notify(conversation: Conversation, message: Message, notice: Notice | None) -> None:

@@ -92,10 +92,13 @@ def test_a_third_party_gets_404_everywhere(
     assert api.as_user(None).get(f"{base}/").status_code == 401
 
 
-def test_image_and_pdf_attachments_are_served_to_both_sides(api, buyer, factory, conversation):
-    # when
-    image = _post_message(api, buyer.user, conversation, body="", attachment=png(64, 48))
-    document = _post_message(api, factory.owner, conversation, body="报价单", attachment=pdf())
+def test_image_and_pdf_attachments_are_served_to_both_sides(
+    api, buyer, factory, conversation, django_capture_on_commit_callbacks
+):
+    # when (files are written once the transaction commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        image = _post_message(api, buyer.user, conversation, body="", attachment=png(64, 48))
+        document = _post_message(api, factory.owner, conversation, body="报价单", attachment=pdf())
     # then
     assert image.status_code == 201, image.json()
     (shown,) = image.json()["attachments"]

@@ -51,10 +51,13 @@ def test_unread_counts_in_the_navigation_and_the_list_and_opening_reads(web, buy
     assert "nav-count" not in html(web.get("/me/conversations/"))
 
 
-def test_writing_with_an_attachment_and_a_refusal(web, buyer, factory, conversation):
+def test_writing_with_an_attachment_and_a_refusal(
+    web, buyer, factory, conversation, django_capture_on_commit_callbacks
+):
     web.as_user(factory.owner)
     url = f"/me/conversations/{conversation.pk}/messages/"
-    response = web.post(url, {"body": "报价见附件", "attachment": pdf()}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the file is written on commit
+        response = web.post(url, {"body": "报价见附件", "attachment": pdf()}, follow=True)
     assert messages_of(response) == []
     message = Message.objects.get()
     (attachment,) = message.attachments.all()
