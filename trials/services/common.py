@@ -16,7 +16,13 @@ def locked(model: type[Row], pk: int, *related: str) -> Row:
     """Lock one row for the rest of the transaction, reading the `related` rows in the same query
     (only the row itself is locked). `of=("self",)` because PostgreSQL can't lock the nullable
     side of an outer join."""
-    return model._default_manager.select_related(*related).select_for_update(of=("self",)).get(pk=pk)
+    rows = model._default_manager.select_for_update(of=("self",))
+    # Only when asked: `select_related()` with no names joins every non-null foreign key, and
+    # their keys in turn (a sample joined its buyer, user, factory, owner, product, category, …:
+    # on fresh tables the planner took minutes over it — the seed_demo timeouts in CI).
+    if related:
+        rows = rows.select_related(*related)
+    return rows.get(pk=pk)
 
 
 def locked_order_of(payment: Payment) -> TrialOrder | BulkOrder:
