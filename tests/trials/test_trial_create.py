@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from factories.models import ProductStatus, VerificationStatus
@@ -128,3 +130,19 @@ def test_create_and_cancel_take_a_fixed_number_of_queries(product, buyer, django
     with django_assert_num_queries(23):
         cancelled = client.post(f"/api/v1/trials/{created.json()['id']}/cancel/")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+
+
+def test_an_action_checks_visibility_without_the_list_pages_joins(api, product, buyer):
+    # given
+    trial = _post(api, buyer.user, product.pk).json()
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post(f"/api/v1/trials/{trial['id']}/cancel/")
+    # then: the 404 check joins only what "buyer or factory owner" needs; the lock reads the rest
+    assert response.status_code == 200
+    [check] = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "trials_trialorder"') and "FOR UPDATE" not in q["sql"]
+    ]
+    assert check.count(" JOIN ") == 2
