@@ -159,7 +159,8 @@ def _attach(message: Message, checked: CheckedAttachment) -> None:
     # served as 404 (attachment_response), which beats files nobody can find or delete.
     attachment.file.name = attachment.file.field.generate_filename(attachment, f"upload.{checked.extension}")
     attachment.save()
-    transaction.on_commit(lambda: _attachment_write(attachment, checked.content))
+    # robust: the message is committed; a failed write is logged, the client still gets its 201.
+    transaction.on_commit(lambda: _attachment_write(attachment, checked.content), robust=True)
 
 
 def _attachment_write(attachment: Attachment, content: bytes) -> None:

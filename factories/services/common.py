@@ -42,7 +42,8 @@ def require_reason(reason: str) -> str:
 
 def delete_files(files: Iterable[FieldFile]) -> None:
     """Remove stored files (an image and its thumbnail). Storage is not transactional: callers
-    call this after a rollback, or on commit once the rows are gone for good."""
+    call this after a rollback, or on commit once the rows are gone for good — there with
+    `on_commit(…, robust=True)`: a file left behind is logged, the committed change still answers 2xx."""
     for file in files:
         if file.name:
             file.storage.delete(file.name)

@@ -164,4 +164,4 @@ def product_image_delete(*, image: ProductImage, actor: User) -> None:
     else:
         revision_withdraw_if_empty(revision=locked.revision, actor=actor)
     # Remove files only once the row is really gone: a rollback must leave a working image.
-    transaction.on_commit(lambda: delete_files(files))
+    transaction.on_commit(lambda: delete_files(files), robust=True)

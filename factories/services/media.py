@@ -74,7 +74,7 @@ def factory_photo_delete(*, photo: FactoryPhoto, actor: User) -> None:
     files = [photo.image, photo.thumbnail]
     event_record(actor=actor, verb=FactoryEvents.PHOTO_REMOVED, target=photo.factory, photo_id=photo.pk)
     photo.delete()
-    transaction.on_commit(lambda: delete_files(files))
+    transaction.on_commit(lambda: delete_files(files), robust=True)
 
 
 def factory_licence_set(*, factory: Factory, actor: User, upload: UploadedFile[bytes]) -> Factory:
@@ -96,5 +96,5 @@ def factory_licence_set(*, factory: Factory, actor: User, upload: UploadedFile[b
             raise
         if old:
             storage = factory.licence_image.storage
-            transaction.on_commit(lambda: storage.delete(old))
+            transaction.on_commit(lambda: storage.delete(old), robust=True)
     return factory

@@ -206,7 +206,7 @@ def product_revision_reject(*, product: Product, actor: User, reason: str) -> Pr
     )
     _notify(product, revision, "product.revision_rejected")
     # Files go only once the rows are gone for good: a rollback must leave working photos.
-    transaction.on_commit(lambda: delete_files(files))
+    transaction.on_commit(lambda: delete_files(files), robust=True)
     return revision
 
 

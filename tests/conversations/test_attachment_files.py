@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 
 from conversations import services
@@ -47,3 +48,27 @@ def test_a_rolled_back_post_leaves_no_file_and_a_committed_one_has_its_file(buye
     assert _stored_files() == [attachment.file.name]
     with attachment.file.open("rb") as handle:
         assert handle.read() == PDF
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_that_cannot_be_written_after_commit_still_answers_201_and_serves_404(
+    api, buyer, conversation, monkeypatch
+):
+    # given: storage fails (a full disk) — after the message has committed
+    def disk_full(self, name, content):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
+    # when
+    response = api.as_user(buyer.user).post(
+        f"/api/v1/conversations/{conversation.pk}/messages/",
+        {"body": "报价单", "attachment": pdf()},
+        format="multipart",
+    )
+    # then: the client is told it was sent (it was); the missing file answers 404, never a 500
+    assert response.status_code == 201, response.content
+    (shown,) = response.json()["attachments"]
+    assert Message.objects.count() == 1 and Attachment.objects.count() == 1
+    assert _stored_files() == []
+    served = api.as_user(buyer.user).get(shown["url"])
+    assert served.status_code == 404

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
@@ -544,6 +545,25 @@ def test_delete_removes_row_now_and_files_after_commit(
         # staff acting through the API are audited with their address (issue 12)
         {"image_id": stored_image.pk, **({"address": "127.0.0.1"} if user.is_staff_member else {})},
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_that_cannot_be_removed_after_commit_leave_the_delete_answered_204(
+    api, product, owner, stored_image, monkeypatch
+):
+    # given: the storage refuses to delete (after the row is gone for good)
+    paths = [stored_image.image.path, stored_image.thumbnail.path]
+
+    def refuse(self, name):
+        raise PermissionError(13, "Permission denied", name)
+
+    monkeypatch.setattr(FileSystemStorage, "delete", refuse)
+    # when
+    response = api.as_user(owner).delete(f"/api/v1/products/{product.pk}/images/{stored_image.pk}/")
+    # then: the committed delete is answered as done; the files stay (logged), nothing else fails
+    assert response.status_code == 204
+    assert not ProductImage.objects.filter(pk=stored_image.pk).exists()
+    assert all(os.path.exists(p) for p in paths)
 
 
 @pytest.mark.parametrize(
