@@ -96,6 +96,23 @@ urlpatterns = [
         webhooks.webhook_redeliver,
         name="organization-webhook-redeliver",
     ),
+    # A factory's own webhooks (product.* events about its products), in its workspace.
+    path("me/factory/webhooks/", webhooks.factory_webhooks, name="factory-webhooks"),
+    path(
+        "me/factory/webhooks/<int:webhook_id>/delete/",
+        webhooks.factory_webhook_delete,
+        name="factory-webhook-delete",
+    ),
+    path(
+        "me/factory/webhooks/<int:webhook_id>/enable/",
+        webhooks.factory_webhook_enable,
+        name="factory-webhook-enable",
+    ),
+    path(
+        "me/factory/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver/",
+        webhooks.factory_webhook_redeliver,
+        name="factory-webhook-redeliver",
+    ),
     path("me/<slug:kind>/<int:pk>/packing-slip/", packing.packing_slip, name="packing-slip"),
     path("me/addresses/<int:pk>/default/", addresses.address_default, name="address-default"),
     path("me/addresses/<int:pk>/edit/", addresses.address_edit, name="address-edit"),

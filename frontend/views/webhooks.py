@@ -1,40 +1,88 @@
-"""An organization's webhooks on the web (issue 12, point 3): its subscriptions, each with its
-recent deliveries and their attempts; owners subscribe (the secret shown once), delete, enable
-again and redeliver. The same services as the API; members read."""
+"""Webhooks on the web (issue 12, point 3): an organization's (events about its streamers) and a
+factory's own (`product.*` events about its products). Each page lists the subscriptions, each
+with its recent deliveries and their attempts; a manager subscribes (the secret shown once),
+deletes, enables again and redelivers. The same services as the API: an organization's owners
+manage and its members read; a factory's webhooks are its owner's alone."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from factories.models import Factory
 from partners import selectors
 from partners.models import WebhookSubscription
 from partners.webhooks import services
-from partners.webhooks.sources import PATTERNS
+from partners.webhooks.sources import FACTORY_PATTERNS, PATTERNS
 
-from .common import service_call
+from .common import service_call, signed_in
 from .organizations import _signed_in
 
 RECENT = 20  # deliveries shown per subscription; the API pages through all of them
 
 
-def _organization(request, pk: int):
-    return get_object_or_404(selectors.organizations_of(request.user), pk=pk)
+@dataclass
+class Page:
+    """Whose webhooks a request manages, and where its forms post to."""
+
+    owner: Any  # an Organization or a Factory
+    owner_field: str  # "organization" or "factory": the services' keyword
+    can_manage: bool
+    patterns: tuple[str, ...]
+    url_prefix: str  # "organization-webhook" or "factory-webhook"
+    url_args: tuple[int, ...]  # the organization's id; nothing for one's own factory
+    limit: int  # how many subscriptions the owner may have (the service enforces it)
+
+    def url(self, action: str = "s", *ids: int) -> str:
+        return reverse(f"frontend:{self.url_prefix}{action}", args=(*self.url_args, *ids))
+
+    def back(self):
+        return redirect(self.url())
 
 
-@_signed_in
-@require_http_methods(["GET", "POST"])
-def webhooks(request, pk: int):
-    organization = _organization(request, pk)
+def _organization_page(request, pk: int) -> Page:
+    organization = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
+    return Page(
+        owner=organization,
+        owner_field="organization",
+        can_manage=selectors.is_owner(organization=organization, user=request.user),
+        patterns=PATTERNS,
+        url_prefix="organization-webhook",
+        url_args=(pk,),
+        limit=settings.WEBHOOK_MAX_PER_ORGANIZATION,
+    )
+
+
+def _factory_page(request) -> Page:
+    # Only a factory's owner reaches its workspace; anyone else has no factory here → 404.
+    factory = get_object_or_404(Factory.objects.filter(owner=request.user))
+    return Page(
+        owner=factory,
+        owner_field="factory",
+        can_manage=True,
+        patterns=FACTORY_PATTERNS,
+        url_prefix="factory-webhook",
+        url_args=(),
+        limit=settings.WEBHOOK_MAX_PER_FACTORY,
+    )
+
+
+def _list_and_create(request, page: Page):
     if request.method == "POST":
         outcome = service_call(
             request,
             lambda: services.webhook_create(
-                organization=organization,
+                **{page.owner_field: page.owner},
                 actor=request.user,
                 url=request.POST.get("url", "")[:600],
-                event_types=[t for t in request.POST.getlist("event_types") if t in PATTERNS],
+                event_types=[t for t in request.POST.getlist("event_types") if t in page.patterns],
                 address=get_client_ip_address(request),
             ),
         )
@@ -44,63 +92,119 @@ def webhooks(request, pk: int):
                 request,
                 _("Subscribed. Your signing secret, shown this once: %(secret)s") % {"secret": secret},
             )
-        return redirect("frontend:organization-webhooks", pk=pk)
-    subscriptions = list(organization.webhooks.order_by("-pk"))
+        return page.back()
+    subscriptions = list(page.owner.webhooks.order_by("-pk"))
     for subscription in subscriptions:
         subscription.recent = list(
             subscription.deliveries.order_by("-pk").prefetch_related("attempt_rows")[:RECENT]
         )
+        # The forms' addresses, worked out here: the two pages' URLs take different arguments.
+        subscription.delete_url = page.url("-delete", subscription.pk)
+        subscription.enable_url = page.url("-enable", subscription.pk)
+        for delivery in subscription.recent:
+            delivery.redeliver_url = page.url("-redeliver", subscription.pk, delivery.pk)
     context = {
-        "organization": organization,
+        "owner": page.owner,
+        "is_factory": page.owner_field == "factory",
+        "list_url": page.url(),
         "subscriptions": subscriptions,
-        "patterns": PATTERNS,
-        "is_owner": selectors.is_owner(organization=organization, user=request.user),
+        "patterns": page.patterns,
+        "can_manage": page.can_manage,
+        "room": len(subscriptions) < page.limit,
+        "limit": page.limit,
         "title": _("Webhooks"),
     }
     return render(request, "frontend/webhooks.html", context)
 
 
-def _subscription(request, pk: int, webhook_id: int) -> WebhookSubscription:
-    return get_object_or_404(_organization(request, pk).webhooks, pk=webhook_id)
+def _subscription(page: Page, webhook_id: int) -> WebhookSubscription:
+    return get_object_or_404(page.owner.webhooks, pk=webhook_id)
+
+
+def _act(request, page: Page, call: Callable[[str | None], object], success: str):
+    service_call(request, lambda: call(get_client_ip_address(request)), success=success)
+    return page.back()
+
+
+def _delete(request, page: Page, webhook_id: int):
+    subscription = _subscription(page, webhook_id)
+    return _act(
+        request,
+        page,
+        lambda address: services.webhook_delete(
+            subscription=subscription, actor=request.user, address=address
+        ),
+        _("Webhook deleted."),
+    )
+
+
+def _enable(request, page: Page, webhook_id: int):
+    subscription = _subscription(page, webhook_id)
+    return _act(
+        request,
+        page,
+        lambda address: services.webhook_enable(
+            subscription=subscription, actor=request.user, address=address
+        ),
+        _("Webhook enabled again."),
+    )
+
+
+def _redeliver(request, page: Page, webhook_id: int, delivery_id: int):
+    delivery = get_object_or_404(_subscription(page, webhook_id).deliveries, pk=delivery_id)
+    return _act(
+        request,
+        page,
+        lambda address: services.webhook_redeliver(delivery=delivery, actor=request.user, address=address),
+        _("The event will be sent again."),
+    )
+
+
+# An organization's webhooks: me/organizations/<pk>/webhooks/…
+@_signed_in
+@require_http_methods(["GET", "POST"])
+def webhooks(request, pk: int):
+    return _list_and_create(request, _organization_page(request, pk))
 
 
 @_signed_in
 @require_POST
 def webhook_delete(request, pk: int, webhook_id: int):
-    subscription = _subscription(request, pk, webhook_id)
-    service_call(
-        request,
-        lambda: services.webhook_delete(
-            subscription=subscription, actor=request.user, address=get_client_ip_address(request)
-        ),
-        success=_("Webhook deleted."),
-    )
-    return redirect("frontend:organization-webhooks", pk=pk)
+    return _delete(request, _organization_page(request, pk), webhook_id)
 
 
 @_signed_in
 @require_POST
 def webhook_enable(request, pk: int, webhook_id: int):
-    subscription = _subscription(request, pk, webhook_id)
-    service_call(
-        request,
-        lambda: services.webhook_enable(
-            subscription=subscription, actor=request.user, address=get_client_ip_address(request)
-        ),
-        success=_("Webhook enabled again."),
-    )
-    return redirect("frontend:organization-webhooks", pk=pk)
+    return _enable(request, _organization_page(request, pk), webhook_id)
 
 
 @_signed_in
 @require_POST
 def webhook_redeliver(request, pk: int, webhook_id: int, delivery_id: int):
-    delivery = get_object_or_404(_subscription(request, pk, webhook_id).deliveries, pk=delivery_id)
-    service_call(
-        request,
-        lambda: services.webhook_redeliver(
-            delivery=delivery, actor=request.user, address=get_client_ip_address(request)
-        ),
-        success=_("The event will be sent again."),
-    )
-    return redirect("frontend:organization-webhooks", pk=pk)
+    return _redeliver(request, _organization_page(request, pk), webhook_id, delivery_id)
+
+
+# A factory's own webhooks in its workspace: me/factory/webhooks/…
+@signed_in
+@require_http_methods(["GET", "POST"])
+def factory_webhooks(request):
+    return _list_and_create(request, _factory_page(request))
+
+
+@signed_in
+@require_POST
+def factory_webhook_delete(request, webhook_id: int):
+    return _delete(request, _factory_page(request), webhook_id)
+
+
+@signed_in
+@require_POST
+def factory_webhook_enable(request, webhook_id: int):
+    return _enable(request, _factory_page(request), webhook_id)
+
+
+@signed_in
+@require_POST
+def factory_webhook_redeliver(request, webhook_id: int, delivery_id: int):
+    return _redeliver(request, _factory_page(request), webhook_id, delivery_id)

@@ -8,6 +8,7 @@ from marketplace.core.models import Event
 from partners import services
 from partners.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from partners.webhooks.sealing import unseal
+from partners.webhooks.services import webhook_create
 from tests import makers
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,99 @@ def test_the_page_speaks_chinese(web_zh, organization_owner):
     web_zh.as_user(owner)
     page = web_zh.get(f"/me/organizations/{org.pk}/webhooks/")
     assert "添加 Webhook" in page.content.decode()
+
+
+# A factory's own webhooks in its workspace: me/factory/webhooks/ (product.* events only).
+FACTORY_URL = "/me/factory/webhooks/"
+
+
+def _failed_delivery(subscription, n=1):
+    return WebhookDelivery.objects.create(
+        subscription=subscription,
+        event_id=f"8b0c9c1e-1c1a-4c33-9a57-3f1f3c1a100{n}",
+        event_type="product.updated",
+        object_key=f"product:{40 + n}",
+        payload={"id": "x"},
+        status=DeliveryStatus.FAILED,
+        attempts=11,
+        last_status_code=503,
+    )
+
+
+def test_a_factory_owner_subscribes_reads_the_log_redelivers_and_deletes(web, factory):
+    web.as_user(factory.owner)
+    # when: product.* is the only choice (and a trial.* smuggled in is dropped)
+    made = web.post(
+        FACTORY_URL,
+        {"url": "https://erp.example.com/yt", "event_types": ["product.*", "trial.*"]},
+        follow=True,
+    )
+    # then: the factory's own subscription, the secret shown this once
+    subscription = WebhookSubscription.objects.get()
+    assert (subscription.factory_id, subscription.organization_id) == (factory.pk, None)
+    assert subscription.event_types == ["product.*"]
+    secret = unseal(subscription.secret_sealed)
+    assert secret in made.content.decode()
+    page = web.get(FACTORY_URL).content.decode()
+    assert secret not in page and "trial.*" not in page
+    # given: a failed delivery
+    delivery = _failed_delivery(subscription)
+    page = web.get(FACTORY_URL).content.decode()
+    assert "product.updated" in page and "product:41" in page and "HTTP 503" in page and "11 attempts" in page
+    # when: sent again
+    web.post(f"{FACTORY_URL}{subscription.pk}/deliveries/{delivery.pk}/redeliver/", follow=True)
+    # then: a new pending delivery of the same event, audited as the owner
+    again = WebhookDelivery.objects.exclude(pk=delivery.pk).get()
+    assert (str(again.event_id), again.status, again.redelivery_of_id) == (
+        str(delivery.event_id),
+        "pending",
+        delivery.pk,
+    )
+    assert Event.objects.filter(verb="webhook.redelivered", actor=factory.owner).count() == 1
+    # when: deleted
+    web.post(f"{FACTORY_URL}{subscription.pk}/delete/", follow=True)
+    assert WebhookSubscription.objects.count() == 0
+    assert Event.objects.filter(verb="webhook.deleted", actor=factory.owner).count() == 1
+
+
+def test_a_factory_has_at_most_five_and_the_form_says_so(web, factory, settings):
+    assert settings.WEBHOOK_MAX_PER_FACTORY == 5
+    web.as_user(factory.owner)
+    for n in range(5):
+        web.post(FACTORY_URL, {"url": f"https://erp.example.com/{n}", "event_types": ["product.*"]})
+    page = web.get(FACTORY_URL).content.decode()
+    assert "You have the most webhooks allowed (5)" in page and 'id="webhook-url"' not in page
+    # a sixth posted anyway is refused by the service, nothing written
+    refused = web.post(
+        FACTORY_URL, {"url": "https://erp.example.com/6", "event_types": ["product.*"]}, follow=True
+    )
+    assert "A factory has at most 5 webhooks." in refused.content.decode()
+    assert WebhookSubscription.objects.filter(factory=factory).count() == 5
+
+
+def test_another_factory_and_a_streamer_get_404_and_touch_nothing(web, factory):
+    subscription, _secret = webhook_create(
+        factory=factory, actor=factory.owner, url="https://erp.example.com/a", event_types=["product.*"]
+    )
+    delivery = _failed_delivery(subscription)
+    other = makers.FactoryMaker(name="另一家工厂")
+    web.as_user(other.owner)
+    # their own (empty) page, without the first factory's webhook
+    assert "erp.example.com/a" not in web.get(FACTORY_URL).content.decode()
+    for path in (
+        f"{FACTORY_URL}{subscription.pk}/delete/",
+        f"{FACTORY_URL}{subscription.pk}/enable/",
+        f"{FACTORY_URL}{subscription.pk}/deliveries/{delivery.pk}/redeliver/",
+    ):
+        assert web.post(path).status_code == 404, path
+    assert WebhookSubscription.objects.filter(pk=subscription.pk).exists()
+    assert WebhookDelivery.objects.count() == 1
+    streamer = makers.BuyerMaker().user
+    web.as_user(streamer)
+    assert web.get(FACTORY_URL).status_code == 404
+
+
+def test_the_factory_page_speaks_chinese(web_zh, factory):
+    web_zh.as_user(factory.owner)
+    page = web_zh.get(FACTORY_URL).content.decode()
+    assert "关于您产品的事件（product.*）" in page and "添加 Webhook" in page
