@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -25,7 +26,7 @@ def notification_attacher_register(kind: str, attacher: Attacher) -> None:
     _attachers[kind] = attacher
 
 
-def notification_create(*, recipient: User, kind: str, key: str, data: dict) -> Notification | None:
+def notification_create(*, recipient: User, kind: str, key: str, data: dict[str, Any]) -> Notification | None:
     """Put one entry in the recipient's inbox and e-mail it once the caller's transaction commits.
 
     Call it inside the service transaction that makes the change, so the inbox never announces a
@@ -107,9 +108,11 @@ def notification_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def notification_settings_set(*, user: User, language: str | None = None, email_enabled: bool | None = None):
+def notification_settings_set(
+    *, user: User, language: str | None = None, email_enabled: bool | None = None
+) -> NotificationSettings:
     prefs, _created = NotificationSettings.objects.get_or_create(user=user)
-    fields = []
+    fields: list[str] = []
     if language is not None:
         prefs.language = language
         fields.append("language")

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy
 
-from marketplace.accounts.models import Role
+from marketplace.accounts.models import Role, User
 from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, Timed, transition
 
 from ..events import CustomEvents
-from ..models import CustomStatus
+from ..models import CustomRequest, CustomStatus
 
 C = CustomStatus
 
@@ -24,11 +24,11 @@ FLOW = Flow(
 )
 
 
-def parties(request):
+def parties(request: CustomRequest) -> dict[str, User]:
     return {"buyer": request.buyer.user}
 
 
-def describe(request):
+def describe(request: CustomRequest) -> dict[str, object]:
     return {
         "ref": f"C{request.pk:06d}",
         "custom_request_id": request.pk,
