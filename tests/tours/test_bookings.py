@@ -13,7 +13,7 @@ from tests import makers
 from tours.models import TourBooking
 from tours.services import bookings, ratings
 
-from .conftest import MONDAY, at
+from .conftest import MONDAY, at, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +144,31 @@ def test_propose_moves_the_place_and_the_streamer_accepts(factory, buyer, other_
     assert booking.status == "confirmed"
     verbs = list(Event.objects.filter(target_id=booking.pk).order_by("id").values_list("verb", flat=True))
     assert verbs == ["tour.requested", "tour.proposed", "tour.proposal_accepted"]
+
+
+@pytest.mark.parametrize(
+    "proposed",
+    [
+        pytest.param(at(MONDAY, 15, 10), id="not-a-slot-start"),
+        pytest.param(at(MONDAY, 16), id="after-the-weekly-range"),
+        pytest.param(at(MONDAY + timedelta(days=5), 14), id="saturday-no-range"),
+        pytest.param(at(MONDAY + timedelta(days=1), 14), id="blackout-date"),
+    ],
+)
+def test_a_proposal_must_be_a_call_the_factorys_week_offers(factory, buyer, clock, proposed):
+    # given: weekdays 14:00–16:00 in 30-minute calls, Tuesday a blackout date
+    publish(factory, blackouts=[MONDAY + timedelta(days=1)])
+    booking = _book(buyer, factory)
+    # when
+    with pytest.raises(ValidationError) as refused:
+        bookings.tour_propose(booking=booking, actor=factory.owner, starts_at=proposed)
+    # then: refused in the field's words; the booking keeps its time and nothing is recorded
+    assert refused.value.message_dict == {
+        "starts_at": ["Propose the start of a call your weekly availability offers (not a blackout date)."]
+    }
+    booking.refresh_from_db()
+    assert (booking.status, booking.starts_at, booking.place) == ("requested", at(MONDAY, 14), 1)
+    assert not Event.objects.filter(verb="tour.proposed").exists()
 
 
 def test_declining_a_proposal_frees_the_place(factory, buyer, other_buyer, availability):

@@ -166,14 +166,24 @@ def tour_propose(*, booking: TourBooking, actor: User, starts_at: datetime) -> T
     availability = TourAvailability.objects.get(factory_id=booking.factory_id)
     if starts_at == booking.starts_at:
         raise ValidationError({"starts_at": [_("Propose a time other than the one asked for.")]})
-    length = booking.ends_at - booking.starts_at
+    # A time the factory's own week offers (a slot start, not on a blackout date), as a streamer's
+    # booking must be: what it proposes is what its calendar and the slot picker promise.
+    ends_at = selectors.is_slot_start(availability=availability, starts_at=starts_at)
+    if ends_at is None:
+        raise ValidationError(
+            {
+                "starts_at": [
+                    _("Propose the start of a call your weekly availability offers (not a blackout date).")
+                ]
+            }
+        )
 
     def build(place: int) -> TourBooking:
         b = locked(TourBooking, booking.pk)
         require_party(b, actor)
 
         def prepare(row: TourBooking) -> list[str]:
-            row.starts_at, row.ends_at, row.place = starts_at, starts_at + length, place
+            row.starts_at, row.ends_at, row.place = starts_at, ends_at, place
             return ["starts_at", "ends_at", "place"]
 
         transition_apply(
