@@ -14,10 +14,12 @@ class ToursConfig(AppConfig):
         from marketplace.notifications.services import notification_attacher_register
 
         from .events import TourEvents
-        from .notifications import calendar_attachment
+        from .notifications import calendar_attachment, calendar_cancellation
         from .selectors import confirmed_tour_between
 
         # The confirmation e-mail to both sides carries the call as a calendar file.
         notification_attacher_register(TourEvents.CONFIRMED, calendar_attachment)
+        # Cancelling a confirmed call removes that entry from both calendars (METHOD:CANCEL).
+        notification_attacher_register(TourEvents.CANCELLED, calendar_cancellation)
         # A confirmed call is agreement to talk: the conversation shows both sides' contact details.
         agreement_provider_register("tour_booking", confirmed_tour_between)

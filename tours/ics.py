@@ -1,4 +1,5 @@
-"""The calendar file (.ics, RFC 5545) attached to a confirmed tour's e-mail.
+"""The calendar file (.ics, RFC 5545) attached to a confirmed tour's e-mail, and the cancellation
+of that entry (`METHOD:CANCEL`, same UID, a higher SEQUENCE) when a confirmed tour is cancelled.
 
 Written by hand: a single VEVENT needs no library. Times are UTC (the `Z` form) so every
 calendar shows the call in its owner's zone; the UID is derived from the booking, so a second
@@ -15,6 +16,7 @@ from marketplace.core.validators import single_line
 from .models import TourBooking
 
 CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
+CANCEL_CONTENT_TYPE = "text/calendar; charset=utf-8; method=CANCEL"
 
 
 def uid_of(booking: TourBooking) -> str:
@@ -50,7 +52,9 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def tour_ics(booking: TourBooking, *, now: datetime | None = None) -> str:
+def tour_ics(booking: TourBooking, *, now: datetime | None = None, cancel: bool = False) -> str:
+    """The entry to add (PUBLISH) or, with `cancel`, to remove from the calendar it was added to:
+    calendars match the UID and take the higher SEQUENCE as the newer version."""
     summary = single_line(f"视频看厂 Factory tour: {booking.factory.name} × {booking.buyer.display_name}")
     products = ", ".join(p.title for p in booking.products.all())
     description = "\n".join(x for x in [booking.agenda, products, booking.meeting_url] if x)
@@ -59,9 +63,10 @@ def tour_ics(booking: TourBooking, *, now: datetime | None = None) -> str:
         "VERSION:2.0",
         "PRODID:-//Yuantou//Factory tours//EN",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        "METHOD:CANCEL" if cancel else "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:{uid_of(booking)}",
+        f"SEQUENCE:{1 if cancel else 0}",
         f"DTSTAMP:{_utc(now or timezone.now())}",
         f"DTSTART:{_utc(booking.starts_at)}",
         f"DTEND:{_utc(booking.ends_at)}",
@@ -69,7 +74,7 @@ def tour_ics(booking: TourBooking, *, now: datetime | None = None) -> str:
         f"DESCRIPTION:{_escape(description)}",
         f"URL:{booking.meeting_url}",
         f"LOCATION:{_escape(booking.meeting_url)}",
-        "STATUS:CONFIRMED",
+        "STATUS:CANCELLED" if cancel else "STATUS:CONFIRMED",
         "END:VEVENT",
         "END:VCALENDAR",
     ]

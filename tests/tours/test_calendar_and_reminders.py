@@ -60,6 +60,46 @@ def test_both_sides_get_the_call_as_a_calendar_file(
     assert content.startswith("BEGIN:VCALENDAR\r\n") and content.endswith("END:VEVENT\r\nEND:VCALENDAR\r\n")
 
 
+def test_cancelling_a_confirmed_call_removes_it_from_both_calendars(
+    factory, product, buyer, other_buyer, availability, django_capture_on_commit_callbacks
+):
+    # given: a confirmed call (in both calendars) and a request never confirmed (in none)
+    booking = _confirmed(factory, buyer, product, django_capture_on_commit_callbacks)
+    (published,) = {
+        _unfold(m.attachments[0][1])["UID"]: _unfold(m.attachments[0][1])
+        for m in mail.outbox
+        if ":confirmed:" in m.extra_headers["X-Yuantou-Notification"]
+    }.values()
+    unconfirmed = bookings.tour_book(
+        actor=other_buyer.user, factory_id=factory.pk, starts_at=at(MONDAY, 15), product_ids=[]
+    )
+    mail.outbox.clear()
+    # when: both are cancelled
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings.tour_cancel(booking=booking, actor=factory.owner, reason="停电检修")
+        bookings.tour_cancel(booking=unconfirmed, actor=other_buyer.user, reason="改期")
+    # then: the confirmed call's two e-mails cancel the same calendar entry, at a higher sequence
+    cancelled = {
+        m.to[0]: m for m in mail.outbox if f"tour:{booking.pk}:" in m.extra_headers["X-Yuantou-Notification"]
+    }
+    assert sorted(cancelled) == sorted([buyer.user.email, factory.owner.email])
+    for message in cancelled.values():
+        ((name, content, mimetype),) = message.attachments
+        assert (name, mimetype) == (
+            f"tour-{booking.pk}-cancelled.ics",
+            "text/calendar; charset=utf-8; method=CANCEL",
+        )
+        entry = _unfold(content)
+        assert (entry["METHOD"], entry["STATUS"]) == ("CANCEL", "CANCELLED")
+        assert (entry["UID"], entry["DTSTART"]) == (published["UID"], published["DTSTART"])
+        assert (int(published["SEQUENCE"]), int(entry["SEQUENCE"])) == (0, 1)
+    # and the request nobody confirmed was never in a calendar: its e-mails carry no file
+    others = [
+        m for m in mail.outbox if f"tour:{unconfirmed.pk}:" in m.extra_headers["X-Yuantou-Notification"]
+    ]
+    assert others and all(m.attachments == [] for m in others)
+
+
 def test_reminder_is_sent_once_thirty_minutes_before(
     factory, product, buyer, availability, clock, django_capture_on_commit_callbacks
 ):

@@ -147,6 +147,15 @@ def _step(*, booking: TourBooking, actor: User | None, name: str, context=None, 
         transition_apply(table=TABLE, obj=booking, name=name, actor=actor, context=context, prepare=prepare)
         if booking.status == "confirmed":
             _notify_confirmed(booking)
+        elif name == "cancel" and booking.confirmed_at is not None and actor is not None:
+            # The canceller's calendar holds the call too: its e-mail carries the cancellation
+            # (the flow tells only the other side).
+            notification_create(
+                recipient=actor,
+                kind=TourEvents.CANCELLED,
+                key=f"tour:{booking.pk}:cancel",
+                data=describe(booking),
+            )
     return booking
 
 
