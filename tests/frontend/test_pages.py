@@ -127,6 +127,22 @@ def test_factory_page_shows_public_profile_and_public_products_only(client, list
     assert "✓ Verified</span>" in html
 
 
+def test_factory_page_shows_the_video_tour_rating_with_its_count(client, listing):
+    # given: two streamers rated their tours (tours/services/ratings.py keeps these two figures)
+    factory = listing.factory
+    factory.tour_rating, factory.tours_rated = Decimal("4.50"), 2
+    factory.save(update_fields=["tour_rating", "tours_rated"])
+    unrated = makers.FactoryMaker()
+    # when
+    english = get(client, f"/factories/{factory.pk}/").content.decode()
+    chinese = get(client, f"/factories/{factory.pk}/", language="zh-hans").content.decode()
+    nothing = get(client, f"/factories/{unrated.pk}/").content.decode()
+    # then
+    assert '<th>Video tour rating</th><td>4.50 / 5 <span class="muted">(2 tours rated)</span></td>' in english
+    assert '<th>视频看厂评分</th><td>4.50 / 5 <span class="muted">（2 次看厂评分）</span></td>' in chinese
+    assert "<th>Video tour rating</th><td>—</td>" in nothing
+
+
 def test_unverified_factory_page_is_404(client):
     # given
     factory = makers.FactoryMaker(verification_status=VerificationStatus.PENDING)
