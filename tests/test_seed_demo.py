@@ -1,7 +1,9 @@
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from buyers.models import BuyerProfile, Channel
@@ -14,6 +16,7 @@ from factories.models import Factory, Product, ProductImage, ProductRevision
 from marketplace.accounts.models import User
 from marketplace.core.models import Event
 from marketplace.notifications.models import Notification
+from tours.models import TourAvailability, TourBooking
 from trials.models import BulkOrder, CustomRequest, SampleRequest, TrialOrder
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +142,19 @@ def test_each_printed_login_finds_work_waiting(mailoutbox):
     assert (order.status, order.payments.get().purpose) == ("in_production", "deposit")
     compare = CustomRequest.objects.get(buyer=streamer)
     assert (compare.status, compare.factory, compare.quotes.count()) == ("open", None, 3)
+    # video tours: weekday afternoons published; the streamer's request waits, another is confirmed
+    availability = TourAvailability.objects.get(factory=factory)
+    assert (availability.slot_minutes, availability.parallel_calls, availability.windows.count()) == (
+        30,
+        2,
+        5,
+    )
+    tours = TourBooking.objects.filter(factory=factory).order_by("starts_at")
+    assert [(t.buyer.user.username, t.status) for t in tours] == [
+        ("demo_streamer", "requested"),
+        ("s_laozhang", "confirmed"),
+    ]
+    assert tours[0].starts_at.weekday() < 5 and tours[0].starts_at > timezone.now() + timedelta(days=1)
     for username in ("demo_factory", "demo_streamer"):
         assert Notification.objects.filter(recipient__username=username, read_at=None).count() >= 10
     assert "10 trials, 4 samples, 2 custom requests, 3 quotes" in output

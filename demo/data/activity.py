@@ -4,14 +4,15 @@ The factory (demo_factory) finds trials, samples and custom requests waiting in 
 listing under review, one rejected with the reviewer's reason and a live one whose new price waits
 for staff; the streamer (demo_streamer)
 has trials at several stages (one to pay, one to receive feedback on, one to convert), a sample
-to receive, and an open custom request with three quotes to compare; both have unread
-notifications. Everything goes through the trials services, as the web pages and the API would,
+to receive, and an open custom request with three quotes to compare; the factory takes video tours
+on weekday afternoons, with the streamer's request waiting for an answer and another streamer's
+call confirmed; both have unread notifications. Everything goes through the trials services, as the web pages and the API would,
 so the states, events and notifications are real. Runs once: if the demo factory already has a
 trial, the activity exists and nothing is added.
 """
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -19,6 +20,9 @@ from django.utils import timezone
 from factories.models import CustomizationLevel, Factory, Product, ProductStatus, VerificationStatus
 from factories.services import product_create, product_reject, product_update
 from marketplace.accounts.models import User
+from tours.services.availability import WindowInput, tour_availability_save
+from tours.services.bookings import tour_book, tour_confirm
+from tours.zones import FACTORY_ZONE
 from trials.models import TrialOrder
 from trials.services.bulk import bulk_confirm, bulk_start_production
 from trials.services.custom import custom_message_post, custom_request_create, quote_submit
@@ -32,6 +36,8 @@ from trials.services.trials import (
     trial_receive,
     trial_ship,
 )
+
+DEMO_MEETING_URL = "https://meeting.tencent.com/dm/yuantou-demo"
 
 # Other demo streamers who send the factory requests (all exist in streamers.py).
 REQUESTERS = ["s_shandong_dajie", "s_ameng", "s_laozhang", "s_yaya_mama", "s_tea_lin", "s_chaoge", "s_qiqi"]
@@ -84,6 +90,42 @@ class ActivitySeeder:
         self.custom_requests(streamer)
         self.rejected_listing()
         self.listing_with_changes_under_review()
+        self.video_tours(streamer)
+
+    # -- video tours (视频看厂) ------------------------------------------------------------------
+    def video_tours(self, streamer: User) -> None:
+        """Weekday afternoons 14:00–17:00 (Asia/Shanghai), 30-minute calls, two at a time; on the
+        next weekday at least two days ahead the streamer's request waits at 14:00 and another
+        streamer's call is confirmed at 15:00 (times move with the day the seed runs)."""
+        owner = self.factory.owner
+        tour_availability_save(
+            actor=owner,
+            meeting_url=DEMO_MEETING_URL,
+            slot_minutes=30,
+            parallel_calls=2,
+            windows=[WindowInput(day, time(14), time(17)) for day in range(5)],
+            blackouts=[],
+        )
+        day = timezone.localtime(timezone.now(), FACTORY_ZONE).date() + timedelta(days=2)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        products = list(self.factory.products.filter(status=ProductStatus.ACTIVE).order_by("id")[:2])
+        tour_book(
+            actor=streamer,
+            factory_id=self.factory.pk,
+            starts_at=datetime.combine(day, time(14), tzinfo=FACTORY_ZONE),
+            product_ids=[p.pk for p in products],
+            agenda="想看注塑车间和包装线，确认一下质检流程。",
+        )
+        confirmed = tour_book(
+            actor=self.users["s_laozhang"],
+            factory_id=self.factory.pk,
+            starts_at=datetime.combine(day, time(15), tzinfo=FACTORY_ZONE),
+            product_ids=[p.pk for p in products[:1]],
+            agenda="看一下样品间，聊聊定制包装。",
+        )
+        tour_confirm(booking=confirmed, actor=owner)
+        self.created["tours"] += 2
 
     # -- trials and samples -------------------------------------------------------------------
     def trial(self, buyer: User, product: Product, *, until: str) -> TrialOrder:
