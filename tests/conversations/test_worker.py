@@ -1,24 +1,14 @@
 """A real Celery worker on Redis e-mails the other side of a new message, once per burst, with
 contact details masked (no agreement yet)."""
 
-import time
-
 import pytest
 from django.core import mail
 
 from marketplace.notifications.models import Notification
 from tests.conftest import Client
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.async_worker]
-
-
-def _wait(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_a_real_worker_emails_the_new_message(live_celery_worker, buyer, factory, conversation):
@@ -30,8 +20,8 @@ def test_a_real_worker_emails_the_new_message(live_celery_worker, buyer, factory
     # then: one inbox entry, e-mailed once by the worker, to the streamer only
     (notice,) = Notification.objects.all()
     assert notice.recipient_id == buyer.user.pk
-    assert _wait(lambda: Notification.objects.filter(emailed_at__isnull=False).exists()), (
-        "worker sent nothing"
+    wait_until(
+        lambda: Notification.objects.filter(emailed_at__isnull=False).exists(), message="worker sent nothing"
     )
     assert [m.to for m in mail.outbox] == [[buyer.user.email]]
     body = mail.outbox[0].body

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,19 +21,11 @@ from marketplace.notifications.services import notification_create
 from tests import makers
 from tests.conftest import REDIS_URL
 from tests.core.conftest import DEAD_BROKER
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.async_worker]
 
 QUEUE = "yuantou-tests-outbox-kill"
-
-
-def wait_for(condition, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"not true after {timeout} s")
 
 
 def database_url() -> str:
@@ -93,12 +84,12 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(broker, worker):
     broker(REDIS_URL)
     process = start(hang_on="trial-2-accept")
     outbox_relay_task.apply_async(queue=QUEUE)
-    wait_for(lambda: (mailbox / "sending-trial-2-accept").exists(), timeout=60)
+    wait_until(lambda: (mailbox / "sending-trial-2-accept").exists(), timeout=60)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     # then: the two it finished are sent and delivered; the one it held is pending again
     assert sent_keys(mailbox) == ["trial-0-accept", "trial-1-accept"]
-    wait_for(lambda: OutboxMessage.objects.filter(delivered_at__isnull=True).count() == 3, timeout=10)
+    wait_until(lambda: OutboxMessage.objects.filter(delivered_at__isnull=True).count() == 3, timeout=10)
     assert outbox_relay() == 3  # the next beat's relay (here: in this process)
     # then: every e-mail went out exactly once, between the killed worker and the relay
     relayed = sorted(m.extra_headers["X-Yuantou-Notification"].replace(":", "-") for m in mail.outbox)

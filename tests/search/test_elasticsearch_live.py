@@ -9,7 +9,6 @@ to the same answers as the database backend on the same catalog.
 
 import json
 import os
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -42,6 +41,7 @@ from tests.search.scenarios import (
     search_database,
     titles,
 )
+from tests.waiting import wait_until
 
 URLS = {"opensearch": "OPENSEARCH_URL", "elasticsearch": "ELASTICSEARCH_URL"}
 BACKENDS = {"opensearch": OpenSearchBackend, "elasticsearch": ElasticsearchBackend}
@@ -460,18 +460,10 @@ def test_an_api_edit_reaches_the_node_through_the_dirty_flag_and_a_real_worker(a
     response = api.patch(f"/api/v1/products/{item.pk}/", {"moq": 60}, format="json")
     # then: found with the new value once the node refreshes (1 s), and no longer dirty
     assert response.status_code == 200
-    wait_for(lambda: titles(search(api, q="收纳箱", moq_max=100)) == ["折叠收纳箱"], timeout=15.0)
+    wait_until(lambda: titles(search(api, q="收纳箱", moq_max=100)) == ["折叠收纳箱"], timeout=15.0)
     item.refresh_from_db()
     assert item.search_index_dirty is False
     assert http("GET", f"/{live.alias('product')}/_doc/{item.pk}")["_source"]["moq"] == 60
-
-
-def wait_for(condition, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true after {timeout} s")
-        time.sleep(0.1)
 
 
 def test_every_kind_gets_its_own_alias(live, catalog):

@@ -5,7 +5,6 @@ kept, outages answered 503 with the rows left dirty.
 """
 
 import math
-import time
 from collections import Counter
 from decimal import Decimal
 
@@ -38,6 +37,7 @@ from tests.search.scenarios import (
     search_database,
     titles,
 )
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -425,9 +425,11 @@ def test_an_api_edit_reaches_the_index_through_a_real_worker(api, tantivy, live_
     # then
     assert response.status_code == 200
     # The worker commits the index before its transaction clears the flag: wait for both.
-    deadline = time.monotonic() + 15
-    while titles(search(api, q="收纳箱", moq_max=100)) != ["折叠收纳箱"] or (
-        Product.objects.filter(pk=item.pk, search_index_dirty=True).exists()
-    ):
-        assert time.monotonic() < deadline, "not indexed, or still marked dirty, after 15 s"
-        time.sleep(0.1)
+    wait_until(
+        lambda: (
+            titles(search(api, q="收纳箱", moq_max=100)) == ["折叠收纳箱"]
+            and not Product.objects.filter(pk=item.pk, search_index_dirty=True).exists()
+        ),
+        timeout=15,
+        message="not indexed, or still marked dirty,",
+    )

@@ -9,8 +9,9 @@ import time_machine
 from marketplace.core.models import Event
 from marketplace.notifications.models import Notification
 from tests.trials.conftest import bulk_at
-from tests.trials.test_stripe import _card_pays, _wait
+from tests.trials.test_stripe import _card_pays
 from tests.trials.test_timed import T0
+from tests.waiting import wait_until
 from trials import tasks
 from trials.models import BulkOrder, Payment
 from trials.payments.stripe_provider import stripe_client
@@ -134,5 +135,5 @@ def test_the_deposit_paid_by_card_moves_the_order_through_the_signed_webhook(
     # when: the card is charged and localstripe calls our webhook
     _card_pays(intent.id)
     # then
-    assert _wait(lambda: _status(order) == "deposit_paid"), "no webhook arrived"
+    wait_until(lambda: _status(order) == "deposit_paid", message="no webhook arrived")
     assert Payment.objects.get(pk=payment.pk).status == "succeeded"

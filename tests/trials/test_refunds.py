@@ -13,7 +13,8 @@ from marketplace.core.outbox import outbox_relay, outbox_retry_now
 from marketplace.notifications.models import Notification
 from tests import makers
 from tests.trials.conftest import WEBHOOK_SECRET, trial_at
-from tests.trials.test_stripe import _card_pays, _deliver, _wait
+from tests.trials.test_stripe import _card_pays, _deliver
+from tests.waiting import wait_until
 from trials.models import Payment, Refund, StripeEvent, TrialOrder
 from trials.payments.stripe_provider import StripeProvider, stripe_client
 from trials.services import payments, refunds, trials
@@ -212,7 +213,7 @@ def test_a_real_worker_refunds_once(stripe_by_hand, live_celery_worker, api, cli
     assert _deliver(client, event).json() == {"outcome": "needs_refund"}
     # then: the worker refunds it; a relay running meanwhile (it may still find the e-mails the
     # worker has not sent yet) does not refund again
-    assert _wait(lambda: Refund.objects.filter(status="succeeded").exists(), timeout=30), "no refund"
+    wait_until(lambda: Refund.objects.filter(status="succeeded").exists(), message="no refund")
     outbox_relay()
     assert len(_stripe_refunds(payment.provider_reference)) == 1
     assert Payment.objects.get(pk=payment.pk).status == "refunded"

@@ -10,6 +10,7 @@ import pytest
 
 from marketplace.core.models import Event
 from tests.trials.conftest import WEBHOOK_SECRET, trial_at
+from tests.waiting import wait_until
 from trials.models import Payment, StripeEvent, TrialOrder
 from trials.payments.stripe_provider import stripe_client
 
@@ -26,15 +27,6 @@ def _card_pays(intent_id: str, number: str = "4242424242424242") -> None:
     )
     client.v1.payment_intents.update(intent_id, params={"payment_method": method.id})
     client.v1.payment_intents.confirm(intent_id)
-
-
-def _wait(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _sign(payload: bytes, timestamp: int | None = None) -> str:
@@ -57,7 +49,7 @@ def _paid_trial(api, product, buyer):
     body = api.as_user(buyer.user).post(f"/api/v1/trials/{trial.pk}/pay/", {"provider": "stripe"}).json()
     intent_id = body["payment"]["client_secret"].split("_secret_")[0]
     _card_pays(intent_id)
-    assert _wait(lambda: TrialOrder.objects.get(pk=trial.pk).status == "paid"), "no webhook arrived"
+    wait_until(lambda: TrialOrder.objects.get(pk=trial.pk).status == "paid", message="no webhook arrived")
     return trial, intent_id
 
 
@@ -79,7 +71,7 @@ def test_pay_a_trial_end_to_end_through_the_signed_webhook(stripe_live, api, pro
     # when: the card is charged; localstripe sends payment_intent.succeeded to our webhook
     _card_pays(intent.id)
     # then
-    assert _wait(lambda: TrialOrder.objects.get(pk=trial.pk).status == "paid"), "no webhook arrived"
+    wait_until(lambda: TrialOrder.objects.get(pk=trial.pk).status == "paid", message="no webhook arrived")
     payment.refresh_from_db()
     assert payment.status == "succeeded"
     assert list(StripeEvent.objects.values_list("type", "outcome")) == [("payment_intent.succeeded", "paid")]

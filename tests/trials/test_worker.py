@@ -1,23 +1,13 @@
 """A real Celery worker on Redis delivers every notification of a full trial, once each."""
 
-import time
-
 import pytest
 from django.core import mail
 
 from marketplace.notifications.models import Notification
 from tests.conftest import Client
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.async_worker]
-
-
-def _wait(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_worker_delivers_the_notifications_of_a_full_trial(live_celery_worker, product, buyer, staff):
@@ -46,8 +36,9 @@ def test_worker_delivers_the_notifications_of_a_full_trial(live_celery_worker, p
         (product.factory.owner.email, "trial.converted"),
     ]
     assert Notification.objects.count() == len(expected)
-    assert _wait(lambda: not Notification.objects.filter(emailed_at__isnull=True).exists()), (
-        "worker sent nothing"
+    wait_until(
+        lambda: not Notification.objects.filter(emailed_at__isnull=True).exists(),
+        message="worker sent nothing",
     )
     sent = sorted((m.to[0], m.extra_headers["X-Yuantou-Notification"].split(":")[-1]) for m in mail.outbox)
     keys = sorted(
