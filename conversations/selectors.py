@@ -1,22 +1,23 @@
 """Reads of the conversations app: whose conversations, unread counts, a topic's messages."""
 
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, Func, IntegerField, Max, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
 
 from .agreements import agreement_between
-from .masking import body_shown
+from .masking import body_shown, contact_masked
 from .models import ContactCard, Conversation, Message, Side
 
 
 def conversations_of(user: User) -> QuerySet[Conversation]:
     """The conversations `user` is a side of (nobody else's: a third party's lookups find nothing,
     which the API and the pages turn into 404), each with `unread`: the other side's messages past
-    the user's read marker."""
+    the user's read marker, and `last_message_id` (for the list's previews: with_previews)."""
     base = Conversation.objects.select_related("buyer__user", "factory__owner")
     if not user.is_authenticated:
-        return base.annotate(unread=Value(0)).none()
+        return base.annotate(unread=Value(0), last_message_id=Value(None, output_field=IntegerField())).none()
     if user.is_buyer:
         mine, other, marker = Q(buyer__user=user), Side.FACTORY, "buyer_read_upto"
     elif user.is_factory:
@@ -24,10 +25,14 @@ def conversations_of(user: User) -> QuerySet[Conversation]:
     else:
         # Staff and others are no side of any conversation; `unread` is there so that callers may
         # filter on it as on anyone's (staff asking for ?unread=true got a 500).
-        return base.annotate(unread=Value(0)).none()
+        return base.annotate(unread=Value(0), last_message_id=Value(None, output_field=IntegerField())).none()
     return (
         base.filter(mine)
-        .annotate(unread=Count("messages", filter=Q(messages__side=other, messages__id__gt=F(marker))))
+        .annotate(
+            unread=Count("messages", filter=Q(messages__side=other, messages__id__gt=F(marker))),
+            # The same join and GROUP BY as the count: the newest message's id costs nothing more.
+            last_message_id=Max("messages__id"),
+        )
         # Explicit: Meta.ordering does not apply to a GROUP BY query.
         .order_by(F("last_message_at").desc(nulls_last=True), "-id")
     )
@@ -92,16 +97,57 @@ def with_shown_bodies(messages, *, user: User) -> list[Message]:
         pair = (conversation.buyer_id, conversation.factory_id)
         if pair not in agreed:
             agreed[pair] = agreement_between(buyer_id=pair[0], factory_id=pair[1]) is not None
-        if conversation.buyer.user_id == user.pk:
-            reader: str | None = Side.BUYER
-        elif conversation.factory.owner_id == user.pk:
-            reader = Side.FACTORY
-        else:
-            reader = None
+        reader = side_of_user(conversation, user)
         message.shown_body = body_shown(
             body=message.body, author_side=message.side, reader_side=reader, agreed=agreed[pair]
         )
     return rows
+
+
+PREVIEW_LENGTH = 120
+
+
+def with_previews(conversations, *, user: User) -> list[Conversation]:
+    """The conversations (from conversations_of), each with `preview`: its newest message as `user`
+    reads it in the thread — the same rule as with_shown_bodies (contact details hidden from the other
+    side until agreed, shown once agreed) — cut to PREVIEW_LENGTH characters after masking, so a cut
+    never leaves half a phone number readable; "" without messages.
+
+    One query for the page's newest messages; the agreement is asked only for a preview that masking
+    would change (the other side's message with contact details in it), once per conversation."""
+    rows = list(conversations)
+    newest = {
+        m.conversation_id: m
+        for m in Message.objects.filter(
+            id__in=[c.last_message_id for c in rows if getattr(c, "last_message_id", None)]
+        ).only("id", "conversation_id", "side", "body")
+    }
+    for conversation in rows:
+        message = newest.get(conversation.pk)
+        if message is None:
+            conversation.preview = ""
+            continue
+        body = message.body
+        reader = side_of_user(conversation, user)
+        if message.side != reader and contact_masked(body) != body:
+            agreed = (
+                agreement_between(buyer_id=conversation.buyer_id, factory_id=conversation.factory_id)
+                is not None
+            )
+            body = body_shown(body=body, author_side=message.side, reader_side=reader, agreed=agreed)
+        body = " ".join(body.split())  # one line in a list
+        if len(body) > PREVIEW_LENGTH:
+            body = body[: PREVIEW_LENGTH - 1] + "…"
+        conversation.preview = body or _("(an attachment)")
+    return rows
+
+
+def side_of_user(conversation: Conversation, user: User) -> str | None:
+    if conversation.buyer.user_id == user.pk:
+        return Side.BUYER
+    if conversation.factory.owner_id == user.pk:
+        return Side.FACTORY
+    return None
 
 
 def topic_messages(*, kind: str, topic_id: int, user: User) -> QuerySet[Message]:

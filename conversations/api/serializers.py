@@ -2,6 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import selectors
 from ..models import Attachment, ContactCard, Conversation, Message, Side
 
 
@@ -28,8 +29,8 @@ class ConversationMessageSerializer(serializers.ModelSerializer):
     body = serializers.CharField(
         source="shown_body",
         read_only=True,
-        help_text="As written; before both sides have agreed to talk, phone numbers, WeChat IDs and e-mail "
-        "addresses in the other side's messages read [contact hidden].",
+        help_text="As written; before both sides have agreed to talk, phone numbers, WeChat IDs, QQ numbers, "
+        "e-mail and web addresses in the other side's messages read [contact hidden].",
     )
 
     class Meta:
@@ -70,6 +71,11 @@ class ConversationOutputSerializer(serializers.ModelSerializer):
     unread = serializers.IntegerField(
         read_only=True, help_text="The other side's messages the caller has not read."
     )
+    preview = serializers.SerializerMethodField(
+        help_text="The newest message as the caller reads it in the thread (contact details in the other "
+        "side's message read [contact hidden] until both sides have agreed to talk), on one line, at most "
+        "120 characters; empty without messages."
+    )
 
     class Meta:
         model = Conversation
@@ -81,9 +87,15 @@ class ConversationOutputSerializer(serializers.ModelSerializer):
             "factory_name",
             "side",
             "unread",
+            "preview",
             "created_at",
             "last_message_at",
         ]
+
+    def get_preview(self, conversation) -> str:
+        if not hasattr(conversation, "preview"):  # a single conversation, not a list page
+            selectors.with_previews([conversation], user=self.context["user"])
+        return conversation.preview
 
     def get_side(self, conversation) -> str:
         return Side.BUYER if conversation.buyer.user_id == self.context["user"].pk else Side.FACTORY

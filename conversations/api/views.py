@@ -54,7 +54,7 @@ class ConversationListApi(generics.GenericAPIView):
         qs = selectors.conversations_of(request.user)
         if request.query_params.get("unread", "").lower() in {"1", "true", "yes"}:
             qs = qs.filter(unread__gt=0)
-        page = self.paginate_queryset(qs)
+        page = selectors.with_previews(self.paginate_queryset(qs), user=request.user)
         return self.get_paginated_response(
             ConversationOutputSerializer(page, many=True, context={"user": request.user}).data
         )

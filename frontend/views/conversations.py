@@ -25,6 +25,7 @@ THREAD_SIZE = 60  # messages on one thread page
 @require_GET
 def conversation_list(request):
     page = Paginator(selectors.conversations_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_previews(page.object_list, user=request.user)
     card = ContactCard.objects.filter(user=request.user).first()
     return render(
         request,

@@ -35,6 +35,7 @@ def test_start_list_write_read(api, buyer, factory):
         "factory_name": factory.name,
         "side": "buyer",
         "unread": 0,
+        "preview": "",
         "created_at": response.json()["created_at"],
         "last_message_at": None,
     }
@@ -53,7 +54,7 @@ def test_start_list_write_read(api, buyer, factory):
         "created_at": first.json()["created_at"],
     }
     listed = api.as_user(buyer.user).get("/api/v1/conversations/").json()
-    assert [(c["id"], c["unread"]) for c in listed["results"]] == [(pk, 2)]
+    assert [(c["id"], c["unread"], c["preview"]) for c in listed["results"]] == [(pk, 2, "第二条")]
     assert api.as_user(buyer.user).get("/api/v1/conversations/unread/").json() == {"unread": 2}
     assert api.as_user(factory.owner).get("/api/v1/conversations/unread/").json() == {"unread": 0}
     page = api.as_user(buyer.user).get(f"/api/v1/conversations/{pk}/messages/").json()

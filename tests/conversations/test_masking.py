@@ -28,6 +28,15 @@ H = "[contact hidden]"
         ("WeChat ID: yiwu_box", f"WeChat ID: {H}"),
         ("邮箱 sales@yiwu-box.com.cn 谢谢", f"邮箱 {H} 谢谢"),
         ("微信 13900001111", f"微信 {H}"),
+        ("微信 zhangsan", f"微信 {H}"),
+        ("wechat account: yiwu_box88", f"wechat account: {H}"),
+        ("QQ 12345678", f"QQ {H}"),
+        ("QQ号：123456789 谢谢", f"QQ号：{H} 谢谢"),
+        ("扣扣 98765432", f"扣扣 {H}"),
+        ("看 https://shop.example.com/p?id=7，好吗", f"看 {H}，好吗"),
+        ("www.yiwu-box.com 有图", f"{H} 有图"),
+        ("座机 0579-85123456", f"座机 {H}"),
+        ("(0571) 8512 3456 找我", f"{H} 找我"),
     ],
 )
 def test_contact_details_are_masked(text, shown):
@@ -49,6 +58,18 @@ def test_contact_details_are_masked(text, shown):
         "15 16 17 18 19 20",
         "wxyzabcdef",
         "微信 ok",
+        # Sentences that name WeChat or QQ with no contact after them (they were masked before).
+        "do you have a wechat account?",
+        "my wechat account is ready",
+        "微信号 please",
+        "你的微信号是多少？",
+        "wx payment is fine",
+        "weixin please",
+        "微信号 Official Account",
+        "我们用QQ邮箱",
+        "qq群 5 个",
+        "QQ 0123",
+        "订单 0579-2026",
     ],
 )
 def test_prices_orders_and_dates_are_not_masked(text):
@@ -104,3 +125,79 @@ def test_custom_request_threads_are_masked_too(api, buyer):
     assert [m["body"] for m in api.as_user(buyer.user).get(url).json()] == [f"邮箱 {H}"]
     page = Browser().as_user(buyer.user).get(f"/me/custom/{request.pk}/").content.decode()
     assert f"邮箱 {H}" in page and "sales@" not in page
+
+
+def _agree(factory, buyer):
+    from tests.trials.conftest import trial_at
+    from trials.services import trials as trial_services
+
+    product = makers.ProductMaker(factory=factory, moq=100)
+    trial_services.trial_accept(
+        trial=trial_at("requested", product=product, buyer=buyer), actor=factory.owner
+    )
+
+
+def test_list_previews_follow_the_thread_rule(api, buyer, factory, conversation):
+    """The conversation list's preview of the newest message: masked for the other side before the two
+    agreed, as written once they agreed (it stayed masked before), as written for its author."""
+    written = "我的微信:wang_li88，电话 138 0013 8000，单价¥12.50"
+    masked = f"我的微信:{H}，电话 {H}，单价¥12.50"
+    api.as_user(factory.owner).post(
+        f"/api/v1/conversations/{conversation.pk}/messages/", {"body": written}, format="json"
+    )
+
+    def previews(user):
+        listed = api.as_user(user).get("/api/v1/conversations/").json()["results"]
+        page = Browser().as_user(user).get("/me/conversations/").content.decode()
+        return [c["preview"] for c in listed], page
+
+    # then: before agreement
+    (shown,), page = previews(buyer.user)
+    assert shown == masked
+    assert f'<div class="preview">{masked}</div>' in page and "wang_li88" not in page and "0013" not in page
+    (own,), page = previews(factory.owner)
+    assert own == written and f'<div class="preview">{written}</div>' in page
+    # when
+    _agree(factory, buyer)
+    # then: the same rule as the thread
+    (shown,), page = previews(buyer.user)
+    assert shown == written
+    assert f'<div class="preview">{written}</div>' in page
+
+
+def test_a_preview_is_one_line_cut_after_masking(api, buyer, factory, conversation):
+    body = "第一行\n" + "好" * 110 + " 电话 13800138000 " + "尾" * 20
+    api.as_user(factory.owner).post(
+        f"/api/v1/conversations/{conversation.pk}/messages/", {"body": body}, format="json"
+    )
+    (listed,) = api.as_user(buyer.user).get("/api/v1/conversations/").json()["results"]
+    expected = ("第一行 " + "好" * 110 + " 电话 " + H)[:119] + "…"
+    assert listed["preview"] == expected and len(expected) == 120
+
+
+def test_list_previews_ask_for_agreement_only_when_masking_matters(
+    api, buyer, factory, django_assert_num_queries
+):
+    """Plain previews need no agreement check: the list costs the same queries for 1 and for 5
+    conversations (no per-row query)."""
+    from conversations.services import conversation_start, message_post
+
+    def add_conversation():
+        other = makers.FactoryMaker()
+        c = conversation_start(actor=buyer.user, buyer=buyer, factory=other)
+        message_post(conversation=c, actor=other.owner, body="样品下周寄出")
+
+    add_conversation()
+    client = api.as_user(buyer.user)
+    client.get("/api/v1/conversations/")  # warm: authentication caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/conversations/")
+    for _ in range(4):
+        add_conversation()
+    with CaptureQueriesContext(connection) as five:
+        listed = client.get("/api/v1/conversations/").json()
+    assert [c["preview"] for c in listed["results"]] == ["样品下周寄出"] * 5
+    assert len(five.captured_queries) == len(one.captured_queries)
