@@ -18,6 +18,7 @@ from .views import (
     samples,
     search,
     signup,
+    tours,
     trials,
     webhooks,
 )
@@ -61,6 +62,10 @@ urlpatterns = [
         conversations.attachment_download,
         name="conversation-attachment",
     ),
+    # Video factory tours (视频看厂, issue 13): the streamer's and the factory's bookings.
+    path("me/tours/", tours.tour_list, name="tours"),
+    path("me/tours/<int:pk>/", tours.tour_detail, name="tour"),
+    path("me/tours/<int:pk>/<slug:action>/", tours.tour_action, name="tour-action"),
     # Bulk catalog import (factories): template, upload → preview with row errors, confirm.
     path("me/products/import/", catalog_import.catalog_import_upload, name="catalog-import"),
     path("me/products/import/confirm/", catalog_import.catalog_import_confirm, name="catalog-import-confirm"),

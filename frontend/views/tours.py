@@ -1,0 +1,207 @@
+"""视频看厂 pages (issue 13): the streamer's and the factory's video tours (me/tours/), and a tour's
+page with the buttons its flow table allows this person now, each calling the same service as
+/api/v1/tours/…. Times are shown in the viewer's zone (`?tz=`, remembered for the session; the
+factory's Asia/Shanghai until one is named)."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from marketplace.core.errors import ValidationError
+from tours import selectors
+from tours.api.serializers import can_rate, is_over
+from tours.events import TourEvents
+from tours.flows import CANCEL_CUTOFF, TABLE
+from tours.models import HOLDING, TourBooking, TourStatus
+from tours.services import bookings, ratings
+from tours.zones import FACTORY_ZONE, viewer_zone
+
+from ..forms.tour_actions import TourCancelForm, TourProposeForm, TourRateForm
+from ..history import history
+from .common import Action, action_buttons, service_call, signed_in
+
+LIST_LIMIT = 100  # per part (upcoming, past): a year of calls for a busy factory
+PROPOSE_DAYS = 14  # how far ahead the "propose another time" choices reach
+ZONE_SESSION_KEY = "tour_zone"
+
+ACTIONS = {
+    "confirm": Action(
+        gettext_lazy("Confirm the call"),
+        lambda b, u, d: bookings.tour_confirm(booking=b, actor=u),
+        gettext_lazy("Call confirmed: both of you get the meeting link and a calendar entry."),
+    ),
+    "propose": Action(
+        gettext_lazy("Propose this time"),
+        lambda b, u, d: bookings.tour_propose(booking=b, actor=u, starts_at=d["starts_at"]),
+        gettext_lazy("Other time proposed: the streamer accepts or declines it."),
+        form=TourProposeForm,
+    ),
+    "accept_proposal": Action(
+        gettext_lazy("Accept the proposed time"),
+        lambda b, u, d: bookings.tour_accept_proposal(booking=b, actor=u),
+        gettext_lazy("Call confirmed: both of you get the meeting link and a calendar entry."),
+    ),
+    "decline_proposal": Action(
+        gettext_lazy("Decline the proposed time"),
+        lambda b, u, d: bookings.tour_decline_proposal(booking=b, actor=u),
+        gettext_lazy("Proposed time declined."),
+        style="danger",
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
+    ),
+    "cancel": Action(
+        gettext_lazy("Cancel the call"),
+        lambda b, u, d: bookings.tour_cancel(booking=b, actor=u, reason=d["reason"]),
+        gettext_lazy("Call cancelled."),
+        form=TourCancelForm,
+        style="danger",
+        confirm=gettext_lazy("This cannot be undone. Go on?"),
+    ),
+    # Not a transition of the flow table: offered by can_rate(), like the API's "rate".
+    "rate": Action(
+        gettext_lazy("Send the rating"),
+        lambda b, u, d: ratings.tour_rate(booking=b, actor=u, rating=d["rating"], comment=d["comment"]),
+        gettext_lazy("Thank you: your rating is in the factory's record."),
+        form=TourRateForm,
+    ),
+}
+
+# Events that are not a move of the flow table (those are named by the status they reach).
+EVENT_LABELS = {
+    TourEvents.REQUESTED: gettext_lazy("Call requested"),
+    TourEvents.REMINDED: gettext_lazy("Reminder sent"),
+    TourEvents.RATED: gettext_lazy("Tour rated"),
+}
+
+
+def _zone(request):
+    """The viewer's zone: `?tz=` (remembered), else the remembered one, else Asia/Shanghai. An
+    unknown name is said so and the page shows Asia/Shanghai, named as such."""
+    name = request.GET.get("tz")
+    if name is None:
+        name = request.session.get(ZONE_SESSION_KEY)
+    try:
+        zone = viewer_zone(name)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return FACTORY_ZONE, 400
+    if request.GET.get("tz") is not None:
+        request.session[ZONE_SESSION_KEY] = str(zone) if name else None
+    return zone, 200
+
+
+def _render(request, template: str, context: dict, *, zone, status: int = 200):
+    # The |date filters convert to the active zone while the template renders.
+    with timezone.override(zone):
+        return render(request, template, {**context, "zone": str(zone)}, status=status)
+
+
+@signed_in
+@require_GET
+def tour_list(request):
+    zone, status = _zone(request)
+    now = timezone.now()
+    visible = selectors.booking_visible_to(request.user)
+    upcoming = list(visible.filter(ends_at__gt=now).order_by("starts_at", "id")[:LIST_LIMIT])
+    past = list(visible.filter(ends_at__lte=now).order_by("-starts_at", "-id")[:LIST_LIMIT])
+    waiting = _waiting_status(request.user)
+    context = {"upcoming": upcoming, "past": past, "waiting_status": waiting}
+    return _render(request, "frontend/tour_list.html", context, zone=zone, status=status)
+
+
+def _waiting_status(user) -> str | None:
+    """The status in which a booking waits for this person: a request for the factory, a proposed
+    time for the streamer."""
+    if user.is_factory:
+        return TourStatus.REQUESTED
+    if user.is_buyer:
+        return TourStatus.PROPOSED
+    return None
+
+
+@signed_in
+@require_GET
+def tour_detail(request, pk: int):
+    zone, status = _zone(request)
+    booking = get_object_or_404(selectors.booking_visible_to(request.user), pk=pk)
+    return _detail_page(request, booking, zone=zone, status=status)
+
+
+@signed_in
+@require_POST
+def tour_action(request, pk: int, action: str):
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    zone = _zone(request)[0]
+    visible = selectors.booking_visible_to(request.user)
+    booking = get_object_or_404(visible, pk=pk)
+    form = spec.form(request.POST) if spec.form is not None else None
+    if form is not None and not form.is_valid():
+        return _detail_page(request, booking, zone=zone, bound={action: form}, status=400)
+    data = form.cleaned_data if form is not None else {}
+    outcome = service_call(request, lambda: spec.call(booking, request.user, data), success=str(spec.done))
+    if not outcome.ok:
+        # Shown again with what was typed and the service's words; nothing changed.
+        bound = {action: form} if form is not None else {}
+        return _detail_page(request, visible.get(pk=pk), zone=zone, bound=bound, status=400)
+    return redirect("frontend:tour", pk=pk)
+
+
+def _detail_page(request, booking: TourBooking, *, zone, bound=None, status: int = 200):
+    user = request.user
+    bound = bound or {}
+    buttons = action_buttons(TABLE, ACTIONS, booking, user, bound=bound)
+    past_cutoff = timezone.now() > booking.starts_at - CANCEL_CUTOFF
+    if past_cutoff:
+        # The table allows cancelling from the status; the service refuses it this close to the call.
+        buttons = [b for b in buttons if b["name"] != "cancel"]
+    if can_rate(booking, user):
+        buttons.append(
+            {"name": "rate", "action": ACTIONS["rate"], "form": bound.get("rate") or TourRateForm()}
+        )
+    for button in buttons:
+        if button["name"] == "propose" and button["form"] is not None:
+            button["form"].fields["starts_at"].widget.choices = _propose_choices(booking, zone)
+    is_party = user.pk in (booking.buyer.user_id, booking.factory.owner_id)
+    is_buyer = booking.buyer.user_id == user.pk
+    events = history(booking, TABLE.flow.labels)
+    for row in events:
+        row["label"] = EVENT_LABELS.get(row["verb"], row["label"])
+    context = {
+        "booking": booking,
+        "buttons": buttons,
+        "events": events,
+        "products": list(booking.products.all()),
+        "is_buyer": is_buyer,
+        "is_factory_side": booking.factory.owner_id == user.pk,
+        "show_meeting": is_party and booking.status == TourStatus.CONFIRMED and bool(booking.meeting_url),
+        # Said where the cancel button would be, so nobody wonders where it went.
+        "cutoff_passed": past_cutoff and booking.status in HOLDING and booking.ends_at > timezone.now(),
+        "follow_up": is_buyer and is_over(booking),
+        "cutoff_hours": int(CANCEL_CUTOFF.total_seconds() // 3600),
+    }
+    return _render(request, "frontend/tour_detail.html", context, zone=zone, status=status)
+
+
+def _propose_choices(booking: TourBooking, zone) -> list[tuple[str, str]]:
+    """The factory's free slots of the next PROPOSE_DAYS days (one query for the held places),
+    labelled in the viewer's zone; the one already asked for is left out."""
+    availability = selectors.availability_of(booking.factory)
+    if availability is None:
+        return []
+    today = timezone.localtime(timezone.now(), FACTORY_ZONE).date()
+    slots = selectors.tour_slots(
+        availability=availability, first=today, last=today + timedelta(days=PROPOSE_DAYS - 1)
+    )
+    return [
+        (s.starts_at.isoformat(), date_format(s.starts_at.astimezone(zone), "Y-m-d D H:i"))
+        for s in slots
+        if s.free > 0 and s.starts_at != booking.starts_at
+    ]
