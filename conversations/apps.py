@@ -9,3 +9,10 @@ class ConversationsConfig(AppConfig):
     name = "conversations"
     verbose_name = _("Conversations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from marketplace.notifications.messages import notification_texts_register
+
+        from .notification_texts import NOTIFICATION_TEXTS
+
+        notification_texts_register(NOTIFICATION_TEXTS)

@@ -9,7 +9,11 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         # The OpenAPI description of the key scheme (drf-spectacular finds it once imported).
+        from marketplace.notifications.messages import notification_texts_register
+
         from . import schema  # noqa: F401
+        from .notification_texts import NOTIFICATION_TEXTS
         from .webhooks import consumers
 
+        notification_texts_register(NOTIFICATION_TEXTS)
         consumers.register()

@@ -11,12 +11,15 @@ class ToursConfig(AppConfig):
 
     def ready(self) -> None:
         from conversations.agreements import agreement_provider_register
+        from marketplace.notifications.messages import notification_texts_register
         from marketplace.notifications.services import notification_attacher_register
 
         from .events import TourEvents
+        from .notification_texts import NOTIFICATION_TEXTS
         from .notifications import calendar_attachment, calendar_cancellation
         from .selectors import confirmed_tour_between
 
+        notification_texts_register(NOTIFICATION_TEXTS)
         # The confirmation e-mail to both sides carries the call as a calendar file.
         notification_attacher_register(TourEvents.CONFIRMED, calendar_attachment)
         # Cancelling a confirmed call removes that entry from both calendars (METHOD:CANCEL).

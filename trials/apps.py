@@ -6,8 +6,12 @@ class TrialsConfig(AppConfig):
     verbose_name = "试销 Trials, samples & custom products"
 
     def ready(self) -> None:
-        from . import agreements, consumers, webhooks
+        from marketplace.notifications.messages import notification_texts_register
 
+        from . import agreements, consumers, webhooks
+        from .notification_texts import NOTIFICATION_TEXTS
+
+        notification_texts_register(NOTIFICATION_TEXTS)
         agreements.register()
         consumers.register()
         webhooks.register()

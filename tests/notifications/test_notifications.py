@@ -172,3 +172,16 @@ def test_inbox_query_count_does_not_grow(api, db, django_assert_max_num_queries)
     client = api.as_user(me)
     with django_assert_max_num_queries(3):  # token auth, count, page
         assert client.get("/api/v1/notifications/").json()["count"] == 10
+
+
+def test_two_apps_claiming_one_kind_is_refused_at_start_up():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from marketplace.notifications.messages import MESSAGES, notification_texts_register
+
+    before = dict(MESSAGES)
+    # the same texts again (a second ready()) are accepted; different texts for a kind are not
+    notification_texts_register({"trial.paid": MESSAGES["trial.paid"]})
+    with pytest.raises(ImproperlyConfigured, match=r"\['trial.paid'\]"):
+        notification_texts_register({"trial.paid": ("x", "y"), "new.kind": ("a", "b")})
+    assert MESSAGES == before  # nothing of the refused set was added

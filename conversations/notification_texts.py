@@ -1,0 +1,16 @@
+"""What the notifications of direct conversations say.
+
+English source strings, translated through gettext; registered with marketplace.notifications from
+the app's ready(), so the notifications app (core) knows no app's verbs. `data` always carries `ref`
+and `title`; the other placeholders are those the texts name.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+NOTIFICATION_TEXTS = {
+    # conversations (one inbox entry and e-mail per burst of messages: conversations/services.py)
+    "conversation.message": (
+        _("New message from %(author)s"),
+        _("%(author)s wrote: %(body)s (more messages may follow in the conversation)"),
+    ),
+}

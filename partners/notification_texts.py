@@ -1,0 +1,37 @@
+"""What the notifications of partner organizations: webhooks and streamer links say.
+
+English source strings, translated through gettext; registered with marketplace.notifications from
+the app's ready(), so the notifications app (core) knows no app's verbs. `data` always carries `ref`
+and `title`; the other placeholders are those the texts name.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+NOTIFICATION_TEXTS = {
+    # partner webhooks (issue 12): the organization's owners
+    "webhook.disabled": (
+        _("Webhook disabled: %(title)s"),
+        _(
+            "Your webhook %(title)s (%(ref)s) failed %(failures)s times in a row and was disabled; its events wait. Fix the receiver, then enable it again."
+        ),
+    ),
+    # streamer links (issue 12): the other side of an organization's work for a streamer
+    "streamer_link.invited": (
+        _("Invitation: %(organization)s and %(streamer)s"),
+        _(
+            "You are invited to work together: the organization %(organization)s for the streamer %(streamer)s (%(ref)s). Accept or decline it on your Organizations page."
+        ),
+    ),
+    "streamer_link.accepted": (
+        _("Invitation accepted: %(organization)s and %(streamer)s"),
+        _(
+            "The invitation %(ref)s was accepted: the organization %(organization)s now works for the streamer %(streamer)s."
+        ),
+    ),
+    "streamer_link.ended": (
+        _("Ended: %(organization)s and %(streamer)s"),
+        _(
+            "The organization %(organization)s no longer works for the streamer %(streamer)s (%(ref)s): the link or invitation was ended."
+        ),
+    ),
+}
