@@ -19,6 +19,7 @@ from .views import (
     search,
     signup,
     tours,
+    tours_booking,
     trials,
     webhooks,
 )
@@ -118,6 +119,9 @@ urlpatterns = [
         webhooks.factory_webhook_redeliver,
         name="factory-webhook-redeliver",
     ),
+    # Video tours before the call: the factory's weekly times, a streamer books one (issue 13).
+    path("me/factory/tours/", tours_booking.tour_availability, name="tour-availability"),
+    path("factories/<int:pk>/tour/", tours_booking.tour_book, name="tour-book"),
     path("me/<slug:kind>/<int:pk>/packing-slip/", packing.packing_slip, name="packing-slip"),
     path("me/addresses/<int:pk>/default/", addresses.address_default, name="address-default"),
     path("me/addresses/<int:pk>/edit/", addresses.address_edit, name="address-edit"),
