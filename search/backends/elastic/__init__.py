@@ -19,13 +19,18 @@ indexing task rolls back and retries (rows stay dirty), and the search API answe
 
 import logging
 import time
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any
 
 from django.conf import settings
+from elasticsearch.dsl.query import Query
 
 from ... import fit, range_facets
 from ...documents import as_decimal, category_expansion
+from ...fit.rules import Ctx, Rule
+from ...shapes import Document, EngineJson, FacetBucket, ProductStats
 from ...text import relax_needs
 from ..base import Backend, Match, SearchPage, SearchParams, SearchUnavailable
 from . import mappings, queries
@@ -49,16 +54,18 @@ def _read_version() -> int:
 class _Unavailable:
     """Turn the engine's outage failures into SearchUnavailable (4xx stay real errors: our bugs)."""
 
-    def __init__(self, engine):
+    def __init__(self, engine: ElasticsearchEngine | OpenSearchEngine) -> None:
         self.engine = engine
 
-    def __enter__(self):
+    def __enter__(self) -> "_Unavailable":
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        # Returning None lets every other exception through.
         if exc is not None and self.engine.is_outage(exc):
             raise SearchUnavailable(str(exc)) from exc
-        return False
 
 
 class EngineBackend(Backend):
@@ -66,7 +73,7 @@ class EngineBackend(Backend):
 
     engine_class: type[ElasticsearchEngine] | type[OpenSearchEngine] = ElasticsearchEngine
 
-    def __init__(self, client=None, *, prefix: str | None = None, ik: bool | None = None):
+    def __init__(self, client: Any = None, *, prefix: str | None = None, ik: bool | None = None) -> None:
         self.engine = self.engine_class(client)
         self.client = self.engine.client
         self.prefix = prefix or settings.ELASTICSEARCH_INDEX_PREFIX
@@ -95,7 +102,7 @@ class EngineBackend(Backend):
             self.engine.update_aliases([{"add": {"index": name, "alias": alias}}])
 
     # ---- indexing ----------------------------------------------------------------------------
-    def _bulk(self, actions: list[dict], **options) -> int:
+    def _bulk(self, actions: list[EngineJson], **options: Any) -> int:
         """Send the actions; the number written. Skipped without error: deleting or updating a
         document that is not there, and a versioned write that met a newer version (409)."""
         done = 0
@@ -120,7 +127,7 @@ class EngineBackend(Backend):
             targets.append(self.next_alias(kind))
         return targets
 
-    def index(self, kind: str, docs: list[dict], delete_ids: list[int]) -> None:
+    def index(self, kind: str, docs: list[Document], delete_ids: list[int]) -> None:
         with self._unavailable():
             self._ensure_alias(kind)
             actions = []
@@ -146,7 +153,7 @@ class EngineBackend(Backend):
             if actions:
                 self._bulk(actions, require_alias=True)
 
-    def update_factory_stats(self, stats: dict[int, dict]) -> None:
+    def update_factory_stats(self, stats: dict[int, ProductStats]) -> None:
         if not stats:
             return
         with self._unavailable():
@@ -158,7 +165,7 @@ class EngineBackend(Backend):
             ]
             self._bulk(actions, require_alias=True)
 
-    def rebuild(self, kind: str, docs_iter, total: int) -> dict:
+    def rebuild(self, kind: str, docs_iter: Iterable[list[Document]], total: int) -> EngineJson:
         alias, next_alias = self.alias(kind), self.next_alias(kind)
         with self._unavailable():
             name = self._new_index(kind)
@@ -197,7 +204,7 @@ class EngineBackend(Backend):
                 self.engine.delete_index(o)
         return {"indexed": indexed, "index": name, "replaced": old}
 
-    def status(self) -> dict:
+    def status(self) -> EngineJson:
         out: dict[str, dict[str, Any]] = {}
         with self._unavailable():
             for kind in mappings.KINDS:
@@ -211,11 +218,13 @@ class EngineBackend(Backend):
         return out
 
     # ---- search ------------------------------------------------------------------------------
-    def _search(self, kind: str, body: dict) -> dict:
+    def _search(self, kind: str, body: EngineJson) -> EngineJson:
         with self._unavailable():
             return self.engine.search(self.alias(kind), body)
 
-    def _page(self, kind: str, params: SearchParams, plain: list, facets: dict) -> SearchPage:
+    def _page(
+        self, kind: str, params: SearchParams, plain: list[Query], facets: dict[str, Query]
+    ) -> SearchPage:
         text = queries.text_query(params.q) if params.q else None
         result = self._search(kind, queries.search_body(kind, params, plain, facets, text))
         relaxed = False
@@ -230,21 +239,25 @@ class EngineBackend(Backend):
             result = self._search(
                 kind, queries.search_body(kind, params, plain, facets, queries.typo_query(params.q))
             )
-        facets, ranged = {}, {}
+        # The buckets found, by facet (the parameter `facets` holds the facet filters asked for).
+        counted: dict[str, list[FacetBucket]] = {}
+        ranged: dict[str, dict[str, int]] = {}
         for name, agg in result["aggregations"].items():
             buckets = agg[name]["buckets"]
             if isinstance(buckets, dict):  # a `filters` aggregation: {value: {"doc_count": n}}
                 ranged[name] = {key: bucket["doc_count"] for key, bucket in buckets.items()}
             else:
                 # Rows without a value (no industrial belt) are indexed as "": not a facet value.
-                facets[name] = [{"key": b["key"], "count": b["doc_count"]} for b in buckets if b["key"] != ""]
+                counted[name] = [
+                    {"key": b["key"], "count": b["doc_count"]} for b in buckets if b["key"] != ""
+                ]
         if ranged:
-            facets.update(range_facets.listed(ranged))
+            counted.update(range_facets.listed(ranged))
         total = result["hits"]["total"]
         return SearchPage(
             ids=[int(hit["_id"]) for hit in result["hits"]["hits"]],
             count=min(total["value"], settings.SEARCH_COUNT_CAP),
-            facets=facets,
+            facets=counted,
             relaxed=relaxed,
             count_exact=total["relation"] == "eq" and total["value"] <= settings.SEARCH_COUNT_CAP,
         )
@@ -258,7 +271,7 @@ class EngineBackend(Backend):
         plain, facets = queries.factory_filters(params, slugs)
         return self._page("factory", params, plain, facets)
 
-    def match(self, kind: str, rules, ctx, limit: int) -> list[Match]:
+    def match(self, kind: str, rules: Sequence[Rule[Ctx]], ctx: Ctx, limit: int) -> list[Match]:
         result = self._search(kind, queries.match_body(rules, ctx, limit))
         docs = []
         for hit in result["hits"]["hits"]:

@@ -9,6 +9,7 @@ indexed with `ik_max_word` and searched with `ik_smart` instead.
 """
 
 from functools import lru_cache
+from typing import Any
 
 from elasticsearch.dsl import (
     Boolean,
@@ -25,6 +26,9 @@ from elasticsearch.dsl import (
     analyzer,
     token_filter,
 )
+from elasticsearch.dsl.field import Field
+
+from ... import shapes
 
 CJK_UNIGRAMS_TOO = token_filter("cjk_bigram_unigrams", type="cjk_bigram", output_unigrams=True)
 CJK = analyzer("cjk_text", tokenizer="standard", filter=["cjk_width", "lowercase", CJK_UNIGRAMS_TOO])
@@ -33,7 +37,7 @@ KINDS = ("product", "factory", "buyer")
 PLURAL = {"product": "products", "factory": "factories", "buyer": "buyers"}
 
 
-def _text(ik: bool, **kwargs) -> Text:
+def _text(ik: bool, **kwargs: Any) -> Text:
     if ik:
         return Text(analyzer="ik_max_word", search_analyzer="ik_smart", **kwargs)
     return Text(analyzer=CJK, search_analyzer=CJK_QUERY, **kwargs)
@@ -48,7 +52,7 @@ def _record() -> Object:
     return Object(enabled=False)
 
 
-def _common(ik: bool) -> dict:
+def _common(ik: bool) -> dict[str, Field]:
     return {
         "id": Long(),
         "title": _text(ik, fields={"keyword": Keyword(ignore_above=256)}),
@@ -60,7 +64,7 @@ def _common(ik: bool) -> dict:
     }
 
 
-def _factory_record() -> dict:
+def _factory_record() -> dict[str, Field]:
     return {
         "factory_name": Keyword(),
         "industrial_belt": Keyword(),
@@ -70,7 +74,7 @@ def _factory_record() -> dict:
     }
 
 
-def _fields(kind: str, ik: bool) -> dict:
+def _fields(kind: str, ik: bool) -> dict[str, Field]:
     fields = _common(ik)
     if kind == "product":
         fields |= _factory_record() | {
@@ -116,7 +120,7 @@ def document_class(kind: str, ik: bool) -> type[Document]:
     return type(f"{kind.title()}Document", (Document,), {**_fields(kind, ik), "__module__": __name__})
 
 
-def index_body(kind: str, ik: bool) -> dict:
+def index_body(kind: str, ik: bool) -> shapes.EngineJson:
     """`settings` + `mappings` for a new concrete index of this kind."""
     index = Index("template")
     index.settings(number_of_shards=1, number_of_replicas=1, refresh_interval="1s")
@@ -130,7 +134,7 @@ def index_body(kind: str, ik: bool) -> dict:
 SOURCE_EXCLUDES = ("terms_a", "terms_b", "terms_c")
 
 
-def source(doc: dict) -> dict:
+def source(doc: shapes.Document) -> shapes.EngineJson:
     """A documents.py dict as Elasticsearch `_source` (JSON values; our own term lists left out)."""
     out = {}
     for key, value in doc.items():

@@ -9,13 +9,17 @@
   misses always rank first), plus `field_value_factor` on quality and a region weight.
 """
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from elasticsearch.dsl import A, Search
 from elasticsearch.dsl import Q as EQ
+from elasticsearch.dsl.query import Query
 
 from ... import fit, range_facets
+from ...fit.rules import Ctx, Rule
+from ...shapes import EngineJson
 from ...text import query_parts, query_words, relax_needs
 from ..base import SearchParams
 
@@ -28,11 +32,11 @@ TEXT_FIELDS = ["title^3", "names^2", "body"]
 STRICT_BOOST = 1000.0
 
 
-def _all_of(parts) -> list:
+def _all_of(parts: Iterable[str]) -> list[Query]:
     return [EQ("multi_match", query=part, fields=TEXT_FIELDS, operator="and") for part in parts]
 
 
-def text_query(q: str, *, relaxed: bool = False):
+def text_query(q: str, *, relaxed: bool = False) -> Query | None:
     """Every part of every word (search/text.py: 收纳盒 → 收纳, 盒); `relaxed`: most words
     (minimum_should_match, as the database backend's relaxed_tsquery), all-word rows first."""
     parts = _all_of(query_words(q))
@@ -52,15 +56,15 @@ def text_query(q: str, *, relaxed: bool = False):
     )
 
 
-def typo_query(q: str):
+def typo_query(q: str) -> Query:
     return EQ("match", title={"query": q, "fuzziness": "AUTO", "operator": "and"})
 
 
-def _bool_term(field: str, value: bool | None) -> list:
+def _bool_term(field: str, value: bool | None) -> list[Query]:
     return [] if value is None else [EQ("term", **{field: value})]
 
 
-def range_query(name: str, condition: dict):
+def range_query(name: str, condition: dict[str, Any]) -> Query:
     """One condition of search/range_facets.py ({"gte", "lte"} or {"eq"}) on its field."""
     field = range_facets.FIELDS[name]
     if "eq" in condition:
@@ -68,11 +72,11 @@ def range_query(name: str, condition: dict):
     return EQ("range", **{field: {op: float(v) if name == "price" else v for op, v in condition.items()}})
 
 
-def product_filters(p: SearchParams) -> tuple[list, dict]:
+def product_filters(p: SearchParams) -> tuple[list[Query], dict[str, Query]]:
     """Products have no plain filters: every filter is a facet (so each facet's counts can leave
     its own filter out), applied as a post_filter."""
-    plain: list[Any] = []
-    facets = {}
+    plain: list[Query] = []
+    facets: dict[str, Query] = {}
     if p.category:
         facets["category"] = EQ("term", category_slug=p.category) | EQ(
             "term", parent_category_slug=p.category
@@ -87,8 +91,8 @@ def product_filters(p: SearchParams) -> tuple[list, dict]:
     return plain, facets
 
 
-def factory_filters(p: SearchParams, category_slugs: list[str]) -> tuple[list, dict]:
-    plain = []
+def factory_filters(p: SearchParams, category_slugs: list[str]) -> tuple[list[Query], dict[str, Query]]:
+    plain: list[Query] = []
     if p.price_min is not None:
         plain.append(EQ("range", price_max={"gte": float(p.price_min)}))
     if p.price_max is not None:
@@ -98,7 +102,7 @@ def factory_filters(p: SearchParams, category_slugs: list[str]) -> tuple[list, d
     plain += _bool_term("customizable", p.customizable) + _bool_term("accepts_trials", p.trial_eligible)
     if p.verified_only:
         plain.append(EQ("term", verified=True))
-    facets = {}
+    facets: dict[str, Query] = {}
     if p.category:
         facets["category"] = EQ("terms", category_slugs=category_slugs)
     if p.province:
@@ -129,7 +133,9 @@ FACET_FIELDS = {
 }
 
 
-def search_body(kind: str, p: SearchParams, plain: list, facets: dict, text=None) -> dict:
+def search_body(
+    kind: str, p: SearchParams, plain: list[Query], facets: dict[str, Query], text: Query | None = None
+) -> EngineJson:
     s = Search()
     has_text = text is not None
     base = EQ("bool", must=[text] if has_text else [], filter=plain)
@@ -169,7 +175,7 @@ def search_body(kind: str, p: SearchParams, plain: list, facets: dict, text=None
     return s.to_dict()
 
 
-def match_body(rules, ctx, limit: int) -> dict:
+def match_body(rules: Sequence[Rule[Ctx]], ctx: Ctx, limit: int) -> EngineJson:
     functions = [{"filter": rule.es(ctx), "weight": HARD_WEIGHT} for rule in rules if rule.applies(ctx)]
     functions.append({"field_value_factor": {"field": "quality", "missing": 0}})
     if ctx.province:
