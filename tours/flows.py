@@ -7,17 +7,18 @@ request nobody answered expires at its start. Confirmation is told to both sides
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace.accounts.models import Role
+from marketplace.accounts.models import Role, User
 from marketplace.core.errors import ValidationError
 from marketplace.core.transitions import SYSTEM, Flow, FlowTable, Rule, Timed, transition
 
 from .events import TourEvents
-from .models import TourStatus
+from .models import TourBooking, TourStatus
 
 S = TourStatus
 BUYER, FACTORY = Role.BUYER, Role.FACTORY
@@ -58,21 +59,21 @@ FLOW = Flow(
 )
 
 
-def guard_cancel_cutoff(booking, context) -> None:
+def guard_cancel_cutoff(booking: TourBooking, context: dict[str, Any]) -> None:
     if timezone.now() > booking.starts_at - CANCEL_CUTOFF:
         raise ValidationError({"detail": _("A tour can be cancelled until 2 hours before it starts.")})
 
 
-def guard_reason(booking, context) -> None:
+def guard_reason(booking: TourBooking, context: dict[str, Any]) -> None:
     if not (context.get("reason") or "").strip():
         raise ValidationError({"reason": [_("Say why you cancel.")]})
 
 
-def parties(booking):
+def parties(booking: TourBooking) -> dict[str, User]:
     return {"buyer": booking.buyer.user, "factory": booking.factory.owner}
 
 
-def describe(booking):
+def describe(booking: TourBooking) -> dict[str, object]:
     return {
         "ref": str(booking),
         "booking_id": booking.pk,

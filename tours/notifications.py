@@ -1,11 +1,13 @@
 """What the tours app adds to its notification e-mails: the calendar entry of a confirmed tour, and
 its cancellation when a confirmed tour is cancelled (a request never confirmed is in no calendar)."""
 
+from marketplace.notifications.models import Notification
+
 from .ics import CANCEL_CONTENT_TYPE, CONTENT_TYPE, tour_ics
 from .models import TourBooking
 
 
-def _booking(notification) -> TourBooking | None:
+def _booking(notification: Notification) -> TourBooking | None:
     return (
         TourBooking.objects.select_related("factory", "buyer")
         .prefetch_related("products")
@@ -14,14 +16,14 @@ def _booking(notification) -> TourBooking | None:
     )
 
 
-def calendar_attachment(notification) -> list[tuple[str, str | bytes, str]]:
+def calendar_attachment(notification: Notification) -> list[tuple[str, str | bytes, str]]:
     booking = _booking(notification)
     if booking is None:
         return []
     return [(f"tour-{booking.pk}.ics", tour_ics(booking), CONTENT_TYPE)]
 
 
-def calendar_cancellation(notification) -> list[tuple[str, str | bytes, str]]:
+def calendar_cancellation(notification: Notification) -> list[tuple[str, str | bytes, str]]:
     booking = _booking(notification)
     if booking is None or booking.confirmed_at is None:
         return []

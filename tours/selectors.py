@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from factories.models import Factory, ProductStatus, VerificationStatus
+from factories.models import Factory, Product, ProductStatus, VerificationStatus
 from marketplace.accounts.models import User
 from marketplace.core.errors import ValidationError
 
@@ -108,7 +108,7 @@ def booking_visible_to(user: User) -> QuerySet[TourBooking]:
     return qs.filter(Q(buyer__user=user) | Q(factory__owner=user))
 
 
-def public_products_of(factory: Factory, ids: list[int]):
+def public_products_of(factory: Factory, ids: list[int]) -> QuerySet[Product]:
     return factory.products.filter(pk__in=ids, status=ProductStatus.ACTIVE)
 
 

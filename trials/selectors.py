@@ -1,16 +1,24 @@
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
 
 from conversations.models import Message, TopicKind
 from conversations.selectors import topic_messages
 from marketplace.accounts.models import Role, User
 from marketplace.core.events import events_for
+from marketplace.core.models import Event
 from marketplace.money import half_price, quantize
 from search.matching_custom import factories_for_custom_request
 
 from .models import BulkOrder, CustomRequest, Quote, SampleRequest, TrialOrder
 
+M = TypeVar("M", bound=Model)
 
-def _sides(user: User, qs: QuerySet, buyer_path: str = "buyer__user", factory_path: str = "factory__owner"):
+
+def _sides(
+    user: User, qs: QuerySet[M], buyer_path: str = "buyer__user", factory_path: str = "factory__owner"
+) -> QuerySet[M]:
     """Either side of a deal sees it; staff see all; anyone else sees nothing (→ 404)."""
     if not user.is_authenticated:
         return qs.none()
@@ -53,7 +61,7 @@ def quotes_for(*, request: CustomRequest, user: User) -> QuerySet[Quote]:
     return qs
 
 
-def quotes_compared(*, request: CustomRequest, quotes) -> list[dict]:
+def quotes_compared(*, request: CustomRequest, quotes: Iterable[Quote]) -> list[dict[str, Any]]:
     """Side by side, normalized: what the requested quantity would cost (at least the MOQ),
     the unit price at MOQ, lead time, and the trial run's cost; cheapest total first."""
     rows = []
@@ -89,7 +97,7 @@ def messages_for(*, request: CustomRequest, user: User) -> QuerySet[Message]:
 MAX_OFFERS = 20
 
 
-def custom_request_reach(request: CustomRequest) -> dict | None:
+def custom_request_reach(request: CustomRequest) -> dict[str, Any] | None:
     """For the streamer of an open request: how many factories it was offered to and, when that is
     nobody, how to widen it so it reaches some (the parent category, then any category), with how
     many factories each would reach (at most MAX_OFFERS are offered). Price and quantity never
@@ -115,7 +123,7 @@ def custom_request_reach(request: CustomRequest) -> dict | None:
     return {"offered": offered, "widen": widen}
 
 
-def custom_request_events_for(request: CustomRequest, user: User):
+def custom_request_events_for(request: CustomRequest, user: User) -> QuerySet[Event]:
     """The request's history as `user` may read it: a factory answering an open request sees the
     streamer's, the staff's and its own steps, never another factory's (who else quoted, and how many)."""
     events = events_for(request)

@@ -100,7 +100,7 @@ def events_record(*, actor, verb: str, items: list[tuple[models.Model, dict[str,
     return events
 
 
-def events_for(target: models.Model):
+def events_for(target: models.Model) -> models.QuerySet[Event]:
     return Event.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=target.pk
     ).select_related("actor")

@@ -5,7 +5,9 @@ over holding bookings (models.TourBooking) admits one row per place. Two request
 place both insert it and PostgreSQL lets exactly one commit; the other finds the slot full.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -46,7 +48,9 @@ def _check_time(starts_at: datetime, *, field: str = "starts_at") -> None:
         raise ValidationError({field: [_("Book at most %(n)d days ahead.") % {"n": BOOKING_HORIZON_DAYS}]})
 
 
-def _free_places(*, factory_id: int, starts_at: datetime, parallel_calls: int, exclude: int | None = None):
+def _free_places(
+    *, factory_id: int, starts_at: datetime, parallel_calls: int, exclude: int | None = None
+) -> list[int]:
     held = TourBooking.objects.filter(factory_id=factory_id, starts_at=starts_at, status__in=HOLDING)
     if exclude is not None:
         held = held.exclude(pk=exclude)
@@ -58,7 +62,14 @@ def _slot_full() -> ValidationError:
     return ValidationError({"detail": _("This time is fully booked; choose another slot.")})
 
 
-def _claim(build, *, factory_id: int, starts_at: datetime, parallel_calls: int, exclude: int | None = None):
+def _claim(
+    build: Callable[[int], TourBooking],
+    *,
+    factory_id: int,
+    starts_at: datetime,
+    parallel_calls: int,
+    exclude: int | None = None,
+) -> TourBooking:
     """Run `build(place)` in a savepoint for the lowest free place; on a unique violation (someone
     took that place meanwhile: we waited for their commit) look again. Each retry sees the
     committed rows (READ COMMITTED), so this ends within `parallel_calls` rounds."""
@@ -140,7 +151,14 @@ def _notify_confirmed(booking: TourBooking) -> None:
         )
 
 
-def _step(*, booking: TourBooking, actor: User | None, name: str, context=None, prepare=None) -> TourBooking:
+def _step(
+    *,
+    booking: TourBooking,
+    actor: User | None,
+    name: str,
+    context: dict[str, Any] | None = None,
+    prepare: Callable[[TourBooking], list[str]] | None = None,
+) -> TourBooking:
     with transaction.atomic():
         booking = locked(TourBooking, booking.pk)
         require_party(booking, actor)

@@ -1,14 +1,20 @@
-from django.db import IntegrityError
+from typing import TypeVar
+
+from django.db import IntegrityError, models
 from django.utils.translation import gettext as _
 
 from factories.models import Factory
 from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, ValidationError
 
+from ..models import TourBooking
 
-def locked(model, pk: int):
+M = TypeVar("M", bound=models.Model)
+
+
+def locked(model: type[M], pk: int) -> M:
     """Lock one row for the rest of the transaction (`of=self`: no outer-join side to lock)."""
-    return model.objects.select_for_update(of=("self",)).get(pk=pk)
+    return model._default_manager.select_for_update(of=("self",)).get(pk=pk)
 
 
 def factory_of(user: User) -> Factory:
@@ -18,7 +24,7 @@ def factory_of(user: User) -> Factory:
     return factory
 
 
-def require_party(booking, actor: User | None) -> None:
+def require_party(booking: TourBooking, actor: User | None) -> None:
     if actor is None or actor.is_staff_member:
         return
     if actor.is_buyer and booking.buyer.user_id == actor.pk:

@@ -21,7 +21,7 @@ from ..models import COMMENT_MAX_LENGTH, TourBooking, TourStatus
 from .common import bounded_text, locked
 
 
-def factory_tour_record_refresh(*, factory_id: int) -> dict:
+def factory_tour_record_refresh(*, factory_id: int) -> dict[str, object]:
     """Recomputed from the rated tours (not incremented), so a retry can't skew it."""
     agg = TourBooking.objects.filter(factory_id=factory_id, rated_at__isnull=False).aggregate(
         average=Avg("rating"), count=Count("id")

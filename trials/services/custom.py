@@ -1,12 +1,14 @@
 """定制: custom product requests, quotes, and the message thread."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from buyers.models import BuyerProfile
+from conversations.attachments import CheckedAttachment
 from conversations.models import Message, TopicKind
 from conversations.services import Notice, conversation_start, message_post
 from factories.models import Category, CustomizationLevel, Factory, VerificationStatus
@@ -36,7 +38,7 @@ from .common import buyer_profile_of, locked
 
 
 def fitting_factories(
-    *, buyer: BuyerProfile, category: Category | None, target_unit_price, quantity: int
+    *, buyer: BuyerProfile, category: Category | None, target_unit_price: Decimal | str | None, quantity: int
 ) -> list[tuple[Factory, Fit]]:
     """The best-fitting verified, customizing factories for an open request, ranked by the search
     matching (search/matching_custom.py; the fit rules live in search/fit/), with their reasons.
@@ -53,7 +55,7 @@ def fitting_factories(
         )
 
 
-def custom_request_create(*, actor: User, data: dict) -> CustomRequest:
+def custom_request_create(*, actor: User, data: dict[str, Any]) -> CustomRequest:
     buyer = buyer_profile_of(actor)
     deadline = data["deadline"]
     if deadline <= timezone.now():
@@ -126,7 +128,7 @@ def _require_buyer(request: CustomRequest, actor: User) -> None:
         raise NotAllowed(_("This is not yours."))
 
 
-def quote_submit(*, request: CustomRequest, actor: User, data: dict) -> Quote:
+def quote_submit(*, request: CustomRequest, actor: User, data: dict[str, Any]) -> Quote:
     factory = getattr(actor, "factory", None) if actor.is_factory else None
     if factory is None:
         raise NotAllowed(_("Only factory accounts can do this."))
@@ -235,7 +237,9 @@ def quote_order(
     return bulk
 
 
-def _choose_quote(*, request: CustomRequest, quote_id: int, actor: User, quantity: int | None = None):
+def _choose_quote(
+    *, request: CustomRequest, quote_id: int, actor: User, quantity: int | None = None
+) -> tuple[CustomRequest, Quote]:
     """Inside the caller's transaction: accept `quote_id` on the request, tell the other factories.
     Everything is checked before anything is written, so a refused choice changes nothing."""
     request = locked(CustomRequest, request.pk)
@@ -264,7 +268,12 @@ def _choose_quote(*, request: CustomRequest, quote_id: int, actor: User, quantit
 
 
 def custom_message_post(
-    *, request: CustomRequest, actor: User, body: str, factory_id: int | None = None, attachment=None
+    *,
+    request: CustomRequest,
+    actor: User,
+    body: str,
+    factory_id: int | None = None,
+    attachment: CheckedAttachment | None = None,
 ) -> Message:
     """A message about the request, in the conversation of its streamer and one factory: the
     directed factory, or for an open request the offered factory the streamer names (a factory
