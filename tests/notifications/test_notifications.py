@@ -184,4 +184,4 @@ def test_two_apps_claiming_one_kind_is_refused_at_start_up():
     notification_texts_register({"trial.paid": MESSAGES["trial.paid"]})
     with pytest.raises(ImproperlyConfigured, match=r"\['trial.paid'\]"):
         notification_texts_register({"trial.paid": ("x", "y"), "new.kind": ("a", "b")})
-    assert MESSAGES == before  # nothing of the refused set was added
+    assert before == MESSAGES  # nothing of the refused set was added
