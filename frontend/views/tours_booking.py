@@ -240,11 +240,15 @@ def _shown(slot, zone: ZoneInfo) -> dict:
     }
 
 
-def _days(slots: list[dict]) -> list[dict]:
+def _days(slots: list[dict], chosen: str) -> list[dict]:
+    """Slots by the viewer's date; the day of the slot just picked stays open on a refused form."""
     days: dict[date, list[dict]] = {}
     for s in slots:
         days.setdefault(s["day"], []).append(s)
-    return [{"day": day, "slots": rows} for day, rows in days.items()]
+    return [
+        {"day": day, "slots": rows, "has_chosen": any(s["value"] == chosen for s in rows)}
+        for day, rows in days.items()
+    ]
 
 
 def _zone(request) -> tuple[ZoneInfo, str | None]:
@@ -331,7 +335,7 @@ def tour_book(request, pk: int):
         "factory": factory,
         "availability": availability,
         "form": form,
-        "days": _days(shown),
+        "days": _days(shown, chosen),
         "chosen": chosen,
         "zone": str(zone),
         "zone_error": zone_error,

@@ -378,6 +378,9 @@ def test_bounded_input_is_refused_before_the_service(web, factory, buyer, data, 
     assert response.status_code == 400
     assert message in response.context["form"].errors[field]
     assert TourBooking.objects.count() == 0
+    if field != "slot":  # the time picked is still picked, its day open
+        assert 'value="2027-03-01T14:00:00+08:00" id="slot-1-1" checked' in html(response)
+        assert response.context["days"][0]["has_chosen"] is True
 
 
 def test_the_booking_page_in_chinese(web_zh, factory, buyer):
