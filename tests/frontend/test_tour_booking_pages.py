@@ -208,6 +208,15 @@ def test_switching_tours_off_hides_the_link_and_closes_the_booking_page(web, fac
     assert web.get(f"/factories/{factory.pk}/tour/").status_code == 404
 
 
+def test_an_unverified_factory_is_told_streamers_do_not_see_its_times(web, factory, buyer):
+    publish(factory)
+    factory.verification_status = "pending"
+    factory.save(update_fields=["verification_status"])
+    page = html(web.as_user(factory.owner).get(SETTINGS_URL))
+    assert "Streamers see your video tour times once staff have verified your factory." in page
+    assert web.as_user(buyer.user).get(f"/factories/{factory.pk}/tour/").status_code == 404
+
+
 def test_only_a_factory_opens_the_settings(web, buyer):
     assert web.get(SETTINGS_URL).status_code == 302  # anonymous: to sign-in
     assert web.as_user(buyer.user).get(SETTINGS_URL).status_code == 403
@@ -290,6 +299,15 @@ def test_an_unknown_zone_is_said_and_china_time_shown(web, factory, buyer):
     assert page.status_code == 200
     assert page.context["zone_error"] == "Unknown time zone; use an IANA name such as Europe/Berlin."
     assert page.context["days"][0]["slots"][0]["time"] == "14:00–14:30"
+
+
+def test_another_factorys_product_is_not_preselected(web, factory, other_factory, buyer):
+    publish(factory)
+    foreign = makers.ProductMaker(factory=other_factory)
+    page = web.as_user(buyer.user).get(f"/factories/{factory.pk}/tour/?product={foreign.pk}")
+    assert page.status_code == 200
+    assert page.context["form"].initial == {}
+    assert foreign.pk not in {v for v, _label in page.context["form"].fields["products"].choices}
 
 
 def test_a_streamer_books_a_slot_and_lands_on_the_booking(web, factory, product, buyer):
