@@ -98,6 +98,11 @@ urlpatterns = [
         name="organization-webhook-enable",
     ),
     path(
+        "me/organizations/<int:pk>/webhooks/<int:webhook_id>/rotate-secret/",
+        webhooks.webhook_rotate_secret,
+        name="organization-webhook-rotate-secret",
+    ),
+    path(
         "me/organizations/<int:pk>/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver/",
         webhooks.webhook_redeliver,
         name="organization-webhook-redeliver",
@@ -113,6 +118,11 @@ urlpatterns = [
         "me/factory/webhooks/<int:webhook_id>/enable/",
         webhooks.factory_webhook_enable,
         name="factory-webhook-enable",
+    ),
+    path(
+        "me/factory/webhooks/<int:webhook_id>/rotate-secret/",
+        webhooks.factory_webhook_rotate_secret,
+        name="factory-webhook-rotate-secret",
     ),
     path(
         "me/factory/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver/",

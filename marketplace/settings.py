@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "trials.models.PaymentStatus",
         "PaymentProviderEnum": "trials.models.PaymentProvider",
         "MemberRoleEnum": "partners.models.MemberRole",
+        "ConversationReportReasonEnum": "conversations.models.ReportReason",
     },
 }
 
@@ -295,6 +296,11 @@ WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILU
 # Every event fans out to each matching subscription inside the write that caused it: bounded.
 WEBHOOK_MAX_PER_ORGANIZATION = int(os.environ.get("WEBHOOK_MAX_PER_ORGANIZATION", "20"))
 WEBHOOK_MAX_PER_FACTORY = int(os.environ.get("WEBHOOK_MAX_PER_FACTORY", "5"))
+# A rotated signing secret still signs (a second v1 in the header) this long beside the new one,
+# so a receiver can switch on the next working day without refusing a single delivery.
+WEBHOOK_SECRET_ROTATION_GRACE = timedelta(
+    hours=int(os.environ.get("WEBHOOK_SECRET_ROTATION_GRACE_HOURS", "24"))
+)
 # Signing secrets are stored encrypted (partners/webhooks/sealing.py): comma-separated Fernet keys,
 # the first encrypts, all decrypt (rotation: docs/deploy.md). Unset: one derived from SECRET_KEY.
 WEBHOOK_SECRET_KEYS = [k.strip() for k in os.environ.get("WEBHOOK_SECRET_KEYS", "").split(",") if k.strip()]

@@ -17,3 +17,4 @@ class PartnerEvents:
     WEBHOOK_ENABLED = "webhook.enabled"
     WEBHOOK_DISABLED = "webhook.disabled"
     WEBHOOK_REDELIVERED = "webhook.redelivered"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"  # noqa: S105 - an event name, not a secret

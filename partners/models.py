@@ -175,7 +175,8 @@ class WebhookSubscription(models.Model):
 
     `event_types` are patterns (`trial.*` …). The secret signs every delivery; it is shown once
     when the subscription is made and kept here, encrypted (webhooks/sealing.py), because signing
-    needs it. After
+    needs it. A rotated
+    secret keeps signing beside its successor for a grace period (webhooks/services.py). After
     WEBHOOK_DISABLE_AFTER_FAILURES failed attempts in a row the subscription is disabled
     (`disabled_at`) and its owners are told; enabling it again resets the count.
     """
@@ -200,6 +201,14 @@ class WebhookSubscription(models.Model):
     event_types = models.JSONField(_("event types"), default=list)
     # Fernet token of the secret (webhooks/sealing.py): never the secret itself.
     secret_sealed = models.TextField(_("signing secret (encrypted)"), editable=False)
+    # After a rotation the secret it replaced still signs, beside the new one, until this time
+    # (WEBHOOK_SECRET_ROTATION_GRACE), so a receiver can switch without refusing a delivery.
+    previous_secret_sealed = models.TextField(
+        _("previous signing secret (encrypted)"), blank=True, editable=False
+    )
+    previous_secret_until = models.DateTimeField(
+        _("previous secret valid until"), null=True, blank=True, editable=False
+    )
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
     created_by = models.ForeignKey(

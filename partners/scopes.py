@@ -104,6 +104,7 @@ RULES: dict[tuple[str, str], Rule] = {
         ("webhook-list", "GET POST"),
         ("webhook-detail", "DELETE"),
         ("webhook-enable", "POST"),
+        ("webhook-rotate-secret", "POST"),
         ("webhook-deliveries", "GET"),
         ("webhook-redeliver", "POST"),
     ),

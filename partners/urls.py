@@ -39,6 +39,11 @@ urlpatterns = [
         name="webhook-enable",
     ),
     path(
+        "organizations/<int:pk>/webhooks/<int:webhook_id>/rotate-secret/",
+        webhooks.WebhookRotateSecretApi.as_view(),
+        name="webhook-rotate-secret",
+    ),
+    path(
         "organizations/<int:pk>/webhooks/<int:webhook_id>/deliveries/",
         webhooks.DeliveryListApi.as_view(),
         name="webhook-deliveries",
@@ -63,6 +68,11 @@ urlpatterns = [
         "factories/<int:pk>/webhooks/<int:webhook_id>/enable/",
         webhooks.FactoryWebhookEnableApi.as_view(),
         name="factory-webhook-enable",
+    ),
+    path(
+        "factories/<int:pk>/webhooks/<int:webhook_id>/rotate-secret/",
+        webhooks.FactoryWebhookRotateSecretApi.as_view(),
+        name="factory-webhook-rotate-secret",
     ),
     path(
         "factories/<int:pk>/webhooks/<int:webhook_id>/deliveries/",

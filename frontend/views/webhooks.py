@@ -1,7 +1,7 @@
 """Webhooks on the web (issue 12, point 3): an organization's (events about its streamers) and a
 factory's own (`product.*` events about its products). Each page lists the subscriptions, each
 with its recent deliveries and their attempts; a manager subscribes (the secret shown once),
-deletes, enables again and redelivers. The same services as the API: an organization's owners
+rotates the secret (the new one shown once), deletes, enables again and redelivers. The same services as the API: an organization's owners
 manage and its members read; a factory's webhooks are its owner's alone."""
 
 from collections.abc import Callable
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -101,6 +102,7 @@ def _list_and_create(request, page: Page):
         # The forms' addresses, worked out here: the two pages' URLs take different arguments.
         subscription.delete_url = page.url("-delete", subscription.pk)
         subscription.enable_url = page.url("-enable", subscription.pk)
+        subscription.rotate_url = page.url("-rotate-secret", subscription.pk)
         for delivery in subscription.recent:
             delivery.redeliver_url = page.url("-redeliver", subscription.pk, delivery.pk)
     context = {
@@ -113,6 +115,8 @@ def _list_and_create(request, page: Page):
         "room": len(subscriptions) < page.limit,
         "limit": page.limit,
         "title": _("Webhooks"),
+        "now": timezone.now(),
+        "grace_hours": int(settings.WEBHOOK_SECRET_ROTATION_GRACE.total_seconds() // 3600),
     }
     return render(request, "frontend/webhooks.html", context)
 
@@ -150,6 +154,30 @@ def _enable(request, page: Page, webhook_id: int):
     )
 
 
+def _rotate_secret(request, page: Page, webhook_id: int):
+    subscription = _subscription(page, webhook_id)
+    outcome = service_call(
+        request,
+        lambda: services.webhook_rotate_secret(
+            subscription=subscription, actor=request.user, address=get_client_ip_address(request)
+        ),
+    )
+    if outcome.ok:
+        rotated, secret = outcome.result
+        messages.success(
+            request,
+            _(
+                "New signing secret, shown this once: %(secret)s. Until %(until)s deliveries are "
+                "signed with the old secret as well, so switch your receiver before then."
+            )
+            % {
+                "secret": secret,
+                "until": timezone.localtime(rotated.previous_secret_until).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+    return page.back()
+
+
 def _redeliver(request, page: Page, webhook_id: int, delivery_id: int):
     delivery = get_object_or_404(_subscription(page, webhook_id).deliveries, pk=delivery_id)
     return _act(
@@ -181,6 +209,12 @@ def webhook_enable(request, pk: int, webhook_id: int):
 
 @_signed_in
 @require_POST
+def webhook_rotate_secret(request, pk: int, webhook_id: int):
+    return _rotate_secret(request, _organization_page(request, pk), webhook_id)
+
+
+@_signed_in
+@require_POST
 def webhook_redeliver(request, pk: int, webhook_id: int, delivery_id: int):
     return _redeliver(request, _organization_page(request, pk), webhook_id, delivery_id)
 
@@ -202,6 +236,12 @@ def factory_webhook_delete(request, webhook_id: int):
 @require_POST
 def factory_webhook_enable(request, webhook_id: int):
     return _enable(request, _factory_page(request), webhook_id)
+
+
+@signed_in
+@require_POST
+def factory_webhook_rotate_secret(request, webhook_id: int):
+    return _rotate_secret(request, _factory_page(request), webhook_id)
 
 
 @signed_in

@@ -92,7 +92,15 @@ def raise_not_found():
 class WebhookOutput(serializers.ModelSerializer):
     class Meta:
         model = WebhookSubscription
-        fields = ["id", "url", "event_types", "consecutive_failures", "disabled_at", "created_at"]
+        fields = [
+            "id",
+            "url",
+            "event_types",
+            "consecutive_failures",
+            "disabled_at",
+            "created_at",
+            "previous_secret_until",
+        ]
 
 
 class NewWebhookOutput(WebhookOutput):
@@ -201,6 +209,22 @@ class WebhookEnableApi(APIView):
         return Response(WebhookOutput(subscription).data)
 
 
+class WebhookRotateSecretApi(APIView):
+    permission_classes: list = [MemberOrWebhookKey]
+    caller_class: type[Caller] = Caller
+
+    @extend_schema(request=None, responses=NewWebhookOutput, tags=["partners"])
+    def post(self, request, pk, webhook_id):
+        caller = self.caller_class(request, pk)
+        subscription, secret = services.webhook_rotate_secret(
+            subscription=caller.subscription(webhook_id),
+            actor=caller.actor,
+            key_prefix=caller.key_prefix,
+            address=caller.address,
+        )
+        return Response(NewWebhookOutput(subscription, context={"secret": secret}).data)
+
+
 class DeliveryListApi(generics.GenericAPIView):
     permission_classes: list = [MemberOrWebhookKey]
     caller_class: type[Caller] = Caller
@@ -241,6 +265,11 @@ class FactoryWebhookDetailApi(WebhookDetailApi):
 
 
 class FactoryWebhookEnableApi(WebhookEnableApi):
+    permission_classes = [OwnSignIn]
+    caller_class = FactoryCaller
+
+
+class FactoryWebhookRotateSecretApi(WebhookRotateSecretApi):
     permission_classes = [OwnSignIn]
     caller_class = FactoryCaller
 

@@ -2,7 +2,8 @@
 
 Signature (like Stripe's): header `Yuantou-Signature: t=<unix seconds>,v1=<hex>` where hex is
 HMAC-SHA256 with the subscription's secret over "<t>.<raw body>". Receivers check it and that t
-is recent (docs/api.md has the code). Redirects are never followed (a 3xx is a failure): the
+is recent (docs/api.md has the code). In the grace period after a rotation a second `v1` follows,
+made with the secret replaced: a receiver holding either one accepts the delivery. Redirects are never followed (a 3xx is a failure): the
 signed body goes only to the URL the partner registered. Timeouts are short so a slow receiver
 holds a worker for seconds, not minutes, and it holds no database lock or transaction meanwhile:
 a delivery is leased (`lease_until`) under a short lock, posted, then its outcome recorded under
@@ -103,6 +104,8 @@ class Claim:
     lease_until: datetime
     url: str
     sealed_secret: str
+    # The secret a rotation replaced, while its grace lasts (at the claim's time); else "".
+    previous_sealed_secret: str
     event_id: str
     event_type: str
     payload: dict
@@ -137,6 +140,9 @@ def _claim(delivery_id: int, now: datetime) -> Claim | str:
             lease_until=delivery.lease_until,
             url=subscription.url,
             sealed_secret=subscription.secret_sealed,
+            previous_sealed_secret=subscription.previous_secret_sealed
+            if subscription.previous_secret_until is not None and subscription.previous_secret_until > now
+            else "",
             event_id=str(delivery.event_id),
             event_type=delivery.event_type,
             payload=delivery.payload,
@@ -167,10 +173,16 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
             "User-Agent": "Yuantou-Webhooks/1",
             "Yuantou-Event-Id": claim.event_id,
             "Yuantou-Event-Type": claim.event_type,
-            SIGNATURE_HEADER: f"t={timestamp},v1={signature(unseal(claim.sealed_secret), timestamp, body)}",
+            SIGNATURE_HEADER: signature_header(claim, timestamp, body),
         },
     )
     return _record(claim, outcome, now)
+
+
+def signature_header(claim: Claim, timestamp: int, body: bytes) -> str:
+    """`t=…,v1=<new>` and, in a rotation's grace period, `,v1=<replaced>` after it."""
+    sealed = [claim.sealed_secret, *([claim.previous_sealed_secret] if claim.previous_sealed_secret else [])]
+    return ",".join([f"t={timestamp}", *(f"v1={signature(unseal(s), timestamp, body)}" for s in sealed)])
 
 
 def _record(claim: Claim, outcome: Outcome, now: datetime) -> str:

@@ -1,5 +1,6 @@
-"""Writes on webhook subscriptions: create (the secret is returned once), delete, enable again
-after an automatic disabling, redeliver. Each writes an audit row (point 6).
+"""Writes on webhook subscriptions: create (the secret is returned once), rotate the secret (the
+new one returned once), delete, enable again after an automatic disabling, redeliver. Each
+writes an audit row (point 6).
 
 The caller is an owner of the organization (their own token) or a key of the organization with
 the `webhooks:manage` scope; a key is recorded by its prefix, as it has no account of its own.
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from factories.models import Factory
@@ -115,7 +117,7 @@ def webhook_create(
         )
     if owner.webhooks.count() >= limit:
         raise ValidationError({"url": message % {"n": limit}})
-    secret = "whsec_" + secrets.token_urlsafe(32)
+    secret = _new_secret()
     subscription = WebhookSubscription.objects.create(
         organization=organization,
         factory=factory,
@@ -132,6 +134,41 @@ def webhook_create(
         address=address,
         before=None,
         after=_state(subscription),
+    )
+    return subscription, secret
+
+
+def _new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def webhook_rotate_secret(
+    *, subscription: WebhookSubscription, actor, key_prefix: str | None = None, address: str | None = None
+) -> tuple[WebhookSubscription, str]:
+    """A new signing secret, returned this once. The one it replaces keeps signing beside it (a
+    second `v1` in the header) for WEBHOOK_SECRET_ROTATION_GRACE, so the receiver can switch
+    without refusing a delivery; then only the new one signs.
+
+    Only the secret just replaced stays: rotating again within the grace period drops the older
+    one at once (two rotations are a deliberate act, e.g. after a leak, and a header carries at
+    most two signatures). The audit row records the grace's end, never a secret."""
+    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    _require_manager(_owner_of(subscription), actor, key_prefix)
+    before_until = subscription.previous_secret_until
+    secret = _new_secret()
+    subscription.previous_secret_sealed = subscription.secret_sealed
+    subscription.previous_secret_until = timezone.now() + settings.WEBHOOK_SECRET_ROTATION_GRACE
+    subscription.secret_sealed = seal(secret)
+    subscription.save(update_fields=["previous_secret_sealed", "previous_secret_until", "secret_sealed"])
+    _audit(
+        actor=actor,
+        key_prefix=key_prefix,
+        verb=PartnerEvents.WEBHOOK_SECRET_ROTATED,
+        target=subscription,
+        address=address,
+        before={"previous_secret_until": before_until.isoformat() if before_until else None},
+        after={"previous_secret_until": subscription.previous_secret_until.isoformat()},
     )
     return subscription, secret
 

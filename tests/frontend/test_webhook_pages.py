@@ -187,3 +187,38 @@ def test_the_factory_page_speaks_chinese(web_zh, factory):
     web_zh.as_user(factory.owner)
     page = web_zh.get(FACTORY_URL).content.decode()
     assert "关于您产品的事件（product.*）" in page and "添加 Webhook" in page
+
+
+def test_an_owner_rotates_the_secret_on_the_page_shown_once_in_chinese(web_zh, organization_owner):
+    # given: a subscription
+    org, owner = organization_owner
+    subscription, first = webhook_create(
+        organization=org, actor=owner, url="https://hooks.example.com/yt", event_types=["trial.*"]
+    )
+    web_zh.as_user(owner)
+    url = f"/me/organizations/{org.pk}/webhooks/"
+    # when
+    page = web_zh.post(f"{url}{subscription.pk}/rotate-secret/", follow=True).content.decode()
+    # then: the new secret shown this once, in Chinese, with the end of the grace period
+    subscription.refresh_from_db()
+    second = unseal(subscription.secret_sealed)
+    assert second != first and unseal(subscription.previous_secret_sealed) == first
+    assert f"新的签名密钥（仅显示这一次）：{second}" in page
+    assert second not in web_zh.get(url).content.decode()
+    assert "之前的密钥也会签名，直到" in web_zh.get(url).content.decode()
+    assert Event.objects.filter(verb="webhook.secret_rotated", actor=owner).count() == 1
+
+
+def test_a_member_cannot_rotate_on_the_page(web, organization_owner):
+    org, owner = organization_owner
+    subscription, first = webhook_create(
+        organization=org, actor=owner, url="https://hooks.example.com/yt", event_types=["trial.*"]
+    )
+    member = makers.UserMaker(username="mcn_member")
+    services.member_add(organization=org, actor=owner, username=member.username, role="member")
+    web.as_user(member)
+    page = web.post(f"/me/organizations/{org.pk}/webhooks/{subscription.pk}/rotate-secret/", follow=True)
+    assert "New secret" not in page.content.decode()  # no button for a member
+    subscription.refresh_from_db()
+    assert unseal(subscription.secret_sealed) == first and subscription.previous_secret_until is None
+    assert not Event.objects.filter(verb="webhook.secret_rotated").exists()

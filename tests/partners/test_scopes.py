@@ -109,6 +109,7 @@ EXPECTED = {
     ("get", "conversations/{id}/"): NOT,
     ("get", "conversations/{id}/messages/"): NOT,
     ("post", "conversations/{id}/messages/"): NOT,
+    ("post", "conversations/{id}/reports/"): NOT,
     ("post", "conversations/{id}/read/"): NOT,
     ("get", "conversations/{id}/attachments/{attachment_id}/"): NOT,
     ("get", "custom-requests/{id}/quotes/"): REQUESTS,
@@ -156,6 +157,7 @@ EXPECTED = {
     ("post", "organizations/{id}/webhooks/"): WEBHOOKS,
     ("delete", "organizations/{id}/webhooks/{webhook_id}/"): WEBHOOKS,
     ("post", "organizations/{id}/webhooks/{webhook_id}/enable/"): WEBHOOKS,
+    ("post", "organizations/{id}/webhooks/{webhook_id}/rotate-secret/"): WEBHOOKS,
     ("get", "organizations/{id}/webhooks/{webhook_id}/deliveries/"): WEBHOOKS,
     ("post", "organizations/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/"): WEBHOOKS,
     # a factory's own webhooks: its owner's sign-in only
@@ -163,6 +165,7 @@ EXPECTED = {
     ("post", "factories/{id}/webhooks/"): NOT,
     ("delete", "factories/{id}/webhooks/{webhook_id}/"): NOT,
     ("post", "factories/{id}/webhooks/{webhook_id}/enable/"): NOT,
+    ("post", "factories/{id}/webhooks/{webhook_id}/rotate-secret/"): NOT,
     ("get", "factories/{id}/webhooks/{webhook_id}/deliveries/"): NOT,
     ("post", "factories/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/"): NOT,
     # Video tours (issue 13): a streamer's or factory's own calls; no partner key acts on them yet.

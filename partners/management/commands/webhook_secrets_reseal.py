@@ -19,6 +19,8 @@ class Command(BaseCommand):
                 if row is None:
                     continue  # deleted meanwhile
                 row.secret_sealed = reseal(row.secret_sealed)
-                row.save(update_fields=["secret_sealed"])
+                if row.previous_secret_sealed:  # a rotated secret still in its grace period
+                    row.previous_secret_sealed = reseal(row.previous_secret_sealed)
+                row.save(update_fields=["secret_sealed", "previous_secret_sealed"])
                 done += 1
         self.stdout.write(f"{done} webhook secret(s) sealed with the first key.")
