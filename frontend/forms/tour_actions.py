@@ -20,8 +20,12 @@ class TourProposeForm(forms.Form):
 
     starts_at = forms.CharField(label=_("Another time"), max_length=ISO_MAX_LENGTH, widget=forms.Select)
 
-    def __init__(self, *args, slots=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.offer([])
+
+    def offer(self, slots: list[tuple[str, str]]) -> None:
+        """(ISO instant, label in the viewer's zone) of each free slot, as the select's options."""
         self.fields["starts_at"].widget.choices = [("", _("Choose a free time")), *slots]
 
     def clean_starts_at(self) -> datetime:
@@ -39,7 +43,7 @@ class TourCancelForm(forms.Form):
     reason = TextField(
         label=_("Why do you cancel?"),
         max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 28}),  # fits a 390 px phone
     )
 
 
@@ -54,5 +58,5 @@ class TourRateForm(forms.Form):
         label=_("Comment (optional)"),
         required=False,
         max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 28}),
     )

@@ -168,7 +168,7 @@ def _detail_page(request, booking: TourBooking, *, zone, bound=None, status: int
         )
     for button in buttons:
         if button["name"] == "propose" and button["form"] is not None:
-            button["form"].fields["starts_at"].widget.choices = _propose_choices(booking, zone)
+            button["form"].offer(_propose_choices(booking, zone))
     is_party = user.pk in (booking.buyer.user_id, booking.factory.owner_id)
     is_buyer = booking.buyer.user_id == user.pk
     events = history(booking, TABLE.flow.labels)
