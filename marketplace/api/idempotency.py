@@ -10,6 +10,8 @@ operation (marketplace/api/schema.py reads `IDEMPOTENT_ATTR`).
 import functools
 import hashlib
 import json
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -54,11 +56,14 @@ class IdempotencyConflict(exceptions.APIException):
     default_code = "idempotency_key_reused"
 
 
-def idempotent(handler):
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def idempotent(handler: Handler) -> Handler:
     """Make a create handler honour `Idempotency-Key` (applied to `post` after authentication)."""
 
     @functools.wraps(handler)
-    def wrapper(view, request, *args, **kwargs):
+    def wrapper(view: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
         key = request.headers.get(HEADER)
         if key is None or not request.user.is_authenticated:
             # Keys are per account; anonymous requests are refused by the view's permissions anyway.
@@ -81,7 +86,7 @@ def idempotent(handler):
         return response
 
     setattr(wrapper, IDEMPOTENT_ATTR, True)
-    return wrapper
+    return cast(Handler, wrapper)
 
 
 def request_fingerprint(request) -> str:

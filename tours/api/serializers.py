@@ -1,11 +1,15 @@
 """What the tours API shows. Times come in the viewer's zone (`?tz=`, else Asia/Shanghai), always
 with their offset, so a client can compare them as instants whatever zone it asked for."""
 
+from datetime import datetime
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace.accounts.models import User
 from marketplace.core.transitions import allowed_actions
 
 from ..flows import CANCEL_CUTOFF, TABLE
@@ -14,7 +18,7 @@ from ..zones import FACTORY_ZONE
 
 
 class ZonedDateTimeField(serializers.DateTimeField):
-    def to_representation(self, value):
+    def to_representation(self, value: datetime | None) -> str | None:  # type: ignore[override]
         if value is None:
             return None
         zone = self.context.get("zone", FACTORY_ZONE)
@@ -71,15 +75,15 @@ class BookingOutputSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_time_zone(self, obj) -> str:
+    def get_time_zone(self, obj: TourBooking) -> str:
         return str(self.context.get("zone", FACTORY_ZONE))
 
     @extend_schema_field(serializers.CharField(allow_blank=True))
-    def get_meeting_url(self, obj) -> str:
+    def get_meeting_url(self, obj: TourBooking) -> str:
         # The factory's own room: given once the call is agreed, not with an unanswered request.
         return obj.meeting_url if obj.status == TourStatus.CONFIRMED else ""
 
-    def get_actions(self, obj) -> list[str]:
+    def get_actions(self, obj: TourBooking) -> list[str]:
         request = self.context.get("request")
         if request is None:
             return []
@@ -91,7 +95,7 @@ class BookingOutputSerializer(serializers.ModelSerializer):
         return actions
 
     @extend_schema_field(serializers.DictField(allow_null=True))
-    def get_follow_up(self, obj) -> dict | None:
+    def get_follow_up(self, obj: TourBooking) -> dict[str, Any] | None:
         """After the call: where the streamer goes next with the products they discussed."""
         request = self.context.get("request")
         if request is None or not is_over(obj) or obj.buyer.user_id != request.user.pk:
@@ -103,13 +107,13 @@ def is_over(booking: TourBooking) -> bool:
     return booking.status == TourStatus.CONFIRMED and booking.ends_at <= timezone.now()
 
 
-def can_rate(booking: TourBooking, user) -> bool:
+def can_rate(booking: TourBooking, user: User) -> bool:
     return (
         is_over(booking) and booking.rated_at is None and user.is_buyer and booking.buyer.user_id == user.pk
     )
 
 
-def follow_up_links(booking: TourBooking) -> dict:
+def follow_up_links(booking: TourBooking) -> dict[str, Any]:
     products = list(booking.products.all())
     return {
         "trials": [

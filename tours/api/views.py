@@ -1,6 +1,9 @@
 """/api/v1/tours/…: thin views over the services and selectors (one operation each)."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -8,15 +11,18 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.accounts.models import User
 from marketplace.api.idempotency import idempotent
 from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
 from marketplace.core.errors import ValidationError
 
 from .. import selectors
-from ..models import TourBooking
+from ..models import TourAvailability, TourBooking
 from ..services import availability as availability_services
 from ..services import bookings, ratings
 from ..services.common import factory_of
@@ -29,11 +35,17 @@ TZ_PARAM = OpenApiParameter(
 TAGS = ["tours"]
 
 
-def _zone(request):
+def _user(request: Request) -> User:
+    """The caller: every view here requires authentication, and every authentication (session,
+    user key, partner key acting for a streamer) gives a User."""
+    return cast(User, request.user)
+
+
+def _zone(request: Request) -> ZoneInfo:
     return viewer_zone(request.query_params.get("tz"))
 
 
-def _context(request):
+def _context(request: Request) -> dict[str, Any]:
     return {"request": request, "zone": _zone(request)}
 
 
@@ -49,8 +61,8 @@ class AvailabilityApi(APIView):
         },
         tags=TAGS,
     )
-    def get(self, request):
-        availability = selectors.availability_of(factory_of(request.user))
+    def get(self, request: Request) -> Response:
+        availability = selectors.availability_of(factory_of(_user(request)))
         if availability is None:
             return Response(
                 {"detail": _("No tour availability published yet.")}, status=status.HTTP_404_NOT_FOUND
@@ -58,12 +70,12 @@ class AvailabilityApi(APIView):
         return Response(_availability_out(availability))
 
     @extend_schema(request=s.AvailabilitySerializer, responses=s.AvailabilitySerializer, tags=TAGS)
-    def put(self, request):
+    def put(self, request: Request) -> Response:
         data = s.AvailabilitySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         availability = availability_services.tour_availability_save(
-            actor=request.user,
+            actor=_user(request),
             meeting_url=v["meeting_url"],
             slot_minutes=v["slot_minutes"],
             parallel_calls=v["parallel_calls"],
@@ -73,10 +85,10 @@ class AvailabilityApi(APIView):
             ],
             blackouts=v["blackouts"],
         )
-        return Response(_availability_out(selectors.availability_of(availability.factory)))
+        return Response(_availability_out(availability))
 
 
-def _availability_out(availability) -> dict:
+def _availability_out(availability: TourAvailability) -> dict[str, Any]:
     return s.AvailabilitySerializer(
         {
             "meeting_url": availability.meeting_url,
@@ -90,7 +102,7 @@ def _availability_out(availability) -> dict:
     ).data
 
 
-def _date_param(request, name: str, default: date) -> date:
+def _date_param(request: Request, name: str, default: date) -> date:
     raw = request.query_params.get(name)
     if not raw:
         return default
@@ -116,7 +128,7 @@ class SlotsApi(APIView):
         responses=s.SlotsOutputSerializer,
         tags=TAGS,
     )
-    def get(self, request, factory_id: int):
+    def get(self, request: Request, factory_id: int) -> Response:
         zone = _zone(request)
         factory = selectors.bookable_factory(factory_id)
         if factory is None:
@@ -140,34 +152,35 @@ class BookingListCreateApi(generics.GenericAPIView):
     serializer_class = s.BookingOutputSerializer
     queryset = TourBooking.objects.none()  # for the schema; reads go through selectors
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
             return [permissions.IsAuthenticated(), IsBuyerUser()]
         return [permissions.IsAuthenticated()]
 
     @extend_schema(parameters=[TZ_PARAM], responses=s.BookingOutputSerializer(many=True), tags=TAGS)
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         context = _context(request)
-        page = self.paginate_queryset(selectors.booking_visible_to(request.user))
+        page = self.paginate_queryset(selectors.booking_visible_to(_user(request)))
         return self.get_paginated_response(s.BookingOutputSerializer(page, many=True, context=context).data)
 
     @extend_schema(
         parameters=[TZ_PARAM], request=s.BookInput, responses={201: s.BookingOutputSerializer}, tags=TAGS
     )
     @idempotent
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         context = _context(request)
         data = s.BookInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        user = _user(request)
         booking = bookings.tour_book(
-            actor=request.user,
+            actor=user,
             factory_id=v["factory"],
             starts_at=v["starts_at"],
             product_ids=v["products"],
             agenda=v["agenda"],
         )
-        booking = selectors.booking_visible_to(request.user).get(pk=booking.pk)
+        booking = selectors.booking_visible_to(user).get(pk=booking.pk)
         return Response(
             s.BookingOutputSerializer(booking, context=context).data, status=status.HTTP_201_CREATED
         )
@@ -177,8 +190,8 @@ class BookingDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(parameters=[TZ_PARAM], responses=s.BookingOutputSerializer, tags=TAGS)
-    def get(self, request, pk: int):
-        booking = get_object_or_404(selectors.booking_visible_to(request.user), pk=pk)
+    def get(self, request: Request, pk: int) -> Response:
+        booking = get_object_or_404(selectors.booking_visible_to(_user(request)), pk=pk)
         return Response(s.BookingOutputSerializer(booking, context=_context(request)).data)
 
 
@@ -186,25 +199,29 @@ class _BookingAction(APIView):
     """One POST per step: the booking among those the caller may see (else 404), one service call."""
 
     permission_classes = [permissions.IsAuthenticated]
-    input_serializer: type[serializers.Serializer] | None = None
+    input_serializer: type[serializers.Serializer[Any]] | None = None
 
-    def perform(self, booking, user, data):
+    def perform(self, booking: TourBooking, user: User, data: dict[str, Any]) -> TourBooking:
         raise NotImplementedError
 
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         context = _context(request)
-        booking = get_object_or_404(selectors.booking_visible_to(request.user), pk=pk)
-        data: dict = {}
+        user = _user(request)
+        booking = get_object_or_404(selectors.booking_visible_to(user), pk=pk)
+        data: dict[str, Any] = {}
         if self.input_serializer is not None:
             serializer = self.input_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-        self.perform(booking, request.user, data)
-        booking = selectors.booking_visible_to(request.user).get(pk=pk)
+        self.perform(booking, user, data)
+        booking = selectors.booking_visible_to(user).get(pk=pk)
         return Response(s.BookingOutputSerializer(booking, context=context).data)
 
 
-def _action_schema(input_serializer=None):
+V = TypeVar("V", bound=Callable[..., Response])
+
+
+def _action_schema(input_serializer: type[serializers.Serializer[Any]] | None = None) -> Callable[[V], V]:
     return extend_schema(
         parameters=[TZ_PARAM], request=input_serializer, responses=s.BookingOutputSerializer, tags=TAGS
     )
@@ -212,10 +229,10 @@ def _action_schema(input_serializer=None):
 
 class ConfirmApi(_BookingAction):
     @_action_schema()
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
-    def perform(self, booking, user, data):
+    def perform(self, booking: TourBooking, user: User, data: dict[str, Any]) -> TourBooking:
         return bookings.tour_confirm(booking=booking, actor=user)
 
 
@@ -223,28 +240,28 @@ class ProposeApi(_BookingAction):
     input_serializer = s.ProposeInput
 
     @_action_schema(s.ProposeInput)
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
-    def perform(self, booking, user, data):
+    def perform(self, booking: TourBooking, user: User, data: dict[str, Any]) -> TourBooking:
         return bookings.tour_propose(booking=booking, actor=user, starts_at=data["starts_at"])
 
 
 class AcceptProposalApi(_BookingAction):
     @_action_schema()
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
-    def perform(self, booking, user, data):
+    def perform(self, booking: TourBooking, user: User, data: dict[str, Any]) -> TourBooking:
         return bookings.tour_accept_proposal(booking=booking, actor=user)
 
 
 class DeclineProposalApi(_BookingAction):
     @_action_schema()
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
-    def perform(self, booking, user, data):
+    def perform(self, booking: TourBooking, user: User, data: dict[str, Any]) -> TourBooking:
         return bookings.tour_decline_proposal(booking=booking, actor=user)
 
 
@@ -252,10 +269,10 @@ class CancelApi(_BookingAction):
     input_serializer = s.CancelInput
 
     @_action_schema(s.CancelInput)
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
-    def perform(self, booking, user, data):
+    def perform(self, booking: TourBooking, user: User, data: dict[str, Any]) -> TourBooking:
         return bookings.tour_cancel(booking=booking, actor=user, reason=data["reason"])
 
 
@@ -263,8 +280,8 @@ class RateApi(_BookingAction):
     input_serializer = s.RateInput
 
     @_action_schema(s.RateInput)
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
-    def perform(self, booking, user, data):
+    def perform(self, booking: TourBooking, user: User, data: dict[str, Any]) -> TourBooking:
         return ratings.tour_rate(booking=booking, actor=user, rating=data["rating"], comment=data["comment"])
