@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from factories.selectors import product_visible_to
 from marketplace.core.errors import ValidationError
 from tours import selectors
 from tours.api.serializers import can_rate, is_over
@@ -185,9 +186,17 @@ def _detail_page(request, booking: TourBooking, *, zone, bound=None, status: int
         # Said where the cancel button would be, so nobody wonders where it went.
         "cutoff_passed": past_cutoff and booking.status in HOLDING and booking.ends_at > timezone.now(),
         "follow_up": is_buyer and is_over(booking),
+        "trial_products": _open_for_trials(booking) if is_buyer and is_over(booking) else [],
         "cutoff_hours": int(CANCEL_CUTOFF.total_seconds() // 3600),
     }
     return _render(request, "frontend/tour_detail.html", context, zone=zone, status=status)
+
+
+def _open_for_trials(booking: TourBooking) -> list:
+    """The discussed products a trial can still start from: on sale (public) and open for trials;
+    a link to anything else would end on a 404 or a refusal."""
+    ids = [p.pk for p in booking.products.all()]
+    return [p for p in product_visible_to(None).filter(pk__in=ids).order_by("title") if p.open_for_trials]
 
 
 def _propose_choices(booking: TourBooking, zone) -> list[tuple[str, str]]:

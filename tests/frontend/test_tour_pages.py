@@ -417,3 +417,25 @@ def test_the_pages_speak_chinese(web_zh, factory, product, buyer, availability):
     detail = html(web_zh.get(f"/me/tours/{booking.pk}/"))
     assert "工厂的视频看厂预约" in listing and "待你处理" in listing and ">视频看厂" in listing
     assert "确认通话" in detail and "提议这个时间" in detail and "取消原因" in detail
+
+
+def test_no_trial_link_for_a_discussed_product_that_no_longer_offers_one(
+    web, factory, product, buyer, availability, clock
+):
+    # given: two products discussed; one of them is taken out of trials after the call
+    closed = makers.ProductMaker(factory=factory, title="折叠脏衣篮")
+    booking = bookings.tour_book(
+        actor=buyer.user,
+        factory_id=factory.pk,
+        starts_at=at(MONDAY, 14),
+        product_ids=[product.pk, closed.pk],
+    )
+    bookings.tour_confirm(booking=booking, actor=factory.owner)
+    clock.move_to(at(MONDAY, 14, 31))
+    type(closed).objects.filter(pk=closed.pk).update(trial_eligible=False)
+    # when
+    response = web.as_user(buyer.user).get(f"/me/tours/{booking.pk}/")
+    # then
+    assert [p.pk for p in response.context["trial_products"]] == [product.pk]
+    assert f"/products/{closed.pk}/trial/" not in html(response)
+    assert f'href="/products/{closed.pk}/">折叠脏衣篮</a>' in html(response)
