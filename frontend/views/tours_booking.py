@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -119,13 +120,12 @@ def tour_availability(request):
     blackout_form = TourBlackoutForm(request.POST if action == "blackout-add" else None)
     window_errors: list[str] = []
     if action is not None:
-        wanted = _wanted(action, request.POST, stored, form, windows, blackout_form)
-        if wanted is not None:
-            try:
-                _save(request.user, wanted)
-            except ValidationError as error:
-                window_errors = _show_errors(error, form, blackout_form)
-            else:
+        try:
+            saved = _change(request, factory, action, form, windows, blackout_form)
+        except ValidationError as error:
+            window_errors = _show_errors(error, form, blackout_form)
+        else:
+            if saved:
                 messages.success(request, _("Your video tour times are saved."))
                 return redirect("frontend:tour-availability")
     context = {
@@ -142,6 +142,22 @@ def tour_availability(request):
     return render(
         request, "frontend/tour_availability.html", context, status=400 if action is not None else 200
     )
+
+
+def _change(request, factory: Factory, action: str, form, windows, blackout_form) -> bool:
+    """Save what the button pressed asks for; False when its form is refused (shown on the page).
+
+    A blackout button changes one part of the stored settings and sends the rest back as it is:
+    read under the availability row's lock, so that two tabs adding a date each cannot drop the
+    other's (the service takes the same lock again in this transaction)."""
+    with transaction.atomic():
+        current = TourAvailability.objects.select_for_update().filter(factory=factory).first()
+        stored = Settings.of(current) if current else None
+        wanted = _wanted(action, request.POST, stored, form, windows, blackout_form)
+        if wanted is None:
+            return False
+        _save(request.user, wanted)
+        return True
 
 
 def _initial(stored: Settings | None) -> dict:

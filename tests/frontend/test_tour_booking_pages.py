@@ -1,18 +1,23 @@
 """Video tour pages before the call: the factory's weekly times (me/factory/tours/) and a streamer's
 booking page (factories/<id>/tour/), through tours.services like /api/v1/tours/."""
 
+import threading
+import time as clock_time
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connections
 
+from frontend.views import tours_booking
 from marketplace.core.models import Event
 from tests import makers
 from tours.models import TourAvailability, TourBlackout, TourBooking, TourWindow
 from tours.services import bookings
 from tours.services.availability import WindowInput, tour_availability_save
 
+from .conftest import Browser
 from .helpers import html
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +188,54 @@ def test_blackout_dates_are_added_and_removed_and_leave_the_week_alone(web, fact
     assert removed.status_code == 302
     assert TourBlackout.objects.count() == 0
     assert week(availability) == [(d, time(14), time(16)) for d in range(5)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_adding_a_date_at_once_keep_both_dates(monkeypatch):
+    """Each blackout button sends the stored settings back with one date more: the second tab
+    must read them after the first one's save, not before (it waits for the row's lock)."""
+    # given published times, and a first save that takes a second
+    factory = makers.FactoryMaker()
+    publish(factory)
+    first_saving = threading.Event()
+    sent: list[list[date]] = []
+    save = tours_booking._save
+
+    def slow_first(actor, wanted):
+        sent.append(wanted.blackouts)
+        if len(sent) == 1:
+            first_saving.set()
+            clock_time.sleep(1.0)  # the second tab's request arrives meanwhile
+        save(actor, wanted)
+
+    monkeypatch.setattr(tours_booking, "_save", slow_first)
+    codes: dict[str, int] = {}
+
+    def add(day: str, after_first: bool) -> None:
+        try:
+            if after_first:
+                first_saving.wait(10)
+            browser = Browser().as_user(factory.owner)
+            codes[day] = browser.post(SETTINGS_URL, {"action": "blackout-add", "date": day}).status_code
+        finally:
+            connections.close_all()
+
+    # when two tabs add a date each, the second while the first is saving
+    tabs = [
+        threading.Thread(target=add, args=("2027-03-03", False)),
+        threading.Thread(target=add, args=("2027-03-04", True)),
+    ]
+    for t in tabs:
+        t.start()
+    for t in tabs:
+        t.join(30)
+    # then both dates are kept: the second tab sent the first one's date along
+    assert codes == {"2027-03-03": 302, "2027-03-04": 302}
+    assert sent == [[date(2027, 3, 3)], [date(2027, 3, 3), date(2027, 3, 4)]]
+    assert list(TourBlackout.objects.order_by("date").values_list("date", flat=True)) == [
+        date(2027, 3, 3),
+        date(2027, 3, 4),
+    ]
 
 
 def test_a_blackout_date_needs_published_times_first(web, factory):
