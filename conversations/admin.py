@@ -2,12 +2,29 @@
 fakes or abuse) but never write or edit in someone's conversation. Attachments are listed by
 name and size; the files themselves stay behind the participants' views."""
 
+from django import forms
 from django.contrib import admin
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.admin import ReadOnlyAdminMixin
+from marketplace.core.admin import (
+    EventHistoryMixin,
+    ReadOnlyAdminMixin,
+    StaffAction,
+    StaffActionsMixin,
+    object_link,
+)
 
-from .models import Attachment, ContactCard, Conversation, Message
+from .models import (
+    Attachment,
+    ContactCard,
+    Conversation,
+    ConversationReport,
+    Message,
+    MessagingBlock,
+    ReportStatus,
+)
+from .moderation import MAX_BLOCK_DAYS, conversation_report_resolve
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -73,3 +90,115 @@ class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ContactCardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "name", "phone", "wechat", "email", "updated_at"]
     search_fields = ["user__username", "name", "phone", "wechat", "email"]
+
+
+class ActForm(forms.Form):
+    block_days = forms.IntegerField(
+        label=_("Block the reported sender from messaging for (days; 0 = no block)"),
+        min_value=0,
+        max_value=MAX_BLOCK_DAYS,
+        initial=7,
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DismissForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _is_open(report: ConversationReport) -> bool:
+    return report.status == ReportStatus.OPEN
+
+
+@admin.register(ConversationReport)
+class ConversationReportAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
+    """The queue of reported conversations and messages: read what was said (the message, the
+    conversation link), then act (resolve, optionally blocking the sender) or dismiss."""
+
+    list_display = (
+        "created_at",
+        "status",
+        "reason",
+        "conversation_link",
+        "reported",
+        "reporter",
+        "handled_by",
+    )
+    list_filter = ("status", "reason")
+    search_fields = (
+        "reporter__username",
+        "reported__username",
+        "detail",
+        "message__body",
+        "=conversation__id",
+    )
+    list_select_related = ("conversation", "reporter", "reported", "handled_by")
+    # Open reports first (the queue), oldest first within each group.
+    ordering = (Case(When(status=ReportStatus.OPEN, then=Value(0)), default=Value(1)).asc(), "created_at")
+    fields = (
+        "conversation",
+        "message",
+        "message_body",
+        "reporter",
+        "reported",
+        "reason",
+        "detail",
+        "status",
+        "resolution_note",
+        "handled_by",
+        "handled_at",
+        "created_at",
+        "event_history",
+    )
+    readonly_fields = fields
+    staff_actions = (
+        StaffAction(
+            name="act",
+            label=_("Act (resolve, block the sender)"),
+            done=_("Resolved: %(objects)s."),
+            apply=lambda r, actor, data: conversation_report_resolve(
+                report=r,
+                actor=actor,
+                status=ReportStatus.RESOLVED,
+                note=data["note"],
+                block_days=data["block_days"],
+            ),
+            form=ActForm,
+            available=_is_open,
+        ),
+        StaffAction(
+            name="dismiss",
+            label=_("Dismiss"),
+            done=_("Dismissed: %(objects)s."),
+            apply=lambda r, actor, data: conversation_report_resolve(
+                report=r, actor=actor, status=ReportStatus.DISMISSED, note=data["note"]
+            ),
+            form=DismissForm,
+            available=_is_open,
+        ),
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """Every field is read-only: a report changes only through the act/dismiss actions."""
+
+    def history_target(self, obj: ConversationReport):
+        # Report events are recorded on the conversation.
+        return obj.conversation
+
+    @admin.display(description=_("conversation"), ordering="conversation_id")
+    def conversation_link(self, obj: ConversationReport) -> str:
+        return object_link(obj.conversation)
+
+    @admin.display(description=_("message"))
+    def message_body(self, obj: ConversationReport) -> str:
+        return obj.message.body if obj.message is not None else "—"
+
+
+@admin.register(MessagingBlock)
+class MessagingBlockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "until", "report", "created_by", "created_at"]
+    list_select_related = ["user", "report", "created_by"]
+    search_fields = ["user__username"]

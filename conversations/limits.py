@@ -1,4 +1,5 @@
-"""Rate limits on messages against spam: per sender, per minute and per hour.
+"""Rate limits on messages against spam: per sender, per minute and per hour; and staff blocks of a
+reported sender (moderation.py writes them, message_post reads them here).
 
 Counted in the database from the messages themselves, under a lock on the sender's account row:
 the count is exact (it is the rows that exist), two parallel posts of one sender wait for each
@@ -10,12 +11,12 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from marketplace.core.errors import TooManyRequests
+from marketplace.core.errors import NotAllowed, TooManyRequests
 
-from .models import Message
+from .models import Message, MessagingBlock
 
 
 def limits() -> list[tuple[timedelta, int]]:
@@ -43,3 +44,20 @@ def message_rate_check(*, author_id: int) -> None:
                 % {"seconds": wait},
                 retry_after=wait,
             )
+
+
+def messaging_block_check(*, author_id: int) -> None:
+    """Refuse a blocked sender's message (HTTP 403, nothing written): inside message_post's
+    transaction, after the sender's row lock."""
+    block = (
+        MessagingBlock.objects.filter(user_id=author_id, until__gt=timezone.now()).order_by("-until").first()
+    )
+    if block is not None:
+        until = formats.date_format(timezone.localtime(block.until), "Y-m-d H:i")
+        raise NotAllowed(
+            _(
+                "Staff have blocked you from sending messages until %(until)s after a report; "
+                "you can still read your conversations."
+            )
+            % {"until": until}
+        )

@@ -149,3 +149,117 @@ class ContactCard(models.Model):
 
     def __str__(self) -> str:
         return self.name or str(self.user_id)
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("spam or advertising")
+    SCAM = "scam", _("scam or fraud")
+    ABUSE = "abuse", _("harassment or abuse")
+    FAKES = "fakes", _("offers fakes or prohibited goods")
+    OTHER = "other", _("other")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    RESOLVED = "resolved", _("resolved: action taken")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class ConversationReport(models.Model):
+    """A side's report of the other side's message (or of the whole conversation when `message` is
+    null): the staff moderation queue (trials/moderation.py). Once per reporter and message, and
+    once per reporter and conversation for a report of the whole: a double click or a parallel
+    request finds the database's unique constraint, not a check that raced."""
+
+    MAX_DETAIL = 1000
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="reports", verbose_name=_("conversation")
+    )
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("message"),
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("reported by")
+    )
+    # Who is reported: the message's author, or the other side of the conversation. Kept on the row
+    # so that the staff action blocks exactly that account.
+    reported = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("reported user")
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
+    detail = models.TextField(_("detail"), blank=True, max_length=MAX_DETAIL)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("conversation report")
+        verbose_name_plural = _("conversation reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "message"],
+                condition=models.Q(message__isnull=False),
+                name="conversation_report_once_per_message",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "conversation"],
+                condition=models.Q(message__isnull=True),
+                name="conversation_report_once_per_conversation",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="conversation_report_queue")]
+
+    def __str__(self) -> str:
+        # From the ids alone (as Conversation.__str__ words it): the dashboard shows the oldest
+        # report without another query.
+        what = f"M{self.conversation_id:06d}" + (f" #{self.message_id}" if self.message_id else "")
+        return f"{self.get_reason_display()}: {what}"
+
+
+class MessagingBlock(models.Model):
+    """Staff barred `user` from sending messages until `until` (a reported sender). The message
+    service refuses their messages meanwhile; reading stays open."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    until = models.DateTimeField(_("blocked until"))
+    report = models.ForeignKey(
+        ConversationReport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="blocks",
+        verbose_name=_("report"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("blocked by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-until"]
+        verbose_name = _("messaging block")
+        verbose_name_plural = _("messaging blocks")
+        indexes = [models.Index(fields=["user", "-until"], name="messaging_block_user_until")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.until:%Y-%m-%d %H:%M}"

@@ -21,7 +21,7 @@ from marketplace.notifications.services import notification_create
 from .agreements import agreement_between
 from .attachments import CheckedAttachment
 from .events import ConversationEvents
-from .limits import message_rate_check
+from .limits import message_rate_check, messaging_block_check
 from .masking import contact_masked
 from .models import Attachment, ContactCard, Conversation, Message, Side
 
@@ -108,7 +108,8 @@ def message_post(
     notice: Notice | None = None,
 ) -> Message:
     """Post one message. Checked before anything is written: the actor is a side, the body is
-    bounded, the sender is within the rate limits (429 otherwise; nothing written, nobody told).
+    bounded, the sender is not blocked by staff (403) and within the rate limits (429 otherwise;
+    nothing written, nobody told).
 
     The other side gets one inbox entry and one e-mail per burst: the notification's key holds their
     read marker, so until they read the conversation further messages add nothing to their inbox."""
@@ -120,6 +121,7 @@ def message_post(
         raise ValidationError({"body": [_("Write a message.")]})
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=actor.pk).first()
+        messaging_block_check(author_id=actor.pk)
         message_rate_check(author_id=actor.pk)
         message = Message.objects.create(
             conversation=conversation,

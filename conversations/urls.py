@@ -12,6 +12,7 @@ urlpatterns = [
         views.ConversationMessagesApi.as_view(),
         name="conversation-messages",
     ),
+    path("conversations/<int:pk>/reports/", views.ReportApi.as_view(), name="conversation-reports"),
     path("conversations/<int:pk>/read/", views.ReadApi.as_view(), name="conversation-read"),
     path(
         "conversations/<int:pk>/attachments/<int:attachment_id>/",

@@ -58,6 +58,7 @@ urlpatterns = [
     path("me/conversations/contact/", conversations.contact_card_save, name="contact-card"),
     path("me/conversations/<int:pk>/", conversations.conversation_detail, name="conversation"),
     path("me/conversations/<int:pk>/messages/", conversations.message_post, name="conversation-message"),
+    path("me/conversations/<int:pk>/report/", conversations.conversation_report, name="conversation-report"),
     path(
         "me/conversations/<int:pk>/attachments/<int:attachment_id>/",
         conversations.attachment_download,

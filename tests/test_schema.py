@@ -182,6 +182,7 @@ CREATE_OPERATIONS = [
     "/api/v1/addresses/",
     "/api/v1/conversations/",
     "/api/v1/conversations/{id}/messages/",
+    "/api/v1/conversations/{id}/reports/",
     "/api/v1/factories/",
     "/api/v1/factories/{id}/photos/",
     "/api/v1/products/",

@@ -18,6 +18,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conversations.models import ConversationReport
+from conversations.models import ReportStatus as ConversationReportStatus
 from factories.models import (
     Factory,
     Product,
@@ -163,6 +165,13 @@ QUEUES = [
         "reports",
         _("Reports of fakes and misleading listings"),
         lambda: ProductReport.objects.filter(status=ReportStatus.OPEN),
+        "created_at",
+        {"status__exact": "open"},
+    ),
+    Queue(
+        "conversation_reports",
+        _("Reported conversations and messages"),
+        lambda: ConversationReport.objects.filter(status=ConversationReportStatus.OPEN),
         "created_at",
         {"status__exact": "open"},
     ),

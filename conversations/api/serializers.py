@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import selectors
-from ..models import Attachment, ContactCard, Conversation, Message, Side
+from ..models import Attachment, ContactCard, Conversation, ConversationReport, Message, ReportReason, Side
 
 
 class AttachmentOutputSerializer(serializers.ModelSerializer):
@@ -120,3 +120,25 @@ class ConversationDetailSerializer(ConversationOutputSerializer):
         if self.context["agreement"] is None:
             return None
         return ContactCardSerializer(card).data if card is not None else {}
+
+
+class ReportInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=ReportReason.choices)
+    detail = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=ConversationReport.MAX_DETAIL,
+        help_text="What happened, in a few words; required with reason other.",
+    )
+    message = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The other side's message reported; without it, the whole conversation.",
+    )
+
+
+class ReportOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConversationReport
+        fields = ["id", "conversation", "message", "reason", "detail", "status", "created_at"]

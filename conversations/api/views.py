@@ -13,14 +13,16 @@ from factories.models import Factory
 from marketplace.api.idempotency import idempotent
 from marketplace.api.pagination import StandardPagination
 
-from .. import selectors, services
+from .. import moderation, selectors, services
 from ..attachments import attachment_check
-from ..models import Attachment, ContactCard, Conversation
+from ..models import Attachment, ContactCard, Conversation, Message
 from .serializers import (
     ContactCardSerializer,
     ConversationDetailSerializer,
     ConversationMessageSerializer,
     ConversationOutputSerializer,
+    ReportInputSerializer,
+    ReportOutputSerializer,
 )
 
 TAGS = ["conversations"]
@@ -254,3 +256,36 @@ class ContactCardApi(APIView):
         data.is_valid(raise_exception=True)
         card = services.contact_card_set(actor=request.user, data=data.validated_data)
         return Response(ContactCardSerializer(card).data)
+
+
+class ReportApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=ReportInputSerializer,
+        responses={201: ReportOutputSerializer},
+        tags=TAGS,
+        description="Report the other side's message (`message`) or the whole conversation to staff "
+        "(the moderation queue). Once per reporter and message, and once per reporter and conversation "
+        "for the whole: a second report answers 409.",
+    )
+    @idempotent
+    def post(self, request, pk):
+        conversation = visible_conversation(request, pk)
+        data = ReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = None
+        if "message" in data.validated_data:
+            message = Message.objects.filter(
+                pk=data.validated_data["message"], conversation=conversation
+            ).first()
+            if message is None:
+                raise serializers.ValidationError({"message": ["No such message in this conversation."]})
+        report = moderation.conversation_report_create(
+            conversation=conversation,
+            reporter=request.user,
+            reason=data.validated_data["reason"],
+            detail=data.validated_data.get("detail", ""),
+            message=message,
+        )
+        return Response(ReportOutputSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from buyers.models import BuyerProfile
-from conversations import selectors, services
+from conversations import moderation, selectors, services
 from conversations.api.views import attachment_response
 from conversations.attachments import attachment_check, max_bytes
-from conversations.models import Attachment, ContactCard
+from conversations.models import Attachment, ContactCard, Message
 from factories.models import Factory
 
 from .. import forms
+from ..forms.conversation_reports import ConversationReportForm
 from .common import form_refused, service_call, signed_in
 
 PAGE_SIZE = 30
@@ -68,6 +69,7 @@ def conversation_detail(request, pk: int):
             "agreement": agreement,
             "card": card,
             "form": forms.ConversationMessageForm(),
+            "report_form": ConversationReportForm(),
             "max_mb": max_bytes() // (1024 * 1024),
         },
     )
@@ -142,3 +144,29 @@ def attachment_download(request, pk: int, attachment_id: int):
     conversation = get_object_or_404(selectors.conversations_of(request.user), pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, message__conversation=conversation)
     return attachment_response(attachment)
+
+
+@signed_in
+@require_POST
+def conversation_report(request, pk: int):
+    """Report the other side's message (the form's `message`) or the whole conversation to staff."""
+    conversation = get_object_or_404(selectors.conversations_of(request.user), pk=pk)
+    form = ConversationReportForm(request.POST)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("frontend:conversation", pk=pk)
+    message = None
+    if form.cleaned_data.get("message"):
+        message = get_object_or_404(Message, pk=form.cleaned_data["message"], conversation=conversation)
+    service_call(
+        request,
+        lambda: moderation.conversation_report_create(
+            conversation=conversation,
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            detail=form.cleaned_data["detail"],
+            message=message,
+        ),
+        success=_("Thank you. Staff will look at your report; the other side is not told who reported."),
+    )
+    return redirect("frontend:conversation", pk=pk)

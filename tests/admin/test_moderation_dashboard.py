@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from conversations.moderation import conversation_report_create
+from conversations.services import conversation_start, message_post
 from factories.models import Factory, ProductReport, VerificationStatus
 from tests import makers
 from tests.trials.conftest import bulk_at, trial_at
@@ -58,6 +60,12 @@ def test_counts_and_oldest_of_each_queue_in_a_fixed_number_of_queries(
         quantity=100,
         deadline=now - timedelta(hours=5),
     )
+    talking_to = makers.FactoryMaker()
+    conversation = conversation_start(actor=buyer.user, buyer=buyer, factory=talking_to)
+    said = message_post(conversation=conversation, actor=talking_to.owner, body="加微信")
+    talk_report = conversation_report_create(
+        conversation=conversation, reporter=buyer.user, reason="spam", message=said
+    )
     paid_for = trial_at("accepted", product=makers.ProductMaker(), buyer=buyer)
     payment = Payment.objects.create(
         trial=paid_for, provider="bank_transfer", idempotency_key=f"t-{paid_for.pk}", amount=paid_for.total
@@ -65,13 +73,13 @@ def test_counts_and_oldest_of_each_queue_in_a_fixed_number_of_queries(
     _age(Payment, payment, created_at=now - timedelta(days=3))
     staff_client.get(URL)  # the session and the admin's caches warm
 
-    # when: the session and user, a count per queue, the oldest item of the 7 non-empty ones
-    with django_assert_num_queries(2 + 12 + 7):
+    # when: the session and user, a count per queue, the oldest item of the 8 non-empty ones
+    with django_assert_num_queries(2 + 13 + 8):
         response = staff_client.get(URL)
     # and with longer queues, the same
     for _ in range(5):
         makers.FactoryMaker(verification_status=VerificationStatus.PENDING)
-    with django_assert_num_queries(2 + 12 + 7):
+    with django_assert_num_queries(2 + 13 + 8):
         longer = staff_client.get(URL)
     assert queues(longer)["factories"] == (7, older)
 
@@ -83,6 +91,7 @@ def test_counts_and_oldest_of_each_queue_in_a_fixed_number_of_queries(
         "listings": (1, listing),
         "revisions": (0, None),
         "reports": (1, report),
+        "conversation_reports": (1, talk_report),
         "trials_unanswered": (1, stale),
         "samples_unanswered": (0, None),
         "custom_requests": (1, custom),

@@ -116,3 +116,94 @@ def test_the_thread_page_links_to_earlier_messages(web, buyer, factory, conversa
     assert "<div>第1条</div>" in earlier and "<div>第2条</div>" not in earlier
     assert 'rel="prev"' not in earlier
     assert f'href="/me/conversations/{conversation.pk}/">↓ Latest messages' in earlier
+
+
+def test_report_buttons_on_the_other_sides_messages_and_the_conversation(
+    web_zh, buyer, factory, conversation
+):
+    # given
+    theirs = services.message_post(conversation=conversation, actor=factory.owner, body="加微信私聊")
+    mine = services.message_post(conversation=conversation, actor=buyer.user, body="好的")
+    # when
+    page = html(web_zh.as_user(buyer.user).get(f"/me/conversations/{conversation.pk}/"))
+    # then: one button under their message, none under mine, one for the whole conversation
+    assert page.count("<summary>举报这条消息</summary>") == 1
+    assert f'name="message" value="{theirs.pk}"' in page
+    assert f'name="message" value="{mine.pk}"' not in page
+    assert page.count("<summary>举报这个会话</summary>") == 1
+    assert '<option value="scam">诈骗或欺诈</option>' in page
+
+
+def test_reporting_from_the_page_once_then_a_friendly_refusal(web, buyer, factory, conversation):
+    from conversations.models import ConversationReport
+
+    theirs = services.message_post(conversation=conversation, actor=factory.owner, body="加微信私聊")
+    url = f"/me/conversations/{conversation.pk}/report/"
+    data = {"reason": "scam", "detail": "要求私下交易", "message": theirs.pk}
+    # when
+    first = web.as_user(buyer.user).post(url, data, follow=True)
+    second = web.post(url, data, follow=True)
+    # then
+    assert messages_of(first) == [
+        "Thank you. Staff will look at your report; the other side is not told who reported."
+    ]
+    assert second.status_code == 200
+    assert messages_of(second) == ["You have already reported this message; staff are looking at it."]
+    report = ConversationReport.objects.get()
+    assert (report.message, report.reason, report.detail, report.reported) == (
+        theirs,
+        "scam",
+        "要求私下交易",
+        factory.owner,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        ({"reason": "rude"}, "Reason: Select a valid choice. rude is not one of the available choices."),
+        ({"reason": "other"}, "Describe the problem."),
+        ({"reason": "spam", "detail": "x" * 1001}, None),
+    ],
+)
+def test_bad_reports_from_the_page_write_nothing(web, buyer, factory, conversation, data, shown):
+    from conversations.models import ConversationReport
+
+    response = web.as_user(buyer.user).post(f"/me/conversations/{conversation.pk}/report/", data, follow=True)
+    assert response.status_code == 200
+    if shown:
+        assert messages_of(response) == [shown]
+    else:
+        assert len(messages_of(response)) == 1
+    assert ConversationReport.objects.count() == 0
+
+
+def test_a_third_party_cannot_report_from_the_page(web, conversation):
+    from conversations.models import ConversationReport
+
+    outsider = makers.BuyerMaker()
+    response = web.as_user(outsider.user).post(
+        f"/me/conversations/{conversation.pk}/report/", {"reason": "spam"}
+    )
+    assert response.status_code == 404
+    assert ConversationReport.objects.count() == 0
+
+
+def test_a_blocked_sender_reads_why_on_the_page(web, buyer, factory, conversation, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conversations.models import MessagingBlock
+
+    until = timezone.now() + timedelta(days=2)
+    MessagingBlock.objects.create(user=factory.owner, until=until, created_by=staff)
+    response = web.as_user(factory.owner).post(
+        f"/me/conversations/{conversation.pk}/messages/", {"body": "在吗"}, follow=True
+    )
+    shown = timezone.localtime(until).strftime("%Y-%m-%d %H:%M")
+    assert messages_of(response) == [
+        f"Staff have blocked you from sending messages until {shown} after a report; "
+        "you can still read your conversations."
+    ]
+    assert Message.objects.count() == 0
