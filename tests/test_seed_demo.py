@@ -5,8 +5,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from buyers.models import BuyerProfile, Channel
+from conversations.models import Message
 from demo.data.activity import REJECTED_TITLE, REJECTION
 from demo.data.factories import FACTORIES
 from demo.data.generate import product_specs
@@ -155,6 +157,35 @@ def test_each_printed_login_finds_work_waiting(mailoutbox):
         ("s_laozhang", "confirmed"),
     ]
     assert tours[0].starts_at.weekday() < 5 and tours[0].starts_at > timezone.now() + timedelta(days=1)
+    # conversations: with the demo factory (agreed to talk: its WeChat and phone as written, its card
+    # shown) and with a factory not agreed with (the same kind of details masked), as the streamer reads them
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(streamer.user)
+    listed = {c["factory"]: c for c in client.get("/api/v1/conversations/").json()["results"]}
+    agreed = listed[factory.pk]
+    assert (
+        agreed["preview"] == "好的！大货 15 天可以出。细节加我微信 dehua_chen88，或者打电话 138 0013 8000。"
+    )
+    detail = client.get(f"/api/v1/conversations/{agreed['id']}/").json()
+    assert (detail["agreement"], detail["contact"]["wechat"]) == ("trial", "dehua_chen88")
+    (masked,) = [
+        c
+        for c in listed.values()
+        if "yiwu_box2026" not in c["preview"] and "[contact hidden]" in c["preview"]
+    ]
+    assert (
+        masked["preview"]
+        == "您好，起订量 500 件，打样 7 天。方便的话加微信 [contact hidden] 详谈，电话 [contact hidden]。"
+    )
+    detail = client.get(f"/api/v1/conversations/{masked['id']}/").json()
+    assert (detail["agreement"], detail["contact"]) == (None, None)
+    stored = (
+        Message.objects.filter(conversation_id=masked["id"]).order_by("id").values_list("body", flat=True)
+    )
+    assert (
+        list(stored)[-1]
+        == "您好，起订量 500 件，打样 7 天。方便的话加微信 yiwu_box2026 详谈，电话 139 0000 1111。"
+    )
     for username in ("demo_factory", "demo_streamer"):
         assert Notification.objects.filter(recipient__username=username, read_at=None).count() >= 10
     assert "10 trials, 4 samples, 2 custom requests, 3 quotes" in output

@@ -6,7 +6,8 @@ for staff; the streamer (demo_streamer)
 has trials at several stages (one to pay, one to receive feedback on, one to convert), a sample
 to receive, and an open custom request with three quotes to compare; the factory takes video tours
 on weekday afternoons, with the streamer's request waiting for an answer and another streamer's
-call confirmed; both have unread notifications. Everything goes through the trials services, as the web pages and the API would,
+call confirmed; the streamer talks with the factory (agreed: contact details shown) and with another
+factory not agreed with yet (contact details masked); both have unread notifications. Everything goes through the trials services, as the web pages and the API would,
 so the states, events and notifications are real. Runs once: if the demo factory already has a
 trial, the activity exists and nothing is added.
 """
@@ -17,6 +18,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from conversations.agreements import agreement_between
+from conversations.services import contact_card_set, conversation_start, message_post
 from factories.models import CustomizationLevel, Factory, Product, ProductStatus, VerificationStatus
 from factories.services import product_create, product_reject, product_update
 from marketplace.accounts.models import User
@@ -91,6 +94,7 @@ class ActivitySeeder:
         self.rejected_listing()
         self.listing_with_changes_under_review()
         self.video_tours(streamer)
+        self.conversations(streamer)
 
     # -- video tours (视频看厂) ------------------------------------------------------------------
     def video_tours(self, streamer: User) -> None:
@@ -126,6 +130,44 @@ class ActivitySeeder:
         )
         tour_confirm(booking=confirmed, actor=owner)
         self.created["tours"] += 2
+
+    # -- conversations (私信) -------------------------------------------------------------------
+    def conversations(self, streamer: User) -> None:
+        """Two of the streamer's conversations, each with the factory's WeChat and phone in a message:
+        with the demo factory, which has accepted their trials (agreed to talk: shown as written, and
+        its contact card beside); and with a factory they have not agreed anything with yet (the
+        same details read [contact hidden] until they do)."""
+        buyer = streamer.buyer_profile
+        owner = self.factory.owner
+        contact_card_set(
+            actor=owner,
+            data={"name": "陈厂长", "phone": "13800138000", "wechat": "dehua_chen88", "email": ""},
+        )
+        agreed = conversation_start(actor=streamer, buyer=buyer, factory=self.factory)
+        message_post(
+            conversation=agreed, actor=streamer, body="陈厂长您好，试销的杯子卖得不错，想聊聊大货的交期。"
+        )
+        message_post(
+            conversation=agreed,
+            actor=owner,
+            body="好的！大货 15 天可以出。细节加我微信 dehua_chen88，或者打电话 138 0013 8000。",
+        )
+        stranger = next(
+            f
+            for f in Factory.objects.filter(verification_status=VerificationStatus.VERIFIED)
+            .exclude(pk=self.factory.pk)
+            .select_related("owner")
+            .order_by("id")
+            if agreement_between(buyer_id=buyer.pk, factory_id=f.pk) is None
+        )
+        masked = conversation_start(actor=streamer, buyer=buyer, factory=stranger)
+        message_post(conversation=masked, actor=streamer, body="您好，想了解一下你们的起订量和打样周期。")
+        message_post(
+            conversation=masked,
+            actor=stranger.owner,
+            body="您好，起订量 500 件，打样 7 天。方便的话加微信 yiwu_box2026 详谈，电话 139 0000 1111。",
+        )
+        self.created["conversations"] += 2
 
     # -- trials and samples -------------------------------------------------------------------
     def trial(self, buyer: User, product: Product, *, until: str) -> TrialOrder:
