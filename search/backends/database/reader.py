@@ -302,7 +302,7 @@ class DatabaseReader:
             loose, loose_rank = self._text(base, params.q, with_rank=relevance, relaxed=True)
             # Fewer than a page: `ids` holds every row with all the words, in order.
             loose_walk = self._after_strict(walk, ids, params) if relevance and params.offset == 0 else walk
-            loose_count, loose_facets, loose_ids, _, _ = self._counted_page(
+            loose_count, loose_facets, loose_ids, loose_exact, loose_facets_exact = self._counted_page(
                 loose,
                 loose_rank,
                 facet_filters,
@@ -315,11 +315,13 @@ class DatabaseReader:
             )
             if loose_count > count:
                 matched, count, facets, ids, relaxed = loose, loose_count, loose_facets, loose_ids, True
+                # The relaxed answer's own flags: past the cap its count is a lower bound.
+                count_exact, facets_exact = loose_exact, loose_facets_exact
                 text_match = lambda qs, q, with_rank: self._text(qs, q, with_rank=with_rank, relaxed=True)  # noqa: E731
         if count == 0 and params.q:
             typo, typo_rank = self._typo(base, params.q)
             typo_rank = typo_rank if relevance else None
-            typo_count, typo_facets, typo_ids, _, _ = self._counted_page(
+            typo_count, typo_facets, typo_ids, typo_exact, typo_facets_exact = self._counted_page(
                 typo,
                 typo_rank,
                 facet_filters,
@@ -331,6 +333,7 @@ class DatabaseReader:
             )
             if typo_count:
                 matched, count, facets, ids = typo, typo_count, typo_facets, typo_ids
+                count_exact, facets_exact = typo_exact, typo_facets_exact
                 text_match = lambda qs, q, with_rank: self._typo(qs, q)  # noqa: E731
         for name, fn in (extra or {}).items():
             others = all_of(cond for other, cond in facet_filters.items() if other != name)
