@@ -117,3 +117,14 @@ def confirmed_tour_between(buyer_id: int, factory_id: int) -> bool:
     return TourBooking.objects.filter(
         buyer_id=buyer_id, factory_id=factory_id, status=TourStatus.CONFIRMED
     ).exists()
+
+
+def is_over(booking: TourBooking) -> bool:
+    """A confirmed call that has ended: what the streamer may rate and follow up on."""
+    return booking.status == TourStatus.CONFIRMED and booking.ends_at <= timezone.now()
+
+
+def can_rate(booking: TourBooking, user: User) -> bool:
+    return (
+        is_over(booking) and booking.rated_at is None and user.is_buyer and booking.buyer.user_id == user.pk
+    )

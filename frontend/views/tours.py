@@ -14,22 +14,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from factories.selectors import product_visible_to
-from marketplace.core.errors import ValidationError
 from tours import selectors
-from tours.api.serializers import can_rate, is_over
 from tours.events import TourEvents
 from tours.flows import CANCEL_CUTOFF, TABLE
 from tours.models import HOLDING, TourBooking, TourStatus
 from tours.services import bookings, ratings
-from tours.zones import FACTORY_ZONE, viewer_zone
+from tours.zones import FACTORY_ZONE
 
 from ..forms.tour_actions import TourCancelForm, TourProposeForm, TourRateForm
 from ..history import history
+from ..tour_zone import tour_zone
 from .common import Action, action_buttons, service_call, signed_in
 
 LIST_LIMIT = 100  # per part (upcoming, past): a year of calls for a busy factory
 PROPOSE_DAYS = 14  # how far ahead the "propose another time" choices reach
-ZONE_SESSION_KEY = "tour_zone"
 
 ACTIONS = {
     "confirm": Action(
@@ -81,20 +79,11 @@ EVENT_LABELS = {
 
 
 def _zone(request):
-    """The viewer's zone: `?tz=` (remembered), else the remembered one, else Asia/Shanghai. An
-    unknown name is said so and the page shows Asia/Shanghai, named as such."""
-    name = request.GET.get("tz")
-    if name is None:
-        name = request.session.get(ZONE_SESSION_KEY)
-    try:
-        zone = viewer_zone(name)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return FACTORY_ZONE, 400
-    if request.GET.get("tz") is not None:
-        request.session[ZONE_SESSION_KEY] = str(zone) if name else None
-    return zone, 200
+    zone, refusal = tour_zone(request)
+    if refusal is None:
+        return zone, 200
+    messages.error(request, refusal)
+    return zone, 400
 
 
 def _render(request, template: str, context: dict, *, zone, status: int = 200):
@@ -163,7 +152,7 @@ def _detail_page(request, booking: TourBooking, *, zone, bound=None, status: int
     if past_cutoff:
         # The table allows cancelling from the status; the service refuses it this close to the call.
         buttons = [b for b in buttons if b["name"] != "cancel"]
-    if can_rate(booking, user):
+    if selectors.can_rate(booking, user):
         buttons.append(
             {"name": "rate", "action": ACTIONS["rate"], "form": bound.get("rate") or TourRateForm()}
         )
@@ -185,8 +174,8 @@ def _detail_page(request, booking: TourBooking, *, zone, bound=None, status: int
         "show_meeting": is_party and booking.status == TourStatus.CONFIRMED and bool(booking.meeting_url),
         # Said where the cancel button would be, so nobody wonders where it went.
         "cutoff_passed": past_cutoff and booking.status in HOLDING and booking.ends_at > timezone.now(),
-        "follow_up": is_buyer and is_over(booking),
-        "trial_products": _open_for_trials(booking) if is_buyer and is_over(booking) else [],
+        "follow_up": is_buyer and selectors.is_over(booking),
+        "trial_products": _open_for_trials(booking) if is_buyer and selectors.is_over(booking) else [],
         "cutoff_hours": int(CANCEL_CUTOFF.total_seconds() // 3600),
     }
     return _render(request, "frontend/tour_detail.html", context, zone=zone, status=status)

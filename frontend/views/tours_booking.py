@@ -24,16 +24,16 @@ from tours.models import TourAvailability
 from tours.services import availability as availability_services
 from tours.services import bookings
 from tours.services.common import factory_of
-from tours.zones import FACTORY_ZONE, viewer_zone
+from tours.zones import FACTORY_ZONE
 
 from ..forms.tours import TourAvailabilityForm, TourBlackoutForm, TourBookForm, TourWindowFormSet
+from ..tour_zone import tour_zone
 from .common import signed_in
 
 BOOKING_DAYS = 14  # the booking page shows the free slots of today and the next 13 days
 PREVIEW_SLOTS = 8  # the settings page previews this many of the next free slots
 PRODUCTS_SHOWN = 100  # products offered to discuss (the service takes at most 10 of them)
 
-ZONE_SESSION_KEY = "tour_zone"  # the viewer's zone, remembered across the tour pages
 # Offered in the zone picker; any other IANA name works through ?tz= and is kept in the list.
 COMMON_ZONES = [
     "Asia/Shanghai",
@@ -267,20 +267,6 @@ def _days(slots: list[dict], chosen: str) -> list[dict]:
     ]
 
 
-def _zone(request) -> tuple[ZoneInfo, str | None]:
-    """The viewer's zone and the refusal of an unknown one. `?tz=` (or the form's hidden field),
-    else the zone remembered from the tour pages (the same session key as views/tours.py, so a
-    streamer picks it once), else Asia/Shanghai."""
-    asked = (request.POST.get("tz") if request.method == "POST" else None) or request.GET.get("tz")
-    try:
-        zone = viewer_zone(asked or request.session.get(ZONE_SESSION_KEY))
-    except ValidationError as error:
-        return FACTORY_ZONE, error.message_dict["tz"][0]
-    if asked:
-        request.session[ZONE_SESSION_KEY] = str(zone)
-    return zone, None
-
-
 def _zone_choices(current: ZoneInfo) -> list[str]:
     names = list(COMMON_ZONES)
     if str(current) not in names:
@@ -316,7 +302,7 @@ def tour_book(request, pk: int):
     if factory is None:
         raise Http404
     availability = selectors.availability_of(factory)
-    zone, zone_error = _zone(request)
+    zone, zone_error = tour_zone(request)
     wanted = _int(request.GET.get("product"))
     products = _products(factory, wanted)
     initial = {"products": [wanted]} if wanted in {p.pk for p in products} else {}

@@ -239,3 +239,16 @@ def test_unanswered_requests_expire_at_their_start(factory, buyer, availability,
     assert tours_timed_transitions() == 0
     booking.refresh_from_db()
     assert booking.status == "expired"
+
+
+def test_without_tour_settings_confirm_and_propose_are_refused_not_500(factory, buyer, availability, api):
+    booking = _book(buyer, factory)
+    availability.delete()  # (no page deletes them; a script or the shell could)
+    api.as_user(factory.owner)
+    for action, body in (("confirm", {}), ("propose", {"starts_at": at(MONDAY, 15).isoformat()})):
+        response = api.post(f"/api/v1/tours/bookings/{booking.pk}/{action}/", body, format="json")
+        assert response.status_code == 400, response.content
+        assert response.json()["detail"] == "This factory no longer publishes tour times."
+    booking.refresh_from_db()
+    assert (booking.status, booking.starts_at, booking.confirmed_at) == ("requested", at(MONDAY, 14), None)
+    assert not Notification.objects.filter(kind__in=["tour.confirmed", "tour.proposed"]).exists()

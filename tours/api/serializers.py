@@ -9,11 +9,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.accounts.models import User
 from marketplace.core.transitions import allowed_actions
 
 from ..flows import CANCEL_CUTOFF, TABLE
 from ..models import AGENDA_MAX_LENGTH, COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, TourBooking, TourStatus
+from ..selectors import can_rate, is_over
 from ..zones import FACTORY_ZONE
 
 
@@ -101,16 +101,6 @@ class BookingOutputSerializer(serializers.ModelSerializer):
         if request is None or not is_over(obj) or obj.buyer.user_id != request.user.pk:
             return None
         return follow_up_links(obj)
-
-
-def is_over(booking: TourBooking) -> bool:
-    return booking.status == TourStatus.CONFIRMED and booking.ends_at <= timezone.now()
-
-
-def can_rate(booking: TourBooking, user: User) -> bool:
-    return (
-        is_over(booking) and booking.rated_at is None and user.is_buyer and booking.buyer.user_id == user.pk
-    )
 
 
 def follow_up_links(booking: TourBooking) -> dict[str, Any]:

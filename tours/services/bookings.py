@@ -177,10 +177,19 @@ def _step(
     return booking
 
 
+def _availability(factory_id: int) -> TourAvailability:
+    """The factory's tour settings, which a confirmation and a proposal read (a refusal, not a
+    500, should they be gone)."""
+    availability = TourAvailability.objects.filter(factory_id=factory_id).first()
+    if availability is None:
+        raise ValidationError({"detail": _("This factory no longer publishes tour times.")})
+    return availability
+
+
 def tour_confirm(*, booking: TourBooking, actor: User) -> TourBooking:
     def prepare(b: TourBooking) -> list[str]:
         # The link as it is now: a factory that changed its room since the request sends the new one.
-        b.meeting_url = TourAvailability.objects.get(factory_id=b.factory_id).meeting_url
+        b.meeting_url = _availability(b.factory_id).meeting_url
         return ["meeting_url"]
 
     return _step(booking=booking, actor=actor, name="confirm", prepare=prepare)
@@ -190,7 +199,7 @@ def tour_propose(*, booking: TourBooking, actor: User, starts_at: datetime) -> T
     """The factory proposes another time; the booking moves there at once and holds a place of it,
     so the streamer who accepts is sure to get it."""
     _check_time(starts_at)
-    availability = TourAvailability.objects.get(factory_id=booking.factory_id)
+    availability = _availability(booking.factory_id)
     if starts_at == booking.starts_at:
         raise ValidationError({"starts_at": [_("Propose a time other than the one asked for.")]})
     # A time the factory's own week offers (a slot start, not on a blackout date), as a streamer's
