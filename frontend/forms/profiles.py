@@ -13,6 +13,7 @@ from factories.validators import validate_credit_code
 
 from . import set_choices
 from .fields import TextField, all_belts, belt_choices, category_choices
+from .formsets import kept_rows
 from .regions import province_choices
 
 BIG = 2_000_000_000  # below PostgreSQL's integer limit: a huge number is a form error, not a 500
@@ -245,11 +246,7 @@ class ChannelForm(forms.Form):
 class BaseChannelFormSet(forms.BaseFormSet):
     def rows(self) -> list[dict]:
         """Filled-in rows, minus those ticked for removal, in the shape the services take."""
-        return [
-            {k: f.cleaned_data[k] for k in ("platform", "handle", "followers")}
-            for f in self.forms
-            if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
+        return [{k: row[k] for k in ("platform", "handle", "followers")} for row in kept_rows(self)]
 
 
 ChannelFormSet = forms.formset_factory(

@@ -16,6 +16,7 @@ from tours.validators import validate_meeting_url
 
 from . import set_choices
 from .fields import TextField
+from .formsets import kept_rows
 
 SLOT_VALUE_MAX_LENGTH = 40  # "2027-03-01T14:00:00+08:00" and a little room
 
@@ -59,11 +60,7 @@ class TourWindowForm(forms.Form):
 class BaseTourWindowFormSet(forms.BaseFormSet):
     def rows(self) -> list[WindowInput]:
         """Filled-in rows, minus those ticked for removal, in the shape the service takes."""
-        return [
-            WindowInput(f.cleaned_data["weekday"], f.cleaned_data["starts"], f.cleaned_data["ends"])
-            for f in self.forms
-            if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
+        return [WindowInput(row["weekday"], row["starts"], row["ends"]) for row in kept_rows(self)]
 
 
 TourWindowFormSet = forms.formset_factory(

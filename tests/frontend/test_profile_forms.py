@@ -485,6 +485,25 @@ def test_a_streamer_replaces_a_channel_and_changes_the_price_band(web, buyer):
     assert verbs(buyer)[-1] == "buyer.updated"
 
 
+def test_saving_the_profile_keeps_the_channels_left_as_they_were(web, buyer):
+    """The browser posts the stored channel back unchanged (row 0, INITIAL_FORMS 1) while the
+    streamer edits something else: the channel stays (it was taken for a blank row and deleted)."""
+    stored = list(buyer.channels.values_list("platform", "handle", "followers"))
+    assert len(stored) == 1
+    platform, handle, followers = stored[0]
+    data = streamer_data(
+        channels=((platform, handle, str(followers)),),
+        **{"channels-INITIAL_FORMS": "1", "display_name": "改了名字的主播"},
+    )
+    # when
+    response = web.as_user(buyer.user).post("/me/profile/streamer/", data, follow=True)
+    # then
+    assert messages_of(response) == ["Your profile is saved."]
+    buyer.refresh_from_db()
+    assert buyer.display_name == "改了名字的主播"
+    assert list(buyer.channels.values_list("platform", "handle", "followers")) == stored
+
+
 def test_an_inverted_price_band_is_refused_by_the_service_in_both_languages(web, web_zh, streamer_user):
     # when
     data = streamer_data(price_min="100", price_max="50")
