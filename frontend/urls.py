@@ -87,6 +87,12 @@ urlpatterns = [
         "me/organizations/links/<int:pk>/accept/", organizations.link_accept, name="organization-link-accept"
     ),
     path("me/organizations/links/<int:pk>/end/", organizations.link_end, name="organization-link-end"),
+    path("me/organizations/<int:pk>/members/", organizations.member_invite, name="organization-member-invite"),
+    path(
+        "me/organizations/invitations/<int:pk>/<slug:answer>/",
+        organizations.invitation_answer,
+        name="organization-invitation-answer",
+    ),
     path("me/organizations/<int:pk>/webhooks/", webhooks.webhooks, name="organization-webhooks"),
     path(
         "me/organizations/<int:pk>/webhooks/<int:webhook_id>/delete/",

@@ -287,6 +287,8 @@ MODERATION_BULK_WAIT_DAYS = int(os.environ.get("MODERATION_BULK_WAIT_DAYS", "7")
 # so a tool can be redeployed with the new key without a moment of refused requests; requests per
 # minute for a new key (each key has its own, counted in the cache: Redis in production).
 PARTNER_KEY_ROTATION_GRACE = timedelta(hours=int(os.environ.get("PARTNER_KEY_ROTATION_GRACE_HOURS", "24")))
+# An invitation to join an organization waits this long for the invitee's answer, then expires.
+ORGANIZATION_INVITATION_DAYS = int(os.environ.get("ORGANIZATION_INVITATION_DAYS", "14"))
 PARTNER_KEY_RATE_PER_MINUTE = int(os.environ.get("PARTNER_KEY_RATE_PER_MINUTE", "120"))
 # Outbound webhooks (partners/webhooks): https only, except http://127.0.0.1 when this is on (tests,
 # a receiver on the developer's machine); a short timeout; disabled after this many failures in a row.
@@ -349,6 +351,11 @@ CELERY_BEAT_SCHEDULE.update(
 CELERY_BEAT_SCHEDULE["outbox-relay"] = {"task": "marketplace.core.tasks.outbox_relay_task", "schedule": 30.0}
 # Webhook retries whose backoff is over (the first attempt goes through the outbox).
 CELERY_BEAT_SCHEDULE["webhooks-send-due"] = {"task": "partners.tasks.webhooks_send_due", "schedule": 30.0}
+# Organization invitations past their answer date become expired (accepting one is refused anyway).
+CELERY_BEAT_SCHEDULE["partners-invitations-expire"] = {
+    "task": "partners.tasks.member_invitations_expire",
+    "schedule": 3600.0,
+}
 # Video tours: the reminder 30 minutes before a confirmed call (sent once), unanswered requests expire.
 CELERY_BEAT_SCHEDULE["tours-reminders"] = {"task": "tours.tasks.tours_send_reminders", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["tours-timed"] = {"task": "tours.tasks.tours_timed_transitions", "schedule": 300.0}

@@ -8,7 +8,15 @@ from django.utils.translation import ngettext
 
 from marketplace.core.admin import EventHistoryMixin, ReadOnlyAdminMixin
 
-from .models import Membership, Organization, PartnerKey, StreamerLink, WebhookDelivery, WebhookSubscription
+from .models import (
+    MemberInvitation,
+    Membership,
+    Organization,
+    PartnerKey,
+    StreamerLink,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from .services import key_revoke
 
 
@@ -23,13 +31,24 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
+class InvitationInline(admin.TabularInline):
+    model = MemberInvitation
+    extra = 0
+    fields = ("invitee", "role", "status", "invited_by", "invited_at", "expires_at", "answered_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organization)
 class OrganizationAdmin(EventHistoryMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "created_at")
     search_fields = ("name", "memberships__user__username")
     fields = ("name", "created_at", "event_history")
     readonly_fields = fields
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, InvitationInline]
 
 
 @admin.register(StreamerLink)

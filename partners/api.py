@@ -130,24 +130,6 @@ class OrganizationDetailApi(APIView):
         return Response(OrganizationDetailOutput(org, context={"request": request}).data)
 
 
-class MemberCreateApi(APIView):
-    permission_classes = [SignedInPerson]
-
-    class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=150)
-        role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
-
-    @extend_schema(request=InputSerializer, responses={201: MemberOutput}, tags=["partners"])
-    def post(self, request, pk):
-        org = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        membership = services.member_add(
-            organization=org, actor=request.user, address=_address(request), **data.validated_data
-        )
-        return Response(MemberOutput(membership).data, status=status.HTTP_201_CREATED)
-
-
 class MemberDetailApi(APIView):
     permission_classes = [SignedInPerson]
 

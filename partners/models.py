@@ -63,6 +63,57 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization}"
 
 
+INVITATION_UNIQUE = "partners_memberinvitation_unique"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+
+
+class MemberInvitation(models.Model):
+    """An owner's invitation of an account to join the organization: nothing changes in the
+    membership until the invitee accepts (partners/invitations.py).
+
+    One row per organization and invitee (the database decides two invitations at once); inviting
+    again after a decline, an expiry or a departure opens the same row again."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organization")
+    )
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organization_invitations",
+        verbose_name=_("invitee"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    status = models.CharField(
+        _("status"), max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited at"))
+    expires_at = models.DateTimeField(_("answer by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member invitation")
+        verbose_name_plural = _("member invitations")
+        constraints = [models.UniqueConstraint(fields=["organization", "invitee"], name=INVITATION_UNIQUE)]
+        indexes = [models.Index(fields=["status", "expires_at"], name="partners_invitation_due")]
+
+    def __str__(self) -> str:
+        return f"{self.invitee} → {self.organization} ({self.status})"
+
+
 class LinkStatus(models.TextChoices):
     PENDING = "pending", _("Invited")
     ACTIVE = "active", _("Active")

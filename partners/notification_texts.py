@@ -15,6 +15,21 @@ NOTIFICATION_TEXTS = {
             "Your webhook %(title)s (%(ref)s) failed %(failures)s times in a row and was disabled; its events wait. Fix the receiver, then enable it again."
         ),
     ),
+    # invitations to join an organization (issue 12): the invitee, then the owner who invited
+    "organization.member_invited": (
+        _("Invitation to join %(organization)s"),
+        _(
+            "You are invited to join the organization %(organization)s (%(ref)s). Accept or decline it on your Organizations page; the invitation expires after %(days)s days."
+        ),
+    ),
+    "organization.invitation_accepted": (
+        _("%(user)s joined %(organization)s"),
+        _("%(user)s accepted your invitation %(ref)s and is now in the organization %(organization)s."),
+    ),
+    "organization.invitation_declined": (
+        _("%(user)s declined to join %(organization)s"),
+        _("%(user)s declined your invitation %(ref)s to the organization %(organization)s."),
+    ),
     # streamer links (issue 12): the other side of an organization's work for a streamer
     "streamer_link.invited": (
         _("Invitation: %(organization)s and %(streamer)s"),

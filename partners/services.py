@@ -90,33 +90,6 @@ def organization_create(*, actor: User, name: str, address: str | None = None) -
 
 
 @transaction.atomic
-def member_add(
-    *, organization: Organization, actor: User, username: str, role: str, address: str | None = None
-) -> Membership:
-    _require_owner(organization, actor)
-    if role not in MemberRole.values:
-        raise ValidationError({"role": _("Choose owner or member.")})
-    user = User.objects.filter(username__iexact=User.normalize_username(username), is_active=True).first()
-    if user is None:
-        raise ValidationError({"username": _("No account with this username.")})
-    try:
-        with transaction.atomic():
-            membership = Membership.objects.create(organization=organization, user=user, role=role)
-    except IntegrityError as error:
-        if "partners_membership" not in _constraint(error):
-            raise
-        raise ValidationError({"username": _("This account is already a member.")}) from error
-    _audit(
-        actor=actor,
-        verb=PartnerEvents.MEMBER_ADDED,
-        target=organization,
-        address=address,
-        after={"user": user.username, "role": role},
-    )
-    return membership
-
-
-@transaction.atomic
 def member_remove(
     *, organization: Organization, actor: User, user_id: int, address: str | None = None
 ) -> None:

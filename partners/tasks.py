@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from marketplace.core.outbox import outbox_claim
 
+from .invitations import invitations_expire
 from .webhooks.sending import deliveries_due, webhook_deliver
 
 
@@ -30,3 +31,9 @@ def webhooks_send_due() -> int:
         webhook_deliver(delivery_id=delivery_id)
         sent += 1
     return sent
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def member_invitations_expire() -> int:
+    """Beat: organization invitations past their answer date become expired."""
+    return invitations_expire()

@@ -1,12 +1,27 @@
 from django.urls import path
 
-from . import api
+from . import api, invitation_api
 from .webhooks import api as webhooks
 
 urlpatterns = [
     path("organizations/", api.OrganizationListCreateApi.as_view(), name="organization-list"),
     path("organizations/<int:pk>/", api.OrganizationDetailApi.as_view(), name="organization-detail"),
-    path("organizations/<int:pk>/members/", api.MemberCreateApi.as_view(), name="organization-members"),
+    path(
+        "organizations/<int:pk>/members/",
+        invitation_api.MemberInviteApi.as_view(),
+        name="organization-members",
+    ),
+    path("member-invitations/", invitation_api.InvitationListApi.as_view(), name="member-invitation-list"),
+    path(
+        "member-invitations/<int:pk>/accept/",
+        invitation_api.InvitationAcceptApi.as_view(),
+        name="member-invitation-accept",
+    ),
+    path(
+        "member-invitations/<int:pk>/decline/",
+        invitation_api.InvitationDeclineApi.as_view(),
+        name="member-invitation-decline",
+    ),
     path(
         "organizations/<int:pk>/members/<int:user_id>/",
         api.MemberDetailApi.as_view(),

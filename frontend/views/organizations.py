@@ -1,21 +1,23 @@
 """The organizations page (issue 12, point 1): a streamer sees who works for them, accepts or
 declines an invitation, invites an organization and leaves one at any time; an agency's members
-create organizations, invite streamers and see their links. The same services as the API."""
+create organizations, invite streamers and see their links; an owner invites people to join and the
+invited account accepts or declines here. The same services as the API."""
 
 from functools import wraps
 from urllib.parse import urlencode
 
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.core.transitions import allowed_actions
-from partners import selectors, services
+from partners import invitations, selectors, services
 from partners.flows import STREAMER_LINK_TABLE
-from partners.models import LinkStatus, MemberRole
+from partners.models import InvitationStatus, LinkStatus, MemberRole
 
 from .common import service_call
 
@@ -61,7 +63,12 @@ def organizations(request):
     for org in mine:
         org.my_role = next(m.role for m in org.memberships.all() if m.user_id == user.pk)
         org.open_links = [link for link in links if link.organization_id == org.pk]
+        org.waiting = [
+            i for i in org.invitations.select_related("invitee").order_by("-invited_at") if _pending(i)
+        ]
     context = {
+        "invitations": [i for i in invitations.invitations_for(user) if _pending(i)],
+        "roles": MemberRole.choices,
         "buyer": buyer,
         "own_links": [link for link in links if buyer is not None and link.buyer_id == buyer.pk],
         "organizations": mine,
@@ -69,6 +76,47 @@ def organizations(request):
         "title": _("Organizations"),
     }
     return render(request, "frontend/organizations.html", context)
+
+
+def _pending(invitation) -> bool:
+    return invitations.invitation_status(invitation) == InvitationStatus.PENDING
+
+
+@_signed_in
+@require_POST
+def member_invite(request, pk: int):
+    organization = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
+    service_call(
+        request,
+        lambda: invitations.member_invite(
+            organization=organization,
+            actor=request.user,
+            username=request.POST.get("username", "")[:150],
+            role=request.POST.get("role", MemberRole.MEMBER),
+            address=get_client_ip_address(request),
+        ),
+        success=_("Invitation sent: they join once they accept it."),
+    )
+    return redirect("frontend:organizations")
+
+
+@_signed_in
+@require_POST
+def invitation_answer(request, pk: int, answer: str):
+    get_object_or_404(invitations.invitations_for(request.user), pk=pk)
+    answers = {
+        "accept": (invitations.invitation_accept, _("Welcome: you are now in the organization.")),
+        "decline": (invitations.invitation_decline, _("Invitation declined.")),
+    }
+    if answer not in answers:
+        raise Http404
+    call, success = answers[answer]
+    service_call(
+        request,
+        lambda: call(invitation_id=pk, actor=request.user, address=get_client_ip_address(request)),
+        success=success,
+    )
+    return redirect("frontend:organizations")
 
 
 @_signed_in

@@ -4,8 +4,8 @@ an agency's member creates an organization and invites a streamer; both language
 import pytest
 
 from marketplace.core.models import Event
-from partners import services
-from partners.models import LinkStatus, Membership, Organization, StreamerLink
+from partners import invitations, services
+from partners.models import LinkStatus, MemberInvitation, Membership, Organization, StreamerLink
 from tests import makers
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,46 @@ def test_signed_out_is_sent_to_sign_in(web):
     response = web.get("/me/organizations/")
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/?next=")
+
+
+def test_an_owner_invites_a_person_who_accepts_on_the_page_in_chinese(web_zh):
+    # given
+    owner = makers.UserMaker(username="mcn_owner")
+    org = services.organization_create(actor=owner, name="星河 MCN")
+    person = makers.UserMaker(username="xiaoli")
+    # when: the owner invites on the page
+    sent = web_zh.as_user(owner).post(
+        f"/me/organizations/{org.pk}/members/", {"username": "xiaoli", "role": "member"}, follow=True
+    )
+    # then: invited, not a member yet
+    assert "邀请已发出：对方接受后才会加入。" in sent.content.decode()
+    assert "xiaoli 已受邀" in sent.content.decode()
+    assert not Membership.objects.filter(user=person).exists()
+    # when: the person sees the invitation and accepts it
+    page = web_zh.as_user(person).get("/me/organizations/").content.decode()
+    invitation = MemberInvitation.objects.get()
+    accepted = web_zh.post(f"/me/organizations/invitations/{invitation.pk}/accept/", follow=True)
+    # then
+    assert "加入组织的邀请" in page and "星河 MCN" in page
+    assert "欢迎：你已加入该组织。" in accepted.content.decode()
+    assert Membership.objects.get(user=person).role == "member"
+    assert Event.objects.filter(verb="organization.invitation_accepted", actor=person).count() == 1
+
+
+def test_a_person_declines_on_the_page_and_others_cannot_answer(web):
+    owner = makers.UserMaker(username="mcn_owner")
+    org = services.organization_create(actor=owner, name="星河 MCN")
+    person = makers.UserMaker(username="xiaoli")
+    invitation = invitations.member_invite(organization=org, actor=owner, username="xiaoli", role="owner")
+    # someone else (the owner too) gets 404, an unknown answer 404
+    assert (
+        web.as_user(owner).post(f"/me/organizations/invitations/{invitation.pk}/accept/").status_code == 404
+    )
+    assert web.as_user(person).post(f"/me/organizations/invitations/{invitation.pk}/join/").status_code == 404
+    # when
+    declined = web.post(f"/me/organizations/invitations/{invitation.pk}/decline/", follow=True)
+    # then
+    assert "Invitation declined." in declined.content.decode()
+    assert not Membership.objects.filter(user=person).exists()
+    invitation.refresh_from_db()
+    assert invitation.status == "declined"

@@ -10,6 +10,7 @@ from partners.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from partners.webhooks.sealing import unseal
 from partners.webhooks.services import webhook_create
 from tests import makers
+from tests.partners.conftest import member_join
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_a_bad_url_is_refused_with_nothing_written(web, organization_owner):
 def test_a_member_reads_and_an_outsider_gets_404(web, organization_owner):
     org, owner = organization_owner
     member = makers.UserMaker(username="helper")
-    services.member_add(organization=org, actor=owner, username="helper", role="member")
+    member_join(organization=org, owner=owner, username="helper", role="member")
     url = f"/me/organizations/{org.pk}/webhooks/"
     web.as_user(member)
     assert web.get(url).status_code == 200
@@ -215,7 +216,7 @@ def test_a_member_cannot_rotate_on_the_page(web, organization_owner):
         organization=org, actor=owner, url="https://hooks.example.com/yt", event_types=["trial.*"]
     )
     member = makers.UserMaker(username="mcn_member")
-    services.member_add(organization=org, actor=owner, username=member.username, role="member")
+    member_join(organization=org, owner=owner, username=member.username, role="member")
     web.as_user(member)
     page = web.post(f"/me/organizations/{org.pk}/webhooks/{subscription.pk}/rotate-secret/", follow=True)
     assert "New secret" not in page.content.decode()  # no button for a member

@@ -1,6 +1,6 @@
 import pytest
 
-from partners import services
+from partners import invitations, services
 from partners.models import Scope
 from tests import makers
 
@@ -51,3 +51,11 @@ def partner(api, organization, owner):
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
     api.key = key
     return api
+
+
+def member_join(*, organization, owner, username, role="member"):
+    """An account joins the organization the only way there is: invited by an owner, accepted."""
+    invitation = invitations.member_invite(
+        organization=organization, actor=owner, username=username, role=role
+    )
+    return invitations.invitation_accept(invitation_id=invitation.pk, actor=invitation.invitee)

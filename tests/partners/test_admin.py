@@ -6,7 +6,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client as DjangoClient
 
 from marketplace.core.models import Event
+from partners.invitations import member_invite
 from partners.models import Organization, PartnerKey
+from tests import makers
 from tests.admin.helpers import change_url, changelist_url
 from tests.conftest import Client
 
@@ -83,3 +85,10 @@ def test_webhooks_are_read_only_in_the_admin_and_never_show_the_secret(staff_cli
     assert "hooks.example.com/yt" in page.content.decode()
     assert secret not in page.content.decode() and secret not in listing.content.decode()
     assert WebhookSubscription.objects.get().url == "https://hooks.example.com/yt"
+
+
+def test_staff_see_an_organizations_invitations_read_only(staff_client, organization, owner):
+    makers.UserMaker(username="xiaoli")
+    member_invite(organization=organization, actor=owner, username="xiaoli", role="member")
+    page = staff_client.get(change_url(organization)).content.decode()
+    assert "xiaoli" in page and "Waiting for an answer" in page

@@ -22,7 +22,7 @@ from tests import makers
 from tests.conftest import REDIS_URL, Client
 from trials.models import TrialOrder
 
-from .conftest import make_key
+from .conftest import make_key, member_join
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_created_key_is_shown_once_and_only_its_hash_is_stored(api, organization
 def test_a_member_who_is_not_an_owner_cannot_issue_keys(api, organization, owner):
     # given
     member = makers.UserMaker()
-    services.member_add(organization=organization, actor=owner, username=member.username, role="member")
+    member_join(organization=organization, owner=owner, username=member.username, role="member")
     # when
     response = api.as_user(member).post(
         f"/api/v1/organizations/{organization.pk}/keys/", {"name": "x", "scopes": ["catalog:read"]}

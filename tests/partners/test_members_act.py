@@ -7,13 +7,15 @@ from partners import services
 from tests import makers
 from trials.models import TrialOrder
 
+from .conftest import member_join
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def member(organization, owner):
     user = makers.UserMaker(username="mcn_helper")
-    services.member_add(organization=organization, actor=owner, username=user.username, role="member")
+    member_join(organization=organization, owner=owner, username=user.username, role="member")
     return user
 
 

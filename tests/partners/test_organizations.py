@@ -4,9 +4,12 @@ with its audit row (who, before → after, from which address), each refusal wit
 import pytest
 
 from marketplace.core.models import Event
+from marketplace.notifications.models import Notification
 from partners import services
 from partners.models import LinkStatus, Membership, Organization, StreamerLink
 from tests import makers
+
+from .conftest import member_join
 
 pytestmark = pytest.mark.django_db
 
@@ -33,24 +36,46 @@ def test_organizations_are_private_to_their_members(api, organization):
     assert api.get("/api/v1/organizations/").json()["results"] == []
 
 
-def test_owner_adds_a_member_once(api, organization, owner):
+def test_owner_invites_a_member_who_joins_only_on_accepting(api, organization, owner):
     # given
     member = makers.UserMaker(username="helper")
     url = f"/api/v1/organizations/{organization.pk}/members/"
-    # when
+    # when: the owner invites
     first = api.as_user(owner).post(url, {"username": "HELPER", "role": "member"})
     second = api.post(url, {"username": "helper"})
-    # then
-    assert first.status_code == 201
-    assert (first.json()["user_id"], first.json()["role"]) == (member.pk, "member")
-    assert (second.status_code, second.json()) == (400, {"username": ["This account is already a member."]})
-    assert Membership.objects.filter(organization=organization).count() == 2
-    assert Event.objects.filter(verb="organization.member_added").count() == 1
+    # then: an invitation, no membership yet
+    assert first.status_code == 201, first.content
+    body = first.json()
+    assert (body["username"], body["role"], body["status"], body["invited_by"], body["organization"]) == (
+        "helper",
+        "member",
+        "pending",
+        "mcn_owner",
+        {"id": organization.pk, "name": organization.name},
+    )
+    assert (second.status_code, second.json()) == (
+        400,
+        {"username": ["This account is already invited and has not answered yet."]},
+    )
+    assert not Membership.objects.filter(user=member).exists()
+    # when: the invitee accepts
+    mine = api.as_user(member).get("/api/v1/member-invitations/").json()["results"]
+    accepted = api.post(f"/api/v1/member-invitations/{body['id']}/accept/")
+    # then: a member now, the owner told
+    assert [i["id"] for i in mine] == [body["id"]]
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")
+    assert list(Membership.objects.filter(user=member).values_list("role", flat=True)) == ["member"]
+    assert Event.objects.filter(verb="organization.member_invited").count() == 1
+    assert Event.objects.filter(verb="organization.invitation_accepted", actor=member).count() == 1
+    assert Notification.objects.filter(recipient=owner, kind="organization.invitation_accepted").count() == 1
+    # and inviting a member again is refused
+    again = api.as_user(owner).post(url, {"username": "helper"})
+    assert (again.status_code, again.json()) == (400, {"username": ["This account is already a member."]})
 
 
 def test_a_member_cannot_add_members(api, organization, owner):
     member = makers.UserMaker()
-    services.member_add(organization=organization, actor=owner, username=member.username, role="member")
+    member_join(organization=organization, owner=owner, username=member.username, role="member")
     other = makers.UserMaker()
     response = api.as_user(member).post(
         f"/api/v1/organizations/{organization.pk}/members/", {"username": other.username}
@@ -65,7 +90,7 @@ def test_a_member_cannot_add_members(api, organization, owner):
 def test_the_last_owner_cannot_leave_but_a_member_can(api, organization, owner):
     # given
     member = makers.UserMaker()
-    services.member_add(organization=organization, actor=owner, username=member.username, role="member")
+    member_join(organization=organization, owner=owner, username=member.username, role="member")
     # when
     refused = api.as_user(owner).delete(f"/api/v1/organizations/{organization.pk}/members/{owner.pk}/")
     left = api.as_user(member).delete(f"/api/v1/organizations/{organization.pk}/members/{member.pk}/")

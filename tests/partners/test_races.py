@@ -3,8 +3,9 @@
 import pytest
 
 from marketplace.core.models import Event
+from marketplace.notifications.models import Notification
 from partners import services
-from partners.models import Membership, StreamerLink
+from partners.models import MemberInvitation, Membership, StreamerLink
 from tests import makers
 from tests.concurrency import race
 from tests.conftest import Client
@@ -22,7 +23,7 @@ def _post(user, url, body):
     return call
 
 
-def test_eight_parallel_adds_of_one_member_give_one_membership():
+def test_eight_parallel_invitations_of_one_account_give_one_invitation_and_no_membership():
     # given
     owner = makers.UserMaker()
     organization = services.organization_create(actor=owner, name="并发 MCN")
@@ -30,13 +31,15 @@ def test_eight_parallel_adds_of_one_member_give_one_membership():
     url = f"/api/v1/organizations/{organization.pk}/members/"
     # when
     results = race(*[_post(owner, url, {"username": member.username}) for _ in range(8)])
-    # then
+    # then: one invitation row (the unique index decided), the others told so; nobody joined
     assert sorted(code for code, _ in results) == [201] + [400] * 7
     assert [body for code, body in results if code == 400] == [
-        {"username": ["This account is already a member."]}
+        {"username": ["This account is already invited and has not answered yet."]}
     ] * 7
-    assert Membership.objects.filter(organization=organization, user=member).count() == 1
-    assert Event.objects.filter(verb="organization.member_added").count() == 1
+    assert MemberInvitation.objects.filter(organization=organization, invitee=member).count() == 1
+    assert not Membership.objects.filter(organization=organization, user=member).exists()
+    assert Event.objects.filter(verb="organization.member_invited").count() == 1
+    assert Notification.objects.filter(recipient=member, kind="organization.member_invited").count() == 1
 
 
 def test_both_sides_inviting_at_once_give_one_open_link():

@@ -20,7 +20,7 @@ from partners.webhooks.services import webhook_create, webhook_redeliver, webhoo
 from tests import makers
 from tests.conftest import Client
 
-from .conftest import make_key
+from .conftest import make_key, member_join
 from .receiving import verify
 from .test_webhooks import listed as listed  # the fixtures
 from .test_webhooks import receiver as receiver
@@ -138,7 +138,7 @@ def test_a_key_with_the_scope_rotates_and_others_cannot(subscribed, organization
     url = rotate_url(organization, subscription)
     # a member who is not an owner → 403, nothing changed
     member = makers.UserMaker(username="mcn_member")
-    services.member_add(organization=organization, actor=owner, username=member.username, role="member")
+    member_join(organization=organization, owner=owner, username=member.username, role="member")
     refused = Client().as_user(member).post(url)
     assert refused.status_code == 403, refused.content
     # a key without webhooks:manage → 403; another organization's key → 404

@@ -28,7 +28,7 @@ from tests.core.conftest import broker as broker  # the fixture
 from tests.waiting import wait_until
 from trials.models import TrialOrder
 
-from .conftest import make_key
+from .conftest import make_key, member_join
 from .receiving import verify
 
 pytestmark = pytest.mark.django_db
@@ -379,7 +379,7 @@ def test_an_owner_subscribes_with_a_valid_url_and_sees_the_secret_once(api, sett
     )
     # a member who is not an owner reads but does not write
     member = makers.UserMaker(username="helper")
-    services.member_add(organization=organization, actor=owner, username="helper", role="member")
+    member_join(organization=organization, owner=owner, username="helper", role="member")
     assert api.as_user(member).get(base).status_code == 200
     assert (
         api.as_user(member)
