@@ -87,7 +87,9 @@ urlpatterns = [
         "me/organizations/links/<int:pk>/accept/", organizations.link_accept, name="organization-link-accept"
     ),
     path("me/organizations/links/<int:pk>/end/", organizations.link_end, name="organization-link-end"),
-    path("me/organizations/<int:pk>/members/", organizations.member_invite, name="organization-member-invite"),
+    path(
+        "me/organizations/<int:pk>/members/", organizations.member_invite, name="organization-member-invite"
+    ),
     path(
         "me/organizations/invitations/<int:pk>/<slug:answer>/",
         organizations.invitation_answer,
