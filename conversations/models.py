@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import BuyerProfile
-from factories.models import Factory
+from factories.models import Factory, ReportStatus
 from factories.models.media import private_storage
 from marketplace.core.validators import validate_single_line
 
@@ -157,12 +157,6 @@ class ReportReason(models.TextChoices):
     ABUSE = "abuse", _("harassment or abuse")
     FAKES = "fakes", _("offers fakes or prohibited goods")
     OTHER = "other", _("other")
-
-
-class ReportStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    RESOLVED = "resolved", _("resolved: action taken")
-    DISMISSED = "dismissed", _("dismissed")
 
 
 class ConversationReport(models.Model):

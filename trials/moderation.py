@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import ConversationReport
-from conversations.models import ReportStatus as ConversationReportStatus
 from factories.models import (
     Factory,
     Product,
@@ -171,7 +170,7 @@ QUEUES = [
     Queue(
         "conversation_reports",
         _("Reported conversations and messages"),
-        lambda: ConversationReport.objects.filter(status=ConversationReportStatus.OPEN),
+        lambda: ConversationReport.objects.filter(status=ReportStatus.OPEN),
         "created_at",
         {"status__exact": "open"},
     ),
