@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication as DrfTokenAuthentication
 from rest_framework.authentication import get_authorization_header
+from rest_framework.authtoken.models import Token
 
 from buyers.models import BuyerProfile
 from marketplace.accounts.authentication import ApiKeyAuthentication as UserApiKeyAuthentication
@@ -94,6 +95,18 @@ def _streamer_id(request) -> int | None:
 
 class TokenAuthentication(DrfTokenAuthentication):
     """DRF's token, plus a member acting for a streamer of their organization (`?buyer=`)."""
+
+    def authenticate_credentials(self, key):
+        # DRF's own check, with the caller's streamer profile and factory read in the same query:
+        # nearly every token request reads one of them next (whose trial, whose catalogue), and
+        # that second query was one of a trial action's three before its own work began.
+        try:
+            token = Token.objects.select_related("user__buyer_profile", "user__factory").get(key=key)
+        except Token.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return token.user, token
 
     def authenticate(self, request):
         result = super().authenticate(request)

@@ -91,6 +91,36 @@ def test_streamer_record(product, buyer):
     assert buyer.search_index_dirty is True
 
 
+def test_a_cancel_recounts_only_the_cancellations_and_leaves_a_whole_record(product, buyer):
+    """A cancel (of a trial that never arrived) recounts one field; the record it leaves must be
+    what a full recount gives, with history in every other field."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trials.services import records
+
+    # given: a received sample followed by a trial in its window, and an open request
+    s = samples.sample_create(actor=buyer.user, product_id=product.pk)
+    samples.sample_accept(sample=s, actor=product.factory.owner)
+    samples.sample_ship(sample=s, actor=product.factory.owner, carrier="中通", tracking_number="Z1")
+    samples.sample_receive(sample=s, actor=buyer.user)
+    trial_at("in_trial", product=product, buyer=buyer)
+    open_request = trial_at("requested", product=makers.ProductMaker(factory=product.factory), buyer=buyer)
+    # when
+    with CaptureQueriesContext(connection) as seen:
+        trials.trial_cancel(trial=open_request, actor=buyer.user)
+    # then: one count, not the record's two aggregates
+    sql = [q["sql"] for q in seen.captured_queries]
+    assert sum("COUNT(" in q for q in sql) == 1
+    buyer.refresh_from_db()
+    after_cancel = buyer.record
+    assert after_cancel["cancellations_count"] == 1
+    assert after_cancel["trials_count"] == 1 and after_cancel["samples_received"] == 1
+    records.buyer_record_refresh(buyer_id=buyer.pk)
+    buyer.refresh_from_db()
+    assert buyer.record == after_cancel
+
+
 def _received_samples(buyer, count: int) -> None:
     """Samples the streamer received (rows made directly: only their number matters here)."""
     from trials.models import SampleRequest

@@ -115,8 +115,19 @@ FACTORY_EVENTS = {"accept", "decline", "expire", "feedback", "convert", "end", "
 BUYER_EVENTS = {"cancel", "receive", "feedback", "convert", "end", "end_unreported"}
 
 
+def buyer_cancellations_refresh(*, buyer_id: int) -> int:
+    """Recount only the cancellations: what a cancel of a trial that never arrived can move."""
+    cancelled = TrialOrder.objects.filter(buyer_id=buyer_id, status=S.CANCELLED).count()
+    mark_dirty_saving(BuyerProfile, buyer_id, {"cancellations_count": cancelled})
+    return cancelled
+
+
 def after_trial_transition(*, trial: TrialOrder, name: str) -> None:
     if name in FACTORY_EVENTS:
         factory_record_refresh(factory_id=trial.factory_id)
-    if name in BUYER_EVENTS:
+    if name == "cancel" and trial.received_at is None:
+        # Every other field of the record counts received trials or samples, so one count is the
+        # whole change, recounted like the rest (the busiest write of the load run: issue 11).
+        buyer_cancellations_refresh(buyer_id=trial.buyer_id)
+    elif name in BUYER_EVENTS:
         buyer_record_refresh(buyer_id=trial.buyer_id)
