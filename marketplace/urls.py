@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from marketplace.core import health
 
@@ -15,7 +17,10 @@ urlpatterns = [
     path("admin/moderation/", include("frontend.moderation_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("marketplace.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token: a token in the header's language menu made every page set a cookie, so
+    # no anonymous page could be kept in the public cache (core/public_cache.py). All a forged
+    # POST can do is switch the visitor's language, which the menu undoes.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("", include("frontend.urls")),
 ]
 # Friendly pages in both languages; paths under /api/ get the API's JSON error shape from

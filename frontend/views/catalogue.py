@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from factories.models import Factory, Product
 from factories.selectors import product_visible_to
 from factories.services import product_report_create
+from marketplace.core.public_cache import public_page
 from marketplace.money import half_price, to_fen
 
 from .. import forms, public
@@ -19,6 +20,7 @@ from ..addresses import address_lines
 from .common import form_refused, service_call, signed_in
 
 
+@public_page
 @require_GET
 def home(request):
     if request.GET.get("category"):  # the old home page filtered by category; search does it now
@@ -36,6 +38,7 @@ def home(request):
     )
 
 
+@public_page
 @require_GET
 def product_detail(request, pk: int):
     try:
@@ -63,6 +66,7 @@ def product_detail(request, pk: int):
     )
 
 
+@public_page
 @require_GET
 def factory_detail(request, pk: int):
     try:

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
-from marketplace.core.public_cache import public_fragment
+from marketplace.core.public_cache import public_fragment, public_page
 from search import selectors
 from search.backends import SearchUnavailable
 from search.results import product_results
@@ -61,6 +61,7 @@ def _content(request, req: search_page.SearchRequest) -> str:
     return render_to_string("frontend/_search_content.html", context, request)
 
 
+@public_page
 @require_GET
 def search(request):
     req = search_page.parse(request.GET)

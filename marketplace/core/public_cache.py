@@ -5,9 +5,11 @@ page of products) asked again and again. Rendering one costs 15–40 ms of CPU; 
 Redis costs about a tenth of that. A response is kept only when nobody is signed in (no
 `Authorization` header, no session cookie), it is a 200, and it sets no cookie, so nothing
 personal is ever shared; the key holds the method, host, path, query, language and `Accept`
-header, so each variant is kept apart. A page whose frame is personal (the header, a CSRF
-token) but whose main part is the same for everyone, the search page, keeps only that part
-(`public_fragment`), for signed-in visitors too.
+header, so each variant is kept apart. The public pages (home, product, factory, search) are kept
+whole for anonymous visitors (`public_page`): their header is the signed-out one and holds no
+CSRF token (the language menu posts without one, marketplace/urls.py). A page whose frame is
+personal but whose main part is the same for everyone, the search page of a signed-in visitor,
+keeps only that part (`public_fragment`).
 
 Freshness: every key carries the catalogue's *generation*, a counter that moves when a product
 or a factory changes (`catalog_changed`, called by core/dirty.py after the writing transaction
@@ -38,6 +40,7 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "public:catalog:generation"
 # Response headers a cached copy keeps (the rest are the request's own, e.g. X-Request-ID).
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Allow")
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage.cookie_name
 
 
 def _seconds() -> int:
@@ -76,7 +79,13 @@ def catalog_changed() -> None:
 
 
 def _anonymous(request: HttpRequest) -> bool:
-    return "HTTP_AUTHORIZATION" not in request.META and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    # A visitor with a message waiting (django.contrib.messages keeps it in a cookie, e.g. "you
+    # are signed out") must get a page that shows it, rendered for them.
+    return (
+        "HTTP_AUTHORIZATION" not in request.META
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+    )
 
 
 def _key(request: HttpRequest, generation: int, kind: str = "response") -> str:
@@ -89,7 +98,8 @@ def _key(request: HttpRequest, generation: int, kind: str = "response") -> str:
         request.path,
         repr(query),
         translation.get_language() or "",
-        # A response's format follows Accept (DRF); a fragment is HTML whatever the browser asks.
+        # An API response's format follows Accept (DRF); a page or a fragment is HTML whatever
+        # the browser asks (and each browser asks differently).
         request.META.get("HTTP_ACCEPT", "") if kind == "response" else "",
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -128,15 +138,26 @@ def public_fragment(request: HttpRequest, name: str, build: Callable[[], str]) -
 
 
 def public_cached(view: Callable) -> Callable:
-    """Wrap a view (a function or `View.as_view()`) so anonymous GETs are served from the cache."""
+    """Wrap an API view (a function or `View.as_view()`) so anonymous GETs are served from the
+    cache, one copy per `Accept` header (the answer's format follows it)."""
+    return _cached(view, kind="response")
 
+
+def public_page(view: Callable) -> Callable:
+    """Wrap a page view so anonymous GETs are served from the cache. The page must read nothing
+    of the visitor but the language (its header is the signed-out one for every visitor) and must
+    not set a cookie; a page that does (a form with a CSRF token) is simply never stored."""
+    return _cached(view, kind="page")
+
+
+def _cached(view: Callable, *, kind: str) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         seconds = _seconds()
         if not seconds or request.method not in ("GET", "HEAD") or not _anonymous(request):
             return view(request, *args, **kwargs)
         try:
-            key = _key(request, catalog_generation())
+            key = _key(request, catalog_generation(), kind=kind)
             stored = cache.get(key)
         except Exception:
             logger.warning("public cache: read failed; serving uncached", exc_info=True)

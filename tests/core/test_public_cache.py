@@ -201,3 +201,85 @@ def test_a_lost_counter_never_brings_back_an_old_copy(product):
     # then: the new counter starts above the old one, and the copy is not served
     assert public_cache.catalog_generation() > before
     assert client.get("/api/v1/products/")["X-Cache"] == "miss"
+
+
+# Whole pages for anonymous visitors (public_page): the product, factory, home and search pages.
+
+
+def _page(path, client=None, **extra):
+    from django.test import Client
+
+    client = client or Client()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **extra)
+    return response, len(queries.captured_queries)
+
+
+@pytest.mark.parametrize("path", ["product", "factory", "/", "/search/?q=收纳盒"])
+def test_an_anonymous_page_is_kept_whole_and_served_again_without_the_database(product, path):
+    named = {"product": f"/products/{product.pk}/", "factory": f"/factories/{product.factory_id}/"}
+    path = named.get(path, path)
+    first, _ = _page(path)
+    again, queries = _page(path)
+    assert first.status_code == again.status_code == 200
+    assert (first["X-Cache"], again["X-Cache"]) == ("miss", "hit")
+    assert again.content == first.content and product.title in again.content.decode()
+    assert queries == 0
+    # nothing personal in it: no cookie was set, no token sits in a form
+    assert not first.cookies and "csrfmiddlewaretoken" not in first.content.decode()
+
+
+def test_a_signed_in_visitor_gets_their_own_page(product, buyer_user):
+    from django.test import Client
+
+    path = f"/products/{product.pk}/"
+    assert _page(path)[0]["X-Cache"] == "miss"  # an anonymous copy exists
+    signed_in = Client()
+    signed_in.force_login(buyer_user)
+    page, queries = _page(path, signed_in)
+    html = page.content.decode()
+    assert "X-Cache" not in page and queries > 0
+    assert buyer_user.username in html and 'id="report"' in html and "csrfmiddlewaretoken" in html
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_page_that_shows_it(product):
+    from django.test import Client
+
+    path = f"/products/{product.pk}/"
+    _page(path)  # the anonymous copy
+    visitor = Client()
+    visitor.cookies["messages"] = "anything"  # what CookieStorage leaves after a redirect
+    page, queries = _page(path, visitor)
+    assert "X-Cache" not in page and queries > 0
+
+
+def test_a_product_change_is_on_its_page_at_the_next_request(product, django_capture_on_commit_callbacks):
+    from factories.services.products import product_update
+
+    path = f"/products/{product.pk}/"
+    assert _page(path, HTTP_ACCEPT_LANGUAGE="en")[0]["X-Cache"] == "miss"
+    assert _page(path, HTTP_ACCEPT_LANGUAGE="en")[0]["X-Cache"] == "hit"
+    # when: the factory changes what applies at once (a title would wait for review)
+    with django_capture_on_commit_callbacks(execute=True):
+        product_update(product=product, actor=product.factory.owner, data={"lead_time_days": 23})
+    # then
+    page, _ = _page(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert page["X-Cache"] == "miss"
+    assert "23 days" in page.content.decode()
+
+
+def test_the_language_menu_works_without_a_token_and_each_language_is_its_own_copy(product):
+    from django.test import Client
+
+    visitor = Client(enforce_csrf_checks=True)
+    path = f"/products/{product.pk}/"
+    chinese, _ = _page(path, visitor, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese["Content-Language"] == "zh-hans"
+    # when: the visitor switches with the header's menu (a POST without a CSRF token)
+    switched = visitor.post("/i18n/setlang/", {"language": "en", "next": path})
+    # then
+    assert (switched.status_code, switched["Location"]) == (302, path)
+    assert visitor.cookies["django_language"].value == "en"
+    english, _ = _page(path, visitor, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert english["Content-Language"] == "en" and english["X-Cache"] == "miss"
+    assert english.content != chinese.content
