@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
+from marketplace.core.models import OutboxMessage
 from tests import makers
 from tests.trials.conftest import trial_at
 from trials.services import samples, trials
@@ -106,12 +107,16 @@ def test_a_cancel_recounts_only_the_cancellations_and_leaves_a_whole_record(prod
     samples.sample_receive(sample=s, actor=buyer.user)
     trial_at("in_trial", product=product, buyer=buyer)
     open_request = trial_at("requested", product=makers.ProductMaker(factory=product.factory), buyer=buyer)
+    reindexing = OutboxMessage.objects.filter(topic="search.index", payload__model="buyers.buyerprofile")
+    reindexed_before = reindexing.count()
     # when
     with CaptureQueriesContext(connection) as seen:
         trials.trial_cancel(trial=open_request, actor=buyer.user)
-    # then: one count, not the record's two aggregates
+    # then: one count, not the record's two aggregates, and no reindex of a document it does not change
     sql = [q["sql"] for q in seen.captured_queries]
     assert sum("COUNT(" in q for q in sql) == 1
+    assert not any('"search_index_dirty"' in q for q in sql if q.startswith('UPDATE "buyers_buyerprofile"'))
+    assert reindexing.count() == reindexed_before
     buyer.refresh_from_db()
     after_cancel = buyer.record
     assert after_cancel["cancellations_count"] == 1
@@ -119,6 +124,16 @@ def test_a_cancel_recounts_only_the_cancellations_and_leaves_a_whole_record(prod
     records.buyer_record_refresh(buyer_id=buyer.pk)
     buyer.refresh_from_db()
     assert buyer.record == after_cancel
+
+
+def test_the_streamers_search_document_carries_no_cancellations(buyer):
+    """Why a cancel does not reindex the streamer (records.buyer_cancellations_refresh): if the
+    document ever shows cancellations, that function must mark the row dirty again."""
+    from search.documents import buyer_document
+
+    before = buyer_document(buyer, {})
+    buyer.cancellations_count += 7
+    assert buyer_document(buyer, {}) == before
 
 
 def _received_samples(buyer, count: int) -> None:
