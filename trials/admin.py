@@ -10,6 +10,10 @@ from marketplace.core.events import acting_from
 
 from . import moderation
 from .flows import bulk as bulk_flow
+from .flows import custom as custom_flow
+from .flows import payment as payment_flow
+from .flows import sample as sample_flow
+from .flows import trial as trial_flow
 from .flows.bulk import REASON_MAX_LENGTH
 from .models import (
     BulkOrder,
@@ -29,6 +33,13 @@ from .models import (
 from .services.bulk import bulk_cancel, bulk_cancel_with_refund, bulk_resume
 from .services.payments import payment_confirm_received
 from .services.refunds import REFERENCE_MAX_LENGTH, refund_mark_settled
+from .services.staff import (
+    TRIAL_QUEUES,
+    custom_request_close_stuck,
+    payment_expire_stuck,
+    sample_expire_stuck,
+    trial_resolve_stuck,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -65,8 +76,38 @@ def stuck_filter(**options) -> type[StuckFilter]:
     return type("StuckFilter", (StuckFilter,), {"options": options})
 
 
+SKIPPED = _("Skipped %(object)s: %(reason)s")
+
+
+def in_queue(rows):
+    """The change page's button shows on a row of its stuck list only (the service checks again)."""
+    return lambda obj: rows().filter(pk=obj.pk).exists()
+
+
+class StaffReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (both sides read it)"),
+        max_length=trial_flow.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+    )
+
+
+def _trial_action(name: str, label, done, form: type[forms.Form] | None = None) -> StaffAction:
+    return StaffAction(
+        name=name,
+        label=label,
+        done=done,
+        apply=lambda o, actor, data: trial_resolve_stuck(
+            trial=o, actor=actor, name=name, reason=data.get("reason", "")
+        ),
+        form=form,
+        available=in_queue(TRIAL_QUEUES[name]),
+        skipped=SKIPPED,
+    )
+
+
 @admin.register(TrialOrder)
-class TrialOrderAdmin(ReadOnlyAdmin):
+class TrialOrderAdmin(StaffActionsMixin, ReadOnlyAdmin):
     list_display = [
         "__str__",
         "status",
@@ -86,10 +127,31 @@ class TrialOrderAdmin(ReadOnlyAdmin):
         "status",
     ]
     search_fields = ["buyer__display_name", "factory__name", "product__title"]
+    # The stuck lists' way out, each a transition of the trial table that staff may fire.
+    staff_flow = trial_flow.TABLE
+    staff_actions = (
+        _trial_action(
+            "expire", _("Expire (unanswered past the deadline)"), _("Expired, both sides told: %(objects)s.")
+        ),
+        _trial_action(
+            "cancel_with_refund",
+            _("Cancel and refund (paid, never shipped)"),
+            _("Cancelled, payment to refund, both sides told: %(objects)s."),
+            form=StaffReasonForm,
+        ),
+        _trial_action(
+            "end", _("End (feedback given, window long over)"), _("Ended, both sides told: %(objects)s.")
+        ),
+        _trial_action(
+            "end_unreported",
+            _("Close without feedback (window long over)"),
+            _("Closed without feedback, both sides told: %(objects)s."),
+        ),
+    )
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(StaffActionsMixin, ReadOnlyAdmin):
     list_display = [
         "id",
         "trial",
@@ -109,6 +171,17 @@ class PaymentAdmin(ReadOnlyAdmin):
     ]
     search_fields = ["reference_code", "provider_reference"]
     actions = ["mark_received"]
+    staff_flow = payment_flow.TABLE
+    staff_actions = (
+        StaffAction(
+            name="expire",
+            label=_("Expire (pending too long; the buyer may pay again)"),
+            done=_("Expired, the buyer told: %(objects)s."),
+            apply=lambda o, actor, data: payment_expire_stuck(payment=o, actor=actor),
+            available=in_queue(moderation.payments_pending_too_long),
+            skipped=SKIPPED,
+        ),
+    )
 
     @admin.action(description=_("Mark bank transfer received"))
     def mark_received(self, request, queryset):
@@ -128,12 +201,23 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SampleRequest)
-class SampleRequestAdmin(ReadOnlyAdmin):
+class SampleRequestAdmin(StaffActionsMixin, ReadOnlyAdmin):
     list_display = ["__str__", "status", "buyer", "factory", "product", "created_at"]
     list_filter = [
         stuck_filter(**{"1": (_("unanswered past the deadline"), moderation.samples_unanswered)}),
         "status",
     ]
+    staff_flow = sample_flow.TABLE
+    staff_actions = (
+        StaffAction(
+            name="expire",
+            label=_("Expire (unanswered past the deadline)"),
+            done=_("Expired, both sides told: %(objects)s."),
+            apply=lambda o, actor, data: sample_expire_stuck(sample=o, actor=actor),
+            available=in_queue(moderation.samples_unanswered),
+            skipped=SKIPPED,
+        ),
+    )
 
 
 class ReachFilter(admin.SimpleListFilter):
@@ -154,13 +238,24 @@ class ReachFilter(admin.SimpleListFilter):
 
 
 @admin.register(CustomRequest)
-class CustomRequestAdmin(ReadOnlyAdmin):
+class CustomRequestAdmin(StaffActionsMixin, ReadOnlyAdmin):
     list_display = ["title", "status", "buyer", "factory", "category", "quantity", "quotes_count", "deadline"]
     list_filter = [
         stuck_filter(**{"1": (_("open past the deadline"), moderation.custom_requests_past_deadline)}),
         ReachFilter,
         "status",
     ]
+    staff_flow = custom_flow.TABLE
+    staff_actions = (
+        StaffAction(
+            name="close",
+            label=_("Close (open past the deadline)"),
+            done=_("Closed, the streamer told: %(objects)s."),
+            apply=lambda o, actor, data: custom_request_close_stuck(request=o, actor=actor),
+            available=in_queue(moderation.custom_requests_past_deadline),
+            skipped=SKIPPED,
+        ),
+    )
 
 
 @admin.register(Quote)

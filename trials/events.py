@@ -19,6 +19,7 @@ class TrialEvents:
     CONVERTED = "trial.converted"
     ENDED = "trial.ended"
     ENDED_UNREPORTED = "trial.ended_unreported"
+    CANCELLED_WITH_REFUND = "trial.cancelled_with_refund"  # staff, a paid trial never shipped
 
 
 class SampleEvents:
@@ -69,6 +70,7 @@ class PaymentEvents:
     # State changes (trials/flows/payment.py)
     PROCESSING_STARTED = "payment.processing_started"
     FAILED = "payment.failed"
+    EXPIRED = "payment.expired"  # staff: pending too long, the buyer may pay again
     SUCCEEDED = "payment.succeeded"
     CANCELLED = "payment.cancelled"
     REFUNDED = "payment.refunded"

@@ -56,6 +56,12 @@ NOTIFICATION_TEXTS = {
         _("Trial closed without feedback: %(title)s"),
         _("Trial %(ref)s was closed: no results were reported within 14 days of the end of its window."),
     ),
+    "trial.cancelled_with_refund": (
+        _("Trial cancelled by staff: %(title)s"),
+        _(
+            "Staff cancelled trial %(ref)s, which was paid but not shipped: %(reason)s The payment is being refunded."
+        ),
+    ),
     # bulk orders (大货)
     "bulk.confirmed": (
         _("Bulk order confirmed: %(title)s"),
@@ -190,6 +196,12 @@ NOTIFICATION_TEXTS = {
     "payment.failed": (
         _("Payment failed: %(title)s"),
         _("Your payment of %(amount)s for %(ref)s did not go through. You can try again."),
+    ),
+    "payment.expired": (
+        _("Payment expired: %(title)s"),
+        _(
+            "Your payment of %(amount)s for %(ref)s was not completed in time and has expired. You can pay again."
+        ),
     ),
     "payment.refunded": (
         _("Payment refunded: %(title)s"),

@@ -154,8 +154,12 @@ class StaffAction:
     done: Any  # "Verified: %(objects)s."
     apply: Callable[[Any, Any, dict], Any]
     form: type[forms.Form] | None = None
-    # Which buttons to show, for an action outside the admin's flow table (`staff_flow`).
+    # Which buttons to show: for an action outside the admin's flow table (`staff_flow`), alone;
+    # for one of its transitions, on top of what the table allows this person now.
     available: Callable[[Any], bool] = lambda obj: True
+    # How an object the table refuses in its state is reported (it is skipped, nothing written);
+    # bulk actions on the stuck lists say "Skipped …", where a selection mixes states.
+    skipped: Any = "%(object)s: %(reason)s"
 
 
 # The mixin runs inside a ModelAdmin (get_object, opts, message_user …): say so to the type checker.
@@ -217,7 +221,7 @@ class StaffActionsMixin(_AdminBase):
 
     def staff_action_available(self, action: StaffAction, obj, user) -> bool:
         if self.staff_flow is not None and action.name in self.staff_flow.flow.transitions:
-            return action.name in allowed_actions(self.staff_flow, obj, user)
+            return action.name in allowed_actions(self.staff_flow, obj, user) and action.available(obj)
         return action.available(obj)
 
     def staff_action_view(self, request: HttpRequest, object_id: str, name: str):
@@ -252,16 +256,20 @@ class StaffActionsMixin(_AdminBase):
             for obj in queryset:
                 try:
                     action.apply(obj, request.user, data)
-                except (TransitionNotAllowed, NotAllowed) as error:
-                    failed.append(f"{obj}: {error.message}")
+                except TransitionNotAllowed as error:
+                    # Not in a state for it: skipped, a warning (a mixed selection is normal).
+                    skipped = action.skipped % {"object": obj, "reason": error.message}
+                    failed.append((messages.WARNING, skipped))
+                except NotAllowed as error:
+                    failed.append((messages.ERROR, f"{obj}: {error.message}"))
                 except ValidationError as error:
-                    failed.append(f"{obj}: {' '.join(error.messages)}")
+                    failed.append((messages.ERROR, f"{obj}: {' '.join(error.messages)}"))
                 else:
                     done.append(str(obj))
         if done:
             self.message_user(request, action.done % {"objects": ", ".join(done)}, messages.SUCCESS)
-        for message in failed:
-            self.message_user(request, message, messages.ERROR)
+        for level, message in failed:
+            self.message_user(request, message, level)
         return None
 
     def _action_page(self, request, queryset, action, form, from_changelist: bool):

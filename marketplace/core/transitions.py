@@ -240,6 +240,7 @@ def transition_apply(
     extra_fields: list[str] | None = None,
     prepare: Callable[[M], list[str]] | None = None,
     event_data: dict[str, Any] | None = None,
+    notice: Mapping[str, Any] | None = None,
 ) -> M:
     """Check actor and state, run guards, move `obj` to the target state, audit and notify.
 
@@ -247,7 +248,9 @@ def transition_apply(
     fields the service set on `obj` before calling and that must be saved with the change;
     `prepare(obj)` sets fields once the transition is known to be allowed and returns their
     names. `event_data` is what only the caller knows and the event keeps (the address the
-    request came from, the row as it was). A refused transition raises before anything is written.
+    request came from, the row as it was). `notice` is what the parties' notification says beyond
+    the row (a staff member's reason, which no column keeps). A refused transition raises before
+    anything is written.
     """
     context = context or {}
     t = table.check(obj=obj, name=name, actor=actor)
@@ -275,7 +278,7 @@ def transition_apply(
     if not rule.notify:
         return obj
     parties = table.parties(obj)
-    data = table.describe(obj)
+    data = {**table.describe(obj), **(notice or {})}
     key = (
         table.notification_key(obj, name) if table.notification_key else f"{table.key_prefix}:{obj.pk}:{name}"
     )

@@ -55,6 +55,7 @@ def test_trial_statuses_match_the_api_contract():
         ("accepted", "paid"),
         ("accepted", "cancelled"),
         ("paid", "shipped"),
+        ("paid", "cancelled"),  # staff: a paid trial never shipped, cancelled and refunded
         ("shipped", "in_trial"),
         ("in_trial", "feedback_submitted"),
         ("feedback_submitted", "converted"),

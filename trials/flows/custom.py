@@ -16,7 +16,8 @@ C = CustomStatus
 FLOW = Flow(
     "custom_request",
     [
-        transition("close", [C.OPEN], C.CLOSED, [SYSTEM], label=gettext_lazy("close")),
+        # Staff too, on a request open past its deadline (trials/services/staff.py).
+        transition("close", [C.OPEN], C.CLOSED, [SYSTEM, Role.STAFF], label=gettext_lazy("close")),
         transition("accept", [C.OPEN, C.CLOSED], C.ACCEPTED, [Role.BUYER], label=gettext_lazy("accept")),
         transition("cancel", [C.OPEN, C.CLOSED], C.CANCELLED, [Role.BUYER], label=gettext_lazy("cancel")),
     ],

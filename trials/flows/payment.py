@@ -1,5 +1,6 @@
-"""A payment attempt as a table. People fire only `cancel` (the buyer, with the trial) and
-`succeed` for bank transfers (staff, who see the money arrive); Stripe's webhooks fire the rest."""
+"""A payment attempt as a table. People fire only `cancel` (the buyer, with the trial),
+`succeed` for bank transfers (staff, who see the money arrive) and `expire` (staff, on an attempt
+pending too long); Stripe's webhooks fire the rest."""
 
 from typing import Any
 
@@ -23,6 +24,9 @@ FLOW = Flow(
         transition(
             "fail", [P.PENDING, P.PROCESSING], P.FAILED, [SYSTEM], label=gettext_lazy("mark as failed")
         ),
+        # Staff close an attempt nobody completed (pending too long). Failed, not cancelled: it is
+        # not voided at the provider, so money that still arrives moves it forward (`succeed`).
+        transition("expire", [P.PENDING], P.FAILED, [Role.STAFF], label=gettext_lazy("expire")),
         transition(
             "succeed",
             [P.PENDING, P.PROCESSING, P.FAILED],
@@ -89,6 +93,7 @@ TABLE = FlowTable(
     events={
         "process": PaymentEvents.PROCESSING_STARTED,
         "fail": PaymentEvents.FAILED,
+        "expire": PaymentEvents.EXPIRED,
         "succeed": PaymentEvents.SUCCEEDED,
         "cancel": PaymentEvents.CANCELLED,
         "refund": PaymentEvents.REFUNDED,
@@ -99,6 +104,7 @@ TABLE = FlowTable(
         "succeed": Rule(guards=(guard_confirmation,), stamp="succeeded_at"),
         # The trial's `mark_paid` tells both sides about success; a failure only the payer.
         "fail": Rule(notify=("buyer",)),
+        "expire": Rule(notify=("buyer",)),
         # Both sides learn that the money went back (the factory saw the trial cancelled).
         "refund": Rule(notify=("buyer", "factory")),
     },

@@ -22,7 +22,8 @@ FLOW = Flow(
         transition("accept", [S.REQUESTED], S.ACCEPTED, [FACTORY], label=gettext_lazy("accept")),
         transition("decline", [S.REQUESTED], S.DECLINED, [FACTORY], label=gettext_lazy("decline")),
         transition("cancel", [S.REQUESTED], S.CANCELLED, [BUYER], label=gettext_lazy("cancel")),
-        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM], label=gettext_lazy("expire")),
+        # Staff too, on a request stuck past its deadline (trials/services/staff.py).
+        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM, Role.STAFF], label=gettext_lazy("expire")),
         transition("ship", [S.ACCEPTED], S.SHIPPED, [FACTORY], label=gettext_lazy("ship")),
         transition("receive", [S.SHIPPED], S.RECEIVED, [BUYER], label=gettext_lazy("receive")),
     ],

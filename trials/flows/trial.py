@@ -29,7 +29,9 @@ FLOW = Flow(
         transition("accept", [S.REQUESTED], S.ACCEPTED, [FACTORY], label=gettext_lazy("accept")),
         transition("decline", [S.REQUESTED], S.DECLINED, [FACTORY], label=gettext_lazy("decline")),
         transition("cancel", [S.REQUESTED, S.ACCEPTED], S.CANCELLED, [BUYER], label=gettext_lazy("cancel")),
-        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM], label=gettext_lazy("expire")),
+        # STAFF on the timed transitions: staff fire what beat should have, on a stuck trial
+        # (trials/services/staff.py checks it is in the moderation queue).
+        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM, STAFF], label=gettext_lazy("expire")),
         # Only the payment provider's confirmation (webhook, or staff marking a transfer received,
         # which goes through the payment service) moves a trial to paid.
         transition("mark_paid", [S.ACCEPTED], S.PAID, [SYSTEM], label=gettext_lazy("mark as paid")),
@@ -37,8 +39,13 @@ FLOW = Flow(
         transition("receive", [S.SHIPPED], S.IN_TRIAL, [BUYER], label=gettext_lazy("receive")),
         transition("feedback", [S.IN_TRIAL], S.FEEDBACK_SUBMITTED, [BUYER], label=gettext_lazy("rate")),
         transition("convert", [S.FEEDBACK_SUBMITTED], S.CONVERTED, [BUYER], label=gettext_lazy("convert")),
-        transition("end", [S.FEEDBACK_SUBMITTED], S.ENDED, [BUYER, SYSTEM], label=gettext_lazy("end")),
-        transition("end_unreported", [S.IN_TRIAL], S.ENDED, [SYSTEM], label=gettext_lazy("end")),
+        transition("end", [S.FEEDBACK_SUBMITTED], S.ENDED, [BUYER, SYSTEM, STAFF], label=gettext_lazy("end")),
+        transition("end_unreported", [S.IN_TRIAL], S.ENDED, [SYSTEM, STAFF], label=gettext_lazy("end")),
+        # A paid trial the factory never shipped: staff cancel it, with a reason both sides read,
+        # and the buyer's payment goes back (the only way out of `paid` other than shipping).
+        transition(
+            "cancel_with_refund", [S.PAID], S.CANCELLED, [STAFF], label=gettext_lazy("cancel and refund")
+        ),
     ],
     labels=dict(S.choices),
     # Only the provider's confirmation marks a trial paid; the buyer's way there is paying.
@@ -77,6 +84,18 @@ def guard_convert(trial: TrialOrder, ctx: dict[str, Any]) -> None:
         raise ValidationError(
             {"quantity": _("A bulk order needs at least the MOQ of %(moq)d units.") % {"moq": trial.moq}}
         )
+
+
+REASON_MAX_LENGTH = 2000
+
+
+def guard_staff_reason(trial: TrialOrder, ctx: dict[str, Any]) -> None:
+    """Both sides are told why staff stepped in: a reason is required, and bounded."""
+    reason = (ctx.get("reason") or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why, so both sides understand.")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": REASON_MAX_LENGTH}})
 
 
 def parties(trial: TrialOrder) -> dict[str, User]:
@@ -120,6 +139,7 @@ TABLE = FlowTable(
         "convert": TrialEvents.CONVERTED,
         "end": TrialEvents.ENDED,
         "end_unreported": TrialEvents.ENDED_UNREPORTED,
+        "cancel_with_refund": TrialEvents.CANCELLED_WITH_REFUND,
     },
     parties=parties,
     describe=describe,
@@ -135,6 +155,9 @@ TABLE = FlowTable(
         "convert": Rule(guards=(guard_convert,), stamp="closed_at", notify=("factory",)),
         "end": Rule(stamp="closed_at", notify=("buyer", "factory")),
         "end_unreported": Rule(stamp="closed_at", notify=("buyer", "factory")),
+        "cancel_with_refund": Rule(
+            guards=(guard_staff_reason,), stamp="closed_at", notify=("buyer", "factory")
+        ),
     },
     timed=[
         Timed("expire", S.REQUESTED, "created_at", EXPIRE_AFTER),

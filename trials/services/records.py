@@ -77,6 +77,11 @@ def factory_record_refresh(*, factory_id: int) -> dict[str, int | Decimal | None
     return fields
 
 
+# The buyer's cancellations: a buyer can cancel only before paying, so a cancelled trial that was
+# paid is staff's `cancel_with_refund` of a trial the factory never shipped, not the buyer's doing.
+BUYER_CANCELLED = Q(status=S.CANCELLED, paid_at__isnull=True)
+
+
 def buyer_record_refresh(*, buyer_id: int) -> dict[str, int | Decimal | None]:
     trials = TrialOrder.objects.filter(buyer_id=buyer_id)
     started = Q(received_at__isnull=False)
@@ -86,7 +91,7 @@ def buyer_record_refresh(*, buyer_id: int) -> dict[str, int | Decimal | None]:
         started=Count("id", filter=started),
         due=Count("id", filter=due),
         on_time=Count("id", filter=due & Q(feedback_at__isnull=False, feedback_at__lte=F("window_ends_at"))),
-        cancelled=Count("id", filter=Q(status=S.CANCELLED)),
+        cancelled=Count("id", filter=BUYER_CANCELLED),
         decided=Count("id", filter=Q(feedback_at__isnull=False, status__in=[S.CONVERTED, S.ENDED])),
         converted=Count("id", filter=Q(feedback_at__isnull=False, status=S.CONVERTED)),
     )
@@ -121,7 +126,7 @@ def buyer_cancellations_refresh(*, buyer_id: int) -> int:
     Not marked for reindexing: the streamer's search document carries no cancellations
     (search.documents.buyer_document; a test holds it so), and reindexing a streamer cost the
     worker ~18 ms of CPU per cancel for an identical document."""
-    cancelled = TrialOrder.objects.filter(buyer_id=buyer_id, status=S.CANCELLED).count()
+    cancelled = TrialOrder.objects.filter(BUYER_CANCELLED, buyer_id=buyer_id).count()
     BuyerProfile.objects.filter(pk=buyer_id).update(cancellations_count=cancelled)
     return cancelled
 
