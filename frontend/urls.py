@@ -91,6 +91,11 @@ urlpatterns = [
         "me/organizations/<int:pk>/members/", organizations.member_invite, name="organization-member-invite"
     ),
     path(
+        "me/organizations/<int:pk>/invitations/<int:invitation_id>/withdraw/",
+        organizations.invitation_withdraw,
+        name="organization-invitation-withdraw",
+    ),
+    path(
         "me/organizations/invitations/<int:pk>/<slug:answer>/",
         organizations.invitation_answer,
         name="organization-invitation-answer",

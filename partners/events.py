@@ -9,6 +9,7 @@ class PartnerEvents:
     MEMBER_INVITED = "organization.member_invited"
     MEMBER_JOINED = "organization.invitation_accepted"
     MEMBER_DECLINED = "organization.invitation_declined"
+    MEMBER_INVITATION_WITHDRAWN = "organization.invitation_withdrawn"
     LINK_INVITED = "streamer_link.invited"
     LINK_ACCEPTED = "streamer_link.accepted"
     LINK_ENDED = "streamer_link.ended"

@@ -1,6 +1,6 @@
 """Invitations to join an organization (issue 12, point 1): an owner invites with
-`POST organizations/{id}/members/`; the invitee lists, accepts and declines under
-member-invitations/. People with their own sign-in only (no API key)."""
+`POST organizations/{id}/members/` and may withdraw an unanswered invitation; the invitee lists,
+accepts and declines under member-invitations/. People with their own sign-in only (no API key)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -85,3 +85,19 @@ class InvitationAcceptApi(_AnswerApi):
 
 class InvitationDeclineApi(_AnswerApi):
     answer = staticmethod(invitations.invitation_decline)
+
+
+class InvitationWithdrawApi(APIView):
+    """An owner takes back an invitation nobody has answered; the invitee can no longer accept it."""
+
+    permission_classes = [SignedInPerson]
+
+    @extend_schema(request=None, responses=InvitationOutput, tags=["partners"])
+    def post(self, request, pk, invitation_id):
+        # Another organization's, or another organization's invitation: not found.
+        org = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
+        invitation = get_object_or_404(org.invitations.select_related("organization"), pk=invitation_id)
+        invitation = invitations.invitation_withdraw(
+            invitation=invitation, actor=request.user, address=_address(request)
+        )
+        return Response(InvitationOutput(invitation).data)

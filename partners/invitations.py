@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
-from marketplace.notifications.services import notification_create
+from marketplace.notifications.services import notification_create, notification_supersede
 
 from . import selectors
 from .events import PartnerEvents
@@ -63,9 +63,12 @@ def _notify(invitation: MemberInvitation, *, recipient: User, verb: str) -> None
         "user": invitation.invitee.username,
         "days": settings.ORGANIZATION_INVITATION_DAYS,
     }
+    notification_create(recipient=recipient, kind=verb, key=_notice_key(invitation, verb), data=data)
+
+
+def _notice_key(invitation: MemberInvitation, verb: str) -> str:
     # One notice per invitation round: an invitation opened again is a new round.
-    key = f"{verb}:{invitation.pk}:{int(invitation.invited_at.timestamp())}"
-    notification_create(recipient=recipient, kind=verb, key=key, data=data)
+    return f"{verb}:{invitation.pk}:{int(invitation.invited_at.timestamp())}"
 
 
 def _insert_or_lock(organization: Organization, invitee: User) -> tuple[MemberInvitation, bool]:
@@ -135,6 +138,8 @@ def _answerable(invitation_id: int, actor: User) -> MemberInvitation:
         raise TransitionNotAllowed(
             _("This invitation has expired: ask the organization to invite you again.")
         )
+    if status == InvitationStatus.WITHDRAWN:
+        raise TransitionNotAllowed(_("This invitation was withdrawn by the organization."))
     if status != InvitationStatus.PENDING:
         raise TransitionNotAllowed(_("This invitation has already been answered."))
     return invitation
@@ -188,6 +193,46 @@ def invitation_decline(*, invitation_id: int, actor: User, address: str | None =
         status=InvitationStatus.DECLINED,
         verb=PartnerEvents.MEMBER_DECLINED,
         address=address,
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(
+    *, invitation: MemberInvitation, actor: User, address: str | None = None
+) -> MemberInvitation:
+    """An owner takes back an invitation nobody has answered. The row lock is the one `accept`
+    takes, so a withdrawal and an acceptance at once are served one after the other: whichever
+    comes second finds the invitation no longer pending (409) and changes nothing."""
+    _require_owner(invitation.organization, actor)
+    invitation = (
+        MemberInvitation.objects.select_for_update(of=("self",))
+        .select_related("organization", "invitee", "invited_by")
+        .get(pk=invitation.pk)
+    )
+    status = invitation_status(invitation)
+    if status != InvitationStatus.PENDING:
+        raise TransitionNotAllowed(
+            _("Only an invitation waiting for an answer can be withdrawn; this one is %(status)s.")
+            % {"status": InvitationStatus(status).label}
+        )
+    before = _state(invitation)
+    invitation.status, invitation.answered_at = InvitationStatus.WITHDRAWN, timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    event_record(
+        actor=actor,
+        verb=PartnerEvents.MEMBER_INVITATION_WITHDRAWN,
+        target=invitation.organization,
+        before=before,
+        after=_state(invitation),
+        address=address,
+        invitation=invitation.pk,
+    )
+    # The invitee's inbox stops offering to accept: their notice now says it was withdrawn.
+    notification_supersede(
+        recipient=invitation.invitee,
+        key=_notice_key(invitation, PartnerEvents.MEMBER_INVITED),
+        kind=PartnerEvents.MEMBER_INVITATION_WITHDRAWN,
     )
     return invitation
 

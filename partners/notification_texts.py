@@ -30,6 +30,11 @@ NOTIFICATION_TEXTS = {
         _("%(user)s declined to join %(organization)s"),
         _("%(user)s declined your invitation %(ref)s to the organization %(organization)s."),
     ),
+    # the invitee's "member_invited" notice becomes this one when an owner withdraws it
+    "organization.invitation_withdrawn": (
+        _("Invitation withdrawn: %(organization)s"),
+        _("The organization %(organization)s withdrew its invitation %(ref)s; there is nothing to accept."),
+    ),
     # streamer links (issue 12): the other side of an organization's work for a streamer
     "streamer_link.invited": (
         _("Invitation: %(organization)s and %(streamer)s"),

@@ -11,6 +11,11 @@ urlpatterns = [
         invitation_api.MemberInviteApi.as_view(),
         name="organization-members",
     ),
+    path(
+        "organizations/<int:pk>/invitations/<int:invitation_id>/withdraw/",
+        invitation_api.InvitationWithdrawApi.as_view(),
+        name="organization-invitation-withdraw",
+    ),
     path("member-invitations/", invitation_api.InvitationListApi.as_view(), name="member-invitation-list"),
     path(
         "member-invitations/<int:pk>/accept/",

@@ -1,7 +1,7 @@
 """The organizations page (issue 12, point 1): a streamer sees who works for them, accepts or
 declines an invitation, invites an organization and leaves one at any time; an agency's members
-create organizations, invite streamers and see their links; an owner invites people to join and the
-invited account accepts or declines here. The same services as the API."""
+create organizations, invite streamers and see their links; an owner invites people to join (and
+may withdraw an unanswered invitation) and the invited account accepts or declines here. The same services as the API."""
 
 from functools import wraps
 from urllib.parse import urlencode
@@ -96,6 +96,21 @@ def member_invite(request, pk: int):
             address=get_client_ip_address(request),
         ),
         success=_("Invitation sent: they join once they accept it."),
+    )
+    return redirect("frontend:organizations")
+
+
+@_signed_in
+@require_POST
+def invitation_withdraw(request, pk: int, invitation_id: int):
+    organization = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
+    invitation = get_object_or_404(organization.invitations.select_related("organization"), pk=invitation_id)
+    service_call(
+        request,
+        lambda: invitations.invitation_withdraw(
+            invitation=invitation, actor=request.user, address=get_client_ip_address(request)
+        ),
+        success=_("Invitation withdrawn: they can no longer accept it."),
     )
     return redirect("frontend:organizations")
 

@@ -43,6 +43,14 @@ def notification_create(*, recipient: User, kind: str, key: str, data: dict[str,
     return notification
 
 
+def notification_supersede(*, recipient: User, key: str, kind: str) -> int:
+    """A notice that no longer holds says what happened instead: the same row, read or not, now of
+    `kind` (an invitation withdrawn before it was answered: the invitee's inbox must not keep
+    offering to accept it). Inside the caller's transaction; returns the rows changed (0: none
+    was sent). An e-mail not sent yet goes out with the new text."""
+    return Notification.objects.filter(recipient=recipient, key=key).update(kind=kind)
+
+
 def notification_language(user: User) -> str:
     prefs = NotificationSettings.objects.filter(user=user).first()
     return prefs.language if prefs else settings.LANGUAGE_CODE

@@ -127,3 +127,28 @@ def test_a_person_declines_on_the_page_and_others_cannot_answer(web):
     assert not Membership.objects.filter(user=person).exists()
     invitation.refresh_from_db()
     assert invitation.status == "declined"
+
+
+def test_an_owner_withdraws_an_invitation_on_the_page(web_zh):
+    # given: an invitation waiting, seen by the owner with its button and by the invitee
+    owner = makers.UserMaker(username="mcn_owner")
+    org = services.organization_create(actor=owner, name="星河 MCN")
+    person = makers.UserMaker(username="xiaoli")
+    invitation = invitations.member_invite(organization=org, actor=owner, username="xiaoli", role="member")
+    url = f"/me/organizations/{org.pk}/invitations/{invitation.pk}/withdraw/"
+    assert f'action="{url}"' in web_zh.as_user(owner).get("/me/organizations/").content.decode()
+    assert "加入组织的邀请" in web_zh.as_user(person).get("/me/organizations/").content.decode()
+    # the invitee cannot withdraw it (not their organization)
+    assert web_zh.post(url).status_code == 404
+
+    # when
+    withdrawn = web_zh.as_user(owner).post(url, follow=True)
+
+    # then: said, no button any more; the invitee has nothing to accept, and accepting anyway is refused
+    page = withdrawn.content.decode()
+    assert "邀请已撤回：对方无法再接受。" in page and f'action="{url}"' not in page
+    assert "加入组织的邀请" not in web_zh.as_user(person).get("/me/organizations/").content.decode()
+    refused = web_zh.post(f"/me/organizations/invitations/{invitation.pk}/accept/", follow=True)
+    assert "该邀请已被组织撤回。" in refused.content.decode()
+    assert not Membership.objects.filter(user=person).exists()
+    assert Event.objects.filter(verb="organization.invitation_withdrawn", actor=owner).count() == 1

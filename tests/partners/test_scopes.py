@@ -143,6 +143,7 @@ EXPECTED = {
     ("post", "organizations/"): NOT,
     ("get", "organizations/{id}/"): NOT,
     ("post", "organizations/{id}/members/"): NOT,
+    ("post", "organizations/{id}/invitations/{invitation_id}/withdraw/"): NOT,
     ("delete", "organizations/{id}/members/{user_id}/"): NOT,
     ("get", "member-invitations/"): NOT,
     ("post", "member-invitations/{id}/accept/"): NOT,
@@ -221,6 +222,7 @@ def _call(client, method, path, **query):
         "delivery_id",
         "attachment_id",
         "factory_id",
+        "invitation_id",
     ):
         url = url.replace("{" + name + "}", "1")
     if query:
