@@ -295,6 +295,10 @@ PARTNER_KEY_RATE_PER_MINUTE = int(os.environ.get("PARTNER_KEY_RATE_PER_MINUTE", 
 WEBHOOK_ALLOW_LOCAL_HTTP = env_bool("WEBHOOK_ALLOW_LOCAL_HTTP", False)
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "20"))
+# With eager tasks (make run: no worker), a webhook's first attempt runs on a thread of the web
+# process, never inside the request that caused the event (partners/webhooks/consumers.py says why).
+# The tests turn it off: a thread cannot see the rows of a test's transaction, which never commits.
+WEBHOOK_EAGER_IN_THREAD = env_bool("WEBHOOK_EAGER_IN_THREAD", True)
 # Every event fans out to each matching subscription inside the write that caused it: bounded.
 WEBHOOK_MAX_PER_ORGANIZATION = int(os.environ.get("WEBHOOK_MAX_PER_ORGANIZATION", "20"))
 WEBHOOK_MAX_PER_FACTORY = int(os.environ.get("WEBHOOK_MAX_PER_FACTORY", "5"))

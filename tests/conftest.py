@@ -32,6 +32,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _webhook_first_attempts_inline(settings):
+    """With eager tasks a webhook's first attempt runs on a thread (make run's way, tested in
+    tests/partners/test_webhook_eager.py); a thread cannot read the rows of a test's transaction,
+    which never commits, so tests run it inline, where they can assert on it."""
+    settings.WEBHOOK_EAGER_IN_THREAD = False
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Put the migration-seeded categories and industrial belts back for transactional tests.
 
