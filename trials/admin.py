@@ -76,14 +76,6 @@ def stuck_filter(**options) -> type[StuckFilter]:
     return type("StuckFilter", (StuckFilter,), {"options": options})
 
 
-SKIPPED = _("Skipped %(object)s: %(reason)s")
-
-
-def in_queue(rows):
-    """The change page's button shows on a row of its stuck list only (the service checks again)."""
-    return lambda obj: rows().filter(pk=obj.pk).exists()
-
-
 class StaffReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (both sides read it)"),
@@ -92,18 +84,26 @@ class StaffReasonForm(forms.Form):
     )
 
 
-def _trial_action(name: str, label, done, form: type[forms.Form] | None = None) -> StaffAction:
+def stuck_action(name: str, label, done, apply, rows, form: type[forms.Form] | None = None) -> StaffAction:
+    """A staff action on a stuck list: a transition of the admin's flow table, offered on the
+    change page of a row in its moderation queue only (the service checks it again under the
+    row lock), and a row in another state or not stuck is reported "Skipped …"."""
     return StaffAction(
         name=name,
         label=label,
         done=done,
-        apply=lambda o, actor, data: trial_resolve_stuck(
-            trial=o, actor=actor, name=name, reason=data.get("reason", "")
-        ),
+        apply=apply,
         form=form,
-        available=in_queue(TRIAL_QUEUES[name]),
-        skipped=SKIPPED,
+        available=lambda obj: rows().filter(pk=obj.pk).exists(),
+        skipped=_("Skipped %(object)s: %(reason)s"),
     )
+
+
+def _trial_action(name: str, label, done, form: type[forms.Form] | None = None) -> StaffAction:
+    def apply(trial, actor, data):
+        return trial_resolve_stuck(trial=trial, actor=actor, name=name, reason=data.get("reason", ""))
+
+    return stuck_action(name, label, done, apply, TRIAL_QUEUES[name], form)
 
 
 @admin.register(TrialOrder)
@@ -173,13 +173,12 @@ class PaymentAdmin(StaffActionsMixin, ReadOnlyAdmin):
     actions = ["mark_received"]
     staff_flow = payment_flow.TABLE
     staff_actions = (
-        StaffAction(
-            name="expire",
-            label=_("Expire (pending too long; the buyer may pay again)"),
-            done=_("Expired, the buyer told: %(objects)s."),
-            apply=lambda o, actor, data: payment_expire_stuck(payment=o, actor=actor),
-            available=in_queue(moderation.payments_pending_too_long),
-            skipped=SKIPPED,
+        stuck_action(
+            "expire",
+            _("Expire (pending too long; the buyer may pay again)"),
+            _("Expired, the buyer told: %(objects)s."),
+            lambda o, actor, data: payment_expire_stuck(payment=o, actor=actor),
+            moderation.payments_pending_too_long,
         ),
     )
 
@@ -209,13 +208,12 @@ class SampleRequestAdmin(StaffActionsMixin, ReadOnlyAdmin):
     ]
     staff_flow = sample_flow.TABLE
     staff_actions = (
-        StaffAction(
-            name="expire",
-            label=_("Expire (unanswered past the deadline)"),
-            done=_("Expired, both sides told: %(objects)s."),
-            apply=lambda o, actor, data: sample_expire_stuck(sample=o, actor=actor),
-            available=in_queue(moderation.samples_unanswered),
-            skipped=SKIPPED,
+        stuck_action(
+            "expire",
+            _("Expire (unanswered past the deadline)"),
+            _("Expired, both sides told: %(objects)s."),
+            lambda o, actor, data: sample_expire_stuck(sample=o, actor=actor),
+            moderation.samples_unanswered,
         ),
     )
 
@@ -247,13 +245,12 @@ class CustomRequestAdmin(StaffActionsMixin, ReadOnlyAdmin):
     ]
     staff_flow = custom_flow.TABLE
     staff_actions = (
-        StaffAction(
-            name="close",
-            label=_("Close (open past the deadline)"),
-            done=_("Closed, the streamer told: %(objects)s."),
-            apply=lambda o, actor, data: custom_request_close_stuck(request=o, actor=actor),
-            available=in_queue(moderation.custom_requests_past_deadline),
-            skipped=SKIPPED,
+        stuck_action(
+            "close",
+            _("Close (open past the deadline)"),
+            _("Closed, the streamer told: %(objects)s."),
+            lambda o, actor, data: custom_request_close_stuck(request=o, actor=actor),
+            moderation.custom_requests_past_deadline,
         ),
     )
 
