@@ -34,7 +34,7 @@ from marketplace.accounts.authentication import ApiKeyAuthentication as UserApiK
 from . import selectors, services
 from .models import PartnerKey
 from .ratelimit import rate_limit_hit
-from .scopes import Rule, rule_for
+from .scopes import Rule, rule_for, scope_granted
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,9 @@ class TokenAuthentication(DrfTokenAuthentication):
         user, token = result
         buyer_id = _streamer_id(request)
         own = getattr(user, "buyer_profile", None)
-        if buyer_id is None or (own is not None and own.pk == buyer_id):
+        # A factory's account never acts for a streamer: where it names one (`buyer` of
+        # POST conversations/: the streamer it writes to) the field is its own input.
+        if buyer_id is None or (own is not None and own.pk == buyer_id) or user.is_factory:
             return result
         buyer = selectors.member_streamer(user=user, buyer_id=buyer_id)
         if buyer is None:
@@ -158,7 +160,7 @@ class ApiKeyAuthentication(UserApiKeyAuthentication):
         rule = _rule(request)
         if rule is None:
             raise exceptions.PermissionDenied(_("Partner keys cannot use this operation."))
-        if rule.scope is not None and rule.scope not in key.scopes:
+        if rule.scope is not None and not scope_granted(key.scopes, rule.scope):
             raise exceptions.PermissionDenied(
                 _("This API key lacks the scope %(scope)s.") % {"scope": rule.scope}
             )

@@ -168,6 +168,8 @@ class Scope(models.TextChoices):
     SAMPLES_WRITE = "samples:write", _("Sample requests")
     REQUESTS_WRITE = "requests:write", _("Custom requests and quotes")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhooks")
+    CONVERSATIONS_READ = "conversations:read", _("Read the streamer's conversations with factories")
+    CONVERSATIONS_WRITE = "conversations:write", _("Write in the streamer's conversations (and read them)")
 
 
 class PartnerKey(HashedKey):

@@ -34,6 +34,12 @@ def _rules(scope: str | None, streamer: bool, *names_methods: tuple[str, str]) -
 CATALOG, BUYERS, TRIALS = Scope.CATALOG_READ.value, Scope.BUYERS_WRITE.value, Scope.TRIALS_WRITE.value
 SAMPLES, REQUESTS = Scope.SAMPLES_WRITE.value, Scope.REQUESTS_WRITE.value
 WEBHOOKS = Scope.WEBHOOKS_MANAGE.value
+CONVERSATIONS_READ, CONVERSATIONS_WRITE = Scope.CONVERSATIONS_READ.value, Scope.CONVERSATIONS_WRITE.value
+
+# A scope that grants another too: every `…:write` reads what it writes (docs/api.md). Conversations
+# have a read-only scope of their own (an inbox or unread-badge tool that must not write for the
+# streamer), so the write scope has to grant the read operations explicitly.
+IMPLIED_BY: dict[str, str] = {CONVERSATIONS_READ: CONVERSATIONS_WRITE}
 
 RULES: dict[tuple[str, str], Rule] = {
     **_rules(None, False, ("partner", "GET")),
@@ -97,6 +103,28 @@ RULES: dict[tuple[str, str], Rule] = {
         ("quote-order", "POST"),
         ("custom-messages", "GET POST"),
     ),
+    # The streamer's conversations with factories (issue 13). Starting one, writing, reporting,
+    # moving the read marker and saving the contact card change what the streamer and the factory
+    # see, so they are writes; the rest reads.
+    **_rules(
+        CONVERSATIONS_READ,
+        True,
+        ("conversation-list", "GET"),
+        ("conversation-unread", "GET"),
+        ("conversation-contact-card", "GET"),
+        ("conversation-detail", "GET"),
+        ("conversation-messages", "GET"),
+        ("conversation-attachment", "GET"),
+    ),
+    **_rules(
+        CONVERSATIONS_WRITE,
+        True,
+        ("conversation-list", "POST"),
+        ("conversation-contact-card", "PUT"),
+        ("conversation-messages", "POST"),
+        ("conversation-reports", "POST"),
+        ("conversation-read", "POST"),
+    ),
     # The organization's own webhooks (the key's organization only; no streamer involved).
     **_rules(
         WEBHOOKS,
@@ -109,6 +137,11 @@ RULES: dict[tuple[str, str], Rule] = {
         ("webhook-redeliver", "POST"),
     ),
 }
+
+
+def scope_granted(scopes: list[str], scope: str) -> bool:
+    """Whether a key holding `scopes` may use an operation that needs `scope`."""
+    return scope in scopes or IMPLIED_BY.get(scope) in scopes
 
 
 def rule_for(url_name: str | None, method: str) -> Rule | None:

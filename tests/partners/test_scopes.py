@@ -12,6 +12,7 @@ import pytest
 import yaml
 from django.urls import resolve
 
+from conversations.models import ContactCard, Conversation, ConversationReport, Message
 from marketplace.addresses.models import Address
 from marketplace.core.models import Event, OutboxMessage
 from marketplace.notifications.models import Notification
@@ -27,6 +28,9 @@ ANY, NOT, OPEN = "any", "not for partner keys", "reads no credentials"
 CATALOG, BUYERS, TRIALS = "catalog:read", "buyers:write", "trials:write"
 SAMPLES, REQUESTS = "samples:write", "requests:write"
 WEBHOOKS = "webhooks:manage"
+CONV_READ, CONV_WRITE = "conversations:read", "conversations:write"
+# A scope granted by another one too (the write scope reads what it writes).
+IMPLIED_BY = {CONV_READ: CONV_WRITE}
 
 EXPECTED = {
     ("post", "auth/register/"): OPEN,
@@ -100,18 +104,18 @@ EXPECTED = {
     ("post", "custom-requests/{id}/cancel/"): REQUESTS,
     ("get", "custom-requests/{id}/messages/"): REQUESTS,
     ("post", "custom-requests/{id}/messages/"): REQUESTS,
-    # Conversations (issue 13): people write them with their own token; no key scope yet.
-    ("get", "conversations/"): NOT,
-    ("post", "conversations/"): NOT,
-    ("get", "conversations/unread/"): NOT,
-    ("get", "conversations/contact-card/"): NOT,
-    ("put", "conversations/contact-card/"): NOT,
-    ("get", "conversations/{id}/"): NOT,
-    ("get", "conversations/{id}/messages/"): NOT,
-    ("post", "conversations/{id}/messages/"): NOT,
-    ("post", "conversations/{id}/reports/"): NOT,
-    ("post", "conversations/{id}/read/"): NOT,
-    ("get", "conversations/{id}/attachments/{attachment_id}/"): NOT,
+    # Conversations (issue 13): the streamer's side, with the conversations scopes.
+    ("get", "conversations/"): CONV_READ,
+    ("post", "conversations/"): CONV_WRITE,
+    ("get", "conversations/unread/"): CONV_READ,
+    ("get", "conversations/contact-card/"): CONV_READ,
+    ("put", "conversations/contact-card/"): CONV_WRITE,
+    ("get", "conversations/{id}/"): CONV_READ,
+    ("get", "conversations/{id}/messages/"): CONV_READ,
+    ("post", "conversations/{id}/messages/"): CONV_WRITE,
+    ("post", "conversations/{id}/reports/"): CONV_WRITE,
+    ("post", "conversations/{id}/read/"): CONV_WRITE,
+    ("get", "conversations/{id}/attachments/{attachment_id}/"): CONV_READ,
     ("get", "custom-requests/{id}/quotes/"): REQUESTS,
     ("post", "custom-requests/{id}/quotes/{quote_id}/accept/"): REQUESTS,
     ("post", "custom-requests/{id}/quotes/{quote_id}/order/"): REQUESTS,
@@ -189,6 +193,7 @@ EXPECTED = {
 OPERATIONS = sorted(EXPECTED, key=lambda op: (op[1], op[0]))
 WRITTEN = [Event, OutboxMessage, Notification, TrialOrder, SampleRequest, CustomRequest, Address]
 WRITTEN += [PartnerKey, Membership, StreamerLink, WebhookSubscription, WebhookDelivery]
+WRITTEN += [Conversation, Message, ConversationReport, ContactCard]
 
 
 @pytest.fixture(scope="module")
@@ -273,8 +278,8 @@ def test_scope_is_enforced(method, path, organization, owner, streamer):
         assert _counts() == {**before, "PartnerKey": before["PartnerKey"] + 1, "Event": before["Event"] + 1}
         return
     if expected != ANY:
-        # when: a key with every scope but this one
-        others = [s for s in ALL_SCOPES if s != expected]
+        # when: a key with every scope but this one (and any that grants it)
+        others = [s for s in ALL_SCOPES if s not in (expected, IMPLIED_BY.get(expected))]
         refused = _call(_key_client(organization, owner, others), method, path, buyer=streamer.pk)
         # then: refused, and nothing but the key (and its audit row) was written
         assert (refused.status_code, refused.json()) == (
