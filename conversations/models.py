@@ -1,6 +1,6 @@
 """One conversation per (streamer, factory) pair, its messages and their attachments.
 
-A message may name what it is about (`topic_kind` + `topic_id`, e.g. a custom request): a plain
+A message may name what it is about (`topic_kind` + `topic_id`, e.g. a trial; topics.py): a plain
 pair of columns rather than a foreign key, because the things talked about live in apps above this
 one (trials, tours) and this layer imports none of them.
 """
@@ -51,9 +51,11 @@ class Conversation(models.Model):
         return f"M{self.pk:06d}" if self.pk else "M"
 
 
-class TopicKind(models.TextChoices):
-    CUSTOM_REQUEST = "custom_request", _("custom request")
-    BOOKING = "tour_booking", _("video tour")
+class TopicKind:
+    """The kinds code below the registering apps names. Which kinds exist, their labels and pages are
+    registered from above (topics.py); the column holds no choices, so a new kind needs no migration."""
+
+    CUSTOM_REQUEST = "custom_request"
 
 
 class Message(models.Model):
@@ -67,7 +69,7 @@ class Message(models.Model):
     )
     side = models.CharField(_("side"), max_length=8, choices=Side.choices)
     body = models.TextField(_("message"), blank=True)
-    topic_kind = models.CharField(_("about"), max_length=32, choices=TopicKind.choices, blank=True)
+    topic_kind = models.CharField(_("about"), max_length=32, blank=True)
     topic_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     # A default rather than auto_now_add: the migration of the custom-request threads keeps their times.
     created_at = models.DateTimeField(_("sent"), default=timezone.now)

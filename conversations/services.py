@@ -18,12 +18,12 @@ from marketplace.core.validators import is_control
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import notification_create
 
-from .agreements import agreement_between
 from .attachments import CheckedAttachment
 from .events import ConversationEvents
 from .limits import message_rate_check, messaging_block_check
 from .masking import contact_masked
 from .models import Attachment, ContactCard, Conversation, Message, Side
+from .topics import topic_check
 
 # Line breaks and tabs belong in a message; every other control character is refused.
 _ALLOWED_CONTROLS = {"\n", "\t"}
@@ -108,7 +108,7 @@ def message_post(
     notice: Notice | None = None,
 ) -> Message:
     """Post one message. Checked before anything is written: the actor is a side, the body is
-    bounded, the sender is not blocked by staff (403) and within the rate limits (429 otherwise;
+    bounded, the topic (kind, id) is one of this pair's (topics.py; 400 otherwise), the sender is not blocked by staff (403) and within the rate limits (429 otherwise;
     nothing written, nobody told).
 
     The other side gets one inbox entry and one e-mail per burst: the notification's key holds their
@@ -119,6 +119,13 @@ def message_post(
     body = body_clean(body)
     if not body and attachment is None:
         raise ValidationError({"body": [_("Write a message.")]})
+    if topic is not None:
+        topic_check(
+            kind=topic[0],
+            topic_id=topic[1],
+            buyer_id=conversation.buyer_id,
+            factory_id=conversation.factory_id,
+        )
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=actor.pk).first()
         messaging_block_check(author_id=actor.pk)
@@ -178,9 +185,10 @@ def _notify(conversation: Conversation, message: Message, notice: Notice | None)
     else:
         recipient, read_upto = conversation.buyer.user, conversation.buyer_read_upto
         author = conversation.factory.name
-    # The inbox entry and its e-mail go to the other side: contact details masked until agreed.
-    agreed = agreement_between(buyer_id=conversation.buyer_id, factory_id=conversation.factory_id) is not None
-    preview = (message.body if agreed else contact_masked(message.body))[:200] or _("(an attachment)")
+    # The inbox entry and its e-mail carry a copy of the text that can never be taken back (it sits
+    # in a mailbox), so it is always masked, agreed or not: the thread itself shows contact details
+    # once the two have agreed (selectors.py), the preview only points there.
+    preview = contact_masked(message.body)[:200] or _("(an attachment)")
     notice = notice or Notice(
         kind=ConversationEvents.MESSAGE, data={"ref": str(conversation), "title": author}
     )

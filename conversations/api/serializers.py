@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from .. import selectors
 from ..models import Attachment, ContactCard, Conversation, ConversationReport, Message, ReportReason, Side
+from ..topics import with_topics
 
 
 class AttachmentOutputSerializer(serializers.ModelSerializer):
@@ -23,7 +24,9 @@ class AttachmentOutputSerializer(serializers.ModelSerializer):
 class ConversationMessageSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField(help_text="The streamer's display name or the factory name.")
     topic = serializers.SerializerMethodField(
-        help_text='What it is about, e.g. {"kind": "custom_request", "id": 7}.'
+        help_text='What it is about, or null: {"kind": "trial", "id": 7, "label": "50%-off trial", '
+        '"title": "T000007 · 补水面膜", "url": "/me/trials/7/"} (kinds: product, trial, sample, bulk_order, '
+        "custom_request; `url` is the web page, null when the object is gone)."
     )
     attachments = AttachmentOutputSerializer(many=True, read_only=True)
     body = serializers.CharField(
@@ -45,11 +48,19 @@ class ConversationMessageSerializer(serializers.ModelSerializer):
         {
             "type": "object",
             "nullable": True,
-            "properties": {"kind": {"type": "string"}, "id": {"type": "integer"}},
+            "properties": {
+                "kind": {"type": "string"},
+                "id": {"type": "integer"},
+                "label": {"type": "string"},
+                "title": {"type": "string"},
+                "url": {"type": "string", "nullable": True},
+            },
         }
     )
     def get_topic(self, message) -> dict | None:
-        return {"kind": message.topic_kind, "id": message.topic_id} if message.topic_kind else None
+        if not hasattr(message, "topic"):
+            with_topics([message])
+        return message.topic
 
 
 class ContactCardSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from marketplace.api.pagination import StandardPagination
 from .. import moderation, selectors, services
 from ..attachments import attachment_check
 from ..models import Attachment, ContactCard, Conversation, Message
+from ..topics import with_topics
 from .serializers import (
     ContactCardSerializer,
     ConversationDetailSerializer,
@@ -127,6 +128,24 @@ class ConversationMessagesApi(generics.GenericAPIView):
         attachment = serializers.FileField(
             required=False, help_text="A JPEG, PNG or WebP image or a PDF (multipart)"
         )
+        topic_kind = serializers.CharField(
+            required=False,
+            max_length=32,
+            help_text="What the message is about: product, trial, sample, bulk_order or custom_request "
+            "(with topic_id; one of this streamer's and factory's).",
+        )
+        topic_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+        def validate(self, attrs):
+            if ("topic_kind" in attrs) != ("topic_id" in attrs):
+                raise serializers.ValidationError(
+                    {
+                        "topic_id" if "topic_kind" in attrs else "topic_kind": [
+                            "Give topic_kind and topic_id together."
+                        ]
+                    }
+                )
+            return attrs
 
     class PageSerializer(serializers.Serializer):
         count = serializers.IntegerField(help_text="Messages in the conversation.")
@@ -173,7 +192,7 @@ class ConversationMessagesApi(generics.GenericAPIView):
                 "next": next_url,
                 "previous": None,
                 "results": ConversationMessageSerializer(
-                    selectors.with_shown_bodies(page, user=request.user),
+                    with_topics(selectors.with_shown_bodies(page, user=request.user)),
                     many=True,
                     context=message_context(request, conversation),
                 ).data,
@@ -191,6 +210,7 @@ class ConversationMessagesApi(generics.GenericAPIView):
             conversation=conversation,
             actor=request.user,
             body=data.validated_data.get("body", ""),
+            topic=_topic(data.validated_data),
             attachment=attachment_check(upload) if upload is not None else None,
         )
         (message,) = selectors.with_shown_bodies(
@@ -200,6 +220,10 @@ class ConversationMessagesApi(generics.GenericAPIView):
             ConversationMessageSerializer(message, context=message_context(request, conversation)).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+def _topic(validated: dict) -> tuple[str, int] | None:
+    return (validated["topic_kind"], validated["topic_id"]) if "topic_kind" in validated else None
 
 
 class ReadApi(APIView):

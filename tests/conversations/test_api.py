@@ -276,5 +276,11 @@ def test_custom_request_messages_keep_their_api(api, buyer):
     conversation = Conversation.objects.get(buyer=buyer, factory=maker)
     assert body["conversation"] == conversation.pk
     listed = api.as_user(buyer.user).get(f"/api/v1/conversations/{conversation.pk}/messages/").json()
-    assert listed["results"][0]["topic"] == {"kind": "custom_request", "id": request.pk}
+    assert listed["results"][0]["topic"] == {
+        "kind": "custom_request",
+        "id": request.pk,
+        "label": "custom request",
+        "title": request.title,
+        "url": f"/me/custom/{request.pk}/",
+    }
     assert timezone.now() - Message.objects.get().created_at < timedelta(minutes=1)

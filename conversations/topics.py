@@ -1,0 +1,126 @@
+"""What a message in a streamer–factory conversation can be about: a product, a trial, a sample, a
+bulk order or a custom request of that same pair (Message.topic_kind + topic_id).
+
+The things talked about live in the apps above this one, which this layer may not import. So, like
+agreements.py, they register a kind here from their AppConfig.ready() (trials/topics.py): how to
+load objects by id (one query for many), whether one belongs to the pair (a topic naming another
+pair's trial is refused before anything is written), its label in both languages, its title and
+the page it links to, and which of the pair's objects the writing form offers.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from marketplace.core.errors import ValidationError
+
+# How many objects of one kind the writing form offers (the newest of the pair).
+CHOICES_PER_KIND = 20
+
+
+@dataclass(frozen=True)
+class TopicDefinition:
+    kind: str  # stored in Message.topic_kind, e.g. "trial"
+    label: Promise  # gettext_lazy: "50%-off trial" / "五折试销"
+    load: Callable[[Iterable[int]], dict[int, Any]]  # ids -> objects, one query
+    belongs: Callable[[Any, int, int], bool]  # (object, buyer id, factory id)
+    title: Callable[[Any], str]  # how one object is named, e.g. "T000012 · 补水面膜"
+    url: Callable[[Any], str]  # its page
+    # The pair's objects the form offers, newest first, at most `limit`: (buyer id, factory id, limit).
+    choices: Callable[[int, int, int], list[Any]]
+
+
+_kinds: dict[str, TopicDefinition] = {}
+
+
+def topic_kind_register(definition: TopicDefinition) -> None:
+    """Register (or replace, by kind: ready() may run twice in tests) a kind of topic."""
+    _kinds[definition.kind] = definition
+
+
+def topic_kinds() -> list[str]:
+    return list(_kinds)
+
+
+def topic_check(*, kind: str, topic_id: int, buyer_id: int, factory_id: int) -> Any:
+    """The object a new message is about, if it is one of this pair's; else the JSON error shape's
+    400 (the same words whether it does not exist or belongs to someone else: no probing ids)."""
+    definition = _kinds.get(kind)
+    if definition is None:
+        raise ValidationError(
+            {"topic_kind": [_("Unknown topic; choose one of: %(kinds)s.") % {"kinds": ", ".join(_kinds)}]}
+        )
+    found = definition.load([topic_id]).get(topic_id)
+    if found is None or not definition.belongs(found, buyer_id, factory_id):
+        raise ValidationError(
+            {"topic_id": [_("No such %(kind)s between you two.") % {"kind": definition.label}]}
+        )
+    return found
+
+
+def topic_describe(definition: TopicDefinition, found: Any, topic_id: int) -> dict:
+    return {
+        "kind": definition.kind,
+        "id": topic_id,
+        "label": str(definition.label),
+        "title": definition.title(found) if found is not None else f"#{topic_id}",
+        "url": definition.url(found) if found is not None else None,
+    }
+
+
+def with_topics(messages: Iterable) -> list:
+    """The messages, each with `topic`: {kind, id, label, title, url} or None. One query per kind on
+    the page. A topic whose object is gone (or a kind no longer registered) keeps its kind and id."""
+    rows = list(messages)
+    wanted: dict[str, set[int]] = {}
+    for message in rows:
+        if message.topic_kind:
+            wanted.setdefault(message.topic_kind, set()).add(message.topic_id)
+    loaded = {kind: _kinds[kind].load(ids) for kind, ids in wanted.items() if kind in _kinds}
+    for message in rows:
+        if not message.topic_kind:
+            message.topic = None
+        elif message.topic_kind in _kinds:
+            definition = _kinds[message.topic_kind]
+            found = loaded[message.topic_kind].get(message.topic_id)
+            message.topic = topic_describe(definition, found, message.topic_id)
+        else:
+            message.topic = {
+                "kind": message.topic_kind,
+                "id": message.topic_id,
+                "label": message.topic_kind,
+                "title": f"#{message.topic_id}",
+                "url": None,
+            }
+    return rows
+
+
+def topic_value(kind: str, topic_id: int) -> str:
+    """A topic as one form value, "trial:12"."""
+    return f"{kind}:{topic_id}"
+
+
+def topic_parse(value: str | None) -> tuple[str, int] | None:
+    """ "trial:12" -> ("trial", 12); None for anything else (a form's empty choice, a bad link)."""
+    kind, _sep, raw_id = (value or "").partition(":")
+    if kind not in _kinds or not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 19):
+        return None
+    return kind, int(raw_id)
+
+
+def topic_choices(*, buyer_id: int, factory_id: int, limit: int = CHOICES_PER_KIND) -> list[tuple[str, list]]:
+    """What the writing form offers: per kind, (its label, [(value, title), …]) of the pair's newest."""
+    groups = []
+    for definition in _kinds.values():
+        objects = definition.choices(buyer_id, factory_id, limit)
+        if objects:
+            groups.append(
+                (
+                    str(definition.label),
+                    [(topic_value(definition.kind, o.pk), definition.title(o)) for o in objects],
+                )
+            )
+    return groups
