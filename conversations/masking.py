@@ -1,7 +1,9 @@
 """Contact details typed into a message are hidden from the other side until the two have agreed to
-talk (agreements.py), as the contact card is. The body is stored as written; every output (API,
-pages, the conversation list's previews, notifications and their e-mails) words it through
-`body_shown`, so agreeing later shows everything that was written.
+talk (agreements.py), as the contact card is. The body is stored as written; every output on the
+site (API, pages, the conversation list's previews) words it through `body_shown`, so agreeing later
+shows everything that was written. Notifications and their e-mails are the exception: their preview
+is a copy sent away that cannot be taken back, so it is always `contact_masked`
+(services._notify), before and after agreement.
 
 What counts as contact details, narrowly (a price, an order number, a date or a sentence that merely
 names WeChat must stay readable):

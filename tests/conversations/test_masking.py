@@ -201,3 +201,40 @@ def test_list_previews_ask_for_agreement_only_when_masking_matters(
         listed = client.get("/api/v1/conversations/").json()
     assert [c["preview"] for c in listed["results"]] == ["样品下周寄出"] * 5
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_notification_previews_stay_masked_after_agreement_for_both_sides(api, buyer, factory, conversation):
+    """A notification's preview is a copy sent to a mailbox that cannot be taken back: masked before
+    the two agreed and still masked after, in the inbox entry and in its e-mail, whichever side
+    wrote; the thread itself shows the text as written once agreed."""
+    from django.core import mail
+
+    from marketplace.notifications.services import notification_email
+
+    url = f"/api/v1/conversations/{conversation.pk}/messages/"
+    factory_wrote = "我的微信:wang_li88，单价¥12.50"
+    buyer_wrote = "wechat: zhang_mei99, 5000件"
+    api.as_user(factory.owner).post(url, {"body": factory_wrote}, format="json")
+    (before,) = Notification.objects.filter(recipient=buyer.user)
+    # when: the two agree, the buyer reads and both write again
+    _agree(factory, buyer)
+    api.as_user(buyer.user).post(f"/api/v1/conversations/{conversation.pk}/read/", format="json")
+    api.as_user(buyer.user).post(url, {"body": buyer_wrote}, format="json")
+    api.as_user(factory.owner).post(url, {"body": factory_wrote}, format="json")
+    # then: every preview masked, before agreement and after, to either side
+    to_buyer = Notification.objects.filter(recipient=buyer.user, kind="conversation.message").order_by("id")
+    (to_factory,) = Notification.objects.filter(recipient=factory.owner, kind="conversation.message")
+    assert [n.data["body"] for n in to_buyer] == [f"我的微信:{H}，单价¥12.50"] * 2
+    assert to_buyer[0] == before
+    assert to_factory.data["body"] == f"wechat: {H}, 5000件"
+    mail.outbox.clear()
+    for notice in [*to_buyer, to_factory]:
+        assert notification_email(notification_id=notice.pk) is True
+    sent = "\n".join(m.body for m in mail.outbox)
+    assert len(mail.outbox) == 3
+    assert "wang_li88" not in sent and "zhang_mei99" not in sent and sent.count(H) == 3
+    # and the thread shows what was written to both, now that they agreed
+    bodies = {m["body"] for m in api.as_user(buyer.user).get(url).json()["results"]}
+    assert bodies == {factory_wrote, buyer_wrote}
+    bodies = {m["body"] for m in api.as_user(factory.owner).get(url).json()["results"]}
+    assert bodies == {factory_wrote, buyer_wrote}
