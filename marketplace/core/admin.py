@@ -221,7 +221,8 @@ class StaffActionsMixin(_AdminBase):
 
     def staff_action_available(self, action: StaffAction, obj, user) -> bool:
         if self.staff_flow is not None and action.name in self.staff_flow.flow.transitions:
-            return action.name in allowed_actions(self.staff_flow, obj, user) and action.available(obj)
+            may = allowed_actions(self.staff_flow, obj, user, in_admin=True)
+            return action.name in may and action.available(obj)
         return action.available(obj)
 
     def staff_action_view(self, request: HttpRequest, object_id: str, name: str):

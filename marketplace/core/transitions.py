@@ -44,6 +44,10 @@ class Transition:
     # it is …" would say less (a link: "Only the invited side can accept.").
     refused_actor: object = field(default=None, compare=False)
     refused_state: object = field(default=None, compare=False)
+    # Actors (of `actors`) who fire it in the Django admin only: the staff bulk actions on the
+    # stuck lists have no API operation and no page button, so the API's `actions` and the
+    # pages must not offer them (`allowed_actions(..., in_admin=False)`).
+    admin_actors: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
     def verb(self) -> str:
@@ -60,16 +64,19 @@ def transition(
     *,
     refused_actor: object = None,
     refused_state: object = None,
+    admin: Iterable[str] = (),
 ) -> Transition:
+    """`admin`: actors who may fire it too, in the Django admin only (see `admin_actors`)."""
     return Transition(
         name,
         frozenset(sources),
         target,
-        frozenset(actors),
+        frozenset(actors) | frozenset(admin),
         description,
         label,
         refused_actor,
         refused_state,
+        frozenset(admin),
     )
 
 
@@ -91,13 +98,14 @@ class Flow:
     def allowed_from(self, status: str) -> list[str]:
         return [t.name for t in self.transitions.values() if status in t.sources]
 
-    def actions_for(self, status: str, role: str) -> list[str]:
-        """What this role may do now, in table order (read through `allowed_actions`)."""
+    def actions_for(self, status: str, role: str, *, in_admin: bool = False) -> list[str]:
+        """What this role may do now, in table order (read through `allowed_actions`); what the
+        role fires only in the admin counts only `in_admin`."""
         names = []
         for t in self.transitions.values():
             if status not in t.sources:
                 continue
-            if role in t.actors:
+            if role in t.actors and (in_admin or role not in t.admin_actors):
                 names.append(t.name)
             elif t.name in self.routes and self.routes[t.name][1] == role:
                 names.append(self.routes[t.name][0])
@@ -201,11 +209,13 @@ def actor_role(actor: Actor | None) -> str:
     return SYSTEM if actor is None else actor.acting_role
 
 
-def allowed_actions(table: FlowTable, obj: Any, user: Actor | None) -> list[str]:
+def allowed_actions(table: FlowTable, obj: Any, user: Actor | None, *, in_admin: bool = False) -> list[str]:
     """What `user` may do now with `obj`: the transitions their role may fire from its status, and
     the routes to those only the system fires (`pay`). The API's `actions`, the pages' buttons and
-    the admin's staff actions all ask here, so they cannot disagree."""
-    return table.flow.actions_for(table.status_of(obj), table.role(obj, user))
+    the admin's staff actions all ask here, so they cannot disagree. The API and the pages list
+    only what they can fire; the admin (`in_admin`) adds what staff fire there only (a transition's
+    `admin_actors`: the bulk actions on the stuck lists)."""
+    return table.flow.actions_for(table.status_of(obj), table.role(obj, user), in_admin=in_admin)
 
 
 class Notifier(Protocol):

@@ -73,3 +73,18 @@ def test_actions_for_a_role_include_the_routes_to_what_only_the_system_fires():
     assert bulk_flow.FLOW.actions_for("confirmed", Role.BUYER) == ["pay", "cancel"]
     assert bulk_flow.FLOW.actions_for("received", Role.BUYER) == ["pay", "dispute"]
     assert bulk_flow.FLOW.actions_for("received", Role.STAFF) == []
+
+
+def test_what_staff_fire_in_the_admin_only_is_not_offered_elsewhere():
+    # the stuck-list actions: the table lets staff fire them, the API and the pages do not offer them
+    assert trial_flow.FLOW.actions_for("paid", Role.STAFF) == []
+    assert trial_flow.FLOW.actions_for("paid", Role.STAFF, in_admin=True) == ["cancel_with_refund"]
+    assert trial_flow.FLOW.actions_for("feedback_submitted", Role.STAFF, in_admin=True) == ["end"]
+    assert trial_flow.FLOW.actions_for("feedback_submitted", Role.BUYER) == ["convert", "end"]
+    trial_flow.FLOW.check(name="cancel_with_refund", status="paid", actor_role=Role.STAFF)  # allowed
+    # a staff action that has its API operation is offered in both
+    assert bulk_flow.FLOW.actions_for("disputed", Role.STAFF) == ["resume", "cancel_with_refund"]
+    assert bulk_flow.FLOW.actions_for("disputed", Role.STAFF, in_admin=True) == [
+        "resume",
+        "cancel_with_refund",
+    ]

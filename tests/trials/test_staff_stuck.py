@@ -303,3 +303,31 @@ def test_a_non_staff_user_is_refused(product, buyer):
     assert response.redirect_chain[0][0].startswith("/admin/login/")
     assert TrialOrder.objects.get(pk=stale.pk).status == "requested"
     assert _trace(stale) == untouched
+
+
+def test_the_api_lists_only_what_it_can_fire_and_the_admin_offers_the_staff_actions(
+    staff_client, staff, api, product, buyer
+):
+    """The staff actions on the stuck lists have no API operation: a staff caller's `actions` in the
+    API must not name them (issue 12), while the admin's change page still offers them; both read
+    `allowed_actions`, the admin with `in_admin`."""
+    # given: a paid trial the factory never shipped, an overdue trial, an unanswered sample
+    paid = _age(trial_at("paid", product=product, buyer=buyer), paid_at=_ago(days=6))
+    unreported = trial_at("in_trial", product=makers.ProductMaker(factory=product.factory), buyer=buyer)
+    _age(unreported, window_ends_at=_ago(days=15))
+    sample = samples.sample_create(actor=buyer.user, product_id=product.pk)
+    _age(sample, created_at=_ago(days=8))
+
+    # when / then: the API, as staff and as the two sides
+    api.as_user(staff)
+    assert api.get(f"/api/v1/trials/{paid.pk}/").json()["actions"] == []
+    assert api.get(f"/api/v1/trials/{unreported.pk}/").json()["actions"] == []
+    assert api.get(f"/api/v1/samples/{sample.pk}/").json()["actions"] == []
+    assert api.as_user(product.factory.owner).get(f"/api/v1/trials/{paid.pk}/").json()["actions"] == ["ship"]
+    assert api.as_user(buyer.user).get(f"/api/v1/trials/{unreported.pk}/").json()["actions"] == ["feedback"]
+
+    # then: the admin's change pages still offer them to staff
+    offered = staff_client.get(change_url(paid)).context["staff_actions"]
+    assert [a["url"] for a in offered] == [staff_action_url(paid, "cancel_with_refund")]
+    offered = staff_client.get(change_url(unreported)).context["staff_actions"]
+    assert [a["url"] for a in offered] == [staff_action_url(unreported, "end_unreported")]

@@ -17,7 +17,7 @@ FLOW = Flow(
     "custom_request",
     [
         # Staff too, on a request open past its deadline (trials/services/staff.py).
-        transition("close", [C.OPEN], C.CLOSED, [SYSTEM, Role.STAFF], label=gettext_lazy("close")),
+        transition("close", [C.OPEN], C.CLOSED, [SYSTEM], label=gettext_lazy("close"), admin=[Role.STAFF]),
         transition("accept", [C.OPEN, C.CLOSED], C.ACCEPTED, [Role.BUYER], label=gettext_lazy("accept")),
         transition("cancel", [C.OPEN, C.CLOSED], C.CANCELLED, [Role.BUYER], label=gettext_lazy("cancel")),
     ],

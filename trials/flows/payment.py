@@ -26,7 +26,7 @@ FLOW = Flow(
         ),
         # Staff close an attempt nobody completed (pending too long). Failed, not cancelled: it is
         # not voided at the provider, so money that still arrives moves it forward (`succeed`).
-        transition("expire", [P.PENDING], P.FAILED, [Role.STAFF], label=gettext_lazy("expire")),
+        transition("expire", [P.PENDING], P.FAILED, [], label=gettext_lazy("expire"), admin=[Role.STAFF]),
         transition(
             "succeed",
             [P.PENDING, P.PROCESSING, P.FAILED],

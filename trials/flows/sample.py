@@ -23,7 +23,9 @@ FLOW = Flow(
         transition("decline", [S.REQUESTED], S.DECLINED, [FACTORY], label=gettext_lazy("decline")),
         transition("cancel", [S.REQUESTED], S.CANCELLED, [BUYER], label=gettext_lazy("cancel")),
         # Staff too, on a request stuck past its deadline (trials/services/staff.py).
-        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM, Role.STAFF], label=gettext_lazy("expire")),
+        transition(
+            "expire", [S.REQUESTED], S.EXPIRED, [SYSTEM], label=gettext_lazy("expire"), admin=[Role.STAFF]
+        ),
         transition("ship", [S.ACCEPTED], S.SHIPPED, [FACTORY], label=gettext_lazy("ship")),
         transition("receive", [S.SHIPPED], S.RECEIVED, [BUYER], label=gettext_lazy("receive")),
     ],

@@ -30,8 +30,8 @@ FLOW = Flow(
         transition("decline", [S.REQUESTED], S.DECLINED, [FACTORY], label=gettext_lazy("decline")),
         transition("cancel", [S.REQUESTED, S.ACCEPTED], S.CANCELLED, [BUYER], label=gettext_lazy("cancel")),
         # STAFF on the timed transitions: staff fire what beat should have, on a stuck trial
-        # (trials/services/staff.py checks it is in the moderation queue).
-        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM, STAFF], label=gettext_lazy("expire")),
+        # (trials/services/staff.py checks it is in the moderation queue), in the admin only.
+        transition("expire", [S.REQUESTED], S.EXPIRED, [SYSTEM], label=gettext_lazy("expire"), admin=[STAFF]),
         # Only the payment provider's confirmation (webhook, or staff marking a transfer received,
         # which goes through the payment service) moves a trial to paid.
         transition("mark_paid", [S.ACCEPTED], S.PAID, [SYSTEM], label=gettext_lazy("mark as paid")),
@@ -39,12 +39,21 @@ FLOW = Flow(
         transition("receive", [S.SHIPPED], S.IN_TRIAL, [BUYER], label=gettext_lazy("receive")),
         transition("feedback", [S.IN_TRIAL], S.FEEDBACK_SUBMITTED, [BUYER], label=gettext_lazy("rate")),
         transition("convert", [S.FEEDBACK_SUBMITTED], S.CONVERTED, [BUYER], label=gettext_lazy("convert")),
-        transition("end", [S.FEEDBACK_SUBMITTED], S.ENDED, [BUYER, SYSTEM, STAFF], label=gettext_lazy("end")),
-        transition("end_unreported", [S.IN_TRIAL], S.ENDED, [SYSTEM, STAFF], label=gettext_lazy("end")),
+        transition(
+            "end", [S.FEEDBACK_SUBMITTED], S.ENDED, [BUYER, SYSTEM], label=gettext_lazy("end"), admin=[STAFF]
+        ),
+        transition(
+            "end_unreported", [S.IN_TRIAL], S.ENDED, [SYSTEM], label=gettext_lazy("end"), admin=[STAFF]
+        ),
         # A paid trial the factory never shipped: staff cancel it, with a reason both sides read,
         # and the buyer's payment goes back (the only way out of `paid` other than shipping).
         transition(
-            "cancel_with_refund", [S.PAID], S.CANCELLED, [STAFF], label=gettext_lazy("cancel and refund")
+            "cancel_with_refund",
+            [S.PAID],
+            S.CANCELLED,
+            [],
+            label=gettext_lazy("cancel and refund"),
+            admin=[STAFF],
         ),
     ],
     labels=dict(S.choices),
