@@ -126,6 +126,47 @@ def test_a_cancel_recounts_only_the_cancellations_and_leaves_a_whole_record(prod
     assert buyer.record == after_cancel
 
 
+def test_a_staff_refund_cancel_is_the_factorys_not_the_streamers_and_both_records_equal_a_recount(
+    product, buyer, staff
+):
+    """A paid trial the factory never shipped, cancelled with a refund by staff: the streamer's
+    cancellations stay 0 (it was not their doing) and neither record moves; each equals a full
+    recount (records.py says why the factory's has no figure for it)."""
+    from datetime import timedelta as days_delta
+
+    from django.utils import timezone
+
+    from trials.models import TrialOrder
+    from trials.services import records
+    from trials.services import staff as staff_service
+
+    # given: a paid trial, 6 days unshipped (the factory ships within 5), and one the streamer cancels
+    paid = trial_at("paid", product=product, buyer=buyer)
+    TrialOrder.objects.filter(pk=paid.pk).update(paid_at=timezone.now() - days_delta(days=6))
+    own = trial_at("accepted", product=makers.ProductMaker(factory=product.factory), buyer=buyer)
+    trials.trial_cancel(trial=own, actor=buyer.user)
+    records.factory_record_refresh(factory_id=product.factory_id)
+    buyer.refresh_from_db()
+    product.factory.refresh_from_db()
+    buyer_before, factory_before = buyer.record, product.factory.metrics
+    assert buyer_before["cancellations_count"] == 1
+
+    # when
+    staff_service.trial_resolve_stuck(trial=paid, actor=staff, name="cancel_with_refund", reason="未发货")
+
+    # then: cancelled, the streamer's count still 1 (only their own cancel), the factory's as it was
+    buyer.refresh_from_db()
+    product.factory.refresh_from_db()
+    assert TrialOrder.objects.get(pk=paid.pk).status == "cancelled"
+    assert (buyer.record, product.factory.metrics) == (buyer_before, factory_before)
+    records.buyer_record_refresh(buyer_id=buyer.pk)
+    records.factory_record_refresh(factory_id=product.factory_id)
+    buyer.refresh_from_db()
+    product.factory.refresh_from_db()
+    assert (buyer.record, product.factory.metrics) == (buyer_before, factory_before)
+    assert product.factory.requests_expired == 0 and product.factory.requests_answered == 2
+
+
 def test_the_streamers_search_document_carries_no_cancellations(buyer):
     """Why a cancel does not reindex the streamer (records.buyer_cancellations_refresh): if the
     document ever shows cancellations, that function must mark the row dirty again."""

@@ -81,6 +81,15 @@ def factory_record_refresh(*, factory_id: int) -> dict[str, int | Decimal | None
 # paid is staff's `cancel_with_refund` of a trial the factory never shipped, not the buyer's doing.
 BUYER_CANCELLED = Q(status=S.CANCELLED, paid_at__isnull=True)
 
+# A staff `cancel_with_refund` is a factory-side cancellation: the factory was paid and did not ship
+# (trials/moderation.py's overdue queue). So it never counts as the streamer's cancellation
+# (BUYER_CANCELLED above), and it may not read as something the factory did well or as another
+# failure: the factory did answer the request (`responded_at`, so its response rate stands; a
+# "request left to expire" it is not), and the trial never arrived, so it is no completed, reported
+# or decided trial. The factory's record has no fulfilment figure yet, so none of its fields move
+# and after_trial_transition() refreshes neither record for it (a recount would write the same row
+# under the trial's lock); tests/trials/test_records.py holds both records equal to a full recount.
+
 
 def buyer_record_refresh(*, buyer_id: int) -> dict[str, int | Decimal | None]:
     trials = TrialOrder.objects.filter(buyer_id=buyer_id)
