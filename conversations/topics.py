@@ -124,3 +124,13 @@ def topic_choices(*, buyer_id: int, factory_id: int, limit: int = CHOICES_PER_KI
                 )
             )
     return groups
+
+
+def topic_option(*, kind: str, topic_id: int, buyer_id: int, factory_id: int) -> tuple[str, str, str] | None:
+    """One topic for a form, if it is the pair's: (its kind's label, its value, its title)."""
+    try:
+        found = topic_check(kind=kind, topic_id=topic_id, buyer_id=buyer_id, factory_id=factory_id)
+    except ValidationError:
+        return None
+    definition = _kinds[kind]
+    return str(definition.label), topic_value(kind, topic_id), definition.title(found)

@@ -200,6 +200,8 @@ class ConversationMessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     attachment = forms.FileField(label=_("Attach an image or PDF"), required=False)
+    # "trial:12" (conversations.topics.topic_value); the service checks it is one of the pair's.
+    topic = forms.CharField(label=_("About"), required=False, max_length=60)
 
 
 class ContactCardForm(forms.ModelForm):

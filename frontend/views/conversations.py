@@ -4,6 +4,8 @@ services behind /api/v1/conversations/. Opening a conversation marks it read."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,6 +14,7 @@ from conversations import moderation, selectors, services
 from conversations.api.views import attachment_response
 from conversations.attachments import attachment_check, max_bytes
 from conversations.models import Attachment, ContactCard, Message
+from conversations.topics import topic_choices, topic_option, topic_parse, topic_value, with_topics
 from factories.models import Factory
 
 from .. import forms
@@ -51,7 +54,7 @@ def conversation_detail(request, pk: int):
     services.conversation_mark_read(conversation=conversation, actor=request.user)
     before = _int(request.GET.get("before"))
     newest_first, earlier = selectors.messages_before(conversation, before=before, limit=THREAD_SIZE)
-    thread = selectors.with_shown_bodies(newest_first[::-1], user=request.user)
+    thread = with_topics(selectors.with_shown_bodies(newest_first[::-1], user=request.user))
     agreement, card = selectors.other_contact(conversation, request.user)
     is_buyer = conversation.buyer.user_id == request.user.pk
     return render(
@@ -69,10 +72,33 @@ def conversation_detail(request, pk: int):
             "agreement": agreement,
             "card": card,
             "form": forms.ConversationMessageForm(),
+            **_topic_picker(conversation, request.GET.get("topic")),
             "report_form": ConversationReportForm(),
             "max_mb": max_bytes() // (1024 * 1024),
         },
     )
+
+
+def _topic_picker(conversation, chosen: str | None) -> dict:
+    """The writing form's topics: the pair's newest of each kind, and the one a "message … about
+    this" link chose (?topic=trial:12) even when it is older than those — if it is the pair's."""
+    groups = topic_choices(buyer_id=conversation.buyer_id, factory_id=conversation.factory_id)
+    topic = topic_parse(chosen)
+    if topic is None:
+        return {"topic_groups": groups, "topic_chosen": ""}
+    value = topic_value(*topic)
+    if not any(value == v for _label, options in groups for v, _title in options):
+        option = topic_option(
+            kind=topic[0],
+            topic_id=topic[1],
+            buyer_id=conversation.buyer_id,
+            factory_id=conversation.factory_id,
+        )
+        if option is None:  # not the pair's: offer nothing chosen (the service would refuse it)
+            return {"topic_groups": groups, "topic_chosen": ""}
+        label, value, title = option
+        groups.insert(0, (label, [(value, title)]))
+    return {"topic_groups": groups, "topic_chosen": value}
 
 
 @signed_in
@@ -84,11 +110,19 @@ def message_post(request, pk: int):
         form_refused(request, form)
         return redirect("frontend:conversation", pk=pk)
     upload = form.cleaned_data.get("attachment")
+    topic = topic_parse(form.cleaned_data["topic"])
+    if form.cleaned_data["topic"] and topic is None:
+        messages.error(request, _("Choose what the message is about from the list."))
+        return redirect("frontend:conversation", pk=pk)
 
     def post():
         checked = attachment_check(upload) if upload else None
         return services.message_post(
-            conversation=conversation, actor=request.user, body=form.cleaned_data["body"], attachment=checked
+            conversation=conversation,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            topic=topic,
+            attachment=checked,
         )
 
     service_call(request, post)
@@ -115,7 +149,11 @@ def conversation_start(request):
         request, lambda: services.conversation_start(actor=user, buyer=buyer, factory=factory)
     )
     if outcome.ok:
-        return redirect("frontend:conversation", pk=outcome.result.pk)
+        target = reverse("frontend:conversation", args=[outcome.result.pk])
+        topic = topic_parse(request.POST.get("topic"))
+        if topic is not None:  # "message … about this": the picker opens on that topic
+            target += "?" + urlencode({"topic": topic_value(*topic)})
+        return redirect(target)
     return redirect("frontend:conversations")
 
 
