@@ -76,6 +76,89 @@ def test_prices_orders_and_dates_are_not_masked(text):
     assert contact_masked(text) == text
 
 
+# Phrasings seen in real messages (issue 13): what must be hidden, and the business numbers around
+# them that must stay readable. `None` means: shown exactly as written.
+REAL_WORLD = [
+    # WeChat, as people actually write it
+    ("my wechat is wang_li88", f"my wechat is {H}"),
+    ("My WeChat is WangLi2020, add me", f"My WeChat is {H}, add me"),
+    ("加我微信 是 wang_li88", f"加我微信 是 {H}"),
+    ("我的微信是wang_li88哦", f"我的微信是{H}哦"),
+    ("vx: wang li 88", f"vx: {H}"),
+    ("VX：wang_li88 备注样品", f"VX：{H} 备注样品"),
+    ("WeChat ID → wang_li88", f"WeChat ID → {H}"),
+    ("wechat id -> wang_li88", f"wechat id -> {H}"),
+    ("V信 wang_li88", f"V信 {H}"),
+    ("薇信：wangli_88", f"薇信：{H}"),
+    # phones with spaces, dashes, full-width digits, country code
+    ("电话 138 0013 8000", f"电话 {H}"),
+    ("call 138-0013-8000 pls", f"call {H} pls"),
+    ("手机１３８００１３８０００", f"手机{H}"),
+    ("手机 １３８ ００１３ ８０００ 王", f"手机 {H} 王"),
+    ("tel +86 138 0013 8000", f"tel {H}"),
+    ("打我 1380 013 8000", f"打我 {H}"),
+    # QQ
+    ("QQ: 12345678", f"QQ: {H}"),
+    ("qq是 987654321", f"qq是 {H}"),
+    ("QQ号码 1234 5678", f"QQ号码 {H}"),
+    ("扣扣：１２３４５６７８", f"扣扣：{H}"),
+    # e-mail spelled out against filters
+    ("email wang.li at yiwu-box dot com", f"email {H}"),
+    ("邮箱 wangli(at)yiwu.com", f"邮箱 {H}"),
+    ("mail me: wang [at] yiwu [dot] cn", f"mail me: {H}"),
+    ("sales＠yiwu-box.com", H),
+    ("Wang.Li AT Yiwu-Box DOT com please", f"{H} please"),
+    # business numbers: never hidden
+    ("单价 12.50元，5000件起订", None),
+    ("订单数量 5000件，交期 2026-12-20", None),
+    ("型号 A-2024，尺寸 30x40cm", None),
+    ("model A-2024-138, size 30 x 40 cm", None),
+    ("2026年12月4日 14:30 到厂", None),
+    ("运费 13.80 元/件，共 1380 件", None),
+    ("箱规 60*40*35cm，每箱 120 件", None),
+    ("the wechat group has 200 people", None),
+    ("meet at 3pm at the factory", None),
+    ("price at 12.50 per unit", None),
+    ("my wechat is broken today", None),
+    ("微信支付 或 支付宝 都可以", None),
+    ("QQ群 5 个", None),
+    ("批次 1500 1600 1700 件", None),
+]
+
+
+@pytest.mark.parametrize(("text", "shown"), REAL_WORLD)
+def test_real_world_phrasings(text, shown):
+    assert contact_masked(text) == (text if shown is None else shown)
+
+
+def test_adversarial_messages_are_masked_in_bounded_time():
+    """Messages of 10,000 characters built to make a regex backtrack: each must finish. The time is
+    printed (run with -s), not asserted: a shared CI machine's timing is no pass/fail criterion."""
+    import time
+
+    messages = {
+        "letters": "a" * 10_000,
+        "digits": "1" * 10_000,
+        "digits with spaces": "1 " * 5_000,
+        "label then spaces": "微信" + " " * 9_998,
+        "qq then spaces": "QQ" + " " * 9_998,
+        "label, spaces, no id": "wechat id" + " " * 9_990 + "x",
+        "address, spaces": "a at b" + " " * 9_994,
+        "label then words": "wechat is " + "ab " * 3_330,
+        "at at at": "a at " * 2_000,
+        "dots": "a." * 5_000,
+        "qq digits dashes": "QQ " + "1-" * 4_998,
+        "mixed": ("微信:wang li 8 QQ 1 x@y. " * 400)[:10_000],
+    }
+    for name, message in messages.items():
+        assert len(message) <= 10_003
+        started = time.perf_counter()
+        contact_masked(message)
+        print(
+            f"contact_masked, {name} ({len(message)} chars): {(time.perf_counter() - started) * 1000:.1f} ms"
+        )
+
+
 def test_the_placeholder_is_translated():
     with translation.override("zh-hans"):
         assert contact_masked("电话13800138000") == "电话[联系方式已隐藏]"
