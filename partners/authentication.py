@@ -30,6 +30,7 @@ from rest_framework.authtoken.models import Token
 
 from buyers.models import BuyerProfile
 from marketplace.accounts.authentication import ApiKeyAuthentication as UserApiKeyAuthentication
+from marketplace.core.events import member_acting
 
 from . import selectors, services
 from .models import PartnerKey
@@ -122,6 +123,7 @@ class TokenAuthentication(DrfTokenAuthentication):
         buyer = selectors.member_streamer(user=user, buyer_id=buyer_id)
         if buyer is None:
             raise exceptions.NotFound(_("No such streamer in your organizations."))
+        member_acting(user)
         return buyer.user, MemberAccess(token=token, member_id=user.pk, buyer=buyer)
 
 

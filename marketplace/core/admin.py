@@ -92,6 +92,15 @@ class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return json_summary(obj.data)
 
 
+def _by(event: Event) -> str:
+    """Who acted: the account, or the organization member who acted for it (its data["member"])."""
+    by = event.actor.username if event.actor else "—"
+    member = (event.data or {}).get("member")
+    if member:
+        return gettext("%(member)s for %(streamer)s") % {"member": member.get("name"), "streamer": by}
+    return by
+
+
 class EventHistoryMixin:
     """Adds a read-only `event_history` field: who did what to this object, newest first."""
 
@@ -103,7 +112,7 @@ class EventHistoryMixin:
             (
                 date_format(localtime(e.created_at), "DATETIME_FORMAT"),
                 e.verb,
-                e.actor.username if e.actor else "—",
+                _by(e),
                 json.dumps(e.data, ensure_ascii=False),
             )
             for e in events_for(self.history_target(obj))[:HISTORY_LIMIT]

@@ -29,20 +29,42 @@ def acting_from(address: str | None) -> Iterator[None]:
 _request_address: ContextVar[str | None] = ContextVar("request_address", default=None)
 
 
+# The organization member acting for a streamer in the request being served (issue 12, point 1):
+# the request runs as the streamer's account, so the services write the streamer as the actor;
+# every audit row written while it runs also names the member who really acted
+# (data["member"] = {"id", "name"}). A mutable holder per request, filled by the authentication
+# that resolves the member (partners.authentication), so nothing outlives the request.
+_request_member: ContextVar[dict[str, Any] | None] = ContextVar("request_member", default=None)
+
+
 @contextmanager
 def request_from(address: str | None) -> Iterator[None]:
     token = _request_address.set(address)
+    member_token = _request_member.set({})
     try:
         yield
     finally:
+        _request_member.reset(member_token)
         _request_address.reset(token)
+
+
+def member_acting(member) -> None:
+    """The request being served is `member` acting for a streamer: its audit rows say so."""
+    holder = _request_member.get()
+    if holder is not None:
+        holder["member"] = {"id": member.pk, "name": member.get_username()}
 
 
 def _with_address(data: dict[str, Any], actor) -> dict[str, Any]:
     address = _acting_from.get()
     if address is None and getattr(actor, "is_staff_member", False):
         address = _request_address.get()
-    return {**data, "address": address} if address and "address" not in data else data
+    if address and "address" not in data:
+        data = {**data, "address": address}
+    member = (_request_member.get() or {}).get("member")
+    if member is not None and "member" not in data:
+        data = {**data, "member": member}
+    return data
 
 
 # Listeners told of every event row as it is written, in the same transaction (partner webhooks

@@ -2,9 +2,14 @@
 12, point 1): `?buyer=` or a `buyer` field, the same operations as a key (scopes.RULES)."""
 
 import pytest
+from django.utils import translation
 
+from frontend.history import history
+from marketplace.core.models import Event
 from partners import services
 from tests import makers
+from trials.events import TrialEvents
+from trials.flows.trial import TABLE
 from trials.models import TrialOrder
 
 from .conftest import member_join
@@ -71,3 +76,48 @@ def test_a_member_acting_for_a_streamer_cannot_manage_organizations(api, member,
     response = api.as_user(member).post(f"/api/v1/organizations/?buyer={streamer.pk}", {"name": "x"})
     # organizations/ is outside the rules: `buyer` is ignored and the member acts as themselves
     assert response.status_code == 201
+
+
+def _trial_events():
+    return list(
+        Event.objects.filter(verb__startswith="trial.").order_by("id").values("verb", "actor", "data")
+    )
+
+
+def test_a_members_write_records_the_member_who_acted_for_the_streamer(api, member, streamer, product):
+    # when: the member places a trial for the streamer, then the streamer cancels it themselves
+    created = api.as_user(member).post(
+        "/api/v1/trials/", {"buyer": streamer.pk, "product": product.pk, "quantity": 5}
+    )
+    trial_id = created.json()["id"]
+    cancelled = api.as_user(streamer.user).post(f"/api/v1/trials/{trial_id}/cancel/")
+    # then: the member's row names them, the streamer's own row names no member (nothing leaks)
+    assert (created.status_code, cancelled.status_code) == (201, 200)
+    events = _trial_events()
+    assert [(e["verb"], e["actor"], e["data"].get("member")) for e in events] == [
+        (TrialEvents.REQUESTED, streamer.user.pk, {"id": member.pk, "name": "mcn_helper"}),
+        ("trial.cancelled", streamer.user.pk, None),
+    ]
+
+
+def test_the_history_says_which_member_acted_for_the_streamer(api, member, streamer, product):
+    api.as_user(member).post("/api/v1/trials/", {"buyer": streamer.pk, "product": product.pk, "quantity": 5})
+    trial = TrialOrder.objects.get()
+    with translation.override("en"):
+        assert [row["who"] for row in history(trial, TABLE.flow.labels)] == [
+            f"mcn_helper for {streamer.display_name}"
+        ]
+    with translation.override("zh-hans"):
+        assert [row["who"] for row in history(trial, TABLE.flow.labels)] == [
+            f"mcn_helper 代 {streamer.display_name} 操作"
+        ]
+
+
+def test_a_member_of_another_organization_writes_no_row(api, streamer, product):
+    stranger = makers.UserMaker(username="other_mcn_owner")
+    services.organization_create(actor=stranger, name="别家 MCN")
+    response = api.as_user(stranger).post(
+        "/api/v1/trials/", {"buyer": streamer.pk, "product": product.pk, "quantity": 5}
+    )
+    assert response.status_code == 404
+    assert (TrialOrder.objects.count(), _trial_events()) == (0, [])
