@@ -17,6 +17,7 @@ from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.validators import is_control
+from marketplace.notifications.services import notification_create_best_effort
 
 from .events import ConversationEvents
 from .models import (
@@ -149,4 +150,19 @@ def conversation_report_resolve(
             user_id=report.reported_id,
             until=block.until.isoformat(),
         )
+    _reporter_notify(report, verb)
     return report
+
+
+def _reporter_notify(report: ConversationReport, verb: str) -> None:
+    """Tell the reporter the outcome only: not the note, nor whether or how long the other side was
+    blocked (that is the reported account's own business)."""
+    conversation = report.conversation
+    reporter_is_buyer = report.reporter_id == conversation.buyer.user_id
+    other_side = conversation.factory.name if reporter_is_buyer else conversation.buyer.display_name
+    notification_create_best_effort(
+        recipient=report.reporter,
+        kind=verb,
+        key=f"conversation-report:{report.pk}:handled",
+        data={"ref": str(conversation), "title": other_side, "conversation_id": conversation.pk},
+    )

@@ -13,4 +13,17 @@ NOTIFICATION_TEXTS = {
         _("New message from %(author)s"),
         _("%(author)s wrote: %(body)s (more messages may follow in the conversation)"),
     ),
+    # a report handled by staff, told to the reporter (the outcome only)
+    "conversation.report_resolved": (
+        _("Your report was handled: %(title)s"),
+        _(
+            "Thank you for reporting your conversation with %(title)s. Staff reviewed it and took action under the marketplace rules."
+        ),
+    ),
+    "conversation.report_dismissed": (
+        _("Your report was reviewed: %(title)s"),
+        _(
+            "Thank you for reporting your conversation with %(title)s. Staff reviewed it and found no breach of the marketplace rules, so no action was taken."
+        ),
+    ),
 }

@@ -58,4 +58,17 @@ NOTIFICATION_TEXTS = {
             "Your changes to %(title)s (%(ref)s) were rejected; streamers still see the approved version. Reason: %(reason)s"
         ),
     ),
+    # a listing report handled by staff, told to the reporter (the outcome only)
+    "report.resolved": (
+        _("Your report was handled: %(title)s"),
+        _(
+            "Thank you for reporting the listing %(title)s. Staff reviewed it and took action under the marketplace rules."
+        ),
+    ),
+    "report.dismissed": (
+        _("Your report was reviewed: %(title)s"),
+        _(
+            "Thank you for reporting the listing %(title)s. Staff reviewed it and found no breach of the marketplace rules, so no action was taken."
+        ),
+    ),
 }

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.models import User
 from marketplace.core.errors import TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
+from marketplace.notifications.services import notification_create_best_effort
 
 from ..events import ProductEvents, ReportEvents
 from ..models import Product, ProductReport, ReportReason, ReportStatus
@@ -61,5 +62,13 @@ def product_report_resolve(
     report.save(update_fields=["status", "resolution_note", "handled_by", "handled_at"])
     event_record(
         actor=actor, verb=REPORT_VERBS[status], target=report.product, report_id=report.pk, note=note
+    )
+    # The reporter learns the outcome only: not the note (staff's words may name the factory's
+    # private details), nor what was done to the listing.
+    notification_create_best_effort(
+        recipient=report.reporter,
+        kind=REPORT_VERBS[status],
+        key=f"product-report:{report.pk}:handled",
+        data={"ref": f"P{report.product_id:06d}", "title": report.product.title},
     )
     return report

@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,8 @@ from .messages import render
 from .models import Notification, NotificationSettings
 
 EMAIL_TOPIC = "notification.email"
+
+logger = logging.getLogger(__name__)
 
 # kind -> notification -> [(filename, content, mimetype)]: files an app attaches to the e-mail of
 # its notifications (a tour's calendar file). Registered from the app's ready(); this app imports none.
@@ -41,6 +44,22 @@ def notification_create(*, recipient: User, kind: str, key: str, data: dict[str,
     # The e-mail is owed from now on: an outbox row in this transaction, sent after the commit.
     outbox_put(EMAIL_TOPIC, {"notification_id": notification.pk})
     return notification
+
+
+def notification_create_best_effort(
+    *, recipient: User, kind: str, key: str, data: dict[str, Any]
+) -> Notification | None:
+    """notification_create for a courtesy notice beside a decision that must stand on its own (the
+    reporter told that staff handled their report): in a savepoint, so whatever fails in writing
+    the notice is logged and rolls back only the notice, never the caller's change. The e-mail is
+    sent after the commit by the outbox, whose failures are retried and never reach the caller."""
+    try:
+        with transaction.atomic():
+            return notification_create(recipient=recipient, kind=kind, key=key, data=data)
+    # Any failure, not only the database's: a courtesy notice must never undo the decision.
+    except Exception:
+        logger.exception("notification %s for user %s not written", key, recipient.pk)
+        return None
 
 
 def notification_supersede(*, recipient: User, key: str, kind: str) -> int:
