@@ -4,16 +4,10 @@ name and size; the files themselves stay behind the participants' views."""
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.admin import (
-    EventHistoryMixin,
-    ReadOnlyAdminMixin,
-    StaffAction,
-    StaffActionsMixin,
-    object_link,
-)
+from factories.admin.reports import NoteForm, ReportAdmin, report_action, report_dismiss_action
+from marketplace.core.admin import ReadOnlyAdminMixin, object_link
 
 from .models import (
     Attachment,
@@ -92,26 +86,18 @@ class ContactCardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "name", "phone", "wechat", "email"]
 
 
-class ActForm(forms.Form):
+class ActForm(NoteForm):
     block_days = forms.IntegerField(
         label=_("Block the reported sender from messaging for (days; 0 = no block)"),
         min_value=0,
         max_value=MAX_BLOCK_DAYS,
         initial=7,
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class DismissForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def _is_open(report: ConversationReport) -> bool:
-    return report.status == ReportStatus.OPEN
+    field_order = ("block_days", "note")
 
 
 @admin.register(ConversationReport)
-class ConversationReportAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
+class ConversationReportAdmin(ReportAdmin):
     """The queue of reported conversations and messages: read what was said (the message, the
     conversation link), then act (resolve, optionally blocking the sender) or dismiss."""
 
@@ -133,56 +119,23 @@ class ConversationReportAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelA
         "=conversation__id",
     )
     list_select_related = ("conversation", "reporter", "reported", "handled_by")
-    # Open reports first (the queue), oldest first within each group.
-    ordering = (Case(When(status=ReportStatus.OPEN, then=Value(0)), default=Value(1)).asc(), "created_at")
-    fields = (
-        "conversation",
-        "message",
-        "message_body",
-        "reporter",
-        "reported",
-        "reason",
-        "detail",
-        "status",
-        "resolution_note",
-        "handled_by",
-        "handled_at",
-        "created_at",
-        "event_history",
-    )
-    readonly_fields = fields
+    fields = ("conversation", "message", "message_body", "reporter", "reported", *ReportAdmin.REPORT_FIELDS)
     staff_actions = (
-        StaffAction(
-            name="act",
-            label=_("Act (resolve, block the sender)"),
-            done=_("Resolved: %(objects)s."),
-            apply=lambda r, actor, data: conversation_report_resolve(
+        report_action(
+            "act",
+            _("Act (resolve, block the sender)"),
+            _("Resolved: %(objects)s."),
+            lambda r, actor, data: conversation_report_resolve(
                 report=r,
                 actor=actor,
                 status=ReportStatus.RESOLVED,
                 note=data["note"],
                 block_days=data["block_days"],
             ),
-            form=ActForm,
-            available=_is_open,
+            ActForm,
         ),
-        StaffAction(
-            name="dismiss",
-            label=_("Dismiss"),
-            done=_("Dismissed: %(objects)s."),
-            apply=lambda r, actor, data: conversation_report_resolve(
-                report=r, actor=actor, status=ReportStatus.DISMISSED, note=data["note"]
-            ),
-            form=DismissForm,
-            available=_is_open,
-        ),
+        report_dismiss_action(conversation_report_resolve),
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        """Every field is read-only: a report changes only through the act/dismiss actions."""
 
     def history_target(self, obj: ConversationReport):
         # Report events are recorded on the conversation.

@@ -1,4 +1,8 @@
-"""The moderation queue: open reports first; staff resolve (optionally delisting) or dismiss them."""
+"""The moderation queues of reports: `ReportAdmin`, the one base (open reports first, read-only,
+resolve or dismiss), here in the lower layer so conversations' report queue uses it too; and the
+product reports' queue, where staff resolve (optionally delisting) or dismiss."""
+
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin
@@ -12,13 +16,66 @@ from ..models import ProductReport, ProductStatus, ReportStatus
 from ..services import product_delist, product_report_resolve
 
 
-class ResolveForm(forms.Form):
+class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResolveForm(NoteForm):
     delist = forms.BooleanField(label=_("Also delist the product"), required=False)
 
 
-class DismissForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+def report_is_open(report) -> bool:
+    return report.status == ReportStatus.OPEN
+
+
+ReportResolve = Callable[..., object]  # (report=, actor=, status=, note=, **what the action adds)
+
+
+def report_action(name: str, label, done, apply, form: type[forms.Form]) -> StaffAction:
+    """A staff action of a report queue: offered on open reports only."""
+    return StaffAction(name=name, label=label, done=done, apply=apply, form=form, available=report_is_open)
+
+
+def report_dismiss_action(resolve: ReportResolve) -> StaffAction:
+    """The dismissal every report queue offers: closed with a note, nothing else done."""
+    return report_action(
+        "dismiss",
+        _("Dismiss"),
+        _("Dismissed: %(objects)s."),
+        lambda r, actor, data: resolve(
+            report=r, actor=actor, status=ReportStatus.DISMISSED, note=data["note"]
+        ),
+        NoteForm,
+    )
+
+
+class ReportAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
+    """A moderation queue of reports (product reports here, conversation reports in the
+    conversations app): open ones first, every field read-only, changed only through the staff
+    actions (resolve in the queue's own way, or `report_dismiss_action`)."""
+
+    # What every report shows after what it is about (the product; the conversation and message).
+    REPORT_FIELDS = (
+        "reason",
+        "detail",
+        "status",
+        "resolution_note",
+        "handled_by",
+        "handled_at",
+        "created_at",
+        "event_history",
+    )
+    # Open reports first (the queue), oldest first within each group.
+    ordering = (Case(When(status=ReportStatus.OPEN, then=Value(0)), default=Value(1)).asc(), "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or ()
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """Every field is read-only: a report changes only through the staff actions."""
 
 
 def _resolve(report: ProductReport, actor, data: dict) -> None:
@@ -31,57 +88,19 @@ def _resolve(report: ProductReport, actor, data: dict) -> None:
             product_delist(product=report.product, actor=actor, reason=data["note"])
 
 
-def _is_open(report: ProductReport) -> bool:
-    return report.status == ReportStatus.OPEN
-
-
 @admin.register(ProductReport)
-class ProductReportAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
+class ProductReportAdmin(ReportAdmin):
     list_display = ("created_at", "status", "reason", "product_link", "factory", "reporter", "handled_by")
     list_filter = ("status", "reason", "product__status")
     search_fields = ("product__title", "product__factory__name", "reporter__username", "detail")
     list_select_related = ("product", "product__factory", "reporter", "handled_by")
-    # Open reports first (the queue), oldest first within each group.
-    ordering = (Case(When(status=ReportStatus.OPEN, then=Value(0)), default=Value(1)).asc(), "created_at")
-    fields = (
-        "product",
-        "reporter",
-        "reason",
-        "detail",
-        "status",
-        "resolution_note",
-        "handled_by",
-        "handled_at",
-        "created_at",
-        "event_history",
-    )
-    readonly_fields = fields
+    fields = ("product", "reporter", *ReportAdmin.REPORT_FIELDS)
     staff_actions = (
-        StaffAction(
-            name="resolve",
-            label=_("Resolve (action taken)"),
-            done=_("Resolved: %(objects)s."),
-            apply=_resolve,
-            form=ResolveForm,
-            available=_is_open,
+        report_action(
+            "resolve", _("Resolve (action taken)"), _("Resolved: %(objects)s."), _resolve, ResolveForm
         ),
-        StaffAction(
-            name="dismiss",
-            label=_("Dismiss"),
-            done=_("Dismissed: %(objects)s."),
-            apply=lambda r, actor, data: product_report_resolve(
-                report=r, actor=actor, status=ReportStatus.DISMISSED, note=data["note"]
-            ),
-            form=DismissForm,
-            available=_is_open,
-        ),
+        report_dismiss_action(product_report_resolve),
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        """Every field is read-only: a report changes only through the resolve/dismiss actions."""
 
     def history_target(self, obj: ProductReport):
         # Report events are recorded on the product, next to its approvals and delistings.
