@@ -149,7 +149,7 @@ def _detail_page(request, order, refused=None):
 def bulk_action(request, pk: int, action: str):
     visible = selectors.bulk_order_visible_to(request.user)
     order = get_object_or_404(visible, pk=pk)
-    refused = run_action(request, order, ACTIONS, action)
+    refused = run_action(request, order, ACTIONS, action).bound
     if refused:
         # Shown again with what was typed (the message says why); nothing changed.
         return _detail_page(request, visible.get(pk=pk), refused)

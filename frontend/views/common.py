@@ -2,7 +2,7 @@
 refusals become messages on the next page instead of an error page."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -103,20 +103,33 @@ def action_buttons(table: FlowTable, actions: dict[str, Action], obj, user, boun
     ]
 
 
-def run_action(request, obj, actions: dict[str, Action], name: str) -> dict:
-    """POST of one button: validate its form, call its service; refusals become messages. Returns
-    {name: the posted form} when it was refused, for the page to show it filled in again."""
+@dataclass(frozen=True)
+class ActionRun:
+    """What the POST of one button did: `ok`, and when it was refused, `bound` {name: the posted
+    form} (its form, if it has one) for the page to show it again filled in."""
+
+    ok: bool
+    bound: dict[str, Any] = field(default_factory=dict)
+
+
+def run_action(
+    request, obj, actions: dict[str, Action], name: str, *, errors_beside_fields: bool = False
+) -> ActionRun:
+    """POST of one button: validate its form, call its service; refusals become messages. A page
+    that shows a refused form's errors beside its fields (`errors_beside_fields`: the tour pages)
+    gets no message for them too; the service's refusals are messages either way."""
     spec = actions.get(name)
     if spec is None:
         messages.error(request, _("Unknown action."))
-        return {}
+        return ActionRun(False)
     data = {}
     form = None
     if spec.form is not None:
         form = spec.form(request.POST)
         if not form.is_valid():
-            form_refused(request, form)
-            return {name: form}
+            if not errors_beside_fields:
+                form_refused(request, form)
+            return ActionRun(False, {name: form})
         data = form.cleaned_data
     outcome = service_call(request, lambda: spec.call(obj, request.user, data), success=str(spec.done))
-    return {} if outcome.ok or form is None else {name: form}
+    return ActionRun(outcome.ok, {} if outcome.ok or form is None else {name: form})

@@ -103,7 +103,7 @@ def _detail_page(request, sample, refused=None):
 def sample_action(request, pk: int, action: str):
     visible = selectors.sample_visible_to(request.user)
     sample = get_object_or_404(visible, pk=pk)
-    refused = run_action(request, sample, ACTIONS, action)
+    refused = run_action(request, sample, ACTIONS, action).bound
     if refused:
         # Shown again with what was typed (the message says why); nothing changed.
         return _detail_page(request, visible.get(pk=pk), refused)

@@ -24,7 +24,7 @@ from tours.zones import FACTORY_ZONE
 from ..forms.tour_actions import TourCancelForm, TourProposeForm, TourRateForm
 from ..history import history
 from ..tour_zone import tour_zone
-from .common import Action, action_buttons, service_call, signed_in
+from .common import Action, action_buttons, run_action, signed_in
 
 LIST_LIMIT = 100  # per part (upcoming, past): a year of calls for a busy factory
 PROPOSE_DAYS = 14  # how far ahead the "propose another time" choices reach
@@ -126,21 +126,15 @@ def tour_detail(request, pk: int):
 @signed_in
 @require_POST
 def tour_action(request, pk: int, action: str):
-    spec = ACTIONS.get(action)
-    if spec is None:
+    if action not in ACTIONS:
         raise Http404
     zone = _zone(request)[0]
     visible = selectors.booking_visible_to(request.user)
     booking = get_object_or_404(visible, pk=pk)
-    form = spec.form(request.POST) if spec.form is not None else None
-    if form is not None and not form.is_valid():
-        return _detail_page(request, booking, zone=zone, bound={action: form}, status=400)
-    data = form.cleaned_data if form is not None else {}
-    outcome = service_call(request, lambda: spec.call(booking, request.user, data), success=str(spec.done))
-    if not outcome.ok:
+    run = run_action(request, booking, ACTIONS, action, errors_beside_fields=True)
+    if not run.ok:
         # Shown again with what was typed and the service's words; nothing changed.
-        bound = {action: form} if form is not None else {}
-        return _detail_page(request, visible.get(pk=pk), zone=zone, bound=bound, status=400)
+        return _detail_page(request, visible.get(pk=pk), zone=zone, bound=run.bound, status=400)
     return redirect("frontend:tour", pk=pk)
 
 

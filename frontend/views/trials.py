@@ -156,7 +156,7 @@ def _detail_page(request, trial, refused=None):
 def trial_action(request, pk: int, action: str):
     visible = selectors.trial_visible_to(request.user)
     trial = get_object_or_404(visible, pk=pk)
-    refused = run_action(request, trial, ACTIONS, action)
+    refused = run_action(request, trial, ACTIONS, action).bound
     if refused:
         # Shown again with what was typed (the message says why); nothing changed.
         return _detail_page(request, visible.get(pk=pk), refused)
