@@ -5,15 +5,19 @@ write), or a key of the organization with the `webhooks:manage` scope (checked w
 scope in authentication.py). Another organization's subscriptions and deliveries are 404.
 """
 
+from typing import Any, cast
+
 from axes.helpers import get_client_ip_address
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from factories.models import Factory
-from marketplace.accounts.models import ApiKey
+from marketplace.accounts.models import ApiKey, User
 
 from .. import selectors
 from ..authentication import MemberAccess, PartnerAccess
@@ -25,7 +29,7 @@ from .sources import PATTERNS
 class MemberOrWebhookKey(permissions.BasePermission):
     """A person's own sign-in, or an organization key (whose scope authentication.py checked)."""
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         if isinstance(request.auth, PartnerAccess):
             return True
         return bool(request.user and request.user.is_authenticated) and not isinstance(
@@ -36,10 +40,10 @@ class MemberOrWebhookKey(permissions.BasePermission):
 class Caller:
     """The organization a request may manage webhooks of, and who acts (a person, or a key)."""
 
-    actor: object | None
+    actor: User | None
     key_prefix: str | None
 
-    def __init__(self, request, pk: int):
+    def __init__(self, request: Request, pk: int) -> None:
         self.address = get_client_ip_address(request._request) or None
         if isinstance(request.auth, PartnerAccess):
             key = request.auth.key
@@ -48,13 +52,14 @@ class Caller:
             self.organization = key.organization
             self.actor, self.key_prefix = None, key.prefix
             return
-        self.organization = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
-        self.actor, self.key_prefix = request.user, None  # the services require an owner to write
+        user = cast(User, request.user)  # MemberOrWebhookKey: signed in, when no key acts
+        self.organization = get_object_or_404(selectors.organizations_of(user), pk=pk)
+        self.actor, self.key_prefix = user, None  # the services require an owner to write
 
-    def owner(self) -> dict:
+    def owner(self) -> dict[str, Any]:
         return {"organization": self.organization}
 
-    def subscriptions(self):
+    def subscriptions(self) -> QuerySet[WebhookSubscription]:
         return WebhookSubscription.objects.filter(organization=self.organization)
 
     def subscription(self, webhook_id: int) -> WebhookSubscription:
@@ -64,28 +69,28 @@ class Caller:
 class FactoryCaller(Caller):
     """factories/{id}/webhooks/…: the factory's owner with their own sign-in; anyone else → 404."""
 
-    def __init__(self, request, pk: int):
+    def __init__(self, request: Request, pk: int) -> None:
         self.address = get_client_ip_address(request._request) or None
         self.factory = get_object_or_404(Factory.objects.filter(owner_id=request.user.pk), pk=pk)
-        self.actor, self.key_prefix = request.user, None
+        self.actor, self.key_prefix = cast(User, request.user), None
 
-    def owner(self) -> dict:
+    def owner(self) -> dict[str, Any]:
         return {"factory": self.factory}
 
-    def subscriptions(self):
+    def subscriptions(self) -> QuerySet[WebhookSubscription]:
         return WebhookSubscription.objects.filter(factory=self.factory)
 
 
 class OwnSignIn(permissions.BasePermission):
     """A person's own sign-in (a factory's webhooks are not managed with keys)."""
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(request.user and request.user.is_authenticated) and not isinstance(
             request.auth, ApiKey | MemberAccess | PartnerAccess
         )
 
 
-def raise_not_found():
+def raise_not_found() -> None:
     get_object_or_404(Organization.objects.none())
 
 
@@ -109,8 +114,8 @@ class NewWebhookOutput(WebhookOutput):
     class Meta(WebhookOutput.Meta):
         fields = [*WebhookOutput.Meta.fields, "secret"]
 
-    def get_secret(self, obj) -> str:
-        return self.context["secret"]
+    def get_secret(self, obj: WebhookSubscription) -> str:
+        return str(self.context["secret"])
 
 
 class AttemptOutput(serializers.ModelSerializer):
@@ -155,13 +160,13 @@ class WebhookListCreateApi(generics.GenericAPIView):
         )
 
     @extend_schema(responses=WebhookOutput(many=True), tags=["partners"])
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         caller = self.caller_class(request, pk)
         page = self.paginate_queryset(caller.subscriptions().order_by("-pk"))
         return self.get_paginated_response(WebhookOutput(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: NewWebhookOutput}, tags=["partners"])
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         caller = self.caller_class(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -182,7 +187,7 @@ class WebhookDetailApi(APIView):
     caller_class: type[Caller] = Caller
 
     @extend_schema(request=None, responses={204: None}, tags=["partners"])
-    def delete(self, request, pk, webhook_id):
+    def delete(self, request: Request, pk: int, webhook_id: int) -> Response:
         caller = self.caller_class(request, pk)
         services.webhook_delete(
             subscription=caller.subscription(webhook_id),
@@ -198,7 +203,7 @@ class WebhookEnableApi(APIView):
     caller_class: type[Caller] = Caller
 
     @extend_schema(request=None, responses=WebhookOutput, tags=["partners"])
-    def post(self, request, pk, webhook_id):
+    def post(self, request: Request, pk: int, webhook_id: int) -> Response:
         caller = self.caller_class(request, pk)
         subscription = services.webhook_enable(
             subscription=caller.subscription(webhook_id),
@@ -214,7 +219,7 @@ class WebhookRotateSecretApi(APIView):
     caller_class: type[Caller] = Caller
 
     @extend_schema(request=None, responses=NewWebhookOutput, tags=["partners"])
-    def post(self, request, pk, webhook_id):
+    def post(self, request: Request, pk: int, webhook_id: int) -> Response:
         caller = self.caller_class(request, pk)
         subscription, secret = services.webhook_rotate_secret(
             subscription=caller.subscription(webhook_id),
@@ -232,7 +237,7 @@ class DeliveryListApi(generics.GenericAPIView):
     queryset = WebhookDelivery.objects.none()
 
     @extend_schema(responses=DeliveryOutput(many=True), tags=["partners"])
-    def get(self, request, pk, webhook_id):
+    def get(self, request: Request, pk: int, webhook_id: int) -> Response:
         subscription = self.caller_class(request, pk).subscription(webhook_id)
         deliveries = subscription.deliveries.order_by("-pk").prefetch_related("attempt_rows")
         page = self.paginate_queryset(deliveries)
@@ -244,7 +249,7 @@ class RedeliverApi(APIView):
     caller_class: type[Caller] = Caller
 
     @extend_schema(request=None, responses={201: DeliveryOutput}, tags=["partners"])
-    def post(self, request, pk, webhook_id, delivery_id):
+    def post(self, request: Request, pk: int, webhook_id: int, delivery_id: int) -> Response:
         caller = self.caller_class(request, pk)
         delivery = get_object_or_404(caller.subscription(webhook_id).deliveries, pk=delivery_id)
         again = services.webhook_redeliver(

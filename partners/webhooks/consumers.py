@@ -4,6 +4,7 @@ the change; after the commit a task makes the first attempt (the relay, if the b
 import logging
 import threading
 from functools import partial
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
@@ -18,14 +19,14 @@ from .sources import TOPIC, on_event, on_events, webhook_source_register
 logger = logging.getLogger(__name__)
 
 
-def _handle(payloads: list[dict]) -> None:
+def _handle(payloads: list[dict[str, Any]]) -> None:
     # The relay calls this inside the transaction that marks the message delivered: the post
     # waits for that commit, so it holds no transaction (a crash before it: beat sends it).
     for payload in payloads:
         transaction.on_commit(partial(webhook_deliver, delivery_id=payload["delivery_id"]))
 
 
-def _publish(messages: list[tuple[int, dict]]) -> None:
+def _publish(messages: list[tuple[int, dict[str, Any]]]) -> None:
     from ..tasks import webhook_delivery_send
 
     if current_app.conf.task_always_eager and settings.WEBHOOK_EAGER_IN_THREAD:
@@ -43,7 +44,7 @@ def _publish(messages: list[tuple[int, dict]]) -> None:
         )
 
 
-def _send_in_background(messages: list[tuple[int, dict]]) -> None:
+def _send_in_background(messages: list[tuple[int, dict[str, Any]]]) -> None:
     """The eager stand-in for a worker: the same task, one delivery after the other (an object's
     deliveries keep their order). A failure is the delivery's to record; one that escapes is
     logged and the delivery stays pending for beat's webhooks_send_due, as after a worker crash."""

@@ -17,6 +17,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -45,7 +46,8 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 
 def backoff(attempts: int) -> timedelta:
     """The wait after the n-th failed attempt: 30 s, 1 min, 2 min … at most 6 h apart."""
-    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
+    wait: timedelta = FIRST_RETRY * 2 ** (attempts - 1)
+    return min(wait, LONGEST_WAIT)
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ class Claim:
     previous_sealed_secret: str
     event_id: str
     event_type: str
-    payload: dict
+    payload: dict[str, Any]
 
 
 def _claim(delivery_id: int, now: datetime) -> Claim | str:

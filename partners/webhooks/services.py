@@ -7,15 +7,16 @@ the `webhooks:manage` scope; a key is recorded by its prefix, as it has no accou
 """
 
 import secrets
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from factories.models import Factory
+from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.outbox import outbox_put
@@ -64,7 +65,7 @@ def _state(subscription: WebhookSubscription) -> dict[str, Any]:
     }
 
 
-def _require_manager(owner: Organization | Factory, actor, key_prefix: str | None) -> None:
+def _require_manager(owner: Organization | Factory, actor: User | None, key_prefix: str | None) -> None:
     # A key reached here only for its own organization with the scope (authentication.py and the
     # view checked both); a person must be an owner, on the API and the web page alike. A
     # factory's webhooks are its owner's alone (no key manages them).
@@ -72,7 +73,8 @@ def _require_manager(owner: Organization | Factory, actor, key_prefix: str | Non
         if key_prefix is not None or getattr(actor, "pk", None) != owner.owner_id:
             raise NotAllowed(_("Only the factory's owner can manage its webhooks."))
     elif key_prefix is None:
-        _require_owner(owner, actor)
+        # No key: a person acts (the views pass the signed-in user; a key's writes pass None).
+        _require_owner(owner, cast(User, actor))
 
 
 def _owner_of(subscription: WebhookSubscription) -> Organization | Factory:
@@ -80,7 +82,15 @@ def _owner_of(subscription: WebhookSubscription) -> Organization | Factory:
     return subscription.organization or subscription.factory  # type: ignore[return-value]
 
 
-def _audit(*, actor, key_prefix: str | None, verb: str, target, address: str | None, **data: Any) -> None:
+def _audit(
+    *,
+    actor: User | None,
+    key_prefix: str | None,
+    verb: str,
+    target: models.Model,
+    address: str | None,
+    **data: Any,
+) -> None:
     if key_prefix:
         data["key"] = key_prefix
     event_record(actor=actor, verb=verb, target=target, address=address, **data)
@@ -91,7 +101,7 @@ def webhook_create(
     *,
     organization: Organization | None = None,
     factory: Factory | None = None,
-    actor,
+    actor: User | None,
     url: str,
     event_types: list[str],
     key_prefix: str | None = None,
@@ -144,7 +154,11 @@ def _new_secret() -> str:
 
 @transaction.atomic
 def webhook_rotate_secret(
-    *, subscription: WebhookSubscription, actor, key_prefix: str | None = None, address: str | None = None
+    *,
+    subscription: WebhookSubscription,
+    actor: User | None,
+    key_prefix: str | None = None,
+    address: str | None = None,
 ) -> tuple[WebhookSubscription, str]:
     """A new signing secret, returned this once. The one it replaces keeps signing beside it (a
     second `v1` in the header) for WEBHOOK_SECRET_ROTATION_GRACE, so the receiver can switch
@@ -175,7 +189,11 @@ def webhook_rotate_secret(
 
 @transaction.atomic
 def webhook_delete(
-    *, subscription: WebhookSubscription, actor, key_prefix: str | None = None, address: str | None = None
+    *,
+    subscription: WebhookSubscription,
+    actor: User | None,
+    key_prefix: str | None = None,
+    address: str | None = None,
 ) -> None:
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
     _require_manager(_owner_of(subscription), actor, key_prefix)
@@ -194,7 +212,11 @@ def webhook_delete(
 
 @transaction.atomic
 def webhook_enable(
-    *, subscription: WebhookSubscription, actor, key_prefix: str | None = None, address: str | None = None
+    *,
+    subscription: WebhookSubscription,
+    actor: User | None,
+    key_prefix: str | None = None,
+    address: str | None = None,
 ) -> WebhookSubscription:
     """Turn a disabled subscription back on; its pending deliveries are sent again when due."""
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
@@ -218,7 +240,11 @@ def webhook_enable(
 
 @transaction.atomic
 def webhook_redeliver(
-    *, delivery: WebhookDelivery, actor, key_prefix: str | None = None, address: str | None = None
+    *,
+    delivery: WebhookDelivery,
+    actor: User | None,
+    key_prefix: str | None = None,
+    address: str | None = None,
 ) -> WebhookDelivery:
     """Send an event again, as a new delivery with the same event id (receivers de-duplicate on
     it). It goes after the object's other pending deliveries, like any new one."""

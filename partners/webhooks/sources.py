@@ -66,7 +66,7 @@ def matches(patterns: list[str], name: str) -> bool:
     return any(fnmatchcase(name, pattern) for pattern in patterns)
 
 
-def _payload(event: Event, source: Source, target: models.Model, owner: dict[str, int]) -> dict:
+def _payload(event: Event, source: Source, target: models.Model, owner: dict[str, int]) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
         "type": event_type(source.kind, event.verb),
@@ -80,7 +80,7 @@ def _payload(event: Event, source: Source, target: models.Model, owner: dict[str
     }
 
 
-def _delivery(subscription: WebhookSubscription, payload: dict, object_key: str) -> WebhookDelivery:
+def _delivery(subscription: WebhookSubscription, payload: dict[str, Any], object_key: str) -> WebhookDelivery:
     return WebhookDelivery(
         subscription=subscription,
         event_id=payload["id"],

@@ -37,7 +37,7 @@ def _staff_step(
     table: FlowTable,
     name: str,
     actor: User,
-    stuck: Callable[[], QuerySet],
+    stuck: Callable[[], QuerySet[Any]],
     reason: str = "",
     lock: Callable[[], Model],
     then: Callable[[Any], object] | None = None,
