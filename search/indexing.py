@@ -10,7 +10,9 @@ import logging
 import time
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, Model
+from django.db.models.expressions import RawSQL
 
 from buyers.models import BuyerProfile
 from factories.models import Factory, Product
@@ -33,7 +35,10 @@ def _product_docs(pks: list[int]) -> tuple[list[Document], list[int], set[int]]:
     public = [p for p in products if p.is_public]
     public_pks = {p.pk for p in public}
     gone = [pk for pk in pks if pk not in public_pks]
-    return [documents.product_document(p) for p in public], gone, {p.factory_id for p in products}
+    factories = {p.factory_id: p.factory for p in public}
+    parts = {pk: documents.factory_part(factory) for pk, factory in factories.items()}
+    docs = [documents.product_document(p, parts[p.factory_id]) for p in public]
+    return docs, gone, {p.factory_id for p in products}
 
 
 def _factory_docs(pks: list[int]) -> tuple[list[Document], list[int]]:
@@ -92,28 +97,47 @@ def index_rows(kind: str, pks: list[int], backend: Backend | None = None) -> int
     return len(pks)
 
 
+# The order the indexer takes dirty rows in. Products go by factory: a batch of 1,000 then holds
+# the products of a few dozen factories, not of hundreds, and each factory row, its record and its
+# price statistics are read once for them (at 100k products, 640 factories a batch by id, ~50 this
+# way). The partial index `product_dirty_by_factory` streams this order.
+KEY_ORDER = {"product": ("factory_id", "id"), "factory": ("id",), "buyer": ("id",)}
+
+
+def _after(model: type[Model], columns: tuple[str, ...], last: tuple[int, ...]) -> RawSQL:
+    """Rows after `last` in the key order: a row comparison the index's range scan starts from
+    (an OR of column tests would make PostgreSQL read the rows already indexed again)."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    keys = ", ".join(f"{table}.{qn(c)}" for c in columns)
+    params = ", ".join(["%s"] * len(columns))
+    return RawSQL(f"({keys}) > ({params})", last, output_field=BooleanField())  # noqa: S611 - identifiers from the model
+
+
 def index_dirty(kind: str, pks: Iterable[int] | None = None, *, batch: int = BATCH) -> int:
     """Index the dirty rows of `kind` (all of them, or only among `pks`). Returns rows indexed."""
     model = MODELS[kind]
+    columns = KEY_ORDER[kind]
     backend = get_backend()
     wanted = sorted(set(pks)) if pks is not None else None
-    done, last = 0, 0
+    done, last = 0, tuple(0 for _ in columns)
     while True:
         with transaction.atomic():
-            qs = model._default_manager.filter(search_index_dirty=True, pk__gt=last)
+            qs = model._default_manager.filter(_after(model, columns, last), search_index_dirty=True)
             if wanted is not None:
                 qs = qs.filter(pk__in=wanted)
-            chunk = list(
+            keys = list(
                 qs.select_for_update(skip_locked=True, of=("self",))
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch]
+                .order_by(*columns)
+                .values_list(*columns)[:batch]
             )
-            if not chunk:
+            if not keys:
                 return done
+            chunk = [key[-1] for key in keys]  # the id is the last key column
             index_rows(kind, chunk, backend)
             among(model._default_manager.all(), chunk).update(search_index_dirty=False)
         done += len(chunk)
-        last = chunk[-1]
+        last = keys[-1]
 
 
 def dirty_counts() -> dict[str, int]:

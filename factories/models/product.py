@@ -66,9 +66,8 @@ class Product(models.Model):
     )
     status_reason = models.TextField(_("rejection reason"), blank=True)
 
-    search_index_dirty = models.BooleanField(
-        _("needs reindexing"), default=True, db_index=True, editable=False
-    )
+    # Indexed only where true, in the order the indexer takes them (product_dirty_by_factory).
+    search_index_dirty = models.BooleanField(_("needs reindexing"), default=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -86,6 +85,13 @@ class Product(models.Model):
                 include=["factory_price", "moq"],
                 condition=models.Q(status=ProductStatus.ACTIVE),
                 name="product_public_price_moq",
+            ),
+            # The search indexer's queue (search.indexing.KEY_ORDER): the few dirty rows, by
+            # factory. A full index on the flag held every product for the sake of a few.
+            models.Index(
+                fields=["factory", "id"],
+                condition=models.Q(search_index_dirty=True),
+                name="product_dirty_by_factory",
             ),
         ]
 

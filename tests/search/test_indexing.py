@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from factories.models import IndustrialBelt, Product
-from search import documents
+from search import documents, indexing
 from search.backends import SearchParams, get_backend
 from search.indexing import index_rows, iter_documents
 from search.models import FacetCombo, ProductDocument, ProductFilter, ProductText
@@ -337,3 +337,44 @@ def test_the_factory_price_stats_are_read_from_the_covering_index_alone(listed):
             "product_count": 2,
         }
     }
+
+
+def test_dirty_products_are_indexed_a_factory_at_a_time_from_the_partial_index(db, monkeypatch):
+    # given: two factories' products interleaved by id, all dirty
+    factories = [makers.FactoryMaker(), makers.FactoryMaker()]
+    items = [product(f"收纳盒 {i}", factory=factories[i % 2]) for i in range(4)]
+    Product.objects.filter(pk__in=[p.pk for p in items]).update(search_index_dirty=True)
+    batches = []
+    real_index_rows = indexing.index_rows
+    monkeypatch.setattr(
+        indexing,
+        "index_rows",
+        lambda kind, pks, backend=None: batches.append(pks) or real_index_rows(kind, pks, backend),
+    )
+    # when: batches of two
+    done = indexing.index_dirty("product", batch=2)
+    # then: each batch holds one factory's products (by id they would mix both)
+    assert done == 4
+    assert batches == [[items[0].pk, items[2].pk], [items[1].pk, items[3].pk]]
+    assert not Product.objects.filter(search_index_dirty=True).exists()
+    assert sorted(ProductDocument.objects.values_list("pk", flat=True)) == [p.pk for p in items]
+
+
+def test_the_dirty_queue_is_read_from_its_partial_index_in_factory_order(db):
+    # given: the indexer's batch query, planned as at scale
+    qs = (
+        Product.objects.filter(
+            indexing._after(Product, ("factory_id", "id"), (0, 0)), search_index_dirty=True
+        )
+        .order_by("factory_id", "id")
+        .values_list("factory_id", "id")[:1000]
+    )
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # then: the partial index, in its order, with no sort of the dirty rows
+    assert "product_dirty_by_factory" in plan
+    assert "Sort" not in plan
