@@ -83,7 +83,11 @@ def title_tokens(text: str) -> list[str]:
 def cjk_pairs(tokens: list[str]) -> list[str] | None:
     """Adjacent CJK characters of `tokens` (title_tokens) as pairs, "|" where two tokens are not
     both CJK characters (a break, a latin word); None when there are no two characters."""
-    pairs = [a + b if is_cjk(a) and is_cjk(b) else "|" for a, b in pairwise(tokens)]
+    cjk = [is_cjk(token) for token in tokens]  # once per token, not once per pair it is in
+    pairs = [
+        a + b if a_cjk and b_cjk else "|"
+        for (a, a_cjk), (b, b_cjk) in pairwise(zip(tokens, cjk, strict=True))
+    ]
     return pairs if any(pair != "|" for pair in pairs) else None
 
 
