@@ -71,7 +71,9 @@ def test_acting_on_a_report_tells_the_reporter_the_outcome_only(
         f"Thank you for reporting your conversation with {factory.name}. Staff reviewed it and took action "
         "under the marketplace rules."
     )
-    assert "13800138000" not in sent.body and "定金" not in sent.body and "7" not in sent.body
+    # (the factory's generated name may hold a 7: the block's length is looked for outside it)
+    told = sent.body.replace(factory.name, "")
+    assert "13800138000" not in told and "定金" not in told and "7" not in told and "day" not in told
 
 
 def test_a_dismissal_is_told_in_the_reporters_language(staff_client, report, buyer, factory):
