@@ -19,7 +19,7 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-def validation_error_detail(error: DjangoValidationError) -> dict:
+def validation_error_detail(error: DjangoValidationError) -> dict[str, Any]:
     """`{"field": [messages]}`, except `detail`, which is one string as docs/api.md promises."""
     if not hasattr(error, "error_dict"):
         return {"detail": " ".join(str(m) for m in error.messages)}
@@ -33,7 +33,7 @@ def validation_error_detail(error: DjangoValidationError) -> dict:
     return body
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, TransitionNotAllowed):
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, TooManyRequests):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -89,7 +90,7 @@ def idempotent(handler: Handler) -> Handler:
     return cast(Handler, wrapper)
 
 
-def request_fingerprint(request) -> str:
+def request_fingerprint(request: Request) -> str:
     """sha256 of method, full path and the parsed body (so JSON key order or a multipart boundary
     does not make an identical retry look different; uploaded files count by their content)."""
     payload = {
@@ -100,7 +101,7 @@ def request_fingerprint(request) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, cls=JSONEncoder).encode()).hexdigest()
 
 
-def _canonical(data):
+def _canonical(data: Any) -> Any:  # a parsed body: JSON values, a QueryDict or an upload
     if hasattr(data, "lists"):  # QueryDict (form or multipart): every value, files by content
         return {key: [_canonical(v) for v in values] for key, values in data.lists()}
     if isinstance(data, UploadedFile):
@@ -112,6 +113,6 @@ def _canonical(data):
     return data
 
 
-def _plain(data):
+def _plain(data: Any) -> Any:  # JSON in, JSON out
     """The response body as stored JSON (Decimals, dates and lazy text as the renderer writes them)."""
     return json.loads(json.dumps(data, cls=JSONEncoder))

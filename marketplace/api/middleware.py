@@ -1,6 +1,9 @@
 """Guards for every /api/ request that run before any view reads the body or the query."""
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from .errors import api_error, is_api
@@ -14,10 +17,10 @@ class ApiRequestGuardMiddleware:
     A NUL in a query parameter would reach PostgreSQL (search, filters) and fail there as a 500.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if is_api(request):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -8,6 +8,7 @@ serializer gets a copy of it (DRF copies declared fields the same way).
 """
 
 import copy
+from typing import ClassVar
 
 from rest_framework import serializers
 
@@ -16,7 +17,9 @@ class OutputModelSerializer(serializers.ModelSerializer):
     """A read-only ModelSerializer whose fields are built once per class. Not for input: a
     serializer that validates may depend on context (unique-together validators, querysets)."""
 
-    def get_fields(self):
+    _built_fields: ClassVar[dict[str, serializers.Field]]  # set on each subclass by its first get_fields
+
+    def get_fields(self) -> dict[str, serializers.Field]:
         cls = type(self)
         built = cls.__dict__.get("_built_fields")
         if built is None:

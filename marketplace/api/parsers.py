@@ -8,6 +8,8 @@ text, so without this check it surfaces as a server error deep inside a save.
 
 import codecs
 import json
+from collections.abc import Mapping
+from typing import IO, Any, NoReturn
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -19,9 +21,9 @@ from .exceptions import PayloadTooLarge
 MAX_DEPTH = 20
 
 
-def _find_nul_or_depth(data) -> str | None:
+def _find_nul_or_depth(data: Any) -> str | None:  # decoded JSON
     """'nul' or 'depth' for the first problem found in decoded JSON, else None (iterative: no recursion)."""
-    stack = [(data, 1)]
+    stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, str):
@@ -39,7 +41,12 @@ def _find_nul_or_depth(data) -> str | None:
 
 
 class BoundedJSONParser(JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:  # the decoded JSON value
         parser_context = parser_context or {}
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
         limit = settings.API_JSON_MAX_BYTES
@@ -60,6 +67,6 @@ class BoundedJSONParser(JSONParser):
         return data
 
 
-def _refuse_constant(name: str):
+def _refuse_constant(name: str) -> NoReturn:
     """NaN and Infinity are not JSON; Python would accept them and a price could become NaN."""
     raise ValueError(name)

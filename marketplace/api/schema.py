@@ -1,8 +1,11 @@
 """OpenAPI schema tweaks (drf-spectacular)."""
 
+from typing import Any
+
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
-from rest_framework import permissions
+from drf_spectacular.plumbing import ComponentRegistry, ResolvedComponent
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import permissions, serializers
 
 from .idempotency import HEADER_PARAMETER, IDEMPOTENT_ATTR
 
@@ -39,7 +42,9 @@ class AutoSchema(SpectacularAutoSchema):
     operations document the `Idempotency-Key` header (marketplace/api/idempotency.py).
     """
 
-    def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
+    def _get_serializer_name(
+        self, serializer: serializers.BaseSerializer, direction: str, bypass_extensions: bool = False
+    ) -> str:
         name = super()._get_serializer_name(serializer, direction, bypass_extensions)
         qualname = type(serializer).__qualname__
         if "." in qualname and not getattr(getattr(serializer, "Meta", None), "ref_name", None):
@@ -50,11 +55,13 @@ class AutoSchema(SpectacularAutoSchema):
     def _is_idempotent(self) -> bool:
         return bool(getattr(getattr(self.view, self.method.lower(), None), IDEMPOTENT_ATTR, False))
 
-    def get_override_parameters(self):
+    def get_override_parameters(self) -> list[OpenApiParameter | Any]:  # Any: drf-spectacular's serializers
         parameters = super().get_override_parameters()
         return [*parameters, HEADER_PARAMETER] if self._is_idempotent() else parameters
 
-    def get_operation(self, path, path_regex, path_prefix, method, registry):
+    def get_operation(
+        self, path: str, path_regex: str, path_prefix: str, method: str, registry: ComponentRegistry
+    ) -> dict[str, Any] | None:
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is not None:
             for parameter in operation.get("parameters", []):
@@ -67,7 +74,7 @@ class AutoSchema(SpectacularAutoSchema):
                 responses.setdefault(code, self._error_response(code))
         return operation
 
-    def _error_codes(self, operation) -> list[str]:
+    def _error_codes(self, operation: dict[str, Any]) -> list[str]:
         codes = []
         writes = self.method not in SAFE
         parameters = operation.get("parameters", [])
@@ -86,8 +93,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("415")
         return codes
 
-    def _error_response(self, code: str) -> dict:
-        component = ResolvedComponent(
+    def _error_response(self, code: str) -> dict[str, Any]:
+        component = ResolvedComponent(  # type: ignore[no-untyped-call]  # drf-spectacular leaves it untyped
             name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA
         )
         self.registry.register_on_missing(component)

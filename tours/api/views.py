@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.shortcuts import get_object_or_404
@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from marketplace.accounts.models import User
 from marketplace.api.idempotency import idempotent
-from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
+from marketplace.api.permissions import IsBuyerUser, IsFactoryUser, caller
 from marketplace.core.errors import ValidationError
 
 from .. import selectors
@@ -33,12 +33,6 @@ TZ_PARAM = OpenApiParameter(
     "tz", OpenApiTypes.STR, description="IANA time zone to show times in (default Asia/Shanghai)"
 )
 TAGS = ["tours"]
-
-
-def _user(request: Request) -> User:
-    """The caller: every view here requires authentication, and every authentication (session,
-    user key, partner key acting for a streamer) gives a User."""
-    return cast(User, request.user)
 
 
 def _zone(request: Request) -> ZoneInfo:
@@ -62,7 +56,7 @@ class AvailabilityApi(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        availability = selectors.availability_of(factory_of(_user(request)))
+        availability = selectors.availability_of(factory_of(caller(request)))
         if availability is None:
             return Response(
                 {"detail": _("No tour availability published yet.")}, status=status.HTTP_404_NOT_FOUND
@@ -75,7 +69,7 @@ class AvailabilityApi(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         availability = availability_services.tour_availability_save(
-            actor=_user(request),
+            actor=caller(request),
             meeting_url=v["meeting_url"],
             slot_minutes=v["slot_minutes"],
             parallel_calls=v["parallel_calls"],
@@ -160,7 +154,7 @@ class BookingListCreateApi(generics.GenericAPIView):
     @extend_schema(parameters=[TZ_PARAM], responses=s.BookingOutputSerializer(many=True), tags=TAGS)
     def get(self, request: Request) -> Response:
         context = _context(request)
-        page = self.paginate_queryset(selectors.booking_visible_to(_user(request)))
+        page = self.paginate_queryset(selectors.booking_visible_to(caller(request)))
         return self.get_paginated_response(s.BookingOutputSerializer(page, many=True, context=context).data)
 
     @extend_schema(
@@ -172,7 +166,7 @@ class BookingListCreateApi(generics.GenericAPIView):
         data = s.BookInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        user = _user(request)
+        user = caller(request)
         booking = bookings.tour_book(
             actor=user,
             factory_id=v["factory"],
@@ -191,7 +185,7 @@ class BookingDetailApi(APIView):
 
     @extend_schema(parameters=[TZ_PARAM], responses=s.BookingOutputSerializer, tags=TAGS)
     def get(self, request: Request, pk: int) -> Response:
-        booking = get_object_or_404(selectors.booking_visible_to(_user(request)), pk=pk)
+        booking = get_object_or_404(selectors.booking_visible_to(caller(request)), pk=pk)
         return Response(s.BookingOutputSerializer(booking, context=_context(request)).data)
 
 
@@ -206,7 +200,7 @@ class _BookingAction(APIView):
 
     def post(self, request: Request, pk: int) -> Response:
         context = _context(request)
-        user = _user(request)
+        user = caller(request)
         booking = get_object_or_404(selectors.booking_visible_to(user), pk=pk)
         data: dict[str, Any] = {}
         if self.input_serializer is not None:
