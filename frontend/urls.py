@@ -18,6 +18,7 @@ from .views import (
     samples,
     search,
     signup,
+    switcher,
     tours,
     tours_booking,
     trials,
@@ -82,6 +83,8 @@ urlpatterns = [
     path("me/profile/", profiles.my_profile, name="profile"),
     path("me/addresses/", addresses.address_book, name="addresses"),
     path("me/organizations/", organizations.organizations, name="organizations"),
+    # An organization member acting for one of its streamers (the header's switcher).
+    path("me/acting/", switcher.act_for, name="act-for"),
     path("me/organizations/invite/", organizations.organization_invite, name="organization-invite"),
     path(
         "me/organizations/links/<int:pk>/accept/", organizations.link_accept, name="organization-link-accept"

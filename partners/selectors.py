@@ -76,3 +76,17 @@ def member_streamer(*, user: User, buyer_id: int) -> BuyerProfile | None:
         )
         .first()
     )
+
+
+def member_streamers(user: User) -> QuerySet[BuyerProfile]:
+    """Every streamer member_streamer accepts for the user, by name: whom they may act for."""
+    if not user.is_authenticated:
+        return BuyerProfile.objects.none()
+    acted_for = StreamerLink.objects.filter(
+        buyer=OuterRef("pk"), status=LinkStatus.ACTIVE, organization__memberships__user=user
+    )
+    return (
+        BuyerProfile.objects.select_related("user")
+        .filter(Exists(acted_for), user__is_active=True)
+        .order_by("display_name", "pk")
+    )

@@ -1,16 +1,21 @@
 """{% unread_notifications as n %}: the header bell's count; {% unread_messages as n %}: the
 conversations link's count; {% tours_waiting as n %}: the video tours waiting for this person's
-answer (a request for the factory, a proposed time for the streamer). All come from one query per
-page (cached on the request), and none for anonymous visitors."""
+answer (a request for the factory, a proposed time for the streamer); {% acting_header as acting %}:
+the organization member's "acting for" switcher and banner (frontend/acting.py). All come from
+one query per page (cached on the request), and none for anonymous visitors; the switcher's
+streamers are one more, for members of an organization only."""
 
 from django import template
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet, Value
 from django.utils import timezone
 
 from conversations.selectors import count_subquery, unread_total_expression
 from marketplace.accounts.models import User
 from marketplace.notifications.selectors import notification_list
+from partners.selectors import member_streamers
 from tours.models import TourBooking, TourStatus
+
+from .. import acting
 
 register = template.Library()
 
@@ -24,20 +29,25 @@ def _tours_waiting(user) -> QuerySet[TourBooking]:
     )
 
 
-def _counts(request) -> tuple[int, int, int]:
+def _counts(request) -> tuple[int, int, int, bool]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return 0, 0, 0
+        return 0, 0, 0, False
     # Cached on the request: a page that shows a count twice (header and inbox) asks once.
     if not hasattr(request, "_unread_counts"):
+        # The inbox is the signed-in person's own; messages and tours are the workspace's (the
+        # streamer's while an organization member acts for one: frontend/acting.py).
+        me, workspace = acting.person(request), acting.workspace_user(request)
         request._unread_counts = (
-            User.objects.filter(pk=user.pk)
+            User.objects.filter(pk=me.pk)
             .annotate(
-                unread_notifications=count_subquery(notification_list(user=user, unread_only=True)),
-                unread_messages=unread_total_expression(user),
-                tours_waiting=count_subquery(_tours_waiting(user)),
+                unread_notifications=count_subquery(notification_list(user=me, unread_only=True)),
+                unread_messages=unread_total_expression(workspace),
+                tours_waiting=count_subquery(_tours_waiting(workspace)),
+                # Whether the header offers the "acting for" switcher at all (never a factory).
+                may_act=Value(False) if me.is_factory else Exists(member_streamers(me).exclude(user=me)),
             )
-            .values_list("unread_notifications", "unread_messages", "tours_waiting")
+            .values_list("unread_notifications", "unread_messages", "tours_waiting", "may_act")
             .get()
         )
     return request._unread_counts
@@ -56,3 +66,22 @@ def unread_messages(context) -> int:
 @register.simple_tag(takes_context=True)
 def tours_waiting(context) -> int:
     return _counts(context.get("request"))[2]
+
+
+@register.simple_tag(takes_context=True)
+def acting_header(context) -> dict | None:
+    """{% acting_header as acting %}: the header's switcher and banner. None for someone who acts
+    for nobody and may act for nobody (no query beyond the counts' one); else who is signed in,
+    whom they act for (None: themselves) and the streamers they may choose."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return None
+    current = acting.acting(request)
+    if current is None and not _counts(request)[3]:
+        return None
+    me = acting.person(request)
+    return {
+        "person": me,
+        "streamer": current.streamer if current is not None else None,
+        "choices": acting.choices(me),
+    }

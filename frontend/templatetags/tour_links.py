@@ -6,14 +6,18 @@ from django import template
 
 from tours.models import TourAvailability
 
+from ..acting import workspace_user
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def tour_bookable(context, factory) -> bool:
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_buyer:
+    if request is None or not request.user.is_authenticated:
+        return False
+    user = workspace_user(request)  # an organization member acting for a streamer books for them
+    if not user.is_buyer:
         return False
     # The public pages show verified factories only; the rest of selectors.bookable_factory.
     return TourAvailability.objects.filter(factory_id=factory.pk, active=True).exists()

@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET
 
-from buyers.models import BuyerProfile
 from factories.models import Factory
 
 from .. import selectors as pages
+from ..acting import acting, current_streamer
 from .common import signed_in
 
 DASHBOARD_ROWS = 10
@@ -28,7 +28,9 @@ def dashboard(request):
     user = request.user
     context = {
         "factory": Factory.objects.filter(owner=user).first() if user.is_factory else None,
-        "buyer": BuyerProfile.objects.filter(user=user).first() if user.is_buyer else None,
+        "buyer": current_streamer(request),
+        # An organization member acting for the streamer sees the streamer's record, not "yours".
+        "for_them": acting(request) is not None,
         "trials": pages.trials_of(user)[:DASHBOARD_ROWS],
         "bulk_orders": pages.bulk_orders_of(user)[:DASHBOARD_ROWS],
         "samples": pages.samples_of(user)[:DASHBOARD_ROWS],

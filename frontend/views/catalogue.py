@@ -16,8 +16,9 @@ from marketplace.core.public_cache import public_page
 from marketplace.money import half_price, to_fen
 
 from .. import forms, public
+from ..acting import workspace_user
 from ..addresses import address_lines
-from .common import form_refused, service_call, signed_in
+from .common import form_refused, service_call, signed_in_as_self
 
 
 @public_page
@@ -48,6 +49,7 @@ def product_detail(request, pk: int):
     # The product's own rule (listing flag AND the factory taking trials), and the money helper
     # every trial price comes from: the page shows the price the trial service will charge.
     trial_price = half_price(product.factory_price) if product.open_for_trials else None
+    shopper = workspace_user(request)
     return render(
         request,
         "frontend/product_detail.html",
@@ -59,9 +61,8 @@ def product_detail(request, pk: int):
             "trial_fen": to_fen(trial_price) if trial_price is not None else None,
             "images": list(product.images.all()),  # prefetched, in the model's order (position, id)
             "report_form": forms.ReportForm(),
-            "addresses": address_lines(request.user)
-            if request.user.is_authenticated and request.user.is_buyer
-            else [],
+            # The trial and sample forms order for the streamer the person acts for, if any.
+            "addresses": address_lines(shopper) if shopper.is_authenticated and shopper.is_buyer else [],
         },
     )
 
@@ -84,7 +85,7 @@ def factory_detail(request, pk: int):
     )
 
 
-@signed_in
+@signed_in_as_self
 @require_POST
 def product_report(request, pk: int):
     """Report a listing from its page: the staff moderation queue (one open report per person)."""

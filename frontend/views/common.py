@@ -17,24 +17,50 @@ from django.utils.translation import gettext as _
 from marketplace.core.errors import NotAllowed, TooManyRequests, TransitionNotAllowed, ValidationError
 from marketplace.core.transitions import FlowTable, allowed_actions
 
+from ..acting import acting
 from ..forms import form_error_messages
 from ..onboarding import profile_done
 
 account_required = login_required(login_url="frontend:login")
 
 
+def _to_welcome(request):
+    welcome = reverse("frontend:welcome")
+    # Come back here afterwards; a POST is not replayed, so it returns to the dashboard.
+    if request.method == "GET":
+        welcome += "?" + urlencode({"next": request.get_full_path()})
+    return redirect(welcome)
+
+
 def signed_in(view):
     """Workspace pages: signed in, and the factory or streamer profile completed first. A new user
-    is led to the first-run page (and back here afterwards) instead of meeting half-working pages."""
+    is led to the first-run page (and back here afterwards) instead of meeting half-working pages.
+
+    An organization member acting for a streamer (acting.py) works here as the streamer's account:
+    `request.user` is the streamer's for the whole view, as on the API, so every selector and
+    service call is the streamer's without a parameter of its own; `acting.person` is who is signed
+    in. The streamer has a profile, so the member needs none of their own for these pages."""
 
     @wraps(view)
     def gate(request, *args, **kwargs):
-        if not profile_done(request):
-            welcome = reverse("frontend:welcome")
-            # Come back here afterwards; a POST is not replayed, so it returns to the dashboard.
-            if request.method == "GET":
-                welcome += "?" + urlencode({"next": request.get_full_path()})
-            return redirect(welcome)
+        current = acting(request)
+        if current is not None:
+            request.user = current.streamer.user
+        elif not profile_done(request):
+            return _to_welcome(request)
+        return view(request, *args, **kwargs)
+
+    return account_required(gate)
+
+
+def signed_in_as_self(view):
+    """The person's own pages (their inbox, a report they file): the gate of `signed_in`, but the
+    page is always the signed-in person's, whomever the header's switcher acts for."""
+
+    @wraps(view)
+    def gate(request, *args, **kwargs):
+        if acting(request) is None and not profile_done(request):
+            return _to_welcome(request)
         return view(request, *args, **kwargs)
 
     return account_required(gate)

@@ -18,6 +18,7 @@ from conversations.topics import topic_choices, topic_option, topic_parse, topic
 from factories.models import Factory
 
 from .. import forms
+from ..acting import current_streamer
 from ..forms.conversation_reports import ConversationReportForm
 from .common import form_refused, service_call, signed_in
 
@@ -135,7 +136,7 @@ def conversation_start(request):
     """From a factory's page (a streamer) or a streamer's match (a factory)."""
     user = request.user
     if user.is_buyer:
-        buyer = BuyerProfile.objects.filter(user=user).first()
+        buyer = current_streamer(request)
         factory = Factory.objects.filter(pk=_int(request.POST.get("factory"))).first()
     elif user.is_factory:
         factory = Factory.objects.filter(owner=user).first()

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 from marketplace.notifications import selectors, services
 
 from .. import inbox
-from .common import signed_in
+from .common import signed_in_as_self
 
 PAGE_SIZE = 20
 
 
-@signed_in
+@signed_in_as_self
 @require_GET
 def notification_list(request):
     unread_only = request.GET.get("unread") == "1"
@@ -39,7 +39,7 @@ def _back(request):
     return redirect("frontend:notifications")
 
 
-@signed_in
+@signed_in_as_self
 @require_POST
 def notification_read(request, pk: int):
     # Someone else's notification is a 404, as in the API: its existence is not disclosed.
@@ -48,7 +48,7 @@ def notification_read(request, pk: int):
     return _back(request)
 
 
-@signed_in
+@signed_in_as_self
 @require_POST
 def notification_read_all(request):
     changed = services.notification_mark_all_read(user=request.user)

@@ -3,15 +3,16 @@
 the order, scores and reason sentences are the API's."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from buyers.models import BuyerProfile
 from factories.models import VerificationStatus
 from search import selectors as matching
 from search.backends import SearchUnavailable
 
+from ..acting import current_streamer
 from .common import signed_in
 
 STREAMERS_SHOWN = 20
@@ -48,7 +49,9 @@ def recommended_for_streamer(request):
     if not request.user.is_buyer:
         raise PermissionDenied(_("Only streamer accounts get recommendations."))
     # Categories prefetched once: both matching calls read them.
-    buyer = BuyerProfile.objects.prefetch_related("categories").filter(user=request.user).first()
+    buyer = current_streamer(request)
+    if buyer is not None:
+        prefetch_related_objects([buyer], "categories")
     context = {"buyer": buyer, "products": [], "factories": [], "problem": None}
     if buyer is None:
         context["problem"] = _("Create your streamer profile first.")
