@@ -3,6 +3,11 @@ needed). The streamer who ordered and staff see it all. The factory sees the pro
 until it has accepted (sample, trial) or confirmed (bulk order); then the full address with the
 mobile number masked, and the number itself only on the shipping step, when a courier needs it."""
 
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+
+from marketplace.accounts.models import User
 from marketplace.addresses.snapshot import ADDRESS, CITY, FULL, revealed
 
 from .models import BulkOrder, BulkStatus, SampleRequest, SampleStatus, TrialOrder, TrialStatus
@@ -26,7 +31,10 @@ CITY_ONLY: dict[type, set[str]] = {
 }
 
 
-def address_level(obj, user) -> str:
+Deal = SampleRequest | TrialOrder | BulkOrder
+
+
+def address_level(obj: Deal, user: User | AnonymousUser | None) -> str:
     if user is not None and user.is_authenticated and (user.is_staff_member or obj.buyer.user_id == user.pk):
         return FULL
     kind = type(obj)
@@ -37,6 +45,6 @@ def address_level(obj, user) -> str:
     return ADDRESS
 
 
-def address_for(obj, user) -> dict | None:
+def address_for(obj: Deal, user: User | AnonymousUser | None) -> dict[str, Any] | None:
     """The order's address as `user` may see it (None for orders made before addresses)."""
     return revealed(obj.shipping_address, address_level(obj, user))

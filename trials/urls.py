@@ -1,8 +1,9 @@
 from django.urls import path
+from rest_framework.views import APIView
 
 from .api import bulk, custom, payments, samples, trials
 
-BULK_ACTIONS = {
+BULK_ACTIONS: dict[str, type[APIView]] = {
     "confirm": bulk.BulkConfirmApi,
     "decline": bulk.BulkDeclineApi,
     "cancel": bulk.BulkCancelApi,

@@ -1,14 +1,18 @@
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, parsers, permissions, serializers, status
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conversations.attachments import attachment_check
 from conversations.selectors import with_shown_bodies
+from marketplace.accounts.models import User
 from marketplace.api.fields import SingleLineField, price_field, quantity_field
 from marketplace.api.idempotency import idempotent
-from marketplace.api.permissions import IsBuyerUser, IsFactoryUser
+from marketplace.api.permissions import IsBuyerUser, IsFactoryUser, caller
 
 from .. import selectors
 from ..models import CustomRequest
@@ -24,13 +28,13 @@ from .serializers import (
 )
 
 
-def _with_offers(user):
+def _with_offers(user: User) -> QuerySet[CustomRequest]:
     # The output shows the streamer whom an open request was offered to (one query per page).
     return selectors.custom_request_visible_to(user).prefetch_related("offers__factory")
 
 
-def _visible_request(request, pk):
-    return get_object_or_404(_with_offers(request.user), pk=pk)
+def _visible_request(request: Request, pk: int) -> CustomRequest:
+    return get_object_or_404(_with_offers(caller(request)), pk=pk)
 
 
 class CustomRequestListCreateApi(generics.GenericAPIView):
@@ -49,14 +53,14 @@ class CustomRequestListCreateApi(generics.GenericAPIView):
         quantity = quantity_field()
         deadline = serializers.DateTimeField(help_text="Must be in the future.")
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
             return [permissions.IsAuthenticated(), IsBuyerUser()]
         return [permissions.IsAuthenticated()]
 
     @extend_schema(responses=CustomRequestOutputSerializer(many=True), tags=["custom-requests"])
-    def get(self, request):
-        page = self.paginate_queryset(_with_offers(request.user))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(_with_offers(caller(request)))
         return self.get_paginated_response(
             CustomRequestOutputSerializer(page, many=True, context={"request": request}).data
         )
@@ -65,10 +69,10 @@ class CustomRequestListCreateApi(generics.GenericAPIView):
         request=InputSerializer, responses={201: CustomRequestOutputSerializer}, tags=["custom-requests"]
     )
     @idempotent
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        obj = custom.custom_request_create(actor=request.user, data=data.validated_data)
+        obj = custom.custom_request_create(actor=caller(request), data=data.validated_data)
         return Response(
             CustomRequestOutputSerializer(obj, context={"request": request, "widen": True}).data,
             status=status.HTTP_201_CREATED,
@@ -79,7 +83,7 @@ class CustomRequestDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=CustomRequestOutputSerializer, tags=["custom-requests"])
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         obj = _visible_request(request, pk)
         return Response(CustomRequestOutputSerializer(obj, context={"request": request, "widen": True}).data)
 
@@ -88,8 +92,8 @@ class CustomRequestCancelApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=None, responses=CustomRequestOutputSerializer, tags=["custom-requests"])
-    def post(self, request, pk):
-        obj = custom.custom_request_cancel(request=_visible_request(request, pk), actor=request.user)
+    def post(self, request: Request, pk: int) -> Response:
+        obj = custom.custom_request_cancel(request=_visible_request(request, pk), actor=caller(request))
         return Response(CustomRequestOutputSerializer(obj, context={"request": request}).data)
 
 
@@ -105,27 +109,27 @@ class QuoteListCreateApi(APIView):
             min_value=1, max_value=100_000, help_text="At most the quote's moq."
         )
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
             return [permissions.IsAuthenticated(), IsFactoryUser()]
         return [permissions.IsAuthenticated()]
 
     @extend_schema(responses=QuoteComparedSerializer(many=True), tags=["custom-requests"])
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         """The quotes side by side, normalized (a factory sees only its own)."""
         obj = _visible_request(request, pk)
         rows = selectors.quotes_compared(
-            request=obj, quotes=selectors.quotes_for(request=obj, user=request.user)
+            request=obj, quotes=selectors.quotes_for(request=obj, user=caller(request))
         )
         return Response(QuoteComparedSerializer(rows, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: QuoteOutputSerializer}, tags=["custom-requests"])
     @idempotent
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         obj = _visible_request(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        quote = custom.quote_submit(request=obj, actor=request.user, data=dict(data.validated_data))
+        quote = custom.quote_submit(request=obj, actor=caller(request), data=dict(data.validated_data))
         return Response(QuoteOutputSerializer(quote).data, status=status.HTTP_201_CREATED)
 
 
@@ -134,9 +138,9 @@ class QuoteAcceptApi(APIView):
 
     @extend_schema(request=None, responses={201: TrialOutputSerializer}, tags=["custom-requests"])
     @idempotent
-    def post(self, request, pk, quote_id):
+    def post(self, request: Request, pk: int, quote_id: int) -> Response:
         trial = custom.quote_accept(
-            request=_visible_request(request, pk), quote_id=quote_id, actor=request.user
+            request=_visible_request(request, pk), quote_id=quote_id, actor=caller(request)
         )
         return Response(
             TrialOutputSerializer(trial, context={"request": request}).data, status=status.HTTP_201_CREATED
@@ -157,17 +161,18 @@ class QuoteOrderApi(APIView):
         request=InputSerializer, responses={201: BulkOrderOutputSerializer}, tags=["custom-requests"]
     )
     @idempotent
-    def post(self, request, pk, quote_id):
+    def post(self, request: Request, pk: int, quote_id: int) -> Response:
+        user = caller(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = custom.quote_order(
             request=_visible_request(request, pk),
             quote_id=quote_id,
-            actor=request.user,
+            actor=user,
             quantity=data.validated_data["quantity"],
             address=data.validated_data.get("address"),
         )
-        order = selectors.bulk_order_visible_to(request.user).get(pk=order.pk)
+        order = selectors.bulk_order_visible_to(user).get(pk=order.pk)
         return Response(
             BulkOrderOutputSerializer(order, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -191,11 +196,12 @@ class MessageListCreateApi(APIView):
         )
 
     @extend_schema(responses=MessageOutputSerializer(many=True), tags=["custom-requests"])
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         obj = _visible_request(request, pk)
+        user = caller(request)
         return Response(
             MessageOutputSerializer(
-                with_shown_bodies(selectors.messages_for(request=obj, user=request.user), user=request.user),
+                with_shown_bodies(selectors.messages_for(request=obj, user=user), user=user),
                 many=True,
             ).data
         )
@@ -204,19 +210,20 @@ class MessageListCreateApi(APIView):
         request=InputSerializer, responses={201: MessageOutputSerializer}, tags=["custom-requests"]
     )
     @idempotent
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         obj = _visible_request(request, pk)
+        user = caller(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("attachment")
         message = custom.custom_message_post(
             request=obj,
-            actor=request.user,
+            actor=user,
             body=data.validated_data.get("body", ""),
             factory_id=data.validated_data.get("factory"),
             attachment=attachment_check(upload) if upload is not None else None,
         )
         (message,) = with_shown_bodies(
-            selectors.messages_for(request=obj, user=request.user).filter(pk=message.pk), user=request.user
+            selectors.messages_for(request=obj, user=user).filter(pk=message.pk), user=user
         )
         return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)

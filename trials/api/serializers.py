@@ -1,12 +1,15 @@
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from conversations.api.serializers import AttachmentOutputSerializer
 from conversations.models import Message, Side
+from marketplace.accounts.models import User
 from marketplace.api.output import OutputModelSerializer
+from marketplace.api.permissions import caller
 from marketplace.core.transitions import FlowTable, allowed_actions
 
 from .. import selectors
@@ -30,7 +33,7 @@ from ..services import payments as payments_service
 from ..services import trials as trials_service
 
 
-def address_field():
+def address_field() -> serializers.IntegerField:
     return serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -44,7 +47,7 @@ class _ActionsMixin(serializers.Serializer):
     )
     table: FlowTable | None = None
 
-    def get_actions(self, obj) -> list[str]:
+    def get_actions(self, obj: Model) -> list[str]:
         request = self.context.get("request")
         return allowed_actions(self.table, obj, request.user) if request and self.table else []
 
@@ -57,7 +60,7 @@ class _ShippingMixin(serializers.Serializer):
     )
 
     @extend_schema_field(serializers.DictField(allow_null=True))
-    def get_shipping_address(self, obj) -> dict | None:
+    def get_shipping_address(self, obj: TrialOrder | BulkOrder | SampleRequest) -> dict[str, Any] | None:
         request = self.context.get("request")
         return address_for(obj, getattr(request, "user", None))
 
@@ -80,7 +83,7 @@ class BulkOrderPreviewSerializer(serializers.Serializer):
         "prices, 阶梯价); a bulk order of n units pays the last tier whose min_quantity ≤ n.",
     )
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: dict[str, Any]) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["price_tiers"] = [
             {"min_quantity": t["min_quantity"], "unit_price": f"{t['unit_price']:.2f}"}
@@ -143,12 +146,12 @@ class TrialOutputSerializer(_ShippingMixin, _ActionsMixin, OutputModelSerializer
         ]
 
     @extend_schema_field(BulkOrderPreviewSerializer(allow_null=True))
-    def get_bulk_order_preview(self, obj) -> dict | None:
+    def get_bulk_order_preview(self, obj: TrialOrder) -> dict[str, Any] | None:
         if obj.status == TrialStatus.CONVERTED:
             return None
         return BulkOrderPreviewSerializer(trials_service.bulk_order_preview(obj)).data
 
-    def get_bulk_order(self, obj) -> int | None:
+    def get_bulk_order(self, obj: TrialOrder) -> int | None:
         # Selectors join the reverse one-to-one, so this costs no query per row.
         try:
             return obj.bulk_order.pk
@@ -215,12 +218,12 @@ class BulkOrderOutputSerializer(_ShippingMixin, _ActionsMixin, OutputModelSerial
         ]
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
-    def get_amount_due(self, obj) -> str | None:
+    def get_amount_due(self, obj: BulkOrder) -> str | None:
         due = payments_service.BULK_DUE.get(obj.status)
         return None if due is None else f"{getattr(obj, due[1]):.2f}"
 
     @extend_schema_field(BulkPaymentSerializer(many=True))
-    def get_payments(self, obj) -> Any:
+    def get_payments(self, obj: BulkOrder) -> Any:
         return BulkPaymentSerializer(obj.payments.all(), many=True).data
 
 
@@ -241,11 +244,13 @@ class PaymentOutputSerializer(OutputModelSerializer):
             "instructions",
         ]
 
-    def get_client_secret(self, obj) -> str | None:
-        return get_provider(obj.provider).details(obj).get("client_secret")
+    def get_client_secret(self, obj: Payment) -> str | None:
+        secret: str | None = get_provider(obj.provider).details(obj).get("client_secret")
+        return secret
 
-    def get_instructions(self, obj) -> dict | None:
-        return get_provider(obj.provider).details(obj).get("instructions")
+    def get_instructions(self, obj: Payment) -> dict | None:  # the bare dict: the schema reads this hint
+        instructions: dict[str, Any] | None = get_provider(obj.provider).details(obj).get("instructions")
+        return instructions
 
 
 class SampleOutputSerializer(_ShippingMixin, _ActionsMixin, OutputModelSerializer):
@@ -303,15 +308,16 @@ class CustomRequestOutputSerializer(_ActionsMixin, OutputModelSerializer):
         "`widen` is computed on a single request's responses and null in lists."
     )
 
-    def _reader(self):
+    def _reader(self) -> User | None:
         request = self.context.get("request")
-        return request.user if request is not None else None
+        return caller(request) if request is not None else None
 
-    def get_quotes_count(self, obj) -> int | None:
+    def get_quotes_count(self, obj: CustomRequest) -> int | None:
         user = self._reader()
         if user is None or (user.is_factory and obj.is_open_request):
             return None
-        return obj.quotes_count
+        count: int = obj.quotes_count  # annotated by the selectors
+        return count
 
     @extend_schema_field(
         inline_serializer(
@@ -323,7 +329,7 @@ class CustomRequestOutputSerializer(_ActionsMixin, OutputModelSerializer):
             allow_null=True,
         )
     )
-    def get_reach(self, obj) -> dict | None:
+    def get_reach(self, obj: CustomRequest) -> dict[str, Any] | None:
         user = self._reader()
         if user is None or obj.buyer.user_id != user.pk or not obj.is_open_request:
             return None
@@ -332,7 +338,7 @@ class CustomRequestOutputSerializer(_ActionsMixin, OutputModelSerializer):
         return {"offered": len(obj.offers.all()), "widen": None}
 
     @extend_schema_field(CustomOfferSerializer(many=True))
-    def get_offers(self, obj) -> Any:
+    def get_offers(self, obj: CustomRequest) -> Any:
         # Factories must not see which competitors were offered the same request.
         request = self.context.get("request")
         if request is None or obj.buyer.user_id != request.user.pk:
@@ -415,7 +421,7 @@ class MessageOutputSerializer(serializers.ModelSerializer):
         model = Message
         fields = ["id", "author", "factory", "body", "created_at", "conversation", "attachments"]
 
-    def get_author(self, message) -> str:
+    def get_author(self, message: Message) -> str:
         if message.side == Side.BUYER:
             return message.conversation.buyer.display_name
         return message.conversation.factory.name

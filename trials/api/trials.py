@@ -1,20 +1,26 @@
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import stripe
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 
+from marketplace.accounts.models import User
 from marketplace.api.fields import SingleLineField, count_field, quantity_field
 from marketplace.api.idempotency import idempotent
-from marketplace.api.permissions import IsBuyerUser
+from marketplace.api.permissions import IsBuyerUser, caller
 
 from .. import selectors
-from ..models import PaymentProvider, TrialOrder, TrialStatus
+from ..models import BulkOrder, Payment, PaymentProvider, TrialOrder, TrialStatus
 from ..services import payments, trials
-from .base import ActionApi
+from .base import ActionApi, Result
 from .serializers import (
     BulkOrderOutputSerializer,
     PaymentOutputSerializer,
@@ -35,14 +41,14 @@ class TrialListCreateApi(generics.GenericAPIView):
         quantity = quantity_field(min_value=None)
         address = address_field()
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
             return [permissions.IsAuthenticated(), IsBuyerUser()]
         return [permissions.IsAuthenticated()]
 
     @extend_schema(responses=TrialOutputSerializer(many=True), tags=["trials"])
-    def get(self, request):
-        qs = selectors.trial_visible_to(request.user)
+    def get(self, request: Request) -> Response:
+        qs = selectors.trial_visible_to(caller(request))
         if request.query_params.get("status") in TrialStatus.values:
             qs = qs.filter(status=request.query_params["status"])
         page = self.paginate_queryset(qs)
@@ -52,11 +58,11 @@ class TrialListCreateApi(generics.GenericAPIView):
 
     @extend_schema(request=InputSerializer, responses={201: TrialOutputSerializer}, tags=["trials"])
     @idempotent
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         trial = trials.trial_create(
-            actor=request.user,
+            actor=caller(request),
             product_id=data.validated_data["product"],
             quantity=data.validated_data["quantity"],
             address=data.validated_data.get("address"),
@@ -70,38 +76,45 @@ class TrialDetailApi(generics.RetrieveAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = TrialOutputSerializer
 
-    def get_queryset(self):
-        return selectors.trial_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[TrialOrder]:
+        return selectors.trial_visible_to(caller(self.request))
 
 
-class _TrialAction(ActionApi):
-    output_serializer: type[serializers.Serializer] | None = TrialOutputSerializer
+class _TrialAction(ActionApi[TrialOrder, Result]):
+    output_serializer: type[serializers.Serializer] = TrialOutputSerializer
 
-    def visible(self, user):
+    def visible(self, user: User) -> QuerySet[TrialOrder]:
         return selectors.trial_visible_to(user)
 
 
-def _schema(input_serializer=None, output=TrialOutputSerializer, code=200):
+View = TypeVar("View", bound=type[ActionApi[Any, Any]])
+
+
+def _schema(
+    input_serializer: type[serializers.Serializer] | None = None,
+    output: type[serializers.Serializer] = TrialOutputSerializer,
+    code: int = 200,
+) -> Callable[[View], View]:
     return extend_schema_view(
         post=extend_schema(request=input_serializer, responses={code: output}, tags=["trials"])
     )
 
 
 @_schema()
-class TrialAcceptApi(_TrialAction):
-    def perform(self, trial, user, data):
+class TrialAcceptApi(_TrialAction[TrialOrder]):
+    def perform(self, trial: TrialOrder, user: User, data: dict[str, Any]) -> TrialOrder:
         return trials.trial_accept(trial=trial, actor=user)
 
 
 @_schema()
-class TrialDeclineApi(_TrialAction):
-    def perform(self, trial, user, data):
+class TrialDeclineApi(_TrialAction[TrialOrder]):
+    def perform(self, trial: TrialOrder, user: User, data: dict[str, Any]) -> TrialOrder:
         return trials.trial_decline(trial=trial, actor=user)
 
 
 @_schema()
-class TrialCancelApi(_TrialAction):
-    def perform(self, trial, user, data):
+class TrialCancelApi(_TrialAction[TrialOrder]):
+    def perform(self, trial: TrialOrder, user: User, data: dict[str, Any]) -> TrialOrder:
         return trials.trial_cancel(trial=trial, actor=user)
 
 
@@ -111,16 +124,16 @@ class ShipInput(serializers.Serializer):
 
 
 @_schema(ShipInput)
-class TrialShipApi(_TrialAction):
+class TrialShipApi(_TrialAction[TrialOrder]):
     input_serializer = ShipInput
 
-    def perform(self, trial, user, data):
+    def perform(self, trial: TrialOrder, user: User, data: dict[str, Any]) -> TrialOrder:
         return trials.trial_ship(trial=trial, actor=user, **data)
 
 
 @_schema()
-class TrialReceiveApi(_TrialAction):
-    def perform(self, trial, user, data):
+class TrialReceiveApi(_TrialAction[TrialOrder]):
+    def perform(self, trial: TrialOrder, user: User, data: dict[str, Any]) -> TrialOrder:
         return trials.trial_receive(trial=trial, actor=user)
 
 
@@ -132,16 +145,16 @@ class FeedbackInput(serializers.Serializer):
 
 
 @_schema(FeedbackInput)
-class TrialFeedbackApi(_TrialAction):
+class TrialFeedbackApi(_TrialAction[TrialOrder]):
     input_serializer = FeedbackInput
 
-    def perform(self, trial, user, data):
+    def perform(self, trial: TrialOrder, user: User, data: dict[str, Any]) -> TrialOrder:
         return trials.trial_feedback(trial=trial, actor=user, **data)
 
 
 @_schema()
-class TrialEndApi(_TrialAction):
-    def perform(self, trial, user, data):
+class TrialEndApi(_TrialAction[TrialOrder]):
+    def perform(self, trial: TrialOrder, user: User, data: dict[str, Any]) -> TrialOrder:
         return trials.trial_end(trial=trial, actor=user)
 
 
@@ -151,16 +164,16 @@ class ConvertInput(serializers.Serializer):
 
 
 @_schema(ConvertInput, BulkOrderOutputSerializer, 201)
-class TrialConvertApi(_TrialAction):
+class TrialConvertApi(_TrialAction[BulkOrder]):
     input_serializer = ConvertInput
     output_serializer = BulkOrderOutputSerializer
     status_code = status.HTTP_201_CREATED
 
     @idempotent
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
-    def perform(self, trial, user, data):
+    def perform(self, trial: TrialOrder, user: User, data: dict[str, Any]) -> BulkOrder:
         return trials.trial_convert(
             trial=trial, actor=user, quantity=data["quantity"], address=data.get("address")
         )
@@ -182,14 +195,14 @@ class PaymentProviderUnavailable(APIException):
 
 
 @_schema(PayInput, PayOutput)
-class TrialPayApi(_TrialAction):
+class TrialPayApi(_TrialAction[Payment]):
     input_serializer = PayInput
 
     @idempotent
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
-    def perform(self, trial, user, data):
+    def perform(self, trial: TrialOrder, user: User, data: dict[str, Any]) -> Payment:
         try:
             return payments.payment_start(trial=trial, actor=user, provider=data.get("provider"))
         except stripe.StripeError as exc:
@@ -197,8 +210,11 @@ class TrialPayApi(_TrialAction):
             logger.warning("Stripe refused or unreachable for trial %s: %s", trial.pk, exc)
             raise PaymentProviderUnavailable() from exc
 
-    def output(self, payment, request):
-        trial = selectors.trial_visible_to(request.user).get(pk=payment.trial_id)
+    def output(self, payment: Payment, request: Request) -> dict[str, Any]:
+        trial_id = cast(
+            int, payment.trial_id
+        )  # nullable (a bulk order's payment has none); payment_start set it
+        trial = selectors.trial_visible_to(caller(request)).get(pk=trial_id)
         return {
             "payment": PaymentOutputSerializer(payment).data,
             "trial": TrialOutputSerializer(trial, context={"request": request}).data,
