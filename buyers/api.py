@@ -1,15 +1,18 @@
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from factories.api.base import get_visible_or_404, require_owner
 from marketplace.api.fields import SingleLineField, count_field, price_field
 from marketplace.api.idempotency import idempotent
-from marketplace.api.permissions import IsBuyerUser
+from marketplace.api.permissions import IsBuyerUser, caller
 
 from . import selectors, services
 from .models import BuyerProfile, Channel, Platform
@@ -118,26 +121,26 @@ class BuyerOutputSerializer(serializers.ModelSerializer):
 class BuyerListCreateApi(generics.GenericAPIView):
     serializer_class = BuyerOutputSerializer
 
-    def get_queryset(self):
-        return selectors.buyer_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[BuyerProfile]:
+        return selectors.buyer_visible_to(caller(self.request))
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
             return [permissions.IsAuthenticated(), IsBuyerUser()]
         return [permissions.IsAuthenticated()]
 
     @extend_schema(responses=BuyerOutputSerializer(many=True), tags=["buyers"])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(BuyerOutputSerializer(page, many=True).data)
 
     @extend_schema(request=BuyerInputSerializer, responses={201: BuyerOutputSerializer}, tags=["buyers"])
     @idempotent
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = BuyerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        profile = services.buyer_create(user=request.user, data=data.validated_data)
-        profile = selectors.buyer_visible_to(request.user).get(pk=profile.pk)
+        profile = services.buyer_create(user=caller(request), data=data.validated_data)
+        profile = selectors.buyer_visible_to(caller(request)).get(pk=profile.pk)
         return Response(BuyerOutputSerializer(profile).data, status=status.HTTP_201_CREATED)
 
 
@@ -145,18 +148,18 @@ class BuyerDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=BuyerOutputSerializer, tags=["buyers"])
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(
-            BuyerOutputSerializer(get_visible_or_404(selectors.buyer_visible_to(request.user), pk)).data
+            BuyerOutputSerializer(get_visible_or_404(selectors.buyer_visible_to(caller(request)), pk)).data
         )
 
     @extend_schema(
         request=BuyerInputSerializer(partial=True), responses=BuyerOutputSerializer, tags=["buyers"]
     )
-    def patch(self, request, pk):
-        profile = get_visible_or_404(selectors.buyer_visible_to(request.user), pk)
+    def patch(self, request: Request, pk: int) -> Response:
+        profile = get_visible_or_404(selectors.buyer_visible_to(caller(request)), pk)
         require_owner(request, profile.user_id)
         data = BuyerInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.buyer_update(profile=profile, actor=request.user, data=data.validated_data)
-        return Response(BuyerOutputSerializer(selectors.buyer_visible_to(request.user).get(pk=pk)).data)
+        services.buyer_update(profile=profile, actor=caller(request), data=data.validated_data)
+        return Response(BuyerOutputSerializer(selectors.buyer_visible_to(caller(request)).get(pk=pk)).data)

@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,7 +15,7 @@ class CategoryListApi(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(responses=CategorySerializer(many=True), tags=["catalog"])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(CategorySerializer(category_list(), many=True).data)
 
 
@@ -27,5 +28,5 @@ class IndustrialBeltListApi(APIView):
             fields = ["slug", "name", "name_en", "province", "city"]
 
     @extend_schema(responses=OutputSerializer(many=True), tags=["catalog"])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(IndustrialBelt.objects.all(), many=True).data)

@@ -1,15 +1,18 @@
 from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api.fields import SingleLineField, count_field
 from marketplace.api.idempotency import idempotent
-from marketplace.api.permissions import IsFactoryUser, IsStaffUser
+from marketplace.api.permissions import IsFactoryUser, IsStaffUser, caller, viewer
 
 from .. import selectors, services
 from ..models import CustomizationLevel, Factory, FactoryTier, VerificationCheck
@@ -84,17 +87,17 @@ class FactoryListCreateApi(generics.GenericAPIView):
     serializer_class = FactoryOutputSerializer
     filterset_class = FactoryFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Factory]:
         # The output lists each factory's photos: one query for the page, not one per factory.
-        return selectors.factory_visible_to(self.request.user).prefetch_related("photos")
+        return selectors.factory_visible_to(viewer(self.request)).prefetch_related("photos")
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
             return [permissions.IsAuthenticated(), IsFactoryUser()]
         return [permissions.AllowAny()]
 
     @extend_schema(responses=FactoryOutputSerializer(many=True), tags=["factories"])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(
             FactoryOutputSerializer(page, many=True, context={"request": request}).data
@@ -104,11 +107,11 @@ class FactoryListCreateApi(generics.GenericAPIView):
         request=FactoryInputSerializer, responses={201: FactoryOutputSerializer}, tags=["factories"]
     )
     @idempotent
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = FactoryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        factory = services.factory_create(owner=request.user, data=data.validated_data)
-        factory = selectors.factory_visible_to(request.user).get(pk=factory.pk)
+        factory = services.factory_create(owner=caller(request), data=data.validated_data)
+        factory = selectors.factory_visible_to(viewer(request)).get(pk=factory.pk)
         return Response(
             FactoryOutputSerializer(factory, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -116,26 +119,26 @@ class FactoryListCreateApi(generics.GenericAPIView):
 
 
 class FactoryDetailApi(APIView):
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "PATCH":
             return [permissions.IsAuthenticated()]
         return [permissions.AllowAny()]
 
     @extend_schema(responses=FactoryOutputSerializer, tags=["factories"])
-    def get(self, request, pk):
-        factory = get_visible_or_404(selectors.factory_visible_to(request.user), pk)
+    def get(self, request: Request, pk: int) -> Response:
+        factory = get_visible_or_404(selectors.factory_visible_to(viewer(request)), pk)
         return Response(FactoryOutputSerializer(factory, context={"request": request}).data)
 
     @extend_schema(
         request=FactoryInputSerializer(partial=True), responses=FactoryOutputSerializer, tags=["factories"]
     )
-    def patch(self, request, pk):
-        factory = get_visible_or_404(selectors.factory_visible_to(request.user), pk)
+    def patch(self, request: Request, pk: int) -> Response:
+        factory = get_visible_or_404(selectors.factory_visible_to(viewer(request)), pk)
         require_owner(request, factory.owner_id)
         data = FactoryInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.factory_update(factory=factory, actor=request.user, data=data.validated_data)
-        factory = selectors.factory_visible_to(request.user).get(pk=pk)
+        services.factory_update(factory=factory, actor=caller(request), data=data.validated_data)
+        factory = selectors.factory_visible_to(viewer(request)).get(pk=pk)
         return Response(FactoryOutputSerializer(factory, context={"request": request}).data)
 
 
@@ -151,19 +154,19 @@ class FactoryVerifyApi(APIView):
         )
 
     @extend_schema(request=InputSerializer, responses=FactoryOutputSerializer, tags=["moderation"])
-    def post(self, request, pk):
-        factory = get_visible_or_404(selectors.factory_visible_to(request.user), pk)
+    def post(self, request: Request, pk: int) -> Response:
+        factory = get_visible_or_404(selectors.factory_visible_to(viewer(request)), pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         factory = services.factory_verify(
             factory=factory,
-            actor=request.user,
+            actor=caller(request),
             tier=data.validated_data.get("tier"),
             checks=sorted(data.validated_data.get("checks", ())),
         )
         return Response(
             FactoryOutputSerializer(
-                selectors.factory_visible_to(request.user).get(pk=pk), context={"request": request}
+                selectors.factory_visible_to(viewer(request)).get(pk=pk), context={"request": request}
             ).data
         )
 
@@ -173,14 +176,14 @@ class _FactoryReasonApi(APIView):
     service: Callable[..., Factory]
 
     @extend_schema(request=ReasonSerializer, responses=FactoryOutputSerializer, tags=["moderation"])
-    def post(self, request, pk):
-        factory = get_visible_or_404(selectors.factory_visible_to(request.user), pk)
+    def post(self, request: Request, pk: int) -> Response:
+        factory = get_visible_or_404(selectors.factory_visible_to(viewer(request)), pk)
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        type(self).service(factory=factory, actor=request.user, reason=data.validated_data["reason"])
+        type(self).service(factory=factory, actor=caller(request), reason=data.validated_data["reason"])
         return Response(
             FactoryOutputSerializer(
-                selectors.factory_visible_to(request.user).get(pk=pk), context={"request": request}
+                selectors.factory_visible_to(viewer(request)).get(pk=pk), context={"request": request}
             ).data
         )
 

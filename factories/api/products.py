@@ -1,16 +1,18 @@
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api.fields import SingleLineField, price_field, quantity_field
 from marketplace.api.idempotency import idempotent
-from marketplace.api.permissions import IsFactoryUser, IsStaffUser
+from marketplace.api.permissions import IsFactoryUser, IsStaffUser, caller, viewer
 
 from .. import selectors, services
 from ..models import Product, ProductImage, ReportReason
@@ -65,12 +67,12 @@ class ProductFilter(filters.FilterSet):
         model = Product
         fields = ["category", "factory", "status", "customizable", "trial_eligible"]
 
-    def filter_trial_eligible(self, queryset, name, value):
+    def filter_trial_eligible(self, queryset: QuerySet[Product], name: str, value: bool) -> QuerySet[Product]:
         # The same effective rule as the output: the factory must take trials too.
         eligible = Q(trial_eligible=True, factory__accepts_trials=True)
         return queryset.filter(eligible if value else ~eligible)
 
-    def filter_category(self, queryset, name, value):
+    def filter_category(self, queryset: QuerySet[Product], name: str, value: str) -> QuerySet[Product]:
         return queryset.filter(category_id__in=selectors.category_with_descendants(value))
 
 
@@ -78,16 +80,16 @@ class ProductListCreateApi(generics.GenericAPIView):
     serializer_class = ProductOutputSerializer
     filterset_class = ProductFilter
 
-    def get_queryset(self):
-        return selectors.product_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[Product]:
+        return selectors.product_visible_to(viewer(self.request))
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
             return [permissions.IsAuthenticated(), IsFactoryUser()]
         return [permissions.AllowAny()]
 
     @extend_schema(responses=ProductOutputSerializer(many=True), tags=["products"])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(
             ProductOutputSerializer(page, many=True, context={"request": request}).data
@@ -97,7 +99,7 @@ class ProductListCreateApi(generics.GenericAPIView):
         request=ProductInputSerializer, responses={201: ProductOutputSerializer}, tags=["products"]
     )
     @idempotent
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         factory = getattr(request.user, "factory", None)
         if factory is None:
             raise ValidationError({"detail": _("Register your factory first (POST /api/v1/factories/).")})
@@ -105,8 +107,8 @@ class ProductListCreateApi(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         submit = values.pop("status") != "draft"
-        product = services.product_create(factory=factory, actor=request.user, data=values, submit=submit)
-        product = selectors.product_visible_to(request.user).get(pk=product.pk)
+        product = services.product_create(factory=factory, actor=caller(request), data=values, submit=submit)
+        product = selectors.product_visible_to(viewer(request)).get(pk=product.pk)
         return Response(
             ProductOutputSerializer(product, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -114,25 +116,25 @@ class ProductListCreateApi(generics.GenericAPIView):
 
 
 class ProductDetailApi(APIView):
-    def get_permissions(self):
+    def get_permissions(self) -> list[BasePermission]:
         if self.request.method in ("PATCH", "DELETE"):
             return [permissions.IsAuthenticated()]
         return [permissions.AllowAny()]
 
-    def _output(self, request, pk):
-        product = selectors.product_visible_to(request.user).get(pk=pk)
+    def _output(self, request: Request, pk: int) -> Response:
+        product = selectors.product_visible_to(viewer(request)).get(pk=pk)
         return Response(ProductOutputSerializer(product, context={"request": request}).data)
 
     @extend_schema(responses=ProductOutputSerializer, tags=["products"])
-    def get(self, request, pk):
-        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+    def get(self, request: Request, pk: int) -> Response:
+        product = get_visible_or_404(selectors.product_visible_to(viewer(request)), pk)
         return Response(ProductOutputSerializer(product, context={"request": request}).data)
 
     @extend_schema(
         request=ProductInputSerializer(partial=True), responses=ProductOutputSerializer, tags=["products"]
     )
-    def patch(self, request, pk):
-        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+    def patch(self, request: Request, pk: int) -> Response:
+        product = get_visible_or_404(selectors.product_visible_to(viewer(request)), pk)
         require_owner(request, product.factory.owner_id)
         data = ProductInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -142,7 +144,7 @@ class ProductDetailApi(APIView):
         wanted = data.validated_data.get("status")
         services.product_update(
             product=product,
-            actor=request.user,
+            actor=caller(request),
             data=values,
             submit=wanted == "pending_review",
             draft=wanted == "draft",
@@ -150,11 +152,11 @@ class ProductDetailApi(APIView):
         return self._output(request, pk)
 
     @extend_schema(responses={204: None}, tags=["products"])
-    def delete(self, request, pk):
+    def delete(self, request: Request, pk: int) -> Response:
         """Delisting, not deletion: trials and orders keep pointing at the product."""
-        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        product = get_visible_or_404(selectors.product_visible_to(viewer(request)), pk)
         require_owner(request, product.factory.owner_id)
-        services.product_delist(product=product, actor=request.user)
+        services.product_delist(product=product, actor=caller(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -171,13 +173,13 @@ class ProductImageUploadApi(ImageUploadApi):
         tags=["products"],
     )
     @idempotent
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         # Visibility and ownership first: nobody else's upload is even parsed (unless an
         # Idempotency-Key asks to compare bodies; the size limit below holds for that parse too).
-        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+        product = get_visible_or_404(selectors.product_visible_to(viewer(request)), pk)
         require_owner(request, product.factory.owner_id)
         data = self.upload_data(request, self.InputSerializer)
-        image = services.product_image_add(product=product, actor=request.user, upload=data["image"])
+        image = services.product_image_add(product=product, actor=caller(request), upload=data["image"])
         return Response(
             ProductImageAddedSerializer(image, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -188,12 +190,12 @@ class ProductImageDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses={204: None}, tags=["products"])
-    def delete(self, request, pk, image_id):
-        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+    def delete(self, request: Request, pk: int, image_id: int) -> Response:
+        product = get_visible_or_404(selectors.product_visible_to(viewer(request)), pk)
         require_owner(request, product.factory.owner_id)
         # Its owner may also remove a photo that is still waiting for review.
         image = get_visible_or_404(ProductImage.all_objects.filter(product=product), image_id)
-        services.product_image_delete(image=image, actor=request.user)
+        services.product_image_delete(image=image, actor=caller(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -201,10 +203,10 @@ class ProductApproveApi(APIView):
     permission_classes = [permissions.IsAuthenticated, IsStaffUser]
 
     @extend_schema(request=None, responses=ProductOutputSerializer, tags=["moderation"])
-    def post(self, request, pk):
-        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
-        services.product_approve(product=product, actor=request.user)
-        product = selectors.product_visible_to(request.user).get(pk=pk)
+    def post(self, request: Request, pk: int) -> Response:
+        product = get_visible_or_404(selectors.product_visible_to(viewer(request)), pk)
+        services.product_approve(product=product, actor=caller(request))
+        product = selectors.product_visible_to(viewer(request)).get(pk=pk)
         return Response(ProductOutputSerializer(product, context={"request": request}).data)
 
 
@@ -212,12 +214,12 @@ class ProductRejectApi(APIView):
     permission_classes = [permissions.IsAuthenticated, IsStaffUser]
 
     @extend_schema(request=ReasonSerializer, responses=ProductOutputSerializer, tags=["moderation"])
-    def post(self, request, pk):
-        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+    def post(self, request: Request, pk: int) -> Response:
+        product = get_visible_or_404(selectors.product_visible_to(viewer(request)), pk)
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.product_reject(product=product, actor=request.user, reason=data.validated_data["reason"])
-        product = selectors.product_visible_to(request.user).get(pk=pk)
+        services.product_reject(product=product, actor=caller(request), reason=data.validated_data["reason"])
+        product = selectors.product_visible_to(viewer(request)).get(pk=pk)
         return Response(ProductOutputSerializer(product, context={"request": request}).data)
 
 
@@ -238,9 +240,11 @@ class ProductReportApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, tags=["moderation"])
     @idempotent
-    def post(self, request, pk):
-        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+    def post(self, request: Request, pk: int) -> Response:
+        product = get_visible_or_404(selectors.product_visible_to(viewer(request)), pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = services.product_report_create(product=product, reporter=request.user, **data.validated_data)
+        report = services.product_report_create(
+            product=product, reporter=caller(request), **data.validated_data
+        )
         return Response(self.OutputSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -3,10 +3,11 @@ the listing, reject keeps the approved version live and tells the factory why.""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api.permissions import IsStaffUser
+from marketplace.api.permissions import IsStaffUser, caller, viewer
 
 from .. import selectors, services
 from .base import ReasonSerializer, get_visible_or_404
@@ -16,8 +17,8 @@ from .serializers import ProductOutputSerializer
 class _RevisionDecisionApi(APIView):
     permission_classes = [permissions.IsAuthenticated, IsStaffUser]
 
-    def _output(self, request, pk):
-        product = selectors.product_visible_to(request.user).get(pk=pk)
+    def _output(self, request: Request, pk: int) -> Response:
+        product = selectors.product_visible_to(viewer(request)).get(pk=pk)
         return Response(ProductOutputSerializer(product, context={"request": request}).data)
 
 
@@ -28,9 +29,9 @@ class ProductRevisionApproveApi(_RevisionDecisionApi):
         tags=["moderation"],
         description="409 when the listing has no changes waiting for review.",
     )
-    def post(self, request, pk):
-        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
-        services.product_revision_approve(product=product, actor=request.user)
+    def post(self, request: Request, pk: int) -> Response:
+        product = get_visible_or_404(selectors.product_visible_to(viewer(request)), pk)
+        services.product_revision_approve(product=product, actor=caller(request))
         return self._output(request, pk)
 
 
@@ -42,11 +43,11 @@ class ProductRevisionRejectApi(_RevisionDecisionApi):
         description="The live listing stays as approved; the new photos are removed. 409 when "
         "nothing is waiting for review.",
     )
-    def post(self, request, pk):
-        product = get_visible_or_404(selectors.product_visible_to(request.user), pk)
+    def post(self, request: Request, pk: int) -> Response:
+        product = get_visible_or_404(selectors.product_visible_to(viewer(request)), pk)
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.product_revision_reject(
-            product=product, actor=request.user, reason=data.validated_data["reason"]
+            product=product, actor=caller(request), reason=data.validated_data["reason"]
         )
         return self._output(request, pk)

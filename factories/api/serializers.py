@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
+from django.db.models.fields.files import FieldFile
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -140,9 +141,10 @@ class ProductImageSerializer(serializers.ModelSerializer):
         model = ProductImage
         fields = ["id", "url", "thumbnail_url", "width", "height"]
 
-    def _absolute(self, file) -> str:
+    def _absolute(self, file: FieldFile) -> str:
         request = self.context.get("request")
-        return request.build_absolute_uri(file.url) if request else file.url
+        url: str = request.build_absolute_uri(file.url) if request else file.url
+        return url
 
     def get_url(self, image: ProductImage) -> str:
         return self._absolute(image.image)

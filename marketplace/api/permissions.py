@@ -15,6 +15,11 @@ def caller(request: Request) -> User:
     return cast(User, request.user)
 
 
+def viewer(request: Request) -> User | None:
+    """The caller of a view anybody may read: the signed-in User (as in caller), else None."""
+    return request.user if request.user.is_authenticated else None
+
+
 class IsFactoryUser(permissions.BasePermission):
     message = _("Only factory accounts can do this.")
 
