@@ -23,7 +23,7 @@ from .events import ConversationEvents
 from .limits import message_rate_check, messaging_block_check
 from .masking import contact_masked
 from .models import Attachment, ContactCard, Conversation, Message, Side
-from .topics import topic_check
+from .topics import topic_check, topic_notice
 
 # Line breaks and tabs belong in a message; every other control character is refused.
 _ALLOWED_CONTROLS = {"\n", "\t"}
@@ -95,7 +95,7 @@ class Notice:
     may word it for its topic, e.g. a custom request's title)."""
 
     kind: str
-    data: dict
+    data: dict  # `title` defaults to the author's name; _notify adds author, body, conversation_id
 
 
 def message_post(
@@ -119,8 +119,9 @@ def message_post(
     body = body_clean(body)
     if not body and attachment is None:
         raise ValidationError({"body": [_("Write a message.")]})
+    about = None
     if topic is not None:
-        topic_check(
+        about = topic_check(
             kind=topic[0],
             topic_id=topic[1],
             buyer_id=conversation.buyer_id,
@@ -147,6 +148,9 @@ def message_post(
             last_message_at=message.created_at, **{marker: Greatest(F(marker), message.pk)}
         )
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if notice is None and about is not None:
+            kind, data = topic_notice(message.topic_kind, about)
+            notice = Notice(kind=kind, data={"ref": str(conversation), **data})
         _notify(conversation, message, notice)
     return message
 
@@ -189,14 +193,21 @@ def _notify(conversation: Conversation, message: Message, notice: Notice | None)
     # in a mailbox), so it is always masked, agreed or not: the thread itself shows contact details
     # once the two have agreed (selectors.py), the preview only points there.
     preview = contact_masked(message.body)[:200] or _("(an attachment)")
-    notice = notice or Notice(
-        kind=ConversationEvents.MESSAGE, data={"ref": str(conversation), "title": author}
-    )
+    # A message about a topic is announced as such ("… about the 50%-off trial T000012 · 补水面膜"):
+    # the notification kind of its topic kind (topics.topic_notice_kind), worded in the recipient's
+    # language; one without a topic, or whose app words it itself, as given.
+    notice = notice or Notice(kind=ConversationEvents.MESSAGE, data={"ref": str(conversation)})
     notification_create(
         recipient=recipient,
         kind=notice.kind,
         key=f"conversation:{conversation.pk}:to:{recipient.pk}:after:{read_upto}",
-        data={**notice.data, "author": author, "body": preview, "conversation_id": conversation.pk},
+        data={
+            "title": author,
+            **notice.data,
+            "author": author,
+            "body": preview,
+            "conversation_id": conversation.pk,
+        },
     )
 
 

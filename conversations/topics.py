@@ -5,7 +5,8 @@ The things talked about live in the apps above this one, which this layer may no
 agreements.py, they register a kind here from their AppConfig.ready() (trials/topics.py): how to
 load objects by id (one query for many), whether one belongs to the pair (a topic naming another
 pair's trial is refused before anything is written), its label in both languages, its title and
-the page it links to, and which of the pair's objects the writing form offers.
+the page it links to, which of the pair's objects the writing form (and GET conversations/{id}/
+topics/) offers, and how the other side's notification of a message about one words it.
 """
 
 from collections.abc import Callable, Iterable
@@ -16,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from marketplace.core.errors import ValidationError
+from marketplace.notifications.messages import notification_texts_register
 
 # How many objects of one kind the writing form offers (the newest of the pair).
 CHOICES_PER_KIND = 20
@@ -31,14 +33,26 @@ class TopicDefinition:
     url: Callable[[Any], str]  # its page
     # The pair's objects the form offers, newest first, at most `limit`: (buyer id, factory id, limit).
     choices: Callable[[int, int, int], list[Any]]
+    # The new-message notification's (subject, body) for a message about one of these, whole
+    # sentences so each language orders them its own way: placeholders %(author)s, %(topic)s (the
+    # title) and %(body)s. The notification is rendered in the recipient's language when read or
+    # mailed, so the kind's words cannot be stored in its data: each kind has a notification kind.
+    notice: tuple[Promise, Promise]
 
 
 _kinds: dict[str, TopicDefinition] = {}
 
 
+def topic_notice_kind(kind: str) -> str:
+    """The notification kind of a new message about a `kind`, e.g. conversation.message.trial."""
+    return f"conversation.message.{kind}"
+
+
 def topic_kind_register(definition: TopicDefinition) -> None:
-    """Register (or replace, by kind: ready() may run twice in tests) a kind of topic."""
+    """Register (or replace, by kind: ready() may run twice in tests) a kind of topic, and the
+    wording of its new-message notification."""
     _kinds[definition.kind] = definition
+    notification_texts_register({topic_notice_kind(definition.kind): definition.notice})
 
 
 def topic_kinds() -> list[str]:
@@ -59,6 +73,11 @@ def topic_check(*, kind: str, topic_id: int, buyer_id: int, factory_id: int) -> 
             {"topic_id": [_("No such %(kind)s between you two.") % {"kind": definition.label}]}
         )
     return found
+
+
+def topic_notice(kind: str, found: Any) -> tuple[str, dict]:
+    """The notification kind and data of a message about `found` (checked by topic_check)."""
+    return topic_notice_kind(kind), {"topic": _kinds[kind].title(found)}
 
 
 def topic_describe(definition: TopicDefinition, found: Any, topic_id: int) -> dict:
@@ -111,19 +130,39 @@ def topic_parse(value: str | None) -> tuple[str, int] | None:
     return kind, int(raw_id)
 
 
+def _pair_objects(
+    *, buyer_id: int, factory_id: int, limit: int, kind: str | None = None
+) -> list[tuple[TopicDefinition, list]]:
+    """Per kind (in registration order, or only `kind`), the pair's newest `limit` objects: one
+    query per kind."""
+    chosen = [_kinds[kind]] if kind is not None else list(_kinds.values())
+    return [(d, d.choices(buyer_id, factory_id, limit)) for d in chosen]
+
+
 def topic_choices(*, buyer_id: int, factory_id: int, limit: int = CHOICES_PER_KIND) -> list[tuple[str, list]]:
     """What the writing form offers: per kind, (its label, [(value, title), …]) of the pair's newest."""
-    groups = []
-    for definition in _kinds.values():
-        objects = definition.choices(buyer_id, factory_id, limit)
-        if objects:
-            groups.append(
-                (
-                    str(definition.label),
-                    [(topic_value(definition.kind, o.pk), definition.title(o)) for o in objects],
-                )
-            )
-    return groups
+    return [
+        (str(d.label), [(topic_value(d.kind, o.pk), d.title(o)) for o in objects])
+        for d, objects in _pair_objects(buyer_id=buyer_id, factory_id=factory_id, limit=limit)
+        if objects
+    ]
+
+
+def topics_of_pair(
+    *, buyer_id: int, factory_id: int, kind: str | None = None, limit: int = CHOICES_PER_KIND
+) -> list[dict]:
+    """What a message of this pair can be about, as messages name it ({kind, id, label, title,
+    url}): per kind the `limit` newest, kinds in registration order. An unknown `kind` is the JSON
+    error shape's 400, worded as topic_check words it."""
+    if kind is not None and kind not in _kinds:
+        raise ValidationError(
+            {"kind": [_("Unknown topic; choose one of: %(kinds)s.") % {"kinds": ", ".join(_kinds)}]}
+        )
+    return [
+        topic_describe(d, o, o.pk)
+        for d, objects in _pair_objects(buyer_id=buyer_id, factory_id=factory_id, limit=limit, kind=kind)
+        for o in objects
+    ]
 
 
 def topic_option(*, kind: str, topic_id: int, buyer_id: int, factory_id: int) -> tuple[str, str, str] | None:

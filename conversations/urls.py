@@ -12,6 +12,7 @@ urlpatterns = [
         views.ConversationMessagesApi.as_view(),
         name="conversation-messages",
     ),
+    path("conversations/<int:pk>/topics/", views.TopicsApi.as_view(), name="conversation-topics"),
     path("conversations/<int:pk>/reports/", views.ReportApi.as_view(), name="conversation-reports"),
     path("conversations/<int:pk>/read/", views.ReadApi.as_view(), name="conversation-read"),
     path(

@@ -114,6 +114,7 @@ RULES: dict[tuple[str, str], Rule] = {
         ("conversation-contact-card", "GET"),
         ("conversation-detail", "GET"),
         ("conversation-messages", "GET"),
+        ("conversation-topics", "GET"),
         ("conversation-attachment", "GET"),
     ),
     **_rules(

@@ -18,6 +18,7 @@ class ToursConfig(AppConfig):
         from .notification_texts import NOTIFICATION_TEXTS
         from .notifications import calendar_attachment, calendar_cancellation
         from .selectors import confirmed_tour_between
+        from .topics import register as topics_register
 
         notification_texts_register(NOTIFICATION_TEXTS)
         # The confirmation e-mail to both sides carries the call as a calendar file.
@@ -26,3 +27,5 @@ class ToursConfig(AppConfig):
         notification_attacher_register(TourEvents.CANCELLED, calendar_cancellation)
         # A confirmed call is agreement to talk: the conversation shows both sides' contact details.
         agreement_provider_register("tour_booking", confirmed_tour_between)
+        # A message can be about one of the pair's bookings (after trials' kinds: tours loads later).
+        topics_register()

@@ -22,10 +22,11 @@ def _order_title(order) -> str:
     return f"{order} · {order.product.title}"
 
 
-def _order_kind(kind, label, model, url_name) -> TopicDefinition:
+def _order_kind(kind, label, model, url_name, notice) -> TopicDefinition:
     return TopicDefinition(
         kind=kind,
         label=label,
+        notice=notice,
         load=lambda ids: model.objects.select_related("product").in_bulk(list(ids)),
         belongs=lambda o, buyer_id, factory_id: (o.buyer_id, o.factory_id) == (buyer_id, factory_id),
         title=_order_title,
@@ -55,6 +56,12 @@ def _custom_belongs(request: CustomRequest, buyer_id: int, factory_id: int) -> b
 PRODUCT = TopicDefinition(
     kind="product",
     label=_("product"),
+    notice=(
+        _("New message from %(author)s about the product %(topic)s"),
+        _(
+            "%(author)s wrote about the product %(topic)s: %(body)s (more messages may follow in the conversation)"
+        ),
+    ),
     load=lambda ids: Product.objects.in_bulk(list(ids)),
     # Not a deleted or rejected listing: what the streamer could have seen on the factory's page.
     belongs=lambda p, buyer_id, factory_id: p.factory_id == factory_id and p.status == ProductStatus.ACTIVE,
@@ -67,6 +74,12 @@ PRODUCT = TopicDefinition(
 CUSTOM = TopicDefinition(
     kind=TopicKind.CUSTOM_REQUEST,
     label=_("custom request"),
+    notice=(
+        _("New message from %(author)s about the custom request %(topic)s"),
+        _(
+            "%(author)s wrote about the custom request %(topic)s: %(body)s (more messages may follow in the conversation)"
+        ),
+    ),
     load=lambda ids: CustomRequest.objects.in_bulk(list(ids)),
     belongs=_custom_belongs,
     title=lambda r: r.title,
@@ -77,9 +90,29 @@ CUSTOM = TopicDefinition(
 )
 
 
+TRIAL_NOTICE = (
+    _("New message from %(author)s about the 50%%-off trial %(topic)s"),
+    _(
+        "%(author)s wrote about the 50%%-off trial %(topic)s: %(body)s (more messages may follow in the conversation)"
+    ),
+)
+SAMPLE_NOTICE = (
+    _("New message from %(author)s about the sample %(topic)s"),
+    _("%(author)s wrote about the sample %(topic)s: %(body)s (more messages may follow in the conversation)"),
+)
+BULK_NOTICE = (
+    _("New message from %(author)s about the bulk order %(topic)s"),
+    _(
+        "%(author)s wrote about the bulk order %(topic)s: %(body)s (more messages may follow in the conversation)"
+    ),
+)
+
+
 def register() -> None:
     topic_kind_register(PRODUCT)
-    topic_kind_register(_order_kind("trial", _("50%-off trial"), TrialOrder, "frontend:trial"))
-    topic_kind_register(_order_kind("sample", _("sample"), SampleRequest, "frontend:sample"))
-    topic_kind_register(_order_kind("bulk_order", _("bulk order"), BulkOrder, "frontend:bulk-order"))
+    topic_kind_register(_order_kind("trial", _("50%-off trial"), TrialOrder, "frontend:trial", TRIAL_NOTICE))
+    topic_kind_register(_order_kind("sample", _("sample"), SampleRequest, "frontend:sample", SAMPLE_NOTICE))
+    topic_kind_register(
+        _order_kind("bulk_order", _("bulk order"), BulkOrder, "frontend:bulk-order", BULK_NOTICE)
+    )
     topic_kind_register(CUSTOM)

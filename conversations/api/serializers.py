@@ -21,12 +21,27 @@ class AttachmentOutputSerializer(serializers.ModelSerializer):
         )
 
 
+class TopicSerializer(serializers.Serializer):
+    """One thing a message can be about, as a message's `topic` names it."""
+
+    kind = serializers.CharField(
+        help_text="topic_kind: product, trial, sample, bulk_order, custom_request, tour_booking"
+    )
+    id = serializers.IntegerField(help_text="topic_id")
+    # The metaclass takes declared fields off the class, so this shadows Field.label for mypy only.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The kind in the caller's language, e.g. 50%-off trial / 五折试销."
+    )
+    title = serializers.CharField(help_text="e.g. T000007 · 补水面膜")
+    url = serializers.CharField(allow_null=True, help_text="Its web page.")
+
+
 class ConversationMessageSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField(help_text="The streamer's display name or the factory name.")
     topic = serializers.SerializerMethodField(
         help_text='What it is about, or null: {"kind": "trial", "id": 7, "label": "50%-off trial", '
         '"title": "T000007 · 补水面膜", "url": "/me/trials/7/"} (kinds: product, trial, sample, bulk_order, '
-        "custom_request; `url` is the web page, null when the object is gone)."
+        "custom_request, tour_booking; `url` is the web page, null when the object is gone)."
     )
     attachments = AttachmentOutputSerializer(many=True, read_only=True)
     body = serializers.CharField(

@@ -16,7 +16,7 @@ from marketplace.api.pagination import StandardPagination
 from .. import moderation, selectors, services
 from ..attachments import attachment_check
 from ..models import Attachment, ContactCard, Conversation, Message
-from ..topics import with_topics
+from ..topics import CHOICES_PER_KIND, topics_of_pair, with_topics
 from .serializers import (
     ContactCardSerializer,
     ConversationDetailSerializer,
@@ -24,6 +24,7 @@ from .serializers import (
     ConversationOutputSerializer,
     ReportInputSerializer,
     ReportOutputSerializer,
+    TopicSerializer,
 )
 
 TAGS = ["conversations"]
@@ -131,8 +132,8 @@ class ConversationMessagesApi(generics.GenericAPIView):
         topic_kind = serializers.CharField(
             required=False,
             max_length=32,
-            help_text="What the message is about: product, trial, sample, bulk_order or custom_request "
-            "(with topic_id; one of this streamer's and factory's).",
+            help_text="What the message is about: product, trial, sample, bulk_order, custom_request or "
+            "tour_booking (with topic_id; one of this streamer's and factory's: GET …/topics/ lists them).",
         )
         topic_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
@@ -224,6 +225,46 @@ class ConversationMessagesApi(generics.GenericAPIView):
 
 def _topic(validated: dict) -> tuple[str, int] | None:
     return (validated["topic_kind"], validated["topic_id"]) if "topic_kind" in validated else None
+
+
+class TopicsApi(APIView):
+    """What a message of this conversation can be about: the pair's objects the writing form offers."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    class Query(serializers.Serializer):
+        kind = serializers.CharField(required=False, max_length=32)
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+    class ListSerializer(serializers.Serializer):
+        results = TopicSerializer(many=True)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, description="Only this kind (product, trial, sample, …)"),
+            OpenApiParameter(
+                "limit",
+                int,
+                description=f"Per kind, at most this many of the newest (1-100; {CHOICES_PER_KIND})",
+            ),
+        ],
+        responses=ListSerializer,
+        tags=TAGS,
+        description="The pair's products, trials, samples, bulk orders, custom requests and video tours a "
+        "message can be about (`topic_kind` = `kind`, `topic_id` = `id` in POST …/messages/): per kind the "
+        "newest first, kinds in a fixed order.",
+    )
+    def get(self, request, pk):
+        conversation = visible_conversation(request, pk)
+        query = self.Query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        topics = topics_of_pair(
+            buyer_id=conversation.buyer_id,
+            factory_id=conversation.factory_id,
+            kind=query.validated_data.get("kind"),
+            limit=query.validated_data.get("limit", CHOICES_PER_KIND),
+        )
+        return Response({"results": topics})
 
 
 class ReadApi(APIView):

@@ -123,6 +123,27 @@ REAL_WORLD = [
     ("微信支付 或 支付宝 都可以", None),
     ("QQ群 5 个", None),
     ("批次 1500 1600 1700 件", None),
+    # issue 13, second round: an ID a character at a time, a filler word before the ID, bare domains
+    ("微信: w a n g l i", f"微信: {H}"),
+    ("加我vx w a n g l i 8 8 谢谢", f"加我vx {H} 谢谢"),
+    ("wechat  w  a  n  g  l  i", f"wechat  {H}"),
+    ("my wechat is called wangli", f"my wechat is called {H}"),
+    ("My WeChat is named WangLi, add me", f"My WeChat is named {H}, add me"),
+    ("my wechat name is wangli", f"my wechat name is {H}"),
+    ("微信叫 wangli88", f"微信叫 {H}"),
+    ("find us at yiwu.com.", f"find us at {H}."),
+    ("yiwu.com", H),
+    ("官网yiwu-box.cn有图", f"官网{H}有图"),
+    ("our shop: haowu888.1688.com", f"our shop: {H}"),
+    # … and the product talk around them stays
+    ("my wechat is called broken", None),
+    ("the wechat group is named after us", None),
+    ("size A B C D", None),
+    ("we also sell on 1688.com and taobao.com", None),
+    ("Yiwu Haowu Co.Ltd, No.5 warehouse", None),
+    ("see spec.pdf and photo.jpg", None),
+    ("Mr.Wang says v1.2 is 30.5cm", None),
+    ("yiwu.community garden", None),
 ]
 
 
@@ -149,6 +170,13 @@ def test_adversarial_messages_are_masked_in_bounded_time():
         "dots": "a." * 5_000,
         "qq digits dashes": "QQ " + "1-" * 4_998,
         "mixed": ("微信:wang li 8 QQ 1 x@y. " * 400)[:10_000],
+        "label, one letter at a time": "微信 " + "w " * 4_998 + "!",
+        "letters two spaces apart": "vx " + "a  " * 3_332,
+        "called called": "wechat is " + "called " * 1_427,
+        "labels, is called": "my wechat is called " * 500,
+        "domain-like dots": "a-" * 2_500 + "b." * 2_500,
+        "long labels then .co": ("a" * 62 + ".") * 158 + "co",
+        "us at us at": "us at " * 1_666,
     }
     for name, message in messages.items():
         assert len(message) <= 10_003

@@ -94,7 +94,11 @@ def test_missing_unknown_or_half_a_topic(api, buyer, factory, conversation):
     assert (missing.status_code, missing.json()) == (400, {"topic_id": ["No such sample between you two."]})
     assert (unknown.status_code, unknown.json()) == (
         400,
-        {"topic_kind": ["Unknown topic; choose one of: product, trial, sample, bulk_order, custom_request."]},
+        {
+            "topic_kind": [
+                "Unknown topic; choose one of: product, trial, sample, bulk_order, custom_request, tour_booking."
+            ]
+        },
     )
     assert (half.status_code, half.json()) == (400, {"topic_id": ["Give topic_kind and topic_id together."]})
     assert Message.objects.count() == 0

@@ -112,6 +112,7 @@ EXPECTED = {
     ("put", "conversations/contact-card/"): CONV_WRITE,
     ("get", "conversations/{id}/"): CONV_READ,
     ("get", "conversations/{id}/messages/"): CONV_READ,
+    ("get", "conversations/{id}/topics/"): CONV_READ,
     ("post", "conversations/{id}/messages/"): CONV_WRITE,
     ("post", "conversations/{id}/reports/"): CONV_WRITE,
     ("post", "conversations/{id}/read/"): CONV_WRITE,
