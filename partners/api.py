@@ -3,15 +3,18 @@ services.py and selectors.py. Organizations and their keys are managed by people
 their own token (or session); API keys cannot manage them (scopes.py has no rule for these)."""
 
 from axes.helpers import get_client_ip_address
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.accounts.models import ApiKey
 from marketplace.api.fields import SingleLineField
+from marketplace.api.permissions import caller
 from marketplace.core.transitions import allowed_actions
 
 from . import selectors, services
@@ -25,7 +28,7 @@ class SignedInPerson(permissions.IsAuthenticated):
 
     message = _("Manage organizations and keys with your own sign-in, not with an API key.")
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return super().has_permission(request, view) and not isinstance(
             request.auth, ApiKey | PartnerAccess | MemberAccess
         )
@@ -34,14 +37,14 @@ class SignedInPerson(permissions.IsAuthenticated):
 class PartnerKeyOnly(permissions.BasePermission):
     message = _("Only an organization's API key can call this.")
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return isinstance(request.auth, PartnerAccess)
 
 
 MAX_ID = 2**63 - 1  # a bigint primary key; a larger number would reach the database and fail there
 
 
-def _address(request) -> str | None:
+def _address(request: Request) -> str | None:
     """The client's address for the audit row, read as sign-in throttling reads it (behind a
     proxy, from X-Forwarded-For when PROXY_COUNT is set; see settings)."""
     return get_client_ip_address(request._request) or None
@@ -72,7 +75,7 @@ class OrganizationOutput(serializers.ModelSerializer):
         fields = ["id", "name", "role", "created_at"]
 
     @extend_schema_field(serializers.ChoiceField(choices=MemberRole.choices, allow_null=True))
-    def get_role(self, obj) -> str | None:
+    def get_role(self, obj: Organization) -> str | None:
         user = self.context["request"].user
         return next((m.role for m in obj.memberships.all() if m.user_id == user.pk), None)
 
@@ -85,12 +88,12 @@ class OrganizationDetailOutput(OrganizationOutput):
         fields = [*OrganizationOutput.Meta.fields, "members", "streamers"]
 
     @extend_schema_field(StreamerBrief(many=True))
-    def get_streamers(self, obj) -> list:
+    def get_streamers(self, obj: Organization) -> list:  # bare: the schema reads this hint
         return list(StreamerBrief(selectors.streamers_of(obj), many=True).data)
 
 
-def _visible_organizations(request):
-    return selectors.organizations_of(request.user).prefetch_related("memberships__user")
+def _visible_organizations(request: Request) -> QuerySet[Organization]:
+    return selectors.organizations_of(caller(request)).prefetch_related("memberships__user")
 
 
 class OrganizationListCreateApi(generics.GenericAPIView):
@@ -102,18 +105,18 @@ class OrganizationListCreateApi(generics.GenericAPIView):
         name = SingleLineField(max_length=100)
 
     @extend_schema(responses=OrganizationOutput(many=True), tags=["partners"])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         page = self.paginate_queryset(_visible_organizations(request))
         return self.get_paginated_response(
             OrganizationOutput(page, many=True, context={"request": request}).data
         )
 
     @extend_schema(request=InputSerializer, responses={201: OrganizationDetailOutput}, tags=["partners"])
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         org = services.organization_create(
-            actor=request.user, address=_address(request), **data.validated_data
+            actor=caller(request), address=_address(request), **data.validated_data
         )
         org = _visible_organizations(request).get(pk=org.pk)
         return Response(
@@ -125,7 +128,7 @@ class OrganizationDetailApi(APIView):
     permission_classes = [SignedInPerson]
 
     @extend_schema(responses=OrganizationDetailOutput, tags=["partners"])
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         org = get_object_or_404(_visible_organizations(request), pk=pk)
         return Response(OrganizationDetailOutput(org, context={"request": request}).data)
 
@@ -134,10 +137,10 @@ class MemberDetailApi(APIView):
     permission_classes = [SignedInPerson]
 
     @extend_schema(responses={204: None}, tags=["partners"])
-    def delete(self, request, pk, user_id):
-        org = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
+    def delete(self, request: Request, pk: int, user_id: int) -> Response:
+        org = get_object_or_404(selectors.organizations_of(caller(request)), pk=pk)
         services.member_remove(
-            organization=org, actor=request.user, user_id=user_id, address=_address(request)
+            organization=org, actor=caller(request), user_id=user_id, address=_address(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -175,12 +178,13 @@ class NewKeyOutput(KeyOutput):
     class Meta(KeyOutput.Meta):
         fields = [*KeyOutput.Meta.fields, "key"]
 
-    def get_key(self, obj) -> str:
-        return self.context["raw"]
+    def get_key(self, obj: PartnerKey) -> str:
+        raw: str = self.context["raw"]
+        return raw
 
 
-def _organization_of_caller(request, pk) -> Organization:
-    return get_object_or_404(selectors.organizations_of(request.user), pk=pk)
+def _organization_of_caller(request: Request, pk: int) -> Organization:
+    return get_object_or_404(selectors.organizations_of(caller(request)), pk=pk)
 
 
 class KeyListCreateApi(generics.GenericAPIView):
@@ -194,23 +198,23 @@ class KeyListCreateApi(generics.GenericAPIView):
         rate_per_minute = serializers.IntegerField(min_value=1, max_value=6000, required=False)
 
     @extend_schema(responses=KeyOutput(many=True), tags=["partners"])
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         org = _organization_of_caller(request, pk)
         page = self.paginate_queryset(selectors.keys_of(org).select_related("replaced_by"))
         return self.get_paginated_response(KeyOutput(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: NewKeyOutput}, tags=["partners"])
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         org = _organization_of_caller(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key, raw = services.key_create(
-            organization=org, actor=request.user, address=_address(request), **data.validated_data
+            organization=org, actor=caller(request), address=_address(request), **data.validated_data
         )
         return Response(NewKeyOutput(key, context={"raw": raw}).data, status=status.HTTP_201_CREATED)
 
 
-def _key_of_caller(request, pk, key_id) -> PartnerKey:
+def _key_of_caller(request: Request, pk: int, key_id: int) -> PartnerKey:
     org = _organization_of_caller(request, pk)
     return get_object_or_404(selectors.keys_of(org), pk=key_id)
 
@@ -219,9 +223,9 @@ class KeyRevokeApi(APIView):
     permission_classes = [SignedInPerson]
 
     @extend_schema(request=None, responses=KeyOutput, tags=["partners"])
-    def post(self, request, pk, key_id):
+    def post(self, request: Request, pk: int, key_id: int) -> Response:
         key = services.key_revoke(
-            key=_key_of_caller(request, pk, key_id), actor=request.user, address=_address(request)
+            key=_key_of_caller(request, pk, key_id), actor=caller(request), address=_address(request)
         )
         return Response(KeyOutput(key).data)
 
@@ -230,9 +234,9 @@ class KeyRotateApi(APIView):
     permission_classes = [SignedInPerson]
 
     @extend_schema(request=None, responses={201: NewKeyOutput}, tags=["partners"])
-    def post(self, request, pk, key_id):
+    def post(self, request: Request, pk: int, key_id: int) -> Response:
         key, raw = services.key_rotate(
-            key=_key_of_caller(request, pk, key_id), actor=request.user, address=_address(request)
+            key=_key_of_caller(request, pk, key_id), actor=caller(request), address=_address(request)
         )
         return Response(NewKeyOutput(key, context={"raw": raw}).data, status=status.HTTP_201_CREATED)
 
@@ -248,7 +252,7 @@ class LinkOutput(serializers.ModelSerializer):
 
     def get_actions(self, link: StreamerLink) -> list[str]:
         request = self.context.get("request")
-        return allowed_actions(STREAMER_LINK_TABLE, link, request.user) if request else []
+        return allowed_actions(STREAMER_LINK_TABLE, link, caller(request)) if request else []
 
     class Meta:
         model = StreamerLink
@@ -280,24 +284,24 @@ class LinkListCreateApi(generics.GenericAPIView):
         )
 
     @extend_schema(responses=LinkOutput(many=True), tags=["partners"])
-    def get(self, request):
-        page = self.paginate_queryset(selectors.links_visible_to(request.user))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.links_visible_to(caller(request)))
         return self.get_paginated_response(LinkOutput(page, many=True, context={"request": request}).data)
 
     @extend_schema(request=InputSerializer, responses={201: LinkOutput}, tags=["partners"])
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         buyer_id = data.validated_data.get("buyer")
         organization_id = data.validated_data["organization"]
         if buyer_id is None:
             link = services.organization_invite(
-                actor=request.user, organization_id=organization_id, address=_address(request)
+                actor=caller(request), organization_id=organization_id, address=_address(request)
             )
         else:
             link = services.streamer_invite(
                 organization_id=organization_id,
-                actor=request.user,
+                actor=caller(request),
                 buyer_id=buyer_id,
                 address=_address(request),
             )
@@ -308,11 +312,11 @@ class LinkAcceptApi(APIView):
     permission_classes = [SignedInPerson]
 
     @extend_schema(request=None, responses=LinkOutput, tags=["partners"])
-    def post(self, request, pk):
-        link = get_object_or_404(selectors.links_visible_to(request.user), pk=pk)
+    def post(self, request: Request, pk: int) -> Response:
+        link = get_object_or_404(selectors.links_visible_to(caller(request)), pk=pk)
         return Response(
             LinkOutput(
-                services.link_accept(link=link, actor=request.user, address=_address(request)),
+                services.link_accept(link=link, actor=caller(request), address=_address(request)),
                 context={"request": request},
             ).data
         )
@@ -322,11 +326,11 @@ class LinkEndApi(APIView):
     permission_classes = [SignedInPerson]
 
     @extend_schema(request=None, responses=LinkOutput, tags=["partners"])
-    def post(self, request, pk):
-        link = get_object_or_404(selectors.links_visible_to(request.user), pk=pk)
+    def post(self, request: Request, pk: int) -> Response:
+        link = get_object_or_404(selectors.links_visible_to(caller(request)), pk=pk)
         return Response(
             LinkOutput(
-                services.link_end(link=link, actor=request.user, address=_address(request)),
+                services.link_end(link=link, actor=caller(request), address=_address(request)),
                 context={"request": request},
             ).data
         )
@@ -343,7 +347,7 @@ class PartnerApi(APIView):
         streamers = StreamerBrief(many=True)
 
     @extend_schema(responses=OutputSerializer, tags=["partners"])
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         key = request.auth.key
         org = key.organization
         out = {

@@ -5,8 +5,11 @@ accepts and declines under member-invitations/. People with their own sign-in on
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from marketplace.api.permissions import caller
 
 from . import invitations, selectors
 from .api import OrganizationBrief, SignedInPerson, _address
@@ -34,7 +37,7 @@ class InvitationOutput(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=InvitationStatus.choices))
-    def get_status(self, obj) -> str:
+    def get_status(self, obj: MemberInvitation) -> str:
         return invitations.invitation_status(obj)
 
 
@@ -46,12 +49,12 @@ class MemberInviteApi(APIView):
         role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
 
     @extend_schema(request=InputSerializer, responses={201: InvitationOutput}, tags=["partners"])
-    def post(self, request, pk):
-        org = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
+    def post(self, request: Request, pk: int) -> Response:
+        org = get_object_or_404(selectors.organizations_of(caller(request)), pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = invitations.member_invite(
-            organization=org, actor=request.user, address=_address(request), **data.validated_data
+            organization=org, actor=caller(request), address=_address(request), **data.validated_data
         )
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -62,8 +65,8 @@ class InvitationListApi(generics.GenericAPIView):
     queryset = MemberInvitation.objects.none()
 
     @extend_schema(responses=InvitationOutput(many=True), tags=["partners"])
-    def get(self, request):
-        page = self.paginate_queryset(invitations.invitations_for(request.user))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(invitations.invitations_for(caller(request)))
         return self.get_paginated_response(InvitationOutput(page, many=True).data)
 
 
@@ -72,10 +75,10 @@ class _AnswerApi(APIView):
     answer = staticmethod(invitations.invitation_accept)
 
     @extend_schema(request=None, responses=InvitationOutput, tags=["partners"])
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         # Someone else's invitation is not found, like any private object.
-        get_object_or_404(invitations.invitations_for(request.user), pk=pk)
-        invitation = self.answer(invitation_id=pk, actor=request.user, address=_address(request))
+        get_object_or_404(invitations.invitations_for(caller(request)), pk=pk)
+        invitation = self.answer(invitation_id=pk, actor=caller(request), address=_address(request))
         return Response(InvitationOutput(invitation).data)
 
 
@@ -93,11 +96,11 @@ class InvitationWithdrawApi(APIView):
     permission_classes = [SignedInPerson]
 
     @extend_schema(request=None, responses=InvitationOutput, tags=["partners"])
-    def post(self, request, pk, invitation_id):
+    def post(self, request: Request, pk: int, invitation_id: int) -> Response:
         # Another organization's, or another organization's invitation: not found.
-        org = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
+        org = get_object_or_404(selectors.organizations_of(caller(request)), pk=pk)
         invitation = get_object_or_404(org.invitations.select_related("organization"), pk=invitation_id)
         invitation = invitations.invitation_withdraw(
-            invitation=invitation, actor=request.user, address=_address(request)
+            invitation=invitation, actor=caller(request), address=_address(request)
         )
         return Response(InvitationOutput(invitation).data)

@@ -1,19 +1,23 @@
+from typing import cast
+
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.core.validators import EMAIL_MAX_LENGTH
 
 from . import services
-from .models import Role
+from .models import Role, User
 
 
 class RegisterApi(APIView):
     permission_classes = [permissions.AllowAny]
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
 
     class InputSerializer(serializers.Serializer):
         username = serializers.RegexField(
@@ -32,7 +36,7 @@ class RegisterApi(APIView):
         token = serializers.CharField()
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer}, tags=["accounts"])
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user, token = services.user_register(**data.validated_data)
@@ -42,7 +46,7 @@ class RegisterApi(APIView):
 
 class TokenApi(APIView):
     permission_classes = [permissions.AllowAny]
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
@@ -58,7 +62,7 @@ class TokenApi(APIView):
         },
         tags=["accounts"],
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # The Django request, not DRF's wrapper: sign-in throttling (django-axes) marks a lockout on
@@ -82,8 +86,9 @@ class MeApi(APIView):
         buyer_id = serializers.IntegerField(allow_null=True)
 
     @extend_schema(responses=OutputSerializer, tags=["accounts"])
-    def get(self, request):
-        user = request.user
+    def get(self, request: Request) -> Response:
+        # IsAuthenticated refused AnonymousUser (marketplace.api.permissions.caller is a layer above).
+        user = cast(User, request.user)
         factory = getattr(user, "factory", None)
         buyer = getattr(user, "buyer_profile", None)
         out = {
