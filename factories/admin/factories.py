@@ -70,6 +70,7 @@ METRIC_FIELDS = (
     "return_rate",
     "average_rating",
     "trials_completed",
+    "trials_failed_to_ship",
 )
 
 

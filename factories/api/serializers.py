@@ -52,6 +52,9 @@ class FactoryMetricsSerializer(serializers.Serializer):
     units_returned = serializers.IntegerField()
     requests_answered = serializers.IntegerField()
     requests_expired = serializers.IntegerField()
+    trials_failed_to_ship = serializers.IntegerField(
+        help_text="Paid trials the factory never shipped, which staff cancelled and refunded."
+    )
     # Video tours (the tours app): the streamers' 1-5 ratings after their calls.
     tour_rating = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
     tours_rated = serializers.IntegerField(help_text="Video tours rated by their streamer.")

@@ -129,6 +129,9 @@ class Factory(models.Model):
     units_returned = models.PositiveBigIntegerField(_("units returned in trials"), default=0)
     requests_answered = models.PositiveIntegerField(_("requests answered"), default=0)
     requests_expired = models.PositiveIntegerField(_("requests left to expire"), default=0)
+    # Paid trials the factory never shipped, which staff cancelled and refunded (the trials app's
+    # `cancel_with_refund`): its failures to deliver, shown to streamers beside its record.
+    trials_failed_to_ship = models.PositiveIntegerField(_("paid trials not shipped"), default=0)
     # Video tours (the tours app): the streamers' ratings after their calls.
     tour_rating = models.DecimalField(
         _("average video tour rating"), max_digits=3, decimal_places=2, null=True, blank=True
@@ -187,6 +190,7 @@ class Factory(models.Model):
             "units_returned": self.units_returned,
             "requests_answered": self.requests_answered,
             "requests_expired": self.requests_expired,
+            "trials_failed_to_ship": self.trials_failed_to_ship,
             "tour_rating": self.tour_rating,
             "tours_rated": self.tours_rated,
         }

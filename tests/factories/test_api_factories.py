@@ -27,6 +27,7 @@ METRICS_EMPTY = {
     "units_returned": 0,
     "requests_answered": 0,
     "requests_expired": 0,
+    "trials_failed_to_ship": 0,
     "tour_rating": None,
     "tours_rated": 0,
 }

@@ -57,6 +57,7 @@ def test_factory_record_from_feedback_and_conversion(product, buyer):
         "units_returned": 4,
         "requests_answered": 3,
         "requests_expired": 0,
+        "trials_failed_to_ship": 0,
         # video tours (the tours app) rated by their streamers: none here
         "tour_rating": None,
         "tours_rated": 0,
@@ -126,12 +127,13 @@ def test_a_cancel_recounts_only_the_cancellations_and_leaves_a_whole_record(prod
     assert buyer.record == after_cancel
 
 
-def test_a_staff_refund_cancel_is_the_factorys_not_the_streamers_and_both_records_equal_a_recount(
+def test_a_staff_refund_cancel_is_the_factorys_failure_to_ship_and_both_records_equal_a_recount(
     product, buyer, staff
 ):
-    """A paid trial the factory never shipped, cancelled with a refund by staff: the streamer's
-    cancellations stay 0 (it was not their doing) and neither record moves; each equals a full
-    recount (records.py says why the factory's has no figure for it)."""
+    """A paid trial the factory never shipped, cancelled with a refund by staff: the factory's
+    record counts one failure to ship and nothing else moves (its response rate, its requests
+    answered and expired, its completed trials); the streamer's cancellations stay as they were
+    (it was not their doing). Each record equals a full recount."""
     from datetime import timedelta as days_delta
 
     from django.utils import timezone
@@ -150,21 +152,55 @@ def test_a_staff_refund_cancel_is_the_factorys_not_the_streamers_and_both_record
     product.factory.refresh_from_db()
     buyer_before, factory_before = buyer.record, product.factory.metrics
     assert buyer_before["cancellations_count"] == 1
+    assert factory_before["trials_failed_to_ship"] == 0  # the streamer's own cancel is not the factory's
+    product.factory.search_index_dirty = False
+    product.factory.save(update_fields=["search_index_dirty"])
 
     # when
     staff_service.trial_resolve_stuck(trial=paid, actor=staff, name="cancel_with_refund", reason="未发货")
 
-    # then: cancelled, the streamer's count still 1 (only their own cancel), the factory's as it was
+    # then: cancelled; the factory failed to ship one trial, all else as it was
     buyer.refresh_from_db()
     product.factory.refresh_from_db()
+    factory_after = {**factory_before, "trials_failed_to_ship": 1}
     assert TrialOrder.objects.get(pk=paid.pk).status == "cancelled"
-    assert (buyer.record, product.factory.metrics) == (buyer_before, factory_before)
+    assert (buyer.record, product.factory.metrics) == (buyer_before, factory_after)
+    # matching does not read the figure: the factory is not reindexed for it
+    assert product.factory.search_index_dirty is False
     records.buyer_record_refresh(buyer_id=buyer.pk)
     records.factory_record_refresh(factory_id=product.factory_id)
     buyer.refresh_from_db()
     product.factory.refresh_from_db()
-    assert (buyer.record, product.factory.metrics) == (buyer_before, factory_before)
+    assert (buyer.record, product.factory.metrics) == (buyer_before, factory_after)
     assert product.factory.requests_expired == 0 and product.factory.requests_answered == 2
+
+
+def test_the_failed_to_ship_backfill_counts_the_refund_cancels_already_there(product, buyer, staff):
+    """trials.0011 fills factories.0014's new figure with what the records service computes."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from factories.models import Factory
+    from trials.models import TrialOrder
+    from trials.services import staff as staff_service
+
+    # given: two refund-cancels at one factory, a streamer's own cancel, and a factory with none
+    for _ in range(2):
+        paid = trial_at("paid", product=makers.ProductMaker(factory=product.factory), buyer=buyer)
+        TrialOrder.objects.filter(pk=paid.pk).update(paid_at=timezone.now() - timedelta(days=6))
+        staff_service.trial_resolve_stuck(trial=paid, actor=staff, name="cancel_with_refund", reason="未发货")
+    trial_at("cancelled", product=product, buyer=buyer)
+    other = makers.FactoryMaker()
+    Factory.objects.update(trials_failed_to_ship=7)
+    # when
+    importlib.import_module("trials.migrations.0011_failed_to_ship_backfill").fill(apps, None)
+    # then
+    assert dict(Factory.objects.values_list("pk", "trials_failed_to_ship")) == {
+        product.factory_id: 2,
+        other.pk: 0,
+    }
 
 
 def test_the_streamers_search_document_carries_no_cancellations(buyer):

@@ -41,6 +41,7 @@ def factory_record_refresh(*, factory_id: int) -> dict[str, int | Decimal | None
     with_feedback = Q(feedback_at__isnull=False)
     agg = trials.aggregate(
         expired=Count("id", filter=Q(status=S.EXPIRED)),
+        failed_to_ship=Count("id", filter=FAILED_TO_SHIP),
         completed=Count("id", filter=Q(status__in=[S.CONVERTED, S.ENDED])),
         sold=Sum("units_sold", filter=with_feedback),
         returned=Sum("units_returned", filter=with_feedback),
@@ -72,6 +73,7 @@ def factory_record_refresh(*, factory_id: int) -> dict[str, int | Decimal | None
         "return_rate": _rate(agg["returned"] or 0, agg["sold"] or 0),
         "average_rating": Decimal(str(agg["rating"])).quantize(Decimal("0.01")) if agg["rating"] else None,
         "trials_completed": agg["completed"],
+        "trials_failed_to_ship": agg["failed_to_ship"],
     }
     mark_dirty_saving(Factory, factory_id, fields)
     return fields
@@ -82,13 +84,21 @@ def factory_record_refresh(*, factory_id: int) -> dict[str, int | Decimal | None
 BUYER_CANCELLED = Q(status=S.CANCELLED, paid_at__isnull=True)
 
 # A staff `cancel_with_refund` is a factory-side cancellation: the factory was paid and did not ship
-# (trials/moderation.py's overdue queue). So it never counts as the streamer's cancellation
-# (BUYER_CANCELLED above), and it may not read as something the factory did well or as another
-# failure: the factory did answer the request (`responded_at`, so its response rate stands; a
-# "request left to expire" it is not), and the trial never arrived, so it is no completed, reported
-# or decided trial. The factory's record has no fulfilment figure yet, so none of its fields move
-# and after_trial_transition() refreshes neither record for it (a recount would write the same row
-# under the trial's lock); tests/trials/test_records.py holds both records equal to a full recount.
+# (trials/moderation.py's overdue queue). It counts as the factory's failure to ship
+# (`trials_failed_to_ship`, shown to streamers with its record) and as nothing else: never the
+# streamer's cancellation (BUYER_CANCELLED above); the factory did answer the request
+# (`responded_at`, so its response rate stands; a "request left to expire" it is not); and the
+# trial never arrived, so it is no completed, reported or decided trial.
+FAILED_TO_SHIP = Q(status=S.CANCELLED, paid_at__isnull=False)
+
+
+def factory_failed_to_ship_refresh(*, factory_id: int) -> int:
+    """Recount only the failures to ship: all a `cancel_with_refund` moves (see above), under
+    the trial's lock. Not marked for reindexing: matching does not read the figure
+    (search.fit.outcomes.factory_figures), so the factory's documents stay as they are."""
+    failed = TrialOrder.objects.filter(FAILED_TO_SHIP, factory_id=factory_id).count()
+    Factory.objects.filter(pk=factory_id).update(trials_failed_to_ship=failed)
+    return failed
 
 
 def buyer_record_refresh(*, buyer_id: int) -> dict[str, int | Decimal | None]:
@@ -143,6 +153,8 @@ def buyer_cancellations_refresh(*, buyer_id: int) -> int:
 def after_trial_transition(*, trial: TrialOrder, name: str) -> None:
     if name in FACTORY_EVENTS:
         factory_record_refresh(factory_id=trial.factory_id)
+    elif name == "cancel_with_refund":
+        factory_failed_to_ship_refresh(factory_id=trial.factory_id)
     if name == "cancel" and trial.received_at is None:
         # Every other field of the record counts received trials or samples, so one count is the
         # whole change, recounted like the rest (the busiest write of the load run: issue 11).
