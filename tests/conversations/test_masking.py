@@ -144,6 +144,10 @@ REAL_WORLD = [
     ("see spec.pdf and photo.jpg", None),
     ("Mr.Wang says v1.2 is 30.5cm", None),
     ("yiwu.community garden", None),
+    ("my wechat is always on, wechat is popular here", None),
+    ("wechat called yesterday about the samples", None),
+    ("we can talk on wechat tonight", None),
+    ("wechat: available after 6pm", None),
 ]
 
 
