@@ -17,9 +17,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -37,17 +37,17 @@ HISTORY_LIMIT = 50
 class ReadOnlyAdminMixin:
     """Rows only services write (the audit log, the outbox): staff look, nobody adds, edits or deletes."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
-def json_summary(data) -> str:
+def json_summary(data: Any) -> str:  # a JSON column's value
     """A JSON column on one changelist line."""
     return json.dumps(data, ensure_ascii=False)[:120]
 
@@ -58,10 +58,10 @@ class StaffActorFilter(admin.SimpleListFilter):
     title = _("acted by")
     parameter_name = "by"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> tuple[tuple[str, Any], ...]:
         return (("staff", _("staff")), ("system", _("the system (timed)")), ("others", _("other people")))
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Event]) -> models.QuerySet[Event]:
         if self.value() == "staff":
             return queryset.filter(models.Q(actor__is_staff=True) | models.Q(actor__role="staff"))
         if self.value() == "system":
@@ -105,7 +105,7 @@ class EventHistoryMixin:
     """Adds a read-only `event_history` field: who did what to this object, newest first."""
 
     @admin.display(description=_("event history"))
-    def event_history(self, obj):
+    def event_history(self, obj: models.Model | None) -> str:
         if obj is None or obj.pk is None:
             return "—"
         rows = [
@@ -129,9 +129,11 @@ class EventHistoryMixin:
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
 
-    def history_target(self, obj) -> models.Model:
-        """The object whose events are shown; a report shows its product's history."""
-        return obj
+    def history_target(self, obj: Any) -> models.Model:
+        """The object whose events are shown; a report shows its product's history. (`obj` is
+        the admin's own model, which each admin narrows.)"""
+        target: models.Model = obj
+        return target
 
 
 def staff_address(request: HttpRequest) -> str | None:
@@ -186,21 +188,23 @@ class StaffActionsMixin(_AdminBase):
     change_form_template = "admin/core/change_form.html"
 
     # --- changelist: each staff action is an admin action ---
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions: dict[str, Any] = super().get_actions(request)
         if self.has_change_permission(request):
             for action in self.staff_actions:
                 actions[action.name] = (self._as_admin_action(action), action.name, action.label)
         return actions
 
-    def _as_admin_action(self, action: StaffAction):
-        def run(modeladmin, request, queryset):
+    def _as_admin_action(self, action: StaffAction) -> Callable[..., HttpResponse | None]:
+        def run(
+            modeladmin: "StaffActionsMixin", request: HttpRequest, queryset: models.QuerySet[Any]
+        ) -> HttpResponse | None:
             return modeladmin.staff_action_run(request, queryset, action, from_changelist=True)
 
         return run
 
     # --- change page: one button per action that applies in the object's state ---
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
@@ -211,12 +215,24 @@ class StaffActionsMixin(_AdminBase):
             *super().get_urls(),
         ]
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         # Staff edits saved through the services are audited with the address too.
         with acting_from(staff_address(request)):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None and self.has_change_permission(request, obj):
@@ -228,13 +244,13 @@ class StaffActionsMixin(_AdminBase):
             ]
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def staff_action_available(self, action: StaffAction, obj, user) -> bool:
+    def staff_action_available(self, action: StaffAction, obj: models.Model, user: Any) -> bool:
         if self.staff_flow is not None and action.name in self.staff_flow.flow.transitions:
             may = allowed_actions(self.staff_flow, obj, user, in_admin=True)
             return action.name in may and action.available(obj)
         return action.available(obj)
 
-    def staff_action_view(self, request: HttpRequest, object_id: str, name: str):
+    def staff_action_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
         action = next((a for a in self.staff_actions if a.name == name), None)
         obj = self.get_object(request, object_id)
         if action is None or obj is None:
@@ -252,7 +268,14 @@ class StaffActionsMixin(_AdminBase):
         return response
 
     # --- the one place that runs a decision ---
-    def staff_action_run(self, request, queryset, action: StaffAction, *, from_changelist: bool):
+    def staff_action_run(
+        self,
+        request: HttpRequest,
+        queryset: models.QuerySet[Any],
+        action: StaffAction,
+        *,
+        from_changelist: bool,
+    ) -> HttpResponse | None:
         """Show the form, or apply the action to each object; None means "done, go back"."""
         posted = request.method == "POST" and request.POST.get("apply") == "yes"
         form = None
@@ -282,7 +305,14 @@ class StaffActionsMixin(_AdminBase):
             self.message_user(request, message, level)
         return None
 
-    def _action_page(self, request, queryset, action, form, from_changelist: bool):
+    def _action_page(
+        self,
+        request: HttpRequest,
+        queryset: models.QuerySet[Any],
+        action: StaffAction,
+        form: forms.Form,
+        from_changelist: bool,
+    ) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
             "title": action.label,
@@ -298,7 +328,7 @@ class StaffActionsMixin(_AdminBase):
         return TemplateResponse(request, "admin/core/action_form.html", context)
 
 
-def object_link(obj, label: str | None = None) -> str:
+def object_link(obj: models.Model | None, label: str | None = None) -> str:
     """A link to an object's admin change page (used in list displays)."""
     if obj is None:
         return "—"

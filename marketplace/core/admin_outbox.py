@@ -1,6 +1,8 @@
 """The outbox in the admin: what is still owed, why it failed, and a way to retry it now."""
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +42,7 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return json_summary(obj.payload)
 
     @admin.action(description=_("Deliver with the next relay run"), permissions=["view"])
-    def retry_now(self, request, queryset):
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         count = outbox_retry_now(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,

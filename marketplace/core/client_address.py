@@ -2,15 +2,18 @@
 (marketplace.core.events.request_from). Read as sign-in throttling and the admin read it: behind
 a proxy from X-Forwarded-For when PROXY_COUNT is set."""
 
+from collections.abc import Callable
+
 from axes.helpers import get_client_ip_address
+from django.http import HttpRequest, HttpResponse
 
 from .events import request_from
 
 
 class ClientAddressMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         with request_from(get_client_ip_address(request) or None):
             return self.get_response(request)

@@ -25,7 +25,7 @@ class NotAllowed(PermissionDenied):
 class TooManyRequests(Exception):
     """The actor did this too often lately (HTTP 429 with Retry-After). Nothing was written."""
 
-    def __init__(self, message, *, retry_after: int):
+    def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after

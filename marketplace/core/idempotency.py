@@ -8,7 +8,7 @@ So at most one request per key ever runs its create, and the other replays it.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -71,7 +71,7 @@ def idempotency_key_record(*, claim: IdempotencyKey, status: int, body: object) 
         claim.delete()
 
 
-def idempotency_keys_purge(*, now=None) -> int:
+def idempotency_keys_purge(*, now: datetime | None = None) -> int:
     """Delete keys older than their lifetime; returns how many. Called by a beat task."""
     cutoff = (now or timezone.now()) - KEY_LIFETIME
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()

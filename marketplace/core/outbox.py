@@ -30,7 +30,8 @@ from datetime import timedelta
 
 from celery import current_app
 from django.db import transaction
-from django.db.models import Count
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
@@ -106,7 +107,7 @@ def _queue_after_commit(message: OutboxMessage) -> None:
     transaction.on_commit(lambda: _flush(connection))
 
 
-def _flush(connection) -> None:
+def _flush(connection: BaseDatabaseWrapper) -> None:
     batch = connection.__dict__.pop(_BATCH_ATTRIBUTE, None)
     for topic, messages in (batch or {}).items():
         if not _publish(topic, messages):
@@ -208,7 +209,7 @@ def outbox_relay(*, limit: int = 20000, seconds: float = 200.0) -> int:
     return delivered
 
 
-def _due():
+def _due() -> QuerySet[OutboxMessage]:
     return (
         OutboxMessage.objects.filter(
             delivered_at__isnull=True, available_at__lte=timezone.now(), attempts__lt=MAX_ATTEMPTS

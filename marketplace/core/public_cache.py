@@ -28,6 +28,7 @@ import logging
 import time
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -124,7 +125,7 @@ def public_fragment(request: HttpRequest, name: str, build: Callable[[], str]) -
         return build()
     try:
         key = _key(request, catalog_generation(), kind=name)
-        html = cache.get(key)
+        html: str | None = cache.get(key)
     except Exception:
         logger.warning("public cache: read failed; building the fragment", exc_info=True)
         return build()
@@ -150,9 +151,9 @@ def public_page(view: Callable) -> Callable:
     return _cached(view, kind="page")
 
 
-def _cached(view: Callable, *, kind: str) -> Callable:
+def _cached(view: Callable[..., HttpResponse], *, kind: str) -> Callable[..., HttpResponse]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         seconds = _seconds()
         if not seconds or request.method not in ("GET", "HEAD") or not _anonymous(request):
             return view(request, *args, **kwargs)

@@ -11,10 +11,13 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 from django.core.signals import request_finished
+from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
 NO_REQUEST = "-"
@@ -27,10 +30,10 @@ def current_request_id() -> str:
 
 
 class RequestIdMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         sent = request.headers.get(HEADER, "")
         request_id = sent if _VALID.fullmatch(sent) else uuid.uuid4().hex
         # Kept until the response is closed (request_finished): Django logs a 4xx / 5xx after
@@ -41,7 +44,7 @@ class RequestIdMiddleware:
         return response
 
 
-def _forget(**kwargs) -> None:
+def _forget(**kwargs: Any) -> None:
     _current.set(NO_REQUEST)  # the thread serves its next request, or a task, with no id left over
 
 

@@ -31,13 +31,13 @@ def is_control(char: str) -> bool:
     return unicodedata.category(char) == "Cc" or char in _LINE_BREAKING
 
 
-def validate_no_nul(value) -> None:
+def validate_no_nul(value: object) -> None:
     """PostgreSQL text cannot hold NUL; refused as input rather than failing inside a save."""
     if isinstance(value, str) and "\x00" in value:
         raise ValidationError(_("Text may not contain NUL characters."), code="null_characters_not_allowed")
 
 
-def validate_single_line(value) -> None:
+def validate_single_line(value: object) -> None:
     """Titles, names, handles, carriers, tracking numbers: one line, no control characters.
 
     A CR/LF in a name would end an e-mail header or split a CSV row; tabs and escapes garble lists.
@@ -67,7 +67,7 @@ def single_line(text: str, *, limit: int = 200) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
-def validate_attributes(value) -> None:
+def validate_attributes(value: object) -> None:
     """A product's attributes: at most 30 name → value pairs; names ≤ 40 and values ≤ 200 characters.
 
     A value is text, a number, true/false or a short list of texts/numbers, as the listing form shows them.
