@@ -269,3 +269,30 @@ def test_a_refused_topic_notifies_nobody(api, buyer, factory, conversation):
         {"topic_id": ["No such video factory tour between you two."]},
     )
     assert not Notification.objects.exists()
+
+
+def test_the_list_costs_one_query_per_kind_whatever_the_count(api, buyer, factory, conversation):
+    """No query per object (a title reading its product, a link): 1 and 3 of each kind cost the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_one_of_each():
+        product = makers.ProductMaker(factory=factory)
+        bulk_at("placed", product=product, buyer=buyer)  # and its trial
+        booking(factory, buyer, days=3 + TourBooking.objects.count())
+        request = mask_request(buyer, factory=factory)
+        assert request.factory_id == factory.pk
+
+    client = api.as_user(buyer.user)
+    add_one_of_each()
+    client.get(_url(conversation))  # warm: authentication caches
+    with CaptureQueriesContext(connection) as one:
+        first = client.get(_url(conversation)).json()["results"]
+    add_one_of_each()
+    add_one_of_each()
+    with CaptureQueriesContext(connection) as three:
+        listed = client.get(_url(conversation)).json()["results"]
+    kinds = ["product", "trial", "bulk_order", "custom_request", "tour_booking"]
+    assert [t["kind"] for t in first] == kinds
+    assert [t["kind"] for t in listed] == [k for k in kinds for _ in range(3)]
+    assert len(three.captured_queries) == len(one.captured_queries)
