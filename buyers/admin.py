@@ -1,10 +1,14 @@
 """Streamer profiles in the admin. Edits go through `buyer_update` (which records an event and
 marks the profile for re-indexing); channels are edited inline and passed to the same service."""
 
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import Count, Sum
+from django.db.models import Count, Model, QuerySet, Sum
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts.admin import admin_user
 from marketplace.core.admin import EventHistoryMixin
 
 from .models import BuyerProfile, Channel
@@ -49,15 +53,14 @@ class BuyerProfileAdmin(EventHistoryMixin, admin.ModelAdmin):
         (_("History"), {"fields": ("created_at", "updated_at", "event_history")}),
     )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # A streamer creates their own profile (one per account).
         return False
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(_channels=Count("channels", distinct=True), _followers=Sum("channels__followers"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BuyerProfile]:
+        profiles: QuerySet[BuyerProfile] = super().get_queryset(request)
+        return profiles.annotate(
+            _channels=Count("channels", distinct=True), _followers=Sum("channels__followers")
         )
 
     @admin.display(description=_("price band (CNY)"), ordering="price_min")
@@ -66,16 +69,18 @@ class BuyerProfileAdmin(EventHistoryMixin, admin.ModelAdmin):
 
     @admin.display(description=_("channels"), ordering="_channels")
     def channel_count(self, obj: BuyerProfile) -> int:
-        return obj._channels  # type: ignore[attr-defined]  # annotated by get_queryset
+        count: int = obj._channels  # type: ignore[attr-defined]  # annotated by get_queryset
+        return count
 
     @admin.display(description=_("followers"), ordering="_followers")
     def followers(self, obj: BuyerProfile) -> int:
-        return obj._followers or 0  # type: ignore[attr-defined]  # annotated by get_queryset
+        count: int = obj._followers or 0  # type: ignore[attr-defined]  # annotated by get_queryset
+        return count
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Saved in save_related, once the channel formset is known: one service call, one event."""
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in PROFILE_FIELDS}
         if "categories" in data:
             data["categories"] = [c.slug for c in data["categories"]]
@@ -91,7 +96,7 @@ class BuyerProfileAdmin(EventHistoryMixin, admin.ModelAdmin):
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
         if data:
-            buyer_update(profile=form.instance, actor=request.user, data=data)
+            buyer_update(profile=form.instance, actor=admin_user(request), data=data)
         for formset in formsets:
             # The admin's change message reads these; the service replaced the channels itself.
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
@@ -105,11 +110,11 @@ class ChannelAdmin(admin.ModelAdmin):
     list_select_related = ("buyer",)
 
     # Read-only here: channels are edited on the streamer profile page, through buyer_update.
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

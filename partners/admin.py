@@ -1,11 +1,16 @@
 """Organizations, streamer links and partner keys in the admin: read for staff, changes through
 the services (the API), so every change leaves its audit row. A key can be revoked from here."""
 
+from typing import Any
+
 from axes.helpers import get_client_ip_address
 from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from marketplace.accounts.admin import admin_user
 from marketplace.core.admin import EventHistoryMixin, ReadOnlyAdminMixin
 
 from .models import (
@@ -27,7 +32,7 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -38,7 +43,7 @@ class InvitationInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -93,10 +98,10 @@ class PartnerKeyAdmin(EventHistoryMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = ["revoke"]
 
     @admin.action(description=_("Revoke the selected keys"))
-    def revoke(self, request, queryset):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         count = 0
         for key in queryset.filter(revoked_at__isnull=True):
-            key_revoke(key=key, actor=request.user, address=get_client_ip_address(request))
+            key_revoke(key=key, actor=admin_user(request), address=get_client_ip_address(request))
             count += 1
         messages.success(
             request, ngettext("%(count)d key revoked.", "%(count)d keys revoked.", count) % {"count": count}

@@ -1,9 +1,15 @@
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts.admin import admin_user
+from marketplace.accounts.models import User
 from marketplace.core.admin import StaffAction, StaffActionsMixin, staff_address
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed
 from marketplace.core.events import acting_from
@@ -45,13 +51,15 @@ from .services.staff import (
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Staff look, filter and act through actions; rows change only through the services."""
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> list[str] | tuple[str, ...]:
         return [f.name for f in self.model._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -63,16 +71,16 @@ class StuckFilter(admin.SimpleListFilter):
     parameter_name = "stuck"
     options: dict = {}  # value -> (label, the queue's rows)
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> Iterable[tuple[str, Any]]:
         return [(value, label) for value, (label, _rows) in self.options.items()]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() in self.options:
             return queryset.filter(pk__in=self.options[self.value()][1]().values("pk"))
         return queryset
 
 
-def stuck_filter(**options) -> type[StuckFilter]:
+def stuck_filter(**options: tuple[Any, Callable[[], QuerySet[Any]]]) -> type[StuckFilter]:
     return type("StuckFilter", (StuckFilter,), {"options": options})
 
 
@@ -84,7 +92,14 @@ class StaffReasonForm(forms.Form):
     )
 
 
-def stuck_action(name: str, label, done, apply, rows, form: type[forms.Form] | None = None) -> StaffAction:
+def stuck_action(
+    name: str,
+    label: Any,
+    done: Any,
+    apply: Callable[[Any, Any, dict], Any],
+    rows: Callable[[], QuerySet[Any]],
+    form: type[forms.Form] | None = None,
+) -> StaffAction:  # label, done, apply: as StaffAction takes them; rows: the queue's rows now
     """A staff action on a stuck list: a transition of the admin's flow table, offered on the
     change page of a row in its moderation queue only (the service checks it again under the
     row lock), and a row in another state or not stuck is reported "Skipped …"."""
@@ -99,8 +114,8 @@ def stuck_action(name: str, label, done, apply, rows, form: type[forms.Form] | N
     )
 
 
-def _trial_action(name: str, label, done, form: type[forms.Form] | None = None) -> StaffAction:
-    def apply(trial, actor, data):
+def _trial_action(name: str, label: Any, done: Any, form: type[forms.Form] | None = None) -> StaffAction:
+    def apply(trial: TrialOrder, actor: User, data: dict[str, Any]) -> TrialOrder:
         return trial_resolve_stuck(trial=trial, actor=actor, name=name, reason=data.get("reason", ""))
 
     return stuck_action(name, label, done, apply, TRIAL_QUEUES[name], form)
@@ -183,7 +198,7 @@ class PaymentAdmin(StaffActionsMixin, ReadOnlyAdmin):
     )
 
     @admin.action(description=_("Mark bank transfer received"))
-    def mark_received(self, request, queryset):
+    def mark_received(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         done = 0
         # A transfer that arrives for a cancelled trial is confirmed too: it becomes a refund due.
         late = Q(status=PaymentStatus.CANCELED, provider=PaymentProvider.BANK_TRANSFER)
@@ -192,7 +207,7 @@ class PaymentAdmin(StaffActionsMixin, ReadOnlyAdmin):
         with acting_from(staff_address(request)):
             for payment in payments:
                 try:
-                    payment_confirm_received(payment=payment, actor=request.user)
+                    payment_confirm_received(payment=payment, actor=admin_user(request))
                     done += 1
                 except (ValidationError, NotAllowed, TransitionNotAllowed) as exc:
                     self.message_user(request, f"{payment}: {getattr(exc, 'message', exc)}", messages.ERROR)
@@ -225,10 +240,10 @@ class ReachFilter(admin.SimpleListFilter):
     title = _("reach")
     parameter_name = "reach"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> Iterable[tuple[str, Any]]:
         return [("nobody", _("Open, offered to nobody"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "nobody":
             offers = CustomRequestOffer.objects.filter(request=OuterRef("pk"))
             return queryset.filter(factory__isnull=True, status=CustomStatus.OPEN).exclude(Exists(offers))

@@ -1,6 +1,11 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import Count, F
+from django.db.models import Count, F, ForeignKey, QuerySet
 from django.db.models.functions import Coalesce
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Category, IndustrialBelt
@@ -10,10 +15,10 @@ class LevelFilter(admin.SimpleListFilter):
     title = _("level")
     parameter_name = "level"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> Iterable[tuple[str, Any]]:
         return (("top", _("top level")), ("sub", _("sub-category")))
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "top":
             return queryset.filter(parent__isnull=True)
         if self.value() == "sub":
@@ -39,10 +44,13 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     fields = ("parent", "name", "name_en", "slug", "position")
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_products=Count("products"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
+        categories: QuerySet[Category] = super().get_queryset(request)
+        return categories.annotate(_products=Count("products"))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         if db_field.name == "parent":
             # Two levels only: a parent must itself be top-level.
             kwargs["queryset"] = Category.objects.filter(parent__isnull=True)
@@ -54,7 +62,8 @@ class CategoryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("products"), ordering="_products")
     def product_count(self, obj: Category) -> int:
-        return obj._products  # type: ignore[attr-defined]  # annotated by get_queryset
+        count: int = obj._products  # type: ignore[attr-defined]  # annotated by get_queryset
+        return count
 
 
 @admin.register(IndustrialBelt)
@@ -64,9 +73,11 @@ class IndustrialBeltAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_en", "slug", "province", "city")
     prepopulated_fields = {"slug": ("name_en",)}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_factories=Count("factories"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[IndustrialBelt]:
+        belts: QuerySet[IndustrialBelt] = super().get_queryset(request)
+        return belts.annotate(_factories=Count("factories"))
 
     @admin.display(description=_("factories"), ordering="_factories")
     def factory_count(self, obj: IndustrialBelt) -> int:
-        return obj._factories  # type: ignore[attr-defined]  # annotated by get_queryset
+        count: int = obj._factories  # type: ignore[attr-defined]  # annotated by get_queryset
+        return count

@@ -1,9 +1,15 @@
 """Products in the admin: staff approve, reject (with a reason) or delist listings via the services."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import ForeignKey, Model
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts.admin import admin_user
 from marketplace.core.admin import (
     EventHistoryMixin,
     OptionalReasonForm,
@@ -14,7 +20,7 @@ from marketplace.core.admin import (
 )
 
 from ..flows import PRODUCT_TABLE
-from ..models import Product, ProductImage, ProductStatus, RevisionStatus
+from ..models import Category, Product, ProductImage, ProductStatus, RevisionStatus
 from ..services import product_approve, product_delist, product_reject, product_update
 from ..services.products import EDITABLE_FIELDS
 
@@ -36,10 +42,10 @@ class ProductImageInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description=_("thumbnail"))
@@ -110,26 +116,28 @@ class ProductAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
         revision = product.revisions.filter(status=RevisionStatus.PENDING).first()
         return object_link(revision, str(_("Review the changes"))) if revision else "—"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Listings are created by their factory; staff review them.
         return False
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status == ProductStatus.DELISTED:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> list[str] | tuple[str, ...]:
+        if isinstance(obj, Product) and obj.status == ProductStatus.DELISTED:
             # product_update refuses edits of a delisted listing until its factory resubmits it.
             return (*self.readonly_fields, *EDITABLE_FIELDS)
         return self.readonly_fields
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         if db_field.name == "category":
-            kwargs["queryset"] = db_field.related_model.objects.filter(parent__isnull=False).select_related(
-                "parent"
-            )
+            kwargs["queryset"] = Category.objects.filter(parent__isnull=False).select_related("parent")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
         if "category" in data:
             data["category"] = data["category"].slug
         if data:
-            product_update(product=obj, actor=request.user, data=data)
+            product_update(product=obj, actor=admin_user(request), data=data)

@@ -3,16 +3,19 @@ resolve or dismiss), here in the lower layer so conversations' report queue uses
 product reports' queue, where staff resolve (optionally delisting) or dismiss."""
 
 from collections.abc import Callable
+from typing import Any, Protocol, cast
 
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Model, Value, When
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts.models import User
 from marketplace.core.admin import EventHistoryMixin, StaffAction, StaffActionsMixin, object_link
 
-from ..models import ProductReport, ProductStatus, ReportStatus
+from ..models import Product, ProductReport, ProductStatus, ReportStatus
 from ..services import product_delist, product_report_resolve
 
 
@@ -24,14 +27,20 @@ class ResolveForm(NoteForm):
     delist = forms.BooleanField(label=_("Also delist the product"), required=False)
 
 
-def report_is_open(report) -> bool:
+class _Report(Protocol):
+    status: str  # a ReportStatus (product and conversation reports share it)
+
+
+def report_is_open(report: _Report) -> bool:
     return report.status == ReportStatus.OPEN
 
 
 ReportResolve = Callable[..., object]  # (report=, actor=, status=, note=, **what the action adds)
 
 
-def report_action(name: str, label, done, apply, form: type[forms.Form]) -> StaffAction:
+def report_action(
+    name: str, label: Any, done: Any, apply: Callable[[Any, Any, dict], Any], form: type[forms.Form]
+) -> StaffAction:  # label, done, apply: as StaffAction takes them
     """A staff action of a report queue: offered on open reports only."""
     return StaffAction(name=name, label=label, done=done, apply=apply, form=form, available=report_is_open)
 
@@ -68,17 +77,20 @@ class ReportAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
     # Open reports first (the queue), oldest first within each group.
     ordering = (Case(When(status=ReportStatus.OPEN, then=Value(0)), default=Value(1)).asc(), "created_at")
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields or ()
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> list[str] | tuple[str, ...]:
+        # The fields are flat names here (no fieldsets), so they are a readonly_fields list as they are.
+        return cast(list[str] | tuple[str, ...], self.fields or ())
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Every field is read-only: a report changes only through the staff actions."""
 
 
-def _resolve(report: ProductReport, actor, data: dict) -> None:
+def _resolve(report: ProductReport, actor: User, data: dict[str, Any]) -> None:
     # Both or neither: a resolved report whose delisting failed would hide the fake from the queue.
     with transaction.atomic():
         report = product_report_resolve(
@@ -102,7 +114,7 @@ class ProductReportAdmin(ReportAdmin):
         report_dismiss_action(product_report_resolve),
     )
 
-    def history_target(self, obj: ProductReport):
+    def history_target(self, obj: ProductReport) -> Product:
         # Report events are recorded on the product, next to its approvals and delistings.
         return obj.product
 

@@ -2,8 +2,12 @@
 shown as live value → proposed value with the new photos, approved or rejected with a reason
 through the same services as POST products/{id}/revision/approve|reject/."""
 
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -25,14 +29,14 @@ class PendingFirstFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "status"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> Iterable[tuple[str, Any]]:
         return [*RevisionStatus.choices, ("all", _("All"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value() or RevisionStatus.PENDING
         return queryset if value == "all" else queryset.filter(status=value)
 
-    def choices(self, changelist):
+    def choices(self, changelist: Any) -> Iterator[Any]:  # Django's _ListFilterChoices dicts
         current = self.value() or RevisionStatus.PENDING
         for value, label in self.lookup_choices:
             yield {
@@ -88,11 +92,17 @@ class ProductRevisionAdmin(StaffActionsMixin, ReadOnlyAdminMixin, admin.ModelAdm
         ),
     )
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # No editing of the row itself; "change" is what lets staff take the decisions above.
         return request.user.is_active and request.user.is_staff
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         # Every field is read-only: the decisions are the buttons, so no "Save" row.
         hidden = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **hidden})
@@ -111,12 +121,14 @@ class ProductRevisionAdmin(StaffActionsMixin, ReadOnlyAdminMixin, admin.ModelAdm
 
     @admin.display(description=_("new photos"))
     def photo_count(self, revision: ProductRevision) -> int:
-        return revision.photo_count  # type: ignore[attr-defined]  # annotated by get_queryset
+        count: int = revision.photo_count  # type: ignore[attr-defined]  # annotated by get_queryset
+        return count
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProductRevision]:
         # Counted in the list's one query, not once per row (the join reads the image table, not
         # ProductImage's default manager, so photos waiting for review are the ones counted).
-        return super().get_queryset(request).annotate(photo_count=Count("images"))
+        revisions: QuerySet[ProductRevision] = super().get_queryset(request)
+        return revisions.annotate(photo_count=Count("images"))
 
     @admin.display(description=_("live → proposed"))
     def comparison(self, revision: ProductRevision) -> str:
