@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.models import User
 from marketplace.core.errors import ValidationError
 from marketplace.core.outbox import outbox_put
+from marketplace.core.sql import insert_unless_exists
 
 from .messages import render
 from .models import Notification, NotificationSettings
@@ -35,11 +36,10 @@ def notification_create(*, recipient: User, kind: str, key: str, data: dict[str,
     Call it inside the service transaction that makes the change, so the inbox never announces a
     change that rolled back, and the e-mail is never lost to a broker outage (the outbox relays it). Returns None when this event was already notified (same `key`).
     """
-    with transaction.atomic():
-        notification, created = Notification.objects.get_or_create(
-            recipient=recipient, key=key, defaults={"kind": kind, "data": data}
-        )
-    if not created:
+    notification = Notification(recipient=recipient, kind=kind, key=key, data=data)
+    # One INSERT … ON CONFLICT DO NOTHING on (recipient, key), not get_or_create's four statements
+    # in two savepoints: nothing to roll back, as a second notice of an event writes nothing.
+    if not insert_unless_exists(notification, ["recipient", "key"]):
         return None
     # The e-mail is owed from now on: an outbox row in this transaction, sent after the commit.
     outbox_put(EMAIL_TOPIC, {"notification_id": notification.pk})
@@ -83,16 +83,20 @@ def notification_email(*, notification_id: int) -> bool:
     the second sees `emailed_at` and stops. A failure to send raises, rolls back the stamp, and
     the task retries with backoff.
     """
-    notification = (
-        Notification.objects.select_for_update()
-        .select_related("recipient")
+    # The recipient and their settings come with the row (one query where there were two); only
+    # the notification is locked, as that is what two deliveries contend for.
+    rows = list(
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("recipient__notification_settings")
         .filter(pk=notification_id)
-        .first()
+        .order_by()
     )
+    notification = rows[0] if rows else None
     if notification is None or notification.emailed_at is not None:
         return False
     recipient = notification.recipient
-    prefs = NotificationSettings.objects.filter(user=recipient).first()
+    # A user without a settings row: the related object is missing (DoesNotExist is an AttributeError).
+    prefs: NotificationSettings | None = getattr(recipient, "notification_settings", None)
     notification.email_attempts += 1
     if not recipient.email or (prefs is not None and not prefs.email_enabled):
         # Nothing to send; stamp it so the sweeper leaves it alone.

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models
 
+from marketplace.core.compiled import CompiledQuery
 from marketplace.core.models import Event
 from marketplace.core.outbox import outbox_put
 
@@ -90,6 +91,18 @@ def _delivery(subscription: WebhookSubscription, payload: dict[str, Any], object
     )
 
 
+# The live subscriptions of the organizations working for a streamer: asked on every event of a
+# streamer's trial, sample, … (most streamers have none), so compiled once (marketplace/core/compiled.py).
+_STREAMERS_SUBSCRIPTIONS = CompiledQuery(
+    lambda buyer_id: WebhookSubscription.objects.filter(
+        disabled_at__isnull=True,
+        organization__streamer_links__buyer_id=buyer_id,
+        organization__streamer_links__status=LinkStatus.ACTIVE,
+    ).distinct(),
+    -7_300_000_004,  # no streamer has a negative key
+)
+
+
 def on_event(event: Event, target: models.Model) -> None:
     """The listener: delivery rows (and their outbox rows) in the transaction of the change."""
     source = _sources.get(type(target))
@@ -102,15 +115,7 @@ def on_event(event: Event, target: models.Model) -> None:
     if buyer_id is None:
         return
     name = event_type(source.kind, event.verb)
-    subscriptions = [
-        s
-        for s in WebhookSubscription.objects.filter(
-            disabled_at__isnull=True,
-            organization__streamer_links__buyer_id=buyer_id,
-            organization__streamer_links__status=LinkStatus.ACTIVE,
-        ).distinct()
-        if matches(s.event_types, name)
-    ]
+    subscriptions = [s for s in _STREAMERS_SUBSCRIPTIONS.all(buyer_id) if matches(s.event_types, name)]
     if not subscriptions:
         return
     payload = _payload(event, source, target, {"buyer": buyer_id})

@@ -3,7 +3,9 @@ from smtplib import SMTPException
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models.signals import post_save, pre_save
 
+from marketplace.core.models import OutboxMessage
 from marketplace.notifications import services
 from marketplace.notifications.models import Notification
 from marketplace.notifications.tasks import notification_email_send
@@ -29,6 +31,46 @@ def test_an_event_notifies_once(db, django_capture_on_commit_callbacks):
     assert Notification.objects.filter(recipient=user).count() == 1
     assert len(callbacks) == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_notice_is_one_insert_and_a_repeat_writes_nothing(db, django_assert_num_queries):
+    # given
+    user = makers.UserMaker()
+    with django_assert_num_queries(2):  # the notice (INSERT … ON CONFLICT) and its outbox row
+        first = _notify(user)
+    # when: the same event again, saying something else
+    with django_assert_num_queries(1):
+        second = services.notification_create(
+            recipient=user, kind="trial.declined", key="trial:42:accept", data={}
+        )
+    # then: the first stays as it was written, with the one e-mail it owes
+    assert second is None
+    stored = Notification.objects.get(recipient=user)
+    assert (stored.pk, stored.kind, stored.key, stored.data, stored.created_at) == (
+        first.pk,
+        "trial.accepted",
+        "trial:42:accept",
+        DATA,
+        first.created_at,
+    )
+    assert (stored.read_at, stored.emailed_at, stored.email_attempts) == (None, None, 0)
+    assert [m.payload for m in OutboxMessage.objects.all()] == [{"notification_id": first.pk}]
+    # and nothing listens for a notice's saves, which this INSERT does not signal
+    assert not pre_save.has_listeners(Notification) and not post_save.has_listeners(Notification)
+
+
+def test_the_email_task_reads_the_notice_its_recipient_and_settings_at_once(db, django_assert_num_queries):
+    # given: a recipient with settings
+    user = makers.UserMaker(email="li@example.com")
+    services.notification_settings_set(user=user, language="en")
+    notification = Notification.objects.create(recipient=user, kind="trial.accepted", key="k", data=DATA)
+    # when: two savepoints and their releases, the row with its recipient and settings, the stamp
+    with django_assert_num_queries(6):
+        sent = notification_email_send(notification.pk)
+    # then: the settings read with the row were honoured
+    assert sent is True
+    (message,) = mail.outbox
+    assert (message.to, message.extra_headers["Content-Language"]) == (["li@example.com"], "en")
 
 
 def test_email_is_sent_only_after_commit(db, django_capture_on_commit_callbacks):

@@ -1,10 +1,12 @@
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from buyers.models import BuyerProfile
 from marketplace.accounts.models import User
+from marketplace.core.compiled import CompiledQuery
 from marketplace.core.errors import NotAllowed, ValidationError
 
 from ..models import BulkOrder, Payment, SampleRequest, TrialOrder
@@ -16,13 +18,26 @@ def locked(model: type[Row], pk: int, *related: str) -> Row:
     """Lock one row for the rest of the transaction, reading the `related` rows in the same query
     (only the row itself is locked). `of=("self",)` because PostgreSQL can't lock the nullable
     side of an outer join."""
+    query: CompiledQuery[Row] | None = _LOCKS.get((model, related))
+    if query is None:
+        query = _LOCKS[(model, related)] = CompiledQuery(partial(_lock_query, model, related), _PK_MARKER)
+    return query.get(pk)
+
+
+# (model, related) -> the lock's query, compiled once (marketplace/core/compiled.py): a trial's
+# lock with its four joined rows took more CPU to build and compile than anything else in a cancel.
+_LOCKS: dict[tuple[type[Model], tuple[str, ...]], CompiledQuery[Any]] = {}
+_PK_MARKER = -7_300_000_001  # no row has a negative key
+
+
+def _lock_query(model: type[Row], related: tuple[str, ...], pk: int) -> QuerySet[Row]:
     rows = model._default_manager.select_for_update(of=("self",))
     # Only when asked: `select_related()` with no names joins every non-null foreign key, and
     # their keys in turn (a sample joined its buyer, user, factory, owner, product, category, …:
     # on fresh tables the planner took minutes over it — the seed_demo timeouts in CI).
     if related:
         rows = rows.select_related(*related)
-    return rows.get(pk=pk)
+    return rows.filter(pk=pk)
 
 
 def locked_order_of(payment: Payment) -> TrialOrder | BulkOrder:
