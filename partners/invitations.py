@@ -8,6 +8,7 @@ An answer after `expires_at` is refused whether or not beat has marked the row e
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -51,7 +52,7 @@ def invitations_for(user: User) -> QuerySet[MemberInvitation]:
     )
 
 
-def _state(invitation: MemberInvitation) -> dict:
+def _state(invitation: MemberInvitation) -> dict[str, Any]:
     return {"user": invitation.invitee.username, "role": invitation.role, "status": invitation.status}
 
 

@@ -51,7 +51,7 @@ from .models.payment import LIVE_PAYMENT_STATUSES
 class Queue:
     key: str
     label: Any
-    rows: Callable[[], QuerySet]
+    rows: Callable[[], QuerySet[Any]]
     # Oldest first: the field whose smallest value is the item waiting longest.
     age_field: str
     # The changelist filter that lists exactly this queue.
@@ -66,12 +66,12 @@ def _grace() -> timedelta:
     return timedelta(hours=settings.MODERATION_STUCK_GRACE_HOURS)
 
 
-def trials_unanswered() -> QuerySet:
+def trials_unanswered() -> QuerySet[TrialOrder]:
     due = timezone.now() - trial_flow.EXPIRE_AFTER - _grace()
     return TrialOrder.objects.filter(status=TrialStatus.REQUESTED, created_at__lt=due)
 
 
-def trials_overdue() -> QuerySet:
+def trials_overdue() -> QuerySet[TrialOrder]:
     now = timezone.now()
     not_shipped = Q(
         status=TrialStatus.PAID, paid_at__lt=now - timedelta(days=settings.MODERATION_TRIAL_SHIP_DAYS)
@@ -83,21 +83,21 @@ def trials_overdue() -> QuerySet:
     return TrialOrder.objects.filter(not_shipped | past_window)
 
 
-def samples_unanswered() -> QuerySet:
+def samples_unanswered() -> QuerySet[SampleRequest]:
     due = timezone.now() - sample_flow.EXPIRE_AFTER - _grace()
     return SampleRequest.objects.filter(status=SampleStatus.REQUESTED, created_at__lt=due)
 
 
-def custom_requests_past_deadline() -> QuerySet:
+def custom_requests_past_deadline() -> QuerySet[CustomRequest]:
     return CustomRequest.objects.filter(status=CustomStatus.OPEN, deadline__lt=timezone.now() - _grace())
 
 
-def payments_pending_too_long() -> QuerySet:
+def payments_pending_too_long() -> QuerySet[Payment]:
     due = timezone.now() - timedelta(hours=settings.MODERATION_PAYMENT_PENDING_HOURS)
     return Payment.objects.filter(status__in=LIVE_PAYMENT_STATUSES, created_at__lt=due)
 
 
-def bulk_orders_stuck() -> QuerySet:
+def bulk_orders_stuck() -> QuerySet[BulkOrder]:
     """A bulk order past a timed transition that should have moved it (lapse, completion), or
     waiting on one side MODERATION_BULK_WAIT_DAYS past the reminder that side was sent (the flow's
     REMINDERS: confirm, pay, ship by the promised date, confirm receipt, pay the balance). Read off
@@ -115,12 +115,12 @@ def bulk_orders_stuck() -> QuerySet:
     return BulkOrder.objects.filter(late)
 
 
-def bulk_disputes() -> QuerySet:
+def bulk_disputes() -> QuerySet[BulkOrder]:
     """Disputes wait for staff: settle (go on) or cancel and refund (the bulk order admin)."""
     return BulkOrder.objects.filter(status=BulkStatus.DISPUTED)
 
 
-def factories_expiring() -> QuerySet:
+def factories_expiring() -> QuerySet[Factory]:
     horizon = timezone.now() + timedelta(days=settings.FACTORY_VERIFICATION_REMIND_DAYS)
     return Factory.objects.filter(
         verification_status=VerificationStatus.VERIFIED,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -22,7 +24,7 @@ class BankTransferProvider(Provider):
             )
         return ["reference_code"]
 
-    def details(self, payment: Payment) -> dict:
+    def details(self, payment: Payment) -> dict[str, Any]:
         account = getattr(settings, "BANK_TRANSFER_ACCOUNT", {}) or {}
         return {
             "instructions": {

@@ -1,4 +1,5 @@
 from abc import ABC, abstractmethod
+from typing import Any
 
 from ..models import Payment, Refund
 
@@ -12,7 +13,7 @@ class Provider(ABC):
         their names (the service saves them in its transaction)."""
 
     @abstractmethod
-    def details(self, payment: Payment) -> dict:
+    def details(self, payment: Payment) -> dict[str, Any]:
         """What the buyer needs to pay: `client_secret` for a card, `instructions` for a transfer."""
 
     def cancel(self, payment: Payment) -> None:  # noqa: B027 - optional, nothing to do by default

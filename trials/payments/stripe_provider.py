@@ -1,4 +1,5 @@
 import contextlib
+from typing import Any
 
 import stripe
 from django.conf import settings
@@ -42,7 +43,7 @@ class StripeProvider(Provider):
         payment.client_secret = intent.client_secret or ""
         return ["provider_reference", "client_secret"]
 
-    def details(self, payment: Payment) -> dict:
+    def details(self, payment: Payment) -> dict[str, Any]:
         return {"client_secret": payment.client_secret, "payment_intent": payment.provider_reference}
 
     def cancel(self, payment: Payment) -> None:
