@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.middleware.csrf import rotate_token
 from django.utils.translation import gettext as _
 
 from buyers.models import BuyerProfile
@@ -30,6 +31,7 @@ from partners.selectors import member_streamer, member_streamers
 
 SESSION_KEY = "yuantou_acting_for"
 _CACHE = "_yuantou_acting"
+_ENDED = "_yuantou_acting_ended"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def _resolve(request) -> Acting | None:
             streamer = None  # one's own profile is not someone to act for
     if streamer is None:
         del session[SESSION_KEY]
+        request.__dict__[_ENDED] = True
+        _forget_open_forms(request)
         if choice is not None and user.is_authenticated and choice[0] == user.pk:
             # The streamer left the organization, or the member left it: say why the pages
             # changed. A choice that was never this person's ends silently.
@@ -78,6 +82,13 @@ def _resolve(request) -> Acting | None:
         return None
     member_acting(user)
     return Acting(member=user, streamer=streamer)
+
+
+def ended(request) -> bool:
+    """Whether this request found the stored choice no longer holding (and dropped it): a form it
+    sends was made for the streamer, and must not be done as the person instead."""
+    acting(request)
+    return bool(request.__dict__.get(_ENDED))
 
 
 def _parse(stored: Any) -> tuple[int, int, str] | None:
@@ -131,12 +142,21 @@ def act_for(request, buyer_id: int) -> BuyerProfile | None:
         return None
     request.session[SESSION_KEY] = {"member": user.pk, "buyer": streamer.pk, "name": streamer.display_name}
     request.__dict__.pop(_CACHE, None)
+    _forget_open_forms(request)
     return streamer
 
 
 def act_as_self(request) -> None:
     request.session.pop(SESSION_KEY, None)
     request.__dict__[_CACHE] = None
+    _forget_open_forms(request)
+
+
+def _forget_open_forms(request) -> None:
+    # The pages hold no "for whom" of their own: a form left open in another tab would be sent
+    # for whomever the session acts for now. A new CSRF secret (as signing in makes) refuses
+    # every form shown before the switch; the CSRF page asks to reload it.
+    rotate_token(request)
 
 
 def choices(user: User) -> list[BuyerProfile]:

@@ -18,6 +18,7 @@ from marketplace.core.errors import NotAllowed, TooManyRequests, TransitionNotAl
 from marketplace.core.transitions import FlowTable, allowed_actions
 
 from ..acting import acting
+from ..acting import ended as acting_ended
 from ..forms import form_error_messages
 from ..onboarding import profile_done
 
@@ -46,6 +47,10 @@ def signed_in(view):
         current = acting(request)
         if current is not None:
             request.user = current.streamer.user
+        elif acting_ended(request) and request.method == "POST":
+            # A form made for the streamer the person no longer acts for: done as the person
+            # instead it would order, pay or write in their own name. The message says why.
+            return redirect("frontend:dashboard")
         elif not profile_done(request):
             return _to_welcome(request)
         return view(request, *args, **kwargs)

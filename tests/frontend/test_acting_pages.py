@@ -299,3 +299,47 @@ def test_the_switcher_and_banner_speak_chinese(web_zh, member, streamer):
     assert "你正在代 <strong>小鹿主播</strong> 操作" in page
     assert "回到我自己的账号" in page
     assert "代谁操作" in page
+
+
+def test_a_form_left_open_from_before_a_switch_is_refused(member, streamer, organization, owner, product):
+    """Tab 1 shows the product page while acting for one streamer; tab 2 switches to another;
+    tab 1's form must not order for the second one."""
+    from tests.frontend.conftest import Browser
+
+    web = Browser(enforce_csrf_checks=True).as_user(member)
+    second = makers.BuyerMaker(display_name="第二位主播")
+    _link(organization, owner, second)
+    token = _csrf(web, "/me/organizations/")
+    web.post("/me/acting/", {"streamer": streamer.pk, "csrfmiddlewaretoken": token})
+    stale = _csrf(web, f"/products/{product.pk}/")
+    web.post("/me/acting/", {"streamer": second.pk, "csrfmiddlewaretoken": _csrf(web, "/me/")})
+    # when: the form of before the switch is sent
+    response = web.post(f"/products/{product.pk}/trial/", {"quantity": 5, "csrfmiddlewaretoken": stale})
+    # then: refused, nothing ordered for anyone; a form of the page as it is now goes through
+    assert response.status_code == 403
+    assert TrialOrder.objects.count() == 0
+    fresh = _csrf(web, f"/products/{product.pk}/")
+    web.post(f"/products/{product.pk}/trial/", {"quantity": 5, "csrfmiddlewaretoken": fresh})
+    assert TrialOrder.objects.get().buyer == second
+
+
+def _csrf(web, path: str) -> str:
+    import re
+
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html(web.get(path))).group(1)
+
+
+def test_a_form_sent_just_after_the_streamer_left_is_not_done_as_the_member(web, member, streamer, product):
+    # given: the member acts for the streamer, then the streamer leaves the organization
+    web.as_user(member)
+    _switch(web, streamer)
+    services.link_end(link=StreamerLink.objects.get(buyer=streamer), actor=streamer.user)
+    # when: the trial form of the product page shown before is sent
+    response = web.post(f"/products/{product.pk}/trial/", {"quantity": 5}, follow=True)
+    # then: nothing ordered, for the streamer or in the member's own name; the message says why
+    assert TrialOrder.objects.count() == 0
+    assert response.redirect_chain[0] == ("/me/", 302)
+    assert (
+        "You no longer act for 小鹿主播: they are not a streamer of your organizations any more. "
+        "You are back on your own account."
+    ) in html(response)
