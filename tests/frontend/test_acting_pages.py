@@ -343,3 +343,25 @@ def test_a_form_sent_just_after_the_streamer_left_is_not_done_as_the_member(web,
         "You no longer act for 小鹿主播: they are not a streamer of your organizations any more. "
         "You are back on your own account."
     ) in html(response)
+
+
+def test_the_streamers_conversations_and_custom_requests_while_acting(web, member, streamer, factory):
+    from conversations import services as conversations
+    from tests.frontend.test_custom_pages import request_to
+
+    # given: the streamer's conversation with a factory and their custom request to it
+    talk = conversations.conversation_start(actor=streamer.user, buyer=streamer, factory=factory)
+    conversations.message_post(conversation=talk, actor=factory.owner, body="您好，样品已备好")
+    req = request_to(factory, streamer)
+    web.as_user(member)
+    assert _closed(web.get(f"/me/conversations/{talk.pk}/"), member)
+    # when
+    _switch(web, streamer)
+    # then
+    assert f"/me/conversations/{talk.pk}/" in html(web.get("/me/conversations/"))
+    assert "您好，样品已备好" in html(web.get(f"/me/conversations/{talk.pk}/"))
+    assert f"/me/custom/{req.pk}/" in html(web.get("/me/custom/"))
+    assert web.get(f"/me/custom/{req.pk}/").status_code == 200
+    # a message written while acting is the streamer's
+    web.post(f"/me/conversations/{talk.pk}/messages/", {"body": "收到，谢谢"})
+    assert talk.messages.order_by("-pk").first().author == streamer.user
