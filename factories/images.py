@@ -73,13 +73,13 @@ class ImageSizeLimitUploadHandler(FileUploadHandler):
 
     too_large = False
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if start + len(raw_data) > settings.IMAGE_MAX_BYTES:
             self.too_large = True
             raise SkipFile()
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> None:
         return None
 
 

@@ -44,7 +44,7 @@ MAX_PRICE_TIERS = 5
 MAX_TIER_QUANTITY = 10_000_000
 
 
-def validate_price_tiers(value) -> None:
+def validate_price_tiers(value: object) -> None:
     """The shape of Product.price_tiers: a list of {"min_quantity": int, "unit_price": "12.50"}.
     How the tiers relate to the MOQ, the factory price and each other is Product.clean's."""
     from decimal import Decimal, InvalidOperation

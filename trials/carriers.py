@@ -40,7 +40,7 @@ def display_name(name: str) -> str:
     return carrier.name if carrier else name
 
 
-def tracking_error(carrier_name: str, tracking_number: str):
+def tracking_error(carrier_name: str, tracking_number: str) -> str | None:
     """A message when the number cannot be one of this carrier's, else None."""
     carrier = carrier_of(carrier_name)
     if carrier is None or re.fullmatch(carrier.pattern, (tracking_number or "").strip().upper()):
