@@ -139,4 +139,5 @@ class BulkOrder(models.Model):
 
     @property
     def title(self) -> str:
-        return self.specification.get("title", "")
+        title: str = self.specification.get("title", "")
+        return title

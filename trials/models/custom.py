@@ -78,7 +78,7 @@ class CustomRequest(models.Model):
         return self.factory_id is None
 
     @property
-    def messages(self):
+    def messages(self) -> models.QuerySet[Message]:
         """The messages about this request, in the conversations of its streamer with each factory
         (the thread moved onto conversations; trials/migrations/0009)."""
         return Message.objects.filter(topic_kind=TopicKind.CUSTOM_REQUEST, topic_id=self.pk)

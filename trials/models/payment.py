@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .trial import TrialOrder
+
+if TYPE_CHECKING:  # bulk.py imports this module
+    from .bulk import BulkOrder
 
 
 class PaymentProvider(models.TextChoices):
@@ -114,9 +119,11 @@ class Payment(models.Model):
         return f"{self.get_provider_display()} {self.amount} ({self.status})"
 
     @property
-    def order(self):
+    def order(self) -> "TrialOrder | BulkOrder":
         """What this pays for: the trial, or the bulk order (its deposit or balance)."""
-        return self.trial if self.trial_id else self.bulk_order
+        order = self.trial if self.trial_id else self.bulk_order
+        # Never None: the check constraint in Meta holds exactly one of the two.
+        return cast("TrialOrder | BulkOrder", order)
 
 
 class StripeEvent(models.Model):
