@@ -8,6 +8,7 @@ import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -26,7 +27,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 class ImportFileError(Exception):
     """The file as a whole cannot be imported (wrong type, empty, too big, no header...)."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -53,7 +54,7 @@ def read_table(content: bytes) -> Table:
     return _table(_csv_rows(content), kind="csv")
 
 
-def _table(rows, *, kind: str) -> Table:
+def _table(rows: Iterable[tuple[int, list[str]]], *, kind: str) -> Table:
     header: list[str] | None = None
     data: list[tuple[int, list[str]]] = []
     for number, cells in rows:
@@ -89,7 +90,7 @@ def _decode(content: bytes) -> str:
     raise ImportFileError(_("The file's text encoding was not recognised; save it as UTF-8 CSV or XLSX."))
 
 
-def _csv_rows(content: bytes):
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     text = _decode(content)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
@@ -106,7 +107,7 @@ def _csv_rows(content: bytes):
         ) from exc
 
 
-def _xlsx_rows(content: bytes):
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     # Imported here: only XLSX uploads pay for loading openpyxl.
     from openpyxl import load_workbook
 
@@ -145,7 +146,7 @@ def _xlsx_rows(content: bytes):
         workbook.close()
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     """Cells as the person sees them: 100 not 100.0, 19.9 not 19.899999999999999."""
     if value is None:
         return ""

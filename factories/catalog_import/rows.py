@@ -118,7 +118,7 @@ def _service_errors(exc: ValidationError) -> list[str]:
     return lines
 
 
-def _decimal(raw: str, _keys) -> Decimal:
+def _decimal(raw: str, _keys: dict[str, str]) -> Decimal:
     text = raw.replace(",", "").replace("，", "").lstrip("¥￥").strip()
     try:
         value = Decimal(text)
@@ -129,7 +129,7 @@ def _decimal(raw: str, _keys) -> Decimal:
     return value
 
 
-def _integer(raw: str, _keys) -> int:
+def _integer(raw: str, _keys: dict[str, str]) -> int:
     text = raw.replace(",", "").replace("，", "").strip()
     try:
         value = Decimal(text)
@@ -140,7 +140,7 @@ def _integer(raw: str, _keys) -> int:
     return int(value)
 
 
-def _yes_no(raw: str, _keys) -> bool:
+def _yes_no(raw: str, _keys: dict[str, str]) -> bool:
     key = raw.strip().lower()
     if key in YES:
         return True
@@ -154,7 +154,7 @@ def _category(raw: str, keys: dict[str, str]) -> str:
     return keys.get(_key(raw), raw.strip())
 
 
-def _attributes(raw: str, _keys) -> dict[str, str]:
+def _attributes(raw: str, _keys: dict[str, str]) -> dict[str, str]:
     """ "产地=浙江义乌；材质=棉" (or one pair per line, with : or ：) → {"产地": "浙江义乌", ...}."""
     attributes: dict[str, str] = {}
     for part in ATTRIBUTE_SEPARATORS.split(raw):
@@ -170,7 +170,7 @@ def _attributes(raw: str, _keys) -> dict[str, str]:
     return attributes
 
 
-def _text(raw: str, _keys) -> str:
+def _text(raw: str, _keys: dict[str, str]) -> str:
     return raw.strip()
 
 
