@@ -3,8 +3,9 @@ import hmac
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
+from rest_framework.request import Request
 
-from .models import ApiKey
+from .models import ApiKey, User
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -12,7 +13,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     keyword = "Api-Key"
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[User, ApiKey] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")
         parts = header.split()
         if not parts or parts[0] != self.keyword:
@@ -31,5 +32,5 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
         return key.user, key
 
-    def authenticate_header(self, request):
+    def authenticate_header(self, request: Request) -> str:
         return self.keyword

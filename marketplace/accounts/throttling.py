@@ -8,16 +8,18 @@ plugged into it: how a typed name is counted, and what a locked-out client is to
 
 import math
 import unicodedata
+from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
-from django.http import JsonResponse
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
-def username_key(request, credentials: dict | None) -> str:
+def username_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
     """'Demo', 'DEMO' and a full-width 'ｄｅｍｏ' are one account, so they share one failure count."""
     typed = (credentials or {}).get("username")
     if typed is None:
@@ -25,7 +27,11 @@ def username_key(request, credentials: dict | None) -> str:
     return unicodedata.normalize("NFKC", str(typed or "")).lower()[:150]
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """429 with Retry-After: JSON in the API's error shape, a page in the visitor's language elsewhere."""
     seconds = int(get_cool_off(request).total_seconds())
     minutes = max(1, math.ceil(seconds / 60))
@@ -50,7 +56,16 @@ class SignInThrottleBackend(AxesStandaloneBackend):
     """django-axes' backend, except that a sign-in with no request (the shell, a test client's
     `login()`) is not an entrance from the network and is not counted rather than refused."""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        user: AbstractBaseUser | None = super().authenticate(
+            request, username=username, password=password, **kwargs
+        )
+        return user

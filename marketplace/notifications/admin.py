@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Notification, NotificationSettings
 
@@ -10,7 +11,7 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["key", "recipient__username"]
     readonly_fields = [f.name for f in Notification._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -1,4 +1,6 @@
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -14,13 +16,21 @@ class Command(BaseCommand):
         "Import a factory's catalog from a CSV or XLSX file (the web template's columns); rows go to review."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--factory", type=int, required=True, help="Factory id; its owner is the actor.")
         parser.add_argument("--dry-run", action="store_true", help="Check every row, import nothing.")
         parser.add_argument("--batch-size", type=int, default=500)
 
-    def handle(self, *args, file: Path, factory: int, dry_run=False, batch_size=500, **options):
+    def handle(
+        self,
+        *args: Any,
+        file: Path,
+        factory: int,
+        dry_run: bool = False,
+        batch_size: int = 500,
+        **options: Any,
+    ) -> None:
         target = Factory.objects.select_related("owner").filter(pk=factory).first()
         if target is None:
             raise CommandError(f"No factory with id {factory}.")

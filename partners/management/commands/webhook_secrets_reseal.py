@@ -1,6 +1,8 @@
 """After a new key is put first in WEBHOOK_SECRET_KEYS: seal every webhook secret again under it,
 so the old key can be dropped (docs/deploy.md). Safe to run twice, and while workers sign."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -11,7 +13,7 @@ from partners.webhooks.sealing import reseal
 class Command(BaseCommand):
     help = "Re-encrypt webhook signing secrets with the first of WEBHOOK_SECRET_KEYS."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         done = 0
         for pk in WebhookSubscription.objects.order_by("pk").values_list("pk", flat=True).iterator():
             with transaction.atomic():
