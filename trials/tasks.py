@@ -6,12 +6,16 @@ no longer allowed), so running a task twice or concurrently changes nothing more
 """
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from celery import shared_task
 from django.utils import timezone
 
 from marketplace.core.errors import TransitionNotAllowed
 from marketplace.core.outbox import outbox_claim
+from marketplace.core.transitions import FlowTable
 
 from .flows import bulk as bulk_flow
 from .flows import custom as custom_flow
@@ -23,7 +27,9 @@ from .services import bulk, custom, refunds, samples, trials
 
 logger = logging.getLogger(__name__)
 
-TIMED = [
+TimedModel = type[TrialOrder] | type[SampleRequest] | type[CustomRequest] | type[BulkOrder]
+Handlers = dict[str, Callable[[Any], object]]  # transition name -> its service, given the row
+TIMED: list[tuple[FlowTable, TimedModel, Handlers]] = [
     (
         trial_flow.TABLE,
         TrialOrder,
@@ -46,7 +52,7 @@ TIMED = [
 ]
 
 
-def run_timed(table, model, handlers, now=None) -> int:
+def run_timed(table: FlowTable, model: TimedModel, handlers: Handlers, now: datetime | None = None) -> int:
     now = now or timezone.now()
     done = 0
     for timed in table.timed:
