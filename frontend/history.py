@@ -38,9 +38,15 @@ def history(target, statuses: Mapping[str, object], *, events=None) -> list[dict
         to = (event.data or {}).get("to")
         label = LABELS.get(event.verb) or (statuses.get(to) if to else None) or event.verb
         who = names.get(event.actor_id, _("system")) if event.actor_id else _("system")
-        member = (event.data or {}).get("member")
+        member, key = (event.data or {}).get("member"), (event.data or {}).get("key")
         if member:  # an organization member acted for the streamer (partners.authentication)
             who = _("%(member)s for %(streamer)s") % {"member": member.get("name"), "streamer": who}
+        elif key:  # an organization's partner key did: no person signs it
+            who = _("%(organization)s's API key “%(key)s” for %(streamer)s") % {
+                "organization": key.get("organization"),
+                "key": key.get("name"),
+                "streamer": who,
+            }
         rows.append({"at": event.created_at, "label": label, "who": who, "verb": event.verb})
     return rows
 

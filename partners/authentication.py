@@ -31,7 +31,7 @@ from rest_framework.authtoken.models import Token
 from buyers.models import BuyerProfile
 from marketplace.accounts.authentication import ApiKeyAuthentication as UserApiKeyAuthentication
 from marketplace.core.compiled import CompiledQuery
-from marketplace.core.events import member_acting
+from marketplace.core.events import key_acting, member_acting
 
 from . import selectors, services
 from .models import PartnerKey
@@ -186,4 +186,5 @@ class ApiKeyAuthentication(UserApiKeyAuthentication):
         buyer = selectors.partner_streamer(organization_id=key.organization_id, buyer_id=buyer_id)
         if buyer is None:
             raise exceptions.NotFound(_("No such streamer in this organization."))
+        key_acting(key_id=key.pk, name=key.name, organization=key.organization.name)
         return buyer.user, PartnerAccess(key=key, rule=rule, buyer=buyer)

@@ -55,15 +55,24 @@ def member_acting(member) -> None:
         holder["member"] = {"id": member.pk, "name": member.get_username()}
 
 
+def key_acting(*, key_id: int, name: str, organization: str) -> None:
+    """The request being served is an organization's partner key acting for a streamer: no person
+    signs it, so its audit rows name the key (and its organization) that did."""
+    holder = _request_member.get()
+    if holder is not None:
+        holder["key"] = {"id": key_id, "name": name, "organization": organization}
+
+
 def _with_address(data: dict[str, Any], actor) -> dict[str, Any]:
     address = _acting_from.get()
     if address is None and getattr(actor, "is_staff_member", False):
         address = _request_address.get()
     if address and "address" not in data:
         data = {**data, "address": address}
-    member = (_request_member.get() or {}).get("member")
-    if member is not None and "member" not in data:
-        data = {**data, "member": member}
+    acting = _request_member.get() or {}
+    for field in ("member", "key"):
+        if field in acting and field not in data:
+            data = {**data, field: acting[field]}
     return data
 
 

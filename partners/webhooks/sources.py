@@ -28,8 +28,9 @@ TOPIC = "webhook.delivery"
 PATTERNS = ("trial.*", "sample.*", "custom_request.*", "quote.*", "payment.*", "product.*")
 # A factory's own subscription hears of its products only.
 FACTORY_PATTERNS = ("product.*",)
-# Event data that is the audit's business, not a partner's.
-PRIVATE_DATA = frozenset({"address", "before", "after"})
+# Event data that is the audit's business, not a partner's: which member or key of which
+# organization acted is not told to the other organizations that work for the same streamer.
+PRIVATE_DATA = frozenset({"address", "before", "after", "member", "key"})
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,67 @@ def test_a_member_of_another_organization_writes_no_row(api, streamer, product):
     )
     assert response.status_code == 404
     assert (TrialOrder.objects.count(), _trial_events()) == (0, [])
+
+
+def test_a_keys_write_records_the_key_and_the_history_names_it(partner, organization, streamer, product):
+    # when: the organization's key (no person) places a trial for its streamer
+    response = partner.post("/api/v1/trials/", {"buyer": streamer.pk, "product": product.pk, "quantity": 5})
+    # then: the row names the key and its organization, and no member
+    assert response.status_code == 201, response.json()
+    (event,) = _trial_events()
+    assert (event["actor"], event["data"].get("member"), event["data"].get("key")) == (
+        streamer.user.pk,
+        None,
+        {"id": partner.key.pk, "name": "选品工具", "organization": "星河 MCN"},
+    )
+    trial = TrialOrder.objects.get()
+    with translation.override("en"):
+        assert [row["who"] for row in history(trial, TABLE.flow.labels)] == [
+            f"星河 MCN's API key “选品工具” for {streamer.display_name}"
+        ]
+    with translation.override("zh-hans"):
+        assert [row["who"] for row in history(trial, TABLE.flow.labels)] == [
+            f"星河 MCN 的 API 密钥“选品工具”代 {streamer.display_name} 操作"
+        ]
+
+
+def test_a_key_reading_for_a_streamer_leaves_nothing_on_the_streamers_own_writes(
+    api, partner, streamer, product
+):
+    # a key's request (a read) is over: the streamer's own write afterwards names no key
+    assert partner.get("/api/v1/trials/", {"buyer": streamer.pk}).status_code == 200
+    partner.credentials()
+    created = api.as_user(streamer.user).post("/api/v1/trials/", {"product": product.pk, "quantity": 5})
+    assert created.status_code == 201, created.json()
+    (event,) = _trial_events()
+    assert "key" not in event["data"] and "member" not in event["data"]
+
+
+def test_webhooks_of_another_organization_are_not_told_who_acted(
+    api, organization, owner, member, streamer, product
+):
+    # given: a second organization works for the same streamer and hears its trial events
+    from partners.models import WebhookDelivery
+    from partners.webhooks import services as webhooks
+
+    other_owner = makers.UserMaker(username="other_mcn_owner")
+    other = services.organization_create(actor=other_owner, name="别家 MCN")
+    link = services.streamer_invite(organization_id=other.pk, actor=other_owner, buyer_id=streamer.pk)
+    services.link_accept(link=link, actor=streamer.user)
+    webhooks.webhook_create(
+        organization=other,
+        actor=other_owner,
+        url="https://hooks.example.com/yuantou",
+        event_types=["trial.*"],
+    )
+    # when: the first organization's member places a trial for the streamer
+    created = api.as_user(member).post(
+        "/api/v1/trials/", {"buyer": streamer.pk, "product": product.pk, "quantity": 5}
+    )
+    # then: the audit row names the member; the other organization's payload does not
+    assert created.status_code == 201, created.json()
+    (event,) = _trial_events()
+    assert event["data"]["member"] == {"id": member.pk, "name": "mcn_helper"}
+    (delivery,) = WebhookDelivery.objects.filter(subscription__organization=other)
+    assert delivery.payload["type"] == "trial.requested"
+    assert "member" not in delivery.payload["data"] and "key" not in delivery.payload["data"]
