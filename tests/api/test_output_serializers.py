@@ -55,3 +55,26 @@ def test_a_cached_serializer_answers_as_before(rf):
             ProductOutputSerializer(product, context={"request": request}).data
             == Plain(product, context={"request": request}).data
         )
+
+
+@pytest.mark.django_db
+def test_serializers_bound_at_once_keep_their_own_fields_and_the_kept_ones_stay_unbound(rf):
+    # given: a trial both sides read, each with its own serializer, both bound before either answers
+    from trials.api.serializers import CustomRequestOutputSerializer, TrialOutputSerializer
+    from trials.services import trials
+
+    product, buyer = makers.ProductMaker(), makers.BuyerMaker()
+    trial = trials.trial_create(actor=buyer.user, product_id=product.pk, quantity=2)
+    requests = [rf.get("/"), rf.get("/")]
+    requests[0].user, requests[1].user = buyer.user, product.factory.owner
+    as_buyer, as_factory = (TrialOutputSerializer(trial, context={"request": r}) for r in requests)
+    fields = [as_buyer.fields, as_factory.fields]
+    # then: each method field is its own, bound to its serializer, and answers for its reader
+    assert fields[0]["actions"] is not fields[1]["actions"]
+    assert (fields[0]["actions"].parent, fields[1]["actions"].parent) == (as_buyer, as_factory)
+    assert (as_buyer.data["actions"], as_factory.data["actions"]) == (["cancel"], ["accept", "decline"])
+    kept = TrialOutputSerializer._built_fields
+    assert all(field.parent is None and field.field_name is None for field in kept.values())
+    # and a relation field is a deep copy of its own (its queryset and child objects not shared)
+    custom = CustomRequestOutputSerializer(context={"request": requests[0]})
+    assert custom.fields["category"] is not CustomRequestOutputSerializer._built_fields["category"]

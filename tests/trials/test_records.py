@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
+from buyers.models import BuyerProfile
 from marketplace.core.models import OutboxMessage
 from tests import makers
 from tests.trials.conftest import trial_at
-from trials.services import samples, trials
+from trials.services import records, samples, trials
 from trials.services.payments import payment_confirm_received, payment_start
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -116,6 +117,8 @@ def test_a_cancel_recounts_only_the_cancellations_and_leaves_a_whole_record(prod
     # then: one count, not the record's two aggregates, and no reindex of a document it does not change
     sql = [q["sql"] for q in seen.captured_queries]
     assert sum("COUNT(" in q for q in sql) == 1
+    # counted inside the one UPDATE of the profile, not by a query of its own before it
+    assert next(q for q in sql if "COUNT(" in q).startswith('UPDATE "buyers_buyerprofile"')
     assert not any('"search_index_dirty"' in q for q in sql if q.startswith('UPDATE "buyers_buyerprofile"'))
     assert reindexing.count() == reindexed_before
     buyer.refresh_from_db()
@@ -125,6 +128,17 @@ def test_a_cancel_recounts_only_the_cancellations_and_leaves_a_whole_record(prod
     records.buyer_record_refresh(buyer_id=buyer.pk)
     buyer.refresh_from_db()
     assert buyer.record == after_cancel
+
+
+def test_the_cancellations_recount_of_a_streamer_with_none_is_zero(buyer, other_buyer, product):
+    # given: a stale count, and another streamer's cancelled trial
+    BuyerProfile.objects.filter(pk=buyer.pk).update(cancellations_count=5)
+    trial_at("cancelled", product=product, buyer=other_buyer)
+    # when
+    records.buyer_cancellations_refresh(buyer_id=buyer.pk)
+    # then: 0, not NULL, and the other streamer's stays theirs
+    assert BuyerProfile.objects.get(pk=buyer.pk).cancellations_count == 0
+    assert BuyerProfile.objects.get(pk=other_buyer.pk).cancellations_count == 1
 
 
 def test_a_staff_refund_cancel_is_the_factorys_failure_to_ship_and_both_records_equal_a_recount(

@@ -10,7 +10,8 @@ from datetime import datetime
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from buyers.models import BuyerProfile
@@ -139,15 +140,23 @@ FACTORY_EVENTS = {"accept", "decline", "expire", "feedback", "convert", "end", "
 BUYER_EVENTS = {"cancel", "receive", "feedback", "convert", "end", "end_unreported"}
 
 
-def buyer_cancellations_refresh(*, buyer_id: int) -> int:
+def buyer_cancellations_refresh(*, buyer_id: int) -> None:
     """Recount only the cancellations: what a cancel of a trial that never arrived can move.
+    One UPDATE counting in a subquery (a COUNT and an UPDATE before: one statement of the load
+    run's busiest write less, issue 11).
 
     Not marked for reindexing: the streamer's search document carries no cancellations
     (search.documents.buyer_document; a test holds it so), and reindexing a streamer cost the
     worker ~18 ms of CPU per cancel for an identical document."""
-    cancelled = TrialOrder.objects.filter(BUYER_CANCELLED, buyer_id=buyer_id).count()
-    BuyerProfile.objects.filter(pk=buyer_id).update(cancellations_count=cancelled)
-    return cancelled
+    cancelled = (
+        TrialOrder.objects.filter(BUYER_CANCELLED, buyer_id=OuterRef("pk"))
+        .order_by()
+        .values("buyer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # No cancelled trial: no group, so the subquery is NULL, and the count 0.
+    BuyerProfile.objects.filter(pk=buyer_id).update(cancellations_count=Coalesce(Subquery(cancelled), 0))
 
 
 def after_trial_transition(*, trial: TrialOrder, name: str) -> None:
