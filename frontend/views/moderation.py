@@ -2,9 +2,12 @@
 with its count and its oldest item, linked to the changelist that lists exactly that queue (where
 the bulk approve / reject / suspend actions are). Two queries per queue, however long the queues."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Model
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +17,11 @@ from django.utils.translation import gettext as _
 from trials.moderation import QUEUES, Queue
 
 
-def _admin_url(obj: Model, view: str, *args) -> str:
+def _admin_url(obj: Model, view: str, *args: object) -> str:
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{view}", args=args)
 
 
-def queue_summary(queue: Queue) -> dict:
+def queue_summary(queue: Queue) -> dict[str, Any]:
     rows = queue.rows()
     count = rows.count()
     oldest = rows.order_by(queue.age_field, "pk").first() if count else None
@@ -38,7 +41,7 @@ def queue_summary(queue: Queue) -> dict:
 
 
 @staff_member_required
-def moderation_dashboard(request):
+def moderation_dashboard(request: HttpRequest) -> TemplateResponse:
     context = {
         **admin.site.each_context(request),
         "title": _("Moderation"),
