@@ -1,12 +1,13 @@
 """Accounts in the admin. API keys are created through `api_key_create` so only the hash is stored;
 the raw key is shown once, in the confirmation message, and can never be read again."""
 
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,13 +24,20 @@ def admin_user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-class EmailUniqueIgnoringCase:
+# The mixin runs inside a ModelForm (cleaned_data, instance): say so to the type checker.
+if TYPE_CHECKING:
+    _FormBase = forms.ModelForm
+else:
+    _FormBase = object
+
+
+class EmailUniqueIgnoringCase(_FormBase):
     """A form error instead of the database's refusal (a 500) when staff type an e-mail in use.
 
     The unique index on lower(email) stays the guard against races; this is the friendly answer.
     """
 
-    def clean_email(self):
+    def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data.get("email") or "")
         taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
         if email and taken.exists():
@@ -71,7 +79,7 @@ class ApiKeyAdmin(EventHistoryMixin, admin.ModelAdmin):
     autocomplete_fields = ("user",)
     readonly_fields = ("prefix", "created_at", "last_used_at", "event_history")
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
         if obj is None:
             return ("user", "name", "read_only")
         return (
@@ -85,13 +93,15 @@ class ApiKeyAdmin(EventHistoryMixin, admin.ModelAdmin):
             "event_history",
         )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> list[str] | tuple[str, ...]:
         if obj is None:
             return ()
         # The owner of an existing key never changes: the hash was issued to them.
         return (*self.readonly_fields, "user")
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return
@@ -99,7 +109,7 @@ class ApiKeyAdmin(EventHistoryMixin, admin.ModelAdmin):
             user=form.cleaned_data["user"],
             name=form.cleaned_data["name"],
             read_only=form.cleaned_data["read_only"],
-            actor=request.user,
+            actor=admin_user(request),
         )
         # The admin continues with `obj` (log entry, redirect), so it must become the created row.
         obj.pk, obj.prefix, obj.key_hash, obj.created_at = key.pk, key.prefix, key.key_hash, key.created_at
