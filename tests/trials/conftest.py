@@ -1,9 +1,11 @@
+import time
 from decimal import Decimal
 
 import pytest
 
 from marketplace.core.models import Event
 from tests import makers
+from tests.waiting import wait_until
 from trials.models import TrialOrder, TrialStatus
 from trials.services import payments, trials
 
@@ -141,7 +143,27 @@ def stripe_live(settings, localstripe_url, live_server):
         {"url": f"{live_server.url}/api/v1/payments/stripe/webhook/", "secret": WEBHOOK_SECRET}
     ).encode()
     urllib.request.urlopen(f"{localstripe_url}/_config/webhooks/yuantou", data=data, timeout=5)  # noqa: S310
-    return localstripe_url
+    yield localstripe_url
+    # localstripe's webhooks are answered by the live server's threads, which may still be at work
+    # (the outbox relay after the commit) when the test has seen what it waited for. The database
+    # is flushed next: a TRUNCATE meeting a relay's row lock deadlocked, the flush failed, and the
+    # next test found this test's rows (seen in CI). Wait until no other session is busy.
+    wait_until(_no_other_session_busy, timeout=15, message="the live server's requests did not finish")
+
+
+def _no_other_session_busy() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for _ in range(2):  # twice, 100 ms apart: a webhook sent just after the first look shows
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0]:
+                return False
+            time.sleep(0.1)
+    return True
 
 
 BULK_PATHS = {
