@@ -19,13 +19,14 @@ from marketplace.core.errors import ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.transitions import transition_apply
 from marketplace.notifications.services import notification_create
+from trials.services.common import locked, require_party
 
 from .. import selectors
 from ..events import TourEvents
 from ..flows import TABLE, describe, parties
 from ..models import AGENDA_MAX_LENGTH, HOLDING, REASON_MAX_LENGTH, TourAvailability, TourBooking
 from ..slots import BOOKING_HORIZON_DAYS, MIN_LEAD
-from .common import bounded_text, constraint_of, locked, require_party
+from .common import bounded_text, constraint_of
 
 MAX_PRODUCTS = 10
 BUYER_ONE_CALL = "tour_buyer_one_call_at_once"

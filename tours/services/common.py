@@ -1,20 +1,9 @@
-from typing import TypeVar
-
-from django.db import IntegrityError, models
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from factories.models import Factory
 from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, ValidationError
-
-from ..models import TourBooking
-
-M = TypeVar("M", bound=models.Model)
-
-
-def locked(model: type[M], pk: int) -> M:
-    """Lock one row for the rest of the transaction (`of=self`: no outer-join side to lock)."""
-    return model._default_manager.select_for_update(of=("self",)).get(pk=pk)
 
 
 def factory_of(user: User) -> Factory:
@@ -22,16 +11,6 @@ def factory_of(user: User) -> Factory:
     if factory is None:
         raise NotAllowed(_("Only a factory account can do this."))
     return factory
-
-
-def require_party(booking: TourBooking, actor: User | None) -> None:
-    if actor is None or actor.is_staff_member:
-        return
-    if actor.is_buyer and booking.buyer.user_id == actor.pk:
-        return
-    if actor.is_factory and booking.factory.owner_id == actor.pk:
-        return
-    raise NotAllowed(_("This is not yours."))
 
 
 def constraint_of(error: IntegrityError) -> str:

@@ -14,11 +14,12 @@ from marketplace.core.dirty import mark_dirty_saving
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
 from marketplace.notifications.services import notification_create
+from trials.services.common import locked
 
 from ..events import TourEvents
 from ..flows import describe
 from ..models import COMMENT_MAX_LENGTH, TourBooking, TourStatus
-from .common import bounded_text, locked
+from .common import bounded_text
 
 
 def factory_tour_record_refresh(*, factory_id: int) -> dict[str, object]:

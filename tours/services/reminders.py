@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from marketplace.core.events import event_record
 from marketplace.notifications.services import notification_create
+from trials.services.common import locked
 
 from ..events import TourEvents
 from ..flows import describe, parties
 from ..models import TourBooking, TourStatus
-from .common import locked
 
 REMIND_BEFORE = timedelta(minutes=30)
 

@@ -1,15 +1,16 @@
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from buyers.models import BuyerProfile
+from factories.models import Factory
 from marketplace.accounts.models import User
 from marketplace.core.compiled import CompiledQuery
 from marketplace.core.errors import NotAllowed, ValidationError
 
-from ..models import BulkOrder, Payment, SampleRequest, TrialOrder
+from ..models import BulkOrder, Payment, TrialOrder
 
 Row = TypeVar("Row", bound=Model)
 
@@ -57,8 +58,19 @@ def buyer_profile_of(user: User) -> BuyerProfile:
     return profile
 
 
-def require_party(obj: TrialOrder | BulkOrder | SampleRequest, actor: User | None) -> None:
-    """The buyer or the factory of `obj` (anything with `buyer` and `factory`), or staff, or the system."""
+class Deal(Protocol):
+    """A row between one streamer and one factory: a trial, sample, bulk order, video tour."""
+
+    @property
+    def buyer(self) -> BuyerProfile: ...
+
+    @property
+    def factory(self) -> Factory: ...
+
+
+def require_party(obj: Deal, actor: User | None) -> None:
+    """The buyer or the factory of `obj`, or staff, or the system (the one owner check of every
+    deal between a streamer and a factory; tours use it too)."""
     if actor is None or actor.is_staff_member:
         return
     if actor.is_buyer and obj.buyer.user_id == actor.pk:
