@@ -25,10 +25,8 @@ def bulk_step(
     with transaction.atomic():
         bulk = locked(BulkOrder, bulk.pk)
         require_party(bulk, actor)
-        # Refused before `prepare` touches the row: a wrong actor or state sets nothing.
-        TABLE.check(obj=bulk, name=name, actor=actor)
-        fields = prepare(bulk) if prepare else []
-        transition_apply(table=TABLE, obj=bulk, name=name, actor=actor, context=context, extra_fields=fields)
+        # `prepare` runs once the step is allowed: a wrong actor or state sets nothing.
+        transition_apply(table=TABLE, obj=bulk, name=name, actor=actor, context=context, prepare=prepare)
     return bulk
 
 

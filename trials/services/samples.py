@@ -89,10 +89,7 @@ def _step(
     with transaction.atomic():
         sample = locked(SampleRequest, sample.pk)
         require_party(sample, actor)
-        fields = prepare(sample) if prepare else []
-        transition_apply(
-            table=TABLE, obj=sample, name=name, actor=actor, context=context, extra_fields=fields
-        )
+        transition_apply(table=TABLE, obj=sample, name=name, actor=actor, context=context, prepare=prepare)
         if name in {"accept", "decline", "expire"}:
             records.factory_record_refresh(factory_id=sample.factory_id)
         if name == "receive":

@@ -31,9 +31,9 @@ def trial_step(
         # What the party check, the notifications and the API's answer read: one query, not five.
         trial = locked(TrialOrder, trial.pk, "buyer__user", "factory__owner", "product", "bulk_order")
         require_party(trial, actor)
-        fields = prepare(trial) if prepare else []
-        # Guards run against the context before anything is set on the row.
-        transition_apply(table=TABLE, obj=trial, name=name, actor=actor, context=context, extra_fields=fields)
+        # `prepare` sets its fields once the table allowed the step and its guards passed the
+        # context: a refused step sets nothing (the same order in every deal's step).
+        transition_apply(table=TABLE, obj=trial, name=name, actor=actor, context=context, prepare=prepare)
         records.after_trial_transition(trial=trial, name=name)
     return trial
 
