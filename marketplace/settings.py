@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every line logged while serving the request carries its id.
     "marketplace.core.request_id.RequestIdMiddleware",
+    # Where each request's time went, in its Server-Timing header (SERVER_TIMING=1; off by default).
+    "marketplace.core.server_timing.ServerTimingMiddleware",
     # The client address for the audit rows of staff actions (API and pages; the admin's too).
     "marketplace.core.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -421,6 +423,8 @@ if not DEBUG:
 # Every line carries the request's id (marketplace/core/request_id.py); LOG_FORMAT=json writes
 # one JSON object per line for a log collector, "text" (the default) a readable line.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+# Server-Timing on every response: app, CPU and database time (marketplace/core/server_timing.py).
+SERVER_TIMING = env_bool("SERVER_TIMING", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

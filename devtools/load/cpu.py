@@ -7,7 +7,8 @@
 The load generator runs on the same cores as the stack it measures, so requests/s alone cannot
 say whether the web processes, the Celery worker, PostgreSQL or locust itself is the limit.
 `diff` must run while locust is still alive (devtools/load/run takes it a second before the end):
-a process that has exited is no longer in /proc and its CPU would be lost.
+a process that has exited is no longer in /proc and its CPU is counted only once its parent has
+waited for it (a recycled Gunicorn worker, in the master's figures).
 """
 
 import json
@@ -42,7 +43,10 @@ def _snapshot() -> dict[str, tuple[str, float]]:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:  # gone meanwhile
             continue
-        seen[pid] = (_group(cmdline), (int(fields[11]) + int(fields[12])) / HZ)  # utime + stime
+        # utime + stime, and cutime + cstime: the CPU of its children that have exited and been
+        # waited for. Gunicorn recycles a worker every few thousand requests, Celery its pool
+        # processes: without these, a worker that ended during the run took its CPU with it.
+        seen[pid] = (_group(cmdline), sum(int(f) for f in fields[11:15]) / HZ)
     return seen
 
 
@@ -55,8 +59,14 @@ def main() -> None:
         with open(path) as f:
             before = json.load(f)
         used: dict[str, float] = {}
-        for pid, (group, seconds) in _snapshot().items():
+        now = _snapshot()
+        for pid, (group, seconds) in now.items():
             used[group] = used.get(group, 0.0) + seconds - before["processes"].get(pid, (group, 0.0))[1]
+        # A process that ended during the run is in its parent's cutime now with all its life's
+        # CPU: take off what it had used before the run.
+        for pid, (group, seconds) in before["processes"].items():
+            if pid not in now:
+                used[group] = used.get(group, 0.0) - seconds
         with open(sys.argv[3], "w") as f:
             json.dump({"elapsed": time.monotonic() - before["clock"], "groups": used}, f)
     else:
