@@ -14,6 +14,7 @@ import struct
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import File
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -114,7 +115,7 @@ def _encode(image: Image.Image, fmt: str, icc_profile: bytes | None) -> bytes:
     return buffer.getvalue()
 
 
-def _open(upload) -> Image.Image:
+def _open(upload: "File[bytes]") -> Image.Image:
     """Open and fully decode, refusing by header (format, pixel count) before decoding pixels."""
     try:
         # Image.open reads the header only. Pillow's own bomb check fires here above ~179 MP.
@@ -136,7 +137,7 @@ def _open(upload) -> Image.Image:
     return image
 
 
-def image_process(upload) -> ProcessedImage:
+def image_process(upload: "File[bytes]") -> ProcessedImage:
     """Validate and re-encode an upload. Raises ValidationError with a message a person can act on."""
     if upload.size > settings.IMAGE_MAX_BYTES:
         raise _error(too_large_message())

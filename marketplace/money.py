@@ -24,13 +24,18 @@ def format_cny(amount: Decimal) -> str:
     return f"¥{quantize(amount):,}"
 
 
-def format_cny_in_text(amount) -> str:
+# An amount as the sentence helpers take it: a Decimal, a number from a search document (JSON) or
+# its text; they go through str() to Decimal, so a float prints as written (0.1, not 0.1000…).
+Amount = Decimal | float | str
+
+
+def format_cny_in_text(amount: Amount) -> str:
     """For a sentence: whole yuan read better without the fen ("¥38", not "¥38.00")."""
     text = format_cny(Decimal(str(amount)))
     return text.removesuffix(".00")
 
 
-def format_cny_range(low, high) -> str:
+def format_cny_range(low: Amount, high: Amount) -> str:
     """ "¥30–60", as people write it; a single price when both ends are equal ("¥30")."""
     if Decimal(str(low)) == Decimal(str(high)):
         return format_cny_in_text(low)

@@ -3,18 +3,23 @@ postprocessing hook that writes on every operation which scope a key needs (scop
 served document says it where a partner reads it."""
 
 import re
+from typing import Any
 
 from django.urls import Resolver404, resolve
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema
+from rest_framework.request import Request
 
 from .scopes import rule_for
 
 
-class PartnerApiKeyScheme(OpenApiAuthenticationExtension):
+# Subclassing registers the extension, in drf-spectacular's untyped __init_subclass__.
+class PartnerApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "partners.authentication.ApiKeyAuthentication"
     name = "ApiKeyAuth"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
         return {
             "type": "apiKey",
             "in": "header",
@@ -51,7 +56,9 @@ BUYER_ERRORS = {
 }
 
 
-def partner_scopes_hook(result, generator, request, public):
+def partner_scopes_hook(
+    result: dict[str, Any], generator: SchemaGenerator, request: Request | None, public: bool
+) -> dict[str, Any]:
     """Mark each operation a partner key may call: `x-partner-scope`, the `buyer` parameter, 429."""
     for path, item in result.get("paths", {}).items():
         try:

@@ -4,17 +4,22 @@ Status, tier and the metrics are read-only here: they change only through the se
 check the verification flow and record an event. Profile edits go through `factory_update`.
 """
 
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts.admin import admin_user
 from marketplace.core.admin import EventHistoryMixin, ReasonForm, StaffAction, StaffActionsMixin
 
 from ..flows import FACTORY_TABLE
@@ -37,10 +42,10 @@ class VerificationFreshnessFilter(admin.SimpleListFilter):
     title = _("verification freshness")
     parameter_name = "freshness"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> Iterable[tuple[str, Any]]:
         return (("expiring", _("expiring within 30 days")), ("lapsed", _("lapsed")))
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Factory]) -> QuerySet[Factory]:
         if self.value() == "expiring":
             horizon = timezone.now() + timedelta(days=settings.FACTORY_VERIFICATION_REMIND_DAYS)
             return queryset.filter(
@@ -164,21 +169,21 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
     )
 
     @admin.display(description=_("business licence"))
-    def licence(self, factory: Factory):
+    def licence(self, factory: Factory) -> str:
         """The licence image next to the credit code it must match (staff only: the admin)."""
         if not factory.licence_image:
-            return _("not uploaded yet")
+            return str(_("not uploaded yet"))
         url = reverse("factory-licence", args=[factory.pk])
         return format_html(
             '<a href="{}" target="_blank"><img src="{}" alt="" style="max-width:480px"></a>', url, url
         )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Factories register themselves (one per factory account); staff only review them.
         return False
 
-    def save_model(self, request, obj, form, change):
-        data = {}
+    def save_model(self, request: HttpRequest, obj: Factory, form: Any, change: bool) -> None:
+        data: dict[str, Any] = {}
         for name in form.changed_data:
             if name not in PROFILE_FIELDS:
                 continue
@@ -189,9 +194,9 @@ class FactoryAdmin(StaffActionsMixin, EventHistoryMixin, admin.ModelAdmin):
                 value = [c.slug for c in value]
             data[name] = value
         if data:
-            factory_update(factory=obj, actor=request.user, data=data)
+            factory_update(factory=obj, actor=admin_user(request), data=data)
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # Categories were set by factory_update (with its event); nothing else is related.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)

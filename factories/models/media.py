@@ -6,6 +6,8 @@ serves it but the staff-only view (factories/api/media.py), so a guessed path re
 """
 
 import os
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,24 +15,27 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from .factory import Factory  # factory.py imports this module
+
 
 class PrivateStorage(FileSystemStorage):
     """Files with no public URL, under settings.PRIVATE_MEDIA_ROOT (read when used, so tests can
     point it at a temporary folder)."""
 
     @property
-    def base_location(self):
+    def base_location(self) -> Path:
         return settings.PRIVATE_MEDIA_ROOT
 
     @property
-    def location(self):
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     @property
-    def base_url(self):
+    def base_url(self) -> None:  # type: ignore[override]  # no URL on purpose: the stubs say str
         return None
 
-    def url(self, name):
+    def url(self, name: str | None) -> str:
         raise ValueError("private files have no URL; serve them through a view that checks who asks")
 
 
@@ -46,7 +51,7 @@ def factory_photo_path(instance: "FactoryPhoto", filename: str) -> str:
     return f"factories/{instance.factory_id}/{filename}"
 
 
-def licence_path(instance, filename: str) -> str:
+def licence_path(instance: "Factory", filename: str) -> str:
     return f"licences/{instance.pk}/{filename}"
 
 

@@ -150,12 +150,12 @@ def product_image_path(instance: "ProductImage", filename: str) -> str:
     return f"products/{instance.product_id}/{filename}"
 
 
-class LiveImageManager(models.Manager):
+class LiveImageManager(models.Manager["ProductImage"]):
     """The photos buyers may see. A photo added to a live listing belongs to its pending revision
     until staff approve it; being the default manager, every read (API, pages, search results,
     `product.images`) leaves it out unless it asks `ProductImage.all_objects` on purpose."""
 
-    def get_queryset(self):
+    def get_queryset(self) -> models.QuerySet["ProductImage"]:
         return super().get_queryset().filter(revision__isnull=True)
 
 

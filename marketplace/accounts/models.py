@@ -1,6 +1,6 @@
 import hashlib
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -20,8 +20,8 @@ USERNAME_CI_UNIQUE = "accounts_user_username_ci_unique"
 EMAIL_CI_UNIQUE = "accounts_user_email_ci_unique"
 
 
-class AccountManager(UserManager):
-    def get_by_natural_key(self, username):
+class AccountManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
         """Sign-in finds 'Demo', 'demo' and a full-width 'ｄｅｍｏ' as one account.
 
         The name is NFKC-normalized as at sign-up, then compared with the database's lower() — the
@@ -30,7 +30,9 @@ class AccountManager(UserManager):
         name = self.model.normalize_username(username or "")
         return self.alias(username_ci=Lower("username")).get(username_ci=Lower(Value(name)))
 
-    def create_superuser(self, username, email=None, password=None, **extra_fields):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("role", Role.STAFF)
         return super().create_superuser(username, email, password, **extra_fields)
 

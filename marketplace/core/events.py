@@ -1,12 +1,20 @@
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import Event
+
+if TYPE_CHECKING:
+    # django-stubs' name for settings.AUTH_USER_MODEL (its plugin expands it to that model), so core
+    # types the actor without importing the accounts app, a layer above it.
+    from django.contrib.auth.models import AnonymousUser, _User
+
+# Who acted: a signed-in user, the anonymous user of a request, or nobody (the system).
+Actor: TypeAlias = "_User | AnonymousUser | None"
 
 # The client address of the person acting, for the audit rows written while they act: the admin's
 # staff actions set it around the services they call (the services know no request). A service
@@ -48,7 +56,7 @@ def request_from(address: str | None) -> Iterator[None]:
         _request_address.reset(token)
 
 
-def member_acting(member) -> None:
+def member_acting(member: "_User") -> None:
     """The request being served is `member` acting for a streamer: its audit rows say so."""
     holder = _request_member.get()
     if holder is not None:
@@ -63,7 +71,7 @@ def key_acting(*, key_id: int, name: str, organization: str) -> None:
         holder["key"] = {"id": key_id, "name": name, "organization": organization}
 
 
-def _with_address(data: dict[str, Any], actor) -> dict[str, Any]:
+def _with_address(data: dict[str, Any], actor: Actor) -> dict[str, Any]:
     address = _acting_from.get()
     if address is None and getattr(actor, "is_staff_member", False):
         address = _request_address.get()
@@ -91,7 +99,7 @@ def event_listener_register(listener: EventListener, *, many: EventsListener | N
         _listeners.append((listener, many))
 
 
-def event_record(*, actor, verb: str, target: models.Model, **data: Any) -> Event:
+def event_record(*, actor: Actor, verb: str, target: models.Model, **data: Any) -> Event:
     """Write one audit row. Call it inside the service's transaction so it commits with the change."""
     data = _with_address(data, actor)
     event = Event.objects.create(
@@ -106,7 +114,9 @@ def event_record(*, actor, verb: str, target: models.Model, **data: Any) -> Even
     return event
 
 
-def events_record(*, actor, verb: str, items: list[tuple[models.Model, dict[str, Any]]]) -> list[Event]:
+def events_record(
+    *, actor: Actor, verb: str, items: list[tuple[models.Model, dict[str, Any]]]
+) -> list[Event]:
     """Many audit rows of one verb in one INSERT (batch services, e.g. a catalog import)."""
     actor = actor if actor is not None and actor.is_authenticated else None
     events = Event.objects.bulk_create(

@@ -9,11 +9,16 @@ So at most one request per key ever runs its create, and the other replays it.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import IdempotencyKey
+
+if TYPE_CHECKING:
+    # django-stubs' name for settings.AUTH_USER_MODEL: the accounts app's User, a layer above core.
+    from django.contrib.auth.models import _User
 
 # Stripe keeps keys for 24 hours; after that the same key starts a new request.
 KEY_LIFETIME = timedelta(hours=24)
@@ -34,7 +39,7 @@ def key_is_valid(key: str) -> bool:
     return 0 < len(key) <= IdempotencyKey.MAX_LENGTH and all(" " <= ch <= "~" for ch in key)
 
 
-def idempotency_key_claim(*, user, key: str, fingerprint: str) -> IdempotencyKey | Replay:
+def idempotency_key_claim(*, user: "_User", key: str, fingerprint: str) -> IdempotencyKey | Replay:
     """Claim `key` for this request, or return the stored answer of the request that claimed it.
 
     Must run inside the transaction that also does the work (`transaction.atomic`), so the claim

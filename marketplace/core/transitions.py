@@ -12,10 +12,12 @@ This module sits in the bottom layer: it knows no app. Notifications are a hook 
 notifications app registers (`transition_notifier_register`), the way outbox consumers register.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -24,6 +26,9 @@ from django.utils.translation import gettext as _
 
 from .errors import NotAllowed, TransitionNotAllowed
 from .events import event_record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 SYSTEM = "system"  # timed transitions and payment confirmations: no person fires them
 # A transition target meaning "the status kept in the table's `previous_field`" (a dispute that
@@ -128,13 +133,9 @@ class Flow:
         return t
 
 
-class Actor(Protocol):
-    """A user as the tables see one (core does not import the accounts app)."""
-
-    pk: Any
-
-    @property
-    def acting_role(self) -> str: ...
+# A user as the tables see one: settings.AUTH_USER_MODEL, named the way events.py names it (core
+# does not import the accounts app).
+Actor: TypeAlias = "_User"
 
 
 Guard = Callable[[Any, dict[str, Any]], None]  # (obj, context) → None, or raises ValidationError

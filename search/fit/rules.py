@@ -169,7 +169,7 @@ class BuyerPrice(_PriceRangesOverlap[FactoryOffer]):
     def reason(self, ctx: FactoryOffer, doc: Document, ok: bool) -> str | None:
         values = {
             "band": format_cny_range(doc["price_min"], doc["price_max"]),
-            "range": format_cny_range(ctx.price_min, ctx.price_max),
+            "range": format_cny_range(*_band(ctx)),
         }
         if ok:
             return _("Their price band %(band)s overlaps your prices %(range)s") % values
