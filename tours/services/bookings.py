@@ -19,7 +19,7 @@ from marketplace.core.errors import ValidationError
 from marketplace.core.events import event_record
 from marketplace.core.transitions import transition_apply
 from marketplace.notifications.services import notification_create
-from trials.services.common import locked, require_party
+from trials.services.common import deal_step, locked, require_party
 
 from .. import selectors
 from ..events import TourEvents
@@ -160,22 +160,26 @@ def _step(
     context: dict[str, Any] | None = None,
     prepare: Callable[[TourBooking], list[str]] | None = None,
 ) -> TourBooking:
-    with transaction.atomic():
-        booking = locked(TourBooking, booking.pk)
-        require_party(booking, actor)
-        transition_apply(table=TABLE, obj=booking, name=name, actor=actor, context=context, prepare=prepare)
-        if booking.status == "confirmed":
-            _notify_confirmed(booking)
-        elif name == "cancel" and booking.confirmed_at is not None and actor is not None:
+    def after(b: TourBooking) -> None:
+        if b.status == "confirmed":
+            _notify_confirmed(b)
+        elif name == "cancel" and b.confirmed_at is not None and actor is not None:
             # The canceller's calendar holds the call too: its e-mail carries the cancellation
             # (the flow tells only the other side).
             notification_create(
-                recipient=actor,
-                kind=TourEvents.CANCELLED,
-                key=f"tour:{booking.pk}:cancel",
-                data=describe(booking),
+                recipient=actor, kind=TourEvents.CANCELLED, key=f"tour:{b.pk}:cancel", data=describe(b)
             )
-    return booking
+
+    return deal_step(
+        TourBooking,
+        pk=booking.pk,
+        table=TABLE,
+        actor=actor,
+        name=name,
+        context=context,
+        prepare=prepare,
+        after=after,
+    )
 
 
 def _availability(factory_id: int) -> TourAvailability:

@@ -4,14 +4,11 @@ payment services take (below both, like trial_steps.py, so imports run one way).
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
-
 from marketplace.accounts.models import User
 
-from ..flows import transition_apply
 from ..flows.bulk import TABLE
 from ..models import BulkOrder, PaymentPurpose
-from .common import locked, require_party
+from .common import deal_step
 
 
 def bulk_step(
@@ -22,12 +19,9 @@ def bulk_step(
     context: dict[str, Any] | None = None,
     prepare: Callable[[BulkOrder], list[str]] | None = None,
 ) -> BulkOrder:
-    with transaction.atomic():
-        bulk = locked(BulkOrder, bulk.pk)
-        require_party(bulk, actor)
-        # `prepare` runs once the step is allowed: a wrong actor or state sets nothing.
-        transition_apply(table=TABLE, obj=bulk, name=name, actor=actor, context=context, prepare=prepare)
-    return bulk
+    return deal_step(
+        BulkOrder, pk=bulk.pk, table=TABLE, actor=actor, name=name, context=context, prepare=prepare
+    )
 
 
 def bulk_mark_paid(*, bulk: BulkOrder, purpose: str) -> BulkOrder:

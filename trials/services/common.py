@@ -1,6 +1,8 @@
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
@@ -9,6 +11,7 @@ from factories.models import Factory
 from marketplace.accounts.models import User
 from marketplace.core.compiled import CompiledQuery
 from marketplace.core.errors import NotAllowed, ValidationError
+from marketplace.core.transitions import FlowTable, transition_apply
 
 from ..models import BulkOrder, Payment, TrialOrder
 
@@ -78,3 +81,34 @@ def require_party(obj: Deal, actor: User | None) -> None:
     if actor.is_factory and obj.factory.owner_id == actor.pk:
         return
     raise NotAllowed(_("This is not yours."))
+
+
+D = TypeVar("D", bound=Model)  # a deal's row: TrialOrder, SampleRequest, BulkOrder, TourBooking
+
+
+def deal_step(
+    model: type[D],
+    *,
+    pk: int,
+    table: FlowTable,
+    actor: User | None,
+    name: str,
+    context: dict[str, Any] | None = None,
+    prepare: Callable[[D], list[str]] | None = None,
+    related: tuple[str, ...] = (),
+    after: Callable[[D], None] | None = None,
+) -> D:
+    """One transition of a deal in its own transaction, the same steps for every kind: lock the
+    row (with the `related` rows the check, the notices and the answer read), check that `actor`
+    is a party, apply the table's transition (its check, its guards, then `prepare`: a refused
+    step sets nothing), then `after` — what the kind does besides (refresh a record, tell someone
+    the flow does not) — under the same lock."""
+    with transaction.atomic():
+        deal = locked(model, pk, *related)
+        # D is a Model for the lock and a Deal for this check; typing can't say both (no
+        # intersection types), and every model passed here has its buyer and factory.
+        require_party(cast(Deal, deal), actor)
+        transition_apply(table=table, obj=deal, name=name, actor=actor, context=context, prepare=prepare)
+        if after is not None:
+            after(deal)
+    return deal

@@ -16,11 +16,10 @@ from marketplace.core.events import event_record
 from marketplace.notifications.services import notification_create
 
 from ..events import SampleEvents
-from ..flows import transition_apply
 from ..flows.sample import TABLE, describe
 from ..models import SampleRequest
 from . import records
-from .common import buyer_profile_of, locked, require_party
+from .common import buyer_profile_of, deal_step, locked
 
 # Monthly sample cap by the streamer's monthly GMV (CNY): bigger sellers try more products.
 SAMPLE_TIERS = [(Decimal("1000000"), 50), (Decimal("100000"), 20), (Decimal("0"), 5)]
@@ -86,15 +85,22 @@ def _step(
     context: dict[str, Any] | None = None,
     prepare: Callable[[SampleRequest], list[str]] | None = None,
 ) -> SampleRequest:
-    with transaction.atomic():
-        sample = locked(SampleRequest, sample.pk)
-        require_party(sample, actor)
-        transition_apply(table=TABLE, obj=sample, name=name, actor=actor, context=context, prepare=prepare)
+    def after(s: SampleRequest) -> None:
         if name in {"accept", "decline", "expire"}:
-            records.factory_record_refresh(factory_id=sample.factory_id)
+            records.factory_record_refresh(factory_id=s.factory_id)
         if name == "receive":
-            records.buyer_record_refresh(buyer_id=sample.buyer_id)
-    return sample
+            records.buyer_record_refresh(buyer_id=s.buyer_id)
+
+    return deal_step(
+        SampleRequest,
+        pk=sample.pk,
+        table=TABLE,
+        actor=actor,
+        name=name,
+        context=context,
+        prepare=prepare,
+        after=after,
+    )
 
 
 def sample_accept(*, sample: SampleRequest, actor: User) -> SampleRequest:

@@ -8,15 +8,12 @@ paid), with no import hidden inside a function to break a circle.
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
-
 from marketplace.accounts.models import User
 
-from ..flows import transition_apply
 from ..flows.trial import TABLE
 from ..models import TrialOrder
 from . import records
-from .common import locked, require_party
+from .common import deal_step
 
 
 def trial_step(
@@ -27,15 +24,18 @@ def trial_step(
     context: dict[str, Any] | None = None,
     prepare: Callable[[TrialOrder], list[str]] | None = None,
 ) -> TrialOrder:
-    with transaction.atomic():
+    return deal_step(
+        TrialOrder,
+        pk=trial.pk,
+        table=TABLE,
+        actor=actor,
+        name=name,
+        context=context,
+        prepare=prepare,
         # What the party check, the notifications and the API's answer read: one query, not five.
-        trial = locked(TrialOrder, trial.pk, "buyer__user", "factory__owner", "product", "bulk_order")
-        require_party(trial, actor)
-        # `prepare` sets its fields once the table allowed the step and its guards passed the
-        # context: a refused step sets nothing (the same order in every deal's step).
-        transition_apply(table=TABLE, obj=trial, name=name, actor=actor, context=context, prepare=prepare)
-        records.after_trial_transition(trial=trial, name=name)
-    return trial
+        related=("buyer__user", "factory__owner", "product", "bulk_order"),
+        after=lambda t: records.after_trial_transition(trial=t, name=name),
+    )
 
 
 def trial_mark_paid(*, trial: TrialOrder) -> TrialOrder:
