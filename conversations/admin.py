@@ -4,9 +4,12 @@ name and size; the files themselves stay behind the participants' views."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from factories.admin.reports import NoteForm, ReportAdmin, report_action, report_dismiss_action
+from factories.models import ReportStatus
 from marketplace.core.admin import ReadOnlyAdminMixin, object_link
 
 from .models import (
@@ -16,7 +19,6 @@ from .models import (
     ConversationReport,
     Message,
     MessagingBlock,
-    ReportStatus,
 )
 from .moderation import MAX_BLOCK_DAYS, conversation_report_resolve
 
@@ -26,13 +28,13 @@ class _ReadOnlyInline(admin.TabularInline):
 
     extra = 0
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -48,10 +50,10 @@ class MessageInline(_ReadOnlyInline):
     show_change_link = True
 
     @admin.display(description=_("attachments"))
-    def attachment_names(self, message) -> str:
+    def attachment_names(self, message: Message) -> str:
         return ", ".join(f"{a.name} ({a.size} B)" for a in message.attachments.all())
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
         return super().get_queryset(request).select_related("author").prefetch_related("attachments")
 
 
@@ -137,7 +139,7 @@ class ConversationReportAdmin(ReportAdmin):
         report_dismiss_action(conversation_report_resolve),
     )
 
-    def history_target(self, obj: ConversationReport):
+    def history_target(self, obj: ConversationReport) -> Conversation:
         # Report events are recorded on the conversation.
         return obj.conversation
 

@@ -8,6 +8,7 @@ and X-Content-Type-Options: nosniff, so a browser never renders it inline on our
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import File
 from django.utils.translation import gettext as _
 
 from factories.images import image_process
@@ -42,14 +43,14 @@ def _error(message: str) -> ValidationError:
     return ValidationError({"attachment": [message]})
 
 
-def _display_name(raw: str, extension: str) -> str:
+def _display_name(raw: str | None, extension: str) -> str:
     """The sender's file name, for showing only (never a path): no folders, no control characters."""
     name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in name if c.isprintable()).strip() or f"attachment.{extension}"
     return name[-NAME_MAX:]
 
 
-def attachment_check(upload) -> CheckedAttachment:
+def attachment_check(upload: "File[bytes]") -> CheckedAttachment:
     """Validate one uploaded file. Raises ValidationError({"attachment": [...]}) a person can act on."""
     limit = max_bytes()
     if upload.size > limit:

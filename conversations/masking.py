@@ -137,7 +137,7 @@ PLATFORM_DOMAINS = frozenset(
 )
 
 
-def _domain_masked(match: re.Match, hidden: str) -> str:
+def _domain_masked(match: re.Match[str], hidden: str) -> str:
     return match.group(0) if match.group(0).lower() in PLATFORM_DOMAINS else hidden
 
 
@@ -329,10 +329,12 @@ ORDINARY_WORDS = frozenset(
 )
 
 
-def _wechat_masked(match: re.Match, hidden: str) -> str:
+def _wechat_masked(match: re.Match[str], hidden: str) -> str:
+    # Both groups are part of every match (typeshed types a named group as str | Any).
+    label: str = match.group("label")
     if match.group("id").lower() in ORDINARY_WORDS:
         return match.group(0)
-    return match.group("label") + hidden
+    return label + hidden
 
 
 def contact_masked(text: str) -> str:

@@ -6,6 +6,7 @@ one (trials, tours) and this layer imports none of them.
 """
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,9 @@ from buyers.models import BuyerProfile
 from factories.models import Factory, ReportStatus
 from factories.models.media import private_storage
 from marketplace.core.validators import validate_single_line
+
+if TYPE_CHECKING:
+    from .topics import TopicView
 
 
 class Side(models.TextChoices):
@@ -38,6 +42,9 @@ class Conversation(models.Model):
     # instead of a row per message and reader.
     buyer_read_upto = models.PositiveBigIntegerField(_("streamer read up to"), default=0)
     factory_read_upto = models.PositiveBigIntegerField(_("factory read up to"), default=0)
+
+    # Not a column: set by selectors.with_previews on the rows it returns.
+    preview: str
 
     class Meta:
         ordering = ["-last_message_at", "-id"]
@@ -74,6 +81,11 @@ class Message(models.Model):
     # A default rather than auto_now_add: the migration of the custom-request threads keeps their times.
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
 
+    # Not columns: set on the rows a reader gets, by selectors.with_shown_bodies (the body as that
+    # reader may see it) and topics.with_topics; a row that did not pass through them has neither.
+    shown_body: str
+    topic: "TopicView | None"
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("message")
@@ -96,7 +108,7 @@ class Message(models.Model):
         return f"{self.author_id}: {self.body[:40]}"
 
 
-def _attachment_path(instance, filename: str) -> str:
+def _attachment_path(instance: "Attachment", filename: str) -> str:
     # Under PRIVATE_MEDIA_ROOT (no URL: only the views that check the reader is a side serve it).
     # A random name: the stored path says nothing about the conversation or the original file name.
     return f"conversations/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"

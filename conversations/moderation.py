@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from factories.models import ReportStatus
 from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.events import event_record
@@ -26,7 +27,6 @@ from .models import (
     Message,
     MessagingBlock,
     ReportReason,
-    ReportStatus,
     Side,
 )
 from .services import side_of

@@ -1,5 +1,8 @@
 """Reads of the conversations app: whose conversations, unread counts, a topic's messages."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Count, F, Func, IntegerField, Max, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -11,10 +14,11 @@ from .masking import body_shown, contact_masked
 from .models import ContactCard, Conversation, Message, Side
 
 
-def conversations_of(user: User) -> QuerySet[Conversation]:
+def conversations_of(user: User, *, unread_only: bool = False) -> QuerySet[Conversation]:
     """The conversations `user` is a side of (nobody else's: a third party's lookups find nothing,
     which the API and the pages turn into 404), each with `unread`: the other side's messages past
-    the user's read marker, and `last_message_id` (for the list's previews: with_previews)."""
+    the user's read marker, and `last_message_id` (for the list's previews: with_previews); only
+    those with unread messages when `unread_only`."""
     base = Conversation.objects.select_related("buyer__user", "factory__owner")
     if not user.is_authenticated:
         return base.annotate(unread=Value(0), last_message_id=Value(None, output_field=IntegerField())).none()
@@ -26,7 +30,7 @@ def conversations_of(user: User) -> QuerySet[Conversation]:
         # Staff and others are no side of any conversation; `unread` is there so that callers may
         # filter on it as on anyone's (staff asking for ?unread=true got a 500).
         return base.annotate(unread=Value(0), last_message_id=Value(None, output_field=IntegerField())).none()
-    return (
+    counted = (
         base.filter(mine)
         .annotate(
             unread=Count("messages", filter=Q(messages__side=other, messages__id__gt=F(marker))),
@@ -36,6 +40,7 @@ def conversations_of(user: User) -> QuerySet[Conversation]:
         # Explicit: Meta.ordering does not apply to a GROUP BY query.
         .order_by(F("last_message_at").desc(nulls_last=True), "-id")
     )
+    return counted.filter(unread__gt=0) if unread_only else counted
 
 
 def unread_messages(user: User) -> QuerySet[Message]:
@@ -56,13 +61,13 @@ def unread_total(user: User) -> int:
     return unread_messages(user).count()
 
 
-def unread_total_expression(user: User):
+def unread_total_expression(user: User) -> Coalesce:
     """unread_total as a scalar subquery, for a page that counts several things in one query (the
     navigation's badges: frontend/templatetags/bell.py). 0 when nothing is unread."""
     return count_subquery(unread_messages(user))
 
 
-def count_subquery(qs: QuerySet):
+def count_subquery(qs: QuerySet[Any]) -> Coalesce:
     """SELECT COUNT(id) … as an expression (COUNT as a plain function: no GROUP BY, always one row)."""
     counted = qs.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
@@ -86,7 +91,7 @@ def messages_before(
     return rows[:limit], len(rows) > limit
 
 
-def with_shown_bodies(messages, *, user: User) -> list[Message]:
+def with_shown_bodies(messages: Iterable[Message], *, user: User) -> list[Message]:
     """The messages, each with `shown_body`: its body as `user` reads it (masking.py: contact details
     hidden from the other side until the pair has agreed to talk). Every output of a message body
     (API serializers, pages) reads `shown_body`, never `body`. One agreement check per pair."""
@@ -107,7 +112,7 @@ def with_shown_bodies(messages, *, user: User) -> list[Message]:
 PREVIEW_LENGTH = 120
 
 
-def with_previews(conversations, *, user: User) -> list[Conversation]:
+def with_previews(conversations: Iterable[Conversation], *, user: User) -> list[Conversation]:
     """The conversations (from conversations_of), each with `preview`: its newest message as `user`
     reads it in the thread — the same rule as with_shown_bodies (contact details hidden from the other
     side until agreed, shown once agreed) — cut to PREVIEW_LENGTH characters after masking, so a cut
@@ -116,11 +121,11 @@ def with_previews(conversations, *, user: User) -> list[Conversation]:
     One query for the page's newest messages; the agreement is asked only for a preview that masking
     would change (the other side's message with contact details in it), once per conversation."""
     rows = list(conversations)
+    # `last_message_id` is conversations_of's annotation (absent on a conversation from elsewhere).
+    newest_ids = [newest_id for c in rows if (newest_id := getattr(c, "last_message_id", None))]
     newest = {
         m.conversation_id: m
-        for m in Message.objects.filter(
-            id__in=[c.last_message_id for c in rows if getattr(c, "last_message_id", None)]
-        ).only("id", "conversation_id", "side", "body")
+        for m in Message.objects.filter(id__in=newest_ids).only("id", "conversation_id", "side", "body")
     }
     for conversation in rows:
         message = newest.get(conversation.pk)

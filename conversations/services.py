@@ -1,6 +1,8 @@
 """Writes of the conversations app: start a conversation, post a message, mark read, contact card."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -95,7 +97,7 @@ class Notice:
     may word it for its topic, e.g. a custom request's title)."""
 
     kind: str
-    data: dict  # `title` defaults to the author's name; _notify adds author, body, conversation_id
+    data: dict[str, Any]  # `title` defaults to the author's name; _notify adds author, body, conversation_id
 
 
 def message_post(
@@ -224,13 +226,14 @@ def conversation_mark_read(*, conversation: Conversation, actor: User) -> int:
         Notification.objects.filter(
             recipient=actor, key__startswith=f"conversation:{conversation.pk}:to:{actor.pk}:", read_at=None
         ).update(read_at=timezone.now())
-    return Conversation.objects.values_list(marker, flat=True).get(pk=conversation.pk)
+    marker_now: int = Conversation.objects.values_list(marker, flat=True).get(pk=conversation.pk)
+    return marker_now
 
 
 CONTACT_FIELDS = ("name", "phone", "wechat", "email")
 
 
-def contact_card_set(*, actor: User, data: dict) -> ContactCard:
+def contact_card_set(*, actor: User, data: Mapping[str, str | None]) -> ContactCard:
     """Save the actor's own contact details (the fields given; the rest kept)."""
     if not (actor.is_buyer or actor.is_factory):
         raise NotAllowed(_("Only streamers and factories have contact details here."))

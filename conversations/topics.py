@@ -11,13 +11,16 @@ topics/) offers, and how the other side's notification of a message about one wo
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from marketplace.core.errors import ValidationError
 from marketplace.notifications.messages import notification_texts_register
+
+if TYPE_CHECKING:
+    from .models import Message
 
 # How many objects of one kind the writing form offers (the newest of the pair).
 CHOICES_PER_KIND = 20
@@ -41,6 +44,16 @@ class TopicDefinition:
 
 
 _kinds: dict[str, TopicDefinition] = {}
+
+
+class TopicView(TypedDict):
+    """A message's topic as readers see it (the API's `topic`, the thread page)."""
+
+    kind: str
+    id: int
+    label: str
+    title: str
+    url: str | None  # None when the object is gone
 
 
 def topic_notice_kind(kind: str) -> str:
@@ -75,12 +88,12 @@ def topic_check(*, kind: str, topic_id: int, buyer_id: int, factory_id: int) -> 
     return found
 
 
-def topic_notice(kind: str, found: Any) -> tuple[str, dict]:
+def topic_notice(kind: str, found: Any) -> tuple[str, dict[str, str]]:
     """The notification kind and data of a message about `found` (checked by topic_check)."""
     return topic_notice_kind(kind), {"topic": _kinds[kind].title(found)}
 
 
-def topic_describe(definition: TopicDefinition, found: Any, topic_id: int) -> dict:
+def topic_describe(definition: TopicDefinition, found: Any, topic_id: int) -> TopicView:
     return {
         "kind": definition.kind,
         "id": topic_id,
@@ -90,26 +103,28 @@ def topic_describe(definition: TopicDefinition, found: Any, topic_id: int) -> di
     }
 
 
-def with_topics(messages: Iterable) -> list:
+def with_topics(messages: Iterable["Message"]) -> list["Message"]:
     """The messages, each with `topic`: {kind, id, label, title, url} or None. One query per kind on
     the page. A topic whose object is gone (or a kind no longer registered) keeps its kind and id."""
     rows = list(messages)
     wanted: dict[str, set[int]] = {}
     for message in rows:
-        if message.topic_kind:
+        if message.topic_kind and message.topic_id is not None:
             wanted.setdefault(message.topic_kind, set()).add(message.topic_id)
     loaded = {kind: _kinds[kind].load(ids) for kind, ids in wanted.items() if kind in _kinds}
     for message in rows:
-        if not message.topic_kind:
+        topic_id = message.topic_id
+        # The database keeps kind and id both set or both empty (message_topic_complete).
+        if not message.topic_kind or topic_id is None:
             message.topic = None
         elif message.topic_kind in _kinds:
             definition = _kinds[message.topic_kind]
-            found = loaded[message.topic_kind].get(message.topic_id)
-            message.topic = topic_describe(definition, found, message.topic_id)
+            found = loaded[message.topic_kind].get(topic_id)
+            message.topic = topic_describe(definition, found, topic_id)
         else:
             message.topic = {
                 "kind": message.topic_kind,
-                "id": message.topic_id,
+                "id": topic_id,
                 "label": message.topic_kind,
                 "title": f"#{message.topic_id}",
                 "url": None,
@@ -132,14 +147,16 @@ def topic_parse(value: str | None) -> tuple[str, int] | None:
 
 def _pair_objects(
     *, buyer_id: int, factory_id: int, limit: int, kind: str | None = None
-) -> list[tuple[TopicDefinition, list]]:
+) -> list[tuple[TopicDefinition, list[Any]]]:
     """Per kind (in registration order, or only `kind`), the pair's newest `limit` objects: one
     query per kind."""
     chosen = [_kinds[kind]] if kind is not None else list(_kinds.values())
     return [(d, d.choices(buyer_id, factory_id, limit)) for d in chosen]
 
 
-def topic_choices(*, buyer_id: int, factory_id: int, limit: int = CHOICES_PER_KIND) -> list[tuple[str, list]]:
+def topic_choices(
+    *, buyer_id: int, factory_id: int, limit: int = CHOICES_PER_KIND
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """What the writing form offers: per kind, (its label, [(value, title), …]) of the pair's newest."""
     return [
         (str(d.label), [(topic_value(d.kind, o.pk), d.title(o)) for o in objects])
@@ -150,7 +167,7 @@ def topic_choices(*, buyer_id: int, factory_id: int, limit: int = CHOICES_PER_KI
 
 def topics_of_pair(
     *, buyer_id: int, factory_id: int, kind: str | None = None, limit: int = CHOICES_PER_KIND
-) -> list[dict]:
+) -> list[TopicView]:
     """What a message of this pair can be about, as messages name it ({kind, id, label, title,
     url}): per kind the `limit` newest, kinds in registration order. An unknown `kind` is the JSON
     error shape's 400, worded as topic_check words it."""

@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import selectors
 from ..models import Attachment, ContactCard, Conversation, ConversationReport, Message, ReportReason, Side
-from ..topics import with_topics
+from ..topics import TopicView, with_topics
 
 
 class AttachmentOutputSerializer(serializers.ModelSerializer):
@@ -14,7 +16,7 @@ class AttachmentOutputSerializer(serializers.ModelSerializer):
         model = Attachment
         fields = ["id", "kind", "name", "content_type", "size", "width", "height", "url"]
 
-    def get_url(self, attachment) -> str:
+    def get_url(self, attachment: Attachment) -> str:
         return reverse(
             "conversation-attachment",
             kwargs={"pk": attachment.message.conversation_id, "attachment_id": attachment.pk},
@@ -55,8 +57,8 @@ class ConversationMessageSerializer(serializers.ModelSerializer):
         model = Message
         fields = ["id", "side", "author", "body", "topic", "attachments", "created_at"]
 
-    def get_author(self, message) -> str:
-        conversation = self.context["conversation"]
+    def get_author(self, message: Message) -> str:
+        conversation: Conversation = self.context["conversation"]
         return conversation.buyer.display_name if message.side == Side.BUYER else conversation.factory.name
 
     @extend_schema_field(
@@ -72,7 +74,7 @@ class ConversationMessageSerializer(serializers.ModelSerializer):
             },
         }
     )
-    def get_topic(self, message) -> dict | None:
+    def get_topic(self, message: Message) -> TopicView | None:
         if not hasattr(message, "topic"):
             with_topics([message])
         return message.topic
@@ -118,12 +120,12 @@ class ConversationOutputSerializer(serializers.ModelSerializer):
             "last_message_at",
         ]
 
-    def get_preview(self, conversation) -> str:
+    def get_preview(self, conversation: Conversation) -> str:
         if not hasattr(conversation, "preview"):  # a single conversation, not a list page
             selectors.with_previews([conversation], user=self.context["user"])
         return conversation.preview
 
-    def get_side(self, conversation) -> str:
+    def get_side(self, conversation: Conversation) -> str:
         return Side.BUYER if conversation.buyer.user_id == self.context["user"].pk else Side.FACTORY
 
 
@@ -137,11 +139,12 @@ class ConversationDetailSerializer(ConversationOutputSerializer):
     class Meta(ConversationOutputSerializer.Meta):
         fields = [*ConversationOutputSerializer.Meta.fields, "agreement", "contact"]
 
-    def get_agreement(self, conversation) -> str | None:
-        return self.context["agreement"]
+    def get_agreement(self, conversation: Conversation) -> str | None:
+        agreement: str | None = self.context["agreement"]
+        return agreement
 
     @extend_schema_field(ContactCardSerializer(allow_null=True))
-    def get_contact(self, conversation) -> dict | None:
+    def get_contact(self, conversation: Conversation) -> dict[str, Any] | None:
         card = self.context["contact"]
         if self.context["agreement"] is None:
             return None

@@ -1,9 +1,12 @@
 """/api/v1/conversations/…: a streamer's and a factory's direct conversations (docs/api.md)."""
 
+from typing import Any
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, parsers, permissions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
@@ -12,6 +15,7 @@ from buyers.models import BuyerProfile
 from factories.models import Factory
 from marketplace.api.idempotency import idempotent
 from marketplace.api.pagination import StandardPagination
+from marketplace.api.permissions import caller
 
 from .. import moderation, selectors, services
 from ..attachments import attachment_check
@@ -30,12 +34,12 @@ from .serializers import (
 TAGS = ["conversations"]
 
 
-def visible_conversation(request, pk: int) -> Conversation:
+def visible_conversation(request: Request, pk: int) -> Conversation:
     """One of the caller's conversations; anyone else's is a 404, whoever asks."""
-    return get_object_or_404(selectors.conversations_of(request.user), pk=pk)
+    return get_object_or_404(selectors.conversations_of(caller(request)), pk=pk)
 
 
-def message_context(request, conversation: Conversation) -> dict:
+def message_context(request: Request, conversation: Conversation) -> dict[str, Any]:
     """What ConversationMessageSerializer needs to word a message for this reader."""
     return {"conversation": conversation}
 
@@ -54,11 +58,11 @@ class ConversationListApi(generics.GenericAPIView):
         responses=ConversationOutputSerializer(many=True),
         tags=TAGS,
     )
-    def get(self, request):
-        qs = selectors.conversations_of(request.user)
-        if request.query_params.get("unread", "").lower() in {"1", "true", "yes"}:
-            qs = qs.filter(unread__gt=0)
-        page = selectors.with_previews(self.paginate_queryset(qs), user=request.user)
+    def get(self, request: Request) -> Response:
+        unread_only = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
+        qs = selectors.conversations_of(caller(request), unread_only=unread_only)
+        # `or []` for the type only: this view always has a paginator (REST_FRAMEWORK's default).
+        page = selectors.with_previews(self.paginate_queryset(qs) or [], user=caller(request))
         return self.get_paginated_response(
             ConversationOutputSerializer(page, many=True, context={"user": request.user}).data
         )
@@ -71,10 +75,12 @@ class ConversationListApi(generics.GenericAPIView):
         "one conversation, so starting it again answers 200 with the same one.",
     )
     @idempotent
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = request.user
+        user = caller(request)
+        buyer: BuyerProfile | None
+        factory: Factory | None
         if user.is_buyer:
             buyer = get_object_or_404(BuyerProfile, user=user)
             factory = Factory.objects.filter(pk=data.validated_data.get("factory")).first()
@@ -103,17 +109,17 @@ class UnreadApi(APIView):
         responses={200: OpenApiResponse(description='{"unread": n}: unread messages over all conversations')},
         tags=TAGS,
     )
-    def get(self, request):
-        return Response({"unread": selectors.unread_total(request.user)})
+    def get(self, request: Request) -> Response:
+        return Response({"unread": selectors.unread_total(caller(request))})
 
 
 class ConversationDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=ConversationDetailSerializer, tags=TAGS)
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         conversation = visible_conversation(request, pk)
-        agreement, card = selectors.other_contact(conversation, request.user)
+        agreement, card = selectors.other_contact(conversation, caller(request))
         context = {"user": request.user, "agreement": agreement, "contact": card}
         return Response(ConversationDetailSerializer(conversation, context=context).data)
 
@@ -137,7 +143,7 @@ class ConversationMessagesApi(generics.GenericAPIView):
         )
         topic_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
-        def validate(self, attrs):
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("topic_kind" in attrs) != ("topic_id" in attrs):
                 raise serializers.ValidationError(
                     {
@@ -176,7 +182,7 @@ class ConversationMessagesApi(generics.GenericAPIView):
         description="Newest first, paged by message id (keyset, as the thread page): `next` carries "
         "`?before=` the oldest id of this page.",
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         conversation = visible_conversation(request, pk)
         query = self.PageQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -193,7 +199,7 @@ class ConversationMessagesApi(generics.GenericAPIView):
                 "next": next_url,
                 "previous": None,
                 "results": ConversationMessageSerializer(
-                    with_topics(selectors.with_shown_bodies(page, user=request.user)),
+                    with_topics(selectors.with_shown_bodies(page, user=caller(request))),
                     many=True,
                     context=message_context(request, conversation),
                 ).data,
@@ -202,20 +208,20 @@ class ConversationMessagesApi(generics.GenericAPIView):
 
     @extend_schema(request=InputSerializer, responses={201: ConversationMessageSerializer}, tags=TAGS)
     @idempotent
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         conversation = visible_conversation(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("attachment")
         message = services.message_post(
             conversation=conversation,
-            actor=request.user,
+            actor=caller(request),
             body=data.validated_data.get("body", ""),
             topic=_topic(data.validated_data),
             attachment=attachment_check(upload) if upload is not None else None,
         )
         (message,) = selectors.with_shown_bodies(
-            selectors.messages_of(conversation).filter(pk=message.pk), user=request.user
+            selectors.messages_of(conversation).filter(pk=message.pk), user=caller(request)
         )
         return Response(
             ConversationMessageSerializer(message, context=message_context(request, conversation)).data,
@@ -223,7 +229,7 @@ class ConversationMessagesApi(generics.GenericAPIView):
         )
 
 
-def _topic(validated: dict) -> tuple[str, int] | None:
+def _topic(validated: dict[str, Any]) -> tuple[str, int] | None:
     return (validated["topic_kind"], validated["topic_id"]) if "topic_kind" in validated else None
 
 
@@ -254,7 +260,7 @@ class TopicsApi(APIView):
         "message can be about (`topic_kind` = `kind`, `topic_id` = `id` in POST …/messages/): per kind the "
         "newest first, kinds in a fixed order.",
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         conversation = visible_conversation(request, pk)
         query = self.Query(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -275,9 +281,9 @@ class ReadApi(APIView):
         responses={200: OpenApiResponse(description='{"read_upto": message id, "unread": 0}')},
         tags=TAGS,
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         conversation = visible_conversation(request, pk)
-        marker = services.conversation_mark_read(conversation=conversation, actor=request.user)
+        marker = services.conversation_mark_read(conversation=conversation, actor=caller(request))
         return Response({"read_upto": marker, "unread": 0})
 
 
@@ -299,7 +305,7 @@ class AttachmentApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses={200: OpenApiResponse(description="The file (image or PDF)")}, tags=TAGS)
-    def get(self, request, pk, attachment_id):
+    def get(self, request: Request, pk: int, attachment_id: int) -> FileResponse:
         conversation = visible_conversation(request, pk)
         attachment = get_object_or_404(Attachment, pk=attachment_id, message__conversation=conversation)
         return attachment_response(attachment)
@@ -311,15 +317,16 @@ class ContactCardApi(APIView):
     @extend_schema(
         responses=ContactCardSerializer, tags=TAGS, description="The caller's own contact details."
     )
-    def get(self, request):
-        card = ContactCard.objects.filter(user=request.user).first() or ContactCard(user=request.user)
+    def get(self, request: Request) -> Response:
+        user = caller(request)
+        card = ContactCard.objects.filter(user=user).first() or ContactCard(user=user)
         return Response(ContactCardSerializer(card).data)
 
     @extend_schema(request=ContactCardSerializer, responses=ContactCardSerializer, tags=TAGS)
-    def put(self, request):
+    def put(self, request: Request) -> Response:
         data = ContactCardSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        card = services.contact_card_set(actor=request.user, data=data.validated_data)
+        card = services.contact_card_set(actor=caller(request), data=data.validated_data)
         return Response(ContactCardSerializer(card).data)
 
 
@@ -335,7 +342,7 @@ class ReportApi(APIView):
         "for the whole: a second report answers 409.",
     )
     @idempotent
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         conversation = visible_conversation(request, pk)
         data = ReportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -348,7 +355,7 @@ class ReportApi(APIView):
                 raise serializers.ValidationError({"message": ["No such message in this conversation."]})
         report = moderation.conversation_report_create(
             conversation=conversation,
-            reporter=request.user,
+            reporter=caller(request),
             reason=data.validated_data["reason"],
             detail=data.validated_data.get("detail", ""),
             message=message,
