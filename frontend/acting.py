@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from django.middleware.csrf import rotate_token
 from django.utils.translation import gettext as _
 
@@ -40,19 +42,20 @@ class Acting:
     streamer: BuyerProfile  # whom they act for (with its user)
 
 
-def acting(request) -> Acting | None:
+def acting(request: HttpRequest) -> Acting | None:
     """Whom the signed-in member acts for on this request, or None (acting as themselves).
 
     Checked once per request against the database, never trusted from the session alone: the
     stored choice names the member who made it and the streamer, and both must still hold."""
     if _CACHE in request.__dict__:
-        return request.__dict__[_CACHE]
+        cached: Acting | None = request.__dict__[_CACHE]
+        return cached
     result = _resolve(request)
     request.__dict__[_CACHE] = result
     return result
 
 
-def _resolve(request) -> Acting | None:
+def _resolve(request: HttpRequest) -> Acting | None:
     session = getattr(request, "session", None)
     if session is None or session.get(SESSION_KEY) is None:
         return None
@@ -64,7 +67,7 @@ def _resolve(request) -> Acting | None:
         streamer = member_streamer(user=user, buyer_id=choice[1])
         if streamer is not None and streamer.user_id == user.pk:
             streamer = None  # one's own profile is not someone to act for
-    if streamer is None:
+    if streamer is None or not user.is_authenticated:  # (a streamer is found for accounts only)
         del session[SESSION_KEY]
         request.__dict__[_ENDED] = True
         _forget_open_forms(request)
@@ -84,7 +87,7 @@ def _resolve(request) -> Acting | None:
     return Acting(member=user, streamer=streamer)
 
 
-def ended(request) -> bool:
+def ended(request: HttpRequest) -> bool:
     """Whether this request found the stored choice no longer holding (and dropped it): a form it
     sends was made for the streamer, and must not be done as the person instead."""
     acting(request)
@@ -101,25 +104,26 @@ def _parse(stored: Any) -> tuple[int, int, str] | None:
     return member, buyer, name
 
 
-def _may_act(user: User) -> bool:
+def _may_act(user: User | AnonymousUser) -> bool:
     # As on the API: a factory's account never acts for a streamer.
     return user.is_authenticated and not user.is_factory
 
 
-def person(request) -> User:
-    """Who is signed in, whoever the page acts for: the header's name, the bell, own pages."""
+def person(request: HttpRequest) -> User | AnonymousUser:
+    """Who is signed in, whoever the page acts for: the header's name, the bell, own pages (the
+    AnonymousUser on a public page)."""
     current = acting(request)
     return current.member if current is not None else request.user
 
 
-def workspace_user(request) -> User:
+def workspace_user(request: HttpRequest) -> User | AnonymousUser:
     """The account whose deals the streamer-side pages show and write: the streamer acted for,
-    else the person signed in."""
+    else the person signed in (the AnonymousUser on a public page)."""
     current = acting(request)
     return current.streamer.user if current is not None else request.user
 
 
-def current_streamer(request) -> BuyerProfile | None:
+def current_streamer(request: HttpRequest) -> BuyerProfile | None:
     """The streamer profile of the workspace: the one acted for, else the person's own (None for
     a factory, staff, or an account with no streamer profile yet)."""
     current = acting(request)
@@ -131,11 +135,11 @@ def current_streamer(request) -> BuyerProfile | None:
     return BuyerProfile.objects.filter(user=user).first()
 
 
-def act_for(request, buyer_id: int) -> BuyerProfile | None:
+def act_for(request: HttpRequest, buyer_id: int) -> BuyerProfile | None:
     """Start acting for the streamer `buyer_id` if one of the person's organizations works for
     them now; None (and nothing stored) otherwise."""
     user = person(request)
-    if not _may_act(user):
+    if not user.is_authenticated or not _may_act(user):
         return None
     streamer = member_streamer(user=user, buyer_id=buyer_id)
     if streamer is None or streamer.user_id == user.pk:
@@ -146,13 +150,13 @@ def act_for(request, buyer_id: int) -> BuyerProfile | None:
     return streamer
 
 
-def act_as_self(request) -> None:
+def act_as_self(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
     request.__dict__[_CACHE] = None
     _forget_open_forms(request)
 
 
-def _forget_open_forms(request) -> None:
+def _forget_open_forms(request: HttpRequest) -> None:
     # The pages hold no "for whom" of their own: a form left open in another tab would be sent
     # for whomever the session acts for now. A new CSRF secret (as signing in makes) refuses
     # every form shown before the switch; the CSRF page asks to reload it.

@@ -5,7 +5,7 @@ class FrontendConfig(AppConfig):
     name = "frontend"
     verbose_name = "网页 Web pages"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.contrib import admin
 
         from . import onboarding  # noqa: F401 - connects the sign-in receiver

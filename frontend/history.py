@@ -2,13 +2,18 @@
 `to`); the few other events (trials/events.py) have a label of their own. Unknown verbs fall back
 to their code."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from buyers.models import BuyerProfile
 from factories.models import Factory
+from marketplace.accounts.models import User
 from marketplace.core.events import events_for
+from marketplace.core.models import Event
 from trials.events import BulkEvents, CustomEvents, PaymentEvents, SampleEvents, TrialEvents
 
 LABELS = {
@@ -27,14 +32,16 @@ LABELS = {
 LIMIT = 50
 
 
-def history(target, statuses: Mapping[str, object], *, events=None) -> list[dict]:
+def history(
+    target: Model, statuses: Mapping[str, object], *, events: QuerySet[Event] | None = None
+) -> list[dict[str, Any]]:
     """`statuses`: the flow's status → label, to name where each transition went; `events`: the
     target's events as the reader may see them (all of them by default). Each row names who acted
     by the name the other party knows (factory name, streamer's display name), never a login."""
-    events = list((events_for(target) if events is None else events)[:LIMIT])
-    names = _public_names(target, [e.actor for e in events if e.actor is not None])
+    shown = list((events_for(target) if events is None else events)[:LIMIT])
+    names = _public_names(target, [e.actor for e in shown if e.actor is not None])
     rows = []
-    for event in events:
+    for event in shown:
         to = (event.data or {}).get("to")
         label = LABELS.get(event.verb) or (statuses.get(to) if to else None) or event.verb
         who = names.get(event.actor_id, _("system")) if event.actor_id else _("system")
@@ -51,10 +58,10 @@ def history(target, statuses: Mapping[str, object], *, events=None) -> list[dict
     return rows
 
 
-def _public_names(target, actors) -> dict:
+def _public_names(target: Model, actors: Iterable[User]) -> dict[int, str | Promise]:
     """actor id → public name: the deal's own parties without a query, anyone else (another
     factory on an open request) in one query per kind; staff as "Staff"."""
-    names = {}
+    names: dict[int, str | Promise] = {}
     buyer, factory = getattr(target, "buyer", None), getattr(target, "factory", None)
     if buyer is not None:
         names[buyer.user_id] = buyer.display_name

@@ -3,7 +3,9 @@ about. The link comes from the ids the flows put in `data` (trial_id, sample_id,
 custom_request_id, product_id, bulk_order_id, conversation_id) or, for payments, from the order's reference
 (T000012, B000012)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 
@@ -26,7 +28,7 @@ _REF_ROUTES = {
 }
 
 
-def notification_url(data: dict) -> str | None:
+def notification_url(data: dict[str, Any]) -> str | None:
     for key, route in _ID_ROUTES:
         if isinstance(data.get(key), int):
             return reverse(route, args=[data[key]])
@@ -48,7 +50,7 @@ class InboxEntry:
         return self.notification.read_at is None
 
 
-def entries(notifications) -> list[InboxEntry]:
+def entries(notifications: Iterable[Notification]) -> list[InboxEntry]:
     rows = []
     for n in notifications:
         title, body = render(n.kind, n.data)

@@ -6,6 +6,7 @@ pending ones laid over), so saving it again edits the same pending changes inste
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -35,9 +36,10 @@ def _attributes_text(attributes: dict) -> str:
     return "；".join(f"{k}: {as_text(v)}" for k, v in attributes.items()) or "—"
 
 
-def _shown(field: str, value, categories: dict[str, str]) -> str:
+def _shown(field: str, value: Any, categories: dict[str, str]) -> str:
     if field == "category":
-        return categories.get(value, value)
+        name: str = categories.get(value, value)
+        return name
     if field == "factory_price":
         return f"¥{Decimal(value):.2f}"
     if field == "attributes":

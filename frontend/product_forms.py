@@ -9,6 +9,7 @@ and their refusals are shown on the matching field.
 import re
 import unicodedata
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -52,7 +53,7 @@ class MultipleImageField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any | None = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > MAX_IMAGES_PER_PRODUCT:
             raise ValidationError(
@@ -117,7 +118,7 @@ class ProductForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": IMAGE_TYPES}),
     )
 
-    def __init__(self, *args, upload_too_large: bool = False, **kwargs):
+    def __init__(self, *args: Any, upload_too_large: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")  # labels sit above their inputs; a colon adds nothing
         super().__init__(*args, **kwargs)
         self.upload_too_large = upload_too_large
@@ -128,7 +129,7 @@ class ProductForm(forms.Form):
         set_choices(self, "category", [("", _("Choose a category")), *groups.items()])
 
     def clean_factory_price(self) -> Decimal:
-        price = self.cleaned_data["factory_price"]
+        price: Decimal = self.cleaned_data["factory_price"]
         # One clear sentence per problem (Django's own checks would list several for 1e20).
         if price < PRICE_MIN:
             raise ValidationError(_("The factory price must be at least ¥0.01."), code="min_value")
@@ -139,7 +140,7 @@ class ProductForm(forms.Form):
         return price.quantize(Decimal("0.01"))
 
     def clean_moq(self) -> int:
-        moq = self.cleaned_data["moq"]
+        moq: int = self.cleaned_data["moq"]
         if moq < 1:
             raise ValidationError(_("The MOQ must be at least 1 unit."), code="min_value")
         if moq > MOQ_MAX:
@@ -164,10 +165,11 @@ class ProductForm(forms.Form):
             tiers.append({"min_quantity": quantity, "unit_price": price})
         return tiers
 
-    def clean_images(self) -> list:
+    def clean_images(self) -> list[Any]:
         if self.upload_too_large:
             raise ValidationError(too_large_message(), code="too_large")
-        return self.cleaned_data["images"]
+        images: list[Any] = self.cleaned_data["images"]  # MultipleImageField's uploads
+        return images
 
     def check_photos_too(self) -> None:
         """When other fields are wrong, also say which photos would be refused, so one round of
@@ -197,8 +199,9 @@ class AttributeForm(forms.Form):
     key = forms.CharField(label=_("Attribute"), required=False, max_length=KEY_MAX, validators=[single_line])
     value = forms.CharField(label=_("Value"), required=False, max_length=VALUE_MAX, validators=[single_line])
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         key, value = data.get("key"), data.get("value")
         if value and not key and "key" not in self.errors:
             self.add_error("key", _("Give this value a name, e.g. 材质 (material)."))
@@ -213,7 +216,7 @@ class BaseAttributeFormSet(forms.BaseFormSet):
         "too_many_forms": _("A product can have at most %(num)d attributes; remove some rows."),
     }
 
-    def clean(self):
+    def clean(self) -> None:
         if any(self.errors):
             return
         seen = set()
@@ -237,17 +240,22 @@ class BaseAttributeFormSet(forms.BaseFormSet):
         return out
 
 
-AttributeFormSet = forms.formset_factory(
-    AttributeForm,
-    formset=BaseAttributeFormSet,
-    extra=3,
-    max_num=MAX_ATTRIBUTES,
-    validate_max=True,
-    absolute_max=MAX_ATTRIBUTES,
+# formset_factory returns a subclass of `formset`; its stub says only BaseFormSet, which would hide
+# the rows the pages read, hence the cast.
+AttributeFormSet = cast(
+    type[BaseAttributeFormSet],
+    forms.formset_factory(
+        AttributeForm,
+        formset=BaseAttributeFormSet,
+        extra=3,
+        max_num=MAX_ATTRIBUTES,
+        validate_max=True,
+        absolute_max=MAX_ATTRIBUTES,
+    ),
 )
 
 
-def as_text(value) -> str:
+def as_text(value: object) -> str:
     """A stored attribute value may be a number or a list (the API allows them); shown as text."""
     return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
 

@@ -16,6 +16,7 @@ from factories.selectors import category_list
 from search.api import SearchInputSerializer
 from search.backends import SearchParams
 from search.range_facets import MOQ_CEILINGS, PRICE_RANGES, RANGE_FACETS, PriceRange
+from search.shapes import FacetBucket
 
 PAGE_SIZE = 24
 # Far past any real catalogue; it only keeps OFFSET a small number whatever the URL says.
@@ -88,7 +89,7 @@ def parse(query: QueryDict, *, page: int | None = None) -> SearchRequest:
     )
 
 
-def link(filters: dict[str, str], tab: str = "products", **changes) -> str:
+def link(filters: dict[str, str], tab: str = "products", **changes: object) -> str:
     """The query string of this search with `changes` (None removes a filter). Any change of a
     filter starts again at page 1; the page number is only kept by the pager."""
     query = QueryDict(mutable=True)
@@ -113,7 +114,7 @@ class FacetValue:
 
 
 def category_tree(
-    counts: list[dict], req: SearchRequest, categories: list[Category], *, sum_children: bool
+    counts: list[FacetBucket], req: SearchRequest, categories: list[Category], *, sum_children: bool
 ) -> list[FacetValue]:
     """Top-level categories with their children, each with its count. Products sit on leaves, so
     a top category's product count is the sum of its children's (`sum_children`); factories
@@ -156,7 +157,7 @@ def category_tree(
 
 
 def facet_values(
-    name: str, counts: list[dict], req: SearchRequest, labels: dict[str, str]
+    name: str, counts: list[FacetBucket], req: SearchRequest, labels: dict[str, str]
 ) -> list[FacetValue]:
     chosen = req.filters.get(name, "")
     return [
@@ -192,7 +193,7 @@ def _price_label(r: PriceRange) -> str:
     return _("¥%(low)s–%(high)s") % {"low": low, "high": high}
 
 
-def range_facets(found: dict[str, list[dict]], req: SearchRequest) -> dict[str, list[FacetValue]]:
+def range_facets(found: dict[str, list[FacetBucket]], req: SearchRequest) -> dict[str, list[FacetValue]]:
     """Each value is a link that sets the filter it counted (a range sets both ends, inclusive);
     a chosen yes/no value links to its removal."""
     counts = {name: {row["key"]: row["count"] for row in found.get(name, [])} for name in RANGE_FACETS}
@@ -236,7 +237,7 @@ def range_facets(found: dict[str, list[dict]], req: SearchRequest) -> dict[str, 
     return {"price": price, "moq": moq, "flags": flags}
 
 
-def facets(found: dict[str, list[dict]], req: SearchRequest) -> Facets:
+def facets(found: dict[str, list[FacetBucket]], req: SearchRequest) -> Facets:
     """Two small reads (categories, the belts named) to put names on the backend's slugs."""
     categories = list(category_list())
     belt_slugs = [row["key"] for row in found.get("industrial_belt", [])]

@@ -1,17 +1,20 @@
 """Web forms. They only parse what a person typed; every rule (limits, states, ownership) is the
 trials services' job, so the web pages refuse exactly what the API refuses, with the same words."""
 
+from collections.abc import Iterable
 from datetime import datetime, time
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django import forms
+from django.forms.renderers import BaseRenderer
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import ContactCard
-from factories.models import ReportReason
+from factories.models import Category, ReportReason
 from marketplace.core.validators import MAX_UNIT_PRICE, validate_single_line
 from trials.carriers import CARRIERS
 from trials.models import PaymentProvider
@@ -49,10 +52,16 @@ class ReportForm(forms.Form):
 class CarrierInput(forms.TextInput):
     """A text box suggesting the listed couriers (a datalist): pick one or type another."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(attrs={"list": "carrier-list", "autocomplete": "off"})
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         options = format_html_join("", '<option value="{}"></option>', ((c.name,) for c in CARRIERS))
         return format_html(
             '{}<datalist id="carrier-list">{}</datalist>',
@@ -129,7 +138,7 @@ class AddressForm(forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=6, required=False)
     is_default = forms.BooleanField(label=_("Make it the default"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The selects have no options until divisions.js loads them; it re-selects these.
         for name in ("province_code", "city_code", "district_code"):
@@ -160,7 +169,7 @@ class CustomRequestForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000_000)
     deadline = forms.DateField(label=_("Quotes due by"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args: Any, categories: Iterable[Category] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", _("Any category"))] + [(c.slug, c.display_name) for c in categories]
         self.fields["category"].widget = forms.Select(choices=choices)
@@ -210,7 +219,7 @@ class ContactCardForm(forms.ModelForm):
         fields = ["name", "phone", "wechat", "email"]
 
 
-def form_error_messages(form: forms.Form) -> list[str]:
+def form_error_messages(form: forms.BaseForm) -> list[str]:
     """ "Field: problem" lines for the page's message list."""
     lines: list[str] = []
     for name, errors in form.errors.items():

@@ -2,6 +2,7 @@
 grouped category / belt choices, and turning a service's refusal into errors on the form."""
 
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ def no_control_characters(value: str) -> None:
 class TextField(forms.CharField):
     """A CharField that refuses control characters (Django only refuses NUL)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators.append(no_control_characters)
 

@@ -3,6 +3,7 @@ sends (slugs, nested audience, channel rows) and hand it to factories' / buyers'
 own every rule (credit code free, price band ordered, channel handles unique, one profile each)."""
 
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -86,7 +87,7 @@ class FactoryProfileForm(forms.Form):
         help_text=_("An https:// link to a video of your workshop (Douyin, Bilibili, WeChat Channels …)."),
     )
 
-    def __init__(self, *args, factory: Factory | None = None, **kwargs):
+    def __init__(self, *args: Any, factory: Factory | None = None, **kwargs: Any) -> None:
         if factory is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(factory)
         super().__init__(*args, **kwargs)
@@ -129,11 +130,12 @@ class FactoryProfileForm(forms.Form):
 
     def clean_deposit_percent(self) -> int:
         # Left empty (or posted by an older form): the usual 30%.
-        value = self.cleaned_data["deposit_percent"]
+        value: int | None = self.cleaned_data["deposit_percent"]
         return DEFAULT_DEPOSIT_PERCENT if value is None else value
 
     def clean_credit_code(self) -> str:
-        return self.cleaned_data["credit_code"].strip().upper()
+        code: str = self.cleaned_data["credit_code"]
+        return code.strip().upper()
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)
@@ -171,7 +173,7 @@ class StreamerProfileForm(forms.Form):
         label=_("Women in your audience (%)"), min_value=0, max_value=100, required=False
     )
 
-    def __init__(self, *args, profile: BuyerProfile | None = None, **kwargs):
+    def __init__(self, *args: Any, profile: BuyerProfile | None = None, **kwargs: Any) -> None:
         if profile is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(profile)
         super().__init__(*args, **kwargs)
@@ -249,14 +251,19 @@ class BaseChannelFormSet(forms.BaseFormSet):
         return [{k: row[k] for k in ("platform", "handle", "followers")} for row in kept_rows(self)]
 
 
-ChannelFormSet = forms.formset_factory(
-    ChannelForm,
-    formset=BaseChannelFormSet,
-    extra=2,
-    can_delete=True,
-    max_num=MAX_CHANNELS,
-    validate_max=True,
-    absolute_max=MAX_CHANNELS + 5,  # a forged TOTAL_FORMS of a million builds at most this many forms
+# formset_factory returns a subclass of `formset`; its stub says only BaseFormSet, which would hide
+# the rows the pages read, hence the cast.
+ChannelFormSet = cast(
+    type[BaseChannelFormSet],
+    forms.formset_factory(
+        ChannelForm,
+        formset=BaseChannelFormSet,
+        extra=2,
+        can_delete=True,
+        max_num=MAX_CHANNELS,
+        validate_max=True,
+        absolute_max=MAX_CHANNELS + 5,  # a forged TOTAL_FORMS of a million builds at most this many forms
+    ),
 )
 
 

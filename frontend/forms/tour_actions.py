@@ -3,6 +3,7 @@ reason for a cancellation, the streamer's rating. Bounds are the model's; the se
 same again (a time the factory's week offers, the 2 h cut-off, one rating)."""
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ class TourProposeForm(forms.Form):
 
     starts_at = forms.CharField(label=_("Another time"), max_length=ISO_MAX_LENGTH, widget=forms.Select)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.offer([])
 

@@ -5,11 +5,13 @@ rule (https link, ranges that do not overlap, a slot the week offers, a free pla
 refuses what the API refuses, in the same words."""
 
 from datetime import datetime
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from factories.models import Product
 from tours.models import AGENDA_MAX_LENGTH, MAX_PARALLEL_CALLS, MEETING_URL_MAX_LENGTH, SlotLength, Weekday
 from tours.services.availability import MAX_WINDOWS, WindowInput
 from tours.validators import validate_meeting_url
@@ -42,7 +44,8 @@ class TourAvailabilityForm(forms.Form):
     )
 
     def clean_meeting_url(self) -> str:
-        return self.cleaned_data["meeting_url"].strip()
+        url: str = self.cleaned_data["meeting_url"]
+        return url.strip()
 
 
 class TourWindowForm(forms.Form):
@@ -63,14 +66,19 @@ class BaseTourWindowFormSet(forms.BaseFormSet):
         return [WindowInput(row["weekday"], row["starts"], row["ends"]) for row in kept_rows(self)]
 
 
-TourWindowFormSet = forms.formset_factory(
-    TourWindowForm,
-    formset=BaseTourWindowFormSet,
-    extra=2,
-    can_delete=True,
-    max_num=MAX_WINDOWS,
-    validate_max=True,
-    absolute_max=MAX_WINDOWS + 5,  # a forged TOTAL_FORMS of a million builds at most this many forms
+# formset_factory returns a subclass of `formset`; its stub says only BaseFormSet, which would hide
+# the rows the pages read, hence the cast.
+TourWindowFormSet = cast(
+    type[BaseTourWindowFormSet],
+    forms.formset_factory(
+        TourWindowForm,
+        formset=BaseTourWindowFormSet,
+        extra=2,
+        can_delete=True,
+        max_num=MAX_WINDOWS,
+        validate_max=True,
+        absolute_max=MAX_WINDOWS + 5,  # a forged TOTAL_FORMS of a million builds at most this many forms
+    ),
 )
 
 
@@ -99,7 +107,7 @@ class TourBookForm(forms.Form):
         help_text=_("The workshop, the packing line, samples of a colour … (at most 1000 characters)."),
     )
 
-    def __init__(self, *args, products: list, **kwargs):
+    def __init__(self, *args: Any, products: list[Product], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "products", [(p.pk, p.title) for p in products])
 

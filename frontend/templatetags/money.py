@@ -11,7 +11,7 @@ from marketplace.money import format_cny, format_cny_range
 register = template.Library()
 
 
-def _decimal(value) -> Decimal | None:
+def _decimal(value: object) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
@@ -21,13 +21,14 @@ def _decimal(value) -> Decimal | None:
 
 
 @register.filter
-def cny(value) -> str:
+def cny(value: object) -> str:
     amount = _decimal(value)
     return "" if amount is None else format_cny(amount)
 
 
 @register.filter
-def cny_range(low, high) -> str:
-    if _decimal(low) is None or _decimal(high) is None:
+def cny_range(low: object, high: object) -> str:
+    low_amount, high_amount = _decimal(low), _decimal(high)
+    if low_amount is None or high_amount is None:
         return ""
-    return format_cny_range(low, high)
+    return format_cny_range(low_amount, high_amount)

@@ -1,6 +1,7 @@
 """Sign in / sign out (Django's auth views with our templates) and the dashboard each role lands on."""
 
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET
@@ -9,6 +10,7 @@ from factories.models import Factory
 
 from .. import selectors as pages
 from ..acting import acting, current_streamer
+from ..auth import SignedInRequest
 from .common import signed_in
 
 DASHBOARD_ROWS = 10
@@ -23,7 +25,7 @@ sign_out = auth_views.LogoutView.as_view(next_page=reverse_lazy("frontend:home")
 
 @signed_in
 @require_GET
-def dashboard(request):
+def dashboard(request: SignedInRequest) -> HttpResponse:
     """Open deals first. A factory sees its record (what streamers see about it); a streamer theirs."""
     user = request.user
     context = {

@@ -1,6 +1,7 @@
 """The address book page: a streamer's shipping addresses, a factory's dispatch / return address.
 Adding, making one the default and removing go through the same services as the API."""
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,10 +12,11 @@ from marketplace.addresses.models import Address
 from marketplace.addresses.snapshot import one_line, snapshot
 
 from .. import forms
+from ..auth import SignedInRequest
 from .common import form_refused, service_call, signed_in
 
 
-def _page(request, form, editing=None):
+def _page(request: SignedInRequest, form: forms.AddressForm, editing: Address | None = None) -> HttpResponse:
     book = [{"address": a, "line": one_line(snapshot(a))} for a in Address.objects.filter(owner=request.user)]
     context = {"book": book, "form": form, "editing": editing}
     return render(request, "frontend/addresses.html", context)
@@ -22,7 +24,7 @@ def _page(request, form, editing=None):
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def address_book(request):
+def address_book(request: SignedInRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request, forms.AddressForm())
     form = forms.AddressForm(request.POST)
@@ -45,7 +47,7 @@ def address_book(request):
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def address_edit(request, pk: int):
+def address_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """The same form, filled with the entry; saving changes the book, never orders already made."""
     address = get_object_or_404(Address.objects.filter(owner=request.user), pk=pk)
     if request.method == "GET":
@@ -70,7 +72,7 @@ def address_edit(request, pk: int):
 
 @signed_in
 @require_POST
-def address_default(request, pk: int):
+def address_default(request: SignedInRequest, pk: int) -> HttpResponse:
     address = get_object_or_404(Address.objects.filter(owner=request.user), pk=pk)
     service_call(
         request,
@@ -82,7 +84,7 @@ def address_default(request, pk: int):
 
 @signed_in
 @require_POST
-def address_delete(request, pk: int):
+def address_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     address = get_object_or_404(Address.objects.filter(owner=request.user), pk=pk)
     service_call(
         request,

@@ -2,18 +2,23 @@
 what is owed and how to pay it, the buttons its flow table allows this person now, and one POST
 endpoint per button calling the same service as the API."""
 
+from typing import Any
+
+from django.forms import Form
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from trials import selectors
 from trials.flows.bulk import TABLE
-from trials.models import BulkStatus, PaymentPurpose
+from trials.models import BulkOrder, BulkStatus, PaymentPurpose
 from trials.services import bulk, payments
 
 from .. import forms
 from .. import selectors as pages
 from ..addresses import address_panel
+from ..auth import SignedInRequest
 from ..history import history
 from ..specification import spec_rows
 from .common import Action, action_buttons, run_action, signed_in
@@ -93,7 +98,7 @@ STEPS = [
 ]
 
 
-def progress(order) -> list[dict]:
+def progress(order: BulkOrder) -> list[dict[str, Any]]:
     """Each step with the moment it was reached (None: not yet); the current one marked."""
     reached = {status: getattr(order, field) if field else None for status, field in STEPS}
     reached[BulkStatus.COMPLETED] = order.closed_at if order.status == BulkStatus.COMPLETED else None
@@ -111,17 +116,19 @@ def progress(order) -> list[dict]:
 
 @signed_in
 @require_GET
-def bulk_list(request):
+def bulk_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "frontend/bulk_list.html", {"orders": pages.bulk_orders_of(request.user)})
 
 
 @signed_in
 @require_GET
-def bulk_detail(request, pk: int):
+def bulk_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _detail_page(request, get_object_or_404(selectors.bulk_order_visible_to(request.user), pk=pk))
 
 
-def _detail_page(request, order, refused=None):
+def _detail_page(
+    request: SignedInRequest, order: BulkOrder, refused: dict[str, Form] | None = None
+) -> HttpResponse:
     due = payments.BULK_DUE.get(order.status)
     payment = pages.live_bulk_payment(order, due[0]) if due else None
     is_buyer = request.user.pk == order.buyer.user_id
@@ -130,7 +137,7 @@ def _detail_page(request, order, refused=None):
         "buttons": action_buttons(TABLE, ACTIONS, order, request.user, bound=refused),
         "steps": progress(order),
         "amount_due": getattr(order, due[1]) if due else None,
-        "due_is_deposit": bool(due) and due[0] == PaymentPurpose.DEPOSIT,
+        "due_is_deposit": due is not None and due[0] == PaymentPurpose.DEPOSIT,
         "payment": payment,
         "payment_details": pages.payment_details(payment) if is_buyer else {},
         "paid": [p for p in order.payments.all() if p.status == "succeeded"],
@@ -146,7 +153,7 @@ def _detail_page(request, order, refused=None):
 
 @signed_in
 @require_POST
-def bulk_action(request, pk: int, action: str):
+def bulk_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     visible = selectors.bulk_order_visible_to(request.user)
     order = get_object_or_404(visible, pk=pk)
     refused = run_action(request, order, ACTIONS, action).bound

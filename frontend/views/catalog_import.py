@@ -19,6 +19,7 @@ from factories.catalog_import.template import template_csv, template_xlsx
 from factories.models import Factory
 from marketplace.core.errors import NotAllowed
 
+from ..auth import SignedInRequest
 from ..upload_store import upload_keep, upload_take
 from .common import form_refused, signed_in
 
@@ -35,7 +36,7 @@ class CatalogUploadForm(forms.Form):
     )
 
 
-def _own_factory(request) -> Factory:
+def _own_factory(request: SignedInRequest) -> Factory:
     if not request.user.is_factory:
         raise PermissionDenied(_("Only factories can import products."))
     factory = Factory.objects.filter(owner=request.user).first()
@@ -44,7 +45,9 @@ def _own_factory(request) -> Factory:
     return factory
 
 
-def _upload_page(request, factory, form, status=200):
+def _upload_page(
+    request: SignedInRequest, factory: Factory, form: forms.Form, status: int = 200
+) -> HttpResponse:
     context = {
         "factory": factory,
         "form": form,
@@ -57,7 +60,7 @@ def _upload_page(request, factory, form, status=200):
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def catalog_import_upload(request):
+def catalog_import_upload(request: SignedInRequest) -> HttpResponse:
     factory = _own_factory(request)
     if request.method == "GET":
         return _upload_page(request, factory, CatalogUploadForm())
@@ -99,7 +102,7 @@ def catalog_import_upload(request):
 
 @signed_in
 @require_POST
-def catalog_import_confirm(request):
+def catalog_import_confirm(request: SignedInRequest) -> HttpResponse:
     factory = _own_factory(request)
     content = upload_take(request.POST.get("token", ""), factory_id=factory.pk, user_id=request.user.pk)
     if content is None:
@@ -122,7 +125,7 @@ def catalog_import_confirm(request):
 
 @signed_in
 @require_GET
-def catalog_import_template(request, fmt: str):
+def catalog_import_template(request: SignedInRequest, fmt: str) -> HttpResponse:
     _own_factory(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404

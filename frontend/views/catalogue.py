@@ -3,7 +3,7 @@ factories), whoever is signed in: owners and staff preview their rows in the adm
 
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,12 +18,13 @@ from marketplace.money import half_price, to_fen
 from .. import forms, public
 from ..acting import workspace_user
 from ..addresses import address_lines
+from ..auth import SignedInRequest
 from .common import form_refused, service_call, signed_in_as_self
 
 
 @public_page
 @require_GET
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     if request.GET.get("category"):  # the old home page filtered by category; search does it now
         return redirect(
             f"{reverse('frontend:search')}?{urlencode({'category': request.GET['category'][:64]})}"
@@ -41,7 +42,7 @@ def home(request):
 
 @public_page
 @require_GET
-def product_detail(request, pk: int):
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         product = public.product_page(pk)
     except Product.DoesNotExist:
@@ -69,7 +70,7 @@ def product_detail(request, pk: int):
 
 @public_page
 @require_GET
-def factory_detail(request, pk: int):
+def factory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         factory = public.factory_page(pk)
     except Factory.DoesNotExist:
@@ -87,7 +88,7 @@ def factory_detail(request, pk: int):
 
 @signed_in_as_self
 @require_POST
-def product_report(request, pk: int):
+def product_report(request: SignedInRequest, pk: int) -> HttpResponse:
     """Report a listing from its page: the staff moderation queue (one open report per person)."""
     product = get_object_or_404(product_visible_to(None), pk=pk)
     form = forms.ReportForm(request.POST)

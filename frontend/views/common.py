@@ -8,24 +8,26 @@ from typing import Any
 from urllib.parse import urlencode
 
 import stripe
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, TooManyRequests, TransitionNotAllowed, ValidationError
 from marketplace.core.transitions import FlowTable, allowed_actions
 
 from ..acting import acting
 from ..acting import ended as acting_ended
+from ..auth import P, PageView, SignedInRequest, SignedInView, account_required
 from ..forms import form_error_messages
 from ..onboarding import profile_done
 
-account_required = login_required(login_url="frontend:login")
 
-
-def _to_welcome(request):
+def _to_welcome(request: HttpRequest) -> HttpResponseRedirect:
     welcome = reverse("frontend:welcome")
     # Come back here afterwards; a POST is not replayed, so it returns to the dashboard.
     if request.method == "GET":
@@ -33,7 +35,7 @@ def _to_welcome(request):
     return redirect(welcome)
 
 
-def signed_in(view):
+def signed_in(view: SignedInView[P]) -> PageView[P]:
     """Workspace pages: signed in, and the factory or streamer profile completed first. A new user
     is led to the first-run page (and back here afterwards) instead of meeting half-working pages.
 
@@ -43,7 +45,7 @@ def signed_in(view):
     in. The streamer has a profile, so the member needs none of their own for these pages."""
 
     @wraps(view)
-    def gate(request, *args, **kwargs):
+    def gate(request: SignedInRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         current = acting(request)
         if current is not None:
             request.user = current.streamer.user
@@ -58,12 +60,12 @@ def signed_in(view):
     return account_required(gate)
 
 
-def signed_in_as_self(view):
+def signed_in_as_self(view: SignedInView[P]) -> PageView[P]:
     """The person's own pages (their inbox, a report they file): the gate of `signed_in`, but the
     page is always the signed-in person's, whomever the header's switcher acts for."""
 
     @wraps(view)
-    def gate(request, *args, **kwargs):
+    def gate(request: SignedInRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         if acting(request) is None and not profile_done(request):
             return _to_welcome(request)
         return view(request, *args, **kwargs)
@@ -77,7 +79,7 @@ class Outcome:
     result: Any = None
 
 
-def service_call(request, call: Callable[[], Any], *, success: str | None = None) -> Outcome:
+def service_call(request: HttpRequest, call: Callable[[], Any], *, success: str | None = None) -> Outcome:
     """Run one service call. ValidationError / TransitionNotAllowed / NotAllowed carry a message a
     person can act on (the API returns the same text as 400 / 409 / 403); show it and change nothing."""
     try:
@@ -99,7 +101,7 @@ def service_call(request, call: Callable[[], Any], *, success: str | None = None
     return Outcome(True, result)
 
 
-def form_refused(request, form) -> None:
+def form_refused(request: HttpRequest, form: forms.BaseForm) -> None:
     for line in form_error_messages(form):
         messages.error(request, line)
 
@@ -111,21 +113,28 @@ class Action:
     label: Any
     call: Callable[..., Any]  # (obj, user, cleaned_data) -> result
     done: Any  # success message
-    form: type | None = None
+    form: type[forms.Form] | None = None
     style: str = ""  # "danger" for the buttons that end a deal
     confirm: Any = None  # asked before submitting: steps that cannot be undone or commit money
 
 
-def action_buttons(table: FlowTable, actions: dict[str, Action], obj, user, bound=None) -> list[dict]:
+def action_buttons(
+    table: FlowTable,
+    actions: dict[str, Action],
+    obj: Model,
+    user: User,
+    bound: dict[str, forms.Form] | None = None,
+) -> list[dict[str, Any]]:
     """The detail page's buttons (what `allowed_actions` lets this person do now that the page
     has a button for), each with its form when its action needs one: empty, or the one just
     refused (`bound`: name → form), so what the person typed is still there."""
     bound = bound or {}
 
-    def form_of(name):
-        if actions[name].form is None:
+    def form_of(name: str) -> forms.Form | None:
+        form = actions[name].form
+        if form is None:
             return None
-        return bound.get(name) or actions[name].form()
+        return bound.get(name) or form()
 
     return [
         {"name": n, "action": actions[n], "form": form_of(n)}
@@ -140,11 +149,16 @@ class ActionRun:
     form} (its form, if it has one) for the page to show it again filled in."""
 
     ok: bool
-    bound: dict[str, Any] = field(default_factory=dict)
+    bound: dict[str, forms.Form] = field(default_factory=dict)
 
 
 def run_action(
-    request, obj, actions: dict[str, Action], name: str, *, errors_beside_fields: bool = False
+    request: SignedInRequest,
+    obj: Model,
+    actions: dict[str, Action],
+    name: str,
+    *,
+    errors_beside_fields: bool = False,
 ) -> ActionRun:
     """POST of one button: validate its form, call its service; refusals become messages. A page
     that shows a refused form's errors beside its fields (`errors_beside_fields`: the tour pages)
@@ -153,8 +167,8 @@ def run_action(
     if spec is None:
         messages.error(request, _("Unknown action."))
         return ActionRun(False)
-    data = {}
-    form = None
+    data: dict[str, Any] = {}
+    form: forms.Form | None = None
     if spec.form is not None:
         form = spec.form(request.POST)
         if not form.is_valid():

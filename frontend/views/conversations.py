@@ -1,8 +1,11 @@
 """Conversations between a streamer and a factory (me/conversations/…), through the conversations
 services behind /api/v1/conversations/. Opening a conversation marks it read."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -13,12 +16,14 @@ from buyers.models import BuyerProfile
 from conversations import moderation, selectors, services
 from conversations.api.views import attachment_response
 from conversations.attachments import attachment_check, max_bytes
-from conversations.models import Attachment, ContactCard, Message
+from conversations.models import Attachment, ContactCard, Conversation, Message
 from conversations.topics import topic_choices, topic_option, topic_parse, topic_value, with_topics
 from factories.models import Factory
+from marketplace.accounts.models import User
 
 from .. import forms
 from ..acting import current_streamer
+from ..auth import SignedInRequest
 from ..forms.conversation_reports import ConversationReportForm
 from .common import form_refused, service_call, signed_in
 
@@ -28,7 +33,7 @@ THREAD_SIZE = 60  # messages on one thread page
 
 @signed_in
 @require_GET
-def conversation_list(request):
+def conversation_list(request: SignedInRequest) -> HttpResponse:
     page = Paginator(selectors.conversations_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_previews(page.object_list, user=request.user)
     card = ContactCard.objects.filter(user=request.user).first()
@@ -43,13 +48,13 @@ def conversation_list(request):
     )
 
 
-def _can_talk(user) -> bool:
+def _can_talk(user: User) -> bool:
     return user.is_buyer or user.is_factory
 
 
 @signed_in
 @require_GET
-def conversation_detail(request, pk: int):
+def conversation_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(selectors.conversations_of(request.user), pk=pk)
     unread_before = conversation.unread  # type: ignore[attr-defined]  # annotated by conversations_of
     services.conversation_mark_read(conversation=conversation, actor=request.user)
@@ -80,7 +85,7 @@ def conversation_detail(request, pk: int):
     )
 
 
-def _topic_picker(conversation, chosen: str | None) -> dict:
+def _topic_picker(conversation: Conversation, chosen: str | None) -> dict[str, Any]:
     """The writing form's topics: the pair's newest of each kind, and the one a "message … about
     this" link chose (?topic=trial:12) even when it is older than those — if it is the pair's."""
     groups = topic_choices(buyer_id=conversation.buyer_id, factory_id=conversation.factory_id)
@@ -104,7 +109,7 @@ def _topic_picker(conversation, chosen: str | None) -> dict:
 
 @signed_in
 @require_POST
-def message_post(request, pk: int):
+def message_post(request: SignedInRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(selectors.conversations_of(request.user), pk=pk)
     form = forms.ConversationMessageForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -116,7 +121,7 @@ def message_post(request, pk: int):
         messages.error(request, _("Choose what the message is about from the list."))
         return redirect("frontend:conversation", pk=pk)
 
-    def post():
+    def post() -> Message:
         checked = attachment_check(upload) if upload else None
         return services.message_post(
             conversation=conversation,
@@ -132,15 +137,17 @@ def message_post(request, pk: int):
 
 @signed_in
 @require_POST
-def conversation_start(request):
+def conversation_start(request: SignedInRequest) -> HttpResponse:
     """From a factory's page (a streamer) or a streamer's match (a factory)."""
     user = request.user
     if user.is_buyer:
         buyer = current_streamer(request)
-        factory = Factory.objects.filter(pk=_int(request.POST.get("factory"))).first()
+        factory_id = _int(request.POST.get("factory"))
+        factory = Factory.objects.filter(pk=factory_id).first() if factory_id is not None else None
     elif user.is_factory:
         factory = Factory.objects.filter(owner=user).first()
-        buyer = BuyerProfile.objects.filter(pk=_int(request.POST.get("buyer"))).first()
+        buyer_id = _int(request.POST.get("buyer"))
+        buyer = BuyerProfile.objects.filter(pk=buyer_id).first() if buyer_id is not None else None
     else:
         buyer = factory = None
     if buyer is None or factory is None:
@@ -158,13 +165,13 @@ def conversation_start(request):
     return redirect("frontend:conversations")
 
 
-def _int(value) -> int | None:
+def _int(value: str | None) -> int | None:
     return int(value) if value and str(value).isdigit() and len(str(value)) < 12 else None
 
 
 @signed_in
 @require_POST
-def contact_card_save(request):
+def contact_card_save(request: SignedInRequest) -> HttpResponse:
     form = forms.ContactCardForm(request.POST)
     if not form.is_valid():
         form_refused(request, form)
@@ -179,7 +186,7 @@ def contact_card_save(request):
 
 @signed_in
 @require_GET
-def attachment_download(request, pk: int, attachment_id: int):
+def attachment_download(request: SignedInRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     conversation = get_object_or_404(selectors.conversations_of(request.user), pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, message__conversation=conversation)
     return attachment_response(attachment)
@@ -187,7 +194,7 @@ def attachment_download(request, pk: int, attachment_id: int):
 
 @signed_in
 @require_POST
-def conversation_report(request, pk: int):
+def conversation_report(request: SignedInRequest, pk: int) -> HttpResponse:
     """Report the other side's message (the form's `message`) or the whole conversation to staff."""
     conversation = get_object_or_404(selectors.conversations_of(request.user), pk=pk)
     form = ConversationReportForm(request.POST)

@@ -1,28 +1,35 @@
 """定制 pages: the request form (to one factory or open), the request's page (side-by-side quotes
 and "accept" for the buyer, the quote form for a factory), and the message thread."""
 
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conversations.selectors import with_shown_bodies
+from factories.models import Factory
 from factories.selectors import category_list, factory_visible_to
 from marketplace.core.transitions import allowed_actions
 from tours import selectors as tour_selectors
 from trials import selectors
 from trials.flows.custom import TABLE
-from trials.models import CustomStatus
+from trials.models import CustomRequest, CustomStatus
 from trials.services import custom
 
 from .. import forms
 from .. import selectors as pages
 from ..addresses import address_lines
+from ..auth import SignedInRequest
 from ..history import history
 from .common import form_refused, service_call, signed_in
 
 
-def _target_factory(raw):
+def _target_factory(raw: str | int | None) -> Factory | None:
+    if raw is None:
+        return None
     try:
         pk = int(raw)
     except (TypeError, ValueError):
@@ -30,7 +37,7 @@ def _target_factory(raw):
     return factory_visible_to(None).filter(pk=pk).first()
 
 
-def _after_tour(request) -> dict:
+def _after_tour(request: SignedInRequest) -> dict[str, Any]:
     """`?tour=<id>`: the form prefilled from the streamer's own video tour (its factory, the
     products discussed, the agenda). Anyone else's tour, or a bad id, prefills nothing."""
     try:
@@ -52,7 +59,7 @@ def _after_tour(request) -> dict:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def custom_request_new(request):
+def custom_request_new(request: SignedInRequest) -> HttpResponse:
     categories = category_list()
     if request.method == "GET":
         prefill = _after_tour(request)
@@ -88,18 +95,24 @@ def custom_request_new(request):
 
 @signed_in
 @require_GET
-def custom_request_list(request):
+def custom_request_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "frontend/custom_list.html", {"requests": pages.custom_requests_of(request.user)})
 
 
 @signed_in
 @require_GET
-def custom_request_detail(request, pk: int):
+def custom_request_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(selectors.custom_request_visible_to(request.user), pk=pk)
     return _detail_page(request, req)
 
 
-def _detail_page(request, req, *, quote_form=None, status: int = 200):
+def _detail_page(
+    request: SignedInRequest,
+    req: CustomRequest,
+    *,
+    quote_form: forms.QuoteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The request's page; `quote_form`: a refused quote, shown again with what was typed."""
     user = request.user
     names = allowed_actions(TABLE, req, user)
@@ -129,7 +142,7 @@ def _detail_page(request, req, *, quote_form=None, status: int = 200):
     return render(request, "frontend/custom_detail.html", context, status=status)
 
 
-def _reach(req) -> dict:
+def _reach(req: CustomRequest) -> dict[str, Any]:
     """An open request offered to nobody: say so, and the wider ask that would reach factories."""
     reach = selectors.custom_request_reach(req)
     if reach is None or reach["offered"]:
@@ -141,13 +154,13 @@ def _reach(req) -> dict:
     return {"unreached": True, "widen": widen, "widen_category": category}
 
 
-def _visible(request, pk: int):
+def _visible(request: SignedInRequest, pk: int) -> CustomRequest:
     return get_object_or_404(selectors.custom_request_visible_to(request.user), pk=pk)
 
 
 @signed_in
 @require_POST
-def custom_request_cancel(request, pk: int):
+def custom_request_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
     req = _visible(request, pk)
     service_call(
         request,
@@ -159,7 +172,7 @@ def custom_request_cancel(request, pk: int):
 
 @signed_in
 @require_POST
-def quote_submit(request, pk: int):
+def quote_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     req = _visible(request, pk)
     form = forms.QuoteForm(request.POST)
     if not form.is_valid():
@@ -178,7 +191,7 @@ def quote_submit(request, pk: int):
 
 @signed_in
 @require_POST
-def quote_accept(request, pk: int, quote_id: int):
+def quote_accept(request: SignedInRequest, pk: int, quote_id: int) -> HttpResponse:
     req = _visible(request, pk)
     outcome = service_call(
         request,
@@ -192,7 +205,7 @@ def quote_accept(request, pk: int, quote_id: int):
 
 @signed_in
 @require_POST
-def quote_order(request, pk: int, quote_id: int):
+def quote_order(request: SignedInRequest, pk: int, quote_id: int) -> HttpResponse:
     """Order a quote's goods at once, without a trial run."""
     req = _visible(request, pk)
     form = forms.QuoteOrderForm(request.POST)
@@ -217,7 +230,7 @@ def quote_order(request, pk: int, quote_id: int):
 
 @signed_in
 @require_POST
-def message_post(request, pk: int):
+def message_post(request: SignedInRequest, pk: int) -> HttpResponse:
     req = _visible(request, pk)
     form = forms.MessageForm(request.POST)
     if not form.is_valid():

@@ -3,8 +3,8 @@ the project's error handlers: paths under /api/ are answered by marketplace.api.
 JSON error shape (`{"detail": …}`; a partner tool must never have to parse an HTML page), and a
 database outage by marketplace.core.unavailable (503 with Retry-After)."""
 
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponseServerError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
@@ -13,33 +13,33 @@ from marketplace.api import errors as api_errors
 from marketplace.core.unavailable import outage_response
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A request Django refuses before any view (too many fields, a bad host): still a page."""
     if api_errors.is_api(request) or isinstance(exception, RequestDataTooBig):
         return api_errors.bad_request(request, exception)
     return render(request, "frontend/errors/400.html", status=400)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The form's security token was missing or stale (often a page left open for hours)."""
     if api_errors.is_api(request):
-        return api_errors.permission_denied(request, None)
+        return api_errors.permission_denied(request, PermissionDenied(reason))  # (the API says no more)
     return render(request, "frontend/errors/403_csrf.html", status=403)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if api_errors.is_api(request):
         return api_errors.permission_denied(request, exception)
     return render(request, "frontend/errors/403.html", status=403)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if api_errors.is_api(request):
         return api_errors.page_not_found(request, exception)
     return render(request, "frontend/errors/404.html", status=404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     outage = outage_response(request)
     if outage is not None:
         return outage

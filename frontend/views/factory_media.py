@@ -4,6 +4,8 @@ the panel it came from."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,23 +16,27 @@ from factories import services
 from factories.images import ImageSizeLimitUploadHandler, too_large_message
 from factories.models import Factory, FactoryPhoto
 
+from ..auth import P, PageView, SignedInRequest, SignedInView
 from .common import service_call, signed_in
 
+_SIZE_LIMIT = "_size_limit"  # the request's ImageSizeLimitUploadHandler
 
-def _own_factory(request) -> Factory:
+
+def _own_factory(request: SignedInRequest) -> Factory:
     factory = Factory.objects.filter(owner=request.user).first()
     if factory is None:
         raise PermissionDenied
     return factory
 
 
-def _back(anchor: str):
+def _back(anchor: str) -> HttpResponseRedirect:
     return redirect(reverse("frontend:factory-profile") + f"#{anchor}")
 
 
-def _upload(request):
+def _upload(request: SignedInRequest) -> UploadedFile | None:
     """The uploaded file, or None after saying why (none chosen, or over the size limit)."""
-    if getattr(request, "_size_limit", None) is not None and request._size_limit.too_large:
+    size_limit: ImageSizeLimitUploadHandler | None = request.__dict__.get(_SIZE_LIMIT)
+    if size_limit is not None and size_limit.too_large:
         messages.error(request, too_large_message())
         return None
     upload = request.FILES.get("image")
@@ -39,22 +45,23 @@ def _upload(request):
     return upload
 
 
-def _limited(view):
+def _limited(view: SignedInView[P]) -> PageView[P]:
     """Install the photo size limit before anything reads the body (so CSRF is checked inside)."""
 
     @csrf_exempt
     @signed_in
     @require_POST
-    def wrapper(request, *args, **kwargs):
-        request._size_limit = ImageSizeLimitUploadHandler(request)
-        request.upload_handlers.insert(0, request._size_limit)
+    def wrapper(request: SignedInRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+        size_limit = ImageSizeLimitUploadHandler(request)
+        request.__dict__[_SIZE_LIMIT] = size_limit  # for _upload, as acting.py keeps its own
+        request.upload_handlers.insert(0, size_limit)
         return csrf_protect(view)(request, *args, **kwargs)
 
     return wrapper
 
 
 @_limited
-def factory_photo_upload(request):
+def factory_photo_upload(request: SignedInRequest) -> HttpResponse:
     factory = _own_factory(request)
     upload = _upload(request)
     if upload is not None:
@@ -70,7 +77,7 @@ def factory_photo_upload(request):
 
 @signed_in
 @require_POST
-def factory_photo_delete(request, pk: int):
+def factory_photo_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     photo = get_object_or_404(FactoryPhoto, pk=pk, factory=_own_factory(request))
     service_call(
         request,
@@ -81,7 +88,7 @@ def factory_photo_delete(request, pk: int):
 
 
 @_limited
-def factory_licence_upload(request):
+def factory_licence_upload(request: SignedInRequest) -> HttpResponse:
     factory = _own_factory(request)
     upload = _upload(request)
     if upload is not None:

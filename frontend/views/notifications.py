@@ -3,6 +3,7 @@ services (the same ones behind POST /api/v1/notifications/{id}/read/)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from marketplace.notifications import selectors, services
 
 from .. import inbox
+from ..auth import SignedInRequest
 from .common import signed_in_as_self
 
 PAGE_SIZE = 20
@@ -19,7 +21,7 @@ PAGE_SIZE = 20
 
 @signed_in_as_self
 @require_GET
-def notification_list(request):
+def notification_list(request: SignedInRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     page = Paginator(
         selectors.notification_list(user=request.user, unread_only=unread_only), PAGE_SIZE
@@ -31,7 +33,7 @@ def notification_list(request):
     )
 
 
-def _back(request):
+def _back(request: HttpRequest) -> HttpResponseRedirect:
     """Where the form came from (the inbox page it was on), or the object it opens; only our own URLs."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -41,7 +43,7 @@ def _back(request):
 
 @signed_in_as_self
 @require_POST
-def notification_read(request, pk: int):
+def notification_read(request: SignedInRequest, pk: int) -> HttpResponse:
     # Someone else's notification is a 404, as in the API: its existence is not disclosed.
     notification = get_object_or_404(selectors.notification_list(user=request.user), pk=pk)
     services.notification_mark_read(notification=notification, user=request.user)
@@ -50,7 +52,7 @@ def notification_read(request, pk: int):
 
 @signed_in_as_self
 @require_POST
-def notification_read_all(request):
+def notification_read_all(request: SignedInRequest) -> HttpResponse:
     changed = services.notification_mark_all_read(user=request.user)
     if changed:
         messages.success(

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,31 +17,32 @@ from django.views.decorators.http import require_http_methods, require_POST
 from marketplace.core.transitions import allowed_actions
 from partners import invitations, selectors, services
 from partners.flows import STREAMER_LINK_TABLE
-from partners.models import InvitationStatus, LinkStatus, MemberRole
+from partners.models import InvitationStatus, LinkStatus, MemberInvitation, MemberRole, StreamerLink
 
+from ..auth import P, PageView, SignedInRequest, SignedInView, is_signed_in
 from .common import service_call
 
 
-def _signed_in(view):
+def _signed_in(view: SignedInView[P]) -> PageView[P]:
     """Signed in; no factory or streamer profile needed (an agency's staff may have neither)."""
 
     @wraps(view)
-    def gate(request, *args, **kwargs):
-        if not request.user.is_authenticated:
+    def gate(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+        if not is_signed_in(request):
             return redirect(reverse("frontend:login") + "?" + urlencode({"next": request.get_full_path()}))
         return view(request, *args, **kwargs)
 
     return gate
 
 
-def _number(request, name: str) -> int | None:
+def _number(request: SignedInRequest, name: str) -> int | None:
     value = request.POST.get(name, "").strip()
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 @_signed_in
 @require_http_methods(["GET", "POST"])
-def organizations(request):
+def organizations(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         service_call(
             request,
@@ -57,13 +58,16 @@ def organizations(request):
     buyer = getattr(user, "buyer_profile", None)
     links = list(selectors.links_visible_to(user).exclude(status=LinkStatus.ENDED))
     for link in links:
-        # The buttons are what the link's table lets this person do now (accept, end).
-        link.actions = allowed_actions(STREAMER_LINK_TABLE, link, user)
+        # The buttons are what the link's table lets this person do now (accept, end). Here and below
+        # the template reads attributes this page sets on the rows (hence the ignores).
+        link.actions = allowed_actions(STREAMER_LINK_TABLE, link, user)  # type: ignore[attr-defined]
     mine = list(selectors.organizations_of(user).prefetch_related("memberships__user"))
     for org in mine:
-        org.my_role = next(m.role for m in org.memberships.all() if m.user_id == user.pk)
-        org.open_links = [link for link in links if link.organization_id == org.pk]
-        org.waiting = [
+        role = next(m.role for m in org.memberships.all() if m.user_id == user.pk)
+        org.my_role = role  # type: ignore[attr-defined]
+        open_links = [link for link in links if link.organization_id == org.pk]
+        org.open_links = open_links  # type: ignore[attr-defined]
+        org.waiting = [  # type: ignore[attr-defined]
             i for i in org.invitations.select_related("invitee").order_by("-invited_at") if _pending(i)
         ]
     context = {
@@ -78,13 +82,13 @@ def organizations(request):
     return render(request, "frontend/organizations.html", context)
 
 
-def _pending(invitation) -> bool:
+def _pending(invitation: MemberInvitation) -> bool:
     return invitations.invitation_status(invitation) == InvitationStatus.PENDING
 
 
 @_signed_in
 @require_POST
-def member_invite(request, pk: int):
+def member_invite(request: SignedInRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
     service_call(
         request,
@@ -102,7 +106,7 @@ def member_invite(request, pk: int):
 
 @_signed_in
 @require_POST
-def invitation_withdraw(request, pk: int, invitation_id: int):
+def invitation_withdraw(request: SignedInRequest, pk: int, invitation_id: int) -> HttpResponse:
     organization = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
     invitation = get_object_or_404(organization.invitations.select_related("organization"), pk=invitation_id)
     service_call(
@@ -117,7 +121,7 @@ def invitation_withdraw(request, pk: int, invitation_id: int):
 
 @_signed_in
 @require_POST
-def invitation_answer(request, pk: int, answer: str):
+def invitation_answer(request: SignedInRequest, pk: int, answer: str) -> HttpResponse:
     get_object_or_404(invitations.invitations_for(request.user), pk=pk)
     answers = {
         "accept": (invitations.invitation_accept, _("Welcome: you are now in the organization.")),
@@ -136,7 +140,7 @@ def invitation_answer(request, pk: int, answer: str):
 
 @_signed_in
 @require_POST
-def organization_invite(request):
+def organization_invite(request: SignedInRequest) -> HttpResponse:
     organization_id = _number(request, "organization")
     buyer_id = _number(request, "buyer")
     if organization_id is None or (request.POST.get("buyer", "").strip() and buyer_id is None):
@@ -144,7 +148,7 @@ def organization_invite(request):
         return redirect("frontend:organizations")
     address = get_client_ip_address(request)
 
-    def invite():
+    def invite() -> StreamerLink:
         if buyer_id is None:
             return services.organization_invite(
                 actor=request.user, organization_id=organization_id, address=address
@@ -159,7 +163,7 @@ def organization_invite(request):
 
 @_signed_in
 @require_POST
-def link_accept(request, pk: int):
+def link_accept(request: SignedInRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(selectors.links_visible_to(request.user), pk=pk)
     service_call(
         request,
@@ -171,7 +175,7 @@ def link_accept(request, pk: int):
 
 @_signed_in
 @require_POST
-def link_end(request, pk: int):
+def link_end(request: SignedInRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(selectors.links_visible_to(request.user), pk=pk)
     service_call(
         request,

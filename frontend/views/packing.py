@@ -5,7 +5,7 @@ at any time."""
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -15,6 +15,7 @@ from trials import selectors
 from trials.reveal import address_for
 
 from ..addresses import slip_url
+from ..auth import SignedInRequest
 from ..specification import spec_rows
 from .common import signed_in
 
@@ -27,7 +28,7 @@ KINDS = {
 
 @signed_in
 @require_GET
-def packing_slip(request, kind: str, pk: int):
+def packing_slip(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
     obj: Any = get_object_or_404(KINDS[kind](request.user), pk=pk)

@@ -5,10 +5,15 @@ service is shown on the form field it concerns and nothing changes. Someone else
 404, as in the API; staff may open any product's form (they may edit through the API too).
 """
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.forms import BaseForm
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,25 +26,29 @@ from factories.images import ImageSizeLimitUploadHandler
 from factories.models import Factory, Product, ProductImage, ProductStatus, RevisionStatus
 from factories.services.images import MAX_IMAGES_PER_PRODUCT
 from factories.services.revisions import revision_working_values
+from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, TransitionNotAllowed, ValidationError
 from marketplace.core.transitions import allowed_actions
 
+from ..auth import SignedInRequest
 from ..listing_changes import change_rows
 from ..product_forms import AttributeFormSet, ConfirmForm, ProductForm, attribute_rows, tiers_text
 from .common import service_call, signed_in
+
+T = TypeVar("T")
 
 PAGE_SIZE = 50
 IMAGE_MOVES = {"earlier": -1, "later": 1}
 
 
-def _own_factory(request) -> Factory | None:
+def _own_factory(request: SignedInRequest) -> Factory | None:
     """The signed-in factory's row; other roles get a 403 (this is the factory workspace)."""
     if not request.user.is_factory:
         raise PermissionDenied(_("Only factory accounts have product listings."))
     return Factory.objects.filter(owner=request.user).first()
 
 
-def _editable(user):
+def _editable(user: User) -> QuerySet[Product]:
     """Products this person may edit: their factory's, or any for staff (as in the API)."""
     qs = Product.objects.select_related("factory", "category")
     if user.is_staff_member:
@@ -49,12 +58,12 @@ def _editable(user):
     return qs.none()
 
 
-def _no_factory(request):
+def _no_factory(request: SignedInRequest) -> HttpResponseRedirect:
     messages.error(request, _("Create your factory profile first."))
     return redirect("frontend:dashboard")
 
 
-def _limit_upload_size(request) -> ImageSizeLimitUploadHandler | None:
+def _limit_upload_size(request: SignedInRequest) -> ImageSizeLimitUploadHandler | None:
     """Stop buffering an oversized photo (the API's handler). It must be installed before anything
     reads the body, which is why the form views are csrf_exempt outside and csrf_protect inside."""
     if request.method != "POST":
@@ -64,7 +73,7 @@ def _limit_upload_size(request) -> ImageSizeLimitUploadHandler | None:
     return handler
 
 
-def _show_service_error(exc: ValidationError, form) -> None:
+def _show_service_error(exc: ValidationError, form: BaseForm) -> None:
     """Put each message of a service refusal on the field it is about (else at the top)."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
@@ -74,7 +83,7 @@ def _show_service_error(exc: ValidationError, form) -> None:
         form.add_error(target, errors)
 
 
-def _call(form, call):
+def _call(form: BaseForm, call: Callable[[], T]) -> T | None:
     """Run the service; refusals become form errors, and nothing was written."""
     try:
         return call()
@@ -87,7 +96,7 @@ def _call(form, call):
 
 @signed_in
 @require_GET
-def product_list(request):
+def product_list(request: SignedInRequest) -> HttpResponse:
     factory = _own_factory(request)
     if factory is None:
         return _no_factory(request)
@@ -109,13 +118,13 @@ def product_list(request):
 @csrf_exempt
 @signed_in
 @require_http_methods(["GET", "POST"])
-def product_new(request):
+def product_new(request: SignedInRequest) -> HttpResponse:
     size_limit = _limit_upload_size(request)
     return _product_new(request, size_limit)
 
 
 @csrf_protect
-def _product_new(request, size_limit):
+def _product_new(request: SignedInRequest, size_limit: ImageSizeLimitUploadHandler | None) -> HttpResponse:
     factory = _own_factory(request)
     if factory is None:
         return _no_factory(request)
@@ -153,13 +162,15 @@ def _product_new(request, size_limit):
 @csrf_exempt
 @signed_in
 @require_http_methods(["GET", "POST"])
-def product_edit(request, pk: int):
+def product_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     size_limit = _limit_upload_size(request)
     return _product_edit(request, pk, size_limit)
 
 
 @csrf_protect
-def _product_edit(request, pk: int, size_limit):
+def _product_edit(
+    request: SignedInRequest, pk: int, size_limit: ImageSizeLimitUploadHandler | None
+) -> HttpResponse:
     product = get_object_or_404(_editable(request.user), pk=pk)
     revision = selectors.product_revision_latest(product)
     working = revision_working_values(product, revision)
@@ -177,7 +188,7 @@ def _product_edit(request, pk: int, size_limit):
                 lambda: services.product_update_with_images(
                     product=product,
                     actor=request.user,
-                    data=form.service_data(formset.as_dict(working["attributes"]), only_changed=True),  # type: ignore[attr-defined]
+                    data=form.service_data(formset.as_dict(working["attributes"]), only_changed=True),
                     uploads=form.cleaned_data["images"],
                     submit="submit" in request.POST,
                 ),
@@ -212,7 +223,7 @@ def _product_edit(request, pk: int, size_limit):
     )
 
 
-def _initial(product: Product, working: dict) -> dict:
+def _initial(product: Product, working: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": working["title"],
         "description": working["description"],
@@ -226,7 +237,7 @@ def _initial(product: Product, working: dict) -> dict:
     }
 
 
-def _limits(request) -> dict:
+def _limits(request: SignedInRequest) -> dict[str, Any]:
     # A refused form comes back without the chosen files (browsers never refill a file input).
     return {"max_images": MAX_IMAGES_PER_PRODUCT, "reselect_photos": bool(request.FILES)}
 
@@ -247,7 +258,7 @@ def _saved_message(product: Product) -> str:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def product_delist(request, pk: int):
+def product_delist(request: SignedInRequest, pk: int) -> HttpResponse:
     """A confirmation page, then the service. Delisting keeps the row: trials and orders point at it."""
     product = get_object_or_404(_editable(request.user), pk=pk)
     if request.method == "POST" and ConfirmForm(request.POST).is_valid():
@@ -264,7 +275,7 @@ def product_delist(request, pk: int):
 
 @signed_in
 @require_POST
-def product_image_action(request, pk: int, image_id: int, action: str):
+def product_image_action(request: SignedInRequest, pk: int, image_id: int, action: str) -> HttpResponse:
     """Remove a photo, or move it one place earlier / later (the first photo is the cover)."""
     product = get_object_or_404(_editable(request.user), pk=pk)
     image = get_object_or_404(ProductImage.all_objects.filter(product=product), pk=image_id)

@@ -3,6 +3,7 @@ app's service, the one the API calls, so the page refuses what the API refuses, 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from factories.models import Factory
 from factories.services.media import MAX_FACTORY_PHOTOS
 from marketplace.core.errors import NotAllowed, ValidationError
 
+from ..auth import SignedInRequest, account_required
 from ..forms.fields import add_service_errors
 from ..forms.profiles import (
     STREAMER_ERROR_FIELDS,
@@ -24,11 +26,10 @@ from ..forms.profiles import (
     channel_initial,
 )
 from ..onboarding import remember_profile_done
-from .common import account_required
 from .signup import safe_next
 
 
-def _done(request, *, created: bool, url_name: str):
+def _done(request: HttpRequest, *, created: bool, url_name: str) -> HttpResponseRedirect:
     if created:
         remember_profile_done(request)
         messages.success(request, _("Your profile is saved. Welcome to Yuantou!"))
@@ -39,7 +40,7 @@ def _done(request, *, created: bool, url_name: str):
 
 @account_required
 @require_http_methods(["GET"])
-def my_profile(request):
+def my_profile(request: SignedInRequest) -> HttpResponse:
     """One link for the header and the dashboard: the profile form of the person's role."""
     user = request.user
     if user.is_factory:
@@ -51,7 +52,7 @@ def my_profile(request):
 
 @account_required
 @require_http_methods(["GET", "POST"])
-def factory_profile(request):
+def factory_profile(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if not user.is_factory:
         raise PermissionDenied
@@ -81,7 +82,7 @@ def factory_profile(request):
 
 @account_required
 @require_http_methods(["GET", "POST"])
-def streamer_profile(request):
+def streamer_profile(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if not user.is_buyer:
         raise PermissionDenied

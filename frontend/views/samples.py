@@ -1,5 +1,7 @@
 """申请样品 pages: request from a product page; the sample's page with its flow-table buttons."""
 
+from django.forms import Form
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,11 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 from factories.selectors import product_visible_to
 from trials import selectors
 from trials.flows.sample import TABLE
+from trials.models import SampleRequest
 from trials.services import samples
 
 from .. import forms
 from .. import selectors as pages
 from ..addresses import address_panel
+from ..auth import SignedInRequest
 from ..history import history
 from .common import Action, action_buttons, form_refused, run_action, service_call, signed_in
 
@@ -53,7 +57,7 @@ ACTIONS = {
 
 @signed_in
 @require_POST
-def sample_request(request, pk: int):
+def sample_request(request: SignedInRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(product_visible_to(None), pk=pk)
     form = forms.SampleRequestForm(request.POST)
     if not form.is_valid():
@@ -76,17 +80,19 @@ def sample_request(request, pk: int):
 
 @signed_in
 @require_GET
-def sample_list(request):
+def sample_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "frontend/sample_list.html", {"samples": pages.samples_of(request.user)})
 
 
 @signed_in
 @require_GET
-def sample_detail(request, pk: int):
+def sample_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _detail_page(request, get_object_or_404(selectors.sample_visible_to(request.user), pk=pk))
 
 
-def _detail_page(request, sample, refused=None):
+def _detail_page(
+    request: SignedInRequest, sample: SampleRequest, refused: dict[str, Form] | None = None
+) -> HttpResponse:
     buttons = action_buttons(TABLE, ACTIONS, sample, request.user, bound=refused)
     context = {
         "sample": sample,
@@ -100,7 +106,7 @@ def _detail_page(request, sample, refused=None):
 
 @signed_in
 @require_POST
-def sample_action(request, pk: int, action: str):
+def sample_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     visible = selectors.sample_visible_to(request.user)
     sample = get_object_or_404(visible, pk=pk)
     refused = run_action(request, sample, ACTIONS, action).bound

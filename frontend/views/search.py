@@ -2,15 +2,18 @@
 of a product page are read as the API reads them (search.results), so page and API never differ."""
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
+from factories.models import Factory
 from marketplace.core.public_cache import public_fragment, public_page
 from search import selectors
 from search.backends import SearchUnavailable
-from search.results import product_results
+from search.backends.base import SearchPage
+from search.results import ProductJson, product_results
 
 from .. import search_page
 from ..search_page import FILTER_NAMES, PAGE_SIZE, SORT_LABELS
@@ -18,7 +21,7 @@ from ..search_page import FILTER_NAMES, PAGE_SIZE, SORT_LABELS
 IGNORED_NAMES = {**FILTER_NAMES, "sort": _lazy("Sort")}
 
 
-def _run(req: search_page.SearchRequest):
+def _run(req: search_page.SearchRequest) -> tuple[SearchPage, list[Factory] | None]:
     if req.tab == "factories":
         page, rows = selectors.factory_search(params=req.params)
         return page, rows
@@ -26,15 +29,17 @@ def _run(req: search_page.SearchRequest):
     return page, None
 
 
-def _content(request, req: search_page.SearchRequest) -> str:
+def _content(request: HttpRequest, req: search_page.SearchRequest) -> str:
     """The page's main part. It reads nothing of the user, so every visitor shares one copy."""
-    page, rows = _run(req)
+    page, factories = _run(req)
     last = max(1, -(-page.count // PAGE_SIZE))
     if req.page > last:  # past the end (an old link, a hand-edited URL): show the last page
         req = search_page.parse(request.GET, page=last)
-        page, rows = _run(req)
-    if rows is None:
-        rows = product_results(ids=page.ids, request=request)
+        page, factories = _run(req)
+    # The factories tab's rows are Factory objects, the products tab's the API's JSON rows.
+    rows: list[Factory] | list[ProductJson] = (
+        factories if factories is not None else product_results(ids=page.ids, request=request)
+    )
     pages = max(1, -(-page.count // PAGE_SIZE))
     context = {
         "req": req,
@@ -63,7 +68,7 @@ def _content(request, req: search_page.SearchRequest) -> str:
 
 @public_page
 @require_GET
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     req = search_page.parse(request.GET)
     try:
         content = public_fragment(request, "search-page", lambda: _content(request, req))

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,10 +15,10 @@ from django.views.decorators.http import require_http_methods
 from marketplace.accounts import services as accounts
 from marketplace.core.errors import ValidationError
 
+from ..auth import SignedInRequest, account_required
 from ..forms.accounts import SignUpForm
 from ..forms.fields import add_service_errors
 from ..onboarding import has_profile, remember_profile_done
-from .common import account_required
 
 # The service names the password `password`; the form asks for it twice.
 SIGN_UP_ERROR_FIELDS = {"password": "password1"}
@@ -27,7 +28,7 @@ def with_next(url: str, target: str) -> str:
     return f"{url}?{urlencode({'next': target})}" if target else url
 
 
-def safe_next(request, default: str = "") -> str:
+def safe_next(request: HttpRequest, default: str = "") -> str:
     """`next` from the query or the form, only when it stays on this site (no open redirect)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -38,7 +39,7 @@ def safe_next(request, default: str = "") -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def sign_up(request):
+def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(safe_next(request) or reverse("frontend:dashboard"))
     form = SignUpForm(request.POST or None)
@@ -55,7 +56,7 @@ def sign_up(request):
 
 @account_required
 @require_http_methods(["GET"])
-def welcome(request):
+def welcome(request: SignedInRequest) -> HttpResponse:
     """First run: the one thing to do before anything else is the profile of one's role."""
     user = request.user
     if user.is_staff_member:

@@ -3,13 +3,14 @@ chooses one of its streamers, or themselves again; frontend/acting.py keeps the 
 it on every request."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import acting
+from ..auth import SignedInRequest, account_required
 from ..onboarding import profile_done
-from .common import account_required
 from .signup import safe_next
 
 
@@ -20,7 +21,7 @@ def _streamer_id(raw: str) -> int | None:
 
 @account_required
 @require_POST
-def act_for(request):
+def act_for(request: SignedInRequest) -> HttpResponse:
     raw = request.POST.get("streamer", "")
     if raw.strip() == "":
         was = acting.acting(request)

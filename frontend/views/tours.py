@@ -4,16 +4,21 @@ page with the buttons its flow table allows this person now, each calling the sa
 factory's Asia/Shanghai until one is named)."""
 
 from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import Http404
+from django.forms import Form
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from factories.models import Product
 from factories.selectors import product_visible_to
+from marketplace.accounts.models import User
 from tours import selectors
 from tours.events import TourEvents
 from tours.flows import CANCEL_CUTOFF, TABLE
@@ -21,6 +26,7 @@ from tours.models import HOLDING, TourBooking, TourStatus
 from tours.services import bookings, ratings
 from tours.zones import FACTORY_ZONE
 
+from ..auth import SignedInRequest
 from ..forms.tour_actions import TourCancelForm, TourProposeForm, TourRateForm
 from ..history import history
 from ..tour_zone import tour_zone
@@ -78,7 +84,7 @@ EVENT_LABELS = {
 }
 
 
-def _zone(request):
+def _zone(request: SignedInRequest) -> tuple[ZoneInfo, int]:
     zone, refusal = tour_zone(request)
     if refusal is None:
         return zone, 200
@@ -86,7 +92,9 @@ def _zone(request):
     return zone, 400
 
 
-def _render(request, template: str, context: dict, *, zone, status: int = 200):
+def _render(
+    request: SignedInRequest, template: str, context: dict[str, Any], *, zone: ZoneInfo, status: int = 200
+) -> HttpResponse:
     # The |date filters convert to the active zone while the template renders.
     with timezone.override(zone):
         return render(request, template, {**context, "zone": str(zone)}, status=status)
@@ -94,7 +102,7 @@ def _render(request, template: str, context: dict, *, zone, status: int = 200):
 
 @signed_in
 @require_GET
-def tour_list(request):
+def tour_list(request: SignedInRequest) -> HttpResponse:
     zone, status = _zone(request)
     now = timezone.now()
     visible = selectors.booking_visible_to(request.user)
@@ -105,7 +113,7 @@ def tour_list(request):
     return _render(request, "frontend/tour_list.html", context, zone=zone, status=status)
 
 
-def _waiting_status(user) -> str | None:
+def _waiting_status(user: User) -> str | None:
     """The status in which a booking waits for this person: a request for the factory, a proposed
     time for the streamer."""
     if user.is_factory:
@@ -117,7 +125,7 @@ def _waiting_status(user) -> str | None:
 
 @signed_in
 @require_GET
-def tour_detail(request, pk: int):
+def tour_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     zone, status = _zone(request)
     booking = get_object_or_404(selectors.booking_visible_to(request.user), pk=pk)
     return _detail_page(request, booking, zone=zone, status=status)
@@ -125,7 +133,7 @@ def tour_detail(request, pk: int):
 
 @signed_in
 @require_POST
-def tour_action(request, pk: int, action: str):
+def tour_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     zone = _zone(request)[0]
@@ -138,7 +146,14 @@ def tour_action(request, pk: int, action: str):
     return redirect("frontend:tour", pk=pk)
 
 
-def _detail_page(request, booking: TourBooking, *, zone, bound=None, status: int = 200):
+def _detail_page(
+    request: SignedInRequest,
+    booking: TourBooking,
+    *,
+    zone: ZoneInfo,
+    bound: dict[str, Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     bound = bound or {}
     buttons = action_buttons(TABLE, ACTIONS, booking, user, bound=bound)
@@ -175,14 +190,14 @@ def _detail_page(request, booking: TourBooking, *, zone, bound=None, status: int
     return _render(request, "frontend/tour_detail.html", context, zone=zone, status=status)
 
 
-def _open_for_trials(booking: TourBooking) -> list:
+def _open_for_trials(booking: TourBooking) -> list[Product]:
     """The discussed products a trial can still start from: on sale (public) and open for trials;
     a link to anything else would end on a 404 or a refusal."""
     ids = [p.pk for p in booking.products.all()]
     return [p for p in product_visible_to(None).filter(pk__in=ids).order_by("title") if p.open_for_trials]
 
 
-def _propose_choices(booking: TourBooking, zone) -> list[tuple[str, str]]:
+def _propose_choices(booking: TourBooking, zone: ZoneInfo) -> list[tuple[str, str]]:
     """The factory's free slots of the next PROPOSE_DAYS days (one query for the held places),
     labelled in the viewer's zone; the one already asked for is left out."""
     availability = selectors.availability_of(booking.factory)

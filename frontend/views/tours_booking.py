@@ -4,12 +4,13 @@ tours.services, the functions /api/v1/tours/ calls, so the page refuses what the
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,15 +19,24 @@ from django.views.decorators.http import require_http_methods
 
 from factories.models import Factory
 from factories.selectors import product_visible_to
+from marketplace.accounts.models import User
 from marketplace.core.errors import NotAllowed, ValidationError
 from tours import selectors
 from tours.models import TourAvailability
 from tours.services import availability as availability_services
 from tours.services import bookings
 from tours.services.common import factory_of
+from tours.slots import Slot
 from tours.zones import FACTORY_ZONE
 
-from ..forms.tours import TourAvailabilityForm, TourBlackoutForm, TourBookForm, TourWindowFormSet
+from ..auth import SignedInRequest
+from ..forms.tours import (
+    BaseTourWindowFormSet,
+    TourAvailabilityForm,
+    TourBlackoutForm,
+    TourBookForm,
+    TourWindowFormSet,
+)
 from ..tour_zone import tour_zone
 from .common import signed_in
 
@@ -87,7 +97,7 @@ class Settings:
         )
 
 
-def _own_factory(user) -> Factory:
+def _own_factory(user: User) -> Factory:
     if not user.is_factory:
         raise PermissionDenied
     try:
@@ -104,7 +114,7 @@ def _service_errors(error: ValidationError) -> dict[str, list[str]]:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def tour_availability(request):
+def tour_availability(request: SignedInRequest) -> HttpResponse:
     factory = _own_factory(request.user)
     availability = selectors.availability_of(factory)
     stored = Settings.of(availability) if availability else None
@@ -144,7 +154,14 @@ def tour_availability(request):
     )
 
 
-def _change(request, factory: Factory, action: str, form, windows, blackout_form) -> bool:
+def _change(
+    request: SignedInRequest,
+    factory: Factory,
+    action: str,
+    form: TourAvailabilityForm,
+    windows: BaseTourWindowFormSet,
+    blackout_form: TourBlackoutForm,
+) -> bool:
     """Save what the button pressed asks for; False when its form is refused (shown on the page).
 
     A blackout button changes one part of the stored settings and sends the rest back as it is:
@@ -171,7 +188,14 @@ def _initial(stored: Settings | None) -> dict:
     }
 
 
-def _wanted(action, post, stored: Settings | None, form, windows, blackout_form) -> Settings | None:
+def _wanted(
+    action: str,
+    post: QueryDict,
+    stored: Settings | None,
+    form: TourAvailabilityForm,
+    windows: BaseTourWindowFormSet,
+    blackout_form: TourBlackoutForm,
+) -> Settings | None:
     """The settings to save for the button pressed, or None when its form is refused (shown)."""
     if action == "save":
         if not (form.is_valid() and windows.is_valid()):
@@ -206,7 +230,7 @@ def _wanted(action, post, stored: Settings | None, form, windows, blackout_form)
     raise Http404
 
 
-def _save(actor, s: Settings) -> None:
+def _save(actor: User, s: Settings) -> None:
     availability_services.tour_availability_save(
         actor=actor,
         meeting_url=s.meeting_url,
@@ -218,7 +242,9 @@ def _save(actor, s: Settings) -> None:
     )
 
 
-def _show_errors(error: ValidationError, form, blackout_form) -> list[str]:
+def _show_errors(
+    error: ValidationError, form: TourAvailabilityForm, blackout_form: TourBlackoutForm
+) -> list[str]:
     """The service's refusal under the field it names; the ranges' errors go above the ranges."""
     window_errors: list[str] = []
     for name, lines in _service_errors(error).items():
@@ -242,7 +268,7 @@ def _preview(availability: TourAvailability) -> list[dict]:
 # ---- a streamer books -----------------------------------------------------------------------
 
 
-def _shown(slot, zone: ZoneInfo) -> dict:
+def _shown(slot: Slot, zone: ZoneInfo) -> dict[str, Any]:
     """A slot as the page shows it: in the viewer's zone, with the factory's own clock beside it."""
     starts, ends = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
     factory_starts = slot.starts_at.astimezone(FACTORY_ZONE)
@@ -282,7 +308,7 @@ def _products(factory: Factory, wanted: int | None) -> list:
     return shown
 
 
-def _int(value) -> int | None:
+def _int(value: str | None) -> int | None:
     try:
         return int(value) if value and len(value) <= 12 else None
     except ValueError:
@@ -295,7 +321,7 @@ BOOK_ERROR_FIELDS = {"starts_at": "slot", "agenda": "agenda", "products": "produ
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def tour_book(request, pk: int):
+def tour_book(request: SignedInRequest, pk: int) -> HttpResponse:
     if not request.user.is_buyer:
         raise PermissionDenied
     factory = selectors.bookable_factory(pk)

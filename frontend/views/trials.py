@@ -2,20 +2,24 @@
 flow table allows this person now, and one POST endpoint per button calling the same service as
 the API."""
 
+from django.forms import Form
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from factories.models import Product
 from factories.selectors import product_visible_to
 from trials import selectors
 from trials.flows.trial import TABLE
-from trials.models import TrialStatus
+from trials.models import TrialOrder, TrialStatus
 from trials.services import payments, trials
 
 from .. import forms
 from .. import selectors as pages
 from ..addresses import address_lines, address_panel
+from ..auth import SignedInRequest
 from ..history import history
 from .common import Action, action_buttons, form_refused, run_action, service_call, signed_in
 
@@ -80,13 +84,13 @@ ACTIONS = {
 }
 
 
-def _public_product(pk: int):
+def _public_product(pk: int) -> Product:
     return get_object_or_404(product_visible_to(None).select_related("factory"), pk=pk)
 
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def trial_request(request, pk: int):
+def trial_request(request: SignedInRequest, pk: int) -> HttpResponse:
     """GET: confirm the frozen price for the chosen quantity. POST: ask the factory."""
     product = _public_product(pk)
     form = forms.TrialRequestForm(request.POST if request.method == "POST" else request.GET)
@@ -118,17 +122,19 @@ def trial_request(request, pk: int):
 
 @signed_in
 @require_GET
-def trial_list(request):
+def trial_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "frontend/trial_list.html", {"trials": pages.trials_of(request.user)})
 
 
 @signed_in
 @require_GET
-def trial_detail(request, pk: int):
+def trial_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _detail_page(request, get_object_or_404(selectors.trial_visible_to(request.user), pk=pk))
 
 
-def _detail_page(request, trial, refused=None):
+def _detail_page(
+    request: SignedInRequest, trial: TrialOrder, refused: dict[str, Form] | None = None
+) -> HttpResponse:
     buttons = action_buttons(TABLE, ACTIONS, trial, request.user, bound=refused)
     payment = pages.live_payment(trial) if trial.status == TrialStatus.ACCEPTED else None
     context = {
@@ -153,7 +159,7 @@ def _detail_page(request, trial, refused=None):
 
 @signed_in
 @require_POST
-def trial_action(request, pk: int, action: str):
+def trial_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     visible = selectors.trial_visible_to(request.user)
     trial = get_object_or_404(visible, pk=pk)
     refused = run_action(request, trial, ACTIONS, action).bound

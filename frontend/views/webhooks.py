@@ -11,6 +11,7 @@ from typing import Any
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from partners.models import WebhookSubscription
 from partners.webhooks import services
 from partners.webhooks.sources import FACTORY_PATTERNS, PATTERNS
 
+from ..auth import SignedInRequest
 from .common import service_call, signed_in
 from .organizations import _signed_in
 
@@ -44,11 +46,11 @@ class Page:
     def url(self, action: str = "s", *ids: int) -> str:
         return reverse(f"frontend:{self.url_prefix}{action}", args=(*self.url_args, *ids))
 
-    def back(self):
+    def back(self) -> HttpResponseRedirect:
         return redirect(self.url())
 
 
-def _organization_page(request, pk: int) -> Page:
+def _organization_page(request: SignedInRequest, pk: int) -> Page:
     organization = get_object_or_404(selectors.organizations_of(request.user), pk=pk)
     return Page(
         owner=organization,
@@ -61,7 +63,7 @@ def _organization_page(request, pk: int) -> Page:
     )
 
 
-def _factory_page(request) -> Page:
+def _factory_page(request: SignedInRequest) -> Page:
     # Only a factory's owner reaches its workspace; anyone else has no factory here → 404.
     factory = get_object_or_404(Factory.objects.filter(owner=request.user))
     return Page(
@@ -75,7 +77,7 @@ def _factory_page(request) -> Page:
     )
 
 
-def _list_and_create(request, page: Page):
+def _list_and_create(request: SignedInRequest, page: Page) -> HttpResponse:
     if request.method == "POST":
         outcome = service_call(
             request,
@@ -122,15 +124,18 @@ def _list_and_create(request, page: Page):
 
 
 def _subscription(page: Page, webhook_id: int) -> WebhookSubscription:
-    return get_object_or_404(page.owner.webhooks, pk=webhook_id)
+    subscription: WebhookSubscription = get_object_or_404(page.owner.webhooks, pk=webhook_id)
+    return subscription
 
 
-def _act(request, page: Page, call: Callable[[str | None], object], success: str):
+def _act(
+    request: SignedInRequest, page: Page, call: Callable[[str | None], object], success: str
+) -> HttpResponse:
     service_call(request, lambda: call(get_client_ip_address(request)), success=success)
     return page.back()
 
 
-def _delete(request, page: Page, webhook_id: int):
+def _delete(request: SignedInRequest, page: Page, webhook_id: int) -> HttpResponse:
     subscription = _subscription(page, webhook_id)
     return _act(
         request,
@@ -142,7 +147,7 @@ def _delete(request, page: Page, webhook_id: int):
     )
 
 
-def _enable(request, page: Page, webhook_id: int):
+def _enable(request: SignedInRequest, page: Page, webhook_id: int) -> HttpResponse:
     subscription = _subscription(page, webhook_id)
     return _act(
         request,
@@ -154,7 +159,7 @@ def _enable(request, page: Page, webhook_id: int):
     )
 
 
-def _rotate_secret(request, page: Page, webhook_id: int):
+def _rotate_secret(request: SignedInRequest, page: Page, webhook_id: int) -> HttpResponse:
     subscription = _subscription(page, webhook_id)
     outcome = service_call(
         request,
@@ -178,7 +183,7 @@ def _rotate_secret(request, page: Page, webhook_id: int):
     return page.back()
 
 
-def _redeliver(request, page: Page, webhook_id: int, delivery_id: int):
+def _redeliver(request: SignedInRequest, page: Page, webhook_id: int, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(_subscription(page, webhook_id).deliveries, pk=delivery_id)
     return _act(
         request,
@@ -191,60 +196,60 @@ def _redeliver(request, page: Page, webhook_id: int, delivery_id: int):
 # An organization's webhooks: me/organizations/<pk>/webhooks/…
 @_signed_in
 @require_http_methods(["GET", "POST"])
-def webhooks(request, pk: int):
+def webhooks(request: SignedInRequest, pk: int) -> HttpResponse:
     return _list_and_create(request, _organization_page(request, pk))
 
 
 @_signed_in
 @require_POST
-def webhook_delete(request, pk: int, webhook_id: int):
+def webhook_delete(request: SignedInRequest, pk: int, webhook_id: int) -> HttpResponse:
     return _delete(request, _organization_page(request, pk), webhook_id)
 
 
 @_signed_in
 @require_POST
-def webhook_enable(request, pk: int, webhook_id: int):
+def webhook_enable(request: SignedInRequest, pk: int, webhook_id: int) -> HttpResponse:
     return _enable(request, _organization_page(request, pk), webhook_id)
 
 
 @_signed_in
 @require_POST
-def webhook_rotate_secret(request, pk: int, webhook_id: int):
+def webhook_rotate_secret(request: SignedInRequest, pk: int, webhook_id: int) -> HttpResponse:
     return _rotate_secret(request, _organization_page(request, pk), webhook_id)
 
 
 @_signed_in
 @require_POST
-def webhook_redeliver(request, pk: int, webhook_id: int, delivery_id: int):
+def webhook_redeliver(request: SignedInRequest, pk: int, webhook_id: int, delivery_id: int) -> HttpResponse:
     return _redeliver(request, _organization_page(request, pk), webhook_id, delivery_id)
 
 
 # A factory's own webhooks in its workspace: me/factory/webhooks/…
 @signed_in
 @require_http_methods(["GET", "POST"])
-def factory_webhooks(request):
+def factory_webhooks(request: SignedInRequest) -> HttpResponse:
     return _list_and_create(request, _factory_page(request))
 
 
 @signed_in
 @require_POST
-def factory_webhook_delete(request, webhook_id: int):
+def factory_webhook_delete(request: SignedInRequest, webhook_id: int) -> HttpResponse:
     return _delete(request, _factory_page(request), webhook_id)
 
 
 @signed_in
 @require_POST
-def factory_webhook_enable(request, webhook_id: int):
+def factory_webhook_enable(request: SignedInRequest, webhook_id: int) -> HttpResponse:
     return _enable(request, _factory_page(request), webhook_id)
 
 
 @signed_in
 @require_POST
-def factory_webhook_rotate_secret(request, webhook_id: int):
+def factory_webhook_rotate_secret(request: SignedInRequest, webhook_id: int) -> HttpResponse:
     return _rotate_secret(request, _factory_page(request), webhook_id)
 
 
 @signed_in
 @require_POST
-def factory_webhook_redeliver(request, webhook_id: int, delivery_id: int):
+def factory_webhook_redeliver(request: SignedInRequest, webhook_id: int, delivery_id: int) -> HttpResponse:
     return _redeliver(request, _factory_page(request), webhook_id, delivery_id)
