@@ -37,7 +37,9 @@ def history(
 ) -> list[dict[str, Any]]:
     """`statuses`: the flow's status → label, to name where each transition went; `events`: the
     target's events as the reader may see them (all of them by default). Each row names who acted
-    by the name the other party knows (factory name, streamer's display name), never a login."""
+    by the name the other party knows (factory name, streamer's display name). One exception: an
+    organization member acting for a streamer is named by the account name the audit row keeps
+    (marketplace.core.events.member_acting), "<member> for <streamer>", on both sides."""
     shown = list((events_for(target) if events is None else events)[:LIMIT])
     names = _public_names(target, [e.actor for e in shown if e.actor is not None])
     rows = []
