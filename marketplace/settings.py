@@ -327,6 +327,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# Celery's Django fixup would close the database connection around every task; with this set it
+# closes it only every so many tasks, and marketplace/celery.py applies CONN_MAX_AGE and the health
+# check instead, as for a request.
+CELERY_DB_REUSE_MAX = 1000
 # Publishing happens after a request's commit (marketplace/core/outbox.py): one attempt with a
 # short connect timeout, so a broker that is down costs a write milliseconds, not seconds; the
 # outbox relay delivers what could not be published. (Kombu's default retries a refused

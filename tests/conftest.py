@@ -6,6 +6,7 @@ import time
 
 import psycopg
 import pytest
+from celery.signals import task_postrun
 from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -165,9 +166,23 @@ def live_celery_worker(transactional_db, settings):
     app._pool = None
     app.amqp._producer_pool = None
     app.control.purge()
+    # The worker's threads keep their database connections from task to task (marketplace/celery.py),
+    # and a thread that ends does not close its own: note each one, end them when the worker stops
+    # (else they outlive the test and the test database cannot be dropped).
+    worker_backends: set[int] = set()
+
+    def remember_backend(**kwargs):
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            worker_backends.add(connection.connection.info.backend_pid)
+
+    task_postrun.connect(remember_backend, weak=False)
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
         yield app
         _wait_until_idle(app, "yuantou-tests")
+    task_postrun.disconnect(remember_backend)
+    with connection.cursor() as cursor:
+        for pid in worker_backends:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     app.conf.update(previous)
     app._pool = None
     app.amqp._producer_pool = None
