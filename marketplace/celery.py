@@ -17,8 +17,6 @@ app.autodiscover_tasks()
 # each e-mail task opened a new PostgreSQL backend: 2,150 in one 40-second `make load` run, a good
 # part of PostgreSQL's CPU. Instead, like Django around a request, keep a connection for
 # CONN_MAX_AGE and replace it when an error left it unusable or the health check finds it closed.
-@task_prerun.connect(weak=False)
-@task_postrun.connect(weak=False)
 def _close_old_database_connections(task: Task, **kwargs: object) -> None:
     # An eager task runs inside its caller (a request, a test's transaction), whose connection
     # is the caller's to manage: closing it there would end the caller's transaction.
@@ -27,3 +25,7 @@ def _close_old_database_connections(task: Task, **kwargs: object) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+task_prerun.connect(_close_old_database_connections, weak=False)
+task_postrun.connect(_close_old_database_connections, weak=False)
