@@ -121,6 +121,17 @@ class TrialOrder(models.Model):
                 condition=models.Q(unit_price__gte=Decimal("0")), name="trial_unit_price_not_negative"
             ),
         ]
+        indexes = [
+            # A cancel recounts the streamer's cancellations under the trial's lock
+            # (trials/services/records.py, BUYER_CANCELLED): counted from this index alone (with
+            # the id, an index-only scan) rather than from the heap rows of every trial the
+            # streamer ever had: 1.9 ms -> 0.4 ms at ~1,000 trials each (issue 11's load data).
+            models.Index(
+                fields=["buyer", "id"],
+                condition=models.Q(status=TrialStatus.CANCELLED, paid_at__isnull=True),
+                name="trial_buyer_cancelled_unpaid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"T{self.pk:06d}" if self.pk else "T(new)"

@@ -197,13 +197,13 @@ def trial_cancel(*, trial: TrialOrder, actor: User) -> TrialOrder:
         was.append(t.status)  # read under the row lock, before the transition moves it
         return []
 
-    with transaction.atomic():
-        trial = trial_step(trial=trial, actor=actor, name="cancel", prepare=prepare)
+    def void_payments(t: TrialOrder) -> None:
         # A payment starts only for an accepted trial, under this same lock (payment_start): a
         # trial cancelled while still requested has no attempt to void, so no query looks for one.
         if was != [TrialStatus.REQUESTED]:
-            payments_cancel_open(order=trial, actor=actor)
-    return trial
+            payments_cancel_open(order=t, actor=actor)
+
+    return trial_step(trial=trial, actor=actor, name="cancel", prepare=prepare, also=void_payments)
 
 
 def trial_expire(*, trial: TrialOrder) -> TrialOrder:
