@@ -11,11 +11,13 @@ CSRF token (the language menu posts without one, marketplace/urls.py). A page wh
 personal but whose main part is the same for everyone, the search page of a signed-in visitor,
 keeps only that part (`public_fragment`).
 
-Freshness: every key carries the catalogue's *generation*, a counter that moves when a product
+Freshness: every copy carries the catalogue's *generation*, a counter that moves when a product
 or a factory changes (`catalog_changed`, called by core/dirty.py after the writing transaction
 commits, and by the search indexer once new documents are searchable). A change is therefore
-visible at the next request; `PUBLIC_CACHE_SECONDS` (0 turns the cache off) bounds what no hook
-sees, e.g. a factory's record counted from its orders.
+visible at the next request: a copy is served only while the counter still says the generation
+it was built under. The counter and the copy are read together (one MGET: under load each round
+trip to Redis waits for a core, and a cached read made two). `PUBLIC_CACHE_SECONDS` (0 turns the
+cache off) bounds what no hook sees, e.g. a factory's record counted from its orders.
 
 The cache is an optimization only: when Redis fails, the request is served uncached and the
 error is logged, never shown.
@@ -89,7 +91,7 @@ def _anonymous(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest, generation: int, kind: str = "response") -> str:
+def _key(request: HttpRequest, kind: str = "response") -> str:
     query = sorted(request.GET.lists())
     parts: list[str] = [
         kind,
@@ -104,7 +106,27 @@ def _key(request: HttpRequest, generation: int, kind: str = "response") -> str:
         request.META.get("HTTP_ACCEPT", "") if kind == "response" else "",
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"public:{generation}:{digest}"
+    return f"public:{digest}"
+
+
+def _read(key: str) -> tuple[int, Any]:
+    """The catalogue's generation and the copy kept under `key` if it was built under that
+    generation (else None), in one round trip."""
+    found = cache.get_many([GENERATION_KEY, key])
+    if GENERATION_KEY not in found:
+        return catalog_generation(), None  # starts a counter above every copy kept so far
+    generation = int(found[GENERATION_KEY])
+    kept = found.get(key)
+    if kept is None or kept[0] != generation:
+        return generation, None
+    return generation, kept[1]
+
+
+def _keep(key: str, generation: int, value: Any, seconds: int) -> None:
+    try:
+        cache.set(key, (generation, value), timeout=seconds)
+    except Exception:
+        logger.warning("public cache: write failed", exc_info=True)
 
 
 def _restore(stored: dict) -> HttpResponse:
@@ -124,17 +146,15 @@ def public_fragment(request: HttpRequest, name: str, build: Callable[[], str]) -
     if not seconds or request.method != "GET":
         return build()
     try:
-        key = _key(request, catalog_generation(), kind=name)
-        html: str | None = cache.get(key)
+        key = _key(request, kind=name)
+        generation, kept = _read(key)
     except Exception:
         logger.warning("public cache: read failed; building the fragment", exc_info=True)
         return build()
-    if html is None:
-        html = build()
-        try:
-            cache.set(key, html, timeout=seconds)
-        except Exception:
-            logger.warning("public cache: write failed", exc_info=True)
+    if kept is not None:
+        return str(kept)
+    html = build()
+    _keep(key, generation, html, seconds)
     return html
 
 
@@ -158,8 +178,8 @@ def _cached(view: Callable[..., HttpResponse], *, kind: str) -> Callable[..., Ht
         if not seconds or request.method not in ("GET", "HEAD") or not _anonymous(request):
             return view(request, *args, **kwargs)
         try:
-            key = _key(request, catalog_generation(), kind=kind)
-            stored = cache.get(key)
+            key = _key(request, kind=kind)
+            generation, stored = _read(key)
         except Exception:
             logger.warning("public cache: read failed; serving uncached", exc_info=True)
             return view(request, *args, **kwargs)
@@ -174,10 +194,7 @@ def _cached(view: Callable[..., HttpResponse], *, kind: str) -> Callable[..., Ht
                 "content": response.content,
                 "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
             }
-            try:
-                cache.set(key, stored, timeout=seconds)
-            except Exception:
-                logger.warning("public cache: write failed", exc_info=True)
+            _keep(key, generation, stored, seconds)
             response["X-Cache"] = "miss"
         return response
 

@@ -5,6 +5,7 @@ change, and never a reason for an error when Redis is down."""
 import uuid
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -63,6 +64,27 @@ def test_an_anonymous_read_is_served_again_from_the_cache_without_the_database(p
     assert [r["id"] for r in again.json()["results"]] == [product.pk]
     assert again["Content-Type"] == "application/json"
     assert queries == 0
+
+
+def _commands(client) -> dict[str, int]:
+    """Calls per Redis command so far on the tests' Redis (INFO commandstats), INFO itself left out."""
+    stats = client.info("commandstats")
+    return {name.removeprefix("cmdstat_"): v["calls"] for name, v in stats.items() if name != "cmdstat_info"}
+
+
+def test_a_copy_is_served_in_one_round_trip_to_redis(product):
+    # given: a copy kept
+    redis_client = redis.Redis.from_url(REDIS_URL)
+    APIClient().get("/api/v1/search/products/", data={"q": "收纳盒"})
+    before = _commands(redis_client)
+    # when
+    again = APIClient().get("/api/v1/search/products/", data={"q": "收纳盒"})
+    # then: the generation and the copy came in one MGET, and nothing else was asked of Redis
+    after = _commands(redis_client)
+    assert again["X-Cache"] == "hit"
+    assert {name: n - before.get(name, 0) for name, n in after.items() if n != before.get(name, 0)} == {
+        "mget": 1
+    }
 
 
 def test_variants_are_kept_apart_language_query_and_path(product):
