@@ -53,7 +53,7 @@ serve: install
 serve-stop:
 	bash devtools/serve stop
 
-# Load (a benchmark, not a test): locust against `make serve`, 20 and 50 users, and runserver for the ratio.
+# Load (a benchmark, not a test): locust against `make serve`: 20 users unpaced and paced at 220 requests/s, 50 users, and runserver for the ratio.
 load: install
 	bash devtools/load/run
 

@@ -4,13 +4,20 @@ Every simulated user is one demo streamer (its API token); pages are read anonym
 visitor would. The fixture comes from prepare.py (LOAD_FIXTURE).
 
 FastHttpUser (geventhttpclient) rather than HttpUser (requests): the generator runs on the same two
-cores as the stack it measures, and it spends about a fifth of the CPU per request."""
+cores as the stack it measures, and it spends about a fifth of the CPU per request.
+
+Two ways to load: by default each user sends its next request as soon as the last one is answered
+(after a 0-50 ms pause), so the run finds how many requests the stack answers at most, with every
+core busy and every request queueing. With LOAD_RATE (requests/s over all LOAD_USERS users) each
+user is paced instead, and the run says how fast requests are answered at that rate: the latency a
+service level is stated at, which a saturated run cannot show (its latency is its queue).
+"""
 
 import json
 import os
 import random
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, constant_throughput, task
 
 with open(os.environ["LOAD_FIXTURE"]) as fixture:
     FIXTURE = json.load(fixture)
@@ -69,3 +76,12 @@ class Streamer(FastHttpUser):
             self.client.post(
                 f"/api/v1/trials/{created.json()['id']}/cancel/", headers=self.auth, name="trial cancel"
             )
+
+
+if os.environ.get("LOAD_RATE"):
+    # Pace tasks so that requests/s come out at LOAD_RATE: a trial task sends two requests.
+    requests_per_task = sum(2 if t is Streamer.trial_create_cancel else 1 for t in Streamer.tasks) / len(
+        Streamer.tasks
+    )
+    tasks_per_user = float(os.environ["LOAD_RATE"]) / int(os.environ["LOAD_USERS"]) / requests_per_task
+    Streamer.wait_time = constant_throughput(tasks_per_user)
