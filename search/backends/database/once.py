@@ -11,12 +11,57 @@ everything is exact; past it the counts describe the first rows found, and the c
 page from a sort index instead (capped.py), so no statement visits every hit of a broad word.
 """
 
+from dataclasses import dataclass
+
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Expression, Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from ..base import SearchParams
 from . import ranges
 from .common import GroupedRow, Labels, SqlParams
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a capped read also counts among the rows it read (for Sample): the rows passing every
+    filter (`passing`, over the text rows), and of those the rows at `rank`'s best, `top` (all
+    passing rows when there is no rank)."""
+
+    passing: Q
+    rank: Expression | None
+    top: float
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What a capped read says about the hits it did not read. The text index hands the hits over
+    in table order (a bitmap scan), so the first cap + 1 cover the first `fraction` of the
+    table's pages and are a sample of all of them: a hit count seen there, divided by
+    `fraction`, estimates the same count over every hit. The estimates only choose the cheaper
+    path (reader._counted_page); a wrong one costs time, never a different page."""
+
+    read: int
+    fraction: float  # of the table's pages (planner statistics) the read rows lie in, (0, 1]
+    catalogue: float  # rows in the table (planner statistics; <= 0: never analyzed)
+    passing: int
+    top: int
+
+    def total(self, seen: int) -> float:
+        return seen / self.fraction
+
+    def walk_yield(self, budget: int) -> float | None:
+        """How many best-tier hits passing every filter a walk of `budget` rows down a sort index
+        of the rows passing the filters can expect (capped.walk needs a page of them to stop), or
+        None when the table was never analyzed. The filtered rows are estimated as the catalogue
+        times the share of the read hits passing the filters (the words and filters taken as
+        independent)."""
+        if self.catalogue <= 0:
+            return None
+        if not self.passing:
+            return 0.0
+        filtered = self.catalogue * self.passing / self.read
+        return budget * self.total(self.top) / filtered
 
 
 def _over(qs: QuerySet[Model, object], table: str) -> tuple[str, SqlParams]:
@@ -33,11 +78,13 @@ def counts_and_page(
     params: SearchParams,
     page_qs: QuerySet[Model, object],
     cap: int | None,
-) -> tuple[list[GroupedRow], Labels, list[int], int]:
+    probe: Probe | None = None,
+) -> tuple[list[GroupedRow], Labels, list[int], int, Sample | None]:
     """`matched`: the text hits (ProductText), before any other filter; the counts per facet
     combination (ranges.grouped_sql) and `page_qs` (built on the bare model) run over the first
     `cap` + 1 of them. Returns the grouped rows and their labels (see combos.tally_grouped), the
-    page's ids and how many hits were read (more than `cap`: the rest were not; None: no cap)."""
+    page's ids, how many hits were read (more than `cap`: the rest were not; None: no cap) and,
+    with a `probe`, what the rows read say about the rest (Sample; None without a probe)."""
     model = matched.model
     table = connection.ops.quote_name(model._meta.db_table)
     p_sql, p_params = _over(page_qs, table)
@@ -45,19 +92,52 @@ def counts_and_page(
     # the page's order does: a relaxed match ranks the rows with every word first (reader._text).
     keep_vector = '"search_vector"' in p_sql
     columns = [f.attname for f in model._meta.concrete_fields if keep_vector or f.attname != "search_vector"]
-    rows = matched.values_list(*columns)
+    if probe is not None:  # the heap page each row lies in (Sample.fraction)
+        block = RawSQL("(ctid::text::point)[0]", ())
+        rows = matched.annotate(probe_block=block).values_list(*columns, "probe_block")
+    else:
+        rows = matched.values_list(*columns)
     m_sql, m_params = (rows if cap is None else rows[: cap + 1]).query.sql_with_params()
     g_sql, g_params, labels = ranges.grouped_sql(
         model._default_manager.all(), params, over=lambda qs: _over(qs, table)
     )
     counts = ", ".join(f"g.{alias}" for alias in labels)
+    extra, e_params = _probe_sql(model, probe, table) if probe is not None else ("", ())
     sql = (
         f"WITH m AS MATERIALIZED ({m_sql}) "  # noqa: S608 - every value is a parameter
         # The grouped rows come back as one bigint[][] (facet_id, n, r0, …), cheaper than JSON.
         f"SELECT (SELECT array_agg(ARRAY[g.facet_id, g.n, {counts}]) FROM ({g_sql}) AS g), ARRAY({p_sql}),"
-        " (SELECT count(*) FROM m)"
+        f" (SELECT count(*) FROM m){extra}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*m_params, *g_params, *p_params))
-        rows, ids, read = cursor.fetchone()
-    return [tuple(row) for row in rows or []], labels, list(ids), read
+        cursor.execute(sql, (*m_params, *g_params, *p_params, *e_params))
+        rows, ids, read, *probed = cursor.fetchone()
+    sample = _sample(read, *probed) if probe is not None else None
+    return [tuple(row) for row in rows or []], labels, list(ids), read, sample
+
+
+def _probe_sql(model: type[Model], probe: Probe, table: str) -> tuple[str, SqlParams]:
+    """The select items of a Sample: the last page read, the table's pages and rows as the
+    planner last counted them, and the two counts over the rows read."""
+    manager = model._default_manager
+    top = manager.filter(probe.passing)
+    if probe.rank is not None:
+        top = top.annotate(probe_rank=probe.rank).filter(probe_rank__gte=probe.top)
+    sql = ", (SELECT max(probe_block) FROM m), (SELECT ARRAY[relpages::float8, reltuples::float8]"
+    sql += f" FROM pg_class WHERE oid = '{table}'::regclass)"  # table: a quoted model table name
+    params: SqlParams = ()
+    for qs in (manager.filter(probe.passing), top):
+        if not qs.query.where:  # no filter: every row read (a scan of m spared)
+            sql += ", (SELECT count(*) FROM m)"
+            continue
+        q_sql, q_params = _over(qs.values("pk"), table)
+        sql += f", (SELECT count(*) FROM ({q_sql}) AS c)"  # noqa: S608 - every value is a parameter
+        params += q_params
+    return sql, params
+
+
+def _sample(read: int, block: int | None, stats: list[float], passing: int, top: int) -> Sample:
+    pages, rows = stats
+    # Never analyzed (relpages 0) or grown since: at most the whole table was read.
+    fraction = min(1.0, ((block or 0) + 1) / pages) if pages > 0 else 1.0
+    return Sample(read, fraction, rows, passing, top)
