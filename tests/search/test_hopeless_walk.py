@@ -12,7 +12,7 @@ SQLite has no capped read.
 import pytest
 from django.db import connection
 
-from search.backends.database import capped, once
+from search.backends.database import capped, once, reader
 from tests.search.test_count_cap import CAP, catalog, ids, search  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.skipif(
@@ -76,3 +76,17 @@ def test_the_sample_estimates_from_the_share_of_the_table_read():
     # nothing passes the filters: nothing to expect; never analyzed: no estimate
     assert once.Sample(5001, 0.31, 1_000_000, 0, 0).walk_yield(4096) == 0.0
     assert once.Sample(5001, 0.31, -1, 5001, 870).walk_yield(4096) is None
+
+
+def test_a_walk_is_still_tried_when_the_hits_are_estimated_too_many_to_rank(
+    api, walks, settings, monkeypatch
+):
+    """Ranking every hit is bounded: past RANK_ALL_LIMIT caps of estimated hits the walk is tried
+    even when it is not expected to settle (here: a limit of none)."""
+    monkeypatch.setattr(reader, "RANK_ALL_LIMIT", 0)
+    monkeypatch.setattr(capped, "WALK_BUDGET", 8)
+    settings.SEARCH_COUNT_CAP = CAP
+    body = search(api, q="保温杯", page_size=5)
+    assert walks == ["walk"]
+    # the walk of 8 rows did not settle: every hit was ranked after it
+    assert (body["count"], body["count_exact"]) == (48, True)
