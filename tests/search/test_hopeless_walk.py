@@ -68,14 +68,15 @@ def test_a_walk_that_can_find_a_page_is_tried(api, walks, settings, sort):
 def test_the_sample_estimates_from_the_share_of_the_table_read():
     # 5,001 rows read in the first 31% of the pages, 870 at the best tier, no filter: ~2,806
     # best-tier hits in a catalogue of 1M, ~11.5 of them in a walk of 4,096 rows.
-    sample = once.Sample(read=5001, fraction=0.31, catalogue=1_000_000, passing=5001, top=870)
-    assert sample.walk_yield(4096) == pytest.approx(4096 * 870 / 0.31 / 1_000_000)
+    sample = once.Sample(read=5001, fraction=0.31, catalogue=1_000_000, best=[])
+    assert sample.walk_yield(4096, passing=5001, top=870) == pytest.approx(4096 * 870 / 0.31 / 1_000_000)
     # filters passed by a fifth of the rows read: the walk reads a fifth of the catalogue
-    filtered = once.Sample(read=5001, fraction=0.31, catalogue=1_000_000, passing=1000, top=174)
-    assert filtered.walk_yield(4096) == pytest.approx(4096 * (174 / 0.31) / (1_000_000 * 1000 / 5001))
+    assert sample.walk_yield(4096, passing=1000, top=174) == pytest.approx(
+        4096 * (174 / 0.31) / (1_000_000 * 1000 / 5001)
+    )
     # nothing passes the filters: nothing to expect; never analyzed: no estimate
-    assert once.Sample(5001, 0.31, 1_000_000, 0, 0).walk_yield(4096) == 0.0
-    assert once.Sample(5001, 0.31, -1, 5001, 870).walk_yield(4096) is None
+    assert sample.walk_yield(4096, passing=0, top=0) == 0.0
+    assert once.Sample(5001, 0.31, -1, []).walk_yield(4096, passing=5001, top=870) is None
 
 
 def test_a_walk_is_still_tried_when_the_hits_are_estimated_too_many_to_rank(

@@ -136,10 +136,15 @@ class DatabaseReader:
         return ExpressionWrapper(rank * factor, output_field=FloatField())
 
     @staticmethod
-    def _title_tier(q: str, lookup: str) -> Case:
+    def _best_tier(q: str, lookup: str) -> Q:
+        """The rows of _title_tier's best tier (capped.TOP_TIER): the title holds the words as typed."""
+        return all_of(Q(**{lookup: word}) for word in whole_words(q))
+
+    @classmethod
+    def _title_tier(cls, q: str, lookup: str) -> Case:
         # Words are normalized (search.text.normalize) like ProductText.title_folded. A title
         # holding the words as typed (收纳盒) ranks above one holding only their parts (收纳 … 盒).
-        whole = all_of(Q(**{lookup: word}) for word in whole_words(q))
+        whole = cls._best_tier(q, lookup)
         parts = all_of(Q(**{lookup: part}) for part in query_words(q))
         return Case(
             When(whole, then=Value(3.0)),
@@ -230,11 +235,17 @@ class DatabaseReader:
         cap = settings.SEARCH_COUNT_CAP
         if matched.model is ProductText:
             page_qs = page(ProductText.objects.filter(plain))
-            probe = once.Probe(all_of(facet_filters.values()) & (plain or Q()), rank, top)
+            # What the rows read say about the rest (once.Sample; _walk_hopeless): a relaxed
+            # search's walk is never skipped, so it asks for none.
+            best = self._best_tier(params.q, "title_folded__contains") if rank is not None else None
+            probe: once.Probe | None = once.Probe(plain or Q(), best)
+            if top != capped.TOP_TIER:
+                probe = None
             rows, labels, ids, read, sample = once.counts_and_page(matched, params, page_qs, cap, probe)
             count, facets = combos.tally_grouped(rows, chosen, labels)
-            if read <= cap or sample is None:
+            if read <= cap:
                 return count, facets, ids, True, True
+            passing = count  # of the rows read
             # More hits than the cap: the facets stay those of the first cap + 1 hits. With a
             # category, province or belt chosen, the text index finds the hits inside it by the
             # facet lexemes the rows carry (a broad word in a small category: a few hundred rows),
@@ -250,7 +261,11 @@ class DatabaseReader:
             # far), or the walk does not settle; then every hit is ranked (exact, and slow).
             # (every product search passes a walk; a search without one ranks every hit)
             walked = None
-            if walk and count > params.offset + params.limit and not self._walk_hopeless(sample, params, top):
+            if (
+                walk
+                and count > params.offset + params.limit
+                and not self._walk_hopeless(sample, passing, chosen, params)
+            ):
                 walked = walk(matched, rank, top)
             if walked is not None:
                 ids, found = walked
@@ -276,7 +291,9 @@ class DatabaseReader:
         return min(count, cap), facets, ids, count <= cap, True
 
     @staticmethod
-    def _walk_hopeless(sample: once.Sample, params: SearchParams, top: float) -> bool:
+    def _walk_hopeless(
+        sample: once.Sample | None, passing: int, chosen: dict[str, str], params: SearchParams
+    ) -> bool:
         """Whether the rows read say a walk (capped.py) would not settle within its budget: it
         stops once a page of hits at the rank's best tier (any hit for the price / date sorts)
         is found, and a word found mostly outside titles has few of those (竹纤维: 2,805 of
@@ -285,11 +302,12 @@ class DatabaseReader:
         wrong guess costs time only, bounded: nor is a walk skipped when the hits are estimated
         above RANK_ALL_LIMIT caps (ranking them all would cost more than the walk risks; the
         estimate counts best-tier rows only, and a steep quality order can let a walk settle on
-        lower tiers). A relaxed search's walk (top above a title tier) is never skipped: it walks
-        the rows without every word, which the sample does not count."""
-        if top != capped.TOP_TIER or sample.total(sample.read) > RANK_ALL_LIMIT * settings.SEARCH_COUNT_CAP:
+        lower tiers). A relaxed search's walk (top above a title tier) is never skipped (it has no
+        sample): it walks the rows without every word, which a sample would not count."""
+        if sample is None or sample.total(sample.read) > RANK_ALL_LIMIT * settings.SEARCH_COUNT_CAP:
             return False
-        expected = sample.walk_yield(capped.WALK_BUDGET)
+        top = passing if sample.best is None else combos.tally(sample.best, chosen)[0]
+        expected = sample.walk_yield(capped.WALK_BUDGET, passing, top)
         return expected is not None and expected < params.offset + params.limit + 1
 
     def _run(
