@@ -32,6 +32,7 @@ class Probe:
 
     plain: Q
     best: Q | None
+    most: int  # count `best` only when the hits are estimated at most this many
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class Sample:
     read: int
     fraction: float  # of the table's pages (planner statistics) the read rows lie in, (0, 1]
     catalogue: float  # rows in the table (planner statistics; <= 0: never analyzed)
-    best: list[tuple[int, int]] | None  # (facet combination, rows) of Probe.best; None: no rank
+    # (facet combination, rows) of Probe.best; None: no rank, or not counted (Probe.most)
+    best: list[tuple[int, int]] | None
 
     def total(self, seen: int) -> float:
         return seen / self.fraction
@@ -103,37 +105,48 @@ def counts_and_page(
         model._default_manager.all(), params, over=lambda qs: _over(qs, table)
     )
     counts = ", ".join(f"g.{alias}" for alias in labels)
-    extra, e_params = _probe_sql(model, probe, table) if probe is not None else ("", ())
+    with_s, extra, e_params = ("", "", ())
+    if probe is not None and cap is not None:
+        with_s, extra, e_params = _probe_sql(model, probe, table, cap)
     sql = (
-        f"WITH m AS MATERIALIZED ({m_sql}) "  # noqa: S608 - every value is a parameter
+        f"WITH m AS MATERIALIZED ({m_sql}){with_s} "  # noqa: S608 - every value is a parameter
         # The grouped rows come back as one bigint[][] (facet_id, n, r0, …), cheaper than JSON.
         f"SELECT (SELECT array_agg(ARRAY[g.facet_id, g.n, {counts}]) FROM ({g_sql}) AS g), ARRAY({p_sql}),"
-        f" (SELECT count(*) FROM m){extra}"
+        f" {'(SELECT n FROM s)' if with_s else '(SELECT count(*) FROM m)'}{extra}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (*m_params, *g_params, *p_params, *e_params))
         rows, ids, read, *probed = cursor.fetchone()
-    sample = _sample(read, *probed) if probe is not None else None
+    sample = _sample(read, *probed) if probed else None
     return [tuple(row) for row in rows or []], labels, list(ids), read, sample
 
 
-def _probe_sql(model: type[Model], probe: Probe, table: str) -> tuple[str, SqlParams]:
-    """The select items of a Sample: the last page read, the table's pages and rows as the
-    planner last counted them and, with a rank, the best-tier count over the rows read."""
-    sql = ", (SELECT (max(probe_tid)::text::point)[0] FROM m)"  # the last page read
-    sql += ", (SELECT ARRAY[relpages::float8, reltuples::float8]"
-    sql += f" FROM pg_class WHERE oid = '{table}'::regclass)"  # table: a quoted model table name
+def _probe_sql(model: type[Model], probe: Probe, table: str, cap: int) -> tuple[str, str, SqlParams]:
+    """A Sample in SQL: a second CTE `s` (the rows read, the page of the last of them, the
+    table's pages and rows as the planner last counted them), its select items, and their
+    parameters. With a rank, the best-tier count over the rows read, only when it can matter:
+    past the cap and the hits estimated at most `probe.most` (uncorrelated subqueries under a
+    CASE run only when reached: a broad word spares the scan)."""
+    # One scan of the rows read counts them and finds the last page read (ctid's largest: one
+    # conversion to a page number, not one a row).
+    read = "SELECT count(*) AS n, (max(probe_tid)::text::point)[0] AS block FROM m"
+    cte = ", s AS MATERIALIZED (SELECT c.n, c.block, relpages::float8 AS pages, reltuples::float8 AS tuples"
+    cte += f" FROM ({read}) AS c, pg_class WHERE oid = '{table}'::regclass)"
+    sql = ", (SELECT ARRAY[block, pages, tuples] FROM s)"
     if probe.best is None:
-        return sql + ", NULL", ()
+        return cte, sql + ", NULL", ()
     best = model._default_manager.filter(probe.plain & probe.best).values("facet_id")
     q_sql, q_params = _over(best, table)
     grouped = f"SELECT facet_id, count(*) AS n FROM ({q_sql}) AS b GROUP BY facet_id"  # noqa: S608 - parameters
     pairs = f"(SELECT COALESCE(array_agg(ARRAY[g.facet_id, g.n]), '{{}}') FROM ({grouped}) AS g)"  # noqa: S608
-    return f"{sql}, {pairs}", q_params
+    # past the cap, and the hits estimated n × pages / (block + 1) at most probe.most
+    wanted = f"s.n > {int(cap)} AND s.n * s.pages <= {int(probe.most)} * (s.block + 1)"
+    return cte, f"{sql}, (SELECT CASE WHEN {wanted} THEN {pairs} END FROM s)", q_params  # noqa: S608
 
 
-def _sample(read: int, block: float | None, stats: list[float], best: list[list[int]] | None) -> Sample:
-    pages, rows = stats
+def _sample(read: int, stats: list[float | None], best: list[list[int]] | None) -> Sample:
+    block, pages, rows = stats
+    pages, rows = pages or 0.0, rows or 0.0
     # Never analyzed (relpages 0) or grown since: at most the whole table was read.
     fraction = min(1.0, ((block or 0) + 1) / pages) if pages > 0 else 1.0
     return Sample(read, fraction, rows, None if best is None else [(pk, n) for pk, n in best])

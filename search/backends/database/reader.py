@@ -238,7 +238,7 @@ class DatabaseReader:
             # What the rows read say about the rest (once.Sample; _walk_hopeless): a relaxed
             # search's walk is never skipped, so it asks for none.
             best = self._best_tier(params.q, "title_folded__contains") if rank is not None else None
-            probe: once.Probe | None = once.Probe(plain or Q(), best)
+            probe: once.Probe | None = once.Probe(plain or Q(), best, RANK_ALL_LIMIT * cap)
             if top != capped.TOP_TIER:
                 probe = None
             rows, labels, ids, read, sample = once.counts_and_page(matched, params, page_qs, cap, probe)
@@ -264,7 +264,7 @@ class DatabaseReader:
             if (
                 walk
                 and count > params.offset + params.limit
-                and not self._walk_hopeless(sample, passing, chosen, params)
+                and not self._walk_hopeless(sample, rank is not None, passing, chosen, params)
             ):
                 walked = walk(matched, rank, top)
             if walked is not None:
@@ -292,7 +292,7 @@ class DatabaseReader:
 
     @staticmethod
     def _walk_hopeless(
-        sample: once.Sample | None, passing: int, chosen: dict[str, str], params: SearchParams
+        sample: once.Sample | None, ranked: bool, passing: int, chosen: dict[str, str], params: SearchParams
     ) -> bool:
         """Whether the rows read say a walk (capped.py) would not settle within its budget: it
         stops once a page of hits at the rank's best tier (any hit for the price / date sorts)
@@ -306,7 +306,12 @@ class DatabaseReader:
         sample): it walks the rows without every word, which a sample would not count."""
         if sample is None or sample.total(sample.read) > RANK_ALL_LIMIT * settings.SEARCH_COUNT_CAP:
             return False
-        top = passing if sample.best is None else combos.tally(sample.best, chosen)[0]
+        if not ranked:
+            top = passing
+        elif sample.best is None:  # not counted (Probe.most)
+            return False
+        else:
+            top = combos.tally(sample.best, chosen)[0]
         expected = sample.walk_yield(capped.WALK_BUDGET, passing, top)
         return expected is not None and expected < params.offset + params.limit + 1
 
