@@ -180,13 +180,13 @@ def _lock_pending(ids: list[int]) -> list[int]:
     return list(
         OutboxMessage.objects.filter(pk__in=ids, delivered_at__isnull=True)
         .select_for_update(skip_locked=True)
-        .order_by("pk")
+        .order_by("available_at", "pk")
         .values_list("pk", flat=True)
     )
 
 
 def outbox_relay(*, limit: int = 20000, seconds: float = 200.0) -> int:
-    """Deliver pending rows whose time has come, oldest first. Returns how many were delivered.
+    """Deliver pending rows whose time has come, earliest due first. Returns how many were delivered.
 
     One transaction per row (per batch of rows for a consumer that registered `batch` > 1
     because its effect is idempotent and cheaper in bulk, like indexing), so a worker killed
@@ -210,12 +210,16 @@ def outbox_relay(*, limit: int = 20000, seconds: float = 200.0) -> int:
 
 
 def _due() -> QuerySet[OutboxMessage]:
+    # In the order of the pending rows' own index (outbox_pending: available_at, id, only rows not
+    # delivered), which the relay then reads from its start. Ordered by id alone, PostgreSQL
+    # walked the primary key past every delivered row: 31 ms a row with 100,000 kept, and under
+    # `make load` the relay ran that once per row it delivered, 0.5 of a core.
     return (
         OutboxMessage.objects.filter(
             delivered_at__isnull=True, available_at__lte=timezone.now(), attempts__lt=MAX_ATTEMPTS
         )
         .select_for_update(skip_locked=True)
-        .order_by("pk")
+        .order_by("available_at", "pk")
     )
 
 
@@ -259,7 +263,7 @@ def outbox_prune(*, batch: int = 5000) -> int:
     cutoff = timezone.now() - KEEP_DELIVERED
     ids = list(
         OutboxMessage.objects.filter(delivered_at__lt=cutoff)
-        .order_by("pk")
+        .order_by("available_at", "pk")
         .values_list("pk", flat=True)[:batch]
     )
     if ids:
