@@ -180,7 +180,7 @@ def _lock_pending(ids: list[int]) -> list[int]:
     return list(
         OutboxMessage.objects.filter(pk__in=ids, delivered_at__isnull=True)
         .select_for_update(skip_locked=True)
-        .order_by("available_at", "pk")
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
 
@@ -263,7 +263,7 @@ def outbox_prune(*, batch: int = 5000) -> int:
     cutoff = timezone.now() - KEEP_DELIVERED
     ids = list(
         OutboxMessage.objects.filter(delivered_at__lt=cutoff)
-        .order_by("available_at", "pk")
+        .order_by("pk")
         .values_list("pk", flat=True)[:batch]
     )
     if ids:
